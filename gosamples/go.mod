@@ -1,0 +1,3 @@
+module gosamples
+
+go 1.27

@@ -1,0 +1,56 @@
+"""Go Memory Lab: run the Go toolchain from notebooks and show what it says about memory.
+
+Import as `import gomemlab as gm`. Topic modules (`gm.escape`, `gm.bench`, `gm.gc`, ...) load
+on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import _ipython
+from .doctor import diagnose as doctor
+from .errors import (
+    Diagnostic,
+    GoBuildError,
+    GoCommandError,
+    GomemlabError,
+    GoNotFoundError,
+    GoRunError,
+    GoTimeoutError,
+    GoVersionError,
+    ParseError,
+)
+from .programs import build, run, test
+from .settings import quick
+from .toolchain import SERIES, find_go
+from .workspace import TOPICS, Package, sample, scratch_copy, snippet
+
+__version__ = "0.1.0"
+
+_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "newmake", "valuesem", "widgets",
+                  "plots", "showgo")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TOPIC_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'gomemlab' has no attribute {name!r}")
+
+
+def about() -> str:
+    """One line naming the Go toolchain and settings this notebook ran with."""
+    go = find_go()
+    mode = "quick mode (short runs)" if quick() else "full settings"
+    return f"Go {go.version.removeprefix('go')} ({go.source}) · gomemlab {__version__} · {mode}"
+
+
+_ipython.install()
+
+__all__ = [
+    "SERIES", "TOPICS", "Diagnostic", "GoBuildError", "GoCommandError", "GoNotFoundError",
+    "GoRunError", "GoTimeoutError", "GoVersionError", "GomemlabError", "Package", "ParseError",
+    "about", "build", "doctor", "find_go", "quick", "run", "sample", "scratch_copy", "snippet",
+    "test",
+]

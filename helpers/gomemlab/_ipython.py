@@ -1,0 +1,23 @@
+"""Jupyter integration: show the lab's errors as readable panels, not Python tracebacks."""
+
+from __future__ import annotations
+
+from .errors import GomemlabError
+
+
+def _show_error(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001 - IPython's signature
+    from IPython.display import display
+
+    display(value)
+    return [f"{etype.__name__}: see the message above (full traceback: %tb)"]
+
+
+def install() -> None:
+    """Register the error display in a running IPython kernel; a no-op elsewhere."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always there with Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((GomemlabError,), _show_error)

@@ -1,0 +1,144 @@
+"""Typed errors, each with a readable message and a rich view in Jupyter."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class GomemlabError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+    def _repr_html_(self) -> str:
+        title = html.escape(type(self).__name__)
+        body = html.escape(str(self))
+        return f'<div class="gml-error"><b>{title}</b><pre>{body}</pre></div>'
+
+
+class ParseError(GomemlabError, ValueError):
+    """Text that is not in the format a parser expects; names the line."""
+
+    def __init__(self, message: str, *, line_no: int | None = None, line: str | None = None):
+        self.line_no = line_no
+        self.line = line
+        where = f"line {line_no}: " if line_no is not None else ""
+        shown = f"\n  {line[:200]!r}" if line is not None else ""
+        super().__init__(f"{where}{message}{shown}")
+
+
+class GoNotFoundError(GomemlabError):
+    """No usable Go toolchain could be found."""
+
+
+class GoVersionError(GomemlabError):
+    """A Go toolchain was found, but not of the pinned series."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One compiler or vet message: where, and what it says."""
+
+    file: str
+    line: int
+    col: int | None
+    message: str
+
+    def __str__(self) -> str:
+        col = f":{self.col}" if self.col is not None else ""
+        return f"{self.file}:{self.line}{col}: {self.message}"
+
+
+def _command_text(command: Sequence[str]) -> str:
+    return " ".join(command)
+
+
+class GoCommandError(GomemlabError):
+    """A Go command or program ended badly."""
+
+    def __init__(self, message: str, *, command: Sequence[str] = (), stdout: str = "",
+                 stderr: str = ""):
+        self.command = list(command)
+        self.stdout = stdout
+        self.stderr = stderr
+        super().__init__(message)
+
+
+class GoBuildError(GoCommandError):
+    """The compiler (or vet) rejected the code; `diagnostics` says where and why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], *, command: Sequence[str] = (),
+                 stdout: str = "", stderr: str = ""):
+        self.diagnostics = list(diagnostics)
+        if self.diagnostics:
+            lines = "\n".join(f"  {d}" for d in self.diagnostics)
+            n = len(self.diagnostics)
+            message = f"Go build failed with {n} error{'s' * (n != 1)}:\n{lines}"
+        else:
+            message = "Go build failed:\n" + (stderr.strip() or stdout.strip())
+        super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+    def _repr_html_(self) -> str:
+        if not self.diagnostics:
+            return super()._repr_html_()
+        rows = "".join(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>".format(
+                html.escape(d.file), d.line, "" if d.col is None else d.col,
+                html.escape(d.message))
+            for d in self.diagnostics
+        )
+        n = len(self.diagnostics)
+        return (
+            f'<div class="gml-error"><b>GoBuildError</b>: the Go compiler found {n} '
+            f"error{'s' * (n != 1)}<table><thead><tr><th>file</th><th>line</th><th>col</th>"
+            f"<th>message</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+
+
+_PANIC = re.compile(r"^(panic: .*|fatal error: .*)$", re.MULTILINE)
+
+
+class GoRunError(GoCommandError):
+    """A Go program (or `go test`) exited with a non-zero status."""
+
+    def __init__(self, returncode: int, *, command: Sequence[str] = (), stdout: str = "",
+                 stderr: str = "", source_dir: str = ""):
+        self.returncode = returncode
+        match = _PANIC.search(stderr)
+        self.panic = match.group(1) if match else None
+        if self.panic:
+            where = _first_user_frame(stderr)
+            if where and source_dir and where.startswith(source_dir):
+                where = where[len(source_dir):].lstrip("/")
+            message = f"the Go program panicked: {self.panic.removeprefix('panic: ')}"
+            if where:
+                message += f"\n  at {where}"
+        else:
+            tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
+            message = f"`{_command_text(command[:3])} …` exited with status {returncode}"
+            if tail:
+                message += ":\n" + tail
+        super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+
+def _first_user_frame(stderr: str) -> str | None:
+    """The first `file.go:line` of a goroutine dump that is not in the Go runtime."""
+    for match in re.finditer(r"^\t(\S+\.go:\d+)", stderr, re.MULTILINE):
+        if "/src/runtime/" not in match.group(1):
+            return match.group(1)
+    return None
+
+
+class GoTimeoutError(GoCommandError):
+    """A Go command ran past its time limit and was killed, with every child process."""
+
+    def __init__(self, timeout: float, *, command: Sequence[str] = (), stdout: str = "",
+                 stderr: str = ""):
+        self.timeout = timeout
+        message = (
+            f"stopped after {timeout:g} s: `{_command_text(command[:4])} …` was still running "
+            "(an endless loop, or a run too long for this setting), so it and its child "
+            "processes were killed"
+        )
+        super().__init__(message, command=command, stdout=stdout, stderr=stderr)

@@ -1,0 +1,61 @@
+"""Build Go packages into binaries and run them, with typed errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from . import toolchain
+from .toolchain import Completed
+from .workspace import Package, resolve, scratch_root
+
+Target = str | os.PathLike | Package
+
+
+def _binary_path(package: Package) -> Path:
+    """A stable output path per package folder: an up-to-date binary is not relinked."""
+    key = hashlib.sha256(str(package.dir).encode()).hexdigest()[:16]
+    folder = scratch_root() / "bin" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (package.name + (".exe" if os.name == "nt" else ""))
+
+
+def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0) -> Path:
+    """Compile a main package and return the binary's path; GoBuildError on a compile error."""
+    package = resolve(target)
+    output = _binary_path(package)
+    args = ["build", "-o", str(output)]
+    if gcflags:
+        args.append(f"-gcflags={gcflags}")
+    toolchain.go(*args, package.pattern, cwd=package.module_dir, timeout=timeout).check_build()
+    return output
+
+
+def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
+        timeout: float = 60.0, cwd: str | os.PathLike | None = None,
+        on_stdout: Callable[[str], None] | None = None, check: bool = True) -> Completed:
+    """Build and run a Go program (a topic, folder or snippet) and return what it printed.
+
+    The program runs in `cwd` (default: the package folder), with the lab's Go environment plus
+    `env`, killed with its children after `timeout` seconds (GoTimeoutError). With `check`, a
+    non-zero exit raises GoRunError, which shows a panic's message and source line.
+    """
+    package = resolve(target)
+    binary = build(package)
+    done = toolchain.run([binary, *args], cwd=cwd or package.dir,
+                         env=toolchain.go_env(env), timeout=timeout, on_stdout=on_stdout)
+    return done.check_run() if check else done
+
+
+def test(target: Target, *args: str, timeout: float = 600.0,
+         env: Mapping[str, str] | None = None,
+         on_stdout: Callable[[str], None] | None = None) -> Completed:
+    """`go test ARGS... PACKAGE` in the package's module; compile errors raise GoBuildError."""
+    package = resolve(target)
+    done = toolchain.go("test", *args, package.pattern, cwd=package.module_dir, env=env,
+                        timeout=timeout, on_stdout=on_stdout)
+    if not done.ok and "[build failed]" in done.stdout + done.stderr:
+        done.check_build()
+    return done.check_run()

@@ -1,0 +1,33 @@
+"""`gomemlab warm`: build everything a workshop would otherwise wait for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tqdm.auto import tqdm
+
+from . import programs, toolchain, workspace
+
+
+def _steps() -> list[tuple[str, Callable[[], object]]]:
+    root = workspace.samples_root()
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("go tool pprof", lambda: toolchain.go("tool", "-n", "pprof").check_run()),
+        ("go tool trace", lambda: toolchain.go("tool", "-n", "trace").check_run()),
+        ("sample tests", lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...",
+                                               cwd=root).check_build()),
+        ("escape reports", lambda: toolchain.go("build", "-gcflags=-m=2", "./...",
+                                                 cwd=root).check_build()),
+    ]
+    for topic in workspace.TOPICS:
+        steps.append((f"sample {topic}", lambda topic=topic: programs.build(topic)))
+    return steps
+
+
+def warm(*, progress: bool = True) -> None:
+    """Build the pprof and trace tools, every sample, its tests and its escape report."""
+    steps = _steps()
+    bar = tqdm(steps, desc="warming", unit="step", disable=not progress)
+    for label, step in bar:
+        bar.set_postfix_str(label)
+        step()

@@ -1,0 +1,157 @@
+"""Where Go code lives: the bundled samples, scratch copies of them, and ad-hoc snippets.
+
+The bundled samples under `gosamples/` are never written to. Anything that writes files or
+takes edits works in a scratch module of its own under the scratch root, so two notebooks (or
+two learners on one JupyterHub) never collide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GomemlabError
+
+TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc")
+"""One package per notebook topic in the bundled `gosamples` module."""
+SNIPPET_MODULE = "snippet"
+GO_DIRECTIVE = "1.27"
+
+
+class WorkspaceError(GomemlabError):
+    """A sample, path or snippet that cannot be used as Go code."""
+
+
+@dataclass(frozen=True)
+class Package:
+    """A Go package inside a module: `module_dir` holds go.mod, `rel` is the package's folder."""
+
+    module_dir: Path
+    rel: str = "."
+    label: str = ""
+
+    @property
+    def dir(self) -> Path:
+        return (self.module_dir / self.rel).resolve()
+
+    @property
+    def pattern(self) -> str:
+        """The package pattern for `go` commands run in `module_dir`, e.g. `./escape`."""
+        return "." if self.rel in ("", ".") else f"./{self.rel}"
+
+    @property
+    def name(self) -> str:
+        return self.label or (self.dir.name if self.rel not in ("", ".") else "snippet")
+
+    def go_files(self, *, tests: bool = False) -> list[Path]:
+        files = sorted(self.dir.glob("*.go"))
+        return [f for f in files if tests or not f.name.endswith("_test.go")]
+
+    def source(self, filename: str | None = None) -> str:
+        """The text of one Go file of the package (the only non-test file when not named)."""
+        if filename is None:
+            files = self.go_files()
+            if len(files) != 1:
+                names = ", ".join(f.name for f in files)
+                raise WorkspaceError(f"{self.name} has several Go files ({names}): name one")
+            return files[0].read_text()
+        return (self.dir / filename).read_text()
+
+
+def samples_root() -> Path:
+    """The bundled `gosamples` module: $GOMEMLAB_SAMPLES, else beside the `helpers` folder."""
+    named = os.environ.get("GOMEMLAB_SAMPLES")
+    candidates = [Path(named)] if named else []
+    candidates.append(Path(__file__).resolve().parents[2] / "gosamples")
+    for root in candidates:
+        if (root / "go.mod").is_file():
+            return root
+    raise WorkspaceError(
+        "The bundled Go samples were not found (looked in "
+        + ", ".join(map(str, candidates))
+        + "). Run from a clone of the Go Memory Lab repository, or set GOMEMLAB_SAMPLES."
+    )
+
+
+def sample(topic: str) -> Package:
+    """The bundled sample package of a topic (read only: see `scratch_copy` to edit or write)."""
+    if topic not in TOPICS:
+        raise WorkspaceError(f"No sample called {topic!r}; the topics are {', '.join(TOPICS)}")
+    return Package(samples_root(), topic, label=topic)
+
+
+def scratch_root() -> Path:
+    """Where scratch modules go: $GOMEMLAB_SCRATCH, else the user's cache folder."""
+    named = os.environ.get("GOMEMLAB_SCRATCH")
+    base = Path(named) if named else Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def scratch_dir(prefix: str = "run") -> Path:
+    """A new, empty folder that belongs to this call alone."""
+    runs = scratch_root() / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=runs))
+
+
+def scratch_copy(topic: str) -> Package:
+    """A private copy of a bundled sample (go.mod plus the topic's package) to edit or run in."""
+    original = sample(topic)
+    target = scratch_dir(topic)
+    shutil.copy2(original.module_dir / "go.mod", target / "go.mod")
+    shutil.copytree(original.dir, target / topic)
+    return Package(target, topic, label=topic)
+
+
+def _go_mod(module: str) -> str:
+    return f"module {module}\n\ngo {GO_DIRECTIVE}\n"
+
+
+def snippet(source: str | Mapping[str, str], *, label: str = "snippet") -> Package:
+    """A module made from Go source text: one file (`main.go`) or a {filename: text} mapping.
+
+    The module's folder is named after a hash of its content, so the same code always lands
+    in the same place and Go's build cache replays its compile (about 0.2 s warm).
+    """
+    files = {"main.go": source} if isinstance(source, str) else dict(source)
+    for name in files:
+        if Path(name).name != name or not name.endswith(".go"):
+            raise WorkspaceError(f"snippet file names must be plain *.go names, not {name!r}")
+    files["go.mod"] = _go_mod(SNIPPET_MODULE)
+    digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:20]
+    home = scratch_root() / "snippets"
+    home.mkdir(parents=True, exist_ok=True)
+    final = home / digest
+    if not final.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix=".new-", dir=home))
+        for name, text in files.items():
+            (staging / name).write_text(text)
+        try:
+            staging.rename(final)
+        except OSError:  # another process made the same snippet first: use theirs
+            shutil.rmtree(staging, ignore_errors=True)
+    return Package(final, ".", label=label)
+
+
+def resolve(target: str | os.PathLike | Package) -> Package:
+    """A Package from a topic name, a folder or .go file inside a module, or a Package."""
+    if isinstance(target, Package):
+        return target
+    if isinstance(target, str) and target in TOPICS:
+        return sample(target)
+    path = Path(target).expanduser().resolve()
+    if path.is_file() and path.suffix == ".go":
+        path = path.parent
+    if not path.is_dir():
+        raise WorkspaceError(f"{target!r} is neither a topic ({', '.join(TOPICS)}) nor a folder")
+    for module_dir in (path, *path.parents):
+        if (module_dir / "go.mod").is_file():
+            return Package(module_dir, path.relative_to(module_dir).as_posix() or ".")
+    raise WorkspaceError(f"{path} is not inside a Go module (no go.mod above it)")
