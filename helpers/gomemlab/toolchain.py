@@ -221,8 +221,15 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
              threading.Thread(target=_pump, args=(proc.stderr, err, on_stderr), daemon=True)]
     for pump in pumps:
         pump.start()
+    deadline = started + timeout
     try:
-        returncode = proc.wait(timeout=timeout)
+        # Waiting on the pipes (not Popen.wait, which polls with sleeps when given a timeout)
+        # returns as soon as the process and every child holding its output are gone.
+        for pump in pumps:
+            pump.join(max(0.0, deadline - time.perf_counter()))
+        if any(pump.is_alive() for pump in pumps):
+            raise subprocess.TimeoutExpired(argv, timeout)
+        returncode = proc.wait(timeout=max(0.0, deadline - time.perf_counter()) + 1.0)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.wait()
@@ -234,10 +241,6 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
         _kill_group(proc)
         proc.wait()
         raise
-    # The main process is gone; children it left behind must not keep the pipes open.
-    _kill_group(proc)
-    for pump in pumps:
-        pump.join(timeout=5)
     return Completed(command=argv, returncode=returncode, stdout="".join(out),
                      stderr="".join(err), seconds=time.perf_counter() - started,
                      cwd=Path(cwd) if cwd is not None else None)
