@@ -1,7 +1,193 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Sinks: storing a result in a package variable keeps the compiler from deleting its computation.
+var (
+	sinkU uint64
+	sinkS string
+	sinkI []int
+)
+
+func TestJoinsAgree(t *testing.T) {
+	for _, n := range []int{0, 1, 8, 64} {
+		parts := Words(n)
+		want := strings.Join(parts, "")
+		if got := JoinPlus(parts); got != want {
+			t.Errorf("JoinPlus(%d words) = %q, want %q", n, got, want)
+		}
+		if got := JoinBuilder(parts); got != want {
+			t.Errorf("JoinBuilder(%d words) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestFillsAgree(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 4096} {
+		a, p := FillAppend(n), FillPrealloc(n)
+		if !slices.Equal(a, p) || len(a) != n || (n > 0 && a[n-1] != n-1) {
+			t.Errorf("FillAppend(%d) and FillPrealloc(%d) disagree", n, n)
+		}
+		if cap(p) != n {
+			t.Errorf("FillPrealloc(%d) has capacity %d", n, cap(p))
+		}
+	}
+}
+
+func TestHashMixes(t *testing.T) {
+	if Hash(1) == Hash(2) || Hash(0) != 0 {
+		t.Errorf("Hash(1)=%x Hash(2)=%x Hash(0)=%x", Hash(1), Hash(2), Hash(0))
+	}
+}
 
 func TestMainRuns(t *testing.T) {
 	main()
+}
+
+// The dead-code trap: the result of Hash is dropped, Hash is inlined, and the compiler deletes it.
+func BenchmarkHashDead(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Hash(uint64(i))
+	}
+}
+
+// The classic fix: use the result (here: accumulate it and store it in a package variable).
+func BenchmarkHashSink(b *testing.B) {
+	var acc uint64
+	for i := 0; i < b.N; i++ {
+		acc += Hash(uint64(i))
+	}
+	sinkU = acc
+}
+
+// Go 1.24+: b.Loop keeps the arguments and results of calls in its body alive.
+func BenchmarkHashLoop(b *testing.B) {
+	x := uint64(42)
+	for b.Loop() {
+		Hash(x)
+		x++
+	}
+}
+
+// b.Loop keeps the result alive, but Hash of a constant is still folded at compile time.
+func BenchmarkHashLoopConst(b *testing.B) {
+	for b.Loop() {
+		Hash(42)
+	}
+}
+
+// setup allocates a 1 MiB table, standing in for expensive preparation of a benchmark's input.
+func setup() []byte {
+	table := make([]byte, 1<<20)
+	for i := range table {
+		table[i] = byte(i)
+	}
+	return table
+}
+
+// Without ResetTimer, the setup's time and allocation are charged to the loop.
+func BenchmarkSetupNoReset(b *testing.B) {
+	table := setup()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkU += uint64(table[i%len(table)])
+	}
+}
+
+// b.ResetTimer zeroes the clock and the allocation counters after the setup.
+func BenchmarkSetupReset(b *testing.B) {
+	table := setup()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkU += uint64(table[i%len(table)])
+	}
+}
+
+// b.Loop resets the timer itself when the loop starts.
+func BenchmarkSetupLoop(b *testing.B) {
+	table := setup()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		sinkU += uint64(table[i%len(table)])
+		i++
+	}
+}
+
+// Calls of each benchmark function: b.N style functions are called again with growing b.N,
+// a b.Loop function once per -count repetition (it ramps up inside the loop).
+var calls = map[string]int{}
+
+func BenchmarkCallsN(b *testing.B) {
+	if b.N == 1 { // every repetition starts with b.N = 1
+		calls[b.Name()] = 0
+	}
+	calls[b.Name()]++
+	for i := 0; i < b.N; i++ {
+		sinkU += Hash(uint64(i))
+	}
+	b.ReportMetric(float64(calls[b.Name()]), "calls")
+}
+
+func BenchmarkCallsLoop(b *testing.B) {
+	var n int
+	for b.Loop() {
+		sinkU += Hash(uint64(n))
+		n++
+	}
+	b.ReportMetric(1, "calls") // reached once: b.Loop returned false exactly once
+}
+
+// Two implementations as sub-benchmarks impl=..., swept over the number of parts.
+func BenchmarkJoin(b *testing.B) {
+	impls := []struct {
+		name string
+		join func([]string) string
+	}{{"plus", JoinPlus}, {"builder", JoinBuilder}}
+	for _, impl := range impls {
+		for _, n := range []int{8, 64} {
+			b.Run(fmt.Sprintf("impl=%s/parts=%d", impl.name, n), func(b *testing.B) {
+				parts := Words(n)
+				b.SetBytes(int64(len(strings.Join(parts, ""))))
+				for b.Loop() {
+					sinkS = impl.join(parts)
+				}
+			})
+		}
+	}
+}
+
+// A size sweep: how do time and allocations grow with n?
+func BenchmarkFill(b *testing.B) {
+	impls := []struct {
+		name string
+		fill func(int) []int
+	}{{"append", FillAppend}, {"prealloc", FillPrealloc}}
+	for _, impl := range impls {
+		for _, n := range []int{16, 256, 4096, 65536} {
+			b.Run(fmt.Sprintf("impl=%s/size=%d", impl.name, n), func(b *testing.B) {
+				for b.Loop() {
+					sinkI = impl.fill(n)
+				}
+			})
+		}
+	}
+}
+
+// Parallel work: -cpu 1,2 runs it with GOMAXPROCS 1 and 2 (names end in -1 and -2).
+func BenchmarkJoinParallel(b *testing.B) {
+	parts := Words(32)
+	b.RunParallel(func(pb *testing.PB) {
+		var local string
+		for pb.Next() {
+			local = JoinBuilder(parts)
+		}
+		_ = local
+	})
 }
