@@ -24,13 +24,13 @@ from .errors import (
 )
 from .programs import build, run, test
 from .settings import quick
+from .source import show_go
 from .toolchain import SERIES, find_go
 from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "newmake", "valuesem", "widgets",
-                  "plots", "showgo")
+_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "widgets", "plots")
 
 
 def __getattr__(name: str) -> Any:
@@ -51,6 +51,6 @@ _ipython.install()
 __all__ = [
     "SERIES", "TOPICS", "Diagnostic", "GoBuildError", "GoCommandError", "GoNotFoundError",
     "GoRunError", "GoTimeoutError", "GoVersionError", "GomemlabError", "Package", "ParseError",
-    "about", "build", "doctor", "find_go", "quick", "run", "sample", "scratch_copy", "snippet",
-    "test",
+    "about", "build", "doctor", "find_go", "quick", "run", "sample", "scratch_copy", "show_go",
+    "snippet", "test",
 ]

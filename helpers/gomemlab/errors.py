@@ -82,10 +82,11 @@ class GoBuildError(GoCommandError):
     def _repr_html_(self) -> str:
         if not self.diagnostics:
             return super()._repr_html_()
+        cell = '<td style="text-align:left">{}</td>'
         rows = "".join(
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>".format(
-                html.escape(d.file), d.line, "" if d.col is None else d.col,
-                html.escape(d.message))
+            "<tr>" + cell.format(f"<code>{html.escape(d.file)}</code>") + cell.format(d.line)
+            + cell.format("" if d.col is None else d.col)
+            + cell.format(f"<code>{html.escape(d.message)}</code>") + "</tr>"
             for d in self.diagnostics
         )
         n = len(self.diagnostics)

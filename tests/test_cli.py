@@ -1,0 +1,30 @@
+"""The `gomemlab` command as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from gomemlab import toolchain
+
+COMMAND = [sys.executable, "-m", "gomemlab.cli"]
+
+
+def test_doctor_reports_go_and_succeeds():
+    done = toolchain.run([*COMMAND, "doctor"], timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "go1.27" in done.stdout and "All good." in done.stdout
+
+
+def test_doctor_fails_with_a_fix_when_go_is_missing(tmp_path):
+    env = {**os.environ, toolchain.ENV_GO: str(tmp_path / "missing-go")}
+    done = toolchain.run([*COMMAND, "doctor"], env=env, timeout=60)
+    assert done.returncode == 1
+    assert "[BAD] Go toolchain" in done.stdout
+    assert "GOMEMLAB_GO" in done.stdout and "fix:" in done.stdout
+
+
+def test_warm_builds_samples_and_tools():
+    done = toolchain.run([*COMMAND, "warm"], timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Warm:" in done.stdout
