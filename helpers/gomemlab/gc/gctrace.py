@@ -1,0 +1,161 @@
+"""Parse `GODEBUG=gctrace=1` output: one record per collection, every format Go has printed.
+
+Formats (newest first), all accepted:
+
+* Go 1.18+: ``gc 7 @0.203s 13%: 0.12+29+0.12 ms clock, 0.25+1.9/13/0.14+0.25 ms cpu,
+  43->49->24 MB, 50 MB goal, 0 MB stacks, 0 MB globals, 2 P`` (+ `` (forced)``). Go 1.27 may add
+  `` (checking for goroutine leaks)`` after the percentage.
+* Go 1.7-1.17: the same without the stacks and globals fields.
+* Go 1.5-1.6: five clock phases (sweep termination, scan, synchronize Ps, mark, mark
+  termination); the middle three are concurrent and are summed into `clock_mark_ms`.
+* Go 1.4 and earlier (stop-the-world collector): ``gc12(8): 0+0+6000+1000 us, 26 -> 53 MB, ...``;
+  the whole collection is one pause, kept in `stw_ms`; the fields that format lacks are NaN.
+
+Any other line (the program's own stderr, ``GC forced``, scavenger lines) is kept as an
+`OtherLine`, never dropped. A line that starts like a trace line but does not parse raises
+ParseError naming it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+
+from ..errors import ParseError
+
+NAN = math.nan
+
+_MODERN = re.compile(
+    r"gc #?(\d+) @(\d+(?:\.\d+)?)s (\d+)%( \(checking for goroutine leaks\))?: "
+    r"([\d.+]+) ms clock, ([\d.+/]+) ms cpu, "
+    r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, "
+    r"(?:(\d+) MB stacks, (\d+) ?MB globals, )?"
+    r"(\d+) P( \(forced\))?"
+)
+_GO14 = re.compile(
+    r"gc(\d+)\((\d+)\): ([\d+]+) us, (\d+) -> (\d+) MB,.*"
+)
+_CANDIDATE = re.compile(r"gc ?#?\d")
+_NUM = r"\d+(?:\.\d+)?"
+_CLOCK = re.compile(rf"{_NUM}(?:\+{_NUM})+")
+_CPU = re.compile(rf"{_NUM}(?:\+{_NUM})*\+{_NUM}/{_NUM}/{_NUM}\+{_NUM}")
+
+
+@dataclass(frozen=True, slots=True)
+class GCCycle:
+    """One collection as gctrace reported it.
+
+    Times are milliseconds except `t_s` (seconds since program start); heap sizes are MiB,
+    rounded down by the runtime (it prints bytes >> 20). CPU times are summed over all Ps.
+    """
+
+    line_no: int  # 1-based line in the parsed text
+    cycle: int  # the GC number, counting from 1
+    t_s: float  # when the cycle started, seconds since the program started
+    cpu_pct: float  # share of CPU time spent in GC since the program started, %
+    clock_sweep_term_ms: float  # wall time of the STW sweep termination
+    clock_mark_ms: float  # wall time of the concurrent mark (and scan)
+    clock_mark_term_ms: float  # wall time of the STW mark termination
+    cpu_sweep_term_ms: float  # CPU time of sweep termination (its wall time × Ps)
+    cpu_assist_ms: float  # CPU time goroutines spent assisting the marker while allocating
+    cpu_background_ms: float  # CPU time of the dedicated and fractional background markers
+    cpu_idle_ms: float  # CPU time of marking on otherwise idle Ps
+    cpu_mark_term_ms: float  # CPU time of mark termination
+    heap_start_mib: float  # heap in use when the cycle started
+    heap_end_mib: float  # heap in use when marking ended
+    heap_live_mib: float  # heap marked live by this cycle
+    goal_mib: float  # the heap goal this cycle worked toward
+    stacks_mib: float  # scannable goroutine stacks (Go 1.18+, else NaN)
+    globals_mib: float  # scannable globals (Go 1.18+, else NaN)
+    procs: int  # Ps (GOMAXPROCS) used
+    forced: bool  # started by runtime.GC() (or debug.FreeOSMemory)
+    stw_ms: float  # total stop-the-world wall time: sweep termination + mark termination
+    format: str  # "go1.18+", "go1.7-1.17", "go1.5-1.6" or "go1.4"
+    leak_check: bool = False  # Go 1.27: "(checking for goroutine leaks)" cycle
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLine:
+    """A line that is not a gctrace record (kept so nothing is silently dropped)."""
+
+    line_no: int
+    text: str
+    kind: str = "other"
+
+
+COLUMNS = tuple(f.name for f in fields(GCCycle))
+
+
+def _parts(text: str, sep: str) -> list[float]:
+    return [float(x) for x in text.split(sep)]
+
+
+def _modern(match: re.Match, line_no: int, line: str) -> GCCycle:
+    (cycle, t, pct, leak, clock, cpu, h0, h1, h2, goal, stacks, globals_, procs,
+     forced) = match.groups()
+    if not _CLOCK.fullmatch(clock) or not _CPU.fullmatch(cpu):
+        raise ParseError("malformed clock or cpu times in a gctrace line", line_no=line_no,
+                         line=line)
+    phases = _parts(clock, "+")
+    before, marks, after = cpu.split("/", 1)[0], cpu.split("/")[1], cpu.rsplit("/", 1)[1]
+    head = _parts(before, "+")  # sweep termination [, scan, sync], assist
+    idle, term = _parts(after, "+")
+    modern = len(phases) == 3
+    if (len(phases), len(head)) not in ((3, 2), (5, 4)):
+        raise ParseError(f"expected 3 or 5 clock phases matching the cpu times, got {clock!r} "
+                         f"and {cpu!r}", line_no=line_no, line=line)
+    if stacks is not None:
+        fmt = "go1.18+"
+    elif modern:
+        fmt = "go1.7-1.17"
+    else:
+        fmt = "go1.5-1.6"
+    return GCCycle(
+        line_no=line_no, cycle=int(cycle), t_s=float(t), cpu_pct=float(pct),
+        clock_sweep_term_ms=phases[0], clock_mark_ms=sum(phases[1:-1]),
+        clock_mark_term_ms=phases[-1], cpu_sweep_term_ms=head[0], cpu_assist_ms=head[-1],
+        cpu_background_ms=float(marks) + sum(head[1:-1]), cpu_idle_ms=idle,
+        cpu_mark_term_ms=term, heap_start_mib=float(h0), heap_end_mib=float(h1),
+        heap_live_mib=float(h2), goal_mib=float(goal),
+        stacks_mib=NAN if stacks is None else float(stacks),
+        globals_mib=NAN if globals_ is None else float(globals_), procs=int(procs),
+        forced=forced is not None, stw_ms=phases[0] + phases[-1], format=fmt,
+        leak_check=leak is not None,
+    )
+
+
+def _go14(match: re.Match, line_no: int) -> GCCycle:
+    cycle, procs, phases, h0, h1 = match.groups()
+    pause_ms = sum(_parts(phases, "+")) / 1000.0
+    return GCCycle(
+        line_no=line_no, cycle=int(cycle), t_s=NAN, cpu_pct=NAN, clock_sweep_term_ms=NAN,
+        clock_mark_ms=NAN, clock_mark_term_ms=NAN, cpu_sweep_term_ms=NAN, cpu_assist_ms=NAN,
+        cpu_background_ms=NAN, cpu_idle_ms=NAN, cpu_mark_term_ms=NAN,
+        heap_start_mib=float(h0), heap_end_mib=float(h1), heap_live_mib=float(h1),
+        goal_mib=NAN, stacks_mib=NAN, globals_mib=NAN, procs=int(procs), forced=False,
+        stw_ms=pause_ms, format="go1.4",
+    )
+
+
+def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
+    """Split gctrace text into cycles and other lines (see the module docstring)."""
+    cycles: list[GCCycle] = []
+    others: list[OtherLine] = []
+    modern_match = _MODERN.fullmatch
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if line.startswith("gc"):
+            match = modern_match(line)
+            if match is not None:
+                cycles.append(_modern(match, line_no, line))
+                continue
+            if _CANDIDATE.match(line):
+                old = _GO14.fullmatch(line)
+                if old is None:
+                    raise ParseError("a gctrace line in no format this parser knows",
+                                     line_no=line_no, line=line)
+                cycles.append(_go14(old, line_no))
+                continue
+        others.append(OtherLine(line_no, raw))
+    return cycles, others

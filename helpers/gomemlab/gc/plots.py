@@ -1,0 +1,158 @@
+"""Pure plots: DataFrames in, matplotlib Figures out (nothing here runs Go)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
+
+WIDTH = 9.5
+COLORS = {"heap": "#1f77b4", "live": "#2ca02c", "goal": "#d62728", "new": "#9ecae1",
+          "other": "#bdbdbd", "sweep": "#ff7f0e", "markterm": "#9467bd"}
+
+
+def _figure(nrows: int = 1, ncols: int = 1, height: float = 4.2, **kwargs):
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
+    """Heap in use over time from gctrace: at each cycle's start, at its end (marking done)
+    and just after (down to the live heap). Columns t_s, heap_mib."""
+    points = []
+    for row in frame.itertuples():
+        end = row.t_s + (row.clock_sweep_term_ms + row.clock_mark_ms
+                         + row.clock_mark_term_ms) / 1000
+        points += [(row.t_s, row.heap_start_mib), (end, row.heap_end_mib),
+                   (end, row.heap_live_mib)]
+    return pd.DataFrame(points, columns=["t_s", "heap_mib"])
+
+
+def heap_over_time(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """The sawtooth: heap grows to the goal, a collection brings it down to the live heap."""
+    fig, ax = _figure()
+    f = frame.dropna(subset=["t_s"])
+    if f.empty:
+        ax.text(0.5, 0.5, "no GC cycles in this run", ha="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    saw = sawtooth(f)
+    ax.plot(saw.t_s, saw.heap_mib, color=COLORS["heap"], lw=1.6,
+            label="heap in use (start → end of each cycle → live)")
+    ends = saw.t_s.iloc[1::3].to_numpy()
+    ax.plot(ends, f.heap_live_mib, "o", color=COLORS["live"], ms=4,
+            label="live heap (marked by the cycle)")
+    starts = np.concatenate([[0.0], ends[:-1]])
+    ax.hlines(f.goal_mib, starts, ends, color=COLORS["goal"], lw=1.4, ls="--",
+              label="heap goal of the cycle")
+    forced = f[f.forced]
+    if not forced.empty:
+        ax.plot(forced.t_s, forced.heap_start_mib, "x", color="black", ms=8,
+                label="forced (runtime.GC)")
+    ax.set_xlabel("time since program start (s)")
+    ax.set_ylabel("heap (MiB, rounded down)")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title or f"How does the heap grow and shrink? ({len(f)} GC cycles)")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
+           title: str | None = None) -> Figure:
+    """Stop-the-world pauses: per cycle (gctrace) and, given, the runtime/metrics histogram."""
+    two = hist is not None and not hist.empty
+    fig, axes = _figure(1, 2 if two else 1, height=4.0, squeeze=False)
+    ax = axes[0][0]
+    f = frame.dropna(subset=["clock_sweep_term_ms"])
+    x = f.cycle.to_numpy()
+    us_sweep = f.clock_sweep_term_ms.to_numpy() * 1000
+    us_term = f.clock_mark_term_ms.to_numpy() * 1000
+    ax.bar(x, us_sweep, color=COLORS["sweep"], label="sweep termination")
+    ax.bar(x, us_term, bottom=us_sweep, color=COLORS["markterm"], label="mark termination")
+    ax.set_xlabel("GC cycle")
+    ax.set_ylabel("stop-the-world time (µs)")
+    ax.set_title("STW pauses per cycle (gctrace)")
+    if len(x) and (us_sweep + us_term).max() > 20 * max(np.median(us_sweep + us_term), 1e-9):
+        ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    if two:
+        ax2 = axes[0][1]
+        h = hist[np.isfinite(hist.lo_s) & np.isfinite(hist.hi_s)]
+        lo, hi = h.lo_s.to_numpy() * 1e6, h.hi_s.to_numpy() * 1e6
+        ax2.bar(lo, h["count"], width=hi - lo, align="edge", color=COLORS["heap"],
+                edgecolor="white")
+        ax2.set_xscale("log")
+        ax2.set_xlabel("pause length (µs, log scale)")
+        ax2.set_ylabel("pauses")
+        ax2.set_title(f"All GC pauses ({int(hist['count'].sum())}, runtime/metrics)")
+        ax2.grid(alpha=0.3, axis="y")
+    fig.suptitle(title or "How long does the GC stop the program?")
+    return fig
+
+
+def _gogc_order(values) -> list[float]:
+    return [math.inf if v == "off" else float(v) for v in values]
+
+
+def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame | None = None,
+             title: str | None = None) -> Figure:
+    """GOGC's trade-off: each run's GC CPU % against its peak heap, labelled by GOGC.
+
+    `model` (optional): columns GOGC, peak_mib, gc_cpu_pct from the cost model, drawn as a line.
+    """
+    fig, ax = _figure()
+    f = frame.assign(order=_gogc_order(frame.GOGC)).sort_values("order")
+    ylabel = {"gc_cpu_pct": "GC CPU (% of available CPU)",
+              "gc_share_pct": "GC share of the CPU work (%)"}.get(y, y)
+    ax.plot(f.peak_heap_mib, f[y], "o-", color=COLORS["heap"], ms=7, label="measured runs")
+    for row in f.itertuples():
+        ax.annotate(f"GOGC={row.GOGC}", (row.peak_heap_mib, getattr(row, y)),
+                    textcoords="offset points", xytext=(6, 6), fontsize=8)
+    if model is not None and not model.empty:
+        m = model.assign(order=_gogc_order(model.GOGC)).sort_values("order")
+        ax.plot(m.peak_mib, m.gc_cpu_pct, "s--", color=COLORS["goal"], ms=5,
+                label="cost model (program paused during GC)")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(ScalarFormatter())
+    ax.tick_params(axis="x", which="minor", labelsize=7)
+    ax.set_xlabel("peak heap (MiB, log scale)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title or "GOGC trades memory for CPU: what does each setting cost?")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+def model_area(result, *, measured: pd.DataFrame | None = None,
+               title: str | None = None) -> Figure:
+    """The cost model's memory over time as a stacked area (other / live / new heap), with the
+    GC pauses shaded and, given, a measured heap line (columns t_s, heap_mib)."""
+    fig, ax = _figure(height=4.4)
+    f = result.frame
+    ax.stackplot(f.t_s, f.other_mib, f.live_mib, f.new_mib,
+                 colors=[COLORS["other"], COLORS["live"], COLORS["new"]],
+                 labels=["other memory", "live heap", "new heap (allocated since last GC)"])
+    if measured is not None and not measured.empty:
+        ax.plot(measured.t_s, measured.heap_mib, color="black", lw=1, alpha=0.8,
+                label="measured heap (gctrace)")
+    limit = result.settings.get("memlimit_mib")
+    if limit is not None:
+        ax.axhline(limit, color=COLORS["goal"], ls="--", lw=1.2, label="memory limit")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("memory (MiB)")
+    ax.set_xlim(0, max(f.t_s.max(), 1e-9))
+    ax.set_ylim(bottom=0)
+    gogc = result.settings.get("gogc")
+    ax.set_title(title or f"Model, GOGC={gogc}: GC CPU {result.gc_cpu_pct:.1f} %, "
+                          f"peak {result.peak_mib:.1f} MiB, {result.cycles} GCs")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.grid(alpha=0.3)
+    return fig
