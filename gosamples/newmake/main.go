@@ -2,9 +2,18 @@
 //
 // new(T) allocates a zeroed T and returns a pointer to it. make builds a slice, map or
 // channel: a small header that refers to storage shared by every copy of that header.
+//
+// Run it without arguments for a short tour, or with the name of one section
+// (new, map, slice, alias, chan, nilmap, nilmapwrite, newslice, sizes, heap).
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+	"unsafe"
+)
 
 // zeroCounter returns a pointer to a fresh, zeroed int, made with new.
 func zeroCounter() *int {
@@ -26,6 +35,9 @@ func grow(values []int) []int {
 }
 
 func main() {
+	if len(os.Args) > 1 {
+		os.Exit(runSection(os.Args[1]))
+	}
 	counter := zeroCounter()
 	*counter += 3
 	fmt.Printf("new(int): %T pointing at %d\n", counter, *counter)
@@ -41,4 +53,245 @@ func main() {
 
 	var nilMap map[string]string
 	fmt.Printf("a nil map reads as empty: len=%d, nilMap[\"x\"]=%q\n", len(nilMap), nilMap["x"])
+}
+
+// sections maps a section name to the function that prints it.
+var sections = map[string]func(){
+	"new":         showNew,
+	"map":         showMap,
+	"slice":       showSlice,
+	"alias":       showAlias,
+	"chan":        showChan,
+	"nilmap":      showNilMap,
+	"nilmapwrite": writeNilMap,
+	"newslice":    showNewSlice,
+	"sizes":       showSizes,
+	"heap":        showHeap,
+}
+
+func runSection(name string) int {
+	show, ok := sections[name]
+	if !ok {
+		names := make([]string, 0, len(sections))
+		for n := range sections {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(os.Stderr, "unknown section %q; sections: %v\n", name, names)
+		return 2
+	}
+	show()
+	return 0
+}
+
+// --- new(T), &T{} and var t T ---
+
+type point struct {
+	X, Y  int
+	Label string
+}
+
+func showNew() {
+	a := new(point)             // a *point to a fresh, zeroed point
+	b := &point{}               // the same, written as the address of a composite literal
+	var c point                 // a point value (no pointer at all), also zeroed
+	d := new(point{X: 1, Y: 2}) // Go 1.26+: new(expression) starts from that value
+	n := new(42)                // works for any expression, even a constant
+
+	fmt.Printf("new(point)          %-12T %+v\n", a, *a)
+	fmt.Printf("&point{}            %-12T %+v\n", b, *b)
+	fmt.Printf("var c point         %-12T %+v\n", c, c)
+	fmt.Printf("new(point{X:1,Y:2}) %-12T %+v\n", d, *d)
+	fmt.Printf("new(42)             %-12T %v\n", n, *n)
+	fmt.Printf("new(point) twice gives two variables: %t\n", new(point) != new(point))
+}
+
+// --- maps: the handle is copied, the table is shared ---
+
+// replace points its own copy of the handle at a brand-new map: the caller never sees it.
+func replace(labels map[string]string) {
+	labels = map[string]string{"fresh": "map"}
+	labels["more"] = "entries"
+}
+
+func showMap() {
+	labels := make(map[string]string)
+	tag(labels, "some string", "written inside tag")
+	fmt.Printf("after tag: caller sees labels[%q] = %q\n", "some string", labels["some string"])
+	replace(labels)
+	fmt.Printf("after replace: caller still has len=%d, labels[%q] = %q\n",
+		len(labels), "fresh", labels["fresh"])
+}
+
+// --- slices: the header is copied, the backing array is shared (while it has room) ---
+
+// appendThenWrite appends to its copy of the header, then writes element 0.
+func appendThenWrite(s []int) {
+	s = append(s, 99)
+	s[0] = -1
+}
+
+func showSlice() {
+	for _, capacity := range []int{8, 3} {
+		s := make([]int, 3, capacity)
+		appendThenWrite(s)
+		fmt.Printf("cap=%d: caller len=%d s=%v s[:cap]=%v\n", capacity, len(s), s, s[:cap(s)])
+	}
+}
+
+// aliasAppends appends twice to the same base slice and returns both results.
+func aliasAppends(capacity int) (a, b []int) {
+	base := make([]int, 3, capacity)
+	a = append(base, 1)
+	b = append(base, 2)
+	return a, b
+}
+
+func showAlias() {
+	for _, capacity := range []int{8, 3} {
+		a, b := aliasAppends(capacity)
+		fmt.Printf("cap=%d: a=%v b=%v same array: %t\n", capacity, a, b, &a[0] == &b[0])
+	}
+}
+
+// --- channels: every copy of a channel value is the same channel ---
+
+// fill sends n values into the channel it was handed.
+func fill(ch chan<- int, n int) {
+	for i := range n {
+		ch <- i * 10
+	}
+}
+
+func showChan() {
+	ch := make(chan int, 3)
+	fill(ch, 3)
+	fmt.Printf("after fill: caller's channel holds len=%d of cap=%d: %d %d %d\n",
+		len(ch), cap(ch), <-ch, <-ch, <-ch)
+
+	done := make(chan string)
+	go func(reply chan<- string) { reply <- "sent from a goroutine" }(done)
+	fmt.Printf("received: %s\n", <-done)
+
+	var nilCh chan int
+	select {
+	case nilCh <- 1:
+		fmt.Println("sent on a nil channel")
+	default:
+		fmt.Println("send on a nil channel: not ready (it would block forever)")
+	}
+}
+
+// --- a nil map reads as empty, but cannot be written ---
+
+func showNilMap() {
+	var m map[string]int
+	n := 0
+	for range m {
+		n++
+	}
+	delete(m, "x")
+	v, ok := m["x"]
+	fmt.Printf("nil map: m==nil %t, len=%d, m[\"x\"]=%d ok=%t, range ran %d times, delete is a no-op\n",
+		m == nil, len(m), v, ok, n)
+}
+
+// writeNilMap panics: a nil map has no table to put the entry in.
+func writeNilMap() {
+	var m map[string]int
+	m["x"] = 1
+}
+
+// --- make vs new for slices and maps ---
+
+func showNewSlice() {
+	p := new([]int) // a pointer to a nil slice: new does not build the slice
+	fmt.Printf("new([]int):      %T, *p==nil %t, len=%d\n", p, *p == nil, len(*p))
+	*p = append(*p, 1, 2)
+	fmt.Printf("after append:    *p=%v\n", *p)
+
+	s := make([]int, 3) // a slice of 3 zeroed ints, ready to use
+	fmt.Printf("make([]int, 3):  %T, s==nil %t, s=%v\n", s, s == nil, s)
+	e := make([]int, 0)
+	fmt.Printf("make([]int, 0):  e==nil %t, len=%d\n", e == nil, len(e))
+
+	m := new(map[string]int) // a pointer to a nil map
+	fmt.Printf("new(map):        %T, *m==nil %t\n", m, *m == nil)
+}
+
+// --- header sizes, measured by the compiler ---
+
+func showSizes() {
+	big := make([]int, 1_000_000)
+	var ptr *int
+	var str string
+	var fn func()
+	var iface any
+	var arr [4]int
+	rows := []struct {
+		name  string
+		bytes uintptr
+		holds string
+	}{
+		{"*int", unsafe.Sizeof(ptr), "an address"},
+		{"map[string]int", unsafe.Sizeof(map[string]int{}), "a pointer to the runtime's map"},
+		{"chan int", unsafe.Sizeof(make(chan int)), "a pointer to the runtime's channel"},
+		{"func()", unsafe.Sizeof(fn), "a pointer to the code (and closure)"},
+		{"string", unsafe.Sizeof(str), "pointer + length"},
+		{"any", unsafe.Sizeof(iface), "type + pointer to the value"},
+		{"[]int", unsafe.Sizeof([]int{}), "pointer + length + capacity"},
+		{"[]int len 1000000", unsafe.Sizeof(big), "pointer + length + capacity"},
+		{"[4]int", unsafe.Sizeof(arr), "the four ints themselves"},
+		{"point", unsafe.Sizeof(point{}), "two ints and a string header"},
+	}
+	fmt.Println("type,bytes,holds")
+	for _, r := range rows {
+		fmt.Printf("%s,%d,%s\n", r.name, r.bytes, r.holds)
+	}
+}
+
+// --- does new mean heap? (a preview of escape analysis) ---
+
+var (
+	kept      *point
+	keptSlice []int
+)
+
+//go:noinline
+func newUsedLocally() int {
+	p := new(point)
+	p.X = 7
+	return p.X + p.Y
+}
+
+//go:noinline
+func newKept() {
+	p := new(point)
+	p.X = 7
+	kept = p
+}
+
+//go:noinline
+func makeUsedLocally() int {
+	s := make([]int, 8)
+	s[3] = 7
+	return s[3]
+}
+
+//go:noinline
+func makeKept() {
+	s := make([]int, 8)
+	s[3] = 7
+	keptSlice = s
+}
+
+func showHeap() {
+	fmt.Printf("new(point) used only inside the function: %.0f allocs/call\n",
+		testing.AllocsPerRun(100, func() { newUsedLocally() }))
+	fmt.Printf("new(point) kept after the function returns: %.0f allocs/call\n",
+		testing.AllocsPerRun(100, newKept))
+	fmt.Printf("make([]int, 8) used only inside the function: %.0f allocs/call\n",
+		testing.AllocsPerRun(100, func() { makeUsedLocally() }))
+	fmt.Printf("make([]int, 8) kept after the function returns: %.0f allocs/call\n",
+		testing.AllocsPerRun(100, makeKept))
 }
