@@ -33,6 +33,9 @@ def _lab(args: argparse.Namespace) -> int:
                "--ServerApp.default_url=/lab/tree/00-start-here.ipynb"]
     if args.no_browser:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images
+        command.append("--allow-root")
+    command += [a for a in args.jupyter_args if a != "--"]
     os.execv(sys.executable, command)
     return 0  # pragma: no cover
 
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     lab = commands.add_parser("lab", help="start JupyterLab on the start-here notebook")
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                     help="further options for jupyter lab, after --")
     lab.set_defaults(func=_lab)
     args = parser.parse_args(argv)
     try:
