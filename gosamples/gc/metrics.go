@@ -23,6 +23,7 @@ var Scalars = []string{
 	"/gc/gomemlimit:bytes",
 	"/memory/classes/heap/objects:bytes",
 	"/memory/classes/total:bytes",
+	"/memory/classes/heap/released:bytes",
 	"/sched/gomaxprocs:threads",
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/gc/mark/idle:cpu-seconds",

@@ -25,6 +25,8 @@ COLUMNS = {  # frame column: (runtime/metrics name, meaning)
     "heap_bytes": ("/memory/classes/heap/objects:bytes",
                    "heap in use by objects, live or not yet swept, bytes"),
     "total_bytes": ("/memory/classes/total:bytes", "all memory mapped by the runtime, bytes"),
+    "released_bytes": ("/memory/classes/heap/released:bytes",
+                       "heap memory returned to the OS (still mapped), bytes"),
     "allocs_bytes": ("/gc/heap/allocs:bytes", "bytes allocated since start, cumulative"),
     "stacks_bytes": ("/gc/scan/stack:bytes", "scannable stack bytes"),
     "globals_bytes": ("/gc/scan/globals:bytes", "scannable global bytes"),
@@ -51,7 +53,8 @@ class MetricsLog:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        """Columns: t_s (seconds since sampling started), final, pauses (count) and `COLUMNS`."""
+        """Columns: t_s (seconds since sampling started), final, pauses (count), `COLUMNS`
+        and limited_bytes (total − released: the memory GOMEMLIMIT counts)."""
         rows = []
         for s in self.samples:
             row = {"t_s": s["t_s"], "final": s["final"],
@@ -59,7 +62,10 @@ class MetricsLog:
             for column, (name, _) in COLUMNS.items():
                 row[column] = s["values"].get(name, math.nan)
             rows.append(row)
-        return pd.DataFrame(rows, columns=["t_s", "final", "pauses", *COLUMNS])
+        f = pd.DataFrame(rows, columns=["t_s", "final", "pauses", *COLUMNS])
+        # What GOMEMLIMIT limits: mapped memory minus what was returned to the OS.
+        f["limited_bytes"] = f.total_bytes - f.released_bytes
+        return f
 
     @cached_property
     def pauses(self) -> pd.DataFrame:
