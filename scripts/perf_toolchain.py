@@ -23,7 +23,7 @@ def _median_seconds(action) -> float:
 
 def measure() -> list[dict]:
     package = workspace.sample("newmake")
-    output = programs._binary_path(package)
+    output = programs.binary_path(package)
     raw_argv = [str(toolchain.find_go().go), "build", "-o", str(output), package.pattern]
     env = toolchain.go_env()
 
