@@ -1,0 +1,188 @@
+"""Views of an EscapeReport: the annotated source listing (HTML) and the per-function plot.
+
+Colours are the Okabe-Ito palette (distinguishable with the common colour-vision
+deficiencies), and every verdict also carries a symbol and a word, so nothing depends on
+colour alone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .records import EscapeMessage
+
+STYLE = {  # category: (symbol, word, colour, light tint, hatch)
+    "heap": ("▲", "heap", "#D55E00", "#fbe3d4", "//"),
+    "leak": ("◆", "leak", "#E69F00", "#fdf0d2", ".."),
+    "stack": ("●", "stack", "#0072B2", "#dcebf5", ""),
+    "inline": ("↪", "inline", "#009E73", "#e0f3ec", "xx"),
+    "note": ("·", "note", "#6b6b6b", "#eeeeee", ""),
+}
+KIND_COLOUR = {
+    "moved_to_heap": ("#D55E00", "//"), "escapes_to_heap": ("#f0a07a", "\\\\"),
+    "leaking_param": ("#E69F00", ".."), "leaking_param_content": ("#f5cd6e", "oo"),
+    "leaking_to_result": ("#CC79A7", "++"), "does_not_escape": ("#0072B2", ""),
+    "can_inline": ("#009E73", "xx"), "cannot_inline": ("#56B4E9", "--"),
+    "inlining_call": ("#7fcfb7", "||"), "devirtualized": ("#999999", ""),
+}
+SEVERITY = ("heap", "leak", "stack", "inline", "note")
+MAX_ROWS = 400
+
+CSS = """
+<style>
+.gml-esc{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px}
+.gml-esc .legend span.chip{margin-right:.6em}
+.gml-esc span.chip{display:inline-block;padding:0 .4em;border-radius:3px;color:#fff;
+ font-weight:600;font-size:11px;white-space:nowrap}
+.gml-esc table.src{border-collapse:collapse;margin:.4em 0;width:100%}
+.gml-esc table.src td{padding:1px 6px;vertical-align:top;text-align:left;border:0}
+.gml-esc td.no{color:#888;text-align:right!important;user-select:none;width:3em}
+.gml-esc td.code{font-family:var(--jp-code-font-family,monospace);white-space:pre;tab-size:4}
+.gml-esc td.says{font-family:var(--jp-code-font-family,monospace);font-size:12px}
+.gml-esc details{margin:1px 0 3px 1.2em}
+.gml-esc details summary{cursor:pointer;color:#444}
+.gml-esc details pre{margin:2px 0;font-size:11.5px;background:#f7f7f7;padding:3px 6px}
+.gml-esc .meta{color:#555;margin:.2em 0}
+.gml-esc table.sum{border-collapse:collapse}
+.gml-esc table.sum td,.gml-esc table.sum th{padding:1px 8px;border-bottom:1px solid #ddd}
+</style>
+"""
+
+
+def chip(category: str) -> str:
+    symbol, word, colour, _, _ = STYLE[category]
+    return f'<span class="chip" style="background:{colour}">{symbol} {word}</span>'
+
+
+def legend() -> str:
+    text = {"heap": "moved to / escapes to the heap", "leak": "a parameter leaks (its value "
+            "outlives the call)", "stack": "does not escape", "inline": "inlining decisions",
+            "note": "other compiler notes"}
+    items = "".join(f"{chip(c)} {html.escape(text[c])} &nbsp; " for c in SEVERITY)
+    return f'<div class="legend">{items}</div>'
+
+
+def message_html(message: EscapeMessage) -> str:
+    text = f"{chip(message.category)} {html.escape(message.message)}"
+    flow = message.flow
+    if flow:
+        steps = sum(line.startswith("flow:") for line in flow) or len(flow)
+        body = html.escape("\n".join(flow))
+        text += (f"<details><summary>why? ({steps} flow step{'s' * (steps != 1)})</summary>"
+                 f"<pre>{body}</pre></details>")
+    return f"<div>{text}</div>"
+
+
+def _line_messages(messages: Sequence[EscapeMessage], show_inline: bool):
+    by_line: dict[int, list[EscapeMessage]] = defaultdict(list)
+    for message in messages:
+        if message.line is not None and (show_inline or message.category != "inline"):
+            by_line[message.line].append(message)
+    return by_line
+
+
+def listing_html(report, file: str, *, functions: Sequence[str] | None = None,
+                 show_inline: bool = True) -> str:
+    source = report.sources[file].splitlines()
+    keep = None
+    if functions:
+        keep = set()
+        for span in report.spans.get(file, []):
+            if span.name in functions:
+                keep.update(range(span.start, span.end + 1))
+    by_line = _line_messages([m for m in report.messages if m.file == file], show_inline)
+    rows = []
+    for number, code in enumerate(source, start=1):
+        if keep is not None and number not in keep:
+            continue
+        said = sorted(by_line.get(number, []), key=lambda m: (m.col or 0))
+        worst = min((SEVERITY.index(m.category) for m in said), default=None)
+        tint = f' style="background:{STYLE[SEVERITY[worst]][3]}"' if worst is not None else ""
+        marks = "".join(message_html(m) for m in said)
+        rows.append(f'<tr{tint}><td class="no">{number}</td><td class="code">'
+                    f'{html.escape(code)}</td><td class="says">{marks}</td></tr>')
+    return (f'<div class="meta"><b>{html.escape(file)}</b></div>'
+            f'<table class="src">{"".join(rows)}</table>')
+
+
+def messages_table_html(messages: Sequence[EscapeMessage]) -> str:
+    rows = []
+    for message in messages[:MAX_ROWS]:
+        rows.append(f'<tr><td class="no">{html.escape(message.position)}</td>'
+                    f'<td class="says">{message_html(message)}</td></tr>')
+    more = (f'<div class="meta">... and {len(messages) - MAX_ROWS} more (see .frame)</div>'
+            if len(messages) > MAX_ROWS else "")
+    return f'<table class="src">{"".join(rows)}</table>{more}'
+
+
+def counts_html(report) -> str:
+    counts = report.counts()
+    cells = "".join(f"<tr><td>{chip(_category(kind))}</td><td>{kind}</td>"
+                    f"<td style='text-align:right'>{n}</td></tr>" for kind, n in counts.items())
+    return ("<table class='sum'><tr><th></th><th>kind</th><th>messages</th></tr>"
+            f"{cells}</table>")
+
+
+def _category(kind: str) -> str:
+    from .records import category
+
+    return category(kind)
+
+
+def report_html(report, *, functions: Sequence[str] | None = None,
+                file: str | None = None) -> str:
+    parts = [CSS, '<div class="gml-esc">']
+    level = f"-m={report.level}" if report.level else "-m"
+    title = html.escape(report.label or ", ".join(report.packages) or "compiler output")
+    timing = f" in {report.seconds:.2f} s" if report.seconds is not None else ""
+    parts.append(f'<div class="meta"><b>Escape analysis of {title}</b> ({level}, '
+                 f"{len(report.messages)} messages{timing})</div>")
+    parts.append(legend())
+    shown = set()
+    files = [file] if file else [f for f in report.sources
+                                 if any(m.file == f for m in report.messages)]
+    for name in files:
+        parts.append(listing_html(report, name, functions=functions))
+        shown.add(name)
+    rest = [m for m in report.messages if m.file not in shown
+            and (functions is None or m.function in functions)]
+    if rest and not functions:
+        label = "Other messages" if shown else "Messages"
+        parts.append(f'<div class="meta"><b>{label}</b></div>')
+        parts.append(messages_table_html(rest))
+    parts.append('<div class="meta"><b>Summary</b></div>')
+    parts.append(counts_html(report))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def plot_counts(table, *, title: str | None = None):
+    """A horizontal stacked bar per function: how many verdicts of each kind it got."""
+    import matplotlib.pyplot as plt
+
+    title = title or "Where does each function's data go? Compiler verdicts per function"
+    height = max(2.5, 0.32 * max(len(table), 1) + 1.6)
+    fig, ax = plt.subplots(figsize=(9, height), layout="constrained")
+    if table.empty:
+        ax.text(0.5, 0.5, "no escape verdicts", ha="center", va="center")
+        ax.set_axis_off()
+        ax.set_title(title)
+        return fig
+    table = table.iloc[::-1]
+    left = [0] * len(table)
+    for kind in table.columns:
+        colour, hatch = KIND_COLOUR.get(kind, ("#999999", ""))
+        values = table[kind].tolist()
+        ax.barh(table.index, values, left=left, color=colour, hatch=hatch,
+                edgecolor="white", linewidth=0.5, label=kind.replace("_", " "))
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.set_xlabel("compiler messages (count)")
+    ax.set_ylabel("function")
+    ax.set_title(title)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              title="verdict")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
