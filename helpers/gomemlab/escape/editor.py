@@ -38,8 +38,7 @@ def editor(source: str = STARTER, *, level: int = 2, rows: int = 14):
     """
     import ipywidgets as widgets
 
-    code = widgets.Textarea(value=source, rows=rows,
-                            layout=widgets.Layout(width="100%", font_family="monospace"))
+    code = widgets.Textarea(value=source, rows=rows, layout=widgets.Layout(width="100%"))
     button = widgets.Button(description="Run the compiler", button_style="primary",
                             icon="play")
     output = widgets.HTML(value="<i>Press Run to see what the compiler decides.</i>")

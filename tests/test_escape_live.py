@@ -1,0 +1,120 @@
+"""Escape analysis on the real Go toolchain: the sample, a snippet, the stdlib, the widget."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import toolchain
+from gomemlab.errors import GoBuildError
+from gomemlab.escape import analyze, check_no_heap, editor, parse
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return analyze("escape")
+
+
+def test_gallery_verdicts_on_this_go(sample):
+    gallery = sample.only(file="escape/gallery.go")
+    heap = {"returnPointer": "u", "storeThroughPointer": "i2", "counter": "n",
+            "explicitOverLimit": "buf", "appendPointer": "v", "storeInMap": "v",
+            "sendPointer": "v", "decodeValue": "u"}
+    for function, subject in heap.items():
+        gallery.expect_heap(subject, function=function)
+    for function, subject in {"returnValue": "u", "storeInValue": "i1",
+                              "sumWithClosure": "total", "explicitAtLimit": "buf"}.items():
+        gallery.expect_stack(subject, function=function)
+    gallery.expect_heap("f", function="passInterface")
+    gallery.expect_stack("f", function="passInterfaceInlined")
+    gallery.expect_stack("make([]byte, n)", function="makeVariable")
+    gallery.expect_stack("make([]byte, 65536)", function="implicitAtLimit")
+    gallery.expect_heap("make([]byte, 65537)", function="implicitOverLimit")
+    gallery.expect_heap("n", function="printNumber")
+    gallery.expect_stack("&user{...}", function="ageInlined")
+    gallery.expect_inlined("newUser", function="ageInlined")
+
+
+def test_functions_come_from_the_source(sample):
+    # a closure's own messages belong to it, the closure value to the enclosing function
+    literal = sample.about("func literal", function="counter")
+    assert [m.kind for m in literal] == ["escapes_to_heap"]
+    assert sample.about(function="counter.func1", kinds=("can_inline",))
+    assert "return &u" in sample.function_source("returnPointer")
+
+
+def test_claim_check_quotes_the_compiler(sample):
+    with pytest.raises(AssertionError, match="moved to heap: i2"):
+        sample.expect_stack("i2", function="storeThroughPointer")
+    with pytest.raises(AssertionError, match="f does not escape"):
+        sample.expect_heap("f", function="passInterfaceInlined")
+    with pytest.raises(AssertionError, match="no verdict"):
+        sample.expect_stack("nosuchname", function="returnValue")
+
+
+def test_listing_and_plot(sample, tmp_path):
+    html = sample.only(file="escape/gallery.go")._repr_html_()
+    assert "moved to heap: u" in html and "<details>" in html and "▲ heap" in html
+    assert "● stack" in html and "◆ leak" in html
+    figure = sample.plot()
+    figure.savefig(tmp_path / "plot.png")
+    assert figure.axes[0].get_title().startswith("Where does")
+
+
+def test_snippet_and_level_one():
+    source = "package p\n\nfunc F() *int {\n\tx := 1\n\treturn &x\n}\n"
+    report = analyze(source, level=1)
+    report.expect_heap("x", line=4, function="F")
+    assert not report.about("x")[0].flow
+    # no package clause: one is added on line 1, so line numbers do not move
+    bare = analyze("func G() *int {\n\ty := 2\n\treturn &y\n}\n")
+    bare.expect_heap("y", line=2, function="G")
+
+
+def test_compile_error_is_a_build_error():
+    with pytest.raises(GoBuildError) as caught:
+        analyze("package p\n\nfunc F() int { return undefinedName }\n")
+    assert "undefinedName" in str(caught.value)
+    assert "<table>" in caught.value._repr_html_()
+
+
+def test_tests_mode_has_no_testmain():
+    report = analyze("escape", tests=True, level=1)
+    assert any(m.file.endswith("main_test.go") for m in report)
+    assert not any("_testmain" in m.file for m in report)
+
+
+def test_stdlib_every_line_accounted_for(tmp_path):
+    done = toolchain.go("build", "-gcflags=-m=2", "encoding/json", cwd=tmp_path).check_build()
+    text = done.stderr + done.stdout
+    from gomemlab.escape.parse import parse_lines
+
+    messages, skipped, _ = parse_lines(text)
+    used = sorted([n for m in messages for n in m.line_numbers] + [n for n, _, _ in skipped])
+    assert used == list(range(1, len(text.splitlines()) + 1))
+    report = parse(text)
+    assert len(report) > 300
+    assert report.counts().get("other", 0) <= 0.01 * len(report)
+
+
+def test_editor_widget_runs_and_shows_errors():
+    box = editor()
+    box.run_button.click()
+    assert box.report is not None and "moved to heap: p" in box.output.value
+    box.code.value = "package main\n\nfunc main() { undefinedName() }\n"
+    box.run_button.click()
+    assert box.report is None and "GoBuildError" in box.output.value
+
+
+def test_exercise_check():
+    bad = "package p\n\nfunc F() *int {\n\tx := 1\n\treturn &x\n}\n"
+    good = "package p\n\nfunc F() int {\n\tx := 1\n\treturn x\n}\n"
+    assert not check_no_heap(bad, "F")
+    assert check_no_heap(good, "F")
+    assert not check_no_heap("package p\n", "F")
+
+
+def test_lazy_attribute():
+    assert gm.escape.analyze is analyze
