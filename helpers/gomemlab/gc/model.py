@@ -157,22 +157,17 @@ def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
 
 
 def calibrate(frame: pd.DataFrame) -> dict:
-    """Scan rate (MiB/s) and fixed cost (s) fitted to measured cycles: GC CPU per cycle
-    (sweep termination + assist + background + mark termination; idle marking left out, as
-    the runtime does for its GC CPU %) against the heap marked live, by least squares."""
-    import numpy as np
+    """Scan rate (MiB/s) and fixed cost (s) from measured cycles (a gctrace frame).
 
+    Scan rate: heap marked live per CPU-second of marking (assist + background; idle-time
+    marking is left out, as the runtime does for its GC CPU %). Fixed cost: the median CPU
+    time of a cycle's two stop-the-world phases.
+    """
     f = frame.dropna(subset=["cpu_assist_ms"])
-    f = f[~f.forced]
-    if len(f) < 2:
-        raise ValueError("need at least two automatic GC cycles to calibrate the model")
-    cpu_s = (f.cpu_sweep_term_ms + f.cpu_assist_ms + f.cpu_background_ms
-             + f.cpu_mark_term_ms).to_numpy() / 1000
-    live = f.heap_live_mib.to_numpy(dtype=float)
-    if np.ptp(live) > 0:
-        slope, fixed = np.polyfit(live, cpu_s, 1)
-    else:
-        slope, fixed = 0.0, 0.0
-    if slope <= 0 or fixed < 0:  # degenerate fit: fall back to a pure rate, no fixed cost
-        slope, fixed = cpu_s.sum() / max(live.sum(), EPS), 0.0
-    return {"scan_mib_s": float(1 / slope), "fixed_cost_s": float(fixed)}
+    f = f[~f.forced.astype(bool)]
+    if f.empty:
+        raise ValueError("need at least one automatic GC cycle to calibrate the model")
+    mark_s = float((f.cpu_assist_ms + f.cpu_background_ms).sum()) / 1000
+    fixed_s = float((f.cpu_sweep_term_ms + f.cpu_mark_term_ms).median()) / 1000
+    return {"scan_mib_s": float(f.heap_live_mib.sum()) / max(mark_s, EPS),
+            "fixed_cost_s": fixed_s}

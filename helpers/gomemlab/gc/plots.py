@@ -151,6 +151,7 @@ def model_area(result, *, measured: pd.DataFrame | None = None,
     ax.set_xlim(0, max(f.t_s.max(), 1e-9))
     ax.set_ylim(bottom=0)
     gogc = result.settings.get("gogc")
+    gogc = gogc if isinstance(gogc, str) else f"{gogc:.0f}"
     ax.set_title(title or f"Model, GOGC={gogc}: GC CPU {result.gc_cpu_pct:.1f} %, "
                           f"peak {result.peak_mib:.1f} MiB, {result.cycles} GCs")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)

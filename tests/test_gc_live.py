@@ -1,0 +1,75 @@
+"""gm.gc.run and gm.gc.sweep on the real toolchain (short runs: quick mode)."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+
+pytestmark = pytest.mark.live
+
+SMALL = {"live_mib": 8, "alloc_mib": 64}
+
+
+@pytest.fixture(scope="module")
+def run100():
+    return gm.gc.run(gogc=100, forced=1, **SMALL)
+
+
+def test_run_joins_trace_and_metrics(run100):
+    r = run100
+    assert r.settings["gogc"] == 100 and len(r.log) >= 3
+    assert r.log.frame.forced.iloc[-1] and r.log.frame.forced.sum() == 1
+    assert r.summary["allocated_bytes"] == 64 << 20
+    last = r.metrics.frame.iloc[-1]
+    assert last.cycles == len(r.log)  # every cycle printed one trace line
+    assert last.pauses >= 2 * len(r.log)  # and stopped the world at least twice
+    assert {"m_live_bytes", "m_goal_bytes"} <= set(r.frame.columns)
+    r.expect_live_matches_metrics()
+    r.log.expect_goal_formula(100)
+    assert "GCRun" in r._repr_html_()
+
+
+def test_live_heap_is_at_least_the_live_set(run100):
+    auto = run100.log.frame[~run100.log.frame.forced]
+    assert (auto.heap_live_mib.iloc[2:] >= 8).all()
+
+
+def test_settings_reach_the_runtime():
+    r = gm.gc.run(gogc=50, memlimit="256MiB", gomaxprocs=1, **SMALL)
+    assert set(r.log.frame.procs) == {1}
+    assert r.metrics.last["/gc/gogc:percent"] == 50
+    assert r.metrics.last["/gc/gomemlimit:bytes"] == 256 << 20
+    assert r.metrics.last["/sched/gomaxprocs:threads"] == 1
+    r.log.expect_goal_formula(50)
+
+
+def test_sweep_has_the_tradeoff_shape():
+    s = gm.gc.sweep(gogc=[50, 200, "off"], progress=False, **SMALL)
+    f = s.frame
+    assert list(f.GOGC) == [50, 200, "off"]
+    assert f.GCs.iloc[-1] == 0 and f.gc_cpu_pct.iloc[-1] == 0
+    s.expect_monotonic()
+    fig = s.plot()
+    assert fig.axes[0].get_title()
+
+
+def test_workload_flags_are_for_the_sample_only(tmp_path):
+    with pytest.raises(TypeError, match="gc sample"):
+        gm.gc.run(gm.snippet('package main\nfunc main() {}\n'), live_mib=4)
+    with pytest.raises(TypeError):
+        gm.gc.run(nonsense=1)
+
+
+def test_any_program_runs_under_gctrace():
+    src = ('package main\nimport ("fmt"; "os"; "runtime")\n'
+           'func main() { fmt.Fprintln(os.Stderr, "hello"); runtime.GC(); runtime.GC() }\n')
+    r = gm.gc.run(gm.snippet(src), gogc=100)
+    assert len(r.log) == 2 and r.log.frame.forced.all()
+    assert [o.text for o in r.log.others] == ["hello"]
+    assert r.metrics is None
+
+
+def test_bad_flag_is_a_readable_error():
+    with pytest.raises(gm.GoRunError, match="survive"):
+        gm.gc.run(survive=3)

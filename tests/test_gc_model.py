@@ -1,0 +1,111 @@
+"""The GC guide's cost model against values worked out by hand, and its widget."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import gomemlab as gm
+from gomemlab.gc import Phase, heap_goal, simulate
+
+EXACT = {"scan_mib_s": 1000.0, "fixed_cost_s": 0.0}
+
+
+def test_heap_goal_by_hand():
+    assert heap_goal(10, 100) == 20
+    assert heap_goal(10, 50) == 15
+    assert heap_goal(1, 100) == 4  # floored at 4 MiB
+    assert heap_goal(10, 100, memlimit_mib=15, other_mib=2) == 13  # capped at limit − other
+    assert heap_goal(10, "off") == math.inf
+    assert heap_goal(10, "off", memlimit_mib=30) == 30
+
+
+def test_steady_phase_by_hand():
+    # live 10 MiB, GOGC=100: goal 20, so a GC after every 10 MiB = 1 s at 10 MiB/s;
+    # GCs at 1, 2, ..., 9 s of program time, each marking 10 MiB at 1000 MiB/s = 10 ms.
+    r = simulate([Phase(9.5, 10)], initial_live_mib=10, **EXACT)
+    assert r.cycles == 9
+    assert r.gc_seconds == pytest.approx(0.09)
+    assert r.wall_seconds == pytest.approx(9.59)
+    assert r.gc_cpu_pct == pytest.approx(100 * 0.09 / 9.59)
+    assert r.peak_mib == pytest.approx(20)
+    assert not r.thrashing
+
+
+def test_fixed_cost_is_paid_per_cycle():
+    r = simulate([Phase(9.5, 10)], initial_live_mib=10, scan_mib_s=1000, fixed_cost_s=0.005)
+    assert r.gc_seconds == pytest.approx(9 * 0.015)
+
+
+def test_memory_limit_by_hand():
+    # goal = min(20, 15 − 2) = 13: a GC every 3 MiB = 0.3 s -> 31 GCs in 9.5 s; peak 13 + 2.
+    r = simulate([Phase(9.5, 10)], initial_live_mib=10, memlimit_mib=15, other_mib=2, **EXACT)
+    assert r.cycles == 31
+    assert r.peak_mib == pytest.approx(15)
+    assert r.frame.other_mib.eq(2).all()
+
+
+def test_floor_of_four_mib():
+    r = simulate([Phase(0.9, 8)], **EXACT)  # goal 4 MiB from an empty heap: one GC at 0.5 s
+    assert r.cycles == 1 and r.peak_mib == pytest.approx(4)
+
+
+def test_gogc_off_never_collects():
+    r = simulate([Phase(2, 10)], gogc="off", initial_live_mib=5, **EXACT)
+    assert r.cycles == 0 and r.gc_cpu_pct == 0 and r.peak_mib == pytest.approx(25)
+
+
+def test_live_heap_carries_over_between_phases():
+    # A: GC at 1 s marks 10 + 0.5 × 10 = 15 (goal 30); 0.5 s more adds 5 MiB (2.5 surviving).
+    # B: room 30 − 15 − 5 = 10 -> GC after 1 s marks 15 + 2.5 = 17.5; then 10 MiB more, no GC.
+    r = simulate([Phase(1.5, 10, survival=0.5), Phase(2, 10)], initial_live_mib=10, **EXACT)
+    assert r.cycles == 2
+    assert r.gc_seconds == pytest.approx((15 + 17.5) / 1000)
+    last = r.frame.iloc[-1]
+    assert last.live_mib == pytest.approx(17.5) and last.new_mib == pytest.approx(10)
+    assert r.peak_mib == pytest.approx(30)
+
+
+def test_old_objects_die_at_the_death_rate():
+    # half the old heap dies per ln 2 ... per second: at the GC (1 s) 5 of 10 MiB are live.
+    r = simulate([Phase(1.4, 10, death_rate=math.log(2))], initial_live_mib=10, **EXACT)
+    assert r.cycles == 1
+    assert r.frame.iloc[-1].live_mib == pytest.approx(5)
+
+
+def test_limit_below_live_thrashes_but_ends():
+    r = simulate([Phase(1, 10)], initial_live_mib=10, memlimit_mib=8, **EXACT)
+    assert r.thrashing and r.cycles > 100 and r.gc_cpu_pct > 50
+
+
+def test_bad_phases_are_rejected():
+    with pytest.raises(ValueError):
+        Phase(1, 10, survival=2)
+    with pytest.raises(ValueError):
+        Phase(-1, 10)
+
+
+def test_calibrate_on_recorded_cycles(fixture_text):
+    frame = gm.gc.parse_gctrace(fixture_text("gc/gctrace_gogc100.txt")).frame
+    fit = gm.gc.calibrate(frame)
+    auto = frame[~frame.forced]
+    mark_s = (auto.cpu_assist_ms + auto.cpu_background_ms).sum() / 1000
+    assert fit["scan_mib_s"] == pytest.approx(auto.heap_live_mib.sum() / mark_s)
+    assert fit["fixed_cost_s"] > 0
+
+
+def test_explorer_sliders_rerun_the_model():
+    wl = gm.gc.Workload((Phase(1, 100),), initial_live_mib=16, other_mib=4, scan_mib_s=1000,
+                        fixed_cost_s=0.001)
+    e = gm.gc.explorer(wl)
+    assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    at100 = e.result
+    assert "GOGC=100" in e.text.value
+    e.gogc.value = 400
+    assert e.result.cycles < at100.cycles and e.result.peak_mib > at100.peak_mib
+    e.limit_on.value = True
+    e.limit.value = 30
+    assert e.result.peak_mib <= 30 + 1e-9 and "limit 30 MiB" in e.text.value
+    e.limit.value = 10  # below live + other: the model thrashes and says so
+    assert e.result.thrashing and "thrashing" in e.text.value
