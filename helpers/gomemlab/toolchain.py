@@ -253,3 +253,24 @@ def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
     """Run `go ARGS...` with the lab's toolchain and offline environment (see `run`)."""
     return run([find_go().go, *args], cwd=cwd, env=go_env(env), timeout=timeout,
                on_stdout=on_stdout, on_stderr=on_stderr)
+
+
+def start_go(*args: str | os.PathLike, log: str | os.PathLike,
+             cwd: str | os.PathLike | None = None,
+             env: Mapping[str, str] | None = None) -> subprocess.Popen:
+    """Start a long-running `go ARGS...` (e.g. a web UI) in its own process group.
+
+    Its stdout and stderr go to the file `log` (a pipe nobody reads could fill and stall it).
+    Stop it with `stop(process)`.
+    """
+    with open(log, "w") as sink:
+        return subprocess.Popen(  # an argument list, never a shell
+            [os.fspath(find_go().go), *map(os.fspath, args)], cwd=cwd, env=go_env(env),
+            stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
+            start_new_session=(os.name == "posix"))
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Kill a process started by `start_go`, with its whole group, and reap it."""
+    _kill_group(process)
+    process.wait()

@@ -1,0 +1,84 @@
+"""Start the Go tools' web UIs (`go tool pprof -http`, `go tool trace`) on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import html
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+
+from . import toolchain, workspace
+from .errors import GoCommandError
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((LOOPBACK, port)) == 0
+
+
+@dataclass
+class WebUI:
+    """A running Go web UI: open `url` in a browser tab, `stop()` when done."""
+
+    title: str
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.running:
+            toolchain.stop(self.process)
+
+    def __enter__(self) -> WebUI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"{self.title}: {self.url} ({state}; .stop() to end it)"
+
+    def _repr_html_(self) -> str:
+        state = "running" if self.running else "stopped"
+        return (f'<b>{html.escape(self.title)}</b> ({state}): <a href="{html.escape(self.url)}" '
+                f'target="_blank">{html.escape(self.url)}</a> — opens on the machine running '
+                "Jupyter; call <code>.stop()</code> when done.")
+
+
+def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
+          path: str = "/", timeout: float = 60.0) -> WebUI:
+    """Run `go ARGS...` whose web UI listens on `port` (127.0.0.1), and wait until it answers.
+
+    The caller puts `port` into `go_args` (e.g. `-http=127.0.0.1:PORT`); use `free_port()`.
+    """
+    if port is None:
+        raise ValueError("serve needs the port the tool was told to listen on")
+    log = workspace.scratch_dir("webui") / "output.log"
+    process = toolchain.start_go(*go_args, log=log)
+    deadline = time.monotonic() + timeout
+    while not _listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            toolchain.stop(process)
+            stderr = log.read_text(errors="replace")
+            raise GoCommandError(
+                f"{title} did not start listening on {LOOPBACK}:{port} "
+                f"({'exited' if process.returncode is not None else 'timed out'}):\n{stderr}",
+                command=[str(a) for a in go_args], stderr=stderr)
+        time.sleep(0.1)
+    return WebUI(title, f"http://{LOOPBACK}:{port}{path}", process)
