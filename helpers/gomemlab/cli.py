@@ -20,7 +20,7 @@ def _doctor(_: argparse.Namespace) -> int:
 def _warm(_: argparse.Namespace) -> int:
     from .warm import warm
 
-    warm()
+    warm(progress=sys.stderr.isatty())
     print("Warm: samples, escape reports and the pprof/trace tools are built.")
     return 0
 

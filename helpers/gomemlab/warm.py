@@ -25,9 +25,14 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
 
 
 def warm(*, progress: bool = True) -> None:
-    """Build the pprof and trace tools, every sample, its tests and its escape report."""
+    """Build the pprof and trace tools, every sample, its tests and its escape report.
+
+    With `progress`, a progress bar (a widget in Jupyter); without, one line per step.
+    """
     steps = _steps()
     bar = tqdm(steps, desc="warming", unit="step", disable=not progress)
     for label, step in bar:
         bar.set_postfix_str(label)
+        if not progress:
+            print(f"warming: {label}", flush=True)
         step()
