@@ -20,7 +20,8 @@ from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, 
 
 __all__ = [
     "BenchResult", "Comparison", "Config", "Other", "Result", "Summary", "compare",
-    "count_multiplies", "disassemble", "list_benchmarks", "mann_whitney_p", "min_n_for_ci", "min_n_for_difference", "parse",
+    "count_multiplies", "disassemble", "list_benchmarks", "mann_whitney_p", "min_n_for_ci",
+    "min_n_for_difference", "parse",
     "parse_lines", "plot_comparison", "plot_runs", "plot_scaling", "run", "settings_for",
     "summarize",
 ]

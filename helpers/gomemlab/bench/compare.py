@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import stats
-from .result import BenchResult, _fmt
-
 from .plots import HIGHER_IS_BETTER
+from .result import BenchResult, _fmt
 
 
 @dataclass

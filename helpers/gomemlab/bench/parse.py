@@ -4,7 +4,8 @@ Pure and total: text in, typed records out. A line is one of
 
 * a configuration line `key: value` (key starts lower case, has no space or upper case);
   it applies to every result after it until the key is set again (`pkg:` changes per package);
-* a result line `Benchmark<Name>[/sub...][-<procs>] <iterations> <value> <unit> [<value> <unit>...]`;
+* a result line `Benchmark<Name>[/sub...][-<procs>] <iterations> <value> <unit> [...]`, with
+  any number of value/unit pairs;
 * anything else (`PASS`, `ok ...`, `=== RUN`, log output): kept as an `Other` line.
 
 A line that starts like a result (a benchmark name, then a number) but breaks the format raises
@@ -14,13 +15,11 @@ ParseError naming the line, so a damaged log is never half read without notice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import ParseError
 
 _NAME = re.compile(r"Benchmark(?![a-z])\S*")
-_PROCS = re.compile(r"^(.*?)-(\d+)$")
-_INT = re.compile(r"\d+")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?i:inf|infinity|nan)")
 _CONFIG = re.compile(r"([^\s:]+):(?:[ \t]+(.*?))?[ \t]*")
 
@@ -34,7 +33,7 @@ class Config:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Result:
     """One benchmark result line (one run of one benchmark)."""
 
@@ -47,26 +46,36 @@ class Result:
     values: dict[str, float]
     """Measurements by unit, in the order printed: `{"ns/op": 12.5, "B/op": 16.0, ...}`."""
     config: dict[str, str] = field(default_factory=dict)
-    """The configuration in force at this line (goos, goarch, pkg, cpu, ...)."""
+    """The configuration in force at this line (goos, goarch, pkg, cpu, ...); shared by the
+    results under the same configuration, so treat it as read only."""
+
+    parts: dict[str, str] = field(default_factory=dict)
+    """The sub-benchmark segments: `key=value` ones by key, others as `sub1`, `sub2`, ..."""
 
     @property
     def base(self) -> str:
         """The top-level benchmark: `Join` for `Join/impl=plus/parts=8`."""
         return self.name.split("/", 1)[0]
 
-    @property
-    def parts(self) -> dict[str, str]:
-        """The sub-benchmark segments: `key=value` ones by key, others as `sub1`, `sub2`, ..."""
-        found: dict[str, str] = {}
-        plain = 0
-        for segment in self.name.split("/")[1:]:
-            key, eq, value = segment.partition("=")
-            if eq and key:
-                found[key] = value
-            else:
-                plain += 1
-                found[f"sub{plain}"] = segment
+    def renamed(self, name: str) -> Result:
+        """This run under another name (its parts follow the new name)."""
+        return replace(self, name=name, parts=split_parts(name))
+
+
+def split_parts(name: str) -> dict[str, str]:
+    """`Join/impl=plus/x` -> {"impl": "plus", "sub1": "x"}."""
+    found: dict[str, str] = {}
+    if "/" not in name:
         return found
+    plain = 0
+    for segment in name.split("/")[1:]:
+        key, eq, value = segment.partition("=")
+        if eq and key:
+            found[key] = value
+        else:
+            plain += 1
+            found[f"sub{plain}"] = segment
+    return found
 
 
 @dataclass(frozen=True)
@@ -85,33 +94,38 @@ def _is_config_key(key: str) -> bool:
 
 
 def _number(text: str, line_no: int, line: str) -> float:
-    if not _NUMBER.fullmatch(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or "_" in text:  # Python's float() takes 1_000, Go's ParseFloat does not
         raise ParseError(f"benchmark value {text!r} is not a number", line_no=line_no, line=line)
-    return float(text)
+    return value
 
 
 def _result(fields: list[str], line_no: int, line: str, config: dict[str, str]) -> Result:
     full, iterations, rest = fields[0], fields[1], fields[2:]
-    if not _INT.fullmatch(iterations):
+    if not (iterations.isascii() and iterations.isdigit()):
         raise ParseError(f"iteration count {iterations!r} is not a whole number",
                          line_no=line_no, line=line)
     if not rest or len(rest) % 2:
         raise ParseError("a benchmark result needs value/unit pairs after the iteration count",
                          line_no=line_no, line=line)
     values: dict[str, float] = {}
-    for value, unit in zip(rest[::2], rest[1::2]):
+    for i in range(0, len(rest), 2):
+        value, unit = rest[i], rest[i + 1]
         if unit in values:
             raise ParseError(f"unit {unit!r} appears twice", line_no=line_no, line=line)
-        if _NUMBER.fullmatch(unit):
+        if unit[0] in "0123456789+-." and _NUMBER.fullmatch(unit):
             raise ParseError(f"expected a unit after {value!r}, got the number {unit!r}",
                              line_no=line_no, line=line)
         values[unit] = _number(value, line_no, line)
     name = full.removeprefix("Benchmark")
     procs = 1
-    suffix = _PROCS.match(name)
-    if suffix:
-        name, procs = suffix.group(1), int(suffix.group(2))
-    return Result(line_no, name, procs, int(iterations), values, dict(config))
+    head, dash, tail = name.rpartition("-")
+    if dash and tail.isascii() and tail.isdigit():
+        name, procs = head, int(tail)
+    return Result(line_no, name, procs, int(iterations), values, config, split_parts(name))
 
 
 def parse_lines(text: str) -> list[Record]:
@@ -122,14 +136,15 @@ def parse_lines(text: str) -> list[Record]:
         line = raw.rstrip("\r")
         if not line.strip():
             continue
-        fields = line.split()
-        if _NAME.fullmatch(fields[0]) and len(fields) > 1 and fields[1][:1].isdigit():
-            records.append(_result(fields, line_no, line, config))
-            continue
+        if line.startswith("Benchmark"):
+            fields = line.split()
+            if len(fields) > 1 and fields[1][:1].isdigit() and _NAME.fullmatch(fields[0]):
+                records.append(_result(fields, line_no, line, config))
+                continue
         match = _CONFIG.fullmatch(line)
         if match and _is_config_key(match.group(1)):
             key, value = match.group(1), match.group(2) or ""
-            config[key] = value
+            config = {**config, key: value}  # a new snapshot: results keep the old one
             records.append(Config(line_no, key, value))
             continue
         records.append(Other(line_no, line))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -54,7 +56,7 @@ def plot_runs(frame: pd.DataFrame, units: tuple[str, ...] = ("ns/op", "B/op", "a
     axes = fig.subplots(1, len(units), sharey=True, squeeze=False)[0]
     rng = np.random.default_rng(0)
     y = np.arange(len(labels))
-    for ax, unit in zip(axes, units):
+    for ax, unit in zip(axes, units, strict=False):
         values_all = frame[unit].dropna().to_numpy(dtype=float)
         for i, label in enumerate(labels):
             values = frame.loc[frame["label"] == label, unit].dropna().to_numpy(dtype=float)
@@ -98,8 +100,8 @@ def plot_scaling(frame: pd.DataFrame, param: str, units: tuple[str, ...] = ("ns/
     units = tuple(u for u in units if u in data.columns)
     fig = Figure(figsize=(min(5.2 * len(units), 13), 3.9), layout="constrained")
     axes = fig.subplots(1, len(units), squeeze=False)[0]
-    for ax, unit in zip(axes, units):
-        for color, (key, group) in zip(_COLORS, groups):
+    for ax, unit in zip(axes, units, strict=False):
+        for color, (key, group) in zip(itertools.cycle(_COLORS), groups):
             xs, med, lo, hi = [], [], [], []
             for x, runs in group.groupby(param, sort=True):
                 s = stats.summarize(runs[unit].dropna().tolist())
@@ -140,11 +142,12 @@ def plot_comparison(comparison_frame: pd.DataFrame, *, title: str | None = None)
     fig = Figure(figsize=(min(4.2 * len(units), 13), max(1.2 + 0.4 * len(names), 2.6)),
                  layout="constrained")
     axes = fig.subplots(1, len(units), sharey=True, squeeze=False)[0]
-    for ax, unit in zip(axes, units):
+    for ax, unit in zip(axes, units, strict=False):
         rows = data[data["unit"] == unit].set_index("name").reindex(names)
         better_up = unit in HIGHER_IS_BETTER
         colors = ["0.7" if v == "~" else ("#2ca02c" if (d > 0) == better_up else "#d62728")
-                  for v, d in zip(rows["verdict"].fillna("~"), rows["delta_pct"].fillna(0))]
+                  for v, d in zip(rows["verdict"].fillna("~"), rows["delta_pct"].fillna(0),
+                                  strict=True)]
         ax.barh(np.arange(len(names)), rows["delta_pct"].fillna(0), color=colors)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(f"change of median {unit} (%)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -83,30 +83,39 @@ class BenchResult:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
+        parts, units = self._part_columns(), self.units
+        reserved = {*_BASE_COLUMNS, *parts, *units, "line_no"}
+        config_columns: dict[int, dict[str, str]] = {}  # per shared config snapshot
         rows = []
         repeat: dict[tuple, int] = {}
         for r in self.results:
+            extra = config_columns.get(id(r.config))
+            if extra is None:
+                extra = {(f"config.{k}" if k in reserved else k): v
+                         for k, v in r.config.items() if k != "pkg"}
+                config_columns[id(r.config)] = extra
             key = (r.config.get("pkg", ""), r.name, r.procs)
             repeat[key] = repeat.get(key, -1) + 1
-            row = {"pkg": key[0], "name": r.name, "base": r.base, "procs": r.procs,
-                   "run": repeat[key], "iterations": r.iterations, **r.parts, **r.values}
-            for k, v in r.config.items():
-                if k != "pkg":
-                    row.setdefault(k if k not in row else f"config.{k}", v)
-            row["line_no"] = r.line_no
-            rows.append(row)
-        config = list(dict.fromkeys(k for row in rows for k in row))
-        fixed = [*_BASE_COLUMNS, *self._part_columns(), *self.units]
-        columns = fixed + [c for c in config if c not in fixed and c != "line_no"] + ["line_no"]
+            rows.append({"pkg": key[0], "name": r.name, "base": r.base, "procs": r.procs,
+                         "run": repeat[key], "iterations": r.iterations, **r.parts, **r.values,
+                         **extra, "line_no": r.line_no})
+        config = list(dict.fromkeys(k for extra in config_columns.values() for k in extra))
+        columns = [*_BASE_COLUMNS, *parts, *units, *config, "line_no"]
         frame = pd.DataFrame(rows, columns=columns)
         for column in self._part_columns():
+            present = frame[column].notna()
             numeric = pd.to_numeric(frame[column], errors="coerce")
-            if numeric.notna().all():
-                frame[column] = numeric
+            if present.any() and numeric[present].notna().all():
+                whole = (numeric[present] % 1 == 0).all()
+                frame[column] = numeric.astype("Int64") if whole else numeric
         return frame
 
     def _part_columns(self) -> list[str]:
-        return list(dict.fromkeys(k for r in self.results for k in r.parts))
+        seen: dict[str, None] = {}
+        for r in self.results:
+            if r.parts:
+                seen.update(dict.fromkeys(r.parts))
+        return list(seen)
 
     # ----- selection ------------------------------------------------------------------------
     def _derived(self, results: Iterable[Result]) -> BenchResult:
@@ -131,7 +140,7 @@ class BenchResult:
                     continue
                 segments = [s for s in rec.name.split("/")[1:]
                             if s.partition("=")[0] not in wanted or "=" not in s]
-                rec = replace(rec, name="/".join([rec.base, *segments]))
+                rec = rec.renamed("/".join([rec.base, *segments]))
             records.append(rec)
         return BenchResult(records, self.command, self.seconds, self.profiles)
 
