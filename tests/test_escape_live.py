@@ -118,3 +118,11 @@ def test_exercise_check():
 
 def test_lazy_attribute():
     assert gm.escape.analyze is analyze
+
+
+def test_repeated_analysis_replays_the_messages():
+    """A warm rebuild must still report: the build cache replays the compiler's messages."""
+    library = "package lib\n\nfunc F() *int {\n\tx := 1\n\treturn &x\n}\n"
+    for _ in range(2):
+        analyze(library, level=1).expect_heap("x", function="F")
+        assert analyze("escape", level=1).about("u", function="returnPointer")

@@ -46,11 +46,26 @@ def _output_path(package: Package, level: int, tests: bool) -> str:
     return str(folder / "out")
 
 
+_MAIN = re.compile(r"^package\s+main\b", re.MULTILINE)
+
+
+def _is_main(package: Package) -> bool:
+    return any(_MAIN.search(path.read_text()) for path in package.go_files())
+
+
 def command(package: Package, *, level: int = 2, tests: bool = False) -> list[str]:
-    """The `go` arguments `analyze` runs (without the `go` itself)."""
+    """The `go` arguments `analyze` runs (without the `go` itself).
+
+    A command or test binary is written to a stable scratch path, so that an unchanged one is
+    not relinked. A library package gets no `-o`: with one, `go build` finds the archive up to
+    date and skips the compile without replaying its messages.
+    """
     flag = "-gcflags=-m" if level == 1 else f"-gcflags=-m={level}"
-    verb = ["test", "-c"] if tests else ["build"]
-    return [*verb, flag, "-o", _output_path(package, level, tests), package.pattern]
+    if tests:
+        return ["test", "-c", flag, "-o", _output_path(package, level, tests), package.pattern]
+    if _is_main(package):
+        return ["build", flag, "-o", _output_path(package, level, tests), package.pattern]
+    return ["build", flag, package.pattern]
 
 
 def analyze(target: Target, *, level: int = 2, tests: bool = False,

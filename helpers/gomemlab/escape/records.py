@@ -74,7 +74,7 @@ class Explanation:
         return [line for step in self.steps for line in step.lines()]
 
 
-@dataclass
+@dataclass(repr=False)
 class EscapeMessage:
     """One compiler message: where, what kind, about what, and (with -m=2) why.
 
@@ -110,3 +110,6 @@ class EscapeMessage:
 
     def __str__(self) -> str:
         return f"{self.position}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"<{self.kind}: {self}>"

@@ -152,8 +152,9 @@ def report_html(report, *, functions: Sequence[str] | None = None,
         label = "Other messages" if shown else "Messages"
         parts.append(f'<div class="meta"><b>{label}</b></div>')
         parts.append(messages_table_html(rest))
-    parts.append('<div class="meta"><b>Summary</b></div>')
-    parts.append(counts_html(report))
+    if not functions:
+        parts.append('<div class="meta"><b>Summary</b></div>')
+        parts.append(counts_html(report))
     parts.append("</div>")
     return "".join(parts)
 
