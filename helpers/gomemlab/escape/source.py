@@ -8,6 +8,8 @@ scanner that skips strings, runes and comments is enough for that.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -28,12 +30,21 @@ class Span:
         return not (line == self.start and col is not None and col <= self.col)
 
 
-def _offset(lines: list[str], line: int, col: int) -> int:
+_INTERESTING = re.compile(r"[()\[\]{}\"'`/]")
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(match.end() for match in re.finditer("\n", text))
+    return starts
+
+
+def _offset(text: str, starts: list[int], line: int, col: int) -> int:
     """Character offset of a 1-based line and byte column."""
-    before = sum(len(text) + 1 for text in lines[:line - 1])
-    text = lines[line - 1] if line - 1 < len(lines) else ""
-    chars = len(text.encode("utf-8")[:max(col - 1, 0)].decode("utf-8", errors="ignore"))
-    return before + chars
+    begin = starts[line - 1]
+    end = starts[line] - 1 if line < len(starts) else len(text)
+    prefix = text[begin:end].encode("utf-8")[:max(col - 1, 0)]
+    return begin + len(prefix.decode("utf-8", errors="ignore"))
 
 
 def _skip_literal(text: str, i: int) -> int:
@@ -58,11 +69,13 @@ def _skip_literal(text: str, i: int) -> int:
 
 def _body_end(text: str, start: int) -> int | None:
     """Offset of the `}` closing the function body that follows `start`, or None."""
-    i, parens, braces, in_body = start, 0, 0, False
-    while i < len(text):
+    parens, braces, in_body = 0, 0, False
+    match = _INTERESTING.search(text, start)
+    while match:
+        i = match.start()
         skipped = _skip_literal(text, i)
         if skipped != i:
-            i = skipped
+            match = _INTERESTING.search(text, skipped)
             continue
         c = text[i]
         if c in "([":
@@ -78,20 +91,20 @@ def _body_end(text: str, start: int) -> int | None:
             braces -= 1
             if in_body and braces == 0:
                 return i
-        i += 1
+        match = _INTERESTING.search(text, i + 1)
     return None
 
 
 def function_spans(text: str, declarations: list[tuple[int, int, str]]) -> list[Span]:
     """The span of each declared function `(line, col, name)` found in `text`."""
-    lines = text.split("\n")
+    starts = _line_starts(text)
     spans = []
     for line, col, name in declarations:
-        if not 1 <= line <= len(lines):
+        if not 1 <= line <= len(starts):
             continue
-        end = _body_end(text, _offset(lines, line, col or 1))
+        end = _body_end(text, _offset(text, starts, line, col or 1))
         if end is not None:
-            spans.append(Span(name, line, col or 1, text.count("\n", 0, end) + 1))
+            spans.append(Span(name, line, col or 1, bisect_right(starts, end)))
     return spans
 
 
