@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,6 +73,24 @@ def test_broken_trace_line_names_the_line(bad):
     with pytest.raises(ParseError) as err:
         gm.gc.parse_gctrace("hello\n" + bad)
     assert err.value.line_no == 2 and err.value.line == bad
+
+
+def test_fast_and_line_by_line_paths_agree(fixture_text):
+    text = fixture_text("gc/gctrace_gogc100.txt")  # trace lines only: the whole-text path
+    fast = gm.gc.parse_gctrace(text).frame
+    mixed = gm.gc.parse_gctrace("program says hi\n" + text)  # one other line: line by line
+    slow = mixed.frame
+    assert mixed.other_count == 1 and (slow.line_no == fast.line_no + 1).all()
+    pd.testing.assert_frame_equal(fast.drop(columns="line_no"), slow.drop(columns="line_no"))
+    assert mixed.cycles[3].heap_live_mib == fast.heap_live_mib[3]
+
+
+def test_bad_number_in_a_pure_trace_names_the_line():
+    good = ("gc 1 @0.001s 1%: 0.1+1+0.1 ms clock, 0.2+0/1/0+0.2 ms cpu, 4->4->1 MB, 4 MB goal, "
+            "2 P")
+    with pytest.raises(ParseError) as err:
+        gm.gc.parse_gctrace(good + "\n" + good.replace("0.1+1", "0.1.1+1") + "\n")
+    assert err.value.line_no == 2
 
 
 def test_empty_and_crlf():

@@ -18,9 +18,12 @@ ParseError naming it.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass, fields
+
+import pandas as pd
 
 from ..errors import ParseError
 
@@ -33,6 +36,21 @@ _MODERN = re.compile(
     r"(?:(\d+) MB stacks, (\d+) ?MB globals, )?"
     r"(\d+) P( \(forced\))?"
 )
+_F = r"(\d+(?:\.\d+)?)"
+_FAST = re.compile(  # the Go 1.7+ layout in one pass: no splitting needed
+    rf"gc #?(\d+) @{_F}s (\d+)%( \(checking for goroutine leaks\))?: "
+    rf"{_F}\+{_F}\+{_F} ms clock, {_F}\+{_F}/{_F}/{_F}\+{_F} ms cpu, "
+    r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, "
+    r"(?:(\d+) MB stacks, (\d+) ?MB globals, )?"
+    r"(\d+) P( \(forced\))?"
+)
+_WHOLE = re.compile(  # the same layout over a whole text, for traces with no other lines
+    r"^gc (\d+) @([\d.]+)s (\d+)%( \(checking for goroutine leaks\))?: "
+    r"([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, "
+    r"([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+) ms cpu, "
+    r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, (?:(\d+) MB stacks, (\d+) MB globals, )?"
+    r"(\d+) P( \(forced\))?$", re.MULTILINE)
+_LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines splits at these too
 _GO14 = re.compile(
     r"gc(\d+)\((\d+)\): ([\d+]+) us, (\d+) -> (\d+) MB,.*"
 )
@@ -42,7 +60,7 @@ _CLOCK = re.compile(rf"{_NUM}(?:\+{_NUM})+")
 _CPU = re.compile(rf"{_NUM}(?:\+{_NUM})*\+{_NUM}/{_NUM}/{_NUM}\+{_NUM}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GCCycle:
     """One collection as gctrace reported it.
 
@@ -142,10 +160,26 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
     """Split gctrace text into cycles and other lines (see the module docstring)."""
     cycles: list[GCCycle] = []
     others: list[OtherLine] = []
+    fast_match = _FAST.fullmatch
     modern_match = _MODERN.fullmatch
+    append = cycles.append
+    nan = NAN
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if line.startswith("gc"):
+            fast = fast_match(line)
+            if fast is not None:
+                (cycle, t, pct, leak, c1, c2, c3, u1, u2, u3, u4, u5, h0, h1, h2, goal, stacks,
+                 globals_, procs, forced) = fast.groups()
+                c1, c3 = float(c1), float(c3)
+                append(GCCycle(
+                    line_no, int(cycle), float(t), float(pct), c1, float(c2), c3, float(u1),
+                    float(u2), float(u3), float(u4), float(u5), float(h0), float(h1), float(h2),
+                    float(goal), nan if stacks is None else float(stacks),
+                    nan if globals_ is None else float(globals_), int(procs),
+                    forced is not None, c1 + c3,
+                    "go1.7-1.17" if stacks is None else "go1.18+", leak is not None))
+                continue
             match = modern_match(line)
             if match is not None:
                 cycles.append(_modern(match, line_no, line))
@@ -159,3 +193,66 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
                 continue
         others.append(OtherLine(line_no, raw))
     return cycles, others
+
+
+def records_frame(cycles: list[GCCycle]) -> pd.DataFrame:
+    """The cycles as a DataFrame, one column per GCCycle field."""
+    frame = pd.DataFrame([tuple(getattr(c, name) for name in COLUMNS) for c in cycles],
+                         columns=list(COLUMNS))
+    return frame.astype(_DTYPES)
+
+
+_DTYPES = {name: float for name in COLUMNS}
+_DTYPES.update(line_no=int, cycle=int, procs=int, forced=bool, leak_check=bool, format=object)
+
+
+def _whole_text(text: str, line_nos: list[int] | None = None) -> pd.DataFrame | None:
+    """Fast path for a text made only of Go 1.7+ trace lines: one regex pass over the whole
+    text and pandas' C number parser. None when any line needs the line-by-line parser."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if not text or any(brk in text for brk in _LINE_BREAKS):
+        return None
+    rows = _WHOLE.findall(text)
+    if len(rows) != lines:
+        return None
+    names = ["cycle", "t_s", "cpu_pct", "leak", "c1", "c2", "c3", "u1", "u2", "u3", "u4", "u5",
+             "h0", "h1", "h2", "goal", "stacks", "globals", "procs", "forced"]
+    strings = {"leak", "forced"}
+    try:
+        raw = pd.read_csv(io.StringIO("\n".join(map(",".join, rows))), header=None, names=names,
+                          dtype={n: (str if n in strings else float) for n in names},
+                          keep_default_na=False, na_values={"stacks": [""], "globals": [""]},
+                          engine="c")
+    except ValueError:  # a number like "1.2.3": let the line parser name the line
+        return None
+    stacks = raw.stacks
+    frame = pd.DataFrame({
+        "line_no": line_nos or range(1, lines + 1), "cycle": raw.cycle, "t_s": raw.t_s,
+        "cpu_pct": raw.cpu_pct, "clock_sweep_term_ms": raw.c1, "clock_mark_ms": raw.c2,
+        "clock_mark_term_ms": raw.c3, "cpu_sweep_term_ms": raw.u1, "cpu_assist_ms": raw.u2,
+        "cpu_background_ms": raw.u3, "cpu_idle_ms": raw.u4, "cpu_mark_term_ms": raw.u5,
+        "heap_start_mib": raw.h0, "heap_end_mib": raw.h1, "heap_live_mib": raw.h2,
+        "goal_mib": raw.goal, "stacks_mib": stacks,
+        "globals_mib": raw["globals"],
+        "procs": raw.procs, "forced": raw.forced != "", "stw_ms": raw.c1 + raw.c3,
+        "format": stacks.isna().map({True: "go1.7-1.17", False: "go1.18+"}),
+        "leak_check": raw.leak != "",
+    })
+    return frame[list(COLUMNS)].astype(_DTYPES)
+
+
+def parse_table(text: str) -> tuple[pd.DataFrame, list[OtherLine]]:
+    """Cycles as a DataFrame (columns: the GCCycle fields) and the other lines."""
+    if text.count("\ngc") + text.startswith("gc") == text.count("\n") + (not text.endswith("\n")):
+        fast = _whole_text(text)  # only trace lines, it seems
+        if fast is not None:
+            return fast, []
+    lines = text.splitlines()
+    trace = [(no, line.rstrip()) for no, line in enumerate(lines, 1) if line.startswith("gc")]
+    if trace:  # trace lines among others: the fast path on the trace lines alone
+        fast = _whole_text("\n".join(line for _, line in trace), [no for no, _ in trace])
+        if fast is not None:
+            return fast, [OtherLine(no, line) for no, line in enumerate(lines, 1)
+                          if not line.startswith("gc")]
+    cycles, others = parse_lines(text)
+    return records_frame(cycles), others

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .gctrace import COLUMNS, GCCycle, OtherLine, parse_lines
+from .gctrace import GCCycle, OtherLine, parse_table
 
 HEAP_MINIMUM_MIB = 4.0
 """The heap goal's floor at GOGC=100 (it scales with GOGC: 4 MiB × GOGC/100)."""
@@ -36,8 +36,8 @@ format              which Go release printed the line; line_no: where in the tex
 
 def parse_gctrace(text: str) -> GCLog:
     """Parse `GODEBUG=gctrace=1` output (pure; ParseError names a malformed trace line)."""
-    cycles, others = parse_lines(text)
-    return GCLog(cycles, others)
+    frame, others = parse_table(text)
+    return GCLog(frame, others)
 
 
 def _floor(x: float) -> int:
@@ -76,24 +76,22 @@ def goal_check(frame: pd.DataFrame, gogc: int) -> pd.DataFrame:
 class GCLog:
     """Every collection in a gctrace, plus the lines that were not trace lines."""
 
-    cycles: list[GCCycle]
+    frame: pd.DataFrame
+    """One row per cycle; columns and units: see `FRAME_DOC` (`print(gm.gc.FRAME_DOC)`)."""
     others: list[OtherLine] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.cycles)
+        return len(self.frame)
+
+    @cached_property
+    def cycles(self) -> list[GCCycle]:
+        """The cycles as typed records."""
+        return [GCCycle(*row) for row in self.frame.itertuples(index=False)]
 
     @property
     def other_count(self) -> int:
         """How many lines were not gctrace lines (the program's own stderr, notices, ...)."""
         return len(self.others)
-
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """One row per cycle; columns and units: see `FRAME_DOC` (`print(gm.gc.FRAME_DOC)`)."""
-        if not self.cycles:
-            return pd.DataFrame({name: pd.Series(dtype=float) for name in COLUMNS})
-        data = {name: [getattr(c, name) for c in self.cycles] for name in COLUMNS}
-        return pd.DataFrame(data)
 
     def summary(self) -> dict:
         """Cycles, forced cycles, total and longest STW pause (ms), last GC CPU %, peak MiB."""
