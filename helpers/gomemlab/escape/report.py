@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .records import HEAP_KINDS, KINDS, LEAK_KINDS, EscapeMessage, category
-from .source import Span, function_spans, innermost
+from .source import Span, function_spans, innermost, top_level_functions
 
 FRAME_COLUMNS = ("file", "line", "col", "kind", "category", "subject", "function", "message",
                  "flow")
@@ -44,9 +44,13 @@ class EscapeReport:
         """Give every message inside a known file the function whose body holds it."""
         from .parse import declarations
 
-        for file, decls in declarations(self.messages).items():
-            if file in self.sources:
-                self.spans[file] = function_spans(self.sources[file], decls)
+        named = declarations(self.messages)
+        for file, text in self.sources.items():
+            decls = {(line, name): (line, col, name) for line, col, name in named.get(file, [])}
+            for line, col, name in top_level_functions(text):
+                if not any(key[1] == name for key in decls):
+                    decls[(line, name)] = (line, col, name)
+            self.spans[file] = function_spans(text, sorted(decls.values()))
         for message in self.messages:
             spans = self.spans.get(message.file)
             if spans and message.line is not None and message.kind not in (

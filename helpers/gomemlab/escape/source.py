@@ -108,6 +108,23 @@ def function_spans(text: str, declarations: list[tuple[int, int, str]]) -> list[
     return spans
 
 
+_FUNC = re.compile(r"^func[ \t]*(?:\((?:\w+[ \t]+)?(?P<ptr>\*)?(?P<recv>\w+)[^)]*\)[ \t]*)?"
+                   r"(?P<name>\w+)", re.MULTILINE)
+
+
+def top_level_functions(text: str) -> list[tuple[int, int, str]]:
+    """Top-level `func` declarations in Go source, named as the compiler names them
+    (`F`, `T.M`, `(*T).M`): (line, column of `func`, name). At `-m` the compiler names only
+    the functions it can inline, so the source supplies the others."""
+    found = []
+    for match in _FUNC.finditer(text):
+        name = match["name"]
+        if match["recv"]:
+            name = f"(*{match['recv']}).{name}" if match["ptr"] else f"{match['recv']}.{name}"
+        found.append((text.count("\n", 0, match.start()) + 1, 1, name))
+    return found
+
+
 def innermost(spans: list[Span], line: int, col: int | None) -> Span | None:
     """The smallest span holding a position (a closure rather than its enclosing function)."""
     holding = [span for span in spans if span.contains(line, col)]
