@@ -71,6 +71,8 @@ class CopyCost:
         wide = self.frame.pivot(index="bytes", columns="passed", values="ns_per_call")
         wide = wide[list(PASSED)].rename(columns=lambda c: f"ns by {c}")
         wide["value ÷ pointer"] = wide["ns by value"] / wide["ns by pointer"]
+        wide.columns.name = None
+        wide.index.name = "bytes passed"
         return wide.round(2)
 
     def expect_no_allocations(self) -> None:
@@ -99,6 +101,7 @@ class CopyCost:
 def plot_copy_cost(frame: pd.DataFrame):
     """Log-log lines of ns per call against the size passed, by value and by pointer."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
     for passed, marker in zip(PASSED, ("o", "s"), strict=True):
@@ -106,6 +109,7 @@ def plot_copy_cost(frame: pd.DataFrame):
         ax.plot(part.bytes, part.ns_per_call, marker=marker, label=f"passed by {passed}")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
     sizes = sorted(frame.bytes.unique())
     ax.set_xticks(sizes, [_size_label(s) for s in sizes])
     ax.set_xlabel("size of the value passed (bytes, log scale)")
