@@ -1,17 +1,21 @@
 package main
 
-import "testing"
+import (
+	"maps"
+	"testing"
+)
 
 func TestBothCountsAgree(t *testing.T) {
 	text := corpus(500)
 	wasteful, frugal := countWasteful(text), countFrugal(text)
-	if len(wasteful) != len(frugal) {
-		t.Fatalf("different vocabularies: %d vs %d words", len(wasteful), len(frugal))
+	if !maps.Equal(wasteful, frugal) {
+		t.Fatalf("the two ways disagree:\nwasteful %v\nfrugal   %v", wasteful, frugal)
 	}
-	for word, n := range frugal {
-		if wasteful[word] != n {
-			t.Fatalf("%q: wasteful %d, frugal %d", word, wasteful[word], n)
-		}
+	if len(frugal) != len(vocabulary) {
+		t.Fatalf("%d distinct words, want %d (lower-cased vocabulary)", len(frugal), len(vocabulary))
+	}
+	if frugal["stack"] == 0 || frugal["Stack"] != 0 {
+		t.Fatalf("words are not lower-cased: %v", frugal)
 	}
 }
 
@@ -21,6 +25,25 @@ func TestFrugalAllocatesLess(t *testing.T) {
 	frugal := testing.AllocsPerRun(5, func() { countFrugal(text) })
 	if frugal*10 > wasteful {
 		t.Fatalf("allocs per run: frugal %v, wasteful %v; want frugal at least 10x fewer", frugal, wasteful)
+	}
+	// Wasteful: one []string per line plus one string per capitalised word (4 of 8 words).
+	if wasteful < 200*(1+12/2) {
+		t.Fatalf("wasteful allocs per run %v, want at least %d", wasteful, 200*(1+12/2))
+	}
+}
+
+func TestFrugalAllocationsDoNotGrowWithText(t *testing.T) {
+	short, long := corpus(100), corpus(2000)
+	a := testing.AllocsPerRun(5, func() { countFrugal(short) })
+	b := testing.AllocsPerRun(5, func() { countFrugal(long) })
+	if a != b {
+		t.Fatalf("frugal allocs per run: %v for 100 lines, %v for 2000", a, b)
+	}
+}
+
+func TestAppendLower(t *testing.T) {
+	if got := string(appendLower([]byte("x:"), "GoLang")); got != "x:golang" {
+		t.Fatalf("appendLower = %q", got)
 	}
 }
 

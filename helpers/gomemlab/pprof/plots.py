@@ -1,0 +1,170 @@
+"""Pure plots of profiles: DataFrames in, matplotlib Figures out (nothing here runs Go)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+WIDTH = 9.5
+FAMILIES = {  # package family -> (colour, legend label)
+    "main": ("#f4a259", "your code (package main)"),
+    "runtime": ("#9fb7d3", "Go runtime"),
+    "std": ("#8cc5a0", "standard library"),
+}
+_SCALES = {
+    "bytes": [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"), (1, "bytes")],
+    "nanoseconds": [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1, "ns")],
+}
+
+
+def scale_for(unit: str, largest: float) -> tuple[float, str]:
+    """A divisor and unit label that keep `largest` readable: bytes -> MiB, ns -> ms, ..."""
+    for divisor, label in _SCALES.get(unit, []):
+        if largest >= divisor:
+            return divisor, label
+    return 1.0, unit
+
+
+def family(function: str) -> str:
+    """ "main", "runtime" (runtime and internal/runtime) or "std" for a function name."""
+    package = function.split(" ", 1)[0]
+    package = package[:package.rfind("/") + 1] + package[package.rfind("/") + 1:].split(".")[0]
+    if package == "main":
+        return "main"
+    if package.startswith(("runtime", "internal/runtime")) or package == "gcWriteBarrier":
+        return "runtime"
+    return "std"
+
+
+def short_name(function: str) -> str:
+    """A function name without its package path: "internal/runtime/maps.(*Map).get" ->
+    "maps.(*Map).get"."""
+    head, _, tail = function.partition(" ")
+    head = head[head.rfind("/") + 1:]
+    return f"{head} {tail}".strip()
+
+
+def _fit(text: str, chars: int) -> str:
+    if len(text) <= chars:
+        return text
+    return text[:max(chars - 1, 1)] + "…"
+
+
+def top_bars(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Horizontal bars of flat and cum for each function of a `Profile.top()` table."""
+    unit = table.attrs.get("unit", "")
+    index = table.attrs.get("sample_index", "value")
+    rows = table.iloc[::-1]
+    divisor, label = scale_for(unit, float(rows.cum.abs().max() if len(rows) else 0))
+    fig = Figure(figsize=(WIDTH, 0.42 * len(rows) + 1.6), layout="constrained")
+    ax = fig.subplots()
+    y = range(len(rows))
+    names = [_fit(short_name(name), 48) for name in rows.function]
+    ax.barh([v + 0.2 for v in y], rows.cum / divisor, height=0.4, color="#c9d6e3",
+            label="cum: the function and everything it calls")
+    ax.barh([v - 0.2 for v in y], rows.flat / divisor, height=0.4, color="#d1495b",
+            label="flat: in the function itself")
+    ax.set_yticks(list(y), names, fontsize=9)
+    for v, (flat, pct) in enumerate(zip(rows.flat, rows.flat_pct, strict=True)):
+        if flat:
+            ax.text(flat / divisor, v - 0.2, f" {pct:.1f}%", va="center", fontsize=8)
+    ax.set_xlabel(f"{index} ({label})")
+    ax.set_title(title or f"Which functions account for the most {index}?")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+@dataclass
+class _Node:
+    name: str
+    value: int = 0
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
+    """Merge stacks (leaf first, as in Profile.frame) into a tree from the callers down.
+
+    With `root` (a regex), each stack starts at its first frame matching it; stacks without
+    such a frame are left out.
+    """
+    top = _Node("all")
+    pattern = re.compile(root) if root else None
+    for stack, value in zip(frame["stack"], frame["value"], strict=True):
+        if not value:
+            continue
+        path = list(reversed(stack))
+        if pattern is not None:
+            start = next((i for i, name in enumerate(path) if pattern.search(name)), None)
+            if start is None:
+                continue
+            path = path[start:]
+        top.value += value
+        node = top
+        for name in path:
+            node = node.children.setdefault(name, _Node(name))
+            node.value += value
+    return top
+
+
+def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "value",
+                root: str | None = None, min_fraction: float = 0.002, max_depth: int = 28,
+                title: str | None = None) -> Figure:
+    """An icicle flame graph: the whole program on top, each callee below its caller, box
+    widths proportional to the value; only boxes wide enough get a label."""
+    tree = call_tree(frame, root=root)
+    total = tree.value
+    boxes: list[tuple[float, int, float, str]] = []  # x, depth, width, name
+
+    def place(node: _Node, x: float, depth: int) -> None:
+        for child in sorted(node.children.values(), key=lambda c: (-c.value, c.name)):
+            width = child.value / total
+            if width >= min_fraction and depth < max_depth:
+                boxes.append((x, depth, width, child.name))
+                place(child, x, depth + 1)
+            x += width
+
+    if total:
+        place(tree, 0.0, 0)
+    depth = max((b[1] for b in boxes), default=0) + 1
+    fig = Figure(figsize=(WIDTH, 1.7 + 0.3 * depth), layout="constrained")
+    ax = fig.subplots()
+    divisor, label = scale_for(unit, total)
+    what = f"{total / divisor:.4g} {label}" if unit else f"{total:,}"
+    ax.set_title(title or f"Which call paths account for the {sample_index}? "
+                 f"({what} in all{'; from ' + root if root else ''})")
+    if not boxes:
+        ax.text(0.5, 0.5, "no samples with a non-zero value", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    px_per_unit = fig.get_figwidth() * fig.dpi * 0.93
+    for x, level, width, name in boxes:
+        color = FAMILIES[family(name)][0]
+        ax.add_patch(Rectangle((x, level), width, 0.92, facecolor=color, edgecolor="white",
+                               linewidth=0.6))
+        chars = int(width * px_per_unit / 6.2)
+        text = f"{short_name(name)} {width:.0%}"
+        if chars >= len(text):
+            label = text
+        elif chars >= 8:
+            label = _fit(short_name(name), chars)
+        else:
+            continue
+        ax.text(x + 0.004, level + 0.46, label, va="center", ha="left", fontsize=8,
+                clip_on=True)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(depth, 0)
+    ax.set_yticks([])
+    ax.set_ylabel("call depth (callers above callees)")
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_xlabel(f"share of the {sample_index} ({what} = 100%)")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.legend(handles=[Patch(color=c, label=text) for c, text in FAMILIES.values()],
+               loc="outside lower center", fontsize=8, ncol=3, frameon=False)
+    return fig
