@@ -21,6 +21,7 @@ var Scalars = []string{
 	"/gc/scan/globals:bytes",
 	"/gc/gogc:percent",
 	"/gc/gomemlimit:bytes",
+	"/gc/limiter/last-enabled:gc-cycle",
 	"/memory/classes/heap/objects:bytes",
 	"/memory/classes/total:bytes",
 	"/memory/classes/heap/released:bytes",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
-from .gctrace import GCCycle, OtherLine, parse_table
+from .gctrace import _MODERN, GCCycle, OtherLine, parse_table
 
 HEAP_MINIMUM_MIB = 4.0
 """The heap goal's floor at GOGC=100 (it scales with GOGC: 4 MiB × GOGC/100)."""
@@ -150,3 +151,55 @@ class GCLog:
             shown = pd.concat([shown.head(6), shown.tail(6)])
         return (f"<div><b>GCLog</b>: {html.escape(text)}"
                 f"{shown.to_html(index=False, max_cols=30)}</div>")
+
+
+def explain(line: str) -> pd.DataFrame:
+    """One gctrace line, field by field: what was printed, the parsed value and its meaning."""
+    log = parse_gctrace(line.strip())
+    if len(log) != 1 or log.cycles[0].format not in ("go1.18+", "go1.7-1.17"):
+        raise ValueError("explain() takes one gctrace line of Go 1.7 or later")
+    c = log.cycles[0]
+    p = c.procs
+    match = _MODERN.fullmatch(line.strip())
+    clock, cpu = match.group(5), match.group(6)
+    ck = [f"{x} of {clock} ms clock" for x in clock.split("+")]
+    cu = [f"{x} of {cpu} ms cpu" for x in re.split(r"[+/]", cpu)]
+    rows = [
+        (f"gc {c.cycle}", "cycle", c.cycle, "GC number: collections since the program started"),
+        (f"@{c.t_s:g}s", "t_s", c.t_s, "when this cycle started (s since program start)"),
+        (f"{c.cpu_pct:g}%", "cpu_pct", c.cpu_pct,
+         "share of all CPU time so far spent in GC (idle-time marking not counted)"),
+        (ck[0], "clock_sweep_term_ms", c.clock_sweep_term_ms,
+         "STW sweep termination: world stopped, leftover sweeping finished, write barrier on"),
+        (ck[1], "clock_mark_ms", c.clock_mark_ms,
+         "concurrent mark: the program runs while the GC traces pointers from the roots"),
+        (ck[2], "clock_mark_term_ms", c.clock_mark_term_ms,
+         "STW mark termination: world stopped, marking finished, next goal computed"),
+        (cu[0], "cpu_sweep_term_ms", c.cpu_sweep_term_ms,
+         f"CPU of sweep termination: its wall time × {p} P (every P waits)"),
+        (cu[1], "cpu_assist_ms", c.cpu_assist_ms,
+         "mark assists: allocating goroutines made to mark in proportion to what they allocate"),
+        (cu[2], "cpu_background_ms", c.cpu_background_ms,
+         "background mark workers (the GC's own 25% of the Ps)"),
+        (cu[3], "cpu_idle_ms", c.cpu_idle_ms,
+         "marking done by Ps that had nothing else to run"),
+        (cu[4], "cpu_mark_term_ms", c.cpu_mark_term_ms,
+         f"CPU of mark termination: its wall time × {p} P"),
+        (f"{c.heap_start_mib:g}->", "heap_start_mib", c.heap_start_mib,
+         "heap in use when the cycle started (MiB, rounded down)"),
+        (f"->{c.heap_end_mib:g}->", "heap_end_mib", c.heap_end_mib,
+         "heap in use when marking ended: it grew because the program kept allocating"),
+        (f"->{c.heap_live_mib:g} MB", "heap_live_mib", c.heap_live_mib,
+         "heap marked live (reachable, or allocated during the mark)"),
+        (f"{c.goal_mib:g} MB goal", "goal_mib", c.goal_mib,
+         "the heap size this cycle aimed to finish by"),
+        (f"{c.stacks_mib:g} MB stacks", "stacks_mib", c.stacks_mib,
+         "goroutine stacks scanned for pointers (a root; part of the next goal)"),
+        (f"{c.globals_mib:g} MB globals", "globals_mib", c.globals_mib,
+         "global variables scanned for pointers (a root; part of the next goal)"),
+        (f"{p} P", "procs", p, "GOMAXPROCS: Ps, the slots that run goroutines on OS threads"),
+        ("(forced)" if c.forced else "(not forced)", "forced", c.forced,
+         "a runtime.GC() call started this cycle" if c.forced
+         else "started because the heap neared its goal"),
+    ]
+    return pd.DataFrame(rows, columns=["printed", "column", "value", "meaning"])

@@ -32,6 +32,8 @@ COLUMNS = {  # frame column: (runtime/metrics name, meaning)
     "globals_bytes": ("/gc/scan/globals:bytes", "scannable global bytes"),
     "gogc": ("/gc/gogc:percent", "GOGC"),
     "memlimit_bytes": ("/gc/gomemlimit:bytes", "GOMEMLIMIT, bytes"),
+    "limiter_cycle": ("/gc/limiter/last-enabled:gc-cycle",
+                      "last cycle in which the GC CPU limiter (about 50%) was on, 0 = never"),
     "gomaxprocs": ("/sched/gomaxprocs:threads", "GOMAXPROCS"),
     "gc_cpu_s": ("/cpu/classes/gc/total:cpu-seconds", "CPU seconds in GC, cumulative"),
     "gc_idle_cpu_s": ("/cpu/classes/gc/mark/idle:cpu-seconds",

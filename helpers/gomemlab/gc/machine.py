@@ -1,0 +1,40 @@
+"""What GOMAXPROCS Go picks on this machine: CPUs it may run on, capped by a cgroup CPU limit."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+
+def usable_cpus() -> int:
+    """Logical CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """The cgroup's CPU limit in CPUs (quota / period), or None when there is none."""
+    v2 = root / "cpu.max"
+    v1 = (root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us")
+    try:
+        if v2.is_file():
+            quota, period = v2.read_text().split()[:2]
+            return None if quota == "max" else int(quota) / int(period)
+        if v1[0].is_file():
+            quota = int(v1[0].read_text())
+            return None if quota <= 0 else quota / int(v1[1].read_text())
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def expected_gomaxprocs() -> int:
+    """Go's default GOMAXPROCS (1.25+): usable CPUs, or a lower cgroup limit rounded up
+    (never below 2 when it comes from the limit)."""
+    cpus = usable_cpus()
+    limit = cgroup_cpu_limit()
+    if limit is None:
+        return cpus
+    return min(cpus, max(2, math.ceil(limit)))
