@@ -161,20 +161,20 @@ func showMethods() {
 // --- arrays are values; slices share ---
 
 // zeroFirstOfArray gets its own copy of the whole array.
-func zeroFirstOfArray(a [3]int) { a[0] = 0 }
+func zeroFirstOfArray(a [5]int) { a[0] = 0 }
 
 // zeroFirstOfSlice gets a copy of the header, which points at the caller's array.
 func zeroFirstOfSlice(s []int) { s[0] = 0 }
 
 func showArrays() {
-	a := [3]int{1, 2, 3}
+	a := [5]int{1, 2, 3, 4, 5}
 	b := a
 	b[1] = 99
 	zeroFirstOfArray(a)
 	fmt.Printf("array: a=%v b=%v (assignment and call each copied all %d bytes)\n",
 		a, b, unsafe.Sizeof(a))
 
-	s := []int{1, 2, 3}
+	s := []int{1, 2, 3, 4, 5}
 	t := s
 	t[1] = 99
 	zeroFirstOfSlice(s)

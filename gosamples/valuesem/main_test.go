@@ -61,7 +61,7 @@ func TestReceivers(t *testing.T) {
 }
 
 func TestArraysCopySlicesShare(t *testing.T) {
-	a := [3]int{1, 2, 3}
+	a := [5]int{1, 2, 3, 4, 5}
 	zeroFirstOfArray(a)
 	s := []int{1, 2, 3}
 	zeroFirstOfSlice(s)
