@@ -10,18 +10,27 @@ import time
 from gomemlab import escape, toolchain, workspace
 from gomemlab.escape.parse import parse_lines
 
-REPEAT = 15
+REPEAT = 21
 STDLIB = "net/http"  # a large package: about 24 k lines, 3.7 MB of -m=2 output
+
+
+def _seconds(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
 
 
 def _median_seconds(action, repeat: int = REPEAT) -> float:
     action()  # warm
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return statistics.median(_seconds(action) for _ in range(repeat))
+
+
+def _interleaved_medians(first, second, repeat: int = REPEAT) -> tuple[float, float]:
+    """Median times of two actions run alternately, so that load from other processes on
+    the machine falls on both alike."""
+    first(), second()  # warm
+    pairs = [(_seconds(first), _seconds(second)) for _ in range(repeat)]
+    return statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
 
 
 def measure() -> list[dict]:
@@ -33,8 +42,7 @@ def measure() -> list[dict]:
         subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
                        capture_output=True)
 
-    ours = _median_seconds(lambda: escape.analyze(package, level=2))
-    theirs = _median_seconds(raw)
+    ours, theirs = _interleaved_medians(lambda: escape.analyze(package, level=2), raw)
     ratio = ours / theirs
 
     with tempfile.TemporaryDirectory() as folder:

@@ -26,8 +26,8 @@ from ..errors import ParseError
 from .records import HEAP_KINDS, EscapeMessage, Explanation, FlowNote, FlowStep
 
 # FILE:LINE[:COL]:REST. A file name has no colon, except a Windows drive letter.
-_POS = re.compile(r"^(?P<file>(?:[A-Za-z]:[\\/])?[^:\n]+?):(?P<line>\d+)(?::(?P<col>\d+))?:"
-                  r"(?P<rest>.*)$")
+_POS = re.compile(r"(?P<file>(?:[A-Za-z]:[\\/])?[^:\n]+):(?P<line>\d+)(?::(?P<col>\d+))?:"
+                  r"(?P<rest>.*)")
 _HEADER = re.compile(r"^# (?P<pkg>\S+)(?: \[(?P<variant>[^\]]+)\])?\s*$")
 _GO_CHATTER = re.compile(
     r"^(?:ok\s|FAIL\b|PASS$|\?\s|--- |=== |exit status \d|goos: |goarch: |pkg: |cpu: |"
@@ -41,7 +41,6 @@ _LEAK_HEADER = re.compile(
     r"^parameter (?P<s>\S+) leaks to (?P<to>.+?)(?: for (?P<f>.+))? with derefs=(?P<d>-?\d+):$")
 # Continuation lines of an explanation.
 _FLOW = re.compile(r"^flow: (?P<dst>.+?) (?:←|=) (?P<src>.+?):?$")
-_FROM = re.compile(r"^from (?P<where>.*) \((?P<why>[^()]*)\) at (?P<at>\S*)$")
 
 _VERDICTS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern)) for kind, pattern in [
     ("moved_to_heap", r"^moved to heap: (?P<s>.+)$"),
@@ -105,12 +104,16 @@ class _Pending:
 
 def _continuation(text: str) -> tuple[str, str, FlowNote | None]:
     """A flow or note line: ("flow", dst, None) / ("note", "", note)."""
-    flow = _FLOW.match(text)
-    if flow and not text.startswith("from "):
-        return "flow", f"{flow['dst']}\x00{flow['src']}", None
-    note = _FROM.match(text)
-    if note:
-        return "note", "", FlowNote(note["where"], note["why"], _clean_file(note["at"]))
+    if text.startswith("from "):
+        # `from WHERE (WHY) at POS`: WHERE may hold parentheses, WHY and POS do not.
+        head, sep, at = text[5:].rpartition(") at ")
+        where, open_, why = head.rpartition(" (")
+        if sep and open_ and " " not in at and "(" not in why and ")" not in why:
+            return "note", "", FlowNote(where, why, _clean_file(at))
+    else:
+        flow = _FLOW.match(text)
+        if flow:
+            return "flow", f"{flow['dst']}\x00{flow['src']}", None
     return "note", "", FlowNote(text, "", "")
 
 
@@ -135,6 +138,7 @@ def _split_lines(text: str | bytes) -> list[str]:
 def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
     """The raw parse: (messages, skipped, packages). See `parse` for the report object."""
     lines = _split_lines(text)
+    check_chars = _BAD_CHARS.search("\n".join(lines)) is not None
     messages: list[EscapeMessage] = []
     pendings: list[_Pending] = []
     skipped: list[tuple[int, str, str]] = []
@@ -142,8 +146,9 @@ def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
     package = ""
     in_testmain = False
     current: _Pending | None = None  # explanation receiving continuation lines
+    files: dict[str, str] = {}
     for line_no, raw in enumerate(lines, start=1):
-        if _BAD_CHARS.search(raw):
+        if check_chars and _BAD_CHARS.search(raw):
             raise ParseError("control characters: this is not compiler output",
                              line_no=line_no, line=raw)
         if not raw.strip():
@@ -171,7 +176,9 @@ def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
                                           package, line_numbers=[line_no]))
             current = None
             continue
-        file = _clean_file(pos["file"], strip_prefix)
+        file = files.get(pos["file"])
+        if file is None:
+            file = files[pos["file"]] = _clean_file(pos["file"], strip_prefix)
         if file.endswith("_testmain.go"):
             skipped.append((line_no, raw, "generated test main (_testmain.go)"))
             continue
