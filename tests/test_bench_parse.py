@@ -140,6 +140,8 @@ def test_where_select_and_claims():
     assert result.select("^Fill/impl=prealloc").names == [
         f"Fill/impl=prealloc/size={n}" for n in (16, 256, 4096, 65536)]
     result.select("^Fill/impl=prealloc").expect_all("allocs/op", equals=1)
+    two = result.first(2)
+    assert len(two) == 2 * len(result.names) and set(two.frame["run"]) == {0, 1}
     with pytest.raises(AssertionError, match=r"expected allocs/op = 0, but the median of 6"):
         result.expect("Join/impl=plus/parts=8", "allocs/op", equals=0)
     with pytest.raises(AssertionError, match="no benchmark named"):

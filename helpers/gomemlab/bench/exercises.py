@@ -108,8 +108,8 @@ class Verdict:
     message: str
 
     def _repr_html_(self) -> str:
-        mark = "✅" if self.passed else "❌"
-        return f"<div>{mark} {html.escape(self.message)}</div>"
+        mark, color = ("✔ PASSED", "#2ca02c") if self.passed else ("✘ NOT YET", "#d62728")
+        return (f'<div><b style="color:{color}">{mark}</b> {html.escape(self.message)}</div>')
 
     def __repr__(self) -> str:
         return ("PASSED: " if self.passed else "NOT YET: ") + self.message

@@ -46,6 +46,8 @@ class BenchResult:
     seconds: float | None = None
     profiles: dict[str, Path] = field(default_factory=dict)
     """Profiles written by the run, by kind (`mem`, `cpu`), when `run(..., profile=)` asked."""
+    text: str = ""
+    """The text that was parsed (what `go test` printed)."""
 
     # ----- access ---------------------------------------------------------------------------
     @property
@@ -121,12 +123,23 @@ class BenchResult:
     def _derived(self, results: Iterable[Result]) -> BenchResult:
         kept = {id(r) for r in results}
         records = [r for r in self.records if not isinstance(r, Result) or id(r) in kept]
-        return BenchResult(records, self.command, self.seconds, self.profiles)
+        return BenchResult(records, self.command, self.seconds, self.profiles, self.text)
 
     def select(self, pattern: str) -> BenchResult:
         """The runs whose name matches the regular expression `pattern` (re.search)."""
         rx = re.compile(pattern)
         return self._derived(r for r in self.results if rx.search(r.name))
+
+    def first(self, n: int) -> BenchResult:
+        """Only the first `n` runs of every benchmark (per package, name and procs)."""
+        seen: dict[tuple, int] = {}
+        kept = []
+        for r in self.results:
+            key = (r.config.get("pkg", ""), r.name, r.procs)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] <= n:
+                kept.append(r)
+        return self._derived(kept)
 
     def where(self, **parts: object) -> BenchResult:
         """The runs whose sub-benchmark parts have the given values, with those parts removed
@@ -142,7 +155,7 @@ class BenchResult:
                             if s.partition("=")[0] not in wanted or "=" not in s]
                 rec = rec.renamed("/".join([rec.base, *segments]))
             records.append(rec)
-        return BenchResult(records, self.command, self.seconds, self.profiles)
+        return BenchResult(records, self.command, self.seconds, self.profiles, self.text)
 
     # ----- statistics -----------------------------------------------------------------------
     def summary(self, units: Iterable[str] | None = None) -> pd.DataFrame:
@@ -276,4 +289,4 @@ def parse(text: str) -> BenchResult:
     BenchResult; ParseError names a malformed result line."""
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
-    return BenchResult(parse_lines(text))
+    return BenchResult(parse_lines(text), text=text)
