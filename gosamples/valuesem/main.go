@@ -266,6 +266,17 @@ func showShare() {
 
 // --- the cost of a copy grows with the size of the value ---
 
+// struct8 ... struct32K are structs from 8 B to 32 KiB: n words of 8 bytes each.
+type struct8 struct{ words [1]int64 }
+
+type struct64 struct{ words [8]int64 }
+
+type struct512 struct{ words [64]int64 }
+
+type struct4K struct{ words [512]int64 }
+
+type struct32K struct{ words [4096]int64 }
+
 //go:noinline
 func firstByteOfValue[T any](v T) byte {
 	return *(*byte)(unsafe.Pointer(&v))
@@ -322,14 +333,14 @@ func showCost() {
 				row.r.AllocsPerOp(), row.r.AllocedBytesPerOp(), row.r.N)
 		}
 	}
-	v8, p8 := measure[[1]int64]()
-	report(8, v8, p8)
-	v64, p64 := measure[[8]int64]()
-	report(64, v64, p64)
-	v512, p512 := measure[[64]int64]()
-	report(512, v512, p512)
-	v4k, p4k := measure[[512]int64]()
-	report(4096, v4k, p4k)
-	v32k, p32k := measure[[4096]int64]()
-	report(32768, v32k, p32k)
+	v8, p8 := measure[struct8]()
+	report(unsafe.Sizeof(struct8{}), v8, p8)
+	v64, p64 := measure[struct64]()
+	report(unsafe.Sizeof(struct64{}), v64, p64)
+	v512, p512 := measure[struct512]()
+	report(unsafe.Sizeof(struct512{}), v512, p512)
+	v4k, p4k := measure[struct4K]()
+	report(unsafe.Sizeof(struct4K{}), v4k, p4k)
+	v32k, p32k := measure[struct32K]()
+	report(unsafe.Sizeof(struct32K{}), v32k, p32k)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"testing"
+	"unsafe"
 )
 
 func TestValueSemanticsCopies(t *testing.T) {
@@ -104,6 +105,17 @@ func TestSharingAllocates(t *testing.T) {
 	}
 }
 
+func TestStructSizes(t *testing.T) {
+	got := []uintptr{unsafe.Sizeof(struct8{}), unsafe.Sizeof(struct64{}), unsafe.Sizeof(struct512{}),
+		unsafe.Sizeof(struct4K{}), unsafe.Sizeof(struct32K{})}
+	want := []uintptr{8, 64, 512, 4096, 32768}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("struct %d: %d bytes, want %d", i, got[i], want[i])
+		}
+	}
+}
+
 func TestFirstByte(t *testing.T) {
 	v := [4]int64{7}
 	if firstByteOfValue(v) != 7 || firstByteOfPointer(&v) != 7 {
@@ -129,14 +141,14 @@ func TestEverySectionRuns(t *testing.T) {
 }
 
 func BenchmarkCopy32KiB(b *testing.B) {
-	var v [4096]int64
+	var v struct32K
 	for b.Loop() {
 		firstByteOfValue(v)
 	}
 }
 
 func BenchmarkPointer32KiB(b *testing.B) {
-	var v [4096]int64
+	var v struct32K
 	for b.Loop() {
 		firstByteOfPointer(&v)
 	}

@@ -127,8 +127,8 @@ def _size_label(size: int) -> str:
 def copy_cost(*, benchtime: str | None = None, count: int | None = None,
               timeout: float = 300.0) -> CopyCost:
     """Run the valuesem sample's `cost` section (shorter in quick mode) and parse it."""
-    benchtime = benchtime or ("20ms" if quick() else "200ms")
-    count = count or (1 if quick() else 3)
+    benchtime = benchtime or ("10ms" if quick() else "200ms")
+    count = count or 3
     args = [f"-benchtime={benchtime}", f"-count={count}", "cost"]
     done = run("valuesem", args, timeout=timeout)
     return CopyCost(parse_copy_cost(done.stdout), command="valuesem " + " ".join(args))
