@@ -11,7 +11,7 @@ from matplotlib.patches import Patch, Rectangle
 
 WIDTH = 9.5
 FAMILIES = {  # package family -> (colour, legend label)
-    "main": ("#f4a259", "your code (package main)"),
+    "main": ("#f4a259", "your code"),
     "runtime": ("#9fb7d3", "Go runtime"),
     "std": ("#8cc5a0", "standard library"),
 }
@@ -29,8 +29,14 @@ def scale_for(unit: str, largest: float) -> tuple[float, str]:
     return 1.0, unit
 
 
-def family(function: str) -> str:
-    """ "main", "runtime" (runtime and internal/runtime) or "std" for a function name."""
+def family(function: str, file: str | None = None, goroot: str | None = None) -> str:
+    """ "main" (your code), "runtime" (runtime, internal/runtime) or "std" for a function.
+
+    With its source `file` and the `goroot`, anything outside GOROOT counts as your code
+    (a test binary names package main by its import path, e.g. "gosamples/pprof.corpus").
+    """
+    if file and goroot and not file.startswith(goroot.rstrip("/") + "/"):
+        return "main"
     package = function.split(" ", 1)[0]
     package = package[:package.rfind("/") + 1] + package[package.rfind("/") + 1:].split(".")[0]
     if package == "main":
@@ -87,14 +93,15 @@ class _Node:
 
 
 def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
-    """Merge stacks (leaf first, as in Profile.frame) into a tree from the callers down.
+    """Merge call stacks (column callstack, leaf first, as in Profile.frame) into a tree,
+    from the callers down.
 
     With `root` (a regex), each stack starts at its first frame matching it; stacks without
     such a frame are left out.
     """
     top = _Node("all")
     pattern = re.compile(root) if root else None
-    for stack, value in zip(frame["stack"], frame["value"], strict=True):
+    for stack, value in zip(frame["callstack"], frame["value"], strict=True):
         if not value:
             continue
         path = list(reversed(stack))
@@ -113,9 +120,10 @@ def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
 
 def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "value",
                 root: str | None = None, min_fraction: float = 0.002, max_depth: int = 28,
-                title: str | None = None) -> Figure:
+                families: dict[str, str] | None = None, title: str | None = None) -> Figure:
     """An icicle flame graph: the whole program on top, each callee below its caller, box
-    widths proportional to the value; only boxes wide enough get a label."""
+    widths proportional to the value; only boxes wide enough get a label. `families` maps a
+    function name to "main"/"runtime"/"std" (its colour); by default, from the name."""
     tree = call_tree(frame, root=root)
     total = tree.value
     boxes: list[tuple[float, int, float, str]] = []  # x, depth, width, name
@@ -144,7 +152,7 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
         return fig
     px_per_unit = fig.get_figwidth() * fig.dpi * 0.93
     for x, level, width, name in boxes:
-        color = FAMILIES[family(name)][0]
+        color = FAMILIES[(families or {}).get(name) or family(name)][0]
         ax.add_patch(Rectangle((x, level), width, 0.92, facecolor=color, edgecolor="white",
                                linewidth=0.6))
         chars = int(width * px_per_unit / 6.2)

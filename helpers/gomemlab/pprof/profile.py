@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import workspace
-from ..errors import ParseError
+from .. import toolchain, workspace
+from ..errors import GomemlabError, ParseError
 from .decode import Decoded, Location, decode
 
 FRAME_DOC = """\
 Profile.frame: one row per sample.
-stack        tuple of function names, leaf (where the sample was taken) first
+callstack    tuple of function names, leaf (where the sample was taken) first
 lines        tuple of "dir/file.go:N" for the same frames, leaf first
 leaf         the leaf function; leaf_line: its "dir/file.go:N"
 depth        number of frames (inlined calls count as frames)
@@ -151,7 +151,7 @@ class Profile:
         """One row per sample; columns and units: see `FRAME_DOC`."""
         stacks = self.stacks()
         data: dict[str, list] = {
-            "stack": [tuple(f.function for f in st) for st in stacks],
+            "callstack": [tuple(f.function for f in st) for st in stacks],
             "lines": [tuple(f.where for f in st) for st in stacks],
             "leaf": [st[0].function if st else "" for st in stacks],
             "leaf_line": [st[0].where if st else "" for st in stacks],
@@ -282,12 +282,19 @@ class Profile:
 
     def flame(self, sample_index: str | None = None, **kwargs):
         """An icicle-style flame graph: callers above callees, widths proportional to value."""
-        from .plots import flame_graph
+        from .plots import family, flame_graph
 
         i = self._index(sample_index)
         name = self.sample_types[i]
-        frame = self.frame[["stack", name]].rename(columns={name: "value"})
-        return flame_graph(frame, unit=self.units[name], sample_index=name, **kwargs)
+        frame = self.frame[["callstack", name]].rename(columns={name: "value"})
+        try:
+            goroot = str(toolchain.find_go().goroot)
+        except GomemlabError:
+            goroot = None
+        families = {fn.name: family(fn.name, fn.filename, goroot)
+                    for fn in self.decoded.functions.values()}
+        return flame_graph(frame, unit=self.units[name], sample_index=name, families=families,
+                           **kwargs)
 
     def list(self, function: str, sample_index: str | None = None):
         """`go tool pprof -list FUNCTION`: the source of matching functions, line by line, with
