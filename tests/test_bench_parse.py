@@ -167,6 +167,7 @@ def test_parse_of_nothing_and_of_non_text():
     empty = parse("")
     assert len(empty) == 0 and empty.frame.empty and empty.units == []
     assert "no benchmark results" in empty._repr_html_()
+    assert "did the -bench pattern match" in empty.warnings()[0]
     with pytest.raises(ParseError):
         parse(b"BenchmarkA 1 2 ns/op")  # type: ignore[arg-type]
 

@@ -186,7 +186,9 @@ class BenchResult:
         return pd.DataFrame(rows, columns=columns)
 
     def warnings(self) -> list[str]:
-        """Advice when the runs are too few for a confidence interval."""
+        """Advice when the runs are too few for a confidence interval (or there are none)."""
+        if not self.results:
+            return ["no benchmark results: did the -bench pattern match any benchmark?"]
         summary = self.summary()
         few = summary[summary["n"] < stats.min_n_for_ci()]
         if few.empty:
@@ -271,7 +273,7 @@ class BenchResult:
                 + (f" · {self.seconds:.1f} s" if self.seconds else "")
                 + f" · {len(self.other)} other line(s)")
         warn = "".join(f"<div>⚠ {html.escape(w)}</div>" for w in self.warnings())
-        body = self.table().to_html() if len(self) else "<p>no benchmark results</p>"
+        body = self.table().to_html() if len(self) else ""
         return f"<div>{head}{warn}{body}<small>median ± 95% CI</small></div>"
 
 
