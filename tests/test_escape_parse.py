@@ -95,6 +95,7 @@ def test_old_formats():
     old8 = parse(fixture("old_go1_8_m.txt"))
     assert [(m.kind, m.col) for m in old8][:2] == [("leaking_to_result", None),
                                                    ("does_not_escape", None)]
+    assert old8.expect_stack("&x", line=7, function="main")
     assert old8.expect_heap("z", line=10).kind == "moved_to_heap"
 
     old10 = parse(fixture("old_go1_10_mm.txt"))
@@ -142,6 +143,14 @@ def test_frame_columns_and_types():
     ("main capturing by ref: x (addr=false assign=true width=8)",
      ("closure_capture", "x", "main")),
     ("zero-copy string->[]byte conversion", ("zero_copy", "", "")),
+    ("func literal does not escape", ("does_not_escape", "func literal", "")),
+    ("... argument does not escape", ("does_not_escape", "... argument", "")),
+    ("make([]byte, n) does not escape", ("does_not_escape", "make([]byte, n)", "")),
+    ("main &x does not escape", ("does_not_escape", "&x", "main")),  # Go <= 1.12
+    ("ref z does not escape", ("does_not_escape", "z", "ref")),
+    ('username + ":" + password does not escape',
+     ("does_not_escape", 'username + ":" + password', "")),
+    ("struct { io.Reader }{} does not escape", ("does_not_escape", "struct { io.Reader }{}", "")),
     ("something new in Go 1.30", ("other", "", "")),
 ])
 def test_classify(message, expected):

@@ -64,6 +64,11 @@ _VERDICTS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern)) for kind,
 ]]
 # Before Go 1.13 an inlined call printed the callee's body: `inlining call to F func() {...}`.
 _OLD_INLINE_BODY = re.compile(r"^(?P<s>\S+) func\(.*$")
+# Before Go 1.13 "does not escape" named the function first: `main &x does not escape`.
+# (Not a keyword starting a type literal, and not a binary expression such as `a + b`.)
+_OLD_FUNCTION_PREFIX = re.compile(
+    r"^(?!(?:struct|func|map|chan|interface)\b)(?P<f>[A-Za-z_][\w.]*) "
+    r"(?![-+*/%&|^<>=!]+ )(?P<s>\S.*)$")
 
 
 def classify(message: str) -> tuple[str, str, str]:
@@ -77,6 +82,10 @@ def classify(message: str) -> tuple[str, str, str]:
             if kind == "inlining_call":
                 old = _OLD_INLINE_BODY.match(subject)
                 subject = old["s"] if old else subject
+            if kind == "does_not_escape" and not subject.startswith(("func literal", "...")):
+                old = _OLD_FUNCTION_PREFIX.match(subject)
+                if old:
+                    subject, function = old["s"], old["f"]
             if kind in ("can_inline",) or (kind == "cannot_inline" and not function):
                 function = subject
             return kind, subject, function
