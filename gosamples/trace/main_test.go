@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestPipelineSumsEveryItem(t *testing.T) {
 	want := 0
@@ -8,8 +11,30 @@ func TestPipelineSumsEveryItem(t *testing.T) {
 		want += work(i)
 	}
 	for _, workers := range []int{1, 3} {
-		if got := pipeline(1000, workers); got != want {
+		if got := pipeline(context.Background(), 1000, workers); got != want {
 			t.Fatalf("%d workers: checksum %d, want %d", workers, got, want)
+		}
+	}
+}
+
+func TestKeepAliveBuildsTheRequestedSize(t *testing.T) {
+	heads := keepAlive(1)
+	count := 0
+	for _, head := range heads {
+		for n := head; n != nil; n = n.next {
+			count++
+		}
+	}
+	if want := 1 << 20 / 64; count != want {
+		t.Fatalf("%d nodes, want %d", count, want)
+	}
+}
+
+// TestWork is small enough to trace with `go test -run TestWork -trace t.out`.
+func TestWork(t *testing.T) {
+	for i := range 200 {
+		if got := work(i); got != 4*(i%256) {
+			t.Fatalf("work(%d) = %d", i, got)
 		}
 	}
 }

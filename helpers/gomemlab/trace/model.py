@@ -1,0 +1,576 @@
+"""`Trace`: an execution trace as tables (events, goroutine states, Ps, GC cycles, heap), with
+a summary, claim checks, plots and the `go tool trace` web UI."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .parse import COLUMNS, Frame, ParsedEvents, parse_events
+
+MARK_PHASE = "GC concurrent mark phase"
+SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
+MARK_TERMINATION = "stop-the-world (GC mark termination)"
+MARK_ASSIST = "GC mark assist"
+SWEEP = "GC incremental sweep"
+HEAP_OBJECTS = "/memory/classes/heap/objects:bytes"
+HEAP_GOAL = "/gc/heap/goal:bytes"
+GOMAXPROCS = "/sched/gomaxprocs:threads"
+KINDS = ("user", "gc", "runtime")
+"""Goroutine kinds: your code, the GC's background mark workers, the rest of the runtime."""
+
+FRAME_DOC = """\
+Times are in nanoseconds since the first event of the trace (`time`, `start`, `end`);
+durations end in `_ns`. m, p, g are -1 where the event has no thread, processor or goroutine.
+
+events      time, m, p, g, kind (StateTransition, RangeBegin, RangeActive, RangeEnd, Metric,
+            Label, Log, TaskBegin/End, RegionBegin/End, Sync, StackSample, Experimental or
+            "other"), resource + resource_id (whose state changed / range scope / label
+            target: goroutine, proc, none), name (range, metric, label, task/region type, log
+            category; the original kind for "other"), from_state, to_state, value (metric
+            value, task parent, sync number), text (transition reason, range attributes, log
+            message, unparsed rest), task, line_no, stack, transition_stack (ids into .stacks)
+states      g, state (Running, Runnable, Waiting, Syscall), start, end, duration_ns, p, m
+            (where it ran: Running intervals only), reason (why it entered the state), kind
+goroutines  g, name (entry function), kind (user, gc, runtime), running_ns, first_seen
+running     one row per stretch a goroutine ran on a P: p, g, kind, name, start, end,
+            duration_ns, m
+procs       p, state (Running = a thread holds the P, Idle), start, end, duration_ns
+ranges      name, scope, scope_id, start, end, duration_ns, g, p, m (of the begin event),
+            attributes, cut (True: began before or ended after the trace)
+gc          cycle, start, end, sweep_term_start, sweep_term_ns (STW), mark_start, mark_end,
+            mark_ns (concurrent mark: the world runs), mark_term_start, mark_term_ns (STW),
+            stw_ns, assists, assist_ns, swept_bytes, reclaimed_bytes (incremental sweeps
+            until the next cycle), complete (both pauses and the mark seen)
+pauses      every stop-the-world: reason, start, end, duration_ns, cycle (NaN: not GC)
+assists     mark assists: g, kind, name, start, end, duration_ns, cycle
+heap        time, heap_objects (bytes in heap objects, live or not yet swept), heap_goal
+            (bytes), gomaxprocs: each filled forward from the last metric event
+counts      time, and the number of goroutines Running, Runnable, Waiting, Syscall at it
+logs        time, g, task, category, message (runtime/trace.Log)"""
+
+
+def _col(rows: list[tuple], index: int) -> list:
+    return [row[index] for row in rows]
+
+
+@dataclass
+class Trace:
+    """A parsed execution trace. Tables are pandas DataFrames (see `FRAME_DOC`)."""
+
+    parsed: ParsedEvents
+    file: Path | None = None
+    label: str = ""
+    program_output: str = ""
+    parse_seconds: float = float("nan")
+    tool_seconds: float = float("nan")
+
+    # ------------------------------------------------------------------ raw events
+    @cached_property
+    def t0(self) -> int:
+        """Absolute time of the first event (ns); every table's times are relative to it."""
+        return min((row[0] for row in self.parsed.rows), default=0)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        rows = self.parsed.rows
+        columns = dict(zip(COLUMNS, zip(*rows, strict=True), strict=False)) if rows else {
+            name: [] for name in COLUMNS}
+        frame = pd.DataFrame(columns, columns=list(COLUMNS))
+        for name in ("time", "m", "p", "g", "resource_id", "task", "line_no"):
+            frame[name] = frame[name].astype("int64")
+        frame["time"] -= self.t0
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+        frame["stack"] = np.asarray(self.parsed.stack, dtype="int64")
+        frame["transition_stack"] = np.asarray(self.parsed.transition_stack, dtype="int64")
+        return frame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The events table (one row per trace event)."""
+        return self.events
+
+    @property
+    def stacks(self) -> list[tuple[Frame, ...]]:
+        return self.parsed.stacks
+
+    @cached_property
+    def duration_ns(self) -> int:
+        return max((row[0] for row in self.parsed.rows), default=self.t0) - self.t0
+
+    def stack(self, stack_id: int) -> tuple[Frame, ...]:
+        """The frames of a stack id (innermost first); () for -1."""
+        return self.parsed.stacks[stack_id] if stack_id >= 0 else ()
+
+    # ------------------------------------------------------------------ goroutines
+    def _transitions(self, resource: str) -> list[tuple]:
+        return [row for row in self.parsed.rows
+                if row[4] == "StateTransition" and row[5] == resource]
+
+    @cached_property
+    def states(self) -> pd.DataFrame:
+        """Goroutine state intervals, from each goroutine's state transitions."""
+        end_of_trace = self.t0 + self.duration_ns
+        open_: dict[int, tuple] = {}
+        out: list[tuple] = []
+        for row in self._transitions("goroutine"):
+            time, m, p, g_id, old, new, reason = (row[0], row[1], row[2], row[6], row[8],
+                                                  row[9], row[11])
+            current = open_.pop(g_id, None)
+            if current is not None:
+                out.append((g_id, current[0], current[1], time, current[2], current[3],
+                            current[4]))
+            elif old not in ("Undetermined", "NotExist"):
+                out.append((g_id, old, self.t0, time, -1, -1, ""))
+            if new not in ("NotExist", "Undetermined"):
+                running = new == "Running"
+                open_[g_id] = (new, time, p if running else -1, m if running else -1, reason)
+        for g_id, (state, start, p, m, reason) in open_.items():
+            out.append((g_id, state, start, end_of_trace, p, m, reason))
+        frame = pd.DataFrame(out, columns=["g", "state", "start", "end", "p", "m", "reason"])
+        frame = frame.astype({"g": "int64", "start": "int64", "end": "int64", "p": "int64",
+                              "m": "int64"})
+        frame[["start", "end"]] -= self.t0
+        frame.insert(4, "duration_ns", frame["end"] - frame["start"])
+        kinds = self.goroutine_kinds
+        frame["kind"] = [kinds.get(g, "runtime") for g in frame["g"]]
+        return frame.sort_values(["start", "g"], kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def goroutine_names(self) -> dict[int, str]:
+        """Each goroutine's entry function: from its creation, else the bottom of a stack."""
+        names: dict[int, str] = {}
+        fallback: dict[int, str] = {}
+        stacks = self.parsed.stacks
+        for row, stack_id, tstack_id in zip(self.parsed.rows, self.parsed.stack,
+                                            self.parsed.transition_stack, strict=True):
+            if tstack_id >= 0 and row[5] == "goroutine" and stacks[tstack_id]:
+                frames = stacks[tstack_id]
+                if row[8] == "NotExist":
+                    names.setdefault(row[6], frames[0].func)
+                else:
+                    fallback.setdefault(row[6], frames[-1].func)
+            if stack_id >= 0 and row[3] >= 0 and stacks[stack_id]:
+                fallback.setdefault(row[3], stacks[stack_id][-1].func)
+        return {**fallback, **names}
+
+    @cached_property
+    def goroutine_kinds(self) -> dict[int, str]:
+        gc_labelled = {row[6] for row in self.parsed.rows
+                       if row[4] == "Label" and row[5] == "goroutine" and row[7].startswith("GC (")}
+        kinds = {}
+        for g_id in self._goroutine_ids:
+            name = self.goroutine_names.get(g_id, "")
+            if g_id in gc_labelled or name.startswith("runtime.gcBgMarkWorker"):
+                kinds[g_id] = "gc"
+            elif not name or name.startswith(("runtime", "internal/")):
+                kinds[g_id] = "runtime"
+            else:
+                kinds[g_id] = "user"
+        return kinds
+
+    @cached_property
+    def _goroutine_ids(self) -> list[int]:
+        ids = {row[6] for row in self._transitions("goroutine")}
+        ids |= {row[3] for row in self.parsed.rows if row[3] >= 0}
+        return sorted(ids)
+
+    @cached_property
+    def goroutines(self) -> pd.DataFrame:
+        states = self.states
+        running = states[states.state == "Running"].groupby("g")["duration_ns"].sum()
+        first = states.groupby("g")["start"].min()
+        rows = [(g, self.goroutine_names.get(g, ""), self.goroutine_kinds.get(g, "runtime"),
+                 int(running.get(g, 0)), first.get(g, np.nan)) for g in self._goroutine_ids]
+        return pd.DataFrame(rows, columns=["g", "name", "kind", "running_ns", "first_seen"])
+
+    @cached_property
+    def running(self) -> pd.DataFrame:
+        """Who ran where: one row per stretch a goroutine held a P."""
+        states = self.states
+        run = states[(states.state == "Running") & (states.p >= 0)]
+        names = self.goroutine_names
+        run = run.assign(name=[names.get(g, "") for g in run.g])
+        return run[["p", "g", "kind", "name", "start", "end", "duration_ns", "m"]].reset_index(
+            drop=True)
+
+    @cached_property
+    def procs(self) -> pd.DataFrame:
+        """P state intervals (Running: held by a thread, Idle)."""
+        open_: dict[int, tuple[str, int]] = {}
+        out = []
+        for row in self._transitions("proc"):
+            time, p_id, old, new = row[0], row[6], row[8], row[9]
+            current = open_.pop(p_id, None)
+            if current is not None:
+                out.append((p_id, current[0], current[1], time))
+            elif old not in ("Undetermined", "NotExist"):
+                out.append((p_id, old, self.t0, time))
+            if new not in ("NotExist", "Undetermined"):
+                open_[p_id] = (new, time)
+        for p_id, (state, start) in open_.items():
+            out.append((p_id, state, start, self.t0 + self.duration_ns))
+        frame = pd.DataFrame(out, columns=["p", "state", "start", "end"]).astype(
+            {"p": "int64", "start": "int64", "end": "int64"})
+        frame[["start", "end"]] -= self.t0
+        frame["duration_ns"] = frame["end"] - frame["start"]
+        return frame.sort_values(["p", "start"]).reset_index(drop=True)
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """How many goroutines were in each state, after every change (a step function)."""
+        states = self.states
+        states = states[states.state.isin(["Running", "Runnable", "Waiting", "Syscall"])]
+        deltas = pd.concat([
+            pd.DataFrame({"time": states.start, "state": states.state, "d": 1}),
+            pd.DataFrame({"time": states.end, "state": states.state, "d": -1}),
+        ])
+        table = deltas.pivot_table(index="time", columns="state", values="d", aggfunc="sum",
+                                   fill_value=0).cumsum()
+        for state in ("Running", "Runnable", "Waiting", "Syscall"):
+            if state not in table:
+                table[state] = 0
+        table = table[["Running", "Runnable", "Waiting", "Syscall"]].astype("int64")
+        table.columns.name = None
+        return table.reset_index()
+
+    # ------------------------------------------------------------------ ranges and GC
+    @cached_property
+    def ranges(self) -> pd.DataFrame:
+        """Ranges (stop-the-world, GC mark phase, mark assists, sweeps, ...) as intervals."""
+        open_: dict[tuple, tuple] = {}
+        out = []
+        for row in self.parsed.rows:
+            kind = row[4]
+            if kind not in ("RangeBegin", "RangeActive", "RangeEnd"):
+                continue
+            key = (row[7], row[5], row[6])
+            if kind == "RangeEnd":
+                begin = open_.pop(key, None)
+                start, g, p, m, cut = (begin if begin is not None
+                                       else (self.t0, row[3], row[2], row[1], True))
+                out.append((*key, start, row[0], g, p, m, row[11], cut))
+            elif kind == "RangeBegin" or key not in open_:
+                open_[key] = (row[0], row[3], row[2], row[1], kind == "RangeActive")
+        for key, (start, g, p, m, _) in open_.items():
+            out.append((*key, start, self.t0 + self.duration_ns, g, p, m, "", True))
+        frame = pd.DataFrame(out, columns=["name", "scope", "scope_id", "start", "end", "g", "p",
+                                           "m", "attributes", "cut"])
+        frame = frame.astype({"scope_id": "int64", "start": "int64", "end": "int64",
+                              "g": "int64", "p": "int64", "m": "int64", "cut": "bool"})
+        frame[["start", "end"]] -= self.t0
+        frame.insert(5, "duration_ns", frame["end"] - frame["start"])
+        return frame.sort_values("start", kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def gc(self) -> pd.DataFrame:
+        """GC cycles: the two stop-the-world pauses and the concurrent mark between them."""
+        ranges = self.ranges
+        marks = ranges[ranges.name == MARK_PHASE].reset_index(drop=True)
+        sweep_terms = ranges[ranges.name == SWEEP_TERMINATION]
+        mark_terms = ranges[ranges.name == MARK_TERMINATION]
+        assists = self.assists
+        sweeps = ranges[ranges.name == SWEEP]
+        rows = []
+        for i, mark in enumerate(marks.itertuples()):
+            following = marks.start.iloc[i + 1] if i + 1 < len(marks) else np.inf
+            st = sweep_terms[(sweep_terms.start >= mark.start - 1) &
+                             (sweep_terms.start <= mark.end)]
+            mt = mark_terms[(mark_terms.start >= mark.start) & (mark_terms.start <= mark.end)]
+            st_row = st.iloc[0] if len(st) else None
+            mt_row = mt.iloc[-1] if len(mt) else None
+            mark_start = st_row.end if st_row is not None else mark.start
+            mark_end = mt_row.start if mt_row is not None else mark.end
+            end = max(mark.end, mt_row.end) if mt_row is not None else mark.end
+            in_cycle = assists[assists.cycle == i + 1]
+            swept = sweeps[(sweeps.start >= end) & (sweeps.start < following)]
+            rows.append({
+                "cycle": i + 1, "start": mark.start, "end": end,
+                "sweep_term_start": st_row.start if st_row is not None else np.nan,
+                "sweep_term_ns": st_row.duration_ns if st_row is not None else np.nan,
+                "mark_start": mark_start, "mark_end": mark_end,
+                "mark_ns": mark_end - mark_start,
+                "mark_term_start": mt_row.start if mt_row is not None else np.nan,
+                "mark_term_ns": mt_row.duration_ns if mt_row is not None else np.nan,
+                "stw_ns": (st_row.duration_ns if st_row is not None else 0)
+                + (mt_row.duration_ns if mt_row is not None else 0),
+                "assists": len(in_cycle), "assist_ns": int(in_cycle.duration_ns.sum()),
+                "swept_bytes": _attribute_sum(swept.attributes, "bytes swept"),
+                "reclaimed_bytes": _attribute_sum(swept.attributes, "bytes reclaimed"),
+                "complete": bool(st_row is not None and mt_row is not None and not mark.cut),
+            })
+        columns = ["cycle", "start", "end", "sweep_term_start", "sweep_term_ns", "mark_start",
+                   "mark_end", "mark_ns", "mark_term_start", "mark_term_ns", "stw_ns",
+                   "assists", "assist_ns", "swept_bytes", "reclaimed_bytes", "complete"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @cached_property
+    def pauses(self) -> pd.DataFrame:
+        """Every stop-the-world pause, GC or not (e.g. ReadMemStats, starting the trace)."""
+        ranges = self.ranges
+        stw = ranges[ranges.name.str.startswith("stop-the-world")]
+        frame = pd.DataFrame({
+            "reason": stw.name.str.extract(r"\((.*)\)", expand=False).fillna(stw.name),
+            "start": stw.start, "end": stw.end, "duration_ns": stw.duration_ns,
+        }).reset_index(drop=True)
+        frame["cycle"] = self._cycle_of(frame.start, gc_only=frame.reason.str.startswith("GC"))
+        return frame
+
+    @cached_property
+    def assists(self) -> pd.DataFrame:
+        """Mark assists: goroutines made to help the GC mark because they allocated."""
+        ranges = self.ranges
+        rows = ranges[ranges.name == MARK_ASSIST]
+        names, kinds = self.goroutine_names, self.goroutine_kinds
+        frame = pd.DataFrame({
+            "g": rows.scope_id.where(rows.scope == "goroutine", rows.g).astype("int64"),
+            "start": rows.start, "end": rows.end, "duration_ns": rows.duration_ns,
+        }).reset_index(drop=True)
+        frame.insert(1, "kind", [kinds.get(g, "runtime") for g in frame.g])
+        frame.insert(2, "name", [names.get(g, "") for g in frame.g])
+        frame["cycle"] = self._cycle_of(frame.start)
+        return frame
+
+    def _cycle_of(self, times: pd.Series, gc_only: pd.Series | None = None) -> pd.Series:
+        ranges = self.ranges
+        marks = ranges[ranges.name == MARK_PHASE]
+        cycle = pd.Series(np.nan, index=times.index, dtype="float64")
+        for number, mark in enumerate(marks.itertuples(), start=1):
+            inside = (times >= mark.start - 1) & (times <= mark.end)
+            if gc_only is not None:
+                inside &= gc_only
+            cycle[inside] = number
+        return cycle
+
+    # ------------------------------------------------------------------ metrics
+    @cached_property
+    def metrics(self) -> pd.DataFrame:
+        """Metric events in long form: time, name, value."""
+        rows = [(row[0] - self.t0, row[7], row[10]) for row in self.parsed.rows
+                if row[4] == "Metric"]
+        return pd.DataFrame(rows, columns=["time", "name", "value"]).astype(
+            {"time": "int64", "value": "float64"})
+
+    @cached_property
+    def heap(self) -> pd.DataFrame:
+        """Heap in use by objects and the heap goal over time (bytes), filled forward."""
+        metrics = self.metrics
+        wanted = {HEAP_OBJECTS: "heap_objects", HEAP_GOAL: "heap_goal",
+                  GOMAXPROCS: "gomaxprocs"}
+        frame = pd.DataFrame({"time": metrics.time})
+        for name, column in wanted.items():
+            frame[column] = metrics.value.where(metrics.name == name)
+        frame = frame.groupby("time", as_index=False).last().ffill()
+        return frame.reset_index(drop=True)
+
+    @cached_property
+    def logs(self) -> pd.DataFrame:
+        rows = [(row[0] - self.t0, row[3], row[12], row[7], row[11]) for row in self.parsed.rows
+                if row[4] == "Log"]
+        return pd.DataFrame(rows, columns=["time", "g", "task", "category", "message"])
+
+    # ------------------------------------------------------------------ summary numbers
+    @cached_property
+    def gomaxprocs(self) -> int:
+        """GOMAXPROCS: the last value the trace reported (else the number of Ps seen)."""
+        values = self.metrics.value[self.metrics.name == GOMAXPROCS]
+        return int(values.iloc[-1]) if len(values) else int(self.procs.p.nunique())
+
+    @cached_property
+    def threads(self) -> int:
+        """How many OS threads (Ms) appear in the trace."""
+        return len({row[1] for row in self.parsed.rows if row[1] >= 0})
+
+    @cached_property
+    def procs_used(self) -> int:
+        """How many Ps ran goroutines."""
+        return int(self.running.p.nunique())
+
+    def max_parallel(self, kind: str | None = "user") -> int:
+        """The most goroutines (of `kind`; None: any) running at the same instant."""
+        run = self.running if kind is None else self.running[self.running.kind == kind]
+        if run.empty:
+            return 0
+        times = np.concatenate([run.start.to_numpy(), run.end.to_numpy()])
+        steps = np.concatenate([np.ones(len(run), "int64"), -np.ones(len(run), "int64")])
+        order = np.lexsort((steps, times))  # at equal times, ends (-1) before starts
+        return int(np.cumsum(steps[order]).max())
+
+    def parallel_ns(self, kind: str | None = "user", at_least: int = 2) -> int:
+        """How long (ns) at least `at_least` goroutines of `kind` ran at the same time."""
+        run = self.running if kind is None else self.running[self.running.kind == kind]
+        if run.empty:
+            return 0
+        times = np.concatenate([run.start.to_numpy(), run.end.to_numpy()])
+        steps = np.concatenate([np.ones(len(run), "int64"), -np.ones(len(run), "int64")])
+        order = np.lexsort((steps, times))
+        level = np.cumsum(steps[order])
+        spans = np.diff(times[order])
+        return int(spans[level[:-1] >= at_least].sum())
+
+    def running_during_marks(self, kind: str = "user") -> pd.DataFrame:
+        """Per GC cycle: how long goroutines of `kind` ran during its concurrent mark (ns)."""
+        gc = self.gc[self.gc.complete]
+        run = self.running[self.running.kind == kind]
+        starts, ends = run.start.to_numpy(), run.end.to_numpy()
+        rows = []
+        for cycle in gc.itertuples():
+            overlap = np.clip(np.minimum(ends, cycle.mark_end)
+                              - np.maximum(starts, cycle.mark_start), 0, None)
+            rows.append((cycle.cycle, int(cycle.mark_ns), int(overlap.sum())))
+        return pd.DataFrame(rows, columns=["cycle", "mark_ns", f"{kind}_running_ns"])
+
+    def summary(self) -> dict[str, object]:
+        gc, pauses = self.gc, self.pauses
+        gc_pauses = pauses[pauses.cycle.notna()]
+        return {
+            "duration_ms": self.duration_ns / 1e6,
+            "events": len(self.parsed.rows),
+            "goroutines": len(self._goroutine_ids),
+            "user_goroutines": sum(1 for k in self.goroutine_kinds.values() if k == "user"),
+            "gomaxprocs": self.gomaxprocs,
+            "procs_used": self.procs_used,
+            "threads": self.threads,
+            "gc_cycles": len(gc),
+            "stw_total_ms": gc_pauses.duration_ns.sum() / 1e6,
+            "stw_max_ms": gc_pauses.duration_ns.max() / 1e6 if len(gc_pauses) else 0.0,
+            "mark_median_ms": gc[gc.complete].mark_ns.median() / 1e6 if len(gc) else 0.0,
+            "assists": len(self.assists),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"Trace({self.label or 'trace'}: {s['duration_ms']:.1f} ms, {s['events']} events,"
+                f" {s['goroutines']} goroutines, GOMAXPROCS={s['gomaxprocs']}, {s['threads']} "
+                f"threads, {s['gc_cycles']} GC cycles, STW total {s['stw_total_ms']:.2f} ms)")
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        rows = [
+            ("duration", f"{s['duration_ms']:.1f} ms ({s['events']:,} events)"),
+            ("goroutines", f"{s['goroutines']} ({s['user_goroutines']} running your code)"),
+            ("Ps (GOMAXPROCS)", f"{s['gomaxprocs']} ({s['procs_used']} ran goroutines)"),
+            ("threads (Ms)", str(s["threads"])),
+            ("GC cycles", str(s["gc_cycles"])),
+            ("stop-the-world (GC)", f"total {s['stw_total_ms']:.3f} ms, longest "
+                                    f"{s['stw_max_ms']:.3f} ms"),
+            ("concurrent mark", f"median {s['mark_median_ms']:.3f} ms per cycle"),
+            ("mark assists", str(s["assists"])),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+                       for k, v in rows)
+        title = html.escape(self.label or (self.file.name if self.file else "trace"))
+        return f"<div><b>Execution trace: {title}</b><table>{body}</table></div>"
+
+    def cycle_window(self, cycle: int | None = None, margin: float = 0.5) -> tuple[float, float]:
+        """A time window (ms) around GC cycle `cycle` (default: the complete cycle with the
+        longest concurrent mark), widened by `margin` × its length on each side: for `window=`."""
+        gc = self.gc[self.gc.complete] if self.gc.complete.any() else self.gc
+        if gc.empty:
+            return 0.0, self.duration_ns / 1e6
+        row = gc.loc[gc.mark_ns.idxmax()] if cycle is None else gc[gc.cycle == cycle].iloc[0]
+        length = row.end - row.start
+        start = max(0.0, row.start - margin * length)
+        end = min(float(self.duration_ns), row.end + margin * length)
+        return start / 1e6, end / 1e6
+
+    # ------------------------------------------------------------------ claim checks
+    def expect_gc_cycles(self, at_least: int = 1) -> Trace:
+        complete = int(self.gc.complete.sum())
+        if complete < at_least:
+            raise AssertionError(
+                f"expected at least {at_least} complete GC cycle(s) in the trace, found "
+                f"{complete} (of {len(self.gc)}): make the program allocate more or run longer")
+        return self
+
+    def expect_user_ran_during_mark(self, min_fraction: float = 0.0) -> Trace:
+        """User goroutines ran while the GC marked concurrently (the world was not stopped)."""
+        self.expect_gc_cycles()
+        during = self.running_during_marks("user")
+        total_mark = during.mark_ns.sum()
+        ran = during.user_running_ns.sum()
+        if ran <= 0 or ran < min_fraction * total_mark:
+            raise AssertionError(
+                f"user goroutines ran {ran / 1e6:.3f} ms during {total_mark / 1e6:.3f} ms of "
+                f"concurrent mark (wanted > {min_fraction:.0%} of it): the trace does not show "
+                "the program running alongside the GC")
+        return self
+
+    def expect_stw_shorter_than_mark(self) -> Trace:
+        """The typical stop-the-world pause is shorter than the typical concurrent mark."""
+        self.expect_gc_cycles()
+        gc = self.gc[self.gc.complete]
+        pause = pd.concat([gc.sweep_term_ns, gc.mark_term_ns]).median()
+        mark = gc.mark_ns.median()
+        if not pause < mark:
+            raise AssertionError(
+                f"median stop-the-world pause {pause / 1e3:.1f} µs is not shorter than the "
+                f"median concurrent mark {mark / 1e3:.1f} µs over {len(gc)} GC cycles")
+        return self
+
+    def expect_parallel(self, at_least: int = 2, kind: str = "user") -> Trace:
+        seen = self.max_parallel(kind)
+        if seen < at_least:
+            raise AssertionError(
+                f"at most {seen} {kind} goroutine(s) ran at the same time, expected "
+                f"{at_least} (GOMAXPROCS={self.gomaxprocs})")
+        return self
+
+    def expect_at_most_parallel(self, limit: int, kind: str | None = None) -> Trace:
+        seen = self.max_parallel(kind)
+        if seen > limit:
+            raise AssertionError(
+                f"{seen} goroutines ran at the same time, more than {limit} "
+                f"(GOMAXPROCS={self.gomaxprocs})")
+        return self
+
+    def expect_mark_assists(self, at_least: int = 1, kind: str = "user") -> Trace:
+        assists = self.assists[self.assists.kind == kind]
+        if len(assists) < at_least:
+            raise AssertionError(
+                f"expected at least {at_least} mark assist(s) by {kind} goroutines, found "
+                f"{len(assists)}")
+        return self
+
+    # ------------------------------------------------------------------ plots, web UI
+    def plot(self, what: str = "timeline", **kwargs):
+        """A figure: "timeline" (default), "states" or "heap"; see `gomemlab.trace.plots`."""
+        from . import plots
+
+        if what == "timeline":
+            return plots.timeline(self.running, self.gc, self.pauses, title=kwargs.pop(
+                "title", None), gomaxprocs=self.gomaxprocs, **kwargs)
+        if what == "states":
+            return plots.state_counts(self.counts, self.gc, **kwargs)
+        if what == "heap":
+            return plots.heap(self.heap, self.gc, **kwargs)
+        raise ValueError(f"plot what? 'timeline', 'states' or 'heap', not {what!r}")
+
+    def web(self, port: int | None = None):
+        """Open this trace in `go tool trace` (127.0.0.1 only); `.stop()` the result when done."""
+        from .. import webui
+
+        if self.file is None or not Path(self.file).is_file():
+            raise FileNotFoundError("this Trace has no trace file to serve")
+        port = port or webui.free_port()
+        return webui.serve("go tool trace", "tool", "trace", f"-http={webui.LOOPBACK}:{port}",
+                           os.fspath(self.file), port=port)
+
+
+def _attribute_sum(attributes: pd.Series, name: str) -> int:
+    pattern = rf'"{name}"=Value{{Uint64\((\d+)\)}}'
+    values = attributes.str.extract(pattern, expand=False).dropna()
+    return int(values.astype("int64").sum()) if len(values) else 0
+
+
+def parse(source: str | Iterable[str], **details) -> Trace:
+    """Parse `go tool trace -d=parsed` output (text or lines) into a `Trace`; pure."""
+    return Trace(parse_events(source), **details)

@@ -1,0 +1,145 @@
+"""Pictures of a trace: DataFrames in, matplotlib Figures out (pure; no Go, no parsing).
+
+Times on every x axis are milliseconds since the first event of the trace.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+COLOURS = {"user": "#1f77b4", "gc": "#d62728", "runtime": "#9e9e9e"}
+LABELS = {"user": "your goroutines", "gc": "GC mark workers", "runtime": "other runtime"}
+MARK_COLOUR = "#b9e3b0"
+STW_COLOUR = "#111111"
+Window = tuple[float, float] | None
+"""A time window in ms since the trace began: (start, end); None: the whole trace."""
+
+
+def _window_ns(window: Window, *frames: pd.DataFrame) -> tuple[float, float]:
+    if window is not None:
+        return window[0] * 1e6, window[1] * 1e6
+    ends = [f["end"].max() for f in frames if len(f) and "end" in f]
+    return 0.0, float(max(ends)) if ends else 1.0
+
+
+def _clip(frame: pd.DataFrame, lo: float, hi: float, start: str = "start",
+          end: str = "end") -> pd.DataFrame:
+    return frame[(frame[end] >= lo) & (frame[start] <= hi)]
+
+
+def _mark_bands(ax, gc: pd.DataFrame, lo: float, hi: float, *, label: bool) -> None:
+    for i, cycle in enumerate(_clip(gc, lo, hi, "mark_start", "mark_end").itertuples()):
+        ax.axvspan(cycle.mark_start / 1e6, cycle.mark_end / 1e6, color=MARK_COLOUR, zorder=0,
+                   lw=0, label="GC concurrent mark" if label and i == 0 else None)
+
+
+def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
+             window: Window = None, gomaxprocs: int | None = None, title: str | None = None,
+             label_goroutines: bool | None = None, width: float = 11.0) -> Figure:
+    """One lane per P: which goroutine ran when, coloured by kind, over GC marks and pauses.
+
+    `running`: p, g, kind, start, end (ns) as in `Trace.running`; `gc`: mark_start, mark_end
+    per cycle; `pauses`: start, end, duration_ns, reason of stop-the-world pauses. A top lane
+    shows GC: each concurrent mark as a green band, each stop-the-world pause as a black
+    tick (drawn at least a few pixels wide so that even a 20 µs pause stays visible).
+    """
+    lo, hi = _window_ns(window, running, gc)
+    run = _clip(running, lo, hi)
+    procs = sorted(set(running.p)) or [0]
+    if gomaxprocs:
+        procs = sorted(set(procs) | set(range(gomaxprocs)))
+    height = 2.0 + 0.45 * (len(procs) + 1)
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    lane = {p: len(procs) - i for i, p in enumerate(procs)}  # P0 on top, GC lane above it
+    gc_lane = len(procs) + 1
+    _mark_bands(ax, gc, lo, hi, label=True)
+    span_ms = (hi - lo) / 1e6
+    min_width = span_ms / 600  # about two pixels at notebook width
+    for kind, colour in COLOURS.items():
+        rows = run[run.kind == kind]
+        for p, group in rows.groupby("p"):
+            bars = [(max(s, lo) / 1e6, max((min(e, hi) - max(s, lo)) / 1e6, min_width / 2))
+                    for s, e in zip(group.start, group.end, strict=True)]
+            ax.broken_barh(bars, (lane[p] - 0.38, 0.76), color=colour, lw=0)
+    if label_goroutines is None:
+        label_goroutines = len(run) <= 60
+    if label_goroutines:
+        for row in run.itertuples():
+            mid = (max(row.start, lo) + min(row.end, hi)) / 2e6
+            if (min(row.end, hi) - max(row.start, lo)) / 1e6 > span_ms / 40:
+                ax.text(mid, lane[row.p], f"G{row.g}", ha="center", va="center", fontsize=7,
+                        color="white")
+    shown = _clip(pauses, lo, hi)
+    ticks = [(s / 1e6, max(d / 1e6, min_width)) for s, d in zip(shown.start, shown.duration_ns,
+                                                                strict=True)]
+    ax.broken_barh(ticks, (gc_lane - 0.38, 0.76), color=STW_COLOUR, lw=0)
+    for cycle in _clip(gc, lo, hi, "mark_start", "mark_end").itertuples():
+        ax.broken_barh([(cycle.mark_start / 1e6, (cycle.mark_end - cycle.mark_start) / 1e6)],
+                       (gc_lane - 0.25, 0.5), color=MARK_COLOUR, lw=0)
+    ax.set_yticks([gc_lane, *lane.values()], ["GC", *(f"P{p}" for p in lane)])
+    ax.set_ylim(0.4, gc_lane + 0.6)
+    ax.set_xlim(lo / 1e6, hi / 1e6)
+    ax.set_xlabel("time since the trace began (ms)")
+    ax.set_ylabel("processor (P)")
+    handles = [Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS]
+    handles += [Patch(color=MARK_COLOUR, label="GC concurrent mark"),
+                Patch(color=STW_COLOUR, label="stop the world")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False, fontsize=9)
+    ax.set_title(title or "Which goroutine ran on each processor, and when did the GC run?")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
+                 window: Window = None, title: str | None = None,
+                 width: float = 11.0) -> Figure:
+    """How many goroutines were running, runnable (waiting for a P) and waiting, over time."""
+    end = pd.DataFrame({"end": [counts.time.max() if len(counts) else 1]})
+    lo, hi = _window_ns(window, end)
+    fig, ax = plt.subplots(figsize=(width, 3.2), layout="constrained")
+    if gc is not None:
+        _mark_bands(ax, gc, lo, hi, label=True)
+    before = counts[counts.time <= lo].tail(1)
+    shown = pd.concat([before, counts[(counts.time > lo) & (counts.time <= hi)]])
+    styles = {"Running": "#1f77b4", "Runnable": "#ff7f0e", "Waiting": "#7f7f7f",
+              "Syscall": "#9467bd"}
+    for state, colour in styles.items():
+        if state in shown and shown[state].any():
+            ax.step(shown.time / 1e6, shown[state], where="post", color=colour, label=state,
+                    lw=1.2)
+    ax.set_xlim(lo / 1e6, hi / 1e6)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("time since the trace began (ms)")
+    ax.set_ylabel("goroutines")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    ax.set_title(title or "How many goroutines were running, runnable or waiting?")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def heap(heap_frame: pd.DataFrame, gc: pd.DataFrame | None = None, *, window: Window = None,
+         title: str | None = None, width: float = 11.0) -> Figure:
+    """Heap in use by objects vs the heap goal over time (MiB): the GC's sawtooth."""
+    end = pd.DataFrame({"end": [heap_frame.time.max() if len(heap_frame) else 1]})
+    lo, hi = _window_ns(window, end)
+    fig, ax = plt.subplots(figsize=(width, 3.4), layout="constrained")
+    if gc is not None:
+        _mark_bands(ax, gc, lo, hi, label=True)
+    shown = heap_frame[(heap_frame.time >= lo) & (heap_frame.time <= hi)]
+    mib = 1 << 20
+    ax.step(shown.time / 1e6, shown.heap_objects / mib, where="post", color="#1f77b4",
+            label="heap in use (objects)", lw=1.2)
+    ax.step(shown.time / 1e6, shown.heap_goal / mib, where="post", color="#d62728", ls="--",
+            label="heap goal", lw=1.2)
+    ax.set_xlim(lo / 1e6, hi / 1e6)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("time since the trace began (ms)")
+    ax.set_ylabel("MiB")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    ax.set_title(title or "How does the heap grow toward its goal, and drop after each GC?")
+    ax.grid(alpha=0.3)
+    return fig
