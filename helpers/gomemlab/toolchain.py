@@ -189,9 +189,10 @@ def _kill_group(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
-def _pump(stream, sink: list[str], on_line: Callable[[str], None] | None) -> None:
+def _pump(stream, sink: list[str] | None, on_line: Callable[[str], None] | None) -> None:
     for line in stream:
-        sink.append(line)
+        if sink is not None:
+            sink.append(line)
         if on_line is not None:
             on_line(line.rstrip("\n"))
     stream.close()
@@ -200,12 +201,14 @@ def _pump(stream, sink: list[str], on_line: Callable[[str], None] | None) -> Non
 def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None = None,
         env: Mapping[str, str] | None = None, timeout: float = 120.0,
         on_stdout: Callable[[str], None] | None = None,
-        on_stderr: Callable[[str], None] | None = None) -> Completed:
+        on_stderr: Callable[[str], None] | None = None,
+        keep_stdout: bool = True) -> Completed:
     """Run `command` (an argument list) and wait for it, at most `timeout` seconds.
 
     The process starts in a session of its own; on timeout or interrupt the whole group is
     killed and GoTimeoutError (or the interrupt) is raised. `on_stdout`/`on_stderr` receive each
-    line as it arrives, for progress displays. The exit status is not checked: see
+    line as it arrives, for progress displays or streaming parsers; `keep_stdout=False` leaves
+    `Completed.stdout` empty instead of holding a huge output in memory. The exit status is not checked: see
     `Completed.check_build` and `Completed.check_run`.
     """
     argv = [os.fspath(part) for part in command]
@@ -217,7 +220,8 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     )
     out: list[str] = []
     err: list[str] = []
-    pumps = [threading.Thread(target=_pump, args=(proc.stdout, out, on_stdout), daemon=True),
+    pumps = [threading.Thread(target=_pump, args=(proc.stdout, out if keep_stdout else None,
+                                                  on_stdout), daemon=True),
              threading.Thread(target=_pump, args=(proc.stderr, err, on_stderr), daemon=True)]
     for pump in pumps:
         pump.start()
@@ -249,10 +253,11 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
 def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
        env: Mapping[str, str] | None = None, timeout: float = 300.0,
        on_stdout: Callable[[str], None] | None = None,
-       on_stderr: Callable[[str], None] | None = None) -> Completed:
+       on_stderr: Callable[[str], None] | None = None,
+       keep_stdout: bool = True) -> Completed:
     """Run `go ARGS...` with the lab's toolchain and offline environment (see `run`)."""
     return run([find_go().go, *args], cwd=cwd, env=go_env(env), timeout=timeout,
-               on_stdout=on_stdout, on_stderr=on_stderr)
+               on_stdout=on_stdout, on_stderr=on_stderr, keep_stdout=keep_stdout)
 
 
 def start_go(*args: str | os.PathLike, log: str | os.PathLike,
