@@ -263,11 +263,19 @@ class EscapeReport:
 
     # --- views -----------------------------------------------------------------------------
 
-    def plot(self, *, kinds: Sequence[str] = ESCAPE_KINDS, title: str | None = None):
-        """Counts of verdicts by kind per function (a horizontal stacked bar chart)."""
+    def plot(self, *, kinds: Sequence[str] = ESCAPE_KINDS, top: int = 30,
+             title: str | None = None):
+        """Counts of verdicts by kind per function (a horizontal stacked bar chart): the
+        `top` functions with the most verdicts, in name order."""
         from .render import plot_counts
 
-        return plot_counts(self.summary(kinds=kinds), title=title)
+        table = self.summary(kinds=kinds)
+        if len(table) > top:
+            busiest = table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]
+            table = table.loc[sorted(busiest)]
+            title = title or (f"Where does each function's data go? The {top} functions with "
+                              "the most verdicts")
+        return plot_counts(table, title=title)
 
     def _repr_html_(self) -> str:
         from .render import report_html
