@@ -8,12 +8,13 @@ goroutines, processors, threads and GC cycles as tables and timelines.
     t = gm.trace.parse(text)                  # pure parser (text or lines) -> Trace
 """
 
+from . import exercises
 from .model import FRAME_DOC, KINDS, Trace, parse
 from .parse import EventParser, Frame, ParsedEvents, parse_events
 from .plots import heap, state_counts, timeline
 from .run import load, record, run, sample_args
 
 __all__ = [
-    "FRAME_DOC", "KINDS", "EventParser", "Frame", "ParsedEvents", "Trace", "heap", "load",
-    "parse", "parse_events", "record", "run", "sample_args", "state_counts", "timeline",
+    "FRAME_DOC", "KINDS", "EventParser", "Frame", "ParsedEvents", "Trace", "exercises", "heap",
+    "load", "parse", "parse_events", "record", "run", "sample_args", "state_counts", "timeline",
 ]

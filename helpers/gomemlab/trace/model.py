@@ -3,6 +3,7 @@ a summary, claim checks, plots and the `go tool trace` web UI."""
 
 from __future__ import annotations
 
+import atexit
 import html
 import os
 from collections.abc import Iterable
@@ -561,8 +562,10 @@ class Trace:
         if self.file is None or not Path(self.file).is_file():
             raise FileNotFoundError("this Trace has no trace file to serve")
         port = port or webui.free_port()
-        return webui.serve("go tool trace", "tool", "trace", f"-http={webui.LOOPBACK}:{port}",
-                           os.fspath(self.file), port=port)
+        ui = webui.serve("go tool trace", "tool", "trace", f"-http={webui.LOOPBACK}:{port}",
+                         os.fspath(self.file), port=port)
+        atexit.register(ui.stop)  # never outlive the kernel, even if .stop() is forgotten
+        return ui
 
 
 def _attribute_sum(attributes: pd.Series, name: str) -> int:

@@ -1,0 +1,75 @@
+"""Self-checks for notebook 06's exercises: each reads a real trace or runs real Go."""
+
+from __future__ import annotations
+
+import re
+
+from .. import workspace
+from ..source import extract
+from .model import Trace
+from .run import run, sample_args
+
+
+def _passed(message: str) -> str:
+    print(f"✔ {message}")
+    return message
+
+
+def check_busiest_assister(trace: Trace, answer: int) -> str:
+    """Exercise 1: the goroutine id that spent the most time in mark assists."""
+    totals = trace.assists.groupby("g").duration_ns.sum()
+    if totals.empty:
+        raise AssertionError("this trace has no mark assists: record a longer run")
+    best = int(totals.idxmax())
+    if answer != best:
+        who = trace.goroutine_names.get(answer, "no goroutine of this trace")
+        raise AssertionError(
+            f"G{answer} ({who}) assisted {totals.get(answer, 0) / 1e6:.2f} ms; another goroutine "
+            "assisted longer. Group trace.assists by g and add up duration_ns.")
+    name = trace.goroutine_names.get(best, "")
+    return _passed(f"G{best} ({name}) assisted the GC for {totals[best] / 1e6:.2f} ms, the most "
+                   f"of any goroutine: it allocates, so it is made to help mark.")
+
+
+def check_longest_pause(trace: Trace, reason: str, duration_ms: float) -> str:
+    """Exercise 2: the reason and length (ms) of the longest stop-the-world pause."""
+    pauses = trace.pauses
+    longest = pauses.loc[pauses.duration_ns.idxmax()]
+    if reason != longest.reason:
+        raise AssertionError(f"{reason!r} is not the reason of the longest pause: look at the "
+                             "reason column of the row with the largest duration_ns")
+    if abs(duration_ms - longest.duration_ns / 1e6) > 0.001:
+        raise AssertionError(f"the longest pause ({reason}) lasted "
+                             f"{longest.duration_ns / 1e6:.4f} ms, not {duration_ms} ms")
+    mark = trace.gc[trace.gc.complete].mark_ns.median() / 1e6
+    return _passed(f"longest pause: {reason}, {duration_ms:.3f} ms; a typical concurrent mark "
+                   f"took {mark:.3f} ms while the program kept running.")
+
+
+def program_with_work(work_source: str) -> workspace.Package:
+    """The trace sample with its `work` function replaced by `work_source`, as a snippet."""
+    original = workspace.sample("trace").source("main.go")
+    if not re.match(r"\s*(//.*\n\s*)*func work\(", work_source):
+        raise ValueError("work_source must be the Go declaration `func work(item int) int {...}`")
+    return workspace.snippet(original.replace(extract(original, "work"), work_source.strip()),
+                             label="trace-exercise")
+
+
+def check_stack_buffers(work_source: str, items: int = 1500) -> str:
+    """Exercise 3: a `work` whose buffers stay on the stack: same checksum, no GC cycle."""
+    args = sample_args(items=items, live_mib=2)
+    before = run("trace", args=args, gomaxprocs=2)
+    after = run(program_with_work(work_source), args=args, gomaxprocs=2)
+    checksum = re.compile(r"checksum (\d+)")
+    want, got = (checksum.search(t.program_output).group(1) for t in (before, after))
+    if got != want:
+        raise AssertionError(f"your work() changes the result: checksum {got}, want {want}")
+    cycles = int(after.gc.complete.sum())
+    assists = int((after.assists.kind == "user").sum())
+    if cycles or assists:
+        raise AssertionError(
+            f"the trace still shows {cycles} complete GC cycle(s) and {assists} mark assist(s) "
+            f"(the original: {int(before.gc.complete.sum())} and {len(before.assists)}): the "
+            "buffers still reach the heap. Keep them inside work, and do not return them.")
+    return _passed(f"same checksum, 0 GC cycles and 0 mark assists (the original had "
+                   f"{int(before.gc.complete.sum())} cycles and {len(before.assists)} assists).")

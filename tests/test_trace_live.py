@@ -1,0 +1,75 @@
+"""Traces recorded and read by the real toolchain: the sample, `go test -trace`, the web UI."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import workspace
+
+FIXTURES = Path(__file__).parent / "fixtures" / "trace"
+
+
+def test_go_tool_trace_streams_what_the_recorded_text_says():
+    loaded = gm.trace.load(FIXTURES / "gomaxprocs2.trace")
+    with gzip.open(FIXTURES / "gomaxprocs2.parsed.txt.gz", "rt") as f:
+        recorded = gm.trace.parse_events(f)
+    assert loaded.parsed.rows == recorded.rows
+    assert loaded.parsed.stacks == recorded.stacks
+    assert loaded.tool_seconds > 0
+
+
+def test_gomaxprocs_sets_the_number_of_lanes_and_parallelism():
+    one = gm.trace.run(gomaxprocs=1, args=gm.trace.sample_args(items=400, live_mib=2))
+    two = gm.trace.run(gomaxprocs=2, args=gm.trace.sample_args(items=400, live_mib=2))
+    assert "GOMAXPROCS=1" in one.program_output and "GOMAXPROCS=2" in two.program_output
+    assert (one.gomaxprocs, two.gomaxprocs) == (1, 2)
+    assert set(one.running.p) == {0} and set(two.running.p) == {0, 1}
+    one.expect_at_most_parallel(1)
+    two.expect_parallel(2)
+    for trace in (one, two):
+        trace.expect_gc_cycles(1).expect_user_ran_during_mark()
+
+
+def test_go_test_trace_records_a_test():
+    trace = gm.trace.run(test="TestWork")
+    assert "testing.tRunner" in set(trace.goroutines.name)  # each test runs in a goroutine
+    functions = {frame.func for stack in trace.stacks for frame in stack}
+    assert "gosamples/trace.TestWork" in functions
+
+
+def test_the_web_ui_starts_on_loopback_answers_and_stops(tmp_path):
+    file = tmp_path / "t.trace"
+    shutil.copy(FIXTURES / "gomaxprocs1.trace", file)
+    trace = gm.trace.Trace(gm.trace.parse_events(""), file=file)
+    with trace.web() as ui:
+        assert ui.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(ui.url, timeout=30) as page:
+            assert page.status == 200
+        assert "127.0.0.1" in ui._repr_html_()
+    assert not ui.running
+
+
+def test_a_corrupt_trace_file_is_a_readable_error(tmp_path):
+    bad = tmp_path / "bad.trace"
+    bad.write_bytes(b"go 1.27 trace\x00\x00\x00garbage")
+    with pytest.raises(gm.GoCommandError, match="could not read"):
+        gm.trace.load(bad)
+
+
+def test_a_program_without_a_trace_flag_is_a_clear_error():
+    quiet = gm.snippet('package main\n\nfunc main() {}\n')
+    with pytest.raises(gm.GoCommandError, match="wrote no trace"):
+        gm.trace.record(quiet)
+
+
+def test_runs_write_only_into_scratch_folders():
+    before = sorted(p.name for p in gm.sample("trace").dir.iterdir())
+    file, _ = gm.trace.record(args=gm.trace.sample_args(items=50, live_mib=1))
+    assert workspace.scratch_root() in file.parents
+    assert sorted(p.name for p in gm.sample("trace").dir.iterdir()) == before
