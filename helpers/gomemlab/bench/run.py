@@ -80,7 +80,7 @@ class _Display:
         if enabled is True:
             from tqdm.auto import tqdm
             self.bar = tqdm(desc=title, unit=" runs", leave=True, bar_format=(
-                "{desc}: {n_fmt} runs · {elapsed} · {postfix}"))
+                "{desc}: {n_fmt} runs · {elapsed}{postfix}"))
             self.bar.set_postfix_str("compiling the test binary…")
 
     def line(self, text: str) -> None:
