@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import statistics
 from dataclasses import dataclass
 
@@ -21,8 +22,8 @@ class Check:
         return self.passed
 
     def _repr_html_(self) -> str:
-        mark = "✅" if self.passed else "❌"
-        return f"<div>{mark} {self.message}</div>"
+        color, word = ("#2e7d32", "PASS") if self.passed else ("#c62828", "NOT YET")
+        return f'<div><b style="color:{color}">{word}</b>: {html.escape(self.message)}</div>'
 
     def __repr__(self) -> str:
         return ("PASS: " if self.passed else "NOT YET: ") + self.message
@@ -50,7 +51,7 @@ def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10) -> Check:
 def check_goal_ratio(gogc: int | str, ratio: float, *, tolerance: float = 0.1) -> Check:
     """Pass when, run with this GOGC, the gc sample's heap goal is `ratio` × its live heap
     (the median over cycles after the first three, within `tolerance`)."""
-    r = run(gogc=gogc)
+    r = run(gogc=gogc, alloc_mib=256)
     f = r.log.frame
     pairs = list(zip(f.heap_live_mib.iloc[2:-1], f.goal_mib.iloc[3:], strict=True))
     if len(pairs) < 2:

@@ -31,8 +31,12 @@ def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:
 
 
 def expected_gomaxprocs() -> int:
-    """Go's default GOMAXPROCS (1.25+): usable CPUs, or a lower cgroup limit rounded up
-    (never below 2 when it comes from the limit)."""
+    """The GOMAXPROCS a Go program started from here gets: $GOMAXPROCS if set, else (Go 1.25+)
+    the usable CPUs, or a lower cgroup limit rounded up (never below 2 when it comes from the
+    limit)."""
+    named = os.environ.get("GOMAXPROCS", "")
+    if named.isdigit() and int(named) > 0:
+        return int(named)
     cpus = usable_cpus()
     limit = cgroup_cpu_limit()
     if limit is None:

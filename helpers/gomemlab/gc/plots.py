@@ -32,8 +32,10 @@ def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(points, columns=["t_s", "heap_mib"])
 
 
-def heap_over_time(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
-    """The sawtooth: heap grows to the goal, a collection brings it down to the live heap."""
+def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
+                   title: str | None = None) -> Figure:
+    """The sawtooth: heap grows to the goal, a collection brings it down to the live heap.
+    `limit_mib` draws a memory limit (GOMEMLIMIT) as a line."""
     fig, ax = _figure()
     f = frame.dropna(subset=["t_s"])
     if f.empty:
@@ -53,11 +55,14 @@ def heap_over_time(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     if not forced.empty:
         ax.plot(forced.t_s, forced.heap_start_mib, "x", color="black", ms=8,
                 label="forced (runtime.GC)")
+    if limit_mib is not None:
+        ax.axhline(limit_mib, color="black", lw=1.2, label=f"memory limit ({limit_mib:g} MiB)")
     ax.set_xlabel("time since program start (s)")
     ax.set_ylabel("heap (MiB, rounded down)")
-    ax.set_ylim(bottom=0)
+    top = max(f.heap_end_mib.max(), f.goal_mib.max(), limit_mib or 0)
+    ax.set_ylim(0, top * 1.1 + 1)
     ax.set_title(title or f"How does the heap grow and shrink? ({len(f)} GC cycles)")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     ax.grid(alpha=0.3)
     return fig
 

@@ -208,8 +208,9 @@ class SweepResult:
             raise AssertionError("; ".join(problems) + ":\n" + f.to_string(index=False))
 
     def _repr_html_(self) -> str:
-        return "<div><b>GOGC sweep</b>" + self.frame.to_html(index=False, float_format=lambda x:
-                                                              f"{x:.3g}") + "</div>"
+        shown = self.frame.dropna(axis=1, how="all")
+        return "<div><b>GOGC sweep</b>" + shown.to_html(index=False, float_format=lambda x:
+                                                         f"{x:.3g}") + "</div>"
 
 
 def sweep(target: workspace.Package | str = "gc", gogc: Iterable[int | str] = GOGC_SWEEP, *,
