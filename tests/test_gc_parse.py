@@ -43,9 +43,11 @@ def test_first_line_field_by_field():
 def test_old_formats_and_other_lines(fixture_text):
     log = gm.gc.parse_gctrace(fixture_text("gc/handwritten_old_formats.txt"))
     f = log.frame
-    assert f.format.tolist() == ["go1.4", "go1.5-1.6", "go1.5-1.6", "go1.7-1.17",
-                                 "go1.7-1.17", "go1.18+", "go1.18+"]
-    assert f.forced.tolist() == [False, False, True, False, True, False, False]
+    assert f.format.tolist() == ["go1.3-1.4", "go1.5-1.6", "go1.5-1.6", "go1.7-1.17",
+                                 "go1.7-1.17", "go1.18+", "go1.18+", "go1.1-1.2"]
+    assert f.forced.tolist() == [False, False, True, False, True, False, False, False]
+    go12 = log.cycles[-1]
+    assert (go12.cycle, go12.procs, go12.stw_ms, go12.heap_start_mib) == (3, 2, 3.0, 4)
     assert [o.text for o in log.others] == [
         "scvg0: inuse: 21, idle: 19, sys: 40, released: 0, consumed: 40 (MB)", "GC forced",
         "listening on 127.0.0.1:8080"]
@@ -68,6 +70,7 @@ def test_old_formats_and_other_lines(fixture_text):
     "gc 3 @0.1s 2%: 0.1+2 ms clock, 0.2+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
     "gc 3 @0.1s 2%: 0.1+2+0.1 ms clock, 0.2+0.1+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
     "gc12(8): 1+2 us",
+    "gc12(8): 1+2 ns, 4 -> 2 MB",
 ])
 def test_broken_trace_line_names_the_line(bad):
     with pytest.raises(ParseError) as err:
@@ -183,3 +186,14 @@ def test_generated_lines_round_trip(cycle, ms, pct, mib, roots, forced):
         a, b, c, goal)
     assert cyc.forced is forced and (cyc.stacks_mib == stacks if roots else
                                      math.isnan(cyc.stacks_mib))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.sampled_from(list('{}[]":,0123456789.tnulfase_vpsi \n')), max_size=200))
+def test_metrics_garbage_parses_or_raises(text):
+    try:
+        log = gm.gc.parse_metrics(text)
+    except ParseError as err:
+        assert err.line_no is not None
+        return
+    assert len(log.frame) == len([line for line in text.splitlines() if line.strip()])

@@ -8,8 +8,9 @@ Formats (newest first), all accepted:
 * Go 1.7-1.17: the same without the stacks and globals fields.
 * Go 1.5-1.6: five clock phases (sweep termination, scan, synchronize Ps, mark, mark
   termination); the middle three are concurrent and are summed into `clock_mark_ms`.
-* Go 1.4 and earlier (stop-the-world collector): ``gc12(8): 0+0+6000+1000 us, 26 -> 53 MB, ...``;
-  the whole collection is one pause, kept in `stw_ms`; the fields that format lacks are NaN.
+* Go 1.3-1.4 (stop-the-world collector): ``gc12(8): 0+0+6000+1000 us, 26 -> 53 MB, ...``, and
+  Go 1.1-1.2, the same in ms (``gc3(1): 0+1+0 ms, 4 -> 2 MB 16 -> 18 (19-1) objects, ...``):
+  the whole collection is one pause, kept in `stw_ms`; the fields those lines lack are NaN.
 
 Any other line (the program's own stderr, ``GC forced``, scavenger lines) is kept as an
 `OtherLine`, never dropped. A line that starts like a trace line but does not parse raises
@@ -51,8 +52,8 @@ _WHOLE = re.compile(  # the same layout over a whole text, for traces with no ot
     r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, (?:(\d+) MB stacks, (\d+) MB globals, )?"
     r"(\d+) P( \(forced\))?$", re.MULTILINE)
 _LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines splits at these too
-_GO14 = re.compile(
-    r"gc(\d+)\((\d+)\): ([\d+]+) us, (\d+) -> (\d+) MB,.*"
+_GO14 = re.compile(  # Go 1.3-1.4 (phases in µs); Go 1.1-1.2 printed ms and "MB 16 -> 18 ..."
+    r"gc(\d+)\((\d+)\): (\d+(?:\+\d+)+) (us|ms), (\d+) -> (\d+) MB\b.*"
 )
 _CANDIDATE = re.compile(r"gc ?#?\d")
 _NUM = r"\d+(?:\.\d+)?"
@@ -89,7 +90,7 @@ class GCCycle:
     procs: int  # Ps (GOMAXPROCS) used
     forced: bool  # started by runtime.GC() (or debug.FreeOSMemory)
     stw_ms: float  # total stop-the-world wall time: sweep termination + mark termination
-    format: str  # "go1.18+", "go1.7-1.17", "go1.5-1.6" or "go1.4"
+    format: str  # "go1.18+", "go1.7-1.17", "go1.5-1.6", "go1.3-1.4" or "go1.1-1.2"
     leak_check: bool = False  # Go 1.27: "(checking for goroutine leaks)" cycle
 
 
@@ -144,15 +145,15 @@ def _modern(match: re.Match, line_no: int, line: str) -> GCCycle:
 
 
 def _go14(match: re.Match, line_no: int) -> GCCycle:
-    cycle, procs, phases, h0, h1 = match.groups()
-    pause_ms = sum(_parts(phases, "+")) / 1000.0
+    cycle, procs, phases, unit, h0, h1 = match.groups()
+    pause_ms = sum(_parts(phases, "+")) / (1000.0 if unit == "us" else 1.0)
     return GCCycle(
         line_no=line_no, cycle=int(cycle), t_s=NAN, cpu_pct=NAN, clock_sweep_term_ms=NAN,
         clock_mark_ms=NAN, clock_mark_term_ms=NAN, cpu_sweep_term_ms=NAN, cpu_assist_ms=NAN,
         cpu_background_ms=NAN, cpu_idle_ms=NAN, cpu_mark_term_ms=NAN,
         heap_start_mib=float(h0), heap_end_mib=float(h1), heap_live_mib=float(h1),
         goal_mib=NAN, stacks_mib=NAN, globals_mib=NAN, procs=int(procs), forced=False,
-        stw_ms=pause_ms, format="go1.4",
+        stw_ms=pause_ms, format="go1.3-1.4" if unit == "us" else "go1.1-1.2",
     )
 
 
