@@ -1,20 +1,45 @@
-"""Show Go source from a sample or snippet, syntax-highlighted, whole or one declaration."""
+"""Show Go source from a sample or snippet, syntax-highlighted, whole or by declaration."""
 
 from __future__ import annotations
 
+import html
 import re
 
-from IPython.display import Code
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import GoLexer
 
 from .workspace import Package, WorkspaceError, resolve
 
+_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="default")
+_PRE_STYLE = ("font-family: var(--jp-code-font-family, monospace); font-size: "
+              "var(--jp-code-font-size, 13px); line-height: 1.35; tab-size: 4; padding: 6px 8px; "
+              "background: var(--jp-cell-editor-background, #f7f7f7); margin: 0;")
+
+
+class GoCode:
+    """Go source that shows itself highlighted in Jupyter (monospace, also in HTML exports)."""
+
+    def __init__(self, text: str):
+        self.text = text.rstrip("\n")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        body = highlight(self.text, GoLexer(), _FORMATTER)
+        return f'<pre style="{html.escape(_PRE_STYLE)}">{body}</pre>'
+
 
 def extract(text: str, name: str) -> str:
-    """The declaration of func (or type) `name` in Go source `text`, with its doc comment."""
+    """The declaration of func, method or type `name` in Go source `text`, with its doc comment."""
     lines = text.splitlines()
-    start_pattern = re.compile(rf"^(func (\([^)]*\) )?|type ){re.escape(name)}\b")
+    start = re.compile(rf"^(func (\([^)]*\) )?|type ){re.escape(name)}\b")
     for i, line in enumerate(lines):
-        if start_pattern.match(line):
+        if start.match(line):
             first = i
             while first > 0 and lines[first - 1].startswith("//"):
                 first -= 1
@@ -26,8 +51,20 @@ def extract(text: str, name: str) -> str:
     raise WorkspaceError(f"no func or type called {name!r} in this source")
 
 
-def show_go(target: str | Package, name: str | None = None, *, filename: str | None = None
-            ) -> Code:
-    """Highlighted Go: a whole file of a sample/snippet, or just the declaration `name`."""
-    text = resolve(target).source(filename)
-    return Code(extract(text, name) if name else text, language="go")
+def find(package: Package, name: str, filename: str | None = None) -> str:
+    """The declaration `name` from the package's Go files (tests included), or one named file."""
+    files = [package.dir / filename] if filename else package.go_files(tests=True)
+    for path in files:
+        try:
+            return extract(path.read_text(), name)
+        except WorkspaceError:
+            continue
+    raise WorkspaceError(f"no func or type called {name!r} in {package.name}")
+
+
+def show_go(target: str | Package, *names: str, filename: str | None = None) -> GoCode:
+    """Highlighted Go: a whole file of a sample/snippet, or the named declarations in order."""
+    package = resolve(target)
+    if not names:
+        return GoCode(package.source(filename))
+    return GoCode("\n\n".join(find(package, name, filename) for name in names))

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import importlib
 
+from ..source import show_go as show
 from .compare import Comparison, compare
 from .disasm import count_multiplies, disassemble
 from .parse import Config, Other, Result, parse_lines
 from .plots import plot_comparison, plot_runs, plot_scaling
 from .result import BenchResult, parse
 from .run import list_benchmarks, run, settings_for
-from .show import functions, show
 from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, summarize
 
 __all__ = [
     "BenchResult", "Comparison", "Config", "Other", "Result", "Summary", "compare",
-    "count_multiplies", "disassemble", "functions", "list_benchmarks", "mann_whitney_p",
+    "count_multiplies", "disassemble", "list_benchmarks", "mann_whitney_p",
     "min_n_for_ci", "min_n_for_difference", "parse", "parse_lines", "plot_comparison",
     "plot_runs", "plot_scaling", "run", "settings_for", "show", "summarize",
 ]

@@ -174,10 +174,10 @@ class EscapeReport:
         raise LookupError(f"no function {function!r} in this report's sources")
 
     def show(self, *functions: str):
-        """The named functions' Go source, highlighted (IPython Code)."""
-        from IPython.display import Code
+        """The named functions' Go source, highlighted."""
+        from ..source import GoCode
 
-        return Code("\n\n".join(self.function_source(f) for f in functions), language="go")
+        return GoCode("\n\n".join(self.function_source(f) for f in functions))
 
     # --- claim checks ----------------------------------------------------------------------
 
