@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import tempfile
 import time
+
+from perfkit import interleaved_medians, median_seconds
 
 from gomemlab import escape, toolchain, workspace
 from gomemlab.escape.parse import parse_lines
 
 REPEAT = 21
 STDLIB = "net/http"  # a large package: about 24 k lines, 3.7 MB of -m=2 output
-
-
-def _seconds(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
-def _median_seconds(action, repeat: int = REPEAT) -> float:
-    action()  # warm
-    return statistics.median(_seconds(action) for _ in range(repeat))
-
-
-def _interleaved_medians(first, second, repeat: int = REPEAT) -> tuple[float, float]:
-    """Median times of two actions run alternately, so that load from other processes on
-    the machine falls on both alike."""
-    first(), second()  # warm
-    pairs = [(_seconds(first), _seconds(second)) for _ in range(repeat)]
-    return statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
 
 
 def measure() -> list[dict]:
@@ -42,7 +24,7 @@ def measure() -> list[dict]:
         subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
                        capture_output=True)
 
-    ours, theirs = _interleaved_medians(lambda: escape.analyze(package, level=2), raw)
+    ours, theirs = interleaved_medians(lambda: escape.analyze(package, level=2), raw, REPEAT)
     ratio = ours / theirs
     # Our own work (parse, source spans, report) in CPU time: unlike wall time, it does not
     # move with the load other processes put on the machine.
@@ -54,7 +36,7 @@ def measure() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         done = toolchain.go("build", "-gcflags=-m=2", STDLIB, cwd=folder, timeout=600)
     text = done.check_build().stderr + done.stdout
-    seconds = _median_seconds(lambda: parse_lines(text), repeat=3)
+    seconds = median_seconds(lambda: parse_lines(text), repeat=3)
     messages, _, _ = parse_lines(text)
     lines = len(text.splitlines())
     other = sum(m.kind == "other" for m in messages)

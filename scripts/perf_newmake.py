@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
-import time
+from perfkit import median_seconds
 
 import gomemlab as gm
 
@@ -17,20 +16,10 @@ EXERCISE = {
 }
 
 
-def _median_seconds(action) -> float:
-    action()  # warm
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def measure() -> list[dict]:
-    section = _median_seconds(lambda: gm.run("newmake", ["sizes"]))
+    section = median_seconds(lambda: gm.run("newmake", ["sizes"]), REPEAT)
     package = gm.snippet(EXERCISE)
-    check = _median_seconds(lambda: gm.test(package))
+    check = median_seconds(lambda: gm.test(package), REPEAT)
     return [
         {"name": "01: warm gm.run of a newmake section", "value": section, "unit": "s",
          "target": "<= 1", "ok": section <= 1},

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
-import time
+
+from perfkit import interleaved_medians, row
 
 from gomemlab import programs, toolchain, workspace
-
-REPEAT = 15
-
-
-def _median_seconds(action) -> float:
-    action()  # warm
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def measure() -> list[dict]:
@@ -30,13 +18,10 @@ def measure() -> list[dict]:
     def raw() -> None:
         subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True)
 
-    ours = _median_seconds(lambda: programs.build(package))
-    theirs = _median_seconds(raw)
+    ours, theirs = interleaved_medians(lambda: programs.build(package), raw)
     ratio = ours / theirs
     return [
-        {"name": "warm build, raw `go build`", "value": theirs, "unit": "s", "target": "",
-         "ok": None},
-        {"name": "warm build, gm.build()", "value": ours, "unit": "s", "target": "", "ok": None},
-        {"name": "warm build ratio gm/raw", "value": ratio, "unit": "x", "target": "<= 1.15",
-         "ok": ratio <= 1.15},
+        row("warm build, raw `go build`", theirs, "s"),
+        row("warm build, gm.build()", ours, "s"),
+        row("warm build ratio gm/raw", ratio, "x", "<= 1.15", ratio <= 1.15),
     ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import statistics
-import time
+
+from perfkit import median_seconds, seconds
 
 import gomemlab as gm
 from gomemlab import valuesem
@@ -13,35 +13,20 @@ REPEAT = 7
 ROWS = 100_000
 
 
-def _median_seconds(action) -> float:
-    action()  # warm
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
 
 def measure() -> list[dict]:
-    section = _median_seconds(lambda: gm.run("valuesem", ["share"]))
+    section = median_seconds(lambda: gm.run("valuesem", ["share"]), REPEAT)
     previous = os.environ.get("GOMEMLAB_QUICK")
     os.environ["GOMEMLAB_QUICK"] = "1"
     try:
-        quick_cost = _timed(valuesem.copy_cost)
+        quick_cost = seconds(valuesem.copy_cost)
     finally:
         if previous is None:
             os.environ.pop("GOMEMLAB_QUICK")
         else:
             os.environ["GOMEMLAB_QUICK"] = previous
     text = valuesem.HEADER + "\n" + "8,value,3.5,0,0,1000\n" * ROWS
-    parse = _timed(lambda: valuesem.parse_copy_cost(text))
+    parse = seconds(lambda: valuesem.parse_copy_cost(text))
     return [
         {"name": "02: warm gm.run of a valuesem section", "value": section, "unit": "s",
          "target": "<= 1", "ok": section <= 1},
