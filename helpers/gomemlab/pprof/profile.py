@@ -72,11 +72,12 @@ def format_value(value: float, unit: str) -> str:
         while abs(scaled) >= 1024 and step < len(suffixes) - 1:
             scaled /= 1024
             step += 1
-        return f"{scaled:.4g}{suffixes[step]}" if step else f"{int(value)}B"
+        text = f"{scaled:.2f}".rstrip("0").rstrip(".")
+        return f"{text}{suffixes[step]}" if step else f"{int(value)}B"
     if unit == "nanoseconds":
         for limit, suffix, div in ((1e9, "s", 1e9), (1e6, "ms", 1e6), (1e3, "µs", 1e3)):
             if abs(value) >= limit:
-                return f"{value / div:.4g}{suffix}"
+                return f"{value / div:.2f}".rstrip("0").rstrip(".") + suffix
         return f"{int(value)}ns"
     return f"{int(value):,}"
 
@@ -220,9 +221,9 @@ class Profile:
             raise ValueError(f"sort must be 'flat' or 'cum', not {sort!r}")
         table = pd.DataFrame(rows[:n] if n else rows, columns=["function", "flat", "cum"])
         pct = 100.0 / total if total else 0.0
-        table.insert(2, "flat_pct", table.flat * pct)
-        table.insert(3, "sum_pct", table.flat.cumsum() * pct)
-        table["cum_pct"] = table.cum * pct
+        table.insert(2, "flat_pct", (table.flat * pct).round(2))
+        table.insert(3, "sum_pct", (table.flat.cumsum() * pct).round(2))
+        table["cum_pct"] = (table.cum * pct).round(2)
         table.attrs.update(sample_index=self.sample_types[i], unit=self.units[self.sample_types[i]],
                            total=total)
         return table
@@ -239,6 +240,26 @@ class Profile:
         return sum(s.values[i] for s, stack in zip(self.decoded.samples, self.stacks(),
                                                    strict=True)
                    if any(match(f.function) for f in stack))
+
+    def value(self, sample_index: str | None = None, *, leaf: str | None = None,
+              under: str | None = None) -> int:
+        """The summed value of samples whose innermost function matches the regex `leaf` and
+        whose stack has a function matching `under` (like pprof's -focus); None matches all.
+
+        `p.value("alloc_objects", leaf="^strings.Fields$", under="countWasteful")`: objects
+        strings.Fields allocated when called (directly or not) from countWasteful.
+        """
+        i = self._index(sample_index)
+        leaf_match = _matcher(leaf) if leaf else None
+        under_match = _matcher(under) if under else None
+        total = 0
+        for sample, stack in zip(self.decoded.samples, self.stacks(), strict=True):
+            if leaf_match and not (stack and leaf_match(stack[0].function)):
+                continue
+            if under_match and not any(under_match(f.function) for f in stack):
+                continue
+            total += sample.values[i]
+        return total
 
     # --- claim checks ------------------------------------------------------------------------
     def expect_hot_spot(self, function: str, sample_index: str | None = None, *,
