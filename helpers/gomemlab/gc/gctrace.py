@@ -19,11 +19,14 @@ ParseError naming it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import math
 import re
 from dataclasses import dataclass, fields
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ParseError
@@ -45,16 +48,17 @@ _FAST = re.compile(  # the Go 1.7+ layout in one pass: no splitting needed
     r"(?:(\d+) MB stacks, (\d+) ?MB globals, )?"
     r"(\d+) P( \(forced\))?"
 )
-_WHOLE = re.compile(  # the same layout over a whole text, for traces with no other lines
+_WHOLE = re.compile(  # the same layout over a whole text, for traces with no other lines;
+    # neighbouring numbers are captured together (fewer strings) and split by the CSV reader
     r"^gc (\d+) @([\d.]+)s (\d+)%( \(checking for goroutine leaks\))?: "
-    r"([\d.]+)\+([\d.]+)\+([\d.]+) ms clock, "
-    r"([\d.]+)\+([\d.]+)/([\d.]+)/([\d.]+)\+([\d.]+) ms cpu, "
-    r"(\d+)->(\d+)->(\d+) MB, (\d+) MB goal, (?:(\d+) MB stacks, (\d+) MB globals, )?"
+    r"([\d.]+\+[\d.]+\+[\d.]+) ms clock, ([\d.]+\+[\d.]+/[\d.]+/[\d.]+\+[\d.]+) ms cpu, "
+    r"(\d+->\d+->\d+) MB, (\d+) MB goal, (?:(\d+) MB stacks, (\d+) MB globals, )?"
     r"(\d+) P( \(forced\))?$", re.MULTILINE)
 _LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines splits at these too
 _GO14 = re.compile(  # Go 1.3-1.4 (phases in µs); Go 1.1-1.2 printed ms and "MB 16 -> 18 ..."
     r"gc(\d+)\((\d+)\): (\d+(?:\+\d+)+) (us|ms), (\d+) -> (\d+) MB\b.*"
 )
+_HUGE = re.compile(r"\d{19}")  # no GC count, size or P count has 19 digits
 _CANDIDATE = re.compile(r"gc ?#?\d")
 _NUM = r"\d+(?:\.\d+)?"
 _CLOCK = re.compile(rf"{_NUM}(?:\+{_NUM})+")
@@ -167,6 +171,8 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
     nan = NAN
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
+        if line.startswith("gc") and _HUGE.search(line):
+            raise ParseError("a count too large for a gctrace line", line_no=line_no, line=line)
         if line.startswith("gc"):
             fast = fast_match(line)
             if fast is not None:
@@ -207,28 +213,44 @@ _DTYPES = {name: float for name in COLUMNS}
 _DTYPES.update(line_no=int, cycle=int, procs=int, forced=bool, leak_check=bool, format=object)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _whole_text(text: str, line_nos: list[int] | None = None) -> pd.DataFrame | None:
     """Fast path for a text made only of Go 1.7+ trace lines: one regex pass over the whole
     text and pandas' C number parser. None when any line needs the line-by-line parser."""
     lines = text.count("\n") + (not text.endswith("\n"))
     if not text or any(brk in text for brk in _LINE_BREAKS):
         return None
-    rows = _WHOLE.findall(text)
-    if len(rows) != lines:
-        return None
+    with _no_cyclic_gc():  # a million short-lived strings: no need to look for cycles
+        rows = _WHOLE.findall(text)
+        if len(rows) != lines:
+            return None
+        csv = "\n".join(map(",".join, rows)).replace("+", ",").replace("/", ",")
+        del rows
+    csv = csv.replace("->", ",")
     names = ["cycle", "t_s", "cpu_pct", "leak", "c1", "c2", "c3", "u1", "u2", "u3", "u4", "u5",
              "h0", "h1", "h2", "goal", "stacks", "globals", "procs", "forced"]
-    strings = {"leak", "forced"}
+    kinds = {"leak": str, "forced": str, "cycle": "int64", "procs": "int64"}
     try:
-        raw = pd.read_csv(io.StringIO("\n".join(map(",".join, rows))), header=None, names=names,
-                          dtype={n: (str if n in strings else float) for n in names},
+        raw = pd.read_csv(io.StringIO(csv), header=None, names=names,
+                          dtype={n: kinds.get(n, float) for n in names},
                           keep_default_na=False, na_values={"stacks": [""], "globals": [""]},
                           engine="c")
-    except ValueError:  # a number like "1.2.3": let the line parser name the line
+    except (ValueError, OverflowError):  # e.g. "1.2.3": let the line parser name the line
         return None
     stacks = raw.stacks
-    frame = pd.DataFrame({
-        "line_no": line_nos or range(1, lines + 1), "cycle": raw.cycle, "t_s": raw.t_s,
+    return pd.DataFrame({
+        "line_no": np.asarray(line_nos, dtype=np.int64) if line_nos
+        else np.arange(1, lines + 1, dtype=np.int64), "cycle": raw.cycle, "t_s": raw.t_s,
         "cpu_pct": raw.cpu_pct, "clock_sweep_term_ms": raw.c1, "clock_mark_ms": raw.c2,
         "clock_mark_term_ms": raw.c3, "cpu_sweep_term_ms": raw.u1, "cpu_assist_ms": raw.u2,
         "cpu_background_ms": raw.u3, "cpu_idle_ms": raw.u4, "cpu_mark_term_ms": raw.u5,
@@ -236,10 +258,9 @@ def _whole_text(text: str, line_nos: list[int] | None = None) -> pd.DataFrame | 
         "goal_mib": raw.goal, "stacks_mib": stacks,
         "globals_mib": raw["globals"],
         "procs": raw.procs, "forced": raw.forced != "", "stw_ms": raw.c1 + raw.c3,
-        "format": stacks.isna().map({True: "go1.7-1.17", False: "go1.18+"}),
+        "format": np.where(stacks.isna(), "go1.7-1.17", "go1.18+").astype(object),
         "leak_check": raw.leak != "",
     })
-    return frame[list(COLUMNS)].astype(_DTYPES)
 
 
 def parse_table(text: str) -> tuple[pd.DataFrame, list[OtherLine]]:
