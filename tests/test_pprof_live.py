@@ -1,0 +1,87 @@
+"""gm.pprof on the real toolchain: record profiles both ways, cross-check with go tool pprof."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from test_pprof_decode import pprof_top
+
+import gomemlab as gm
+from gomemlab import workspace
+
+SMALL = ["-lines", "20000", "-rounds", "2"]
+
+
+@pytest.fixture(scope="module")
+def mem():
+    return gm.pprof.run("pprof", "mem", args=[*SMALL, "-way", "wasteful"], memprofilerate=1)
+
+
+def test_program_profile_at_rate_one_counts_every_slice(mem):
+    assert mem.path.is_file() and mem.path.parent.parent == workspace.scratch_root() / "runs"
+    assert "-memprofile" in mem.command and "20000 lines x 2 rounds" in mem.output
+    assert mem.period == 1
+    slices = mem.frame[(mem.frame.leaf == "strings.Fields") & (mem.frame.label_bytes == 192)]
+    assert slices.alloc_objects.sum() == 40_000
+
+
+@pytest.mark.parametrize("index", ["alloc_space", "inuse_objects"])
+def test_live_top_equals_go_tool_pprof(mem, index):
+    unit = "-unit=byte"
+    text = gm.pprof.pprof_text(mem, "-top", unit, f"-sample_index={index}", "-nodecount=10").text
+    total, rows = pprof_top(text)
+    assert mem.total(index) == total
+    ours = mem.top(index, None).set_index("function")
+    for name, flat, _, cum, _ in rows:
+        assert (ours.flat[name], ours.cum[name]) == (flat, cum), name
+
+
+def test_list_is_the_real_tool_output(mem):
+    listing = mem.list("countWasteful")
+    assert listing.text.startswith("ROUTINE")
+    assert "strings.Fields(line)" in listing.text
+    assert "-list" in listing.command and "countWasteful" in listing._repr_html_()
+
+
+def test_web_ui_on_loopback_stops(mem):
+    ui = mem.web(view="/ui/top")
+    try:
+        assert ui.url.startswith("http://127.0.0.1:") and ui.url.endswith("/ui/top")
+        with urllib.request.urlopen(ui.url, timeout=10) as page:
+            assert page.status == 200
+            assert b"strings.Fields" in page.read()
+    finally:
+        ui.stop()
+    assert not ui.running
+
+
+def test_benchmark_profile_with_compiler_output():
+    p = gm.pprof.run("pprof", bench="CountWasteful", gcflags="-m")
+    assert any(a.startswith("-memprofile=") for a in p.command)
+    assert "BenchmarkCountWasteful" in p.output and "escapes to heap" in p.output
+    assert p.expect_hot_spot("gosamples/pprof.countWasteful", at_least_pct=50) >= 50
+    assert not (workspace.sample("pprof").dir / "pprof.test").exists()
+
+
+def test_cpu_profile_of_the_program():
+    p = gm.pprof.run("pprof", "cpu", args=["-lines", "60000", "-rounds", "2", "-way", "wasteful"])
+    assert p.kind == "cpu" and p.total("cpu") > 0
+    assert p.cum("countWasteful") > 0
+
+
+def test_parsing_a_profile_from_bytes_can_still_use_the_tool(mem):
+    again = gm.pprof.parse(mem.path.read_bytes())
+    assert again.path is None
+    assert "ROUTINE" in again.list("countWasteful").text  # written to a scratch file first
+
+
+def test_a_program_without_the_flag_is_a_clear_error():
+    ignores = gm.snippet("package main\n\nfunc main() {}\n")
+    with pytest.raises(gm.GomemlabError, match="wrote no profile"):
+        gm.pprof.run(ignores, "mem")
+    rejects = gm.snippet('package main\n\nimport "flag"\n\nfunc main() { flag.Parse() }\n')
+    with pytest.raises(gm.GoRunError, match="status 2"):  # flag provided but not defined
+        gm.pprof.run(rejects, "mem")
+    with pytest.raises(ValueError, match="kind"):
+        gm.pprof.run("pprof", "heap")

@@ -1,0 +1,101 @@
+"""Profile plots: pure functions of recorded profiles; boxes, labels and titles checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
+
+import gomemlab as gm
+from gomemlab.pprof import plots
+
+HERE = Path(__file__).parent / "fixtures" / "pprof"
+
+
+@pytest.fixture(scope="module")
+def mem():
+    return gm.pprof.load(HERE / "mem.pprof")
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_call_tree_merges_stacks_from_the_callers_down():
+    frame = pd.DataFrame({"callstack": [("leaf", "mid", "root"), ("other", "mid", "root"),
+                                        ("root",), ("x", "y")],
+                          "value": [3, 2, 5, 0]})
+    tree = plots.call_tree(frame)
+    assert tree.value == 10
+    root = tree.children["root"]
+    assert root.value == 10 and set(root.children) == {"mid"}
+    assert {n: c.value for n, c in root.children["mid"].children.items()} == {"leaf": 3, "other": 2}
+    focused = plots.call_tree(frame, root="^mid$")
+    assert focused.value == 5 and set(focused.children) == {"mid"}
+
+
+def test_flame_graph_boxes_and_labels(mem):
+    fig = mem.flame("alloc_space")
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert boxes
+    top_level = [b for b in boxes if b.get_y() == 0]
+    assert sum(b.get_width() for b in top_level) == pytest.approx(1.0, abs=0.01)
+    texts = _texts(fig)
+    assert any(t.startswith("strings.Fields") for t in texts)
+    assert any(t.startswith("main.countWasteful") for t in texts)
+    assert "alloc_space" in ax.get_title() and "MiB" in ax.get_title()
+    # A label never claims more room than its box: the narrowest labelled box is wide.
+    assert all(len(t) <= 60 for t in texts)
+
+
+def test_flame_graph_colours_your_code_by_file(mem):
+    fig = mem.flame("alloc_space")
+    colours = {p.get_facecolor()[:3] for p in fig.axes[0].patches}
+    assert len(colours) == 3  # your code, runtime, standard library
+
+
+def test_flame_graph_of_nothing_says_so():
+    frame = pd.DataFrame({"callstack": [("a",)], "value": [0]})
+    fig = plots.flame_graph(frame, unit="bytes", sample_index="inuse_space")
+    assert "no samples" in _texts(fig)[0]
+
+
+def test_cpu_flame_from_a_root():
+    cpu = gm.pprof.load(HERE / "cpu.pprof")
+    fig = cpu.flame(root="main.main")
+    assert "from main.main" in fig.axes[0].get_title()
+    assert "ms" in fig.axes[0].get_xlabel()
+
+
+def test_top_bars(mem):
+    fig = mem.plot_top("alloc_space", 6)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "strings.Fields"
+    assert ax.get_xlabel() == "alloc_space (MiB)"
+    assert "alloc_space" in ax.get_title()
+    assert mem.plot("top") is not None and mem.plot("flame") is not None
+    with pytest.raises(ValueError, match="kind"):
+        mem.plot("pie")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("main.countWasteful", "main"), ("runtime.mallocgc", "runtime"),
+    ("internal/runtime/maps.(*Map).getWithKey", "runtime"), ("strings.Fields", "std"),
+    ("internal/bytealg.MakeNoZero", "std")])
+def test_family_by_name(name, expected):
+    assert plots.family(name) == expected
+
+
+def test_family_by_file_for_test_binaries():
+    assert plots.family("gosamples/pprof.corpus", "/w/gosamples/pprof/main.go", "/go") == "main"
+    assert plots.family("strings.Fields", "/go/src/strings/strings.go", "/go") == "std"
+
+
+def test_short_names_and_scales():
+    assert plots.short_name("internal/runtime/maps.(*Map).get") == "maps.(*Map).get"
+    assert plots.scale_for("bytes", 50 * 2**20) == (2**20, "MiB")
+    assert plots.scale_for("nanoseconds", 3e8) == (1e6, "ms")
+    assert plots.scale_for("count", 10) == (1.0, "count")
