@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 
 from .. import workspace
 from ..source import extract
@@ -10,11 +12,39 @@ from .model import Trace
 from .run import run, sample_args
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a self-check: `passed`, and what the trace says either way."""
+
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"{'✔' if self.passed else '✘'} {self.message}"
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.passed else "#b35900"
+        mark = "✔ solved" if self.passed else "✘ not yet"
+        return (f'<div style="border-left:4px solid {colour};padding-left:8px">'
+                f"<b>{mark}</b>: {html.escape(self.message)}</div>")
+
+
+def _checked(function):
+    """Turn a check that raises AssertionError into one that returns a Verdict."""
+    def wrapper(*args, **kwargs) -> Verdict:
+        try:
+            return Verdict(True, function(*args, **kwargs))
+        except AssertionError as hint:
+            return Verdict(False, str(hint))
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
 def _passed(message: str) -> str:
-    print(f"✔ {message}")
     return message
 
 
+@_checked
 def check_busiest_assister(trace: Trace, answer: int) -> str:
     """Exercise 1: the goroutine id that spent the most time in mark assists."""
     totals = trace.assists.groupby("g").duration_ns.sum()
@@ -31,6 +61,7 @@ def check_busiest_assister(trace: Trace, answer: int) -> str:
                    f"of any goroutine: it allocates, so it is made to help mark.")
 
 
+@_checked
 def check_longest_pause(trace: Trace, reason: str, duration_ms: float) -> str:
     """Exercise 2: the reason and length (ms) of the longest stop-the-world pause."""
     pauses = trace.pauses
@@ -55,6 +86,7 @@ def program_with_work(work_source: str) -> workspace.Package:
                              label="trace-exercise")
 
 
+@_checked
 def check_stack_buffers(work_source: str, items: int = 1500) -> str:
     """Exercise 3: a `work` whose buffers stay on the stack: same checksum, no GC cycle."""
     args = sample_args(items=items, live_mib=2)

@@ -48,8 +48,9 @@ ranges      name, scope, scope_id, start, end, duration_ns, g, p, m (of the begi
             attributes, cut (True: began before or ended after the trace)
 gc          cycle, start, end, sweep_term_start, sweep_term_ns (STW), mark_start, mark_end,
             mark_ns (concurrent mark: the world runs), mark_term_start, mark_term_ns (STW),
-            stw_ns, assists, assist_ns, swept_bytes, reclaimed_bytes (incremental sweeps
-            until the next cycle), complete (both pauses and the mark seen)
+            stw_ns, assists, assist_ns, swept_bytes, reclaimed_bytes (by the sweeps the trace
+            records until the next cycle: those done by allocating goroutines; the background
+            sweeper's are not traced), complete (both pauses and the mark seen)
 pauses      every stop-the-world: reason, start, end, duration_ns, cycle (NaN: not GC)
 assists     mark assists: g, kind, name, start, end, duration_ns, cycle
 heap        time, heap_objects (bytes in heap objects, live or not yet swept), heap_goal
@@ -97,6 +98,11 @@ class Trace:
     def frame(self) -> pd.DataFrame:
         """The events table (one row per trace event)."""
         return self.events
+
+    @property
+    def head(self) -> list[str]:
+        """The first lines of the `go tool trace -d=parsed` text this trace was read from."""
+        return self.parsed.head
 
     @property
     def stacks(self) -> list[tuple[Frame, ...]]:

@@ -45,7 +45,7 @@ _LOG = re.compile(rf"Task=(-?\d+) Category=({_Q}) Message=({_Q})\Z")
 _SYNC = re.compile(r"N=(\d+)(?: .*)?\Z")
 _EXPERIMENTAL = re.compile(r"Name=(\S*) Args=\[(.*)\]\Z")
 _RESOURCE = re.compile(r"(\w+)\((-?\d+)\)\Z")
-_FUNC_LINE = re.compile(r"\t(\S.*) @ 0x[0-9a-f]+\Z")
+_FUNC_LINE = re.compile(r"\t(.*) @ 0x[0-9a-f]+\Z")  # the name may be empty (unknown PC)
 _FILE_LINE = re.compile(r"\t\t(.*):(\d+)\Z")
 _STACK_HEADER = re.compile(r"(\w*Stack)=\Z")
 _ESCAPES = re.compile(r'\\(["\\abfnrtv]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})')
@@ -99,12 +99,15 @@ class ParsedEvents:
     transition_stack: list[int] = field(default_factory=list)
     stacks: list[tuple[Frame, ...]] = field(default_factory=list)
     lines: int = 0
+    head: list[str] = field(default_factory=list)
+    """The first `HEAD_LINES` lines of the text, to show what the raw format looks like."""
 
 
 _EVENT = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: ([^\n]*))?\n")
 _STACK_START = re.compile(r"\w*Stack=\n")
 _BLANKS = re.compile(r"(?:[ \t]*\n)*")
 _CHUNK_LINES = 20_000
+HEAD_LINES = 40
 
 
 class EventParser:
@@ -125,6 +128,8 @@ class EventParser:
     def feed_line(self, line: str) -> None:
         """Add one line (without its newline); parsed in chunks of lines."""
         self._pending.append(line)
+        if len(self.out.head) < HEAD_LINES:
+            self.out.head.append(line)
         if len(self._pending) >= _CHUNK_LINES:
             self._flush_lines()
 
@@ -132,6 +137,8 @@ class EventParser:
         """Add text made of whole lines; complete events in it are parsed now."""
         if self._pending:
             self._flush_lines()
+        if len(self.out.head) < HEAD_LINES:
+            self.out.head.extend(text[:20_000].split("\n")[:HEAD_LINES - len(self.out.head)])
         self._consume(text, final=False)
 
     def close(self) -> ParsedEvents:

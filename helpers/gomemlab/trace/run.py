@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import programs, settings, toolchain, workspace
-from ..errors import GoCommandError
+from ..errors import GoCommandError, ParseError
 from ..workspace import Package
 from .model import Trace
 from .parse import EventParser
@@ -19,7 +19,7 @@ Target = str | os.PathLike | Package
 def sample_args(items: int | None = None, workers: int | None = None,
                 live_mib: int | None = None) -> list[str]:
     """Flags for the bundled `trace` sample (quick mode: a shorter run)."""
-    args = ["-items", str(items if items is not None else (1500 if settings.quick() else 6000))]
+    args = ["-items", str(items if items is not None else (1500 if settings.quick() else 4000))]
     if workers is not None:
         args += ["-workers", str(workers)]
     if live_mib is not None:
@@ -67,9 +67,22 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
     """Read a trace file: `go tool trace -d=parsed FILE`, parsed line by line as it streams."""
     file = Path(file)
     parser = EventParser()
+    failed: list[ParseError] = []
+
+    def feed(line: str) -> None:
+        # A parse error must not stop the reading of the pipe (the tool would block on a
+        # full pipe until the timeout): remember the first one, skip the rest of the output.
+        if not failed:
+            try:
+                parser.feed_line(line)
+            except ParseError as error:
+                failed.append(error)
+
     started = time.perf_counter()
     done = toolchain.go("tool", "trace", "-d=parsed", os.fspath(file), timeout=timeout,
-                        on_stdout=parser.feed_line, keep_stdout=False)
+                        on_stdout=feed, keep_stdout=False)
+    if failed:
+        raise failed[0]
     if not done.ok:
         raise GoCommandError(f"`go tool trace -d=parsed` could not read {file}:\n"
                              + done.stderr.strip()[-2000:], command=done.command,
