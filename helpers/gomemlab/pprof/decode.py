@@ -11,9 +11,19 @@ from __future__ import annotations
 import gzip
 import zlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import ParseError
-from .wire import BYTES, VARINT, as_int64, fields, repeated_ints
+from .wire import (
+    BYTES,
+    VARINT,
+    as_int64,
+    fields,
+    packed_varints,
+    read_varint,
+    repeated_ints,
+    small_message,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -65,8 +75,7 @@ class Mapping:
     build_id: str
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     """A sample label: a string (`text`) or a number with an optional unit."""
 
     key: str
@@ -75,8 +84,7 @@ class Label:
     unit: str = ""
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(NamedTuple):
     """Location ids leaf first, one value per sample type, and labels."""
 
     location_ids: tuple[int, ...]
@@ -137,6 +145,9 @@ class _Reader:
 
     def varints(self, span: tuple[int, int], what: str) -> dict[int, int]:
         """Singular varint fields of a small message, by field number."""
+        fast = small_message(self.data, *span)
+        if fast is not None:
+            return fast
         out: dict[int, int] = {}
         for number, wire, value in fields(self.data, *span):
             if wire == VARINT:
@@ -182,6 +193,34 @@ class _Reader:
                         is_folded=bool(scalars.get(5, 0)))
 
     def sample(self, span: tuple[int, int], n_types: int) -> Sample:
+        """One sample. Fast path for the usual layout (packed ids and values, labels); any
+        other well-formed layout goes through the generic field reader."""
+        data = self.data
+        pos, end = span
+        ids: list[int] = []
+        values: list[int] = []
+        labels: list[Label] = []
+        while pos < end:
+            key = data[pos]
+            if key not in _PACKED_SAMPLE_KEYS or pos + 1 >= end:
+                return self._sample_generic(span, n_types)
+            length = data[pos + 1]
+            pos += 2
+            if length >= 0x80:
+                length, pos = read_varint(data, pos - 1, end)
+            if length > end - pos:
+                raise ParseError(f"sample field claims {length} bytes at byte {pos}, only "
+                                 f"{end - pos} left (truncated?)")
+            if key == 0x0A:
+                ids += packed_varints(data, (pos, pos + length))
+            elif key == 0x12:
+                values += packed_varints(data, (pos, pos + length))
+            else:
+                labels.append(self.label((pos, pos + length)))
+            pos += length
+        return self._checked(ids, values, labels, n_types)
+
+    def _sample_generic(self, span: tuple[int, int], n_types: int) -> Sample:
         ids: list[int] = []
         values: list[int] = []
         labels: list[Label] = []
@@ -189,18 +228,27 @@ class _Reader:
             if number == 1:
                 ids += repeated_ints(self.data, wire, value)
             elif number == 2:
-                values += [as_int64(x) for x in repeated_ints(self.data, wire, value)]
+                values += repeated_ints(self.data, wire, value)
             elif number == 3 and wire == BYTES:
-                v = self.varints(value, "Label")  # type: ignore[arg-type]
-                labels.append(Label(self.text(v.get(1, 0), "a label key"),
-                                    self.text(v.get(2, 0), "a label value"),
-                                    as_int64(v.get(3, 0)), self.text(v.get(4, 0), "a label unit")))
+                labels.append(self.label(value))  # type: ignore[arg-type]
+        return self._checked(ids, values, labels, n_types)
+
+    def label(self, span: tuple[int, int]) -> Label:
+        v = self.varints(span, "Label")
+        return Label(self.text(v.get(1, 0), "a label key"), self.text(v.get(2, 0), "a label value"),
+                     as_int64(v.get(3, 0)), self.text(v.get(4, 0), "a label unit"))
+
+    @staticmethod
+    def _checked(ids: list[int], values: list[int], labels: list[Label], n_types: int) -> Sample:
         if len(values) != n_types:
             raise ParseError(f"a sample has {len(values)} values but the profile declares "
                              f"{n_types} sample types")
+        if values and max(values) >= 1 << 63:
+            values = [as_int64(v) for v in values]
         return Sample(tuple(ids), tuple(values), tuple(labels))
 
 
+_PACKED_SAMPLE_KEYS = frozenset({0x0A, 0x12, 0x1A})  # fields 1, 2, 3 as length-delimited
 _VARINT_FIELDS = {"ValueType": (1, 2), "Function": (1, 2, 3, 4, 5), "Line": (1, 2, 3),
                   "Label": (1, 2, 3, 4), "Mapping": tuple(range(1, 11))}
 

@@ -90,6 +90,7 @@ class Profile:
     decoded: Decoded
     path: Path | None = None
     data: bytes = field(default=b"", repr=False)
+    _node_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     command: list[str] = field(default_factory=list)
     output: str = ""
 
@@ -143,6 +144,10 @@ class Profile:
 
     def stacks(self) -> list[tuple[Frame, ...]]:
         """Each sample's frames, leaf first (inlined calls expanded)."""
+        return self._stacks
+
+    @cached_property
+    def _stacks(self) -> list[tuple[Frame, ...]]:
         frames = self._location_frames
         return [tuple(f for lid in s.location_ids for f in frames[lid])
                 for s in self.decoded.samples]
@@ -186,33 +191,8 @@ class Profile:
         if by not in ("function", "line"):
             raise ValueError(f"by must be 'function' or 'line', not {by!r}")
         i = self._index(sample_index)
-        flat: dict[str, int] = defaultdict(int)
-        cum: dict[str, int] = defaultdict(int)
-        edge_inline: dict[tuple[str, str], bool] = {}
-        total = 0
-        for sample, stack in zip(self.decoded.samples, self.stacks(), strict=True):
-            value = sample.values[i]
-            if value == 0 or not stack:
-                continue
-            total += abs(value)
-            names = [f.function if by == "function" else f"{f.function} {f.where}"
-                     for f in stack]
-            flat[names[0]] += value
-            for name in set(names):
-                cum[name] += value
-            for name, caller, f in zip(names, names[1:], stack, strict=False):
-                if name != caller:  # an edge is inline only if every call along it is
-                    edge = (name, caller)
-                    edge_inline[edge] = edge_inline.get(edge, True) and f.inline
-        inline: dict[str, set[bool]] = defaultdict(set)
-        for (name, _), is_inline in edge_inline.items():
-            inline[name].add(is_inline)
-        rows = []
-        for name in cum:
-            marks = inline.get(name, set())
-            suffix = (" (inline)" if marks == {True} else
-                      " (partial-inline)" if marks == {True, False} else "")
-            rows.append((name + suffix, flat.get(name, 0), cum[name]))
+        rows, total = self._nodes(i, by)
+        rows = list(rows)
         if sort == "cum":
             rows.sort(key=lambda r: (-abs(r[2]), r[0], -abs(r[1])))
         elif sort == "flat":
@@ -227,6 +207,48 @@ class Profile:
         table.attrs.update(sample_index=self.sample_types[i], unit=self.units[self.sample_types[i]],
                            total=total)
         return table
+
+    def _nodes(self, i: int, by: str) -> tuple[list[tuple[str, int, int]], int]:
+        """(name, flat, cum) per node and the total, for sample type i (cached)."""
+        key = (i, by)
+        if key in self._node_cache:
+            return self._node_cache[key]
+        # Per location: the node names of its frames and whether each is inlined into the next.
+        names_of: dict[int, tuple[str, ...]] = {}
+        inline_of: dict[int, tuple[bool, ...]] = {}
+        for lid, frames in self._location_frames.items():
+            names_of[lid] = tuple(f.function if by == "function" else f"{f.function} {f.where}"
+                                  for f in frames)
+            inline_of[lid] = tuple(f.inline for f in frames)
+        flat: dict[str, int] = defaultdict(int)
+        cum: dict[str, int] = defaultdict(int)
+        edge_inline: dict[tuple[str, str], bool] = {}
+        total = 0
+        for sample in self.decoded.samples:
+            value = sample.values[i]
+            if value == 0 or not sample.location_ids:
+                continue
+            total += abs(value)
+            names = [name for lid in sample.location_ids for name in names_of[lid]]
+            inline = [flag for lid in sample.location_ids for flag in inline_of[lid]]
+            flat[names[0]] += value
+            for name in set(names):
+                cum[name] += value
+            for edge in zip(names, names[1:], inline, strict=False):
+                if edge[0] != edge[1]:  # an edge is inline only if every call along it is
+                    pair = edge[:2]
+                    if edge_inline.get(pair, True) and not edge[2]:
+                        edge_inline[pair] = False
+                    elif pair not in edge_inline:
+                        edge_inline[pair] = True
+        marks: dict[str, set[bool]] = defaultdict(set)
+        for (name, _), is_inline in edge_inline.items():
+            marks[name].add(is_inline)
+        suffix = {frozenset({True}): " (inline)", frozenset({True, False}): " (partial-inline)"}
+        rows = [(name + suffix.get(frozenset(marks.get(name, ())), ""), flat.get(name, 0), c)
+                for name, c in cum.items()]
+        self._node_cache[key] = (rows, total)
+        return rows, total
 
     def flat(self, function: str, sample_index: str | None = None) -> int:
         """The flat value of the functions matching the regex `function` (0 if none)."""

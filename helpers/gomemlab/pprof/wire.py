@@ -80,12 +80,41 @@ def packed_varints(data: bytes, span: tuple[int, int]) -> list[int]:
     chunk = data[start:end]
     if not chunk or max(chunk) < 0x80:
         return list(chunk)
-    values = []
+    values: list[int] = []
+    append = values.append
+    result = shift = 0
+    for byte in chunk:
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            append(result)
+            result = shift = 0
+        else:
+            shift += 7
+            if shift >= 7 * _MAX_VARINT_BYTES:
+                raise ParseError(f"varint longer than {_MAX_VARINT_BYTES} bytes in a packed "
+                                 f"field at byte {start}")
+    if shift:
+        raise ParseError(f"truncated varint at the end of a packed field at byte {start}")
+    return values
+
+
+def small_message(data: bytes, start: int, end: int) -> dict[int, int] | None:
+    """The varint fields of a small message, by number, when every key and value is a plain
+    varint with a one-byte key (the common case: read without the generic machinery).
+    None when the message has anything else; then use `fields`."""
+    out: dict[int, int] = {}
     pos = start
     while pos < end:
-        value, pos = read_varint(data, pos, end)
-        values.append(value)
-    return values
+        key = data[pos]
+        if key >= 0x80 or key & 7 != VARINT:
+            return None
+        pos += 1
+        if pos < end and data[pos] < 0x80:
+            out[key >> 3] = data[pos]
+            pos += 1
+        else:
+            out[key >> 3], pos = read_varint(data, pos, end)
+    return out
 
 
 def repeated_ints(data: bytes, wire: int, value: int | tuple[int, int]) -> list[int]:
