@@ -119,11 +119,13 @@ def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
 
 
 def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "value",
-                root: str | None = None, min_fraction: float = 0.002, max_depth: int = 28,
+                root: str | None = None, min_fraction: float = 0.004, max_depth: int = 20,
                 families: dict[str, str] | None = None, title: str | None = None) -> Figure:
     """An icicle flame graph: the whole program on top, each callee below its caller, box
-    widths proportional to the value; only boxes wide enough get a label. `families` maps a
-    function name to "main"/"runtime"/"std" (its colour); by default, from the name."""
+    widths proportional to the value; only boxes wide enough get a label. Boxes narrower than
+    `min_fraction` of the total and levels below `max_depth` are left out (the web UI has them).
+    `families` maps a function name to "main"/"runtime"/"std" (its colour); by default, from
+    the name."""
     tree = call_tree(frame, root=root)
     total = tree.value
     boxes: list[tuple[float, int, float, str]] = []  # x, depth, width, name
