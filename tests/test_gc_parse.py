@@ -74,7 +74,7 @@ def test_old_formats_and_other_lines(fixture_text):
 ])
 def test_broken_trace_line_names_the_line(bad):
     with pytest.raises(ParseError) as err:
-        gm.gc.parse_gctrace("hello\n" + bad)
+        gm.gc.parse_gctrace("hello\n" + bad + "\n")
     assert err.value.line_no == 2 and err.value.line == bad
 
 
@@ -94,6 +94,16 @@ def test_bad_number_in_a_pure_trace_names_the_line():
     with pytest.raises(ParseError) as err:
         gm.gc.parse_gctrace(good + "\n" + good.replace("0.1+1", "0.1.1+1") + "\n")
     assert err.value.line_no == 2
+
+
+def test_cut_off_last_line_is_kept_not_fatal(fixture_text):
+    # seen live: the program exited while the runtime was printing a cycle's line
+    text = fixture_text("gc/gctrace_gogc100.txt") + "gc 17 @1.2s 8%: 0.11+14+"
+    log = gm.gc.parse_gctrace(text)
+    assert len(log) == len(text.splitlines()) - 1
+    assert [(o.kind, o.text) for o in log.others] == [("truncated", "gc 17 @1.2s 8%: 0.11+14+")]
+    with pytest.raises(ParseError):  # the same line anywhere else is malformed
+        gm.gc.parse_gctrace(text + "\n")
 
 
 def test_empty_and_crlf():

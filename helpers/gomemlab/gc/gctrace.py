@@ -14,7 +14,8 @@ Formats (newest first), all accepted:
 
 Any other line (the program's own stderr, ``GC forced``, scavenger lines) is kept as an
 `OtherLine`, never dropped. A line that starts like a trace line but does not parse raises
-ParseError naming it.
+ParseError naming it, except an unfinished last line (no newline after it), which is what a
+program leaves when it exits while the runtime prints: that one is kept with kind "truncated".
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
     """Split gctrace text into cycles and other lines (see the module docstring)."""
     cycles: list[GCCycle] = []
     others: list[OtherLine] = []
+    # A program that exits while the runtime prints a trace line leaves the last line cut off.
+    cut_off = 0 if text.endswith("\n") else text.count("\n") + 1
     fast_match = _FAST.fullmatch
     modern_match = _MODERN.fullmatch
     append = cycles.append
@@ -193,6 +196,9 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
                 continue
             if _CANDIDATE.match(line):
                 old = _GO14.fullmatch(line)
+                if old is None and line_no == cut_off:
+                    others.append(OtherLine(line_no, raw, kind="truncated"))
+                    continue
                 if old is None:
                     raise ParseError("a gctrace line in no format this parser knows",
                                      line_no=line_no, line=line)
