@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 
 import gomemlab as gm
@@ -47,8 +48,23 @@ def test_flame_graph_boxes_and_labels(mem):
     assert any(t.startswith("strings.Fields") for t in texts)
     assert any(t.startswith("main.countWasteful") for t in texts)
     assert "alloc_space" in ax.get_title() and "MiB" in ax.get_title()
-    # A label never claims more room than its box: the narrowest labelled box is wide.
-    assert all(len(t) <= 60 for t in texts)
+
+
+@pytest.mark.parametrize("name", ["mem", "cpu"])
+def test_flame_labels_fit_inside_their_boxes(name):
+    profile = gm.pprof.load(HERE / f"{name}.pprof")
+    fig = profile.flame()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    boxes = [p.get_window_extent(renderer) for p in ax.patches]
+    assert ax.texts
+    for text in ax.texts:
+        extent = text.get_window_extent(renderer)
+        home = [b for b in boxes if b.x0 - 1 <= extent.x0 <= b.x1 and b.y0 - 1 <= extent.y0
+                and extent.y1 <= b.y1 + 1]
+        assert home, f"label {text.get_text()!r} is not inside a box"
+        assert extent.x1 <= max(b.x1 for b in home) + 1, f"{text.get_text()!r} overflows"
 
 
 def test_flame_graph_colours_your_code_by_file(mem):
@@ -92,6 +108,13 @@ def test_family_by_name(name, expected):
 def test_family_by_file_for_test_binaries():
     assert plots.family("gosamples/pprof.corpus", "/w/gosamples/pprof/main.go", "/go") == "main"
     assert plots.family("strings.Fields", "/go/src/strings/strings.go", "/go") == "std"
+
+
+@pytest.mark.parametrize(("chars", "label"), [
+    (40, "builder.(*Builder).grow 12%"), (25, "builder.(*Builder).grow"), (10, "grow"),
+    (6, "grow"), (3, "")])
+def test_box_labels_shrink_to_the_room(chars, label):
+    assert plots.box_label("strings/builder.(*Builder).grow", 0.12, chars) == label
 
 
 def test_short_names_and_scales():

@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 WIDTH = 9.5
+CHAR_PX = 7.0
+"""Room a character of an 8 pt label needs, in pixels at 100 dpi (generous for DejaVu Sans)."""
 FAMILIES = {  # package family -> (colour, legend label)
     "main": ("#f4a259", "your code"),
     "runtime": ("#9fb7d3", "Go runtime"),
@@ -58,6 +60,17 @@ def _fit(text: str, chars: int) -> str:
     if len(text) <= chars:
         return text
     return text[:max(chars - 1, 1)] + "…"
+
+
+def box_label(function: str, share: float, chars: int) -> str:
+    """The most informative label that fits in `chars` characters: name and share, the name
+    without its package path, the bare method or function name, or that name cut short."""
+    short = short_name(function)
+    bare = short.split(" ", 1)[0].rsplit(".", 1)[-1]
+    for candidate in (f"{short} {share:.0%}", short, bare):
+        if len(candidate) <= chars:
+            return candidate
+    return _fit(bare, chars) if chars >= 6 else ""
 
 
 def top_bars(table: pd.DataFrame, *, title: str | None = None) -> Figure:
@@ -155,18 +168,14 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
     px_per_unit = fig.get_figwidth() * fig.dpi * 0.93
     for x, level, width, name in boxes:
         color = FAMILIES[(families or {}).get(name) or family(name)][0]
-        ax.add_patch(Rectangle((x, level), width, 0.92, facecolor=color, edgecolor="white",
-                               linewidth=0.6))
-        chars = int(width * px_per_unit / 6.2)
-        text = f"{short_name(name)} {width:.0%}"
-        if chars >= len(text):
-            label = text
-        elif chars >= 8:
-            label = _fit(short_name(name), chars)
-        else:
+        box = ax.add_patch(Rectangle((x, level), width, 0.92, facecolor=color,
+                                     edgecolor="white", linewidth=0.6))
+        chars = int((width * px_per_unit - 6) / CHAR_PX)
+        label = box_label(name, width, chars)
+        if not label:
             continue
-        ax.text(x + 0.004, level + 0.46, label, va="center", ha="left", fontsize=8,
-                clip_on=True)
+        text = ax.text(x + 0.004, level + 0.46, label, va="center", ha="left", fontsize=8)
+        text.set_clip_path(box)  # never spill into the neighbour, whatever the font
     ax.set_xlim(0, 1)
     ax.set_ylim(depth, 0)
     ax.set_yticks([])
