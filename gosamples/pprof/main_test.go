@@ -2,6 +2,7 @@ package main
 
 import (
 	"maps"
+	"os"
 	"testing"
 )
 
@@ -65,5 +66,24 @@ func BenchmarkCountFrugal(b *testing.B) {
 	text := corpus(1000)
 	for b.Loop() {
 		countFrugal(text)
+	}
+}
+
+func TestProfileToStandardOutput(t *testing.T) {
+	out, err := os.CreateTemp(t.TempDir(), "stdout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, args := os.Stdout, os.Args
+	defer func() { os.Stdout, os.Args = stdout, args }()
+	os.Stdout = out
+	os.Args = []string{"app", "-lines", "100", "-rounds", "1", "-memprofile", "-"}
+	main()
+	data, err := os.ReadFile(out.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		t.Fatalf("standard output does not start with a gzip-compressed profile: % x", data[:min(8, len(data))])
 	}
 }

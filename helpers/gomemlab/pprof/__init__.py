@@ -8,11 +8,11 @@
 
 from .decode import Decoded, Function, Label, Line, Location, Mapping, Sample, ValueType
 from .profile import FRAME_DOC, Frame, Profile, format_value, load, parse, short_path
-from .run import KINDS, benchtime, run
+from .run import KINDS, default_benchtime, run
 from .tools import ToolReport, pprof_text
 
 __all__ = [
     "FRAME_DOC", "KINDS", "Decoded", "Frame", "Function", "Label", "Line", "Location",
-    "Mapping", "Profile", "Sample", "ToolReport", "ValueType", "benchtime", "format_value",
+    "Mapping", "Profile", "Sample", "ToolReport", "ValueType", "default_benchtime", "format_value",
     "load", "parse", "pprof_text", "run", "short_path",
 ]

@@ -12,7 +12,7 @@ from .profile import Profile, load
 KINDS = {"mem": "-memprofile", "cpu": "-cpuprofile"}
 
 
-def benchtime(kind: str) -> str:
+def default_benchtime(kind: str) -> str:
     """Default `-benchtime` for a profiled benchmark: short in quick mode; CPU profiles sample
     100 times a second, so they need longer runs than memory profiles."""
     if settings.quick():
@@ -30,14 +30,15 @@ def _godebug(memprofilerate: int | None, env: Mapping[str, str] | None) -> dict[
 
 def run(target: str | os.PathLike | workspace.Package = "pprof", kind: str = "mem", *,
         bench: str | None = None, args: Sequence[str] = (), memprofilerate: int | None = None,
-        benchtime_: str | None = None, gcflags: str | None = None,
+        benchtime: str | None = None, gcflags: str | None = None,
         env: Mapping[str, str] | None = None, timeout: float = 300.0) -> Profile:
     """Record a memory (`kind="mem"`) or CPU (`"cpu"`) profile and return it decoded.
 
     Without `bench`, the program is built and run with `args` plus `-memprofile FILE` (or
     `-cpuprofile FILE`): the program writes its own profile, like the sample's `main`. With
     `bench` (a -bench pattern), runs `go test -run '^$' -bench PATTERN -benchmem -memprofile
-    FILE` instead. `memprofilerate` sets runtime.MemProfileRate (1 = record every allocation;
+    FILE` instead (`benchtime` defaults to `default_benchtime(kind)`, shorter in quick mode;
+    `args` are appended). `memprofilerate` sets runtime.MemProfileRate (1 = record every allocation;
     the default samples one allocation per 512 KiB). Files go to a fresh scratch folder; the
     Profile keeps the file's `path`, the `command` and its `output`.
     """
@@ -50,7 +51,7 @@ def run(target: str | os.PathLike | workspace.Package = "pprof", kind: str = "me
                             env=_godebug(memprofilerate, env), timeout=timeout)
     else:
         options = ["-run", "^$", "-bench", bench, "-benchmem", "-count", "1",
-                   "-benchtime", benchtime_ or benchtime(kind), f"{KINDS[kind]}={path}",
+                   "-benchtime", benchtime or default_benchtime(kind), f"{KINDS[kind]}={path}",
                    "-o", str(folder / "bench.test")]
         if memprofilerate is not None:
             options.append(f"-memprofilerate={memprofilerate}")
