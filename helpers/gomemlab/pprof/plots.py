@@ -93,7 +93,7 @@ def top_bars(table: pd.DataFrame, *, title: str | None = None) -> Figure:
             ax.text(flat / divisor, v - 0.2, f" {pct:.1f}%", va="center", fontsize=8)
     ax.set_xlabel(f"{index} ({label})")
     ax.set_title(title or f"Which functions account for the most {index}?")
-    ax.legend(loc="lower right", fontsize=8)
+    fig.legend(loc="outside lower center", fontsize=8, ncol=2, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return fig
 

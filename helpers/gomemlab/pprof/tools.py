@@ -25,7 +25,8 @@ class ToolReport:
     def _repr_html_(self) -> str:
         shown = " ".join(["go", *self.command[1:]]) if self.command else ""
         return (f"<div><code>$ {html.escape(shown)}</code>"
-                f"<pre style='font-size:12px;line-height:1.25'>{html.escape(self.text)}"
+                "<pre style='font-family:monospace;font-size:12px;line-height:1.25'>"
+                f"{html.escape(self.text)}"
                 "</pre></div>")
 
 
