@@ -234,3 +234,20 @@ def test_plots_have_titles_labels_and_zoom(two):
     assert labels == ["GC", "P0", "P1"]
     with pytest.raises(ValueError, match="plot what"):
         two.plot("pie")
+
+
+def test_exercise_checks_on_a_recorded_trace(two):
+    from gomemlab.trace import exercises
+
+    busiest = int(two.assists.groupby("g").duration_ns.sum().idxmax())
+    assert exercises.check_busiest_assister(two, busiest).passed
+    wrong = exercises.check_busiest_assister(two, 1)
+    assert not wrong.passed and "assisted" in wrong.message and "not yet" in wrong._repr_html_()
+    longest = two.pauses.loc[two.pauses.duration_ns.idxmax()]
+    assert exercises.check_longest_pause(two, longest.reason, longest.duration_ns / 1e6).passed
+    assert not exercises.check_longest_pause(two, "start trace", 0.0).passed or (
+        longest.reason == "start trace")
+    with pytest.raises(ValueError, match="func work"):
+        exercises.program_with_work("func other() {}")
+    program = exercises.program_with_work("func work(item int) int { return item }")
+    assert "func work(item int) int { return item }" in program.source("main.go")

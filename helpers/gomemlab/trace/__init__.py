@@ -10,8 +10,8 @@ goroutines, processors, threads and GC cycles as tables and timelines.
 
 from . import exercises
 from .model import FRAME_DOC, KINDS, Trace, parse
-from .parse import EventParser, Frame, ParsedEvents, parse_events
 from .plots import heap, state_counts, timeline
+from .reader import EventParser, Frame, ParsedEvents, parse_events
 from .run import load, record, run, sample_args
 
 __all__ = [

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .parse import COLUMNS, Frame, ParsedEvents, parse_events
+from .reader import COLUMNS, Frame, ParsedEvents, parse_events
 
 MARK_PHASE = "GC concurrent mark phase"
 SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
@@ -478,12 +478,16 @@ class Trace:
         return f"<div><b>Execution trace: {title}</b><table>{body}</table></div>"
 
     def cycle_window(self, cycle: int | None = None, margin: float = 0.5) -> tuple[float, float]:
-        """A time window (ms) around GC cycle `cycle` (default: the complete cycle with the
-        longest concurrent mark), widened by `margin` × its length on each side: for `window=`."""
+        """A time window (ms) around GC cycle `cycle` (default: a typical one, the complete cycle
+        whose concurrent mark is closest to the median), widened by `margin` × its length on
+        each side: for `plot(window=...)`."""
         gc = self.gc[self.gc.complete] if self.gc.complete.any() else self.gc
         if gc.empty:
             return 0.0, self.duration_ns / 1e6
-        row = gc.loc[gc.mark_ns.idxmax()] if cycle is None else gc[gc.cycle == cycle].iloc[0]
+        if cycle is None:
+            row = gc.loc[(gc.mark_ns - gc.mark_ns.median()).abs().idxmin()]
+        else:
+            row = self.gc[self.gc.cycle == cycle].iloc[0]
         length = row.end - row.start
         start = max(0.0, row.start - margin * length)
         end = min(float(self.duration_ns), row.end + margin * length)

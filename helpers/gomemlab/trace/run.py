@@ -11,7 +11,7 @@ from .. import programs, settings, toolchain, workspace
 from ..errors import GoCommandError, ParseError
 from ..workspace import Package
 from .model import Trace
-from .parse import EventParser
+from .reader import EventParser
 
 Target = str | os.PathLike | Package
 

@@ -104,6 +104,12 @@ class ParsedEvents:
 
 
 _EVENT = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: ([^\n]*))?\n")
+_FAST_TRANSITION = re.compile(
+    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) StateTransition Time=(-?\d+) (GoID|ProcID)=(-?\d+) '
+    r'(\w+)->(\w+) Reason="([^"\\\n]*)"\n')
+_FAST_METRIC = re.compile(
+    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) Metric Time=(-?\d+) Name="([^"\\\n]*)" '
+    r'Value=Value\{Uint64\((\d+)\)\}\n')
 _STACK_START = re.compile(r"\w*Stack=\n")
 _BLANKS = re.compile(r"(?:[ \t]*\n)*")
 _CHUNK_LINES = 20_000
@@ -165,34 +171,56 @@ class EventParser:
 
     def _scan(self, text: str, stop: int) -> None:
         rows, stack, tstack = self.out.rows, self.out.stack, self.out.transition_stack
+        add_row, add_stack, add_tstack = rows.append, stack.append, tstack.append
         blocks, event = self._blocks, self._event
+        fast_transition, fast_metric = _FAST_TRANSITION.match, _FAST_METRIC.match
         match_event, stack_start, blanks = _EVENT.match, _STACK_START.match, _BLANKS.match
-        count, find = text.count, text.find
+        count, find, startswith = text.count, text.find, text.startswith
         line_no = self._line_no
         pos = blanks(text, 0, stop).end()
         line_no += count("\n", 0, pos)
         while pos < stop:
-            found = match_event(text, pos, stop)
-            if found is None:
+            # the two commonest shapes first, whole line in one match; then the general case
+            found = fast_transition(text, pos, stop)
+            if found is not None:
+                m, p, g, time, res, rid, old, new, reason = found.groups()
+                add_row((int(time), int(m), int(p), int(g), "StateTransition",
+                         "goroutine" if res == "GoID" else "proc", int(rid), "", old, new, None,
+                         reason, -1, line_no))
+            elif (found := fast_metric(text, pos, stop)) is not None:
+                m, p, g, time, name, value = found.groups()
+                add_row((int(time), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
+                         float(value), "", -1, line_no))
+            elif (found := match_event(text, pos, stop)) is not None:
+                add_row(event(found.groups(), line_no, text, pos))
+            else:
                 self._fail(text, pos, line_no)
-            rows.append(event(found.groups(), line_no, text, pos))
             end = found.end()
-            if end < stop and text[end] != "M" and stack_start(text, end, stop):
+            if end >= stop or text[end] == "M":
+                add_stack(-1)
+                add_tstack(-1)
+                line_no += 1
+                pos = end
+                continue
+            if (startswith("Stack=\n", end) or startswith("TransitionStack=\n", end)
+                    or stack_start(text, end, stop)):
                 # stack blocks: each a header, frame lines, and a blank line
                 block_end = end
-                while block_end < stop and stack_start(text, block_end, stop):
+                while block_end < stop and (startswith("Stack=\n", block_end)
+                                            or startswith("TransitionStack=\n", block_end)
+                                            or stack_start(text, block_end, stop)):
                     blank = find("\n\n", block_end, stop)
                     block_end = stop if blank < 0 else blank + 2
                 block = text[end:block_end]
                 ids = blocks.get(block)
                 if ids is None:
                     ids = blocks[block] = self._parse_blocks(block, line_no + 1)
-                stack.append(ids[0])
-                tstack.append(ids[1])
+                add_stack(ids[0])
+                add_tstack(ids[1])
                 end = block_end
             else:
-                stack.append(-1)
-                tstack.append(-1)
+                add_stack(-1)
+                add_tstack(-1)
             if end < stop and text[end] != "M":
                 end = blanks(text, end, stop).end()
             line_no += count("\n", pos, end)
