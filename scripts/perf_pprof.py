@@ -6,14 +6,13 @@ paths with MemProfileRate=1, so every path is a sample of its own.
 
 from __future__ import annotations
 
-import statistics
-import time
+from perfkit import interleaved_medians, median_seconds, row
 
 import gomemlab as gm
 from gomemlab import toolchain
 
 DEPTH = 16
-REPEAT = 3
+REPEAT = 5
 
 MANY_STACKS = f"""package main
 
@@ -70,42 +69,29 @@ func main() {{
 """
 
 
-def _median(action) -> float:
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def measure() -> list[dict]:
     big = gm.pprof.run(gm.snippet(MANY_STACKS, label="manystacks"), "mem", memprofilerate=1)
     data = big.path.read_bytes()
     raw_bytes = len(gm.pprof.decode.decompress(data))
-    ours = _median(lambda: gm.pprof.parse(data).top("alloc_space", 10))
-    tool = _median(lambda: toolchain.go("tool", "pprof", "-raw", big.path).check_run())
-    toolchain.go("build", "-o", "/dev/null", ".", cwd=gm.sample("pprof").dir)  # warm
+    ours, tool = interleaved_medians(
+        lambda: gm.pprof.parse(data).top("alloc_space", 10),
+        lambda: toolchain.go("tool", "pprof", "-raw", big.path).check_run(), repeat=REPEAT)
 
     def analysis_cell() -> None:
         p = gm.pprof.run("pprof", "mem", args=["-lines", "20000", "-rounds", "2"])
         p.top("alloc_space", 10)
 
-    analysis_cell()  # warm: binary built, tool cached
-    cell = _median(analysis_cell)
+    cell = median_seconds(analysis_cell, repeat=REPEAT)  # warm: binary built, tool cached
     return [
-        {"name": f"pprof: large profile ({len(big):,} samples, {raw_bytes / 1e6:.1f} MB raw)",
-         "value": len(data) / 1e6, "unit": "MB gz", "target": "", "ok": None},
-        {"name": "pprof: gm.pprof.parse + top", "value": ours, "unit": "s", "target": "",
-         "ok": None},
-        {"name": "pprof: go tool pprof -raw", "value": tool, "unit": "s", "target": "",
-         "ok": None},
-        {"name": "pprof: parse + top throughput", "value": len(big) / ours, "unit": "samples/s",
-         "target": ">= 20000", "ok": len(big) / ours >= 20_000},
-        {"name": "pprof: parse vs go tool pprof -raw", "value": ours / tool, "unit": "x",
-         "target": "<= 3", "ok": ours / tool <= 3},
-        {"name": "pprof: warm analysis cell (run + decode + top)", "value": cell, "unit": "s",
-         "target": "<= 1.5", "ok": cell <= 1.5},
+        row(f"pprof: large profile ({len(big):,} samples, {raw_bytes / 1e6:.1f} MB raw)",
+            len(data) / 1e6, "MB gz"),
+        row("pprof: gm.pprof.parse + top", ours, "s"),
+        row("pprof: go tool pprof -raw", tool, "s"),
+        row("pprof: parse + top throughput", len(big) / ours, "samples/s", ">= 20000",
+            len(big) / ours >= 20_000),
+        row("pprof: parse + top vs go tool pprof -raw", ours / tool, "x", "<= 3",
+            ours / tool <= 3),
+        row("pprof: warm analysis cell (run + decode + top)", cell, "s", "<= 1.5", cell <= 1.5),
     ]
 
 
