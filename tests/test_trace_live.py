@@ -73,3 +73,12 @@ def test_runs_write_only_into_scratch_folders():
     file, _ = gm.trace.record(args=gm.trace.sample_args(items=50, live_mib=1))
     assert workspace.scratch_root() in file.parents
     assert sorted(p.name for p in gm.sample("trace").dir.iterdir()) == before
+
+
+def test_a_parse_error_while_streaming_is_raised_without_stalling_the_tool(monkeypatch):
+    def refuse(self, line):
+        raise gm.ParseError("refused on purpose", line_no=1, line=line)
+
+    monkeypatch.setattr(gm.trace.EventParser, "feed_line", refuse)
+    with pytest.raises(gm.ParseError, match="refused on purpose"):
+        gm.trace.load(FIXTURES / "gomaxprocs2.trace", timeout=60)  # no hang until the timeout
