@@ -157,8 +157,10 @@ def model_area(result, *, measured: pd.DataFrame | None = None,
     ax.set_ylim(bottom=0)
     gogc = result.settings.get("gogc")
     gogc = gogc if isinstance(gogc, str) else f"{gogc:.0f}"
-    ax.set_title(title or f"Model, GOGC={gogc}: GC CPU {result.gc_cpu_pct:.1f} %, "
-                          f"peak {result.peak_mib:.1f} MiB, {result.cycles} GCs")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    limit_text = f", limit {limit:g} MiB" if limit is not None else ""
+    thrash = " (thrashing)" if result.thrashing else ""
+    ax.set_title(title or f"Model, GOGC={gogc}{limit_text}: GC CPU {result.gc_cpu_pct:.1f} %, "
+                          f"peak {result.peak_mib:.1f} MiB, {result.cycles} GCs{thrash}")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     ax.grid(alpha=0.3)
     return fig
