@@ -73,3 +73,13 @@ def test_any_program_runs_under_gctrace():
 def test_bad_flag_is_a_readable_error():
     with pytest.raises(gm.GoRunError, match="survive"):
         gm.gc.run(survive=3)
+
+
+def test_rate_and_duration_flags_pace_the_sample():
+    r = gm.gc.run(live_mib=4, alloc_mib=0, rate_mib=50, duration_s=0.4)
+    s = r.summary
+    assert 0.4 <= s["seconds"] < 2.0
+    allocated_mib = s["allocated_bytes"] / 2**20
+    # never ahead of the pace (one burst of 64 KiB of slack), and not far behind it
+    assert allocated_mib <= 50 * s["seconds"] + 0.07
+    assert allocated_mib >= 0.5 * 50 * 0.4
