@@ -14,7 +14,7 @@ import gomemlab as gm
 from gomemlab import toolchain, workspace
 
 ITEMS = 60_000
-TARGET_EVENTS_PER_S = 300_000  # 1 M events in about 3 s
+TARGET_SECONDS_PER_MILLION = 5.0  # "1 M events in a few seconds"
 
 
 def _reference_loop() -> float:
@@ -55,15 +55,17 @@ def measure() -> list[dict]:
 
     events, lines = len(parsed.rows), parsed.lines
     rate = events / parse_s
+    per_million = parse_s * 1e6 / events
     return [
         {"name": "trace: events in the large trace", "value": float(events), "unit": "events",
          "target": "", "ok": None},
         {"name": "trace: parse throughput (events)", "value": rate, "unit": "events/s",
-         "target": f">= {TARGET_EVENTS_PER_S:,}", "ok": rate >= TARGET_EVENTS_PER_S},
+         "target": "", "ok": None},
         {"name": "trace: parse throughput (lines)", "value": lines / parse_s, "unit": "lines/s",
          "target": "", "ok": None},
-        {"name": "trace: parse time per 1 M events", "value": parse_s * 1e6 / events,
-         "unit": "s", "target": "a few s", "ok": parse_s * 1e6 / events <= 5},
+        {"name": "trace: parse time per 1 M events", "value": per_million, "unit": "s",
+         "target": f"<= {TARGET_SECONDS_PER_MILLION:g} s", "ok": per_million
+         <= TARGET_SECONDS_PER_MILLION},
         {"name": "trace: go tool trace -d=parsed alone", "value": tool_s, "unit": "s",
          "target": "", "ok": None},
         {"name": "trace: gm.trace.load (tool + streaming parse)", "value": load_s, "unit": "s",

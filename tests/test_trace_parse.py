@@ -251,3 +251,17 @@ def test_exercise_checks_on_a_recorded_trace(two):
         exercises.program_with_work("func other() {}")
     program = exercises.program_with_work("func work(item int) int { return item }")
     assert "func work(item int) int { return item }" in program.source("main.go")
+
+
+def test_fast_paths_agree_with_the_general_parser():
+    from gomemlab.trace import reader
+
+    text = _text("gomaxprocs2")
+    fast = parse_events(text).rows
+    general = EventParser()
+    slow = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("M="):
+            found = reader._EVENT.match(line + "\n")
+            slow.append(general._event(found.groups(), line_no, line + "\n", 0))
+    assert fast == slow

@@ -104,12 +104,16 @@ class ParsedEvents:
 
 
 _EVENT = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: ([^\n]*))?\n")
-_FAST_TRANSITION = re.compile(
-    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) StateTransition Time=(-?\d+) (GoID|ProcID)=(-?\d+) '
-    r'(\w+)->(\w+) Reason="([^"\\\n]*)"\n')
-_FAST_METRIC = re.compile(
-    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) Metric Time=(-?\d+) Name="([^"\\\n]*)" '
-    r'Value=Value\{Uint64\((\d+)\)\}\n')
+_FAST = re.compile(  # the two commonest shapes, whole line in one match
+    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) (?:StateTransition Time=(-?\d+) (GoID|ProcID)=(-?\d+) '
+    r'(\w+)->(\w+) Reason="([^"\\\n]*)"|Metric Time=(-?\d+) Name="([^"\\\n]*)" '
+    r'Value=Value\{Uint64\((\d+)\)\})\n')
+_FAST_RANGE = re.compile(  # ranges with a plain name; Attributes only on RangeEnd (checked)
+    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) (RangeBegin|RangeActive|RangeEnd) Time=(-?\d+) '
+    r'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\((-?\d+)\))'
+    r'(?: Attributes=\[([^\n]*)\])?\n')
+_SCOPES = {"Goroutine": "goroutine", "Proc": "proc"}
+_STACK_HEADERS = ("Stack=\n", "TransitionStack=\n")
 _STACK_START = re.compile(r"\w*Stack=\n")
 _BLANKS = re.compile(r"(?:[ \t]*\n)*")
 _CHUNK_LINES = 20_000
@@ -173,58 +177,64 @@ class EventParser:
         rows, stack, tstack = self.out.rows, self.out.stack, self.out.transition_stack
         add_row, add_stack, add_tstack = rows.append, stack.append, tstack.append
         blocks, event = self._blocks, self._event
-        fast_transition, fast_metric = _FAST_TRANSITION.match, _FAST_METRIC.match
+        fast, fast_range = _FAST.match, _FAST_RANGE.match
         match_event, stack_start, blanks = _EVENT.match, _STACK_START.match, _BLANKS.match
         count, find, startswith = text.count, text.find, text.startswith
         line_no = self._line_no
         pos = blanks(text, 0, stop).end()
         line_no += count("\n", 0, pos)
         while pos < stop:
-            # the two commonest shapes first, whole line in one match; then the general case
-            found = fast_transition(text, pos, stop)
+            found = fast(text, pos, stop)
             if found is not None:
-                m, p, g, time, res, rid, old, new, reason = found.groups()
-                add_row((int(time), int(m), int(p), int(g), "StateTransition",
-                         "goroutine" if res == "GoID" else "proc", int(rid), "", old, new, None,
-                         reason, -1, line_no))
-            elif (found := fast_metric(text, pos, stop)) is not None:
-                m, p, g, time, name, value = found.groups()
-                add_row((int(time), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
-                         float(value), "", -1, line_no))
+                m, p, g, time, res, rid, old, new, reason, mtime, name, value = found.groups()
+                if time is not None:
+                    add_row((int(time), int(m), int(p), int(g), "StateTransition",
+                             "goroutine" if res == "GoID" else "proc", int(rid), "", old, new,
+                             None, reason, -1, line_no))
+                else:
+                    add_row((int(mtime), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
+                             float(value), "", -1, line_no))
+            elif ((found := fast_range(text, pos, stop)) is not None
+                  and (found.group(4) == "RangeEnd") == (found.group(9) is not None)):
+                m, p, g, kind, time, name, scope, sid, attributes = found.groups()
+                add_row((int(time), int(m), int(p), int(g), kind, _SCOPES.get(scope, "none"),
+                         int(sid) if sid is not None else -1, name, "", "", None,
+                         attributes or "", -1, line_no))
             elif (found := match_event(text, pos, stop)) is not None:
                 add_row(event(found.groups(), line_no, text, pos))
             else:
                 self._fail(text, pos, line_no)
-            end = found.end()
-            if end >= stop or text[end] == "M":
+            pos = found.end()
+            line_no += 1
+            if pos >= stop or text[pos] == "M":  # the next event follows at once
                 add_stack(-1)
                 add_tstack(-1)
-                line_no += 1
-                pos = end
                 continue
-            if (startswith("Stack=\n", end) or startswith("TransitionStack=\n", end)
-                    or stack_start(text, end, stop)):
+            if startswith(_STACK_HEADERS, pos) or stack_start(text, pos, stop):
                 # stack blocks: each a header, frame lines, and a blank line
-                block_end = end
-                while block_end < stop and (startswith("Stack=\n", block_end)
-                                            or startswith("TransitionStack=\n", block_end)
-                                            or stack_start(text, block_end, stop)):
+                block_end = pos
+                while True:
                     blank = find("\n\n", block_end, stop)
                     block_end = stop if blank < 0 else blank + 2
-                block = text[end:block_end]
+                    if block_end >= stop or not (startswith(_STACK_HEADERS, block_end) or (
+                            text[block_end] != "M" and stack_start(text, block_end, stop))):
+                        break
+                block = text[pos:block_end]
                 ids = blocks.get(block)
                 if ids is None:
-                    ids = blocks[block] = self._parse_blocks(block, line_no + 1)
+                    ids = blocks[block] = (*self._parse_blocks(block, line_no),
+                                           block.count("\n"))
                 add_stack(ids[0])
                 add_tstack(ids[1])
-                end = block_end
+                line_no += ids[2]
+                pos = block_end
             else:
                 add_stack(-1)
                 add_tstack(-1)
-            if end < stop and text[end] != "M":
-                end = blanks(text, end, stop).end()
-            line_no += count("\n", pos, end)
-            pos = end
+            if pos < stop and text[pos] != "M":
+                end = blanks(text, pos, stop).end()
+                line_no += count("\n", pos, end)
+                pos = end
         self._line_no = line_no
         self.out.lines = line_no - 1
 
