@@ -92,7 +92,7 @@ func pipeline(ctx context.Context, items, workers int) int {
 }
 
 func main() {
-	items := flag.Int("items", 20_000, "items to push through the pipeline")
+	items := flag.Int("items", 4_000, "items to push through the pipeline")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "worker goroutines")
 	live := flag.Int("live", 8, "MiB of long-lived linked data the GC must mark each cycle")
 	out := flag.String("trace", "", "write an execution trace to this file")
