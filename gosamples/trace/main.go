@@ -99,6 +99,7 @@ func main() {
 	flag.Parse()
 
 	kept := keepAlive(*live)
+	runtime.GC() // finish the collection that building kept may have started, before tracing
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {

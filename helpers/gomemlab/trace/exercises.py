@@ -100,8 +100,9 @@ def check_stack_buffers(work_source: str, items: int = 1500) -> str:
     want, got = (checksum.search(t.program_output).group(1) for t in (before, after))
     if got != want:
         raise AssertionError(f"your work() changes the result: checksum {got}, want {want}")
-    def by_workers(trace: Trace) -> int:  # main may assist a cycle begun before tracing
-        return int((trace.assists.name == WORKER).sum())
+    def by_workers(trace: Trace) -> int:  # in the cycles the trace saw from start to end
+        complete = set(trace.gc.cycle[trace.gc.complete])
+        return int(((trace.assists.name == WORKER) & trace.assists.cycle.isin(complete)).sum())
 
     cycles, assists = int(after.gc.complete.sum()), by_workers(after)
     if cycles or assists:
