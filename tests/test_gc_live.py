@@ -65,8 +65,10 @@ def test_any_program_runs_under_gctrace():
     src = ('package main\nimport ("fmt"; "os"; "runtime")\n'
            'func main() { fmt.Fprintln(os.Stderr, "hello"); runtime.GC(); runtime.GC() }\n')
     r = gm.gc.run(gm.snippet(src), gogc=100)
-    assert len(r.log) == 2 and r.log.frame.forced.all()
-    assert [o.text for o in r.log.others] == ["hello"]
+    # exiting right after runtime.GC() may cut the last trace line short (seen live)
+    cut = [o for o in r.log.others if o.kind == "truncated"]
+    assert len(r.log) + len(cut) == 2 and r.log.frame.forced.all()
+    assert [o.text for o in r.log.others if o.kind == "other"] == ["hello"]
     assert r.metrics is None
 
 

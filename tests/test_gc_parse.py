@@ -104,6 +104,7 @@ def test_cut_off_last_line_is_kept_not_fatal(fixture_text):
     assert [(o.kind, o.text) for o in log.others] == [("truncated", "gc 17 @1.2s 8%: 0.11+14+")]
     with pytest.raises(ParseError):  # the same line anywhere else is malformed
         gm.gc.parse_gctrace(text + "\n")
+    assert gm.gc.parse_gctrace("gc ").others[0].kind == "truncated"  # cut after the first word
 
 
 def test_empty_and_crlf():

@@ -173,6 +173,11 @@ func run(c config, stdout io.Writer) error {
 	for i := 0; i < c.forced; i++ {
 		runtime.GC()
 	}
+	// runtime.GC returns before the collector has finished printing its gctrace line, and
+	// exiting then can cut the line short. ReadMemStats stops the world, which waits until
+	// the collector has printed and let go of the world.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	seconds := time.Since(start).Seconds()
 	if sampler != nil {
 		if err := sampler.Stop(); err != nil {

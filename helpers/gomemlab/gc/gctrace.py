@@ -14,8 +14,9 @@ Formats (newest first), all accepted:
 
 Any other line (the program's own stderr, ``GC forced``, scavenger lines) is kept as an
 `OtherLine`, never dropped. A line that starts like a trace line but does not parse raises
-ParseError naming it, except an unfinished last line (no newline after it), which is what a
-program leaves when it exits while the runtime prints: that one is kept with kind "truncated".
+ParseError naming it, except an unfinished last line starting with "gc" (no newline after
+it): a program that exits while the runtime prints leaves one (even just ``gc ``), and it is
+kept with kind "truncated".
 """
 
 from __future__ import annotations
@@ -194,11 +195,11 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
             if match is not None:
                 cycles.append(_modern(match, line_no, line))
                 continue
+            if line_no == cut_off and _GO14.fullmatch(line) is None:
+                others.append(OtherLine(line_no, raw, kind="truncated"))
+                continue
             if _CANDIDATE.match(line):
                 old = _GO14.fullmatch(line)
-                if old is None and line_no == cut_off:
-                    others.append(OtherLine(line_no, raw, kind="truncated"))
-                    continue
                 if old is None:
                     raise ParseError("a gctrace line in no format this parser knows",
                                      line_no=line_no, line=line)

@@ -60,13 +60,17 @@ class GCRun:
     @cached_property
     def frame(self) -> pd.DataFrame:
         """gctrace cycles joined with the first metrics sample taken after each cycle and
-        before the next: `m_live_bytes` and `m_goal_bytes` (the goal for the NEXT cycle), `m_t_s`.
-        Cycles with no such sample (two cycles between samples) have NaN there."""
+        before the next: `m_live_bytes` and `m_goal_bytes` (the goal for the NEXT cycle), `m_t_s`
+        (s since sampling started). Cycles with no such sample have NaN there."""
         frame = self.log.frame.copy()
         extra = ["m_t_s", "m_live_bytes", "m_goal_bytes"]
         if self.metrics is None or frame.empty:
             return frame.assign(**{c: math.nan for c in extra})
         m = self.metrics.frame
+        # A reading is not atomic: a cycle that ends while it runs can mix the cycle count of
+        # one cycle with the live heap of the next. Keep readings whose successor still shows
+        # the same count: no cycle ended around them.
+        m = m[m.cycles == m.cycles.shift(-1)]
         first = m.groupby("cycles", as_index=False).first()[["cycles", "t_s", "live_bytes",
                                                              "goal_bytes"]]
         first.columns = ["cycle", *extra]
