@@ -117,3 +117,20 @@ def test_runaway_program_and_its_child_are_killed_at_the_timeout():
     assert len(pids) == 2, caught.value.stdout
     time.sleep(0.2)
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
+    chatty = gm.snippet('package main\n\nimport "fmt"\n\nfunc main() {\n'
+                        '\tfor i := range 200000 {\n\t\tfmt.Println("line", i)\n\t}\n}\n')
+    binary = gm.build(chatty)
+    seen = []
+
+    def explode(line: str) -> None:
+        seen.append(line)
+        raise ValueError("callback failed")
+
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="callback failed"):
+        toolchain.run([binary], on_stdout=explode, timeout=60)
+    assert seen == ["line 0"]
+    assert time.perf_counter() - started < 30

@@ -189,13 +189,26 @@ def _kill_group(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
-def _pump(stream, sink: list[str] | None, on_line: Callable[[str], None] | None) -> None:
-    for line in stream:
-        if sink is not None:
-            sink.append(line)
-        if on_line is not None:
-            on_line(line.rstrip("\n"))
-    stream.close()
+class _Pump(threading.Thread):
+    """Drain one pipe into a list, handing each line to a callback; a callback that raises is
+    remembered (and not called again) while the pipe keeps draining, so the process never
+    stalls on a full pipe."""
+
+    def __init__(self, stream, sink: list[str] | None, on_line: Callable[[str], None] | None):
+        super().__init__(daemon=True)
+        self.stream, self.sink, self.on_line = stream, sink, on_line
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        for line in self.stream:
+            if self.sink is not None:
+                self.sink.append(line)
+            if self.on_line is not None and self.error is None:
+                try:
+                    self.on_line(line.rstrip("\n"))
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self.error = exc
+        self.stream.close()
 
 
 def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None = None,
@@ -207,9 +220,10 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
 
     The process starts in a session of its own; on timeout or interrupt the whole group is
     killed and GoTimeoutError (or the interrupt) is raised. `on_stdout`/`on_stderr` receive each
-    line as it arrives, for progress displays or streaming parsers; `keep_stdout=False` leaves
-    `Completed.stdout` empty instead of holding a huge output in memory. The exit status is not checked: see
-    `Completed.check_build` and `Completed.check_run`.
+    line as it arrives, for progress displays or streaming parsers (an exception a callback
+    raises is re-raised here once the process has ended); `keep_stdout=False` leaves
+    `Completed.stdout` empty instead of holding a huge output in memory. The exit status is not
+    checked: see `Completed.check_build` and `Completed.check_run`.
     """
     argv = [os.fspath(part) for part in command]
     started = time.perf_counter()
@@ -220,9 +234,8 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     )
     out: list[str] = []
     err: list[str] = []
-    pumps = [threading.Thread(target=_pump, args=(proc.stdout, out if keep_stdout else None,
-                                                  on_stdout), daemon=True),
-             threading.Thread(target=_pump, args=(proc.stderr, err, on_stderr), daemon=True)]
+    pumps = [_Pump(proc.stdout, out if keep_stdout else None, on_stdout),
+             _Pump(proc.stderr, err, on_stderr)]
     for pump in pumps:
         pump.start()
     deadline = started + timeout
@@ -245,6 +258,9 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
         _kill_group(proc)
         proc.wait()
         raise
+    for pump in pumps:
+        if pump.error is not None:
+            raise pump.error
     return Completed(command=argv, returncode=returncode, stdout="".join(out),
                      stderr="".join(err), seconds=time.perf_counter() - started,
                      cwd=Path(cwd) if cwd is not None else None)
