@@ -121,6 +121,29 @@ def test_goal_formula_on_recorded_runs(fixture_text):
         assert len(table) >= 10
 
 
+def test_goal_formula_counts_roots_and_the_minimum(fixture_text):
+    # 32 MiB of pointer globals and almost nothing live: the roots set the goal
+    roots = gm.gc.parse_gctrace(fixture_text("gc/gctrace_globals32.txt"))
+    assert set(roots.frame.globals_mib) == {32} and (roots.frame.goal_mib >= 32).all()
+    assert roots.expect_goal_formula(100).ok.all()
+    assert [o.text for o in roots.others] == ["16384 true"]  # the program's println
+    # nothing live: every goal is the 4 MiB minimum, which the check must accept
+    tiny = gm.gc.parse_gctrace(fixture_text("gc/gctrace_tiny_heap.txt"))
+    table = tiny.expect_goal_formula(100)
+    assert (table[table.prev_live_mib == 0].goal_mib == 4).all()
+
+
+def test_goal_check_by_hand():
+    frame = pd.DataFrame({"cycle": [1, 2, 3], "heap_live_mib": [10.0, 0.0, 2.0],
+                          "stacks_mib": [1.0, 0.0, 0.0], "globals_mib": [2.0, 0.0, 0.0],
+                          "goal_mib": [4.0, 23.0, 4.0]})
+    t = gm.gc.goal_check(frame, 100)
+    # live 10 + (10 + 1 + 2) × 1 = 23, up to 11 + (11 + 2 + 3) = 27 with rounding
+    assert (t.predicted_low_mib[0], t.predicted_high_mib[0], t.ok[0]) == (23, 26, True)
+    # live 0: the 4 MiB minimum, up to 1 + (1 + 0 + 2) = 4 with rounding
+    assert (t.predicted_low_mib[1], t.predicted_high_mib[1], t.ok[1]) == (4, 4, True)
+
+
 def test_goal_formula_catches_a_wrong_gogc(fixture_text):
     log = gm.gc.parse_gctrace(fixture_text("gc/gctrace_gogc100.txt"))
     with pytest.raises(AssertionError, match="GOGC=50"):

@@ -60,9 +60,9 @@ def goal_check(frame: pd.DataFrame, gogc: int) -> pd.DataFrame:
             0.0 if math.isnan(prev.globals_mib) else prev.globals_mib)
         nroots = 0 if math.isnan(prev.stacks_mib) else 2
         low = prev.heap_live_mib + (prev.heap_live_mib + roots) * k
-        high = prev.heap_live_mib + 1 + (prev.heap_live_mib + roots + 1 + nroots) * k
+        high = prev.heap_live_mib + 1 + (prev.heap_live_mib + roots + 1 + nroots) * k  # excluded
         floor = HEAP_MINIMUM_MIB * k
-        lo, hi = _floor(max(low, floor)), _floor(max(high, floor) - 1e-6)
+        lo, hi = _floor(max(low, floor)), max(_floor(high - 1e-6), _floor(floor))
         rows.append({
             "cycle": nxt.cycle, "prev_live_mib": prev.heap_live_mib,
             "prev_roots_mib": roots, "predicted_low_mib": lo, "predicted_high_mib": hi,
