@@ -9,7 +9,7 @@ def _show_error(shell, etype, value, tb, tb_offset=None):
     from IPython.display import display
 
     display(value)
-    stb = [f"{etype.__name__}: see the message above (full traceback: %tb)"]
+    stb = [f"{etype.__name__}: see the message above"]
     # Also report it as an error output, as an uncaught exception would be: the cell fails
     # (Jupyter stops "run all", nbval fails the cell) instead of passing silently.
     shell._showtraceback(etype, value, stb)

@@ -1,0 +1,36 @@
+"""In a real kernel a lab error shows as a readable panel and still fails the cell."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbformat.v4 import new_code_cell, new_notebook
+
+BROKEN = 'gm.build(gm.snippet("package main\\n\\nfunc main() { println(missing) }\\n"))'
+
+
+def _execute(*cells: str) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"),
+                             *map(new_code_cell, cells)])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return nb
+
+
+def test_a_go_build_error_is_a_table_and_fails_the_cell():
+    with pytest.raises(CellExecutionError) as caught:
+        _execute(BROKEN, "print('not reached')")
+    assert "GoBuildError" in str(caught.value)
+
+
+def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
+    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True)
+    client.execute()
+    outputs = nb.cells[1].outputs
+    (panel,) = [o for o in outputs if o.output_type == "display_data"]
+    assert "main.go" in panel.data["text/html"] and "undefined: missing" in panel.data["text/html"]
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    assert error.ename == "GoBuildError"
+    assert len(error.traceback) == 1 and "see the message above" in error.traceback[0]
