@@ -323,6 +323,18 @@ class Profile:
             return self.flame(sample_index, **kwargs)
         raise ValueError(f"kind must be 'top' or 'flame', not {kind!r}")
 
+    def _goroot(self) -> str | None:
+        """The GOROOT of the toolchain that built the profiled program, read off its runtime
+        frames (the profile may come from another machine or checkout); else the lab's own."""
+        for fn in self.decoded.functions.values():
+            where = (fn.filename or "").find("/src/runtime/")
+            if fn.name.startswith("runtime.") and where > 0:
+                return fn.filename[:where]
+        try:
+            return str(toolchain.find_go().goroot)
+        except GomemlabError:
+            return None
+
     def flame(self, sample_index: str | None = None, **kwargs):
         """An icicle-style flame graph: callers above callees, widths proportional to value."""
         from .plots import family, flame_graph
@@ -330,10 +342,7 @@ class Profile:
         i = self._index(sample_index)
         name = self.sample_types[i]
         frame = self.frame[["callstack", name]].rename(columns={name: "value"})
-        try:
-            goroot = str(toolchain.find_go().goroot)
-        except GomemlabError:
-            goroot = None
+        goroot = self._goroot()
         families = {fn.name: family(fn.name, fn.filename, goroot)
                     for fn in self.decoded.functions.values()}
         return flame_graph(frame, unit=self.units[name], sample_index=name, families=families,
