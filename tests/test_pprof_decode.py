@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import gomemlab as gm
@@ -294,6 +294,7 @@ RAW = gzip.decompress((HERE / "mem.pprof").read_bytes())
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4),
        st.integers(0, len(RAW)))
+@example(pos=1800, patch=b"\x00\x00p\x01", cut=0)  # default_sample_type -> "space": not a type
 def test_mutated_profiles_never_crash(pos, patch, cut):
     mutated = RAW[:pos] + patch + RAW[pos + len(patch):]
     _total(mutated[:cut])
@@ -305,3 +306,4 @@ def test_wire_reader_reads_int64_and_packed_values():
     data = varint(300) + varint(1)
     assert wire.packed_varints(data, (0, len(data))) == [300, 1]
     assert wire.packed_varints(b"\x01\x02", (0, 2)) == [1, 2]
+

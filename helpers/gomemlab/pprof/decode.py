@@ -299,6 +299,10 @@ def decode(data: bytes) -> Decoded:
             if lid not in locations:
                 raise ParseError(f"a sample refers to location {lid}, which the profile does "
                                  "not define")
+    default = reader.text(scalars.get(14, 0), "the default sample type")
+    if default and default not in {t.type for t in sample_types}:
+        raise ParseError(f"the default sample type {default!r} is none of the profile's sample "
+                         "types")
     return Decoded(
         sample_types=sample_types, samples=samples, locations=locations, functions=functions,
         mappings=[reader.mapping(s) for s in spans[3]],
@@ -306,7 +310,7 @@ def decode(data: bytes) -> Decoded:
         period=as_int64(scalars.get(12, 0)), time_nanos=as_int64(scalars.get(9, 0)),
         duration_nanos=as_int64(scalars.get(10, 0)),
         comments=[reader.text(i, "a comment") for i in comments],
-        default_sample_type=reader.text(scalars.get(14, 0), "the default sample type"),
+        default_sample_type=default,
         drop_frames=reader.text(scalars.get(7, 0), "drop_frames"),
         keep_frames=reader.text(scalars.get(8, 0), "keep_frames"),
     )
