@@ -126,7 +126,8 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.xaxis.set_minor_formatter(ScalarFormatter())
-    ax.tick_params(axis="x", which="minor", labelsize=7)
+    ax.tick_params(axis="x", which="both", labelsize=9)
+    ax.margins(x=0.1, y=0.12)  # room for the GOGC labels of the end points
     ax.set_xlabel("peak heap (MiB, log scale)")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
