@@ -28,9 +28,13 @@ def _warm(_: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     """Start JupyterLab on the start-here notebook, bound to 127.0.0.1 only."""
     notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates (the lab
+    # is meant to work offline, and the pop-up distracts a class).
+    settings = Path(__file__).resolve().parent / "lab_settings"
     command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebooks}",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
-               "--ServerApp.default_url=/lab/tree/00-start-here.ipynb"]
+               "--ServerApp.default_url=/lab/tree/00-start-here.ipynb",
+               f"--LabApp.app_settings_dir={settings}"]
     if args.no_browser:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images
