@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .paths import shell_text, short
 
 
 class GomemlabError(Exception):
@@ -15,6 +18,14 @@ class GomemlabError(Exception):
         title = html.escape(type(self).__name__)
         body = html.escape(str(self))
         return f'<div class="gml-error"><b>{title}</b><pre>{body}</pre></div>'
+
+
+class UsageError(GomemlabError, ValueError):
+    """An argument a user passed that cannot work: names the argument and what was expected."""
+
+
+class WorkspaceError(GomemlabError):
+    """A sample, path or snippet that cannot be used as Go code."""
 
 
 class ParseError(GomemlabError, ValueError):
@@ -51,7 +62,24 @@ class Diagnostic:
 
 
 def _command_text(command: Sequence[str]) -> str:
-    return " ".join(command)
+    return shell_text(command)
+
+
+def exit_meaning(returncode: int) -> str:
+    """`status 2`, or for a process killed by a signal its name and what usually sent it."""
+    if returncode >= 0:
+        return f"status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+    why = {
+        "SIGKILL": " (killed from outside: often the out-of-memory killer, or a timeout)",
+        "SIGSEGV": " (a memory fault)",
+        "SIGTERM": " (asked to stop)",
+        "SIGINT": " (interrupted)",
+    }.get(name, "")
+    return f"signal {name}{why}"
 
 
 class GoCommandError(GomemlabError):
@@ -59,7 +87,7 @@ class GoCommandError(GomemlabError):
 
     def __init__(self, message: str, *, command: Sequence[str] = (), stdout: str = "",
                  stderr: str = ""):
-        self.command = list(command)
+        self.command = tuple(command)
         self.stdout = stdout
         self.stderr = stderr
         super().__init__(message)
@@ -116,11 +144,24 @@ class GoRunError(GoCommandError):
             if where:
                 message += f"\n  at {where}"
         else:
-            tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
-            message = f"`{_command_text(command[:3])} …` exited with status {returncode}"
+            message = f"`{_command_text(command)}` exited with {exit_meaning(returncode)}"
+            tail = _error_tail(stderr or stdout)
             if tail:
-                message += ":\n" + tail
+                message += ":\n" + short(tail)
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+
+def _error_tail(text: str, keep: int = 15) -> str:
+    """The last lines of an error output, but with Go's flag-usage dump cut away so the real
+    complaint (e.g. `invalid value "abc" for flag -test.benchtime`) is not pushed out."""
+    lines = text.strip().splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Usage of ") or line.startswith("usage: "):
+            head = lines[:i]
+            if head:
+                lines = head
+            break
+    return "\n".join(lines[-keep:])
 
 
 def _first_user_frame(stderr: str) -> str | None:
@@ -138,8 +179,8 @@ class GoTimeoutError(GoCommandError):
                  stderr: str = ""):
         self.timeout = timeout
         message = (
-            f"stopped after {timeout:g} s: `{_command_text(command[:4])} …` was still running "
-            "(an endless loop, or a run too long for this setting), so it and its child "
-            "processes were killed"
+            f"stopped after {timeout:g} s: `{_command_text(command)}` was still running "
+            "(an endless loop, or a run too long for this setting), so it and every process "
+            "it started were killed. Fix the loop, or pass a larger timeout="
         )
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)

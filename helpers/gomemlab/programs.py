@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from .toolchain import Completed
 from .workspace import Package, resolve, scratch_root
 
 Target = str | os.PathLike | Package
+BUILD_TIMEOUT_FLOOR = 120.0
+"""A build may take this long even under a short run timeout (a cold cache compiles the std)."""
 
 
 def binary_path(package: Package, gcflags: str | None = None) -> Path:
@@ -66,9 +70,12 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
     non-zero exit raises GoRunError, which shows a panic's message and source line.
     """
     package = resolve(target)
-    binary = build(package)
+    started = time.perf_counter()
+    binary = build(package, timeout=max(timeout, BUILD_TIMEOUT_FLOOR))
+    built = time.perf_counter() - started
     done = toolchain.run([binary, *args], cwd=cwd or package.dir,
                          env=toolchain.go_env(env), timeout=timeout, on_stdout=on_stdout)
+    done = dataclasses.replace(done, build_seconds=built)
     return done.check_run() if check else done
 
 

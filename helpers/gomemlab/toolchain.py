@@ -23,6 +23,8 @@ from pathlib import Path
 
 from .diagnostics import parse_diagnostics
 from .errors import GoBuildError, GoNotFoundError, GoRunError, GoTimeoutError, GoVersionError
+from .paths import remember
+from .provenance import Provenance
 
 SERIES = (1, 27)
 """The Go release series the lab is pinned to: escape verdicts and checked outputs depend on it."""
@@ -129,6 +131,8 @@ def find_go() -> GoToolchain:
     go, goroot, source = _candidate()
     version, goroot = _read_version(go, goroot)
     found = GoToolchain(go=go, goroot=goroot, version=version, source=source)
+    remember(found.go, "go")
+    remember(found.goroot, "$GOROOT")
     if found.version_tuple[:2] != SERIES:
         age = "too old" if found.version_tuple[:2] < SERIES else "newer than the lab's series"
         raise GoVersionError(
@@ -146,20 +150,31 @@ def go_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-@dataclass
+@dataclass(frozen=True)
 class Completed:
-    """A finished process: its command, exit code, output and wall time."""
+    """A finished process: its command, exit code, output and wall times.
 
-    command: list[str]
+    `seconds` is the run itself; `build_seconds` the compile before it (when the lab built the
+    program). `provenance` packs both with the command and the Go release.
+    """
+
+    command: tuple[str, ...]
     returncode: int
     stdout: str
     stderr: str
     seconds: float
     cwd: Path | None = field(default=None, repr=False)
+    build_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    @property
+    def provenance(self) -> Provenance:
+        """Command, Go release, build and run seconds of this process."""
+        return Provenance.of(self.command, go_version=_known_version(),
+                             build_seconds=self.build_seconds, run_seconds=self.seconds)
 
     def check_build(self) -> Completed:
         """Raise GoBuildError (with file:line:col diagnostics) unless the build succeeded."""
@@ -179,6 +194,14 @@ class Completed:
             raise GoRunError(self.returncode, command=self.command, stdout=self.stdout,
                              stderr=self.stderr, source_dir=str(self.cwd or ""))
         return self
+
+
+def _known_version() -> str:
+    """The lab's Go release if it was already found ("" otherwise: never starts a process)."""
+    if find_go.cache_info().currsize:
+        with contextlib.suppress(Exception):
+            return find_go().version
+    return ""
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -261,7 +284,7 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     for pump in pumps:
         if pump.error is not None:
             raise pump.error
-    return Completed(command=argv, returncode=returncode, stdout="".join(out),
+    return Completed(command=tuple(argv), returncode=returncode, stdout="".join(out),
                      stderr="".join(err), seconds=time.perf_counter() - started,
                      cwd=Path(cwd) if cwd is not None else None)
 

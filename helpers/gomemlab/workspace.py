@@ -15,16 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GomemlabError
+from .errors import WorkspaceError
+from .paths import remember
 
-TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc")
+TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc", "layout",
+          "lifetimes")
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
 GO_DIRECTIVE = "1.27"
-
-
-class WorkspaceError(GomemlabError):
-    """A sample, path or snippet that cannot be used as Go code."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +68,7 @@ def samples_root() -> Path:
     candidates.append(Path(__file__).resolve().parents[2] / "gosamples")
     for root in candidates:
         if (root / "go.mod").is_file():
+            remember(root.resolve(), "gosamples")
             return root
     raise WorkspaceError(
         "The bundled Go samples were not found (looked in "
@@ -91,6 +90,7 @@ def scratch_root() -> Path:
     base = Path(named) if named else Path(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
     base.mkdir(parents=True, exist_ok=True)
+    remember(base.resolve(), "…/scratch")
     return base
 
 

@@ -1,0 +1,99 @@
+"""One verdict for every exercise, widget and notebook self-check.
+
+A check returns a frozen `Verdict`: solved or "not yet", a message with the reason, and the
+evidence the toolchain gave. A learner's wrong answer is never an error panel: code that does
+not compile, panics or runs too long is a "not yet" that says so (`exercise` does the turning).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ParamSpec
+
+from .errors import GoBuildError, GoCommandError, GoRunError, GoTimeoutError, ParseError
+from .paths import short
+
+SOLVED = "✔ solved"
+NOT_YET = "✘ not yet"
+_COLOURS = {True: "#1a7f37", False: "#b35900"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: `passed`, a one-paragraph `message`, and the `evidence`
+    (measured values by name) it rests on. Truthy when passed."""
+
+    passed: bool
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "evidence", MappingProxyType(dict(self.evidence)))
+
+    @classmethod
+    def solved(cls, message: str, **evidence: Any) -> Verdict:
+        return cls(True, message, evidence)
+
+    @classmethod
+    def not_yet(cls, message: str, **evidence: Any) -> Verdict:
+        return cls(False, message, evidence)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def mark(self) -> str:
+        return SOLVED if self.passed else NOT_YET
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.message}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = _COLOURS[self.passed]
+        body = html.escape(self.message).replace("\n", "<br>")
+        return (f'<div class="gml-verdict" style="border-left:4px solid {colour};'
+                f'padding:2px 10px;margin:4px 0"><b style="color:{colour}">{self.mark}</b>: '
+                f"{body}</div>")
+
+
+def from_error(error: Exception) -> Verdict:
+    """A "not yet" that says why a learner's code failed: compile error, panic, timeout."""
+    if isinstance(error, GoBuildError):
+        where = "\n".join(f"  {d}" for d in error.diagnostics[:5]) or short(error.stderr.strip())
+        return Verdict.not_yet(f"the code does not compile:\n{where}")
+    if isinstance(error, GoTimeoutError):
+        return Verdict.not_yet(f"it was still running after {error.timeout:g} s and was "
+                               "stopped: look for a loop that never ends")
+    if isinstance(error, GoRunError) and error.panic:
+        return Verdict.not_yet(str(error).replace("the Go program panicked", "it panicked"))
+    if isinstance(error, GoCommandError):
+        return Verdict.not_yet(f"it did not run to the end: {error}")
+    if isinstance(error, ParseError):
+        return Verdict.not_yet(f"its output is not what the check reads: {error}")
+    return Verdict.not_yet(str(error))
+
+
+P = ParamSpec("P")
+
+
+def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
+    """Make a check total: an AssertionError (with its hint), a compile error, a panic, a
+    timeout or unreadable output becomes a "not yet" Verdict; anything else still raises."""
+
+    @functools.wraps(check)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Verdict:
+        try:
+            return check(*args, **kwargs)
+        except AssertionError as hint:
+            return Verdict.not_yet(str(hint) or "the check did not pass")
+        except (GoCommandError, ParseError) as error:
+            return from_error(error)
+
+    return wrapper

@@ -1,0 +1,42 @@
+"""One look for every table the lab shows, and readable numbers in it."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+_TABLE_STYLE = ("border-collapse:collapse;font-size:13px;"
+                "font-variant-numeric:tabular-nums;margin:4px 0")
+
+
+def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> str:
+    """A DataFrame as a plain HTML table (no grid), with an optional caption above it."""
+    body = frame.to_html(index=index, border=0, escape=True, na_rep="–", justify="left")
+    body = body.replace('<table border="0" class="dataframe">',
+                        f'<table class="gml-table" style="{_TABLE_STYLE}">', 1)
+    head = (f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>'
+            if caption else "")
+    return head + body
+
+
+def format_bytes(n: float) -> str:
+    """1536 -> "1.5 KiB"; exact below 1 KiB ("936 B")."""
+    if n is None or (isinstance(n, float) and not math.isfinite(n)):
+        return str(n)
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(size) < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TiB"  # pragma: no cover
+
+
+def format_number(x: float) -> str:
+    """A number for a table or message: thousands separated, ±inf and nan spelled out."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("∞" if x > 0 else "−∞")
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
