@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from . import _ipython
+from .checks import Verdict
 from .doctor import diagnose as doctor
 from .errors import (
     Diagnostic,
@@ -21,8 +22,11 @@ from .errors import (
     GoTimeoutError,
     GoVersionError,
     ParseError,
+    UsageError,
+    WorkspaceError,
 )
 from .programs import build, run, test
+from .provenance import Provenance
 from .settings import quick
 from .source import show_go
 from .toolchain import SERIES, find_go
@@ -30,7 +34,8 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "widgets", "plots")
+_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "checks",
+                  "figures", "tables", "validate")
 
 
 def __getattr__(name: str) -> Any:
@@ -51,6 +56,7 @@ _ipython.install()
 __all__ = [
     "SERIES", "TOPICS", "Diagnostic", "GoBuildError", "GoCommandError", "GoNotFoundError",
     "GoRunError", "GoTimeoutError", "GoVersionError", "GomemlabError", "Package", "ParseError",
+    "Provenance", "UsageError", "Verdict", "WorkspaceError",
     "about", "build", "doctor", "find_go", "quick", "run", "sample", "scratch_copy", "show_go",
     "snippet", "test",
 ]
