@@ -1,0 +1,3 @@
+module gomemlab/goast
+
+go 1.27
