@@ -9,7 +9,9 @@ def _show_error(shell, etype, value, tb, tb_offset=None):
     from IPython.display import display
 
     display(value)
-    stb = [f"{etype.__name__}: see the message above"]
+    first = (str(value).strip().splitlines() or ["(no message)"])[0]
+    stb = [f"{etype.__name__}: {first}"]
+    # The first line also goes into the error output, so logs (nbval, CI) say what happened.
     # Also report it as an error output, as an uncaught exception would be: the cell fails
     # (Jupyter stops "run all", nbval fails the cell) instead of passing silently.
     shell._showtraceback(etype, value, stb)

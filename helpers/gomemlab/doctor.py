@@ -8,10 +8,12 @@ import platform
 import sys
 from dataclasses import dataclass
 
-from . import toolchain, workspace
+from . import programs, toolchain, workspace
 from .errors import GomemlabError
 
-PYTHON_PACKAGES = ("pandas", "matplotlib", "scipy", "ipywidgets", "tqdm", "jupyterlab")
+PYTHON_PACKAGES = ("pandas", "numpy", "matplotlib", "scipy", "pygments", "ipywidgets", "tqdm",
+                   "jupyterlab")
+_PROBE = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("gomemlab probe ok") }\n'
 MIN_PYTHON = (3, 10)
 
 
@@ -27,7 +29,9 @@ class Check:
 
 @dataclass(frozen=True)
 class DoctorReport:
-    checks: list[Check]
+    """Every check the doctor made, in order; `ok` when all passed."""
+
+    checks: tuple[Check, ...]
 
     @property
     def ok(self) -> bool:
@@ -46,7 +50,7 @@ class DoctorReport:
     def _repr_html_(self) -> str:
         rows = "".join(
             "<tr><td>{}</td><td><b>{}</b></td><td><code>{}</code>{}</td></tr>".format(
-                "✅" if c.ok else "❌", html.escape(c.name), html.escape(c.detail),
+                "✔" if c.ok else "✘", html.escape(c.name), html.escape(c.detail),
                 f"<br>fix: {html.escape(c.fix)}" if c.fix else "")
             for c in self.checks
         )
@@ -54,6 +58,7 @@ class DoctorReport:
 
 
 def _go_checks() -> list[Check]:
+    """The toolchain, its build cache, and a tiny program built and run."""
     try:
         found = toolchain.find_go()
     except GomemlabError as exc:
@@ -64,8 +69,26 @@ def _go_checks() -> list[Check]:
         Check("GOROOT", True, str(found.goroot)),
     ]
     done = toolchain.go("env", "GOCACHE", timeout=30)
-    checks.append(Check("Go build cache", done.ok, done.stdout.strip() or done.stderr.strip()))
+    cache = done.stdout.strip()
+    usable = done.ok and cache not in ("", "off")
+    checks.append(Check("Go build cache", usable, cache or done.stderr.strip(),
+                        "" if usable else "set GOCACHE (or HOME) to a writable folder"))
+    checks.append(_probe_check())
     return checks
+
+
+def _probe_check() -> Check:
+    """Build and run a tiny program: the proof that the lab can do its work here."""
+    try:
+        done = programs.run(workspace.snippet(_PROBE, label="probe"), timeout=120)
+    except GomemlabError as exc:
+        first = str(exc).splitlines()[0]
+        return Check("build and run", False, first,
+                     "see the message; `make lab` reinstalls, GOMEMLAB_SCRATCH moves scratch")
+    ok = done.stdout.strip() == "gomemlab probe ok"
+    return Check("build and run", ok, f"a test program built in {done.build_seconds:.2f} s "
+                 f"and ran in {done.seconds:.2f} s" if ok else f"printed {done.stdout[:80]!r}",
+                 "" if ok else "the Go toolchain does not work: reinstall with `make lab`")
 
 
 def _package_check(name: str) -> Check:
@@ -80,14 +103,15 @@ def diagnose() -> DoctorReport:
     python_ok = sys.version_info[:2] >= MIN_PYTHON
     checks = [Check("Python", python_ok, f"{platform.python_version()} ({sys.executable})",
                     "" if python_ok else "use Python 3.10 or newer")]
+    try:
+        checks.append(Check("scratch folder", True, str(workspace.scratch_root())))
+    except GomemlabError as exc:
+        checks.append(Check("scratch folder", False, "unusable", str(exc)))
+        return DoctorReport(tuple(checks))
     checks += _go_checks()
     try:
         checks.append(Check("samples", True, str(workspace.samples_root())))
     except GomemlabError as exc:
         checks.append(Check("samples", False, "not found", str(exc)))
-    try:
-        checks.append(Check("scratch folder", True, str(workspace.scratch_root())))
-    except OSError as exc:
-        checks.append(Check("scratch folder", False, str(exc), "set GOMEMLAB_SCRATCH"))
     checks += [_package_check(name) for name in PYTHON_PACKAGES]
-    return DoctorReport(checks)
+    return DoctorReport(tuple(checks))

@@ -100,11 +100,16 @@ class GoBuildError(GoCommandError):
                  stdout: str = "", stderr: str = ""):
         self.diagnostics = list(diagnostics)
         if self.diagnostics:
-            lines = "\n".join(f"  {d}" for d in self.diagnostics)
-            n = len(self.diagnostics)
-            message = f"Go build failed with {n} error{'s' * (n != 1)}:\n{lines}"
+            first, n = self.diagnostics[0], len(self.diagnostics)
+            more = f" (and {n - 1} more)" if n > 1 else ""
+            message = f"the Go compiler rejected the code at {first}{more}"
+            if n > 1:
+                message += "\n" + "\n".join(f"  {d}" for d in self.diagnostics)
         else:
-            message = "Go build failed:\n" + (stderr.strip() or stdout.strip())
+            message = "Go build failed:\n" + short(stderr.strip() or stdout.strip())
+        hint = hint_for(stderr + stdout)
+        if hint:
+            message += f"\n{hint}"
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
 
     def _repr_html_(self) -> str:
@@ -148,7 +153,24 @@ class GoRunError(GoCommandError):
             tail = _error_tail(stderr or stdout)
             if tail:
                 message += ":\n" + short(tail)
+            hint = hint_for(stderr + stdout)
+            if hint:
+                message += f"\n{hint}"
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+
+_HINTS = (
+    ("build constraints exclude all Go files",
+     'The lab builds with CGO_ENABLED=0 (no C compiler needed), so a file that imports "C" is '
+     "left out: write it in pure Go."),
+    ("no space left on device",
+     "The disk is full: free some space (`go clean -cache` empties Go's build cache)."),
+)
+
+
+def hint_for(output: str) -> str:
+    """What to do about a Go failure whose output we recognise ("" otherwise)."""
+    return next((advice for needle, advice in _HINTS if needle in output), "")
 
 
 def _error_tail(text: str, keep: int = 15) -> str:

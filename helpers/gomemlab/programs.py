@@ -6,17 +6,15 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from . import toolchain
+from . import toolchain, validate
+from .errors import GoRunError, GoTimeoutError, UsageError
 from .toolchain import Completed
-from .workspace import Package, resolve, scratch_root
-
-Target = str | os.PathLike | Package
-BUILD_TIMEOUT_FLOOR = 120.0
-"""A build may take this long even under a short run timeout (a cold cache compiles the std)."""
+from .workspace import Package, Target, resolve, scratch_dir, scratch_root
 
 
 def binary_path(package: Package, gcflags: str | None = None) -> Path:
@@ -43,13 +41,39 @@ def _exclusive(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+_PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+_TEST_OUTPUT_FLAGS = ("-cpuprofile", "-memprofile", "-blockprofile", "-mutexprofile",
+                      "-trace", "-coverprofile")
+
+
+def package_name(package: Package) -> str:
+    """The name in the package clause of the package's first Go file ("" when none is found)."""
+    for path in package.go_files():
+        match = _PACKAGE_CLAUSE.search(path.read_text(errors="replace"))
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _require_main(package: Package) -> None:
+    name = package_name(package)
+    if name and name != "main":
+        raise UsageError(
+            f"{package.name} is `package {name}`, a library, not a program: gm.build and gm.run "
+            "need `package main` with a `func main()`. Use gm.test (or gm.escape.analyze) for "
+            "a library.")
+
+
 def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0) -> Path:
     """Compile a main package and return the binary's path; GoBuildError on a compile error.
 
     The binary's path is stable per package folder, so an up-to-date binary is not relinked
-    (about 0.08 s warm); concurrent builds of one package are serialised.
+    (about 0.08 s warm); concurrent builds of one package are serialised. A library package
+    (not `package main`) is a UsageError.
     """
+    timeout = validate.timeout(timeout)
     package = resolve(target)
+    _require_main(package)
     output = binary_path(package, gcflags)
     args = ["build", "-o", str(output)]
     if gcflags:
@@ -65,27 +89,62 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
         on_stdout: Callable[[str], None] | None = None, check: bool = True) -> Completed:
     """Build and run a Go program (a topic, folder or snippet) and return what it printed.
 
-    The program runs in `cwd` (default: the package folder), with the lab's Go environment plus
-    `env`, killed with its children after `timeout` seconds (GoTimeoutError). With `check`, a
-    non-zero exit raises GoRunError, which shows a panic's message and source line.
+    `timeout` (seconds) bounds the whole call, build and run. The program runs in `cwd`
+    (default: a fresh scratch folder, so files it writes never land in the samples), with the
+    lab's Go environment plus `env`; when time runs out it is killed with everything it
+    started (GoTimeoutError). With `check`, a non-zero exit raises GoRunError, which shows a
+    panic's message and source line. `result.provenance` has build and run seconds.
     """
+    timeout = validate.timeout(timeout)
     package = resolve(target)
     started = time.perf_counter()
-    binary = build(package, timeout=max(timeout, BUILD_TIMEOUT_FLOOR))
+    binary = build(package, timeout=timeout)
     built = time.perf_counter() - started
-    done = toolchain.run([binary, *args], cwd=cwd or package.dir,
-                         env=toolchain.go_env(env), timeout=timeout, on_stdout=on_stdout)
+    folder = cwd if cwd is not None else scratch_dir(f"run-{package.name}")
+    try:
+        done = toolchain.run([binary, *args], cwd=folder, env=toolchain.go_env(env),
+                             timeout=max(0.5, timeout - built), on_stdout=on_stdout)
+    except GoTimeoutError as stopped:  # report the limit the caller set, build included
+        raise GoTimeoutError(timeout, command=stopped.command, stdout=stopped.stdout,
+                             stderr=stopped.stderr) from None
     done = dataclasses.replace(done, build_seconds=built)
-    return done.check_run() if check else done
+    if check and not done.ok:
+        raise GoRunError(done.returncode, command=done.command, stdout=done.stdout,
+                         stderr=done.stderr, source_dir=str(package.dir))
+    return done
 
 
 def test(target: Target, *args: str, timeout: float = 600.0,
          env: Mapping[str, str] | None = None,
          on_stdout: Callable[[str], None] | None = None) -> Completed:
-    """`go test ARGS... PACKAGE` in the package's module; compile errors raise GoBuildError."""
+    """`go test ARGS... PACKAGE` in the package's module; compile errors raise GoBuildError.
+
+    Files go test writes go to a fresh scratch folder, never into the package: profiles and
+    traces (`-outputdir`), and the test binary that `-c` or a profile flag leaves (`-o`).
+    """
+    timeout = validate.timeout(timeout)
     package = resolve(target)
-    done = toolchain.go("test", *args, package.pattern, cwd=package.module_dir, env=env,
-                        timeout=timeout, on_stdout=on_stdout)
+    out = scratch_dir(f"test-{package.name}")
+    extra = [] if any(a.startswith("-outputdir") for a in args) else ["-outputdir", str(out)]
+    wants_binary = "-c" in args or any(a.split("=")[0] in _TEST_OUTPUT_FLAGS for a in args)
+    if wants_binary and not any(a == "-o" or a.startswith("-o=") for a in args):
+        extra += ["-o", str(out / f"{package.name}.test")]
+    args = _into(out, args)
+    done = toolchain.go("test", *extra, *args, package.pattern, cwd=package.module_dir,
+                        env=env, timeout=timeout, on_stdout=on_stdout)
     if not done.ok and "[build failed]" in done.stdout + done.stderr:
         done.check_build()
     return done.check_run()
+
+
+def _into(folder: Path, args: Sequence[str]) -> tuple[str, ...]:
+    """The arguments with relative `-o` / `-outputdir` paths made to point inside `folder`."""
+    fixed = list(args)
+    for i, arg in enumerate(fixed):
+        flag, sep, value = arg.partition("=")
+        if sep and flag in ("-o", "-outputdir") and not Path(value).is_absolute():
+            fixed[i] = f"{flag}={folder / value}"
+        elif arg in ("-o", "-outputdir") and i + 1 < len(fixed) and not Path(
+                fixed[i + 1]).is_absolute():
+            fixed[i + 1] = str(folder / fixed[i + 1])
+    return tuple(fixed)

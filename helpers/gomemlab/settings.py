@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+from .errors import WorkspaceError
+from .paths import remember
 
 
 def quick() -> bool:
@@ -11,3 +15,25 @@ def quick() -> bool:
     Learners get the full, statistically sound settings by default.
     """
     return os.environ.get("GOMEMLAB_QUICK", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def scratch_root() -> Path:
+    """Where scratch modules, built binaries and run folders go: $GOMEMLAB_SCRATCH, else the
+    user's cache folder (`$XDG_CACHE_HOME/gomemlab` or `~/.cache/gomemlab`).
+
+    Raises WorkspaceError (saying what to set) when it cannot be made or written.
+    """
+    named = os.environ.get("GOMEMLAB_SCRATCH")
+    base = Path(named).expanduser() if named else Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if not os.access(base, os.W_OK | os.X_OK):
+            raise PermissionError(13, "not writable")
+    except OSError as error:
+        raise WorkspaceError(
+            f"the scratch folder {base} cannot be used ({error.strerror or error}): set "
+            "GOMEMLAB_SCRATCH to a writable folder, e.g. export GOMEMLAB_SCRATCH=/tmp/gomemlab"
+        ) from None
+    remember(base.resolve(), "…/scratch")
+    return base

@@ -7,24 +7,38 @@ captured output. Failures become typed errors from `gomemlab.errors`.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import os
 import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import validate
 from .diagnostics import parse_diagnostics
-from .errors import GoBuildError, GoNotFoundError, GoRunError, GoTimeoutError, GoVersionError
-from .paths import remember
+from .errors import (
+    GoBuildError,
+    GoCommandError,
+    GomemlabError,
+    GoNotFoundError,
+    GoRunError,
+    GoTimeoutError,
+    GoVersionError,
+    WorkspaceError,
+)
+from .paths import remember, shell_text, short
 from .provenance import Provenance
+from .settings import scratch_root
 
 SERIES = (1, 27)
 """The Go release series the lab is pinned to: escape verdicts and checked outputs depend on it."""
@@ -90,12 +104,22 @@ def _read_version(go: Path, goroot: Path | None) -> tuple[str, Path]:
     env = {**os.environ, **OFFLINE_ENV}
     env.pop("GOROOT", None)
     try:
-        out = subprocess.run([str(go), "env", "GOVERSION", "GOROOT"], capture_output=True,
-                             text=True, timeout=30, env=env, check=True).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError) as exc:
+        done = run([go, "env", "GOVERSION", "GOROOT"], env=env, timeout=30, contain=False)
+    except GoTimeoutError:
         raise GoNotFoundError(
-            f"{go} does not run as a Go toolchain ({exc}). {INSTALL_HINT}") from exc
-    return out[0].strip(), Path(out[1].strip())
+            f"{short(str(go))} did not answer `go env` within 30 s: it does not behave like a "
+            f"Go toolchain. {INSTALL_HINT}") from None
+    except GoCommandError as error:
+        raise GoNotFoundError(f"{go} does not run as a Go toolchain ({error}). "
+                              f"{INSTALL_HINT}") from None
+    lines = done.stdout.splitlines()
+    if not done.ok or len(lines) < 2 or not lines[0].startswith("go") or not lines[1].strip():
+        said = (done.stderr or done.stdout).strip().splitlines()[:1]
+        raise GoNotFoundError(
+            f"{go} is not a Go toolchain: `go env GOVERSION GOROOT` "
+            f"{'exited with ' + str(done.returncode) if not done.ok else 'printed no version'}"
+            f"{': ' + said[0][:200] if said else ''}. {INSTALL_HINT}")
+    return lines[0].strip(), Path(lines[1].strip())
 
 
 def _candidate() -> tuple[Path, Path | None, str]:
@@ -146,6 +170,9 @@ def find_go() -> GoToolchain:
 def go_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for a Go process: ours, plus the offline settings, GOROOT and `extra`."""
     env = {**os.environ, **OFFLINE_ENV, "GOROOT": str(find_go().goroot)}
+    if not (env.get("GOCACHE") or env.get("XDG_CACHE_HOME") or env.get("HOME")):
+        # Go would run with its build cache "off" and fail every build: give it one.
+        env["GOCACHE"] = str(scratch_root() / "go-build")
     env.update(extra or {})
     return env
 
@@ -204,6 +231,15 @@ def _known_version() -> str:
     return ""
 
 
+CAPTURE_HEAD = 4 * 1024 * 1024
+"""Characters of each output stream kept from its start (see `run`)."""
+CAPTURE_TAIL = 4 * 1024 * 1024
+"""Characters of each output stream kept from its end."""
+LINE_LIMIT = 1024 * 1024
+"""A longer line is read (and handed to callbacks) in pieces of this many characters."""
+_REAPER_SOURCE = Path(__file__).parent / "_reaper"
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         if os.name == "posix":
@@ -212,20 +248,73 @@ def _kill_group(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
-class _Pump(threading.Thread):
-    """Drain one pipe into a list, handing each line to a callback; a callback that raises is
-    remembered (and not called again) while the pipe keeps draining, so the process never
-    stalls on a full pipe."""
+def _end(proc: subprocess.Popen, contained: bool) -> None:
+    """Stop a process and everything it started, and reap it.
 
-    def __init__(self, stream, sink: list[str] | None, on_line: Callable[[str], None] | None):
+    A contained process runs under the reaper, which on SIGTERM kills every descendant (also
+    those that left the process group); then, and for an uncontained one at once, the whole
+    process group is killed.
+    """
+    if contained and proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=3)
+    _kill_group(proc)
+    proc.wait()
+
+
+@functools.lru_cache(maxsize=1)
+def reaper() -> Path | None:
+    """The reaper binary (built once from `_reaper/`, a few ms per run), or None where it
+    cannot help (not Linux) or could not be built; then runs fall back to killing the
+    process group, which misses processes that called setsid."""
+    if not sys.platform.startswith("linux"):
+        return None
+    digest = hashlib.sha256(b"".join(
+        p.read_bytes() for p in sorted(_REAPER_SOURCE.glob("*.go")))).hexdigest()[:16]
+    try:
+        home = scratch_root() / "bin"
+        home.mkdir(parents=True, exist_ok=True)
+    except (WorkspaceError, OSError):
+        return None
+    binary = home / f"reaper-{digest}"
+    if binary.is_file():
+        return binary
+    staging = home / f".reaper-{os.getpid()}-{threading.get_ident()}"
+    try:
+        done = run([find_go().go, "build", "-trimpath", "-o", staging, "."], cwd=_REAPER_SOURCE,
+                   env=go_env({"GOFLAGS": "-mod=mod", "GO111MODULE": "on"}), timeout=120,
+                   contain=False)
+    except GomemlabError:
+        return None
+    if not done.ok or not staging.is_file():
+        return None
+    staging.replace(binary)
+    return binary
+
+
+class _Pump(threading.Thread):
+    """Drain one pipe, keeping its first CAPTURE_HEAD and last CAPTURE_TAIL characters, and
+    hand each line to a callback. A callback that raises is remembered (and not called again)
+    while the pipe keeps draining, so the process never stalls on a full pipe."""
+
+    def __init__(self, stream, keep: bool, on_line: Callable[[str], None] | None):
         super().__init__(daemon=True)
-        self.stream, self.sink, self.on_line = stream, sink, on_line
+        self.stream, self.keep, self.on_line = stream, keep, on_line
         self.error: BaseException | None = None
+        self.head: list[str] = []
+        self.head_size = 0
+        self.tail: collections.deque[str] = collections.deque()
+        self.tail_size = 0
+        self.dropped = 0
 
     def run(self) -> None:
-        for line in self.stream:
-            if self.sink is not None:
-                self.sink.append(line)
+        # Without a callback there are no lines to hand on: read in large pieces (fast).
+        read = self.stream.readline if self.on_line is not None else self.stream.read
+        while line := read(LINE_LIMIT if self.on_line is not None else 65536):
+            if self.keep:
+                self._store(line)
             if self.on_line is not None and self.error is None:
                 try:
                     self.on_line(line.rstrip("\n"))
@@ -233,32 +322,61 @@ class _Pump(threading.Thread):
                     self.error = exc
         self.stream.close()
 
+    def _store(self, line: str) -> None:
+        if self.head_size < CAPTURE_HEAD:
+            self.head.append(line)
+            self.head_size += len(line)
+            return
+        self.tail.append(line)
+        self.tail_size += len(line)
+        while self.tail_size > CAPTURE_TAIL and len(self.tail) > 1:
+            gone = self.tail.popleft()
+            self.tail_size -= len(gone)
+            self.dropped += len(gone)
+
+    def text(self) -> str:
+        middle = (f"\n[… {self.dropped:,} characters of output dropped: the lab keeps the "
+                  f"first {CAPTURE_HEAD // 2**20} MiB and the last {CAPTURE_TAIL // 2**20} "
+                  "MiB …]\n") if self.dropped else ""
+        return "".join(self.head) + middle + "".join(self.tail)
+
 
 def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None = None,
         env: Mapping[str, str] | None = None, timeout: float = 120.0,
         on_stdout: Callable[[str], None] | None = None,
         on_stderr: Callable[[str], None] | None = None,
-        keep_stdout: bool = True) -> Completed:
+        keep_stdout: bool = True, contain: bool = True) -> Completed:
     """Run `command` (an argument list) and wait for it, at most `timeout` seconds.
 
-    The process starts in a session of its own; on timeout or interrupt the whole group is
-    killed and GoTimeoutError (or the interrupt) is raised. `on_stdout`/`on_stderr` receive each
-    line as it arrives, for progress displays or streaming parsers (an exception a callback
-    raises is re-raised here once the process has ended); `keep_stdout=False` leaves
-    `Completed.stdout` empty instead of holding a huge output in memory. The exit status is not
-    checked: see `Completed.check_build` and `Completed.check_run`.
+    Nothing it starts outlives it: on Linux it runs under the reaper (see `reaper()`), which
+    kills every process the command started, even one that left its process group, when the
+    command ends, times out, is interrupted, or when Python itself dies; elsewhere the process
+    group is killed. On timeout that is followed by GoTimeoutError.
+
+    Memory is bounded whatever the program prints: of each stream `Completed` keeps the first
+    CAPTURE_HEAD and last CAPTURE_TAIL characters (4 MiB each) with a note of what was dropped
+    between; lines longer than LINE_LIMIT arrive in pieces. `on_stdout`/`on_stderr` still see
+    every line as it arrives (an exception they raise is re-raised here once the process has
+    ended); `keep_stdout=False` keeps no stdout at all. The exit status is not checked: see
+    `Completed.check_build` and `Completed.check_run`.
     """
+    timeout = validate.timeout(timeout)
     argv = [os.fspath(part) for part in command]
+    guard = reaper() if contain else None
     started = time.perf_counter()
-    proc = subprocess.Popen(  # an argument list, never a shell
-        argv, cwd=cwd, env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
-        start_new_session=(os.name == "posix"),
-    )
-    out: list[str] = []
-    err: list[str] = []
-    pumps = [_Pump(proc.stdout, out if keep_stdout else None, on_stdout),
-             _Pump(proc.stderr, err, on_stderr)]
+    try:
+        proc = subprocess.Popen(  # an argument list, never a shell
+            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd,
+            env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+            start_new_session=(os.name == "posix"),
+        )
+    except OSError as error:
+        raise GoCommandError(
+            f"could not start `{shell_text(argv)}`: {error.strerror or error}. Check that the "
+            "program exists and may be run (`gm.doctor()` checks the lab's own).",
+            command=argv) from None
+    pumps = [_Pump(proc.stdout, keep_stdout, on_stdout), _Pump(proc.stderr, True, on_stderr)]
     for pump in pumps:
         pump.start()
     deadline = started + timeout
@@ -271,21 +389,19 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
             raise subprocess.TimeoutExpired(argv, timeout)
         returncode = proc.wait(timeout=max(0.0, deadline - time.perf_counter()) + 1.0)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        proc.wait()
+        _end(proc, guard is not None)
         for pump in pumps:
             pump.join(timeout=5)
-        raise GoTimeoutError(timeout, command=argv, stdout="".join(out),
-                             stderr="".join(err)) from None
+        raise GoTimeoutError(timeout, command=argv, stdout=pumps[0].text(),
+                             stderr=pumps[1].text()) from None
     except BaseException:
-        _kill_group(proc)
-        proc.wait()
+        _end(proc, guard is not None)
         raise
     for pump in pumps:
         if pump.error is not None:
             raise pump.error
-    return Completed(command=tuple(argv), returncode=returncode, stdout="".join(out),
-                     stderr="".join(err), seconds=time.perf_counter() - started,
+    return Completed(command=tuple(argv), returncode=returncode, stdout=pumps[0].text(),
+                     stderr=pumps[1].text(), seconds=time.perf_counter() - started,
                      cwd=Path(cwd) if cwd is not None else None)
 
 
@@ -302,19 +418,21 @@ def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
 def start_go(*args: str | os.PathLike, log: str | os.PathLike,
              cwd: str | os.PathLike | None = None,
              env: Mapping[str, str] | None = None) -> subprocess.Popen:
-    """Start a long-running `go ARGS...` (e.g. a web UI) in its own process group.
+    """Start a long-running `go ARGS...` (e.g. a web UI) in its own process group, under the
+    reaper (so it and its children die with Python, even on SIGKILL, on Linux).
 
     Its stdout and stderr go to the file `log` (a pipe nobody reads could fill and stall it).
     Stop it with `stop(process)`.
     """
+    guard = reaper()
+    argv = [os.fspath(find_go().go), *map(os.fspath, args)]
     with open(log, "w") as sink:
         return subprocess.Popen(  # an argument list, never a shell
-            [os.fspath(find_go().go), *map(os.fspath, args)], cwd=cwd, env=go_env(env),
+            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd, env=go_env(env),
             stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
             start_new_session=(os.name == "posix"))
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Kill a process started by `start_go`, with its whole group, and reap it."""
-    _kill_group(process)
-    process.wait()
+    """Stop a process started by `start_go`, with everything it started, and reap it."""
+    _end(process, reaper() is not None)

@@ -12,6 +12,7 @@ from . import programs, toolchain, workspace
 def _steps() -> list[tuple[str, Callable[[], object]]]:
     root = workspace.samples_root()
     steps: list[tuple[str, Callable[[], object]]] = [
+        ("process reaper", toolchain.reaper),
         ("go tool pprof", lambda: toolchain.go("tool", "-n", "pprof").check_run()),
         ("go tool trace", lambda: toolchain.go("tool", "-n", "trace").check_run()),
         ("sample tests", lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import os
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 
-from . import toolchain, workspace
-from .errors import GoCommandError
+from . import toolchain, validate, workspace
+from .errors import GoCommandError, UsageError
 
 LOOPBACK = "127.0.0.1"
 
@@ -28,7 +30,23 @@ def _listening(port: int) -> bool:
         return probe.connect_ex((LOOPBACK, port)) == 0
 
 
-@dataclass
+_RUNNING: set[subprocess.Popen] = set()
+_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Stop every web UI this Python process started (run at exit)."""
+    with _LOCK:
+        running = list(_RUNNING)
+        _RUNNING.clear()
+    for process in running:
+        toolchain.stop(process)
+
+
+atexit.register(stop_all)
+
+
+@dataclass(frozen=True)
 class WebUI:
     """A running Go web UI: open `url` in a browser tab, `stop()` when done."""
 
@@ -41,7 +59,10 @@ class WebUI:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        if self.running:
+        """Stop the tool (and anything it started); safe to call twice."""
+        with _LOCK:
+            _RUNNING.discard(self.process)
+        if self.process.returncode is None:
             toolchain.stop(self.process)
 
     def __enter__(self) -> WebUI:
@@ -66,19 +87,32 @@ def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
     """Run `go ARGS...` whose web UI listens on `port` (127.0.0.1), and wait until it answers.
 
     The caller puts `port` into `go_args` (e.g. `-http=127.0.0.1:PORT`); use `free_port()`.
+    A port something else already listens on is a UsageError. The tool runs under the reaper,
+    so it ends with Python (at exit, and on Linux even when Python is killed); an interrupt
+    while it starts stops it.
     """
+    timeout = validate.timeout(timeout)
     if port is None:
-        raise ValueError("serve needs the port the tool was told to listen on")
+        raise UsageError("serve needs the port the tool was told to listen on (free_port())")
+    if _listening(port):
+        raise UsageError(f"port {port} on {LOOPBACK} is already in use: pass another port, or "
+                         "leave it out to get a free one")
     log = workspace.scratch_dir("webui") / "output.log"
     process = toolchain.start_go(*go_args, log=log)
-    deadline = time.monotonic() + timeout
-    while not _listening(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            toolchain.stop(process)
-            stderr = log.read_text(errors="replace")
-            raise GoCommandError(
-                f"{title} did not start listening on {LOOPBACK}:{port} "
-                f"({'exited' if process.returncode is not None else 'timed out'}):\n{stderr}",
-                command=[str(a) for a in go_args], stderr=stderr)
-        time.sleep(0.1)
-    return WebUI(title, f"http://{LOOPBACK}:{port}{path}", process)
+    with _LOCK:
+        _RUNNING.add(process)
+    ui = WebUI(title, f"http://{LOOPBACK}:{port}{path}", process)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _listening(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = log.read_text(errors="replace")
+                state = "exited" if process.returncode is not None else "timed out"
+                raise GoCommandError(
+                    f"{title} did not start listening on {LOOPBACK}:{port} ({state}):\n"
+                    f"{output[-2000:]}", command=[str(a) for a in go_args], stderr=output)
+            time.sleep(0.1)
+    except BaseException:
+        ui.stop()
+        raise
+    return ui

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -17,11 +18,13 @@ from pathlib import Path
 
 from .errors import WorkspaceError
 from .paths import remember
+from .settings import scratch_root
 
 TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc", "layout",
           "lifetimes")
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.go")
 GO_DIRECTIVE = "1.27"
 
 
@@ -61,6 +64,10 @@ class Package:
         return (self.dir / filename).read_text()
 
 
+Target = str | os.PathLike | Package
+"""What every entry point takes as Go code: a topic name, a folder or .go file, or a Package."""
+
+
 def samples_root() -> Path:
     """The bundled `gosamples` module: $GOMEMLAB_SAMPLES, else beside the `helpers` folder."""
     named = os.environ.get("GOMEMLAB_SAMPLES")
@@ -82,16 +89,6 @@ def sample(topic: str) -> Package:
     if topic not in TOPICS:
         raise WorkspaceError(f"No sample called {topic!r}; the topics are {', '.join(TOPICS)}")
     return Package(samples_root(), topic, label=topic)
-
-
-def scratch_root() -> Path:
-    """Where scratch modules go: $GOMEMLAB_SCRATCH, else the user's cache folder."""
-    named = os.environ.get("GOMEMLAB_SCRATCH")
-    base = Path(named) if named else Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
-    base.mkdir(parents=True, exist_ok=True)
-    remember(base.resolve(), "…/scratch")
-    return base
 
 
 def scratch_dir(prefix: str = "run") -> Path:
@@ -122,8 +119,9 @@ def snippet(source: str | Mapping[str, str], *, label: str = "snippet") -> Packa
     """
     files = {"main.go": source} if isinstance(source, str) else dict(source)
     for name in files:
-        if Path(name).name != name or not name.endswith(".go"):
-            raise WorkspaceError(f"snippet file names must be plain *.go names, not {name!r}")
+        if not _FILE_NAME.fullmatch(name):
+            raise WorkspaceError(f"snippet file names must be plain names like main.go or "
+                                 f"x_test.go (letters, digits, _ . -), not {name!r}")
     files["go.mod"] = _go_mod(SNIPPET_MODULE)
     digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:20]
     home = scratch_root() / "snippets"
@@ -140,7 +138,7 @@ def snippet(source: str | Mapping[str, str], *, label: str = "snippet") -> Packa
     return Package(final, ".", label=label)
 
 
-def resolve(target: str | os.PathLike | Package) -> Package:
+def resolve(target: Target) -> Package:
     """A Package from a topic name, a folder or .go file inside a module, or a Package."""
     if isinstance(target, Package):
         return target

@@ -1,0 +1,3 @@
+module gomemlab/reaper
+
+go 1.21
