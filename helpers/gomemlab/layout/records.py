@@ -1,0 +1,121 @@
+"""Frozen records of one line of the layout sample's output, and of one size class."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StructRecord:
+    """A struct as `unsafe.Sizeof`/`unsafe.Alignof` report it."""
+
+    name: str
+    size: int
+    align: int
+    fields: int
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class FieldRecord:
+    """One field of a struct: where it starts (`unsafe.Offsetof`), its size and alignment,
+    and whether it holds a pointer the collector must follow."""
+
+    struct: str
+    index: int
+    name: str
+    type: str
+    offset: int
+    size: int
+    align: int
+    pointers: bool
+    line_no: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.size
+
+
+@dataclass(frozen=True)
+class TypeRecord:
+    """The size of a value of a built-in type (for a header type, the header alone)."""
+
+    name: str
+    size: int
+    align: int
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class AllocRecord:
+    """One `testing.Benchmark` of `new(T)` run inside a program: bytes and allocations per op."""
+
+    name: str
+    bytes_per_op: int
+    allocs_per_op: int
+    iterations: int
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """What one working set costs the collector (see the sample's `ScanInfo`)."""
+
+    shape: str
+    elements: int
+    element_bytes: int
+    heap_scan_bytes: int
+    live_bytes: int
+    gc_cpu_seconds: float
+    gc_wall_seconds: float
+    cycles: int
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class StackRecord:
+    """One goroutine's stack growing under a recursion (see the sample's `StackInfo`)."""
+
+    starting_size: int
+    depth: int
+    frame_bytes: int
+    addr_before: int
+    addr_after: int
+    value: int
+    used_bytes: int
+    stacks_before: int
+    stacks_deep: int
+    stacks_after: int
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class OtherRecord:
+    """A well-formed JSON line of a kind this parser does not know: kept, never dropped."""
+
+    kind: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    line_no: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """One row of the runtime's size-class table (`sizeclasses.go`)."""
+
+    size_class: int
+    bytes_per_object: int
+    bytes_per_span: int
+    objects: int
+    tail_waste: int
+    max_waste_pct: float
+    min_align: int
+
+
+Record = (StructRecord | FieldRecord | TypeRecord | AllocRecord | ScanRecord | StackRecord
+          | OtherRecord)

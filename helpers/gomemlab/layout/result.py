@@ -1,0 +1,433 @@
+"""Frozen results of the layout topic: struct layouts (`Layout`, `StructLayout`), the
+runtime's size classes (`SizeClasses`), a B/op sweep against them (`SizeSweep`), what working
+sets cost the collector (`ScanReport`) and a goroutine's stack growing (`StackReport`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+
+from .. import tables, validate
+from ..provenance import Provenance
+from . import optimize
+from .records import (
+    AllocRecord,
+    FieldRecord,
+    Record,
+    ScanRecord,
+    SizeClass,
+    StackRecord,
+    StructRecord,
+    TypeRecord,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+MiB = 1 << 20
+LAYOUT_PLOT_KINDS = ("bytes",)
+SWEEP_PLOT_KINDS = ("classes",)
+SCAN_PLOT_KINDS = ("scan",)
+
+FRAME_DOC = """\
+struct    the struct's name
+index     the field's position as declared (0, 1, ...)
+name      field name;  type: its Go type as reflect prints it
+offset    B  unsafe.Offsetof: where the field starts
+size      B  unsafe.Sizeof of the field;  align: B, unsafe.Alignof of the field
+end       B  offset + size
+pad_after B  padding between this field's end and the next field (or the struct's end)
+pointers  bool: the field holds a pointer the collector must follow"""
+
+CLASS_FRAME_DOC = """\
+size_class        the class number (1, 2, ...; 0 is for large objects)
+bytes_per_object  B  what every object of this class occupies
+bytes_per_span    B  the span (run of 8 KiB pages) the class carves objects from
+objects           objects per span;  tail_waste: B left over at the span's end
+max_waste_pct     %  the worst case: an object 1 byte over the class below
+min_align         B  the alignment every object of the class gets"""
+
+SWEEP_FRAME_DOC = """\
+bytes          B  the size requested: make([]byte, bytes), pointer-free
+b_per_op       B  B/op measured by go test -benchmem (what the allocator charged)
+allocs_per_op  heap allocations per operation (1: one object each)
+class_bytes    B  the size class the table says an object of `bytes` falls in
+size_class     its class number
+waste_bytes    B  class_bytes - bytes: paid for, never used
+waste_pct      %  waste_bytes / class_bytes"""
+
+SCAN_FRAME_DOC = """\
+shape            the working set: []Pair is pointer-free, the others hold pointers
+elements         how many elements it has;  element_bytes: B, unsafe.Sizeof of one
+data_mib         MiB  elements × element_bytes (plus 8 B per element for a slice of pointers)
+heap_scan_mib    MiB  /gc/scan/heap:bytes: heap the collector must scan (pointer-free: none)
+live_mib         MiB  /gc/heap/live:bytes after two forced collections
+gc_cpu_ms        ms   /cpu/classes/gc/total:cpu-seconds per forced collection (an estimate)
+gc_wall_ms       ms   wall time of one runtime.GC() (the whole cycle, waiting for it)"""
+
+
+def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _quote(provenance: Provenance) -> str:
+    return f"\n{provenance.line()}" if provenance.command else ""
+
+
+# ---------------------------------------------------------------------------- struct layouts
+
+
+@dataclass(frozen=True)
+class StructLayout:
+    """One struct as Go laid it out: size and alignment, fields at their offsets."""
+
+    name: str
+    size: int
+    align: int
+    fields: tuple[FieldRecord, ...]
+
+    @property
+    def holes(self) -> tuple[optimize.Hole, ...]:
+        """The padding Go left, between fields and at the end."""
+        return optimize.holes(self.fields, self.size)
+
+    @property
+    def padding(self) -> int:
+        """Bytes of padding in all."""
+        return sum(h.size for h in self.holes)
+
+    @property
+    def optimal_fields(self) -> tuple[FieldRecord, ...]:
+        """The fields in `optimize.optimal_order`."""
+        return tuple(optimize.optimal_order(self.fields))  # type: ignore[arg-type]
+
+    @property
+    def predicted_size(self) -> int:
+        """The size our own placement rule gives the fields in their declared order."""
+        return optimize.place(self.fields)[1]
+
+    @property
+    def optimal_size(self) -> int:
+        """The size our own placement rule gives the fields in the optimal order."""
+        return optimize.optimal_size(self.fields)
+
+    def go_source(self, *, optimal: bool = False, name: str | None = None) -> str:
+        """Go source of this struct, as declared or reordered (`optimal=True`)."""
+        chosen = self.optimal_fields if optimal else self.fields
+        return optimize.go_struct(name or self.name, chosen)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per field (columns: `FRAME_DOC`)."""
+        nexts = [f.offset for f in self.fields[1:]] + [self.size]
+        rows = [{"struct": self.name, "index": f.index, "name": f.name, "type": f.type,
+                 "offset": f.offset, "size": f.size, "align": f.align, "end": f.end,
+                 "pad_after": nxt - f.end, "pointers": f.pointers}
+                for f, nxt in zip(self.fields, nexts, strict=True)]
+        return _frame(rows, FIELD_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        caption = (f"{self.name}: {self.size} B, align {self.align}, {self.padding} B of "
+                   f"padding (reordered: {self.optimal_size} B)")
+        return tables.to_html(self.frame.drop(columns=["struct"]), caption=caption)
+
+
+FIELD_COLUMNS = ("struct", "index", "name", "type", "offset", "size", "align", "end",
+                 "pad_after", "pointers")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a layout program printed: structs with their fields, built-in types' sizes, and
+    any allocation benchmarks it ran. `.frame` has one row per field (`FRAME_DOC`)."""
+
+    records: tuple[Record, ...]
+    provenance: Provenance = field(default_factory=Provenance)
+    FRAME_DOC: ClassVar[str] = FRAME_DOC
+
+    @property
+    def names(self) -> list[str]:
+        """The structs, in the order the program reported them."""
+        return [r.name for r in self.records if isinstance(r, StructRecord)]
+
+    def struct(self, name: str) -> StructLayout:
+        """One struct by name (UsageError naming the ones there are)."""
+        record = next((r for r in self.records if isinstance(r, StructRecord)
+                       and r.name == name), None)
+        if record is None:
+            validate.choice(name, self.names, "struct")
+        assert record is not None
+        fields = tuple(sorted((r for r in self.records if isinstance(r, FieldRecord)
+                               and r.struct == name), key=lambda f: f.index))
+        return StructLayout(record.name, record.size, record.align, fields)
+
+    @property
+    def layouts(self) -> list[StructLayout]:
+        return [self.struct(n) for n in self.names]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per field of every struct (columns: `FRAME_DOC`)."""
+        frames = [s.frame for s in self.layouts]
+        return pd.concat(frames, ignore_index=True) if frames else _frame([], FIELD_COLUMNS)
+
+    @property
+    def types(self) -> pd.DataFrame:
+        """Built-in types' sizes: name, size (B), align (B)."""
+        rows = [{"type": r.name, "size": r.size, "align": r.align} for r in self.records
+                if isinstance(r, TypeRecord)]
+        return _frame(rows, ("type", "size", "align"))
+
+    @property
+    def allocs(self) -> pd.DataFrame:
+        """`testing.Benchmark` results of `new(T)`: name, b_per_op (B), allocs_per_op."""
+        rows = [{"name": r.name, "b_per_op": r.bytes_per_op, "allocs_per_op": r.allocs_per_op,
+                 "iterations": r.iterations} for r in self.records
+                if isinstance(r, AllocRecord)]
+        return _frame(rows, ("name", "b_per_op", "allocs_per_op", "iterations"))
+
+    def summary(self) -> pd.DataFrame:
+        """One row per struct: size and align (B), fields, data and padding bytes, and the
+        size our own rule predicts as declared and reordered."""
+        rows = [{"struct": s.name, "size": s.size, "align": s.align, "fields": len(s.fields),
+                 "data_bytes": sum(f.size for f in s.fields), "padding": s.padding,
+                 "predicted_size": s.predicted_size, "optimal_size": s.optimal_size}
+                for s in self.layouts]
+        return _frame(rows, ("struct", "size", "align", "fields", "data_bytes", "padding",
+                             "predicted_size", "optimal_size"))
+
+    def expect_size(self, name: str, size: int) -> None:
+        """Assert `unsafe.Sizeof` of struct `name` is `size` bytes."""
+        got = self.struct(name).size
+        if got != size:
+            raise AssertionError(f"unsafe.Sizeof({name}{{}}) is {got} B, not {size} B"
+                                 + _quote(self.provenance))
+
+    def expect_rule_holds(self) -> pd.DataFrame:
+        """Assert our placement rule (`optimize.place`) predicts every offset and size Go
+        reported; returns the summary it checked."""
+        bad = []
+        for s in self.layouts:
+            placed, size, align = optimize.place(s.fields)
+            offsets = [p.offset for p in placed]
+            if offsets != [f.offset for f in s.fields] or (size, align) != (s.size, s.align):
+                bad.append(f"{s.name}: Go says size {s.size}, align {s.align}, offsets "
+                           f"{[f.offset for f in s.fields]}; the rule says {size}, {align}, "
+                           f"{offsets}")
+        if bad:
+            raise AssertionError("\n".join(bad) + _quote(self.provenance))
+        return self.summary()
+
+    def plot(self, kind: str = "bytes", *, names: Sequence[str] | None = None,
+             **options: Any) -> Figure:
+        """`kind="bytes"`: a byte map of the named structs (default: all), fields and holes."""
+        from . import plots
+
+        validate.choice(kind, LAYOUT_PLOT_KINDS, "kind")
+        chosen = [self.struct(n) for n in (names or self.names)]
+        return plots.byte_map(chosen, **options)
+
+    def _repr_html_(self) -> str:
+        return tables.to_html(self.summary(), caption=self.provenance.line()
+                              or "struct layouts")
+
+
+# ---------------------------------------------------------------------------- size classes
+
+
+@dataclass(frozen=True)
+class SizeClasses:
+    """The runtime's size classes, read from the toolchain's own `sizeclasses.go` (`source`,
+    the path it was read from). `.frame` has one row per class (`CLASS_FRAME_DOC`)."""
+
+    classes: tuple[SizeClass, ...]
+    source: str = ""
+    provenance: Provenance = field(default_factory=Provenance)
+    FRAME_DOC: ClassVar[str] = CLASS_FRAME_DOC
+
+    @property
+    def max_small(self) -> int:
+        """The largest small object; anything larger is a large object with its own span."""
+        return self.classes[-1].bytes_per_object
+
+    def class_of(self, n: int) -> SizeClass:
+        """The smallest class an object of `n` bytes fits in (UsageError above `max_small`)."""
+        validate.count(n, "n", minimum=1, maximum=self.max_small)
+        return next(c for c in self.classes if c.bytes_per_object >= n)
+
+    def cost(self, n: int) -> int:
+        """Bytes the allocator charges for one `n`-byte object."""
+        return self.class_of(n).bytes_per_object
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per size class (columns: `CLASS_FRAME_DOC`)."""
+        return pd.DataFrame([vars(c) for c in self.classes])
+
+    def plot(self, kind: str = "classes", **options: Any) -> Figure:
+        """`kind="classes"`: what each requested size costs, as a step line."""
+        from . import plots
+
+        validate.choice(kind, SWEEP_PLOT_KINDS, "kind")
+        return plots.size_classes(self, None, **options)
+
+    def _repr_html_(self) -> str:
+        return tables.to_html(self.frame.head(20), caption=f"{len(self.classes)} size classes "
+                              f"from {self.source} (first 20)")
+
+
+@dataclass(frozen=True)
+class SizeSweep:
+    """B/op of `make([]byte, n)` for a sweep of n, beside the class table's prediction.
+    `.frame`: `SWEEP_FRAME_DOC`."""
+
+    measured: tuple[tuple[int, float, float], ...]
+    """(bytes, B/op, allocs/op), one per size, from `go test -benchmem`."""
+    classes: SizeClasses
+    provenance: Provenance = field(default_factory=Provenance)
+    FRAME_DOC: ClassVar[str] = SWEEP_FRAME_DOC
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        rows = []
+        for n, b_per_op, allocs in sorted(self.measured):
+            cls = self.classes.class_of(n)
+            rows.append({"bytes": n, "b_per_op": b_per_op, "allocs_per_op": allocs,
+                         "class_bytes": cls.bytes_per_object, "size_class": cls.size_class,
+                         "waste_bytes": cls.bytes_per_object - n,
+                         "waste_pct": 100 * (cls.bytes_per_object - n) / cls.bytes_per_object})
+        return _frame(rows, ("bytes", "b_per_op", "allocs_per_op", "class_bytes", "size_class",
+                             "waste_bytes", "waste_pct"))
+
+    def expect_matches_classes(self, *, from_bytes: int = 16) -> pd.DataFrame:
+        """Assert B/op equals the class size for every size ≥ `from_bytes` (smaller
+        pointer-free objects share 16-byte blocks of the tiny allocator) and never exceeds
+        it below; returns the rows checked."""
+        f = self.frame
+        big = f[f.bytes >= from_bytes]
+        bad = big[big.b_per_op != big.class_bytes]
+        small = f[(f.bytes < from_bytes) & (f.b_per_op > f.class_bytes)]
+        if not bad.empty or not small.empty:
+            raise AssertionError("B/op differs from the size class:\n"
+                                 + pd.concat([bad, small]).to_string(index=False)
+                                 + _quote(self.provenance))
+        return big
+
+    def plot(self, kind: str = "classes", **options: Any) -> Figure:
+        """`kind="classes"`: measured B/op over the class table's steps."""
+        from . import plots
+
+        validate.choice(kind, SWEEP_PLOT_KINDS, "kind")
+        return plots.size_classes(self.classes, self.frame, **options)
+
+    def _repr_html_(self) -> str:
+        return tables.to_html(self.frame, caption=self.provenance.line())
+
+
+# ---------------------------------------------------------------------------- GC scan work
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """What each working set costs the collector. `.frame`: `SCAN_FRAME_DOC`."""
+
+    records: tuple[ScanRecord, ...]
+    provenance: Provenance = field(default_factory=Provenance)
+    FRAME_DOC: ClassVar[str] = SCAN_FRAME_DOC
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        rows = []
+        for r in self.records:
+            indirect = r.shape.startswith("[]*")
+            data = r.elements * (r.element_bytes + (8 if indirect else 0))
+            rows.append({"shape": r.shape, "elements": r.elements,
+                         "element_bytes": r.element_bytes, "data_mib": data / MiB,
+                         "heap_scan_mib": r.heap_scan_bytes / MiB, "live_mib": r.live_bytes / MiB,
+                         "gc_cpu_ms": 1e3 * r.gc_cpu_seconds,
+                         "gc_wall_ms": 1e3 * r.gc_wall_seconds})
+        return _frame(rows, ("shape", "elements", "element_bytes", "data_mib", "heap_scan_mib",
+                             "live_mib", "gc_cpu_ms", "gc_wall_ms"))
+
+    def row(self, shape: str) -> pd.Series:
+        """The row of one shape (UsageError naming the shapes there are)."""
+        f = self.frame
+        validate.choice(shape, list(f["shape"]), "shape")
+        return f[f["shape"] == shape].iloc[0]
+
+    def expect_scan_at_most(self, shape: str, mib: float) -> None:
+        """Assert the heap the collector must scan with `shape` live is at most `mib` MiB."""
+        got = self.row(shape).heap_scan_mib
+        if got > mib:
+            raise AssertionError(f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
+                                 f"more than {mib:g} MiB" + _quote(self.provenance))
+
+    def expect_scan_at_least(self, shape: str, mib: float) -> None:
+        """Assert the heap the collector must scan with `shape` live is at least `mib` MiB."""
+        got = self.row(shape).heap_scan_mib
+        if got < mib:
+            raise AssertionError(f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
+                                 f"less than {mib:g} MiB" + _quote(self.provenance))
+
+    def plot(self, kind: str = "scan", **options: Any) -> Figure:
+        """`kind="scan"`: scannable heap and GC CPU per cycle, one bar per shape."""
+        from . import plots
+
+        validate.choice(kind, SCAN_PLOT_KINDS, "kind")
+        return plots.scan_work(self.frame, **options)
+
+    def _repr_html_(self) -> str:
+        return tables.to_html(self.frame.round(3), caption=self.provenance.line())
+
+
+# ---------------------------------------------------------------------------- stacks
+
+
+@dataclass(frozen=True)
+class StackReport:
+    """One goroutine's stack before and after a deep recursion (see `StackRecord`)."""
+
+    record: StackRecord
+    provenance: Provenance = field(default_factory=Provenance)
+    FRAME_DOC: ClassVar[str] = """\
+starting_size  B  /gc/stack/starting-size:bytes: a new goroutine's stack
+depth          calls of 1 KiB frames;  used_bytes: B from x down to the deepest frame
+addr_before    address of the local x before the recursion;  addr_after: after it
+moved_by       B  addr_after - addr_before (the stack was copied elsewhere)
+value          *p read after the recursion through a pointer taken before it
+stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call, after"""
+
+    @property
+    def moved(self) -> bool:
+        """The variable's address changed: the stack was copied to a new place."""
+        return self.record.addr_before != self.record.addr_after
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        r = self.record
+        return pd.DataFrame([{
+            "starting_size": r.starting_size, "depth": r.depth, "used_bytes": r.used_bytes,
+            "addr_before": hex(r.addr_before), "addr_after": hex(r.addr_after),
+            "moved_by": r.addr_after - r.addr_before, "value": r.value,
+            "stacks_before": r.stacks_before, "stacks_deep": r.stacks_deep,
+            "stacks_after": r.stacks_after}])
+
+    def expect_moved_and_intact(self, value: int = 42) -> None:
+        """Assert the stack grew past its start, moved, and the pointer still reads `value`."""
+        r = self.record
+        problems = []
+        if r.used_bytes <= r.starting_size:
+            problems.append(f"the recursion used {r.used_bytes} B, within the "
+                            f"{r.starting_size} B starting stack")
+        if not self.moved:
+            problems.append("the variable's address did not change")
+        if r.value != value:
+            problems.append(f"the pointer reads {r.value}, not {value}")
+        if problems:
+            raise AssertionError("; ".join(problems) + _quote(self.provenance))
+
+    def _repr_html_(self) -> str:
+        return tables.to_html(self.frame, caption=self.provenance.line())

@@ -1,0 +1,189 @@
+"""Run the layout sample (or a struct-measuring snippet) and return frozen results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import programs, settings, toolchain, validate, workspace
+from ..errors import UsageError, WorkspaceError
+from ..provenance import Provenance
+from .parse import parse_lines, parse_size_classes
+from .records import ScanRecord, StackRecord
+from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
+
+TOPIC = "layout"
+SIZE_CLASS_FILES = ("src/internal/runtime/gc/sizeclasses.go", "src/runtime/sizeclasses.go")
+"""Where the generated class table lives under GOROOT (Go 1.25+ first, then older releases)."""
+FULL_SCAN_ELEMENTS = 1 << 20
+QUICK_SCAN_ELEMENTS = 1 << 17
+BENCH_ITERATIONS = "2000x"
+"""B/op and allocs/op are exact counts per operation: a fixed 2000 iterations measure them."""
+
+_TYPE_NAME = re.compile(r"^type\s+([A-Za-z_]\w*)\s+struct\b", re.MULTILINE)
+
+_HARNESS = '''package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+%(source)s
+
+var layoutSink any
+
+func layoutHasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.String, reflect.Slice, reflect.Map, reflect.Chan,
+		reflect.Func, reflect.Interface, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && layoutHasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if layoutHasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func layoutDescribe[T any](enc *json.Encoder, name string, bench bool) {
+	var zero T
+	t := reflect.TypeFor[T]()
+	enc.Encode(map[string]any{"kind": "struct", "name": name, "size": unsafe.Sizeof(zero),
+		"align": unsafe.Alignof(zero), "fields": t.NumField()})
+	for i := range t.NumField() {
+		f := t.Field(i)
+		enc.Encode(map[string]any{"kind": "field", "struct": name, "index": i, "name": f.Name,
+			"type": f.Type.String(), "offset": f.Offset, "size": f.Type.Size(),
+			"align": f.Type.Align(), "pointers": layoutHasPointers(f.Type)})
+	}
+	if !bench {
+		return
+	}
+	r := testing.Benchmark(func(b *testing.B) {
+		for b.Loop() {
+			layoutSink = new(T)
+		}
+	})
+	enc.Encode(map[string]any{"kind": "alloc", "name": name,
+		"bytes_per_op": r.AllocedBytesPerOp(), "allocs_per_op": r.AllocsPerOp(),
+		"iterations": r.N})
+}
+
+func main() {
+	testing.Init()
+	flag.Set("test.benchtime", "%(benchtime)s")
+	flag.Parse()
+	enc := json.NewEncoder(os.Stdout)
+%(calls)s}
+'''
+
+
+def layouts(*, timeout: float = 120.0) -> Layout:
+    """The sample's structs and built-in types as `unsafe` reports them (`layout layout`)."""
+    timeout = validate.timeout(timeout)
+    done = programs.run(TOPIC, ["layout"], timeout=timeout)
+    return Layout(parse_lines(done.stdout), done.provenance)
+
+
+def struct_names(source: str) -> list[str]:
+    """The struct types `source` declares (`type Name struct`), in order."""
+    return _TYPE_NAME.findall(validate.text(source, "source"))
+
+
+def measure(source: str, *, names: Sequence[str] | None = None, bench: bool = True,
+            timeout: float = 120.0) -> Layout:
+    """Compile Go type declarations (`source`, no package clause or imports) into a program
+    that reports each struct's `unsafe.Sizeof`/`Alignof`/`Offsetof` and, with `bench`, the
+    B/op and allocs/op of `new(T)` measured by `testing.Benchmark`."""
+    source = validate.text(source, "source")
+    timeout = validate.timeout(timeout)
+    if re.search(r"^\s*(package|import)\b", source, re.MULTILINE):
+        raise UsageError("source holds declarations only: leave out `package` and `import` "
+                         "(the lab supplies them)")
+    chosen = list(names) if names is not None else struct_names(source)
+    if not chosen:
+        raise UsageError("source declares no struct type (`type Name struct { ... }`)")
+    for name in chosen:
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise UsageError(f"{name!r} is not a Go type name")
+    calls = "".join(f'\tlayoutDescribe[{n}](enc, "{n}", {str(bench).lower()})\n'
+                    for n in chosen)
+    package = workspace.snippet(_HARNESS % {"source": source, "calls": calls,
+                                            "benchtime": BENCH_ITERATIONS},
+                                label="layout-measure")
+    done = programs.run(package, timeout=timeout)
+    return Layout(parse_lines(done.stdout), done.provenance)
+
+
+def size_class_file(goroot: str | Path | None = None) -> Path:
+    """The toolchain's `sizeclasses.go` (WorkspaceError if this GOROOT has none)."""
+    root = Path(goroot) if goroot is not None else toolchain.find_go().goroot
+    for rel in SIZE_CLASS_FILES:
+        if (root / rel).is_file():
+            return root / rel
+    raise WorkspaceError(f"no sizeclasses.go under {root} (looked for "
+                         f"{', '.join(SIZE_CLASS_FILES)}): is GOROOT complete?")
+
+
+def size_classes(goroot: str | Path | None = None) -> SizeClasses:
+    """The runtime's size-class table, parsed from the toolchain's own source file."""
+    path = size_class_file(goroot)
+    go = toolchain.find_go()
+    shown = "$GOROOT/" + next(r for r in SIZE_CLASS_FILES if path.as_posix().endswith(r))
+    return SizeClasses(parse_size_classes(path.read_text()), shown,
+                       Provenance.of(go_version=go.version, files=[path]))
+
+
+def alloc_sweep(*, timeout: float = 600.0) -> SizeSweep:
+    """B/op of the sample's `BenchmarkAlloc/bytes=N` sweep, beside the class table."""
+    from .. import bench
+
+    timeout = validate.timeout(timeout)
+    result = bench.run(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS, count=1,
+                       progress=False, timeout=timeout)
+    measured = []
+    for _, row in result.frame.iterrows():  # the size is read from the name: Alloc/bytes=N
+        size = re.search(r"/bytes=(\d+)$", str(row["name"]))
+        if size:
+            measured.append((int(size.group(1)), float(row["B/op"]), float(row["allocs/op"])))
+    if not measured:
+        raise UsageError("the benchmark printed no BenchmarkAlloc/bytes=N results")
+    provenance = getattr(result, "provenance", None)
+    if not isinstance(provenance, Provenance):
+        provenance = Provenance.of(getattr(result, "command", ()) or (),
+                                   go_version=toolchain.find_go().version)
+    return SizeSweep(tuple(measured), size_classes(), provenance)
+
+
+def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0) -> ScanReport:
+    """What each of the sample's working sets costs the collector (`layout -n N scan`).
+    Defaults: 1 Mi elements and 5 timed collections (quick mode: 128 Ki and 3)."""
+    quick = settings.quick()
+    n = validate.count(n if n is not None else (QUICK_SCAN_ELEMENTS if quick
+                                                else FULL_SCAN_ELEMENTS), "n")
+    gcs = validate.count(gcs if gcs is not None else (3 if quick else 5), "gcs", maximum=100)
+    timeout = validate.timeout(timeout)
+    done = programs.run(TOPIC, ["-n", str(n), "-gcs", str(gcs), "scan"], timeout=timeout)
+    records = tuple(r for r in parse_lines(done.stdout) if isinstance(r, ScanRecord))
+    return ScanReport(records, done.provenance)
+
+
+def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
+    """A goroutine's stack growing under `depth` calls of 1 KiB frames (`layout stack`)."""
+    depth = validate.count(depth, "depth", minimum=0, maximum=100_000)
+    timeout = validate.timeout(timeout)
+    done = programs.run(TOPIC, ["-depth", str(depth), "stack"], timeout=timeout)
+    records = [r for r in parse_lines(done.stdout) if isinstance(r, StackRecord)]
+    if len(records) != 1:
+        raise UsageError(f"expected one stack line, got {len(records)}")
+    return StackReport(records[0], done.provenance)
