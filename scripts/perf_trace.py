@@ -27,8 +27,8 @@ def _reference_loop() -> float:
 
 
 def measure() -> list[dict]:
-    file, _ = gm.trace.record(args=gm.trace.sample_args(items=ITEMS, live_mib=8), gomaxprocs=2,
-                              timeout=600)
+    file = gm.trace.record(args=gm.trace.sample_args(items=ITEMS, live_mib=8), gomaxprocs=2,
+                           timeout=600).file
     text_file = workspace.scratch_dir("perf-trace") / "parsed.txt"
 
     started = time.perf_counter()

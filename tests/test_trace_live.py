@@ -12,6 +12,7 @@ import pytest
 import gomemlab as gm
 from gomemlab import workspace
 
+pytestmark = pytest.mark.live
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 
 
@@ -21,13 +22,17 @@ def test_go_tool_trace_streams_what_the_recorded_text_says():
         recorded = gm.trace.parse_events(f)
     assert loaded.parsed.rows == recorded.rows
     assert loaded.parsed.stacks == recorded.stacks
-    assert loaded.tool_seconds > 0
+    assert loaded.provenance.run_seconds > 0
+    assert loaded.provenance.command[1:4] == ("tool", "trace", "-d=parsed")
+    assert loaded.provenance.release.startswith("1.27")
 
 
 def test_gomaxprocs_sets_the_number_of_lanes_and_parallelism():
     one = gm.trace.run(gomaxprocs=1, args=gm.trace.sample_args(items=400, live_mib=2))
     two = gm.trace.run(gomaxprocs=2, args=gm.trace.sample_args(items=400, live_mib=2))
     assert "GOMAXPROCS=1" in one.program_output and "GOMAXPROCS=2" in two.program_output
+    assert one.provenance.build_seconds > 0 and one.provenance.run_seconds > 0
+    assert "-trace" in one.provenance.command and one.provenance.files == (str(one.file),)
     assert (one.gomaxprocs, two.gomaxprocs) == (1, 2)
     assert set(one.running.p) == {0} and set(two.running.p) == {0, 1}
     one.expect_at_most_parallel(1)
@@ -46,7 +51,7 @@ def test_go_test_trace_records_a_test():
 def test_the_web_ui_starts_on_loopback_answers_and_stops(tmp_path):
     file = tmp_path / "t.trace"
     shutil.copy(FIXTURES / "gomaxprocs1.trace", file)
-    trace = gm.trace.Trace(gm.trace.parse_events(""), file=file)
+    trace = gm.trace.parse("", file=file)
     with trace.web() as ui:
         assert ui.url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(ui.url, timeout=30) as page:
@@ -70,7 +75,7 @@ def test_a_program_without_a_trace_flag_is_a_clear_error():
 
 def test_runs_write_only_into_scratch_folders():
     before = sorted(p.name for p in gm.sample("trace").dir.iterdir())
-    file, _ = gm.trace.record(args=gm.trace.sample_args(items=50, live_mib=1))
+    file = gm.trace.record(args=gm.trace.sample_args(items=50, live_mib=1)).file
     assert workspace.scratch_root() in file.parents
     assert sorted(p.name for p in gm.sample("trace").dir.iterdir()) == before
 
@@ -82,3 +87,21 @@ def test_a_parse_error_while_streaming_is_raised_without_stalling_the_tool(monke
     monkeypatch.setattr(gm.trace.EventParser, "feed_line", refuse)
     with pytest.raises(gm.ParseError, match="refused on purpose"):
         gm.trace.load(FIXTURES / "gomaxprocs2.trace", timeout=60)  # no hang until the timeout
+
+
+def test_a_busy_port_is_refused_before_the_tool_starts(tmp_path):
+    import socket
+
+    file = tmp_path / "t.trace"
+    shutil.copy(FIXTURES / "gomaxprocs1.trace", file)
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        with pytest.raises(gm.UsageError, match="in use"):
+            gm.trace.parse("", file=file).web(port=other.getsockname()[1])
+
+
+def test_an_exercise_answer_that_does_not_compile_is_a_not_yet():
+    verdict = gm.trace.exercises.check_stack_buffers("func work(item int) int { return nope }",
+                                                     items=50)
+    assert not verdict.passed and "does not compile" in verdict.message

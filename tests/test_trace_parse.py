@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+import importlib
+import subprocess
+import sys
 from pathlib import Path
 
-import matplotlib
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from matplotlib.figure import Figure
 
 import gomemlab as gm
 from gomemlab.trace import EventParser, parse, parse_events
 
-matplotlib.use("Agg")
+trace_parse = importlib.import_module("gomemlab.trace.parse")  # the module, not the function
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 
 
@@ -119,7 +123,7 @@ def test_frames_of_unknown_code_have_empty_names():
     text = "M=1 P=1 G=7 StateTransition Time=5 GoID=6 Waiting->Runnable Reason=\"\"\n" \
            "Stack=\n\t @ 0x0\n\t\t:0\n\n"
     parsed = parse_events(text)
-    assert parsed.stacks == [(gm.trace.Frame("", "", 0),)] and parsed.stack == [0]
+    assert parsed.stacks == ((gm.trace.StackFrame("", "", 0),),) and parsed.stack == (0,)
 
 
 def test_empty_input_is_an_empty_trace():
@@ -138,6 +142,9 @@ FRAGMENTS = ["M=1 P=0 G=1 ", "Metric Time=5 Name=\"a\" Value=Value{Uint64(3)}",
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=30))
+@example(["M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1"])
+@example(["M=1 P=0 G=1 ", "Metric Time=5 Name=\"a\" Value=Value{Uint64(3)}", "\n",
+          "M=1 P=0 G=1 Sync Time=9223372036854775807 N=1"])
 def test_garbage_parses_or_raises_parse_error(pieces):
     text = "".join(pieces)
     try:
@@ -210,9 +217,11 @@ def test_summary_and_html(two):
     for word in ("duration", "goroutines", "GOMAXPROCS", "threads", "GC cycles",
                  "stop-the-world", "mark assists"):
         assert word in html
-    summary = two.summary()
+    summary = two.summary().value
     assert summary["gc_cycles"] == 5 and summary["stw_total_ms"] > 0
     assert 0 < summary["stw_max_ms"] < summary["duration_ms"]
+    assert set(two.summary().index) == set(gm.trace.SUMMARY_DOC)
+    assert two.summary().meaning.notna().all()
 
 
 def test_claim_checks_fail_readably(one):
@@ -225,15 +234,19 @@ def test_claim_checks_fail_readably(one):
 def test_plots_have_titles_labels_and_zoom(two):
     start, end = two.cycle_window()
     assert 0 <= start < end <= two.duration_ns / 1e6
-    for what in ("timeline", "states", "heap"):
-        fig = two.plot(what, window=(start, end))
+    for kind in gm.trace.PLOT_KINDS:
+        fig = two.plot(kind, window=(start, end))
+        assert isinstance(fig, Figure) and fig.canvas.manager is None  # not held by pyplot
         ax = fig.axes[0]
         assert ax.get_title().endswith("?") and "ms" in ax.get_xlabel()
         assert ax.get_xlim() == pytest.approx((start, end))
     labels = [t.get_text() for t in two.plot().axes[0].get_yticklabels()]
     assert labels == ["GC", "P0", "P1"]
-    with pytest.raises(ValueError, match="plot what"):
+    with pytest.raises(gm.UsageError, match="kind must be one of"):
         two.plot("pie")
+    for window in ((5, 1), (0, float("nan")), "soon", (1,)):
+        with pytest.raises(gm.UsageError, match="window"):
+            two.plot(window=window)
 
 
 def test_exercise_checks_on_a_recorded_trace(two):
@@ -242,26 +255,105 @@ def test_exercise_checks_on_a_recorded_trace(two):
     busiest = int(two.assists.groupby("g").duration_ns.sum().idxmax())
     assert exercises.check_busiest_assister(two, busiest).passed
     wrong = exercises.check_busiest_assister(two, 1)
+    assert isinstance(wrong, gm.checks.Verdict)
     assert not wrong.passed and "assisted" in wrong.message and "not yet" in wrong._repr_html_()
     longest = two.pauses.loc[two.pauses.duration_ns.idxmax()]
     assert exercises.check_longest_pause(two, longest.reason, longest.duration_ns / 1e6).passed
     assert not exercises.check_longest_pause(two, "start trace", 0.0).passed or (
         longest.reason == "start trace")
-    with pytest.raises(ValueError, match="func work"):
+    with pytest.raises(gm.UsageError, match="func work"):
         exercises.program_with_work("func other() {}")
+    not_work = exercises.check_stack_buffers("func other() {}")  # no Go run: a "not yet"
+    assert not not_work.passed and "func work" in not_work.message
     program = exercises.program_with_work("func work(item int) int { return item }")
     assert "func work(item int) int { return item }" in program.source("main.go")
 
 
 def test_fast_paths_agree_with_the_general_parser():
-    from gomemlab.trace import reader
-
     text = _text("gomaxprocs2")
     fast = parse_events(text).rows
     general = EventParser()
     slow = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         if line.startswith("M="):
-            found = reader._EVENT.match(line + "\n")
+            found = trace_parse._EVENT.match(line + "\n")
             slow.append(general._event(found.groups(), line_no, line + "\n", 0))
-    assert fast == slow
+    assert fast == tuple(slow)
+
+
+# ---------------------------------------------------------------- issue 9: bad numbers, bytes
+@pytest.mark.parametrize("line", [
+    "M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1",
+    "M=1 P=0 G=1 StateTransition Time=9223372036854775808 GoID=1 Running->Waiting Reason=\"\"",
+    "M=1 P=0 G=1 Metric Time=-5 Name=\"x\" Value=Value{Uint64(1)}",
+    "M=99999999999999999999 P=0 G=1 Sync Time=5 N=1",
+    "M=1 P=0 G=1 StateTransition Time=5 GoID=99999999999999999999 Running->Waiting Reason=\"\"",
+    "M=1 P=0 G=1 RangeBegin Time=5 Name=\"x\" Scope=Goroutine(99999999999999999999)",
+    "M=1 P=0 G=1 TaskBegin Time=5 ID=99999999999999999999 Parent=0 Type=\"t\"",
+])
+def test_a_number_beyond_int64_is_a_parse_error_naming_the_line(line):
+    text = "M=1 P=0 G=1 Sync Time=1 N=0\n" + line + "\n"
+    with pytest.raises(gm.ParseError, match="out of range") as caught:
+        parse(text).summary()
+    assert caught.value.line_no == 2 and caught.value.line == line
+
+
+def test_the_largest_int64_time_parses_and_tables_build():
+    trace = parse("M=1 P=0 G=1 Sync Time=0 N=0\nM=1 P=0 G=1 Sync Time=9223372036854775807 N=1\n")
+    assert trace.duration_ns == 2**63 - 1 and trace.events.time.iloc[-1] == 2**63 - 1
+    trace.summary()
+
+
+def test_bytes_are_decoded_like_the_tool_pipe():
+    text = _text("gomaxprocs1")
+    from_bytes = parse_events(text.encode())
+    from_lines = parse_events(line.encode() for line in text.splitlines(keepends=True))
+    assert from_bytes == parse_events(text) == from_lines
+    odd = parse_events(b'M=1 P=0 G=1 Log Time=5 Task=0 Category="c" Message="\xff"\n')
+    assert odd.rows[0][11] == "\ufffd"  # an invalid byte becomes U+FFFD, as `load` reads it
+
+
+@pytest.mark.parametrize("source", [42, None, [1, 2], 3.5])
+def test_a_source_that_is_not_text_is_a_usage_error(source):
+    with pytest.raises(gm.UsageError, match="parse takes"):
+        parse(source)
+
+
+# ---------------------------------------------------------------- issue 8: one shape
+def test_results_are_frozen_with_one_provenance(two):
+    assert dataclasses.is_dataclass(two) and two.__dataclass_params__.frozen
+    assert isinstance(two.provenance, gm.Provenance)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        two.label = "other"
+    assert dataclasses.fields(two.parsed)  # the parser's output is frozen too
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        two.parsed.lines = 0
+    assert two.gc is two.gc  # a table is derived once
+
+
+def test_importing_the_topic_does_not_import_pyplot():
+    code = "import sys, gomemlab.trace; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_run_arguments_are_validated_before_any_go_runs():
+    for call, match in [
+        (lambda: gm.trace.sample_args(items=0), "items"),
+        (lambda: gm.trace.sample_args(items="many"), "items"),
+        (lambda: gm.trace.sample_args(workers=-1), "workers"),
+        (lambda: gm.trace.record(gomaxprocs=0), "gomaxprocs"),
+        (lambda: gm.trace.record(gogc="abc"), "gogc"),
+        (lambda: gm.trace.record(timeout=0), "timeout"),
+        (lambda: gm.trace.record(args="-items 5"), "args"),
+        (lambda: gm.trace.load("/nonexistent/t.trace"), "no trace file"),
+        (lambda: gm.trace.load(FIXTURES / "gomaxprocs1.trace", timeout=-1), "timeout"),
+    ]:
+        with pytest.raises(gm.UsageError, match=match):
+            call()
+
+
+def test_web_without_a_file_is_a_usage_error(two):
+    with pytest.raises(gm.UsageError, match="no trace file"):
+        two.web()

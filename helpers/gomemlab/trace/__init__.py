@@ -2,19 +2,21 @@
 goroutines, processors, threads and GC cycles as tables and timelines.
 
     t = gm.trace.run("trace", gomaxprocs=2)   # run the sample with -trace, parse -> Trace
-    t.gc, t.running, t.states, t.heap         # tables (see FRAME_DOC)
-    t.plot("timeline", window=(t0, t1))       # one lane per P, GC marks and pauses
+    t.gc, t.running, t.states, t.heap         # tables (see FRAME_DOC); t.summary()
+    t.plot("timeline", window=(t0, t1))       # one lane per P, GC marks and pauses -> Figure
     ui = t.web(); ui.stop()                   # `go tool trace` in the browser
-    t = gm.trace.parse(text)                  # pure parser (text or lines) -> Trace
+    t = gm.trace.parse(text)                  # pure parser (text, bytes or lines) -> Trace
 """
 
 from . import exercises
-from .model import FRAME_DOC, KINDS, Trace, parse
+from .parse import EventParser, parse_events
 from .plots import heap, state_counts, timeline
-from .reader import EventParser, Frame, ParsedEvents, parse_events
-from .run import load, record, run, sample_args
+from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
+from .result import FRAME_DOC, GOROUTINE_KINDS, PLOT_KINDS, SUMMARY_DOC, Trace, parse
+from .run import Recording, load, record, run, sample_args
 
 __all__ = [
-    "FRAME_DOC", "KINDS", "EventParser", "Frame", "ParsedEvents", "Trace", "exercises", "heap",
+    "EVENT_COLUMNS", "EVENT_KINDS", "FRAME_DOC", "GOROUTINE_KINDS", "PLOT_KINDS", "SUMMARY_DOC",
+    "EventParser", "ParsedEvents", "Recording", "StackFrame", "Trace", "exercises", "heap",
     "load", "parse", "parse_events", "record", "run", "sample_args", "state_counts", "timeline",
 ]

@@ -1,14 +1,16 @@
 """Pictures of a trace: DataFrames in, matplotlib Figures out (pure; no Go, no parsing).
 
+Every figure comes from `figures.new` (never pyplot: it shows once, as the cell's value).
 Times on every x axis are milliseconds since the first event of the trace.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+from .. import figures
 
 COLOURS = {"user": "#1f77b4", "gc": "#d62728", "runtime": "#9e9e9e"}
 LABELS = {"user": "your goroutines", "gc": "GC mark workers", "runtime": "other runtime"}
@@ -36,9 +38,11 @@ def _mark_bands(ax, gc: pd.DataFrame, lo: float, hi: float, *, label: bool) -> N
                    lw=0, label="GC concurrent mark" if label and i == 0 else None)
 
 
+@figures.plot_function
 def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
              window: Window = None, gomaxprocs: int | None = None, title: str | None = None,
-             label_goroutines: bool | None = None, width: float = 11.0) -> Figure:
+             label_goroutines: bool | None = None,
+             width: float = figures.WIDTH) -> Figure:
     """One lane per P: which goroutine ran when, coloured by kind, over GC marks and pauses.
 
     `running`: p, g, kind, start, end (ns) as in `Trace.running`; `gc`: mark_start, mark_end
@@ -51,8 +55,8 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
     procs = sorted(set(running.p)) or [0]
     if gomaxprocs:
         procs = sorted(set(procs) | set(range(gomaxprocs)))
-    height = 2.0 + 0.45 * (len(procs) + 1)
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    height = 2.8 + 0.5 * (len(procs) + 1)
+    fig, ax = figures.new(width, height)
     lane = {p: len(procs) - i for i, p in enumerate(procs)}  # P0 on top, GC lane above it
     gc_lane = len(procs) + 1
     _mark_bands(ax, gc, lo, hi, label=True)
@@ -70,7 +74,7 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
         for row in run.itertuples():
             mid = (max(row.start, lo) + min(row.end, hi)) / 2e6
             if (min(row.end, hi) - max(row.start, lo)) / 1e6 > span_ms / 40:
-                ax.text(mid, lane[row.p], f"G{row.g}", ha="center", va="center", fontsize=7,
+                ax.text(mid, lane[row.p], f"G{row.g}", ha="center", va="center", fontsize=9,
                         color="white")
     shown = _clip(pauses, lo, hi)
     ticks = [(s / 1e6, max(d / 1e6, min_width)) for s, d in zip(shown.start, shown.duration_ns,
@@ -87,19 +91,20 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
     handles = [Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS]
     handles += [Patch(color=MARK_COLOUR, label="GC concurrent mark"),
                 Patch(color=STW_COLOUR, label="stop the world")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False, fontsize=9)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     ax.set_title(title or "Which goroutine ran on each processor, and when did the GC run?")
     ax.grid(axis="x", alpha=0.3)
     return fig
 
 
+@figures.plot_function
 def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
                  window: Window = None, title: str | None = None,
-                 width: float = 11.0) -> Figure:
+                 width: float = figures.WIDTH) -> Figure:
     """How many goroutines were running, runnable (waiting for a P) and waiting, over time."""
     end = pd.DataFrame({"end": [counts.time.max() if len(counts) else 1]})
     lo, hi = _window_ns(window, end)
-    fig, ax = plt.subplots(figsize=(width, 3.2), layout="constrained")
+    fig, ax = figures.new(width, 3.6)
     if gc is not None:
         _mark_bands(ax, gc, lo, hi, label=True)
     before = counts[counts.time <= lo].tail(1)
@@ -115,18 +120,19 @@ def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
     ax.set_xlabel("time since the trace began (ms)")
     ax.set_ylabel("goroutines")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(title or "How many goroutines were running, runnable or waiting?")
     ax.grid(alpha=0.3)
     return fig
 
 
+@figures.plot_function
 def heap(heap_frame: pd.DataFrame, gc: pd.DataFrame | None = None, *, window: Window = None,
-         title: str | None = None, width: float = 11.0) -> Figure:
+         title: str | None = None, width: float = figures.WIDTH) -> Figure:
     """Heap in use by objects vs the heap goal over time (MiB): the GC's sawtooth."""
     end = pd.DataFrame({"end": [heap_frame.time.max() if len(heap_frame) else 1]})
     lo, hi = _window_ns(window, end)
-    fig, ax = plt.subplots(figsize=(width, 3.4), layout="constrained")
+    fig, ax = figures.new(width, 3.8)
     if gc is not None:
         _mark_bands(ax, gc, lo, hi, label=True)
     shown = heap_frame[(heap_frame.time >= lo) & (heap_frame.time <= hi)]
@@ -139,7 +145,7 @@ def heap(heap_frame: pd.DataFrame, gc: pd.DataFrame | None = None, *, window: Wi
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time since the trace began (ms)")
     ax.set_ylabel("MiB")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set_title(title or "How does the heap grow toward its goal, and drop after each GC?")
     ax.grid(alpha=0.3)
     return fig

@@ -2,53 +2,84 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import programs, settings, toolchain, workspace
-from ..errors import GoCommandError, ParseError
+from .. import programs, settings, toolchain, validate, workspace
+from ..errors import GoCommandError, ParseError, UsageError
+from ..provenance import Provenance
 from ..workspace import Package
-from .model import Trace
-from .reader import EventParser
+from .parse import EventParser
+from .result import Trace
 
 Target = str | os.PathLike | Package
 
 
+@dataclass(frozen=True)
+class Recording:
+    """A trace file a run wrote, what the program printed, and how it was run."""
+
+    file: Path
+    program_output: str
+    provenance: Provenance
+
+
 def sample_args(items: int | None = None, workers: int | None = None,
                 live_mib: int | None = None) -> list[str]:
-    """Flags for the bundled `trace` sample (quick mode: a shorter run)."""
-    args = ["-items", str(items if items is not None else (1500 if settings.quick() else 4000))]
+    """Flags for the bundled `trace` sample (quick mode: a shorter run).
+
+    `items` pushed through the pipeline (≥ 1), `workers` goroutines (≥ 1), `live_mib` MiB of
+    long-lived data (≥ 0); UsageError otherwise.
+    """
+    if items is None:
+        items = 1500 if settings.quick() else 4000
+    args = ["-items", str(validate.count(items, "items"))]
     if workers is not None:
-        args += ["-workers", str(workers)]
+        args += ["-workers", str(validate.count(workers, "workers"))]
     if live_mib is not None:
-        args += ["-live", str(live_mib)]
+        args += ["-live", str(validate.count(live_mib, "live_mib", minimum=0))]
     return args
 
 
 def _env(gomaxprocs: int | None, gogc: int | str | None,
          env: Mapping[str, str] | None) -> dict[str, str]:
-    extra = dict(env or {})
+    if env is not None and not isinstance(env, Mapping):
+        raise UsageError(f"env must be a mapping of names to values, not {type(env).__name__}")
+    extra = {str(k): str(v) for k, v in (env or {}).items()}
     if gomaxprocs is not None:
-        extra["GOMAXPROCS"] = str(gomaxprocs)
+        extra["GOMAXPROCS"] = str(validate.count(gomaxprocs, "gomaxprocs", maximum=1024))
     if gogc is not None:
-        extra["GOGC"] = str(gogc)
+        extra["GOGC"] = validate.gogc(gogc)
     return extra
+
+
+def _args(args: Sequence[str] | str) -> list[str]:
+    if isinstance(args, str) or not all(isinstance(a, str) for a in args):
+        raise UsageError(f"args must be a list of strings (one per argument), not {args!r}")
+    return list(args)
 
 
 def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: int | None = None,
            gogc: int | str | None = None, env: Mapping[str, str] | None = None,
-           test: str | None = None, timeout: float = 120.0) -> tuple[Path, str]:
+           test: str | None = None, timeout: float = 120.0) -> Recording:
     """Run a program with `-trace FILE` (or `go test -run TEST -trace FILE` when `test` names
-    tests) and return the trace file (in a fresh scratch folder) and what the program printed.
+    tests) and return the `Recording`: the trace file (in a fresh scratch folder), what the
+    program printed, and its provenance (command, build and run seconds).
 
     A program must accept a `-trace FILE` flag that starts `runtime/trace` (as the `trace`
-    sample does); any Go test can be traced with `test=`.
+    sample does); any Go test can be traced with `test=` (a `-run` pattern).
     """
+    timeout = validate.timeout(timeout)
+    args = _args(args)
+    extra = _env(gomaxprocs, gogc, env)
+    if test is not None:
+        validate.pattern(test, "test")
     folder = workspace.scratch_dir("trace")
     file = folder / "trace.out"
-    extra = _env(gomaxprocs, gogc, env)
     if test is not None:
         done = programs.test(target, "-run", test, "-count=1", f"-trace={file}", *args,
                              env=extra, timeout=timeout)
@@ -59,13 +90,23 @@ def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: in
         raise GoCommandError(f"the program ran but wrote no trace to {file}: does it start "
                              "runtime/trace when given -trace FILE?", command=done.command,
                              stdout=done.stdout, stderr=done.stderr)
-    return file, done.stdout
+    provenance = dataclasses.replace(done.provenance, files=(os.fspath(file),))
+    return Recording(file, done.stdout, provenance)
 
 
 def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
-         timeout: float = 300.0) -> Trace:
-    """Read a trace file: `go tool trace -d=parsed FILE`, parsed line by line as it streams."""
+         provenance: Provenance | None = None, timeout: float = 300.0) -> Trace:
+    """Read a trace file: `go tool trace -d=parsed FILE`, parsed line by line as it streams.
+
+    Memory: the tool's text is never held whole, only a chunk of lines at a time, and the
+    events are kept as rows with identical stacks stored once. `provenance` (default: the
+    `go tool trace` command and its seconds) says where the trace came from.
+    """
+    timeout = validate.timeout(timeout)
     file = Path(file)
+    if not file.is_file():
+        raise UsageError(f"no trace file at {file}: record one with gm.trace.record or "
+                         "`go test -trace FILE`")
     parser = EventParser()
     failed: list[ParseError] = []
 
@@ -88,9 +129,11 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
                              + done.stderr.strip()[-2000:], command=done.command,
                              stderr=done.stderr)
     parsed = parser.close()
-    seconds = time.perf_counter() - started
+    if provenance is None:
+        provenance = Provenance.of(done.command, go_version=done.provenance.go_version,
+                                   run_seconds=time.perf_counter() - started, files=[file])
     return Trace(parsed, file=file, label=label or file.name, program_output=program_output,
-                 tool_seconds=seconds)
+                 provenance=provenance)
 
 
 def run(target: Target = "trace", *, args: Sequence[str] | None = None,
@@ -100,14 +143,16 @@ def run(target: Target = "trace", *, args: Sequence[str] | None = None,
     """Trace a run of `target` (default: the bundled `trace` sample) and return the `Trace`.
 
     `gomaxprocs`/`gogc` set GOMAXPROCS/GOGC for the run. For the bundled sample, `args`
-    defaults to a run sized for the mode (quick mode: shorter).
+    defaults to a run sized for the mode (quick mode: shorter). The Trace's provenance is the
+    program's run (command, build and run seconds, the trace file).
     """
     if args is None:
         args = sample_args() if target == "trace" and test is None else ()
-    file, output = record(target, args=args, gomaxprocs=gomaxprocs, gogc=gogc, env=env,
-                          test=test, timeout=timeout)
+    recording = record(target, args=args, gomaxprocs=gomaxprocs, gogc=gogc, env=env,
+                       test=test, timeout=timeout)
     settings_text = ", ".join(f"{k}={v}" for k, v in
                               (("GOMAXPROCS", gomaxprocs), ("GOGC", gogc)) if v is not None)
     name = target.name if isinstance(target, Package) else Path(os.fspath(target)).name
     label = f"{name}" + (f" ({settings_text})" if settings_text else "")
-    return load(file, label=label, program_output=output, timeout=timeout)
+    return load(recording.file, label=label, program_output=recording.program_output,
+                provenance=recording.provenance, timeout=max(timeout, 300.0))

@@ -1,4 +1,4 @@
-"""Parse the text of `go tool trace -d=parsed FILE` (Go 1.22+ trace format) into columns.
+"""Parse the text of `go tool trace -d=parsed FILE` (Go 1.22+ trace format) into records.
 
 One event per line::
 
@@ -6,30 +6,22 @@ One event per line::
 
 optionally followed by stack blocks (a `Stack=` or `TransitionStack=` line, frame lines
 `<TAB>func @ 0xPC` / `<TAB><TAB>file:line`, then an empty line). The parser is pure, total and
-streaming: feed it lines one at a time (`EventParser.feed`) or call `parse_events` on text or
-any iterable of lines. Identical stacks are stored once (`stacks`); events refer to them by id.
+streaming: feed it lines one at a time (`EventParser.feed_line`) or text (`feed`), or call
+`parse_events` on text, bytes or any iterable of lines. Identical stacks are stored once
+(`stacks`); events refer to them by id. A line it cannot read is a `ParseError` naming it,
+and so is a number that does not fit the trace's int64 (e.g. a huge `Time=`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from ..errors import ParseError
+from ..errors import ParseError, UsageError
+from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
 
-KINDS = frozenset({
-    "Sync", "Metric", "Label", "StackSample", "RangeBegin", "RangeActive", "RangeEnd",
-    "TaskBegin", "TaskEnd", "RegionBegin", "RegionEnd", "Log", "StateTransition",
-    "Experimental",
-})
-"""Event kinds of Go 1.22+ traces; any other well-formed kind is kept as kind "other"."""
-
-COLUMNS = ("time", "m", "p", "g", "kind", "resource", "resource_id", "name", "from_state",
-           "to_state", "value", "text", "task", "line_no")
-"""Fields of one event row, in order (`stack` and `transition_stack` are kept apart)."""
-
-_HEADER = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: (.*))?\Z")
+COLUMNS = EVENT_COLUMNS
+INT64_MAX = (1 << 63) - 1
 _Q = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a Go %q string
 _SCOPE = r"(None|\w+\(-?\d+\))"
 _TRANSITION = re.compile(rf"(GoID|ProcID)=(-?\d+) (\w+)->(\w+) Reason=({_Q})\Z")
@@ -71,46 +63,18 @@ def unquote(text: str) -> str:
     return _ESCAPES.sub(one, body)
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One stack frame: function, file and line."""
-
-    func: str
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.func} ({self.file.rsplit('/', 1)[-1]}:{self.line})"
-
-
-def _resource(text: str) -> tuple[str, int]:
-    if text == "None":
-        return "none", -1
-    match = _RESOURCE.match(text)
-    return match.group(1).lower(), int(match.group(2))
-
-
-@dataclass
-class ParsedEvents:
-    """What the parser read: event rows (tuples in `COLUMNS` order) and interned stacks."""
-
-    rows: list[tuple] = field(default_factory=list)
-    stack: list[int] = field(default_factory=list)
-    transition_stack: list[int] = field(default_factory=list)
-    stacks: list[tuple[Frame, ...]] = field(default_factory=list)
-    lines: int = 0
-    head: list[str] = field(default_factory=list)
-    """The first `HEAD_LINES` lines of the text, to show what the raw format looks like."""
-
-
 _EVENT = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: ([^\n]*))?\n")
+# The fast paths take numbers of at most 18 digits (always within int64); a longer one falls
+# through to the general path, which checks its range and names the line if it does not fit.
+_N = r"(-?\d{1,18})"
+_T = r"(\d{1,18})"
 _FAST = re.compile(  # the two commonest shapes, whole line in one match
-    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) (?:StateTransition Time=(-?\d+) (GoID|ProcID)=(-?\d+) '
-    r'(\w+)->(\w+) Reason="([^"\\\n]*)"|Metric Time=(-?\d+) Name="([^"\\\n]*)" '
+    rf'M={_N} P={_N} G={_N} (?:StateTransition Time={_T} (GoID|ProcID)={_N} '
+    r'(\w+)->(\w+) Reason="([^"\\\n]*)"|Metric Time=' + _T + r' Name="([^"\\\n]*)" '
     r'Value=Value\{Uint64\((\d+)\)\})\n')
 _FAST_RANGE = re.compile(  # ranges with a plain name; Attributes only on RangeEnd (checked)
-    r'M=(-?\d+) P=(-?\d+) G=(-?\d+) (RangeBegin|RangeActive|RangeEnd) Time=(-?\d+) '
-    r'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\((-?\d+)\))'
+    rf'M={_N} P={_N} G={_N} (RangeBegin|RangeActive|RangeEnd) Time={_T} '
+    rf'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\({_N}\))'
     r'(?: Attributes=\[([^\n]*)\])?\n')
 _SCOPES = {"Goroutine": "goroutine", "Proc": "proc"}
 _STACK_HEADERS = ("Stack=\n", "TransitionStack=\n")
@@ -128,7 +92,12 @@ class EventParser:
     """
 
     def __init__(self) -> None:
-        self.out = ParsedEvents()
+        self._rows: list[tuple] = []
+        self._stack: list[int] = []
+        self._tstack: list[int] = []
+        self._stacks: list[tuple[StackFrame, ...]] = []
+        self._head: list[str] = []
+        self._lines = 0
         self._stack_ids: dict[str, int] = {}
         self._blocks: dict[str, tuple[int, int]] = {}
         self._tail = ""
@@ -138,8 +107,8 @@ class EventParser:
     def feed_line(self, line: str) -> None:
         """Add one line (without its newline); parsed in chunks of lines."""
         self._pending.append(line)
-        if len(self.out.head) < HEAD_LINES:
-            self.out.head.append(line)
+        if len(self._head) < HEAD_LINES:
+            self._head.append(line)
         if len(self._pending) >= _CHUNK_LINES:
             self._flush_lines()
 
@@ -147,14 +116,17 @@ class EventParser:
         """Add text made of whole lines; complete events in it are parsed now."""
         if self._pending:
             self._flush_lines()
-        if len(self.out.head) < HEAD_LINES:
-            self.out.head.extend(text[:20_000].split("\n")[:HEAD_LINES - len(self.out.head)])
+        if len(self._head) < HEAD_LINES:
+            self._head.extend(text[:20_000].split("\n")[:HEAD_LINES - len(self._head)])
         self._consume(text, final=False)
 
     def close(self) -> ParsedEvents:
+        """Parse what is left and return everything read (frozen)."""
         self._flush_lines()
         self._consume("", final=True)
-        return self.out
+        return ParsedEvents(rows=tuple(self._rows), stack=tuple(self._stack),
+                            transition_stack=tuple(self._tstack), stacks=tuple(self._stacks),
+                            lines=self._lines, head=tuple(self._head))
 
     def _flush_lines(self) -> None:
         if self._pending:
@@ -174,7 +146,7 @@ class EventParser:
         self._tail = text[stop:]
 
     def _scan(self, text: str, stop: int) -> None:
-        rows, stack, tstack = self.out.rows, self.out.stack, self.out.transition_stack
+        rows, stack, tstack = self._rows, self._stack, self._tstack
         add_row, add_stack, add_tstack = rows.append, stack.append, tstack.append
         blocks, event = self._blocks, self._event
         fast, fast_range = _FAST.match, _FAST_RANGE.match
@@ -236,7 +208,7 @@ class EventParser:
                 line_no += count("\n", pos, end)
                 pos = end
         self._line_no = line_no
-        self.out.lines = line_no - 1
+        self._lines = line_no - 1
 
     def _fail(self, text: str, pos: int, line_no: int):
         end = text.find("\n", pos)
@@ -274,13 +246,17 @@ class EventParser:
         key = "\n".join(lines)
         stack_id = self._stack_ids.get(key)
         if stack_id is None:
-            stack_id = self._stack_ids[key] = len(self.out.stacks)
-            self.out.stacks.append(_frames(lines, first_line))
+            stack_id = self._stack_ids[key] = len(self._stacks)
+            self._stacks.append(_frames(lines, first_line))
         return stack_id
 
     def _event(self, groups: tuple, line_no: int, text: str, pos: int) -> tuple:
         m, p, g, kind, time, rest = groups
         rest = rest or ""
+        if max(len(m), len(p), len(g), len(time)) > 18 or time.startswith("-"):
+            line = text[pos:text.find("\n", pos)]
+            m, p, g = (_int(x, f, line_no, line) for x, f in ((m, "M"), (p, "P"), (g, "G")))
+            time = _int(time, "Time", line_no, line, low=0)
         resource, resource_id, name, old, new, detail = "", -1, "", "", "", ""
         value, task = None, -1
         if kind == "StateTransition":
@@ -288,7 +264,7 @@ class EventParser:
             if match:
                 res, rid, old, new, reason = match.groups()
                 resource = "goroutine" if res == "GoID" else "proc"
-                resource_id, detail = int(rid), unquote(reason)
+                resource_id, detail = self._id(rid, text, pos, line_no), unquote(reason)
             elif (match := _TRANSITION_OTHER.match(rest)) is not None:
                 detail = unquote(match.group(1))
             else:
@@ -305,30 +281,31 @@ class EventParser:
             pattern = _RANGE_END if kind == "RangeEnd" else _RANGE
             match = pattern.match(rest) or self._malformed(kind, text, pos, line_no)
             name = unquote(match.group(1))
-            resource, resource_id = _resource(match.group(2))
+            resource, resource_id = self._resource(match.group(2), text, pos, line_no)
             if kind == "RangeEnd":
                 detail = match.group(3)
         elif kind == "Label":
             match = _LABEL.match(rest) or self._malformed(kind, text, pos, line_no)
             name = unquote(match.group(1))
-            resource, resource_id = _resource(match.group(2))
+            resource, resource_id = self._resource(match.group(2), text, pos, line_no)
         elif kind in ("TaskBegin", "TaskEnd"):
             match = _TASK.match(rest) or self._malformed(kind, text, pos, line_no)
-            task, value, name = int(match.group(1)), float(match.group(2)), unquote(match.group(3))
+            task, value = self._id(match.group(1), text, pos, line_no), float(match.group(2))
+            name = unquote(match.group(3))
         elif kind in ("RegionBegin", "RegionEnd"):
             match = _REGION.match(rest) or self._malformed(kind, text, pos, line_no)
-            task, name = int(match.group(1)), unquote(match.group(2))
+            task, name = self._id(match.group(1), text, pos, line_no), unquote(match.group(2))
         elif kind == "Log":
             match = _LOG.match(rest) or self._malformed(kind, text, pos, line_no)
-            task, name = int(match.group(1)), unquote(match.group(2))
-            detail = unquote(match.group(3))
+            task = self._id(match.group(1), text, pos, line_no)
+            name, detail = unquote(match.group(2)), unquote(match.group(3))
         elif kind == "Sync":
             match = _SYNC.match(rest) or self._malformed(kind, text, pos, line_no)
             value, detail = float(match.group(1)), rest
         elif kind == "Experimental":
             match = _EXPERIMENTAL.match(rest) or self._malformed(kind, text, pos, line_no)
             name, detail = match.group(1), match.group(2)
-        elif kind in KINDS:  # StackSample: nothing beyond the header
+        elif kind in EVENT_KINDS:  # StackSample: nothing beyond the header
             detail = rest
         else:
             name, detail, kind = kind, rest, "other"
@@ -336,12 +313,34 @@ class EventParser:
                 value, detail, task, line_no)
 
     @staticmethod
+    def _id(digits: str, text: str, pos: int, line_no: int) -> int:
+        if len(digits) <= 18:
+            return int(digits)
+        return _int(digits, "an id", line_no, text[pos:text.find("\n", pos)])
+
+    def _resource(self, text: str, event: str, pos: int, line_no: int) -> tuple[str, int]:
+        if text == "None":
+            return "none", -1
+        match = _RESOURCE.match(text)
+        return match.group(1).lower(), self._id(match.group(2), event, pos, line_no)
+
+    @staticmethod
     def _malformed(kind: str, text: str, pos: int, line_no: int):
         end = text.find("\n", pos)
         raise ParseError(f"malformed {kind} event", line_no=line_no, line=text[pos:end])
 
 
-def _frames(lines: list[str], first_line: int) -> tuple[Frame, ...]:
+def _int(digits: str, field: str, line_no: int, line: str, *, low: int = -INT64_MAX) -> int:
+    """`digits` as an int, if it fits the int64 the trace format uses (else a ParseError)."""
+    value = int(digits)
+    if not low <= value <= INT64_MAX:
+        bound = "0" if low == 0 else "-(2^63-1)"
+        raise ParseError(f"{field}={digits[:30]} is out of range ({bound} to 2^63-1): not a "
+                         "`go tool trace -d=parsed` number", line_no=line_no, line=line)
+    return value
+
+
+def _frames(lines: list[str], first_line: int) -> tuple[StackFrame, ...]:
     if len(lines) % 2:
         raise ParseError("a stack frame lacks its file:line", line_no=first_line + len(lines) - 1,
                          line=lines[-1])
@@ -351,17 +350,32 @@ def _frames(lines: list[str], first_line: int) -> tuple[Frame, ...]:
         if func is None or where is None:
             bad = i if func is None else i + 1
             raise ParseError("malformed stack frame", line_no=first_line + bad, line=lines[bad])
-        frames.append(Frame(func.group(1), where.group(1), int(where.group(2))))
+        frames.append(StackFrame(func.group(1), where.group(1),
+                                 _int(where.group(2), "line", first_line + i + 1, lines[i + 1])))
     return tuple(frames)
 
 
-def parse_events(source: str | Iterable[str]) -> ParsedEvents:
-    """Parse `go tool trace -d=parsed` output: the whole text, or an iterable of lines."""
+def parse_events(source: str | bytes | Iterable[str | bytes]) -> ParsedEvents:
+    """Parse `go tool trace -d=parsed` output: the whole text, or an iterable of lines.
+
+    Bytes (the text as the tool wrote it, or lines of it) are decoded as UTF-8, an invalid byte
+    becoming U+FFFD (as `load` reads the tool's pipe). Anything else is a UsageError.
+    """
     parser = EventParser()
+    if isinstance(source, bytes | bytearray | memoryview):
+        source = bytes(source).decode("utf-8", errors="replace")
     if isinstance(source, str):
         source = source.replace("\r\n", "\n")
         parser.feed(source if source.endswith("\n") or not source else source + "\n")
-    else:
-        for line in source:
-            parser.feed_line(line.rstrip("\r\n"))
+        return parser.close()
+    if not isinstance(source, Iterable):
+        raise UsageError("parse takes the text of `go tool trace -d=parsed` (str or bytes) or "
+                         f"an iterable of its lines, not {type(source).__name__}")
+    for line in source:
+        if isinstance(line, bytes | bytearray):
+            line = bytes(line).decode("utf-8", errors="replace")
+        elif not isinstance(line, str):
+            raise UsageError("parse takes lines of text (str or bytes), not "
+                             f"{type(line).__name__}")
+        parser.feed_line(line.rstrip("\r\n"))
     return parser.close()

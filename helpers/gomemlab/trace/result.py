@@ -1,20 +1,34 @@
 """`Trace`: an execution trace as tables (events, goroutine states, Ps, GC cycles, heap), with
-a summary, claim checks, plots and the `go tool trace` web UI."""
+a summary, claim checks, plots and the `go tool trace` web UI.
+
+A `Trace` is frozen: it holds what the parser read and how it was made (`provenance`); each
+table is derived from the parsed events on first use and then kept (the same every time).
+"""
 
 from __future__ import annotations
 
 import atexit
 import html
+import math
 import os
+import socket
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .reader import COLUMNS, Frame, ParsedEvents, parse_events
+from .. import tables, validate
+from ..errors import UsageError
+from ..provenance import Provenance
+from .parse import parse_events
+from .records import EVENT_COLUMNS, ParsedEvents, StackFrame
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MARK_PHASE = "GC concurrent mark phase"
 SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
@@ -24,8 +38,10 @@ SWEEP = "GC incremental sweep"
 HEAP_OBJECTS = "/memory/classes/heap/objects:bytes"
 HEAP_GOAL = "/gc/heap/goal:bytes"
 GOMAXPROCS = "/sched/gomaxprocs:threads"
-KINDS = ("user", "gc", "runtime")
+GOROUTINE_KINDS = ("user", "gc", "runtime")
 """Goroutine kinds: your code, the GC's background mark workers, the rest of the runtime."""
+PLOT_KINDS = ("timeline", "states", "heap")
+"""What `Trace.plot(kind=...)` draws."""
 
 FRAME_DOC = """\
 Times are in nanoseconds since the first event of the trace (`time`, `start`, `end`);
@@ -59,20 +75,19 @@ counts      time, and the number of goroutines Running, Runnable, Waiting, Sysca
 logs        time, g, task, category, message (runtime/trace.Log)"""
 
 
-def _col(rows: list[tuple], index: int) -> list:
-    return [row[index] for row in rows]
-
-
-@dataclass
+@dataclass(frozen=True)
 class Trace:
-    """A parsed execution trace. Tables are pandas DataFrames (see `FRAME_DOC`)."""
+    """A parsed execution trace. Tables are pandas DataFrames (see `FRAME_DOC`).
+
+    `provenance`: the command that made the data (the traced program for `run`, `go tool trace
+    -d=parsed` for `load`), the Go release, build and run seconds, and the trace file.
+    """
 
     parsed: ParsedEvents
     file: Path | None = None
     label: str = ""
     program_output: str = ""
-    parse_seconds: float = float("nan")
-    tool_seconds: float = float("nan")
+    provenance: Provenance = field(default_factory=Provenance)
 
     # ------------------------------------------------------------------ raw events
     @cached_property
@@ -83,9 +98,9 @@ class Trace:
     @cached_property
     def events(self) -> pd.DataFrame:
         rows = self.parsed.rows
-        columns = dict(zip(COLUMNS, zip(*rows, strict=True), strict=False)) if rows else {
-            name: [] for name in COLUMNS}
-        frame = pd.DataFrame(columns, columns=list(COLUMNS))
+        columns = dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False)) if rows else {
+            name: [] for name in EVENT_COLUMNS}
+        frame = pd.DataFrame(columns, columns=list(EVENT_COLUMNS))
         for name in ("time", "m", "p", "g", "resource_id", "task", "line_no"):
             frame[name] = frame[name].astype("int64")
         frame["time"] -= self.t0
@@ -100,19 +115,20 @@ class Trace:
         return self.events
 
     @property
-    def head(self) -> list[str]:
+    def head(self) -> tuple[str, ...]:
         """The first lines of the `go tool trace -d=parsed` text this trace was read from."""
         return self.parsed.head
 
     @property
-    def stacks(self) -> list[tuple[Frame, ...]]:
+    def stacks(self) -> tuple[tuple[StackFrame, ...], ...]:
+        """Every distinct stack of the trace (innermost frame first); events hold their ids."""
         return self.parsed.stacks
 
     @cached_property
     def duration_ns(self) -> int:
         return max((row[0] for row in self.parsed.rows), default=self.t0) - self.t0
 
-    def stack(self, stack_id: int) -> tuple[Frame, ...]:
+    def stack(self, stack_id: int) -> tuple[StackFrame, ...]:
         """The frames of a stack id (innermost first); () for -1."""
         return self.parsed.stacks[stack_id] if stack_id >= 0 else ()
 
@@ -434,9 +450,11 @@ class Trace:
             rows.append((cycle.cycle, int(cycle.mark_ns), int(overlap.sum())))
         return pd.DataFrame(rows, columns=["cycle", "mark_ns", f"{kind}_running_ns"])
 
-    def summary(self) -> dict[str, object]:
+    @cached_property
+    def _numbers(self) -> dict[str, float]:
         gc, pauses = self.gc, self.pauses
         gc_pauses = pauses[pauses.cycle.notna()]
+        complete = gc[gc.complete]
         return {
             "duration_ms": self.duration_ns / 1e6,
             "events": len(self.parsed.rows),
@@ -446,20 +464,28 @@ class Trace:
             "procs_used": self.procs_used,
             "threads": self.threads,
             "gc_cycles": len(gc),
-            "stw_total_ms": gc_pauses.duration_ns.sum() / 1e6,
-            "stw_max_ms": gc_pauses.duration_ns.max() / 1e6 if len(gc_pauses) else 0.0,
-            "mark_median_ms": gc[gc.complete].mark_ns.median() / 1e6 if len(gc) else 0.0,
+            "stw_total_ms": float(gc_pauses.duration_ns.sum()) / 1e6,
+            "stw_max_ms": float(gc_pauses.duration_ns.max()) / 1e6 if len(gc_pauses) else 0.0,
+            "mark_median_ms": float(complete.mark_ns.median()) / 1e6 if len(complete) else 0.0,
             "assists": len(self.assists),
         }
 
+    def summary(self) -> pd.DataFrame:
+        """The trace in numbers: one row per measure (index), with its `value` and `meaning`."""
+        numbers = self._numbers
+        return pd.DataFrame({
+            "value": pd.Series(numbers, dtype="float64"),
+            "meaning": pd.Series(SUMMARY_DOC),
+        }).rename_axis("measure")
+
     def __repr__(self) -> str:
-        s = self.summary()
+        s = self._numbers
         return (f"Trace({self.label or 'trace'}: {s['duration_ms']:.1f} ms, {s['events']} events,"
                 f" {s['goroutines']} goroutines, GOMAXPROCS={s['gomaxprocs']}, {s['threads']} "
                 f"threads, {s['gc_cycles']} GC cycles, STW total {s['stw_total_ms']:.2f} ms)")
 
     def _repr_html_(self) -> str:
-        s = self.summary()
+        s = self._numbers
         rows = [
             ("duration", f"{s['duration_ms']:.1f} ms ({s['events']:,} events)"),
             ("goroutines", f"{s['goroutines']} ({s['user_goroutines']} running your code)"),
@@ -471,11 +497,10 @@ class Trace:
             ("concurrent mark", f"median {s['mark_median_ms']:.3f} ms per cycle"),
             ("mark assists", str(s["assists"])),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
-                       for k, v in rows)
-        title = html.escape(self.label or (self.file.name if self.file else "trace"))
-        return f"<div><b>Execution trace: {title}</b><table>{body}</table></div>"
+        title = self.label or (self.file.name if self.file else "trace")
+        table = tables.to_html(pd.DataFrame(rows, columns=["", "value"]),
+                               caption=self.provenance.line())
+        return f"<div><b>Execution trace: {html.escape(title)}</b>{table}</div>"
 
     def cycle_window(self, cycle: int | None = None, margin: float = 0.5) -> tuple[float, float]:
         """A time window (ms) around GC cycle `cycle` (default: a typical one, the complete cycle
@@ -552,30 +577,87 @@ class Trace:
         return self
 
     # ------------------------------------------------------------------ plots, web UI
-    def plot(self, what: str = "timeline", **kwargs):
-        """A figure: "timeline" (default), "states" or "heap"; see `gomemlab.trace.plots`."""
+    def plot(self, kind: str = "timeline", *, window: tuple[float, float] | None = None,
+             **options) -> Figure:
+        """A figure of this trace: "timeline" (one lane per P, GC marks and pauses), "states"
+        (goroutines per state over time) or "heap" (heap in use vs its goal).
+
+        `window=(start_ms, end_ms)` zooms in (see `cycle_window`); other `options` (`title`,
+        `width`, and for the timeline `label_goroutines`) go to `gomemlab.trace.plots`.
+        """
         from . import plots
 
-        if what == "timeline":
-            return plots.timeline(self.running, self.gc, self.pauses, title=kwargs.pop(
-                "title", None), gomaxprocs=self.gomaxprocs, **kwargs)
-        if what == "states":
-            return plots.state_counts(self.counts, self.gc, **kwargs)
-        if what == "heap":
-            return plots.heap(self.heap, self.gc, **kwargs)
-        raise ValueError(f"plot what? 'timeline', 'states' or 'heap', not {what!r}")
+        validate.choice(kind, PLOT_KINDS, "kind")
+        window = check_window(window)
+        if kind == "timeline":
+            return plots.timeline(self.running, self.gc, self.pauses, window=window,
+                                  gomaxprocs=self.gomaxprocs, **options)
+        if kind == "states":
+            return plots.state_counts(self.counts, self.gc, window=window, **options)
+        return plots.heap(self.heap, self.gc, window=window, **options)
 
     def web(self, port: int | None = None):
-        """Open this trace in `go tool trace` (127.0.0.1 only); `.stop()` the result when done."""
+        """Open this trace in `go tool trace` (127.0.0.1 only); `.stop()` the result when done.
+
+        The tool runs through the lab's toolchain layer (`webui.serve`); it is stopped when
+        Python exits, even if `.stop()` is forgotten. `port`: a free TCP port (default: any).
+        """
         from .. import webui
 
         if self.file is None or not Path(self.file).is_file():
-            raise FileNotFoundError("this Trace has no trace file to serve")
-        port = port or webui.free_port()
+            raise UsageError("this Trace has no trace file to serve: `gm.trace.run` or "
+                             "`gm.trace.load(FILE)` make one that has")
+        if port is None:
+            port = webui.free_port()
+        else:
+            port = validate.count(port, "port", minimum=1, maximum=65535)
+            _check_free(port)
         ui = webui.serve("go tool trace", "tool", "trace", f"-http={webui.LOOPBACK}:{port}",
                          os.fspath(self.file), port=port)
         atexit.register(ui.stop)  # never outlive the kernel, even if .stop() is forgotten
         return ui
+
+
+SUMMARY_DOC = {
+    "duration_ms": "time from the first to the last event (ms)",
+    "events": "events in the trace",
+    "goroutines": "goroutines seen",
+    "user_goroutines": "goroutines running your code",
+    "gomaxprocs": "GOMAXPROCS (Ps) the trace reported",
+    "procs_used": "Ps that ran goroutines",
+    "threads": "OS threads (Ms) seen",
+    "gc_cycles": "GC cycles seen (complete or cut by the trace's ends)",
+    "stw_total_ms": "total of the GC's stop-the-world pauses (ms)",
+    "stw_max_ms": "the longest GC stop-the-world pause (ms)",
+    "mark_median_ms": "median concurrent mark of the complete cycles (ms)",
+    "assists": "mark assists",
+}
+"""The measures of `Trace.summary()` and what each means."""
+
+
+def check_window(window: object) -> tuple[float, float] | None:
+    """A plot window: None, or (start_ms, end_ms) finite with start < end (else UsageError)."""
+    if window is None:
+        return None
+    try:
+        start, end = (float(x) for x in window)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise UsageError(f"window must be (start_ms, end_ms), two numbers, not {window!r}"
+                         ) from None
+    if not (math.isfinite(start) and math.isfinite(end) and start < end):
+        raise UsageError(f"window must be (start_ms, end_ms) with start < end, both finite, not "
+                         f"{window!r}")
+    return start, end
+
+
+def _check_free(port: int) -> None:
+    """UsageError if something already listens on 127.0.0.1:`port` (the UI would not be ours)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise UsageError(f"port {port} on 127.0.0.1 is in use: pass another port=, or none "
+                             "to get a free one") from None
 
 
 def _attribute_sum(attributes: pd.Series, name: str) -> int:
@@ -584,6 +666,10 @@ def _attribute_sum(attributes: pd.Series, name: str) -> int:
     return int(values.astype("int64").sum()) if len(values) else 0
 
 
-def parse(source: str | Iterable[str], **details) -> Trace:
-    """Parse `go tool trace -d=parsed` output (text or lines) into a `Trace`; pure."""
+def parse(source: str | bytes | Iterable[str | bytes], **details) -> Trace:
+    """Parse `go tool trace -d=parsed` output into a `Trace`; pure.
+
+    `source`: the text (str, or bytes decoded as UTF-8) or an iterable of its lines; `details`
+    are `Trace` fields (`label`, `file`, `program_output`, `provenance`).
+    """
     return Trace(parse_events(source), **details)
