@@ -187,3 +187,91 @@ def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
     if len(records) != 1:
         raise UsageError(f"expected one stack line, got {len(records)}")
     return StackReport(records[0], done.provenance)
+
+
+_WORKING_SET_HARNESS = '''package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/metrics"
+	"time"
+)
+
+%(source)s
+
+func wsRead(names ...string) []metrics.Sample {
+	samples := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	return samples
+}
+
+func main() {
+	n := flag.Int("n", 1<<18, "elements")
+	gcs := flag.Int("gcs", 3, "timed collections")
+	flag.Parse()
+	ws := newWorkingSet(*n)
+	runtime.GC()
+	runtime.GC()
+	before := wsRead("/gc/scan/heap:bytes", "/gc/heap/live:bytes",
+		"/cpu/classes/gc/total:cpu-seconds")
+	start := time.Now()
+	for range *gcs {
+		runtime.GC()
+	}
+	wall := time.Since(start).Seconds()
+	after := wsRead("/cpu/classes/gc/total:cpu-seconds")
+	sum := ws.Sum()
+	elem, shape := reflect.TypeOf(ws), reflect.TypeOf(ws).String()
+	if elem.Kind() == reflect.Slice {
+		elem = elem.Elem()
+		shape = "[]" + elem.String()
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.Encode(map[string]any{"kind": "scan", "shape": shape,
+		"elements": *n, "element_bytes": elem.Size(),
+		"heap_scan_bytes": before[0].Value.Uint64(), "live_bytes": before[1].Value.Uint64(),
+		"gc_cpu_seconds": (after[0].Value.Float64() - before[2].Value.Float64()) / float64(*gcs),
+		"gc_wall_seconds": wall / float64(*gcs), "cycles": *gcs})
+	enc.Encode(map[string]any{"kind": "sum", "value": sum})
+	runtime.KeepAlive(ws)
+}
+'''
+
+
+def working_set(source: str, *, n: int = 1 << 18, gcs: int = 3,
+                timeout: float = 120.0) -> tuple[ScanReport, int]:
+    """Build the working set `source` declares and measure what it costs the collector.
+
+    `source` (declarations, with any `import` lines it needs) defines `type WorkingSet ...`,
+    `func newWorkingSet(n int) WorkingSet` and `func (WorkingSet) Sum() int`.
+    Returns the ScanReport of its one row and `Sum()`.
+    """
+    source = validate.text(source, "source")
+    n = validate.count(n, "n")
+    gcs = validate.count(gcs, "gcs", maximum=100)
+    timeout = validate.timeout(timeout)
+    imports = re.findall(r'^import\s+(?:\(\s*([^)]*)\)|("[^"]+"))', source, re.MULTILINE)
+    body = re.sub(r'^import\s+(?:\([^)]*\)|"[^"]+")', "", source, flags=re.MULTILINE)
+    body = re.sub(r"^package\s+\w+\s*$", "", body, flags=re.MULTILINE)
+    extra = sorted({p for group in imports for text in group for p in
+                    re.findall(r'"([^"]+)"', text)} - {"encoding/json", "flag", "os", "reflect",
+                                                       "runtime", "runtime/metrics", "time"})
+    harness = _WORKING_SET_HARNESS % {"source": body}
+    if extra:
+        harness = harness.replace('import (\n', "import (\n" + "".join(
+            f'\t"{p}"\n' for p in extra), 1)
+    package = workspace.snippet(harness, label="layout-working-set")
+    done = programs.run(package, ["-n", str(n), "-gcs", str(gcs)], timeout=timeout)
+    records = parse_lines(done.stdout)
+    scans = tuple(r for r in records if isinstance(r, ScanRecord))
+    sums = [r for r in records if getattr(r, "kind", "") == "sum"]
+    if len(scans) != 1 or len(sums) != 1 or not isinstance(sums[0].data.get("value"), int):
+        raise UsageError("the working-set program printed no scan or sum line")
+    return ScanReport(scans, done.provenance), int(sums[0].data["value"])
