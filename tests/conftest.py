@@ -23,3 +23,26 @@ if os.environ.get("CI"):
 def fixture_text():
     """Read a recorded fixture: fixture_text("toolchain/build_errors.stderr")."""
     return lambda name: (FIXTURES / name).read_text()
+
+
+def _sample_tree() -> dict[str, tuple[int, int]]:
+    root = Path(__file__).resolve().parents[1] / "gosamples"
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in root.rglob("*")}
+
+
+def pytest_sessionstart(session):
+    session.config._gomemlab_samples = _sample_tree()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The whole suite (notebooks included) leaves the bundled samples byte for byte as it
+    found them, ignored files included (issue 9). Checked once, by the xdist controller."""
+    if hasattr(session.config, "workerinput"):
+        return
+    before = session.config._gomemlab_samples
+    after = _sample_tree()
+    if after != before:
+        changed = sorted(set(before.items()) ^ set(after.items()))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nFAILED: the test run wrote into gosamples/: {changed[:10]}", flush=True)

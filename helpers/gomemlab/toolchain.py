@@ -57,6 +57,8 @@ OFFLINE_ENV = {
     "CGO_ENABLED": "0",
 }
 """Set on every Go process: never touch the network, never pick up a stray go.work."""
+VERSION_TIMEOUT = 30.0
+"""Seconds a `go` binary gets to say its version."""
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,11 @@ def _read_version(go: Path, goroot: Path | None) -> tuple[str, Path]:
     env = {**os.environ, **OFFLINE_ENV}
     env.pop("GOROOT", None)
     try:
-        done = run([go, "env", "GOVERSION", "GOROOT"], env=env, timeout=30, contain=False)
+        done = run([go, "env", "GOVERSION", "GOROOT"], env=env, timeout=VERSION_TIMEOUT,
+                   contain=False)
     except GoTimeoutError:
         raise GoNotFoundError(
-            f"{short(str(go))} did not answer `go env` within 30 s: it does not behave like a "
+            f"{short(str(go))} did not answer `go env` within {VERSION_TIMEOUT:g} s: it does not behave like a "
             f"Go toolchain. {INSTALL_HINT}") from None
     except GoCommandError as error:
         raise GoNotFoundError(f"{go} does not run as a Go toolchain ({error}). "
