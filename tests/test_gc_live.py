@@ -20,7 +20,7 @@ def test_run_joins_trace_and_metrics(run100):
     r = run100
     assert r.settings["gogc"] == 100 and len(r.log) >= 3
     assert r.log.frame.forced.iloc[-1] and r.log.frame.forced.sum() == 1
-    assert r.summary["allocated_bytes"] == 64 << 20
+    assert r.sample_stats["allocated_bytes"] == 64 << 20
     last = r.metrics.frame.iloc[-1]
     assert last.cycles == len(r.log)  # every cycle printed one trace line
     assert last.pauses >= 2 * len(r.log)  # and stopped the world at least twice
@@ -28,6 +28,11 @@ def test_run_joins_trace_and_metrics(run100):
     r.expect_live_matches_metrics()
     r.log.expect_goal_formula(100)
     assert "GCRun" in r._repr_html_()
+    assert r.provenance.command[-4] == "-metrics" and "gc" in r.provenance.shell
+    assert r.provenance.release.startswith("1.") and r.provenance.run_seconds > 0
+    assert r.log.provenance == r.provenance == r.metrics.provenance
+    with pytest.raises(AttributeError):
+        r.log = None  # results are frozen
 
 
 def test_live_heap_is_at_least_the_live_set(run100):
@@ -55,9 +60,9 @@ def test_sweep_has_the_tradeoff_shape():
 
 
 def test_workload_flags_are_for_the_sample_only(tmp_path):
-    with pytest.raises(TypeError, match="gc sample"):
+    with pytest.raises(gm.UsageError, match="gc sample"):
         gm.gc.run(gm.snippet('package main\nfunc main() {}\n'), live_mib=4)
-    with pytest.raises(TypeError):
+    with pytest.raises(gm.UsageError, match="nonsense"):
         gm.gc.run(nonsense=1)
 
 
@@ -73,13 +78,15 @@ def test_any_program_runs_under_gctrace():
 
 
 def test_bad_flag_is_a_readable_error():
-    with pytest.raises(gm.GoRunError, match="survive"):
+    with pytest.raises(gm.UsageError, match="survive"):
         gm.gc.run(survive=3)
+    with pytest.raises(gm.GoRunError, match="nope"):  # what the sample itself rejects
+        gm.gc.run(args=["-nope"])
 
 
 def test_rate_and_duration_flags_pace_the_sample():
     r = gm.gc.run(live_mib=4, alloc_mib=0, rate_mib=50, duration_s=0.4)
-    s = r.summary
+    s = r.sample_stats
     assert 0.4 <= s["seconds"] < 2.0
     allocated_mib = s["allocated_bytes"] / 2**20
     # never ahead of the pace (one burst of 64 KiB of slack), and not far behind it

@@ -43,12 +43,12 @@ def test_explain_a_recorded_line(fixture_text):
         value = getattr(cycle, row.column)
         assert row.value == value or (value != value and row.value != row.value)
     assert table.printed.iloc[0] == f"gc {cycle.cycle}"
-    with pytest.raises(ValueError):
+    with pytest.raises(gm.UsageError):
         gm.gc.explain("hello")
 
 
-def test_check_verdicts_render():
-    ok, no = gm.gc.Check(True, "3 < 5"), gm.gc.Check(False, "a <b>")
-    assert ok and not no
-    assert "PASS" in ok._repr_html_() and "&lt;b&gt;" in no._repr_html_()
-    assert repr(no).startswith("NOT YET")
+def test_goal_exercise_takes_a_learners_mistake_as_not_yet():
+    v = gm.gc.check_goal_ratio("abc", ratio=3)  # rejected before anything runs
+    assert isinstance(v, gm.Verdict) and not v and "GOGC" in v.message
+    with pytest.raises(gm.UsageError):
+        gm.gc.check_goal_ratio(200, ratio=0)

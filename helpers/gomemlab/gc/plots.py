@@ -1,4 +1,4 @@
-"""Pure plots: DataFrames in, matplotlib Figures out (nothing here runs Go)."""
+"""Pure plots: DataFrames or results in, matplotlib Figures out (nothing here runs Go)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
 
-WIDTH = 9.5
+from .. import figures
+
 COLORS = {"heap": "#1f77b4", "live": "#2ca02c", "goal": "#d62728", "new": "#9ecae1",
           "other": "#bdbdbd", "sweep": "#ff7f0e", "markterm": "#9467bd"}
-
-
-def _figure(nrows: int = 1, ncols: int = 1, height: float = 4.2, **kwargs):
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
-    axes = fig.subplots(nrows, ncols, **kwargs)
-    return fig, axes
 
 
 def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
@@ -32,11 +27,12 @@ def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(points, columns=["t_s", "heap_mib"])
 
 
+@figures.plot_function
 def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
                    title: str | None = None) -> Figure:
     """The sawtooth: heap grows to the goal, a collection brings it down to the live heap.
     `limit_mib` draws a memory limit (GOMEMLIMIT) as a line."""
-    fig, ax = _figure()
+    fig, ax = figures.new(height=4.5)
     f = frame.dropna(subset=["t_s"])
     if f.empty:
         ax.text(0.5, 0.5, "no GC cycles in this run", ha="center", transform=ax.transAxes)
@@ -62,16 +58,17 @@ def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
     top = max(f.heap_end_mib.max(), f.goal_mib.max(), limit_mib or 0)
     ax.set_ylim(0, top * 1.1 + 1)
     ax.set_title(title or f"How does the heap grow and shrink? ({len(f)} GC cycles)")
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
     ax.grid(alpha=0.3)
     return fig
 
 
+@figures.plot_function
 def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
            title: str | None = None) -> Figure:
     """Stop-the-world pauses: per cycle (gctrace) and, given, the runtime/metrics histogram."""
     two = hist is not None and not hist.empty
-    fig, axes = _figure(1, 2 if two else 1, height=4.0, squeeze=False)
+    fig, axes = figures.new(height=4.2, ncols=2 if two else 1, squeeze=False)
     ax = axes[0][0]
     f = frame.dropna(subset=["clock_sweep_term_ms"])
     x = f.cycle.to_numpy()
@@ -84,7 +81,7 @@ def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
     ax.set_title("STW pauses per cycle (gctrace)")
     if len(x) and (us_sweep + us_term).max() > 20 * max(np.median(us_sweep + us_term), 1e-9):
         ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     ax.grid(alpha=0.3, axis="y")
     if two:
         ax2 = axes[0][1]
@@ -105,20 +102,21 @@ def _gogc_order(values) -> list[float]:
     return [math.inf if v == "off" else float(v) for v in values]
 
 
+@figures.plot_function
 def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame | None = None,
              title: str | None = None) -> Figure:
     """GOGC's trade-off: each run's GC CPU % against its peak heap, labelled by GOGC.
 
     `model` (optional): columns GOGC, peak_mib, gc_cpu_pct from the cost model, drawn as a line.
     """
-    fig, ax = _figure()
+    fig, ax = figures.new(height=4.5)
     f = frame.assign(order=_gogc_order(frame.GOGC)).sort_values("order")
     ylabel = {"gc_cpu_pct": "GC CPU (% of available CPU)",
               "gc_share_pct": "GC share of the CPU work (%)"}.get(y, y)
     ax.plot(f.peak_heap_mib, f[y], "o-", color=COLORS["heap"], ms=7, label="measured runs")
     for row in f.itertuples():
         ax.annotate(f"GOGC={row.GOGC}", (row.peak_heap_mib, getattr(row, y)),
-                    textcoords="offset points", xytext=(6, 6), fontsize=8)
+                    textcoords="offset points", xytext=(6, 6), fontsize=10)
     if model is not None and not model.empty:
         m = model.assign(order=_gogc_order(model.GOGC)).sort_values("order")
         ax.plot(m.peak_mib, m.gc_cpu_pct, "s--", color=COLORS["goal"], ms=5,
@@ -132,36 +130,40 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.set_title(title or "GOGC trades memory for CPU: what does each setting cost?")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     ax.grid(alpha=0.3, which="both")
     return fig
 
 
-def model_area(result, *, measured: pd.DataFrame | None = None,
-               title: str | None = None) -> Figure:
-    """The cost model's memory over time as a stacked area (other / live / new heap), with the
-    GC pauses shaded and, given, a measured heap line (columns t_s, heap_mib)."""
-    fig, ax = _figure(height=4.4)
+@figures.plot_function
+def model_area(result, *, measured: pd.DataFrame | None = None, title: str | None = None,
+               xmax: float | None = None, ymax: float | None = None,
+               height: float = 4.4) -> Figure:
+    """The cost model's memory over time as a stacked area (other / live / new heap), the way
+    the GC guide draws it, with GC CPU % and peak in the title and, given, a measured heap line
+    (columns t_s, heap_mib). `xmax`/`ymax` fix the axes (a slider then moves only the data);
+    the legend sits outside the plot, off the data."""
+    fig, ax = figures.new(height=height)
     f = result.frame
     ax.stackplot(f.t_s, f.other_mib, f.live_mib, f.new_mib,
                  colors=[COLORS["other"], COLORS["live"], COLORS["new"]],
                  labels=["other memory", "live heap", "new heap (allocated since last GC)"])
     if measured is not None and not measured.empty:
-        ax.plot(measured.t_s, measured.heap_mib, color="black", lw=1, alpha=0.8,
+        ax.plot(measured.t_s, measured.heap_mib, color="black", lw=1.2, alpha=0.85,
                 label="measured heap (gctrace)")
     limit = result.settings.get("memlimit_mib")
     if limit is not None:
         ax.axhline(limit, color=COLORS["goal"], ls="--", lw=1.2, label="memory limit")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("memory (MiB)")
-    ax.set_xlim(0, max(f.t_s.max(), 1e-9))
-    ax.set_ylim(bottom=0)
+    ax.set_xlim(0, xmax if xmax is not None else max(f.t_s.max(), 1e-9))
+    ax.set_ylim(0, ymax if ymax is not None else None)
     gogc = result.settings.get("gogc")
     gogc = gogc if isinstance(gogc, str) else f"{gogc:.0f}"
     limit_text = f", limit {limit:g} MiB" if limit is not None else ""
     thrash = " (thrashing)" if result.thrashing else ""
     ax.set_title(title or f"Model, GOGC={gogc}{limit_text}: GC CPU {result.gc_cpu_pct:.1f} %, "
-                          f"peak {result.peak_mib:.1f} MiB, {result.cycles} GCs{thrash}")
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+                          f"peak {result.peak_mib:.1f} MiB{thrash}")
+    fig.legend(loc="outside right upper", fontsize=10, frameon=False)
     ax.grid(alpha=0.3)
     return fig
