@@ -172,7 +172,8 @@ def test_output_is_bounded_whatever_a_program_prints():
     and the Python process stays small (it used to grow by the GB)."""
     script = textwrap.dedent("""
         import resource, gomemlab as gm
-        src = 'package main\\nimport "fmt"\\nfunc main() { for { fmt.Println("spam spam spam spam") } }\\n'
+        src = ('package main\\nimport "fmt"\\n'
+               'func main() { for { fmt.Println("spam spam spam spam") } }\\n')
         program = gm.snippet(src)
         gm.build(program)
         try:
@@ -208,7 +209,7 @@ def test_nothing_is_written_into_the_samples():
 def test_a_library_snippet_is_not_a_program():
     library = gm.snippet("package foo\n\nfunc F() int { return 1 }\n")
     for entry in (gm.build, gm.run):
-        with pytest.raises(gm.UsageError, match="package foo.*library, not a program"):
+        with pytest.raises(gm.UsageError, match=r"package foo.*library, not a program"):
             entry(library)
 
 
@@ -221,7 +222,7 @@ def test_cgo_is_explained():
 def test_a_killed_program_names_its_signal():
     src = ('package main\n\nimport "syscall"\n\n'
            "func main() { syscall.Kill(syscall.Getpid(), syscall.SIGKILL) }\n")
-    with pytest.raises(gm.GoRunError, match="signal SIGKILL.*out-of-memory killer"):
+    with pytest.raises(gm.GoRunError, match=r"signal SIGKILL.*out-of-memory killer"):
         gm.run(gm.snippet(src))
 
 

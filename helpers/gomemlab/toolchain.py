@@ -110,8 +110,8 @@ def _read_version(go: Path, goroot: Path | None) -> tuple[str, Path]:
                    contain=False)
     except GoTimeoutError:
         raise GoNotFoundError(
-            f"{short(str(go))} did not answer `go env` within {VERSION_TIMEOUT:g} s: it does not behave like a "
-            f"Go toolchain. {INSTALL_HINT}") from None
+            f"{short(str(go))} did not answer `go env` within {VERSION_TIMEOUT:g} s: it does "
+            f"not behave like a Go toolchain. {INSTALL_HINT}") from None
     except GoCommandError as error:
         raise GoNotFoundError(f"{go} does not run as a Go toolchain ({error}). "
                               f"{INSTALL_HINT}") from None
