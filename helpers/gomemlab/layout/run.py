@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError, WorkspaceError
 from ..provenance import Provenance
@@ -144,6 +146,18 @@ def size_classes(goroot: str | Path | None = None) -> SizeClasses:
                        Provenance.of(go_version=go.version, files=[path]))
 
 
+def alloc_rows(frame: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
+    """(bytes, B/op, allocs/op) of every `Alloc/bytes=N` run in a BenchResult's frame (the
+    size is read from the benchmark's name)."""
+    rows = []
+    for name, b_per_op, allocs in zip(frame["name"], frame["B/op"], frame["allocs/op"],
+                                      strict=True):
+        size = re.search(r"^Alloc/bytes=(\d+)$", str(name))
+        if size:
+            rows.append((int(size.group(1)), float(b_per_op), float(allocs)))
+    return tuple(rows)
+
+
 def alloc_sweep(*, timeout: float = 600.0) -> SizeSweep:
     """B/op of the sample's `BenchmarkAlloc/bytes=N` sweep, beside the class table."""
     from .. import bench
@@ -151,18 +165,14 @@ def alloc_sweep(*, timeout: float = 600.0) -> SizeSweep:
     timeout = validate.timeout(timeout)
     result = bench.run(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS, count=1,
                        progress=False, timeout=timeout)
-    measured = []
-    for _, row in result.frame.iterrows():  # the size is read from the name: Alloc/bytes=N
-        size = re.search(r"/bytes=(\d+)$", str(row["name"]))
-        if size:
-            measured.append((int(size.group(1)), float(row["B/op"]), float(row["allocs/op"])))
+    measured = alloc_rows(result.frame)
     if not measured:
         raise UsageError("the benchmark printed no BenchmarkAlloc/bytes=N results")
     provenance = getattr(result, "provenance", None)
     if not isinstance(provenance, Provenance):
         provenance = Provenance.of(getattr(result, "command", ()) or (),
                                    go_version=toolchain.find_go().version)
-    return SizeSweep(tuple(measured), size_classes(), provenance)
+    return SizeSweep(measured, size_classes(), provenance)
 
 
 def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0) -> ScanReport:

@@ -1,0 +1,122 @@
+"""The layout topic on the real toolchain: the sample, struct-measuring snippets, the
+benchmark sweep, GC scan work, stack growth and the two exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+from gomemlab.errors import UsageError
+
+pytestmark = pytest.mark.live
+
+ex = pytest.importorskip("gomemlab.layout.exercises")
+
+
+@pytest.fixture(scope="module")
+def layout():
+    return gm.layout.layouts()
+
+
+def test_sample_layouts_follow_our_rule(layout):
+    layout.expect_rule_holds()
+    layout.expect_size("Padded", 40)
+    with pytest.raises(AssertionError, match=r"unsafe\.Sizeof"):
+        layout.expect_size("Padded", 24)
+    assert layout.provenance.command and layout.provenance.release.startswith("1.27")
+
+
+def test_reordered_structs_compile_to_the_predicted_size(layout):
+    source = "".join(s.go_source(optimal=True) for s in layout.layouts)
+    compiled = gm.layout.measure(source)
+    assert compiled.names == layout.names
+    for s in layout.layouts:
+        assert compiled.struct(s.name).size == s.optimal_size
+    classes = gm.layout.size_classes()
+    allocs = compiled.allocs.set_index("name")
+    for name in compiled.names:
+        assert allocs.loc[name, "b_per_op"] == classes.cost(compiled.struct(name).size)
+        assert allocs.loc[name, "allocs_per_op"] == 1
+
+
+def test_measure_rejects_what_it_cannot_build():
+    with pytest.raises(UsageError, match="package"):
+        gm.layout.measure("package main\ntype T struct{}")
+    with pytest.raises(UsageError, match="no struct"):
+        gm.layout.measure("const x = 1")
+    with pytest.raises(gm.GoBuildError):
+        gm.layout.measure("type T struct { a nosuchtype }")
+
+
+def test_size_class_file_is_the_toolchains(tmp_path):
+    classes = gm.layout.size_classes()
+    assert classes.source.startswith("$GOROOT/") and classes.cost(33) == 48
+    with pytest.raises(gm.WorkspaceError, match=r"sizeclasses\.go"):
+        gm.layout.size_class_file(tmp_path)
+
+
+def test_alloc_sweep_matches_the_class_table():
+    sweep = gm.layout.alloc_sweep()
+    checked = sweep.expect_matches_classes()
+    assert 33 in set(checked.bytes)
+    assert (sweep.frame.allocs_per_op == 1).all()
+
+
+def test_pointer_free_memory_is_not_scanned():
+    n = 1 << 16
+    report = gm.layout.scan(n=n, gcs=1)
+    f = report.frame.set_index("shape")
+    report.expect_scan_at_least("[]PtrPair", n * 16 / (1 << 20))
+    # the pointer-free slice adds nothing: what is left is the runtime's own scannable heap
+    assert f.loc["[]Pair", "heap_scan_mib"] < f.loc["[]PtrPair", "heap_scan_mib"] - 0.9
+    assert f.loc["[]*QuadPtrFirst", "heap_scan_mib"] < f.loc["[]*QuadPtrLast", "heap_scan_mib"]
+
+
+def test_stack_moves_and_the_pointer_follows():
+    report = gm.layout.stack(depth=64)
+    report.expect_moved_and_intact()
+    with pytest.raises(UsageError):
+        gm.layout.stack(depth=-1)
+
+
+def test_exercise_reorder(layout):
+    assert not ex.check_smaller_class(layout.struct("Reading").go_source())
+    assert ex.check_smaller_class(layout.struct("Reading").go_source(optimal=True))
+    dropped = ex.check_smaller_class("type Reading struct { Value float64 }")
+    assert not dropped and "keep exactly" in dropped.message
+    broken = ex.check_smaller_class("type Reading struct { Value float64 ")
+    assert not broken and "compile" in broken.message
+
+
+def test_exercise_pointer_free():
+    assert not ex.check_pointer_free(ex.WORKING_SET_BASELINE)
+    solved = ex.check_pointer_free(SOLUTION)
+    assert solved, solved
+    wrong = ex.check_pointer_free(SOLUTION.replace("int(p.X) - int(p.Y)", "int(p.X)"))
+    assert not wrong and "Sum()" in wrong.message
+
+
+SOLUTION = """
+type Particle struct {
+	X, Y float64
+	Mass int
+}
+
+type WorkingSet []Particle
+
+func newWorkingSet(n int) WorkingSet {
+	ws := make(WorkingSet, n)
+	for i := range ws {
+		ws[i] = Particle{X: float64(i), Y: float64(-i), Mass: i % 7}
+	}
+	return ws
+}
+
+func (w WorkingSet) Sum() int {
+	total := 0
+	for _, p := range w {
+		total += p.Mass + int(p.X) - int(p.Y)
+	}
+	return total
+}
+"""

@@ -1,0 +1,220 @@
+"""The layout topic's pure parts on recorded output: the sample's JSON lines, the runtime's
+size-class table, our own placement/reordering rule, the results and plots built on them.
+(Fixtures and the commands that made them: tests/fixtures/layout/README.md.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+import gomemlab as gm
+from gomemlab.errors import ParseError, UsageError
+from gomemlab.layout import optimize
+from gomemlab.layout.records import FieldRecord, OtherRecord, ScanRecord, StackRecord
+from gomemlab.layout.result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
+from gomemlab.layout.run import alloc_rows
+
+LAYOUT = "layout/layout_all.jsonl"
+CLASSES = "layout/sizeclasses_go1.27.3.txt"
+
+
+@pytest.fixture
+def layout(fixture_text) -> Layout:
+    return Layout(gm.layout.parse_lines(fixture_text(LAYOUT)))
+
+
+@pytest.fixture
+def classes(fixture_text) -> SizeClasses:
+    return SizeClasses(gm.layout.parse_size_classes(fixture_text(CLASSES)), "fixture")
+
+
+def test_recorded_run_has_every_kind(fixture_text):
+    records = gm.layout.parse_lines(fixture_text(LAYOUT))
+    kinds = {type(r).__name__ for r in records}
+    assert kinds == {"StructRecord", "FieldRecord", "TypeRecord", "ScanRecord", "StackRecord"}
+    assert [r.line_no for r in records] == list(range(1, len(records) + 1))
+    assert gm.layout.parse_lines(fixture_text(LAYOUT).encode()) == records
+
+
+def test_our_rule_predicts_what_go_reported(layout):
+    summary = layout.expect_rule_holds()
+    assert list(summary.struct) == layout.names
+    assert (summary.predicted_size == summary["size"]).all()
+    # data + padding = size, and reordering never makes a struct larger
+    assert (summary.data_bytes + summary.padding == summary["size"]).all()
+    assert (summary.optimal_size <= summary["size"]).all()
+
+
+def test_padded_reorders_to_packed(layout):
+    padded, packed = layout.struct("Padded"), layout.struct("Packed")
+    assert padded.optimal_size == packed.size < padded.size
+    assert [f.name for f in padded.optimal_fields] == [f.name for f in packed.fields]
+    assert padded.frame.pad_after.sum() + padded.frame["size"].sum() == padded.size
+    source = padded.go_source(optimal=True, name="P2")
+    assert source.startswith("type P2 struct {\n\tID ") and source.endswith("}\n")
+
+
+def test_headers_and_pointer_fields(layout):
+    types = dict(zip(layout.types.type, layout.types["size"], strict=True))
+    assert types["string"] == 2 * types["*int"] and types["[]byte"] == 3 * types["*int"]
+    mixed = layout.struct("Mixed").frame.set_index("name")
+    assert mixed.pointers.to_dict() == {"Flag": False, "Name": True, "Small": False,
+                                        "Data": True, "Tiny": False, "Ptr": True,
+                                        "Ratio": False}
+    assert optimize.go_type("*main.Reading") == "*Reading"
+
+
+def test_unknown_struct_is_a_usage_error(layout):
+    with pytest.raises(UsageError, match="Padded"):
+        layout.struct("Nope")
+
+
+def test_scan_and_stack_records(fixture_text):
+    records = gm.layout.parse_lines(fixture_text(LAYOUT))
+    scan = ScanReport(tuple(r for r in records if isinstance(r, ScanRecord)))
+    f = scan.frame.set_index("shape")
+    assert f.loc["[]Pair", "heap_scan_mib"] < f.loc["[]PtrPair", "heap_scan_mib"]
+    assert f.loc["[]*QuadPtrFirst", "heap_scan_mib"] < f.loc["[]*QuadPtrLast", "heap_scan_mib"]
+    scan.expect_scan_at_most("[]Pair", f.loc["[]Pair", "heap_scan_mib"])
+    with pytest.raises(AssertionError, match="more than"):
+        scan.expect_scan_at_most("[]PtrPair", 0.01)
+    with pytest.raises(AssertionError, match="less than"):
+        scan.expect_scan_at_least("[]Pair", 1000)
+    stack = StackReport(next(r for r in records if isinstance(r, StackRecord)))
+    stack.expect_moved_and_intact()
+    assert stack.frame.moved_by.iloc[0] != 0
+
+
+def test_size_classes_table(classes):
+    assert [c.size_class for c in classes.classes] == list(range(1, 68))
+    assert classes.cost(33) == 48 and classes.cost(48) == 48 and classes.cost(49) == 64
+    assert classes.max_small == 32768
+    assert classes.frame.columns.tolist()[:2] == ["size_class", "bytes_per_object"]
+    with pytest.raises(UsageError):
+        classes.class_of(classes.max_small + 1)
+
+
+def test_sweep_from_recorded_benchmark(fixture_text, classes):
+    frame = gm.bench.parse(fixture_text("layout/bench_alloc.txt")).frame
+    measured = alloc_rows(frame)
+    assert len(measured) == len(frame)
+    sweep = SizeSweep(measured, classes)
+    checked = sweep.expect_matches_classes()
+    assert len(checked) == sum(1 for n, _, _ in measured if n >= 16)
+    broken = SizeSweep(((33, 40.0, 1.0),), classes)
+    with pytest.raises(AssertionError, match="differs from the size class"):
+        broken.expect_matches_classes()
+
+
+def test_plots_are_figures(layout, classes, fixture_text):
+    records = gm.layout.parse_lines(fixture_text(LAYOUT))
+    scan = ScanReport(tuple(r for r in records if isinstance(r, ScanRecord)))
+    measured = alloc_rows(gm.bench.parse(fixture_text("layout/bench_alloc.txt")).frame)
+    for fig in (layout.plot(), layout.plot("bytes", names=["Padded"]), scan.plot(),
+                SizeSweep(measured, classes).plot(), classes.plot()):
+        assert isinstance(fig, Figure) and fig.axes[0].get_title()
+    with pytest.raises(UsageError):
+        layout.plot("pie")
+
+
+@pytest.mark.parametrize("line, message", [
+    ("not json", "not a JSON line"),
+    ("[1, 2]", "string 'kind'"),
+    ('{"kind": 3}', "string 'kind'"),
+    ('{"kind": "struct", "name": "X"}', "lacks 'size'"),
+    ('{"kind": "struct", "name": "X", "size": "8", "align": 8, "fields": 1}', "should be int"),
+    ('{"kind": "field", "struct": "X", "index": 0, "name": "a", "type": "int", "offset": 0,'
+     ' "size": 8, "align": 8, "pointers": 1}', "should be bool"),
+])
+def test_malformed_lines_name_the_line(line, message):
+    with pytest.raises(ParseError, match=message) as caught:
+        gm.layout.parse_lines('{"kind": "type", "name": "int", "size": 8, "align": 8}\n' + line)
+    assert caught.value.line_no == 2
+
+
+def test_unknown_kind_is_kept():
+    (record,) = gm.layout.parse_lines('{"kind": "sum", "value": 7}')
+    assert isinstance(record, OtherRecord) and record.data["value"] == 7
+
+
+@pytest.mark.parametrize("text, message", [
+    ("package gc\n", "no '// class"),
+    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n\n",
+     "no rows"),
+    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
+     "//     1          8        8192     1024           0     87.50%          8\n"
+     "//     3         16        8192      512           0     43.75%         16\n", "order"),
+    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
+     "//     1          8        8192     lots           0     87.50%          8\n", "row"),
+])
+def test_size_class_table_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        gm.layout.parse_size_classes(text)
+
+
+@given(st.text())
+@example('{"kind": "stack"}')
+@example('{"kind": "scan", "shape": 1}')
+def test_parser_is_total_on_garbage(text):
+    try:
+        records = gm.layout.parse_lines(text)
+    except ParseError:
+        return
+    assert all(hasattr(r, "line_no") for r in records)
+
+
+@given(st.dictionaries(st.sampled_from(["kind", "name", "size", "align", "fields", "struct",
+                                        "index", "type", "offset", "pointers"]),
+                       st.one_of(st.integers(-3, 99), st.booleans(), st.text(max_size=4),
+                                 st.sampled_from(["struct", "field", "type", "alloc"]))))
+def test_parser_is_total_on_json_objects(data):
+    try:
+        (record,) = gm.layout.parse_lines(json.dumps(data))
+    except ParseError as error:
+        assert error.line_no == 1
+        return
+    kinds = gm.layout.LAYOUT_KINDS
+    assert isinstance(record, kinds.get(data["kind"], OtherRecord))
+
+
+@given(st.text())
+def test_size_class_parser_is_total(text):
+    try:
+        rows = gm.layout.parse_size_classes(text)
+    except ParseError:
+        return
+    assert [r.size_class for r in rows] == list(range(1, len(rows) + 1))
+
+
+_FIELD = st.sampled_from([(1, 1), (2, 2), (4, 4), (8, 8), (16, 8), (24, 8), (3, 1), (0, 1),
+                          (0, 8), (12, 4), (6, 2)])
+
+
+@given(st.lists(st.tuples(_FIELD, st.booleans()), max_size=12))
+def test_optimal_order_leaves_no_inner_hole(specs):
+    fields = [FieldRecord("S", i, f"f{i}", "t", 0, size, align, ptr)
+              for i, ((size, align), ptr) in enumerate(specs)]
+    placed, size, align = optimize.place(fields)
+    assert all(p.offset % p.align == 0 for p in placed) and size % align == 0
+    best, best_size, _ = optimize.place(optimize.optimal_order(fields))
+    assert best_size <= size
+    inner = [h for h in optimize.holes(best, best_size) if h.end <= max(
+        (p.offset + p.size for p in best), default=0)]
+    assert not inner
+    assert best_size == optimize.optimal_size(fields)
+
+
+def test_place_rejects_impossible_fields():
+    with pytest.raises(UsageError, match="power of two"):
+        optimize.place([FieldRecord("S", 0, "x", "t", 0, 6, 4, False)])
+
+
+def test_zero_size_last_field_gets_a_byte():
+    fields = [FieldRecord("S", 0, "a", "int64", 0, 8, 8, False),
+              FieldRecord("S", 1, "z", "struct {}", 0, 0, 1, False)]
+    assert optimize.place(fields)[1] == 16       # as unsafe.Sizeof(struct{a int64; z struct{}})
+    assert optimize.optimal_size(fields) == 8    # the empty field moved first
