@@ -1,0 +1,117 @@
+"""gm.lifetimes on the real toolchain: the sample's sections, its profiles, the exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+from gomemlab.errors import UsageError
+from gomemlab.lifetimes.run import QUICK_WATCH_S
+
+pytestmark = pytest.mark.live
+L = gm.lifetimes
+MIB = 2**20
+
+
+def test_pool_victim_cache_survives_one_collection_not_two():
+    r = L.run("pool", n=20)
+    hits = r.series("hits")
+    assert hits[0] >= 18 and hits[1] >= 18, hits
+    assert hits[2] <= 2 and hits[3] <= 2, hits
+    assert "-section" in r.provenance.command and "pool" in r.provenance.command
+    assert r.provenance.release.startswith("1.27")
+
+
+def test_finalizer_never_runs_before_exit_without_a_collection():
+    r = L.run("exit")
+    assert r.value("cycles_so_far") == 0
+    assert r.has("finalizer_set") and not r.has("exit_finalizer_ran")
+
+
+def test_substring_pins_its_document_in_the_inuse_profile():
+    pinned = L.run("substring", n=8, memprofile=True)
+    fixed = L.run("substring", n=8, fix=True, memprofile=True)
+    assert pinned.value("strings_live") >= 0.9 * 8 * MIB
+    assert fixed.value("strings_live") < MIB
+    under = pinned.profile("heap").value("inuse_space", under="headers")
+    assert under >= 0.9 * 8 * MIB, under
+    assert fixed.profile("heap").value("inuse_space", under="loadBlob") < MIB
+
+
+def test_goroutine_leak_profile_reports_only_unreachable_waiters():
+    r = L.run("goroutines", n=6, leakprofile=True)
+    assert r.value("leaked_reported") == 6
+    assert r.value("goroutines_after") >= r.value("goroutines_before") + 12
+    profile = r.profile("goroutineleak")
+    assert profile.total() == 6
+    assert profile.value(under="main.leak") == 6 and profile.value(under="main.park") == 0
+
+
+def test_settings_from_the_environment_and_at_run_time():
+    r = L.run("settings", env={"GOGC": "50", "GOMEMLIMIT": "100MiB"})
+    assert r.value("gogc", step=0) == 50 and r.value("env_gogc_previous") == 50
+    assert r.value("memlimit", step=0) == 100 * MIB
+    assert r.value("gogc", step=1) == 200 and r.value("memlimit", step=1) == 256 * MIB
+
+
+def test_quick_mode_watches_the_scavenger_briefly():
+    r = L.run("scavenge", mib=16)
+    assert r.options["watch_s"] == QUICK_WATCH_S
+    t = r.timeline()
+    assert t.free.iloc[-1] < MIB and t.event_freeosmemory.notna().sum() == 1
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: L.run(), "name at least one section"),
+    (lambda: L.run("nope"), "section must be one of"),
+    (lambda: L.run("pool", n=0), "n must be a whole number"),
+    (lambda: L.run("scavenge", watch=-1), "watch must be a number > 0"),
+])
+def test_usage_errors(call, message):
+    with pytest.raises(UsageError, match=message):
+        call()
+
+
+def test_leak_exercise_baseline_is_not_yet_and_clone_solves_it():
+    assert not L.check_leak_fixed(L.LEAK_BASELINE)
+    verdict = L.check_leak_fixed(L.LEAK_BASELINE.replace("return doc[:end]",
+                                                         "return strings.Clone(doc[:end])"))
+    assert verdict.passed, verdict
+    assert verdict.evidence["inuse_bytes"] < 4 * MIB
+    wrong = L.check_leak_fixed(L.LEAK_BASELINE.replace("doc[:end]", "doc[:end+1]"))
+    assert not wrong and "titles are wrong" in wrong.message
+
+
+POOLED = '''package main
+
+import (
+	"io"
+	"strconv"
+	"sync"
+)
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func render(w io.Writer, id int) {
+	bp := buffers.Get().(*[]byte)
+	buf := (*bp)[:0]
+	for line := 0; line < 64; line++ {
+		buf = append(buf, "row "...)
+		buf = strconv.AppendInt(buf, int64(id*64+line), 10)
+		buf = append(buf, ": ok\\n"...)
+	}
+	w.Write(buf)
+	*bp = buf
+	buffers.Put(bp)
+}
+'''
+
+
+def test_pool_exercise():
+    baseline = L.check_pooled(L.POOL_BASELINE)
+    assert not baseline and "sync.Pool" in baseline.message
+    solved = L.check_pooled(POOLED)
+    assert solved.passed, solved
+    assert solved.evidence["allocs_per_op"] == 0
+    not_reset = L.check_pooled(POOLED.replace("buf := (*bp)[:0]", "buf := *bp"))
+    assert not not_reset and "not the report twice" in not_reset.message
