@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import gomemlab as gm
 from gomemlab import ParseError
 from gomemlab.valuesem import HEADER, CopyCost, copy_cost, parse_copy_cost, plot_copy_cost
 
@@ -34,7 +35,7 @@ def test_claims_on_recorded_run(recorded):
     assert table.loc[32768, "value ÷ pointer"] > 10
     with pytest.raises(AssertionError, match="at 8 B"):
         cost.expect_value_slower(8, at_least=1000)
-    with pytest.raises(KeyError):
+    with pytest.raises(gm.UsageError, match="no measurement for 3 bytes"):
         cost.ns(3, "value")
     assert "<table" in cost._repr_html_()
 
@@ -52,7 +53,9 @@ def test_plot_is_titled_and_labelled(recorded):
     assert ax.get_title() == "Does passing a bigger value cost more?"
     assert "bytes" in ax.get_xlabel() and "ns" in ax.get_ylabel()
     assert len(ax.lines) == 2
-    matplotlib.pyplot.close(fig)
+    import matplotlib.pyplot as plt
+
+    assert not plt.get_fignums(), "the figure must not be registered with pyplot"
 
 
 @pytest.mark.parametrize("text, line_no", [
@@ -83,8 +86,10 @@ def test_garbage_parses_or_raises_parse_error(text):
 
 
 @pytest.mark.live
+@pytest.mark.live
 def test_live_run_agrees_with_the_notebook_claims():
     cost = copy_cost(benchtime="10ms", count=1)
     cost.expect_no_allocations()
     cost.expect_value_slower(32768, at_least=10)
-    assert "-benchtime=10ms" in cost.command
+    assert "-benchtime=10ms" in cost.provenance.command
+    assert cost.provenance.shell.startswith("…/scratch/bin/") and cost.provenance.run_seconds > 0

@@ -7,10 +7,13 @@ Lower layers register the prefixes they know (`remember`); `short` rewrites any 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Iterable
 
 _PREFIXES: dict[str, str] = {}
+_HASHED = re.compile(r"…/scratch/(?:bin|snippets|escape)/[0-9a-f]{12,64}/")
+"""Content-addressed scratch folders: a learner needs the program's name, not the hash."""
 
 
 def remember(path: str | os.PathLike, shown_as: str) -> None:
@@ -25,7 +28,7 @@ def short(text: str) -> str:
     for prefix in sorted(_PREFIXES, key=len, reverse=True):
         if prefix in text:
             text = text.replace(prefix, _PREFIXES[prefix])
-    return text
+    return _HASHED.sub("", text)
 
 
 def shell_text(command: Iterable[str | os.PathLike]) -> str:

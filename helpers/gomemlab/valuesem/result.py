@@ -1,0 +1,78 @@
+"""The measured cost of passing values by value and by pointer, as a frozen result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import tables
+from ..errors import UsageError
+from ..provenance import Provenance
+from .parse import PASSED
+
+FRAME_DOC = {
+    "bytes": "size of the value passed (B)",
+    "passed": '"value" or "pointer"',
+    "ns_per_call": "mean time of one call (ns)",
+    "allocs_per_call": "heap allocations per call",
+    "bytes_allocated_per_call": "heap bytes allocated per call (B)",
+    "calls": "how many calls the measurement timed",
+}
+
+
+@dataclass(frozen=True)
+class CopyCost:
+    """Measured time per call, passing each size by value and by pointer (`frame`: FRAME_DOC)."""
+
+    frame: pd.DataFrame
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def ns(self, size: int, passed: str) -> float:
+        """Nanoseconds per call for one size (bytes) and way of passing."""
+        match = self.frame[(self.frame.bytes == size) & (self.frame.passed == passed)]
+        if match.empty:
+            sizes = ", ".join(str(s) for s in sorted(self.frame.bytes.unique()))
+            raise UsageError(f"no measurement for {size} bytes passed by {passed!r}: the sizes "
+                             f"are {sizes} and passed is one of {', '.join(PASSED)}")
+        return float(match.ns_per_call.iloc[0])
+
+    def summary(self) -> pd.DataFrame:
+        """One row per size: ns per call by value, by pointer, and their ratio."""
+        wide = self.frame.pivot(index="bytes", columns="passed", values="ns_per_call")
+        wide = wide[list(PASSED)].rename(columns=lambda c: f"ns by {c}")
+        wide["value ÷ pointer"] = wide["ns by value"] / wide["ns by pointer"]
+        wide.columns.name = None
+        wide.index.name = "bytes passed"
+        return wide.round(2)
+
+    table = summary
+    """The name notebooks used before `summary`."""
+
+    def expect_no_allocations(self) -> None:
+        """Passing by value or by pointer here allocates nothing on the heap."""
+        bad = self.frame[(self.frame.allocs_per_call > 0)
+                         | (self.frame.bytes_allocated_per_call > 0)]
+        if not bad.empty:
+            raise AssertionError(f"expected no heap allocations, but:\n{bad.to_string()}")
+
+    def expect_value_slower(self, size: int, *, at_least: float) -> None:
+        """Passing `size` bytes by value costs at least `at_least` times passing a pointer."""
+        ratio = self.ns(size, "value") / self.ns(size, "pointer")
+        if ratio < at_least:
+            raise AssertionError(
+                f"at {size} B, by value was only {ratio:.1f}x the pointer's time "
+                f"(expected at least {at_least}x):\n{self.summary().to_string()}")
+
+    def plot(self, kind: str = "cost") -> Figure:
+        """`kind="cost"`: ns per call against the size passed (log-log), by value and pointer."""
+        from ..validate import choice
+        from .plots import copy_cost
+
+        choice(kind, ("cost",), "kind")
+        return copy_cost(self.frame)
+
+    def _repr_html_(self) -> str:
+        caption = self.provenance.line() if self.provenance.command else ""
+        return tables.to_html(self.summary().reset_index(), caption=caption)

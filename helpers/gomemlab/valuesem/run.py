@@ -1,0 +1,29 @@
+"""Run the valuesem sample's `cost` section and read what it printed."""
+
+from __future__ import annotations
+
+import re
+
+from .. import programs, validate
+from ..errors import UsageError
+from ..settings import quick
+from .parse import parse_copy_cost
+from .result import CopyCost
+
+_BENCHTIME = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h)|\d+x)$")
+
+
+def copy_cost(*, benchtime: str | None = None, count: int | None = None,
+              timeout: float = 300.0) -> CopyCost:
+    """Run the valuesem sample's `cost` section (shorter in quick mode) and parse it.
+
+    `benchtime` is Go's form (`200ms`, `1s`, `1000x`); `count` how often each size is timed.
+    """
+    benchtime = benchtime or ("10ms" if quick() else "200ms")
+    if not isinstance(benchtime, str) or not _BENCHTIME.match(benchtime):
+        raise UsageError(f"benchtime must be a duration like 200ms or 1s, or a count like "
+                         f"1000x, not {benchtime!r}")
+    count = validate.count(count or 3, "count", maximum=1000)
+    args = [f"-benchtime={benchtime}", f"-count={count}", "cost"]
+    done = programs.run("valuesem", args, timeout=validate.timeout(timeout))
+    return CopyCost(parse_copy_cost(done.stdout), provenance=done.provenance)
