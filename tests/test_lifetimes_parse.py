@@ -43,7 +43,7 @@ def test_values_and_series(sections):
     assert sections.value("hits", step=1) == 40
     assert sections.value("cleanup_arg_is_ptr_panics") == 1
     assert "ptr is equal to arg" in sections.text("cleanup_arg_is_ptr_panics")
-    assert sections.value("finalizer_b_cycle") > sections.value("finalizer_a_cycle")
+    assert sections.value("finalizer_b_gcs") > sections.value("finalizer_a_gcs")
     assert sections.value("leaked_reported") == 10
     # a series section keeps every reading in step order
     live = sections.series("live", "maps")
