@@ -34,7 +34,8 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "checks",
+_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "valuesem",
+                  "checks",
                   "figures", "tables", "validate")
 
 

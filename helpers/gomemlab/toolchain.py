@@ -57,6 +57,8 @@ OFFLINE_ENV = {
     "CGO_ENABLED": "0",
 }
 """Set on every Go process: never touch the network, never pick up a stray go.work."""
+Process = subprocess.Popen
+"""A process started by `start_go` (for type hints elsewhere: only this module starts one)."""
 VERSION_TIMEOUT = 30.0
 """Seconds a `go` binary gets to say its version."""
 

@@ -6,7 +6,6 @@ import atexit
 import html
 import os
 import socket
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ def _listening(port: int) -> bool:
         return probe.connect_ex((LOOPBACK, port)) == 0
 
 
-_RUNNING: set[subprocess.Popen] = set()
+_RUNNING: set[toolchain.Process] = set()
 _LOCK = threading.Lock()
 
 
@@ -52,7 +51,7 @@ class WebUI:
 
     title: str
     url: str
-    process: subprocess.Popen
+    process: toolchain.Process
 
     @property
     def running(self) -> bool:
