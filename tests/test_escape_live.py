@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from matplotlib.figure import Figure
 
 import gomemlab as gm
-from gomemlab import toolchain
-from gomemlab.errors import GoBuildError
-from gomemlab.escape import analyze, check_no_heap, editor, parse
+from gomemlab import Verdict, toolchain
+from gomemlab.errors import GoBuildError, UsageError
+from gomemlab.escape import EscapeReport, analyze, check_no_heap, editor, parse
 
 pytestmark = pytest.mark.live
 
@@ -59,6 +60,7 @@ def test_listing_and_plot(sample, tmp_path):
     assert "moved to heap: u" in html and "<details>" in html and "▲ heap" in html
     assert "● stack" in html and "◆ leak" in html
     figure = sample.plot()
+    assert isinstance(figure, Figure)
     figure.savefig(tmp_path / "plot.png")
     assert figure.axes[0].get_title().startswith("Where does")
 
@@ -89,10 +91,11 @@ def test_tests_mode_has_no_testmain():
 def test_stdlib_every_line_accounted_for(tmp_path):
     done = toolchain.go("build", "-gcflags=-m=2", "encoding/json", cwd=tmp_path).check_build()
     text = done.stderr + done.stdout
-    from gomemlab.escape.parse import parse_lines
+    from gomemlab.escape.parse import parse_output
 
-    messages, skipped, _ = parse_lines(text)
-    used = sorted([n for m in messages for n in m.line_numbers] + [n for n, _, _ in skipped])
+    output = parse_output(text)
+    used = sorted([n for m in output.messages for n in m.line_numbers]
+                  + [n for n, _, _ in output.skipped])
     assert used == list(range(1, len(text.splitlines()) + 1))
     report = parse(text)
     assert len(report) > 300
@@ -111,12 +114,70 @@ def test_editor_widget_runs_and_shows_errors():
     assert box.report is None and "GoBuildError" in box.output.value
 
 
-def test_exercise_check():
+def test_exercise_check_gives_verdicts():
     bad = "package p\n\nfunc F() *int {\n\tx := 1\n\treturn &x\n}\n"
     good = "package p\n\nfunc F() int {\n\tx := 1\n\treturn x\n}\n"
-    assert not check_no_heap(bad, "F")
-    assert check_no_heap(good, "F")
-    assert not check_no_heap("package p\n", "F")
+    wrong = check_no_heap(bad, "F")
+    assert isinstance(wrong, Verdict) and not wrong
+    assert "line 4: moved to heap: x" in wrong.message
+    assert wrong.evidence["heap"][0].kind == "moved_to_heap"
+    right = check_no_heap(good, "F")
+    assert right and str(right).startswith("✔ solved")
+    assert isinstance(right.evidence["report"], EscapeReport)
+    gone = check_no_heap("package p\n", "F")
+    assert not gone and "no function F" in gone.message
+    broken = check_no_heap("package p\n\nfunc F() int { return undefinedName }\n", "F")
+    assert not broken and "does not compile" in broken.message
+    assert "undefinedName" in broken.message
+    with pytest.raises(UsageError, match="function must be"):
+        check_no_heap(good, "")
+
+
+def test_misuse_is_a_usage_error_naming_the_argument():
+    with pytest.raises(UsageError, match="level must be one of 1, 2"):
+        analyze("escape", level=3)
+    with pytest.raises(UsageError, match="timeout must be a number > 0"):
+        analyze("escape", timeout=0)
+    with pytest.raises(UsageError, match="tests must be one of"):
+        analyze("escape", tests="yes")
+    with pytest.raises(UsageError, match="target must be"):
+        analyze(42)
+    with pytest.raises(UsageError, match="decode it first"):
+        analyze(b"package p\n")
+    with pytest.raises(UsageError, match="file must be one of"):
+        analyze("escape", level=1).listing(file="nope.go")
+    with pytest.raises(UsageError, match="source must be text"):
+        editor(b"package main")
+
+
+def test_provenance_and_frozen_report(sample):
+    assert sample.provenance.command[1:3] == ("build", "-gcflags=-m=2")
+    assert sample.provenance.release.startswith("1.27")
+    assert sample.provenance.build_seconds > 0
+    shell = sample.provenance.shell
+    assert shell.startswith("go build -gcflags=-m=2 -o ") and shell.endswith(" ./escape")
+    assert "…/scratch/escape/escape-m2/out" in shell
+    assert any(str(f).endswith("gallery.go") for f in sample.provenance.files)
+    with pytest.raises(AttributeError):
+        sample.label = "other"
+    assert "Go 1.27" in sample._repr_html_()
+
+
+def test_function_spans_come_from_go_parser(sample):
+    spans = {s.name: s for s in sample.spans["escape/gallery.go"]}
+    counter, closure = spans["counter"], spans["counter.func1"]
+    assert counter.start < closure.start <= closure.end < counter.end
+    assert counter.doc_line < counter.start  # the //go:noinline directive
+    assert sample.function_source("counter").startswith("//go:noinline\nfunc counter()")
+    assert "file.Read" in spans
+
+
+def test_plot_kinds(sample):
+    by_kind = sample.plot(kind="kinds")
+    assert isinstance(by_kind, Figure)
+    assert by_kind.axes[0].get_title().startswith("What did the compiler decide?")
+    labels = [t.get_text() for t in by_kind.axes[0].get_yticklabels()]
+    assert "moved to heap" in labels
 
 
 def test_lazy_attribute():

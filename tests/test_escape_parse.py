@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gomemlab.errors import ParseError
-from gomemlab.escape import KINDS, classify, parse
-from gomemlab.escape.parse import parse_lines
+from gomemlab.errors import ParseError, UsageError
+from gomemlab.escape import FRAME_DOC, MESSAGE_KINDS, classify, parse
+from gomemlab.escape.parse import parse_output
 
 FIXTURES = Path(__file__).parent / "fixtures" / "escape"
 
@@ -21,8 +21,8 @@ def fixture(name: str) -> str:
 
 def accounted(text: str) -> None:
     """Every input line is in exactly one message, or skipped with a reason."""
-    messages, skipped, _ = parse_lines(text)
-    used = [n for m in messages for n in m.line_numbers] + [n for n, _, _ in skipped]
+    output = parse_output(text)
+    used = [n for m in output.messages for n in m.line_numbers] + [n for n, _, _ in output.skipped]
     assert sorted(used) == list(range(1, len(text.splitlines()) + 1))
 
 
@@ -80,7 +80,7 @@ def test_go_test_output_drops_the_generated_test_main():
     assert not any("_testmain" in m.file for m in report)
     assert any(reason.startswith("generated test main") for _, _, reason in report.skipped)
     assert any(m.file.endswith("main_test.go") for m in report)
-    assert report.packages == ["gosamples/escape"]
+    assert report.packages == ("gosamples/escape",)
 
 
 def test_stdlib_other_kind_is_rare_and_paths_are_kept():
@@ -120,7 +120,7 @@ def test_frame_columns_and_types():
     assert list(frame.columns) == ["file", "line", "col", "kind", "category", "subject",
                                    "function", "message", "flow"]
     assert str(frame["line"].dtype) == "Int64"
-    assert set(frame["kind"]) <= set(KINDS)
+    assert set(frame["kind"]) <= set(MESSAGE_KINDS)
     assert frame["flow"].map(type).eq(list).all()
 
 
@@ -161,7 +161,37 @@ def test_malformed_input_raises_parse_error_naming_the_line():
     with pytest.raises(ParseError, match="line 2"):
         parse("./a.go:1:1: moved to heap: x\n\x00binary\n")
     with pytest.raises(ParseError, match="line 1"):
-        parse(b"\xff\xfe not utf-8")
+        parse("\x1b[31m./a.go:1:1: moved to heap: x\n")
+
+
+def test_bytes_and_other_misuse_are_usage_errors():
+    with pytest.raises(UsageError, match="decode it first"):
+        parse(b"./a.go:1:1: moved to heap: x\n")
+    with pytest.raises(UsageError, match="not int"):
+        parse(42)
+    with pytest.raises(UsageError, match="strip_prefix"):
+        parse("", strip_prefix=3)
+    report = parse(fixture("probe_m2.txt"))
+    with pytest.raises(UsageError, match="kinds must be names from MESSAGE_KINDS"):
+        report.about(kinds=("heap",))
+    with pytest.raises(UsageError, match="kind must be one of"):
+        report.plot(kind="pie")
+    with pytest.raises(UsageError, match="no source files"):
+        report.line_of("x")
+    with pytest.raises(UsageError, match="no function 'nope'"):
+        report.function_source("nope")
+
+
+def test_the_report_is_frozen_and_reads_plainly():
+    report = parse(fixture("probe_m2.txt"))
+    with pytest.raises(AttributeError):
+        report.label = "x"
+    u = report.expect_heap("u", line=21)
+    with pytest.raises(AttributeError):
+        u.function = "x"
+    assert repr(u) == str(u) == "main.go:21:2: moved to heap: u"
+    assert repr(report).startswith("EscapeReport: ") and "<" not in repr(report)
+    assert list(report.frame.columns) == list(FRAME_DOC)
 
 
 @settings(max_examples=150, deadline=None)
@@ -171,7 +201,7 @@ def test_arbitrary_text_parses_or_raises_parse_error(text):
         report = parse(text)
     except ParseError:
         return
-    assert all(m.kind in KINDS for m in report)
+    assert all(m.kind in MESSAGE_KINDS for m in report)
     accounted(text)
 
 
@@ -187,5 +217,5 @@ line_parts = st.sampled_from([
 @given(st.lists(line_parts, max_size=40).map("".join))
 def test_shuffled_compiler_fragments_are_total(text):
     report = parse(text)
-    assert all(m.kind in KINDS for m in report)
+    assert all(m.kind in MESSAGE_KINDS for m in report)
     accounted(text)

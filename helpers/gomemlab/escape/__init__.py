@@ -1,20 +1,39 @@
 """Escape analysis: what the Go compiler decides to put on the heap, and why.
 
-- `parse(text)`: the compiler's `-m` / `-m=2` output (go build or go test) -> EscapeReport.
-- `analyze(target, level=2)`: compile a topic, folder or Go snippet and parse its messages.
-- `EscapeReport`: `.frame`, `.summary()`, an annotated source listing in Jupyter, `.plot()`,
-  and claim checks `expect_heap` / `expect_stack` / `expect_leak` / `expect_inlined`.
-- `editor()`: a live editor widget; `check_no_heap()`: the exercises' self-check.
+- `analyze(target, level=2)` (run.py): compile a topic, folder or Go snippet -> EscapeReport.
+- `parse(text)` (result.py over parse.py): the compiler's `-m` / `-m=2` text -> EscapeReport.
+- `EscapeReport` (result.py): `.frame`, `.summary()`, `.provenance`, an annotated listing in
+  Jupyter, `.plot(kind=...)`, claim checks `expect_heap` / `expect_stack` / `expect_leak`.
+- `editor()` (widgets.py): a live editor; `check_no_heap()` (exercises.py): a Verdict.
 """
 
-from .analyze import analyze, command, looks_like_go
-from .editor import CheckResult, check_no_heap, editor
-from .parse import classify, parse
-from .records import CATEGORY, KINDS, EscapeMessage, Explanation, FlowNote, FlowStep
-from .report import EscapeReport
+from .exercises import check_no_heap
+from .parse import classify, parse_output
+from .records import (
+    CATEGORY,
+    MESSAGE_KINDS,
+    VERDICT_KINDS,
+    CompilerOutput,
+    EscapeMessage,
+    Explanation,
+    FlowNote,
+    FlowStep,
+    FunctionSpan,
+)
+from .result import FRAME_DOC, EscapeReport, parse
+from .run import analyze, command, looks_like_go
+
+
+def editor(*args, **kwargs):
+    """A live editor widget (see `widgets.editor`); ipywidgets loads on first use."""
+    from .widgets import editor as make
+
+    return make(*args, **kwargs)
+
 
 __all__ = [
-    "CATEGORY", "KINDS", "CheckResult", "EscapeMessage", "EscapeReport", "Explanation",
-    "FlowNote", "FlowStep", "analyze", "check_no_heap", "classify", "command", "editor",
-    "looks_like_go", "parse",
+    "CATEGORY", "FRAME_DOC", "MESSAGE_KINDS", "VERDICT_KINDS", "CompilerOutput",
+    "EscapeMessage", "EscapeReport", "Explanation", "FlowNote", "FlowStep", "FunctionSpan",
+    "analyze", "check_no_heap", "classify", "command", "editor", "looks_like_go", "parse",
+    "parse_output",
 ]

@@ -1,9 +1,10 @@
 """Parse the Go compiler's `-m` / `-m=2` output (from `go build` or `go test`) into records.
 
-Pure and total: text in, an `EscapeReport` out, or `ParseError` naming the line for text that
-cannot be compiler output (control characters, impossible positions). Every input line is
-accounted for: it becomes part of a message record, an explanation, a package header, a
-skipped line (kept, with the reason: `go test` chatter, the generated test main), or a blank.
+Pure and total: text in, a `CompilerOutput` of frozen records out (`result.parse` wraps it in
+an `EscapeReport`), or `ParseError` naming the line for text that cannot be compiler output
+(control characters, impossible positions). Every input line is accounted for: it becomes
+part of a message record, an explanation, a package header, a skipped line (kept, with the
+reason: `go test` chatter, the generated test main), or a blank.
 
 Formats understood (all seen in real output):
 - Go 1.27 `-m`: `FILE:LINE:COL: MESSAGE`.
@@ -21,9 +22,11 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from ..errors import ParseError
-from .records import HEAP_KINDS, EscapeMessage, Explanation, FlowNote, FlowStep
+from .. import validate
+from ..errors import ParseError, UsageError
+from .records import HEAP_KINDS, CompilerOutput, EscapeMessage, Explanation, FlowNote, FlowStep
 
 # FILE:LINE[:COL]:REST. A file name has no colon, except a Windows drive letter.
 _POS = re.compile(r"(?P<file>(?:[A-Za-z]:[\\/])?[^:\n]+):(?P<line>\d+)(?::(?P<col>\d+))?:"
@@ -92,6 +95,27 @@ def classify(message: str) -> tuple[str, str, str]:
     return "other", "", ""
 
 
+@dataclass
+class _Draft:
+    """An EscapeMessage while it is being read (explanations still arrive)."""
+
+    file: str
+    line: int | None
+    col: int | None
+    kind: str
+    subject: str
+    function: str
+    message: str
+    package: str = ""
+    explanations: list[Explanation] = field(default_factory=list)
+    line_numbers: list[int] = field(default_factory=list)
+
+    def freeze(self) -> EscapeMessage:
+        return EscapeMessage(self.file, self.line, self.col, self.kind, self.subject,
+                             self.function, self.message, self.package,
+                             tuple(self.explanations), tuple(self.line_numbers))
+
+
 class _Pending:
     """An explanation being read: its header, then flow steps as they arrive."""
 
@@ -132,23 +156,19 @@ def _clean_file(name: str, strip_prefix: str = "") -> str:
     return name.removeprefix("./")
 
 
-def _split_lines(text: str | bytes) -> list[str]:
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line_no = text[:exc.start].count(b"\n") + 1
-            raise ParseError("not UTF-8 text, so not compiler output", line_no=line_no) from None
-    if not isinstance(text, str):
-        raise TypeError(f"parse() takes the compiler's output as text, not {type(text).__name__}")
-    return text.splitlines()
+def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
+    """The compiler's `-m` / `-m=2` output (go build or go test) as frozen records.
 
-
-def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
-    """The raw parse: (messages, skipped, packages). See `parse` for the report object."""
-    lines = _split_lines(text)
+    `strip_prefix` (a folder) is removed from file names, as is a leading `./`. Functions are
+    taken from the messages where the compiler names them, else the nearest function declared
+    above (`analyze` refines this with the source files). Bytes are a UsageError: decode them.
+    """
+    validate.text(text, "text")
+    if not isinstance(strip_prefix, str):
+        raise UsageError(f"strip_prefix must be a folder name (str), not {strip_prefix!r}")
+    lines = text.splitlines()
     check_chars = _BAD_CHARS.search("\n".join(lines)) is not None
-    messages: list[EscapeMessage] = []
+    messages: list[_Draft] = []
     pendings: list[_Pending] = []
     skipped: list[tuple[int, str, str]] = []
     packages: list[str] = []
@@ -181,7 +201,7 @@ def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
                 skipped.append((line_no, raw, "go command output"))
                 continue
             kind, subject, function = classify(raw.strip())
-            messages.append(EscapeMessage("", None, None, kind, subject, function, raw.strip(),
+            messages.append(_Draft("", None, None, kind, subject, function, raw.strip(),
                                           package, line_numbers=[line_no]))
             current = None
             continue
@@ -220,7 +240,7 @@ def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
                 last.line_numbers.append(line_no)
                 continue
             kind, subject, function = "other", "", ""
-            messages.append(EscapeMessage(file, line, col, kind, subject, function, text_,
+            messages.append(_Draft(file, line, col, kind, subject, function, text_,
                                           package, line_numbers=[line_no]))
             current = None
             continue
@@ -234,14 +254,14 @@ def parse_lines(text: str | bytes, *, strip_prefix: str = ""):
             continue
         current = None
         kind, subject, function = classify(body)
-        messages.append(EscapeMessage(file, line, col, kind, subject, function, body, package,
+        messages.append(_Draft(file, line, col, kind, subject, function, body, package,
                                       line_numbers=[line_no]))
     _attach(messages, pendings)
     _infer_functions(messages)
-    return messages, skipped, packages
+    return CompilerOutput(tuple(m.freeze() for m in messages), tuple(skipped), tuple(packages))
 
 
-def _compatible(message: EscapeMessage, pending: _Pending) -> int:
+def _compatible(message: _Draft, pending: _Pending) -> int:
     """How well an explanation fits a verdict at its position: 2 best, 0 not at all."""
     subject_ok = message.subject == pending.subject or (
         message.subject == "append" and pending.subject.startswith("append("))
@@ -256,9 +276,9 @@ def _compatible(message: EscapeMessage, pending: _Pending) -> int:
     return 1
 
 
-def _attach(messages: list[EscapeMessage], pendings: Iterable[_Pending]) -> None:
+def _attach(messages: list[_Draft], pendings: Iterable[_Pending]) -> None:
     """Give each explanation to the verdict it explains; keep unmatched ones as records."""
-    at: dict[tuple, list[EscapeMessage]] = defaultdict(list)
+    at: dict[tuple, list[_Draft]] = defaultdict(list)
     for message in messages:
         at[(message.file, message.line, message.col)].append(message)
     for pending in pendings:
@@ -277,8 +297,8 @@ def _attach(messages: list[EscapeMessage], pendings: Iterable[_Pending]) -> None
             continue
         kind = "leaking_param" if pending.is_leak else "escapes_to_heap"
         file, line, col = pending.key
-        message = EscapeMessage(file, line, col, kind, pending.subject, pending.function,
-                                pending.header, "", [frozen], list(frozen.line_numbers))
+        message = _Draft(file, line, col, kind, pending.subject, pending.function,
+                         pending.header, "", [frozen], list(frozen.line_numbers))
         messages.append(message)
         at[pending.key].append(message)
     messages.sort(key=lambda m: m.line_numbers[0])
@@ -287,8 +307,10 @@ def _attach(messages: list[EscapeMessage], pendings: Iterable[_Pending]) -> None
 _CLOSURE = re.compile(r"\.(?:func|gowrap|deferwrap)\d|-range\d")
 
 
-def declarations(messages: Iterable[EscapeMessage]) -> dict[str, list[tuple[int, int, str]]]:
-    """Function declarations the compiler named (can/cannot inline F), per file: (line, col, F)."""
+def compiler_declarations(messages: Iterable[EscapeMessage | _Draft]
+                          ) -> dict[str, list[tuple[int, int, str]]]:
+    """Functions the compiler named (can/cannot inline F, closures included), per file:
+    (line, col, F) at the position it gave."""
     found: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
     for message in messages:
         declared = message.kind == "can_inline" or (
@@ -298,10 +320,10 @@ def declarations(messages: Iterable[EscapeMessage]) -> dict[str, list[tuple[int,
     return {file: sorted(decls) for file, decls in found.items()}
 
 
-def _infer_functions(messages: list[EscapeMessage]) -> None:
+def _infer_functions(messages: list[_Draft]) -> None:
     """Without the source, a message belongs to the nearest top-level function above it."""
     tops = {file: [d for d in decls if not _CLOSURE.search(d[2])]
-            for file, decls in declarations(messages).items()}
+            for file, decls in compiler_declarations(messages).items()}
     for message in messages:
         if message.function or message.line is None or message.file not in tops:
             continue
@@ -309,16 +331,3 @@ def _infer_functions(messages: list[EscapeMessage]) -> None:
         index = bisect_right(decls, (message.line, message.col or 0, "\uffff")) - 1
         if index >= 0:
             message.function = decls[index][2]
-
-
-def parse(text: str | bytes, *, strip_prefix: str = ""):
-    """An `EscapeReport` of the compiler messages in `text` (`-m` or `-m=2`, build or test).
-
-    `strip_prefix` (a folder) is removed from file names, as is a leading `./`. Functions are
-    taken from the messages where the compiler names them, else the nearest function declared
-    above (`analyze` refines this with the source files).
-    """
-    from .report import EscapeReport
-
-    messages, skipped, packages = parse_lines(text, strip_prefix=strip_prefix)
-    return EscapeReport(messages, skipped=skipped, packages=packages)

@@ -1,11 +1,12 @@
-"""A live editor (type Go, press Run, read the verdicts) and the exercise self-check."""
+"""A live editor: type Go, press Run, read the compiler's verdicts (ipywidgets, loaded lazily)."""
 
 from __future__ import annotations
 
 import html
 
+from .. import validate
 from ..errors import GomemlabError
-from .analyze import analyze
+from .run import LEVELS, analyze
 
 STARTER = '''package main
 
@@ -38,6 +39,9 @@ def editor(source: str = STARTER, *, level: int = 2, rows: int = 14):
     """
     import ipywidgets as widgets
 
+    validate.text(source, "source")
+    validate.choice(level, LEVELS, "level")
+    rows = validate.count(rows, "rows", maximum=200)
     code = widgets.Textarea(value=source, rows=rows, layout=widgets.Layout(width="100%"))
     button = widgets.Button(description="Run the compiler", button_style="primary",
                             icon="play")
@@ -57,40 +61,3 @@ def editor(source: str = STARTER, *, level: int = 2, rows: int = 14):
     button.on_click(run)
     box.run = run
     return box
-
-
-class CheckResult:
-    """The outcome of an exercise check: `.passed`, the compiler's `.report`, a message."""
-
-    def __init__(self, passed: bool, message: str, report=None):
-        self.passed = passed
-        self.message = message
-        self.report = report
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return ("✓ " if self.passed else "✗ not yet: ") + self.message
-
-    def _repr_html_(self) -> str:
-        colour, mark = ("#009E73", "✓ solved") if self.passed else ("#D55E00", "✗ not yet")
-        return (f'<div style="border-left:4px solid {colour};padding:2px 8px">'
-                f"<b>{mark}</b><pre>{html.escape(self.message)}</pre></div>")
-
-
-def check_no_heap(source: str, function: str) -> CheckResult:
-    """Compile `source` and check that `function` exists and sends nothing to the heap."""
-    try:
-        report = analyze(source, level=2, timeout=60)
-    except GomemlabError as error:
-        return CheckResult(False, f"the code does not compile:\n{error}")
-    if not any(span.name == function for spans in report.spans.values() for span in spans):
-        return CheckResult(False, f"there is no function {function} in the code any more",
-                           report)
-    try:
-        report.expect_no_heap(function)
-    except AssertionError as error:
-        return CheckResult(False, str(error), report)
-    return CheckResult(True, f"the compiler keeps everything in {function} off the heap",
-                       report)

@@ -1,8 +1,6 @@
-"""Views of an EscapeReport: the annotated source listing (HTML) and the per-function plot.
-
-Colours are the Okabe-Ito palette (distinguishable with the common colour-vision
-deficiencies), and every verdict also carries a symbol and a word, so nothing depends on
-colour alone.
+"""The annotated source listing of an EscapeReport, as HTML: each line of Go beside what the
+compiler said about it (colour, symbol and word: see `palette`), with the -m=2 flow chain
+behind a "why?" toggle.
 """
 
 from __future__ import annotations
@@ -10,24 +8,14 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .records import EscapeMessage
+from .palette import CATEGORY_STYLE, SEVERITY
+from .records import EscapeMessage, category
 
-STYLE = {  # category: (symbol, word, colour, light tint, hatch)
-    "heap": ("▲", "heap", "#D55E00", "#fbe3d4", "//"),
-    "leak": ("◆", "leak", "#E69F00", "#fdf0d2", ".."),
-    "stack": ("●", "stack", "#0072B2", "#dcebf5", ""),
-    "inline": ("↪", "inline", "#009E73", "#e0f3ec", "xx"),
-    "note": ("·", "note", "#6b6b6b", "#eeeeee", ""),
-}
-KIND_COLOUR = {
-    "moved_to_heap": ("#D55E00", "//"), "escapes_to_heap": ("#f0a07a", "\\\\"),
-    "leaking_param": ("#E69F00", ".."), "leaking_param_content": ("#f5cd6e", "oo"),
-    "leaking_to_result": ("#CC79A7", "++"), "does_not_escape": ("#0072B2", ""),
-    "can_inline": ("#009E73", "xx"), "cannot_inline": ("#56B4E9", "--"),
-    "inlining_call": ("#7fcfb7", "||"), "devirtualized": ("#999999", ""),
-}
-SEVERITY = ("heap", "leak", "stack", "inline", "note")
+if TYPE_CHECKING:
+    from .result import EscapeReport
+
 MAX_ROWS = 400
 
 CSS = """
@@ -51,8 +39,8 @@ CSS = """
 """
 
 
-def chip(category: str) -> str:
-    symbol, word, colour, _, _ = STYLE[category]
+def chip(name: str) -> str:
+    symbol, word, colour, _ = CATEGORY_STYLE[name]
     return f'<span class="chip" style="background:{colour}">{symbol} {word}</span>'
 
 
@@ -83,7 +71,7 @@ def _line_messages(messages: Sequence[EscapeMessage], show_inline: bool):
     return by_line
 
 
-def listing_html(report, file: str, *, functions: Sequence[str] | None = None,
+def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | None = None,
                  show_inline: bool = True) -> str:
     source = report.sources[file].splitlines()
     keep = None
@@ -99,7 +87,8 @@ def listing_html(report, file: str, *, functions: Sequence[str] | None = None,
             continue
         said = sorted(by_line.get(number, []), key=lambda m: (m.col or 0))
         worst = min((SEVERITY.index(m.category) for m in said), default=None)
-        tint = f' style="background:{STYLE[SEVERITY[worst]][3]}"' if worst is not None else ""
+        tint = ("" if worst is None
+                else f' style="background:{CATEGORY_STYLE[SEVERITY[worst]][3]}"')
         marks = "".join(message_html(m) for m in said)
         rows.append(f'<tr{tint}><td class="no">{number}</td><td class="code">'
                     f'{html.escape(code)}</td><td class="says">{marks}</td></tr>')
@@ -117,28 +106,24 @@ def messages_table_html(messages: Sequence[EscapeMessage]) -> str:
     return f'<table class="src">{"".join(rows)}</table>{more}'
 
 
-def counts_html(report) -> str:
+def counts_html(report: EscapeReport) -> str:
     counts = report.counts()
-    cells = "".join(f"<tr><td>{chip(_category(kind))}</td><td>{kind}</td>"
+    cells = "".join(f"<tr><td>{chip(category(kind))}</td><td>{kind}</td>"
                     f"<td style='text-align:right'>{n}</td></tr>" for kind, n in counts.items())
     return ("<table class='sum'><tr><th></th><th>kind</th><th>messages</th></tr>"
             f"{cells}</table>")
 
 
-def _category(kind: str) -> str:
-    from .records import category
-
-    return category(kind)
-
-
-def report_html(report, *, functions: Sequence[str] | None = None,
+def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
                 file: str | None = None) -> str:
     parts = [CSS, '<div class="gml-esc">']
     level = f"-m={report.level}" if report.level else "-m"
     title = html.escape(report.label or ", ".join(report.packages) or "compiler output")
-    timing = f" in {report.seconds:.2f} s" if report.seconds is not None else ""
     parts.append(f'<div class="meta"><b>Escape analysis of {title}</b> ({level}, '
-                 f"{len(report.messages)} messages{timing})</div>")
+                 f"{len(report.messages)} messages)</div>")
+    if report.provenance.command:
+        parts.append(f'<div class="meta"><code>{html.escape(report.provenance.line())}'
+                     "</code></div>")
     parts.append(legend())
     shown = set()
     files = [file] if file else [f for f in report.sources
@@ -157,33 +142,3 @@ def report_html(report, *, functions: Sequence[str] | None = None,
         parts.append(counts_html(report))
     parts.append("</div>")
     return "".join(parts)
-
-
-def plot_counts(table, *, title: str | None = None):
-    """A horizontal stacked bar per function: how many verdicts of each kind it got."""
-    import matplotlib.pyplot as plt
-
-    title = title or "Where does each function's data go? Compiler verdicts per function"
-    height = max(2.5, 0.32 * max(len(table), 1) + 1.6)
-    fig, ax = plt.subplots(figsize=(9, height), layout="constrained")
-    if table.empty:
-        ax.text(0.5, 0.5, "no escape verdicts", ha="center", va="center")
-        ax.set_axis_off()
-        ax.set_title(title)
-        return fig
-    table = table.iloc[::-1]
-    left = [0] * len(table)
-    for kind in table.columns:
-        colour, hatch = KIND_COLOUR.get(kind, ("#999999", ""))
-        values = table[kind].tolist()
-        ax.barh(table.index, values, left=left, color=colour, hatch=hatch,
-                edgecolor="white", linewidth=0.5, label=kind.replace("_", " "))
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_xlabel("compiler messages (count)")
-    ax.set_ylabel("function")
-    ax.set_title(title)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
-              title="verdict")
-    ax.grid(axis="x", alpha=0.3)
-    return fig
