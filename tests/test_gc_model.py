@@ -38,6 +38,14 @@ def test_fixed_cost_is_paid_per_cycle():
     assert r.gc_seconds == pytest.approx(9 * 0.015)
 
 
+def test_result_is_frozen():
+    r = simulate([Phase(1, 10)], **EXACT)
+    with pytest.raises(AttributeError):
+        r.cycles = 0
+    assert r.summary().cycles.iloc[0] == r.cycles
+    assert r.plot().axes[0].get_title().startswith("Model, GOGC=100")
+
+
 def test_memory_limit_by_hand():
     # goal = min(20, 15 − 2) = 13: a GC every 3 MiB = 0.3 s -> 31 GCs in 9.5 s; peak 13 + 2.
     r = simulate([Phase(9.5, 10)], initial_live_mib=10, memlimit_mib=15, other_mib=2, **EXACT)
@@ -67,11 +75,22 @@ def test_live_heap_carries_over_between_phases():
     assert r.peak_mib == pytest.approx(30)
 
 
-def test_old_objects_die_at_the_death_rate():
-    # half the old heap dies per ln 2 ... per second: at the GC (1 s) 5 of 10 MiB are live.
-    r = simulate([Phase(1.4, 10, death_rate=math.log(2))], initial_live_mib=10, **EXACT)
-    assert r.cycles == 1
-    assert r.frame.iloc[-1].live_mib == pytest.approx(5)
+def test_old_heap_dies_evenly_over_the_phase():
+    # half of the 10 MiB live at the phase's start dies over its 2 s: 2.5 MiB/s.
+    # GC 1 at 1 s (goal 20): live 10 − 2.5 = 7.5, goal 15; GC 2 after 7.5 MiB more, at
+    # 1.75 s: live 7.5 − 0.75 × 2.5 = 5.625; the last 0.25 s of deaths wait for a next GC.
+    r = simulate([Phase(2, 10, old_death=0.5)], initial_live_mib=10, **EXACT)
+    assert r.cycles == 2
+    after = r.frame[~r.frame.in_gc].live_mib.unique().tolist()
+    assert after == pytest.approx([10, 7.5, 5.625])
+
+
+def test_goal_floor_and_runway_by_hand():
+    assert heap_goal(0, "off", memlimit_mib=3) == 3  # GOGC off: no 4 MiB floor
+    assert heap_goal(1, 100, memlimit_mib=3) == 4  # the floor wins over the limit
+    assert heap_goal(10, 100, memlimit_mib=8) == 10 + 1 / 16  # at least 64 KiB of room
+    assert heap_goal(10, 100, roots_mib=4) == 24  # the runtime's formula, on request
+    assert heap_goal(0, 50, roots_mib=0) == 2  # whose floor is 4 MiB × GOGC/100
 
 
 def test_limit_below_live_thrashes_but_ends():
@@ -84,6 +103,8 @@ def test_bad_phases_are_rejected():
         Phase(1, 10, survival=2)
     with pytest.raises(ValueError):
         Phase(-1, 10)
+    with pytest.raises(ValueError):
+        Phase(1, 10, old_death=1.5)
 
 
 def test_calibrate_on_recorded_cycles(fixture_text):

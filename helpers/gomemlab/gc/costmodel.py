@@ -1,20 +1,28 @@
 """The GC guide's cost model (go.dev/doc/gc-guide), re-implemented: what GOGC and a memory
 limit do to GC CPU time and peak memory for a workload made of phases.
 
-The model's assumptions (the guide's, kept on purpose):
+The model, as the guide's interactive graphs compute it (checked against them setting by
+setting in tests/test_gc_guide_model.py):
 
 * A workload is a list of phases. In each, the program allocates `alloc_mib_s` MiB per
-  second of its own running time; a fraction `survival` of what it allocates is still live at
-  the next collection, and the old live heap dies at `death_rate` (a fraction per second).
-* The heap goal is live × (1 + GOGC/100) (no roots), capped at memory limit − other memory,
-  floored at 4 MiB. GOGC "off" with no limit means no collection at all.
-* A collection starts when the heap (live at the last GC + everything allocated since)
-  reaches the goal. The program is paused while it runs; it takes live / scan rate + a fixed
-  cost, and afterwards the heap is exactly the new live heap.
-* Phase durations count program time; GC pauses add to the wall clock. The live heap carries
-  over from one phase to the next.
+  second of its own running time. A fraction `survival` of what it allocates stays live, and
+  a fraction `old_death` of the live heap it started the phase with dies; both accrue evenly
+  over the phase (a straight line in program time) and show up at the next collection.
+* The heap goal is live × (1 + GOGC/100) (no roots), lowered to memory limit − other memory
+  when it would pass the limit, then raised to at least 4 MiB (not with GOGC off) and to at
+  least live + 64 KiB (a limit below the live heap: the model then collects back to back,
+  flagged `thrashing`). GOGC "off" and no limit: no collection at all. The first goal, before
+  any collection, is the 4 MiB minimum (or the goal of `initial_live_mib`).
+* A collection starts when live + new heap reaches the goal. The program stops while it runs,
+  for live / scan rate + a fixed cost (live after the collection; the scan rate of the phase
+  it falls in), and afterwards the heap is just the live heap.
+* Phase durations count program time; pauses add to the wall clock. The goal is set only by
+  a collection, and the live heap carries over between phases.
+* GC CPU % = pause time / wall time; peak = the most other + live + new memory at any point.
 * Not modelled: concurrency (real Go marks while the program runs, using 25% of GOMAXPROCS
-  plus assists), the 50% GC CPU limiter under a memory limit, roots, allocation during mark.
+  plus assists), the 50% GC CPU limiter under a memory limit, allocation during mark, and
+  roots in the goal, unless asked for: `roots_mib=` switches to the runtime's goal,
+  live + (live + roots) × GOGC/100 with a 4 MiB × GOGC/100 floor (off by default).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -37,27 +46,35 @@ if TYPE_CHECKING:
     from .result import SweepResult
 
 MODEL_PLOT_KINDS = ("memory",)
+MIN_RUNWAY_MIB = 1 / 16
+"""The least room a goal leaves above the live heap (64 KiB)."""
 
-EPS = 1e-9
+
+def _fraction_or_amount(value: Any, name: str, *, at_most: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            math.isfinite(value) and 0 <= value <= at_most):
+        bound = f"from 0 to {at_most:g}" if math.isfinite(at_most) else "≥ 0"
+        raise UsageError(f"Phase {name} must be a number {bound}, not {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
 class Phase:
-    """A stretch of the program with steady behaviour."""
+    """A stretch of the program with steady behaviour (the guide's workload entries)."""
 
     duration_s: float  # program time (GC pauses not included)
     alloc_mib_s: float  # allocation rate, MiB per second of program time
-    survival: float = 0.0  # fraction of newly allocated memory still live at the next GC
-    death_rate: float = 0.0  # fraction of the old live heap that dies per second
+    survival: float = 0.0  # fraction of what the phase allocates that stays live
+    old_death: float = 0.0  # fraction of the phase-start live heap that dies over the phase
+    scan_mib_s: float | None = None  # this phase's scan rate (None: simulate's scan_mib_s)
 
     def __post_init__(self) -> None:
-        for name in ("duration_s", "alloc_mib_s", "survival", "death_rate"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                    math.isfinite(value) and value >= 0):
-                raise UsageError(f"Phase {name} must be a number ≥ 0, not {value!r}")
-        if self.survival > 1:
-            raise UsageError(f"Phase survival is a fraction from 0 to 1, not {self.survival!r}")
+        _fraction_or_amount(self.duration_s, "duration_s")
+        _fraction_or_amount(self.alloc_mib_s, "alloc_mib_s")
+        _fraction_or_amount(self.survival, "survival", at_most=1)
+        _fraction_or_amount(self.old_death, "old_death", at_most=1)
+        if self.scan_mib_s is not None:
+            validate.positive(self.scan_mib_s, "Phase scan_mib_s", unit="MiB/s")
 
 
 def model_gogc(value: Any) -> float | str:
@@ -67,18 +84,45 @@ def model_gogc(value: Any) -> float | str:
     if isinstance(value, str):
         return float(validate.gogc(value))
     if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            math.isfinite(value) and value >= 0):
+            value >= 0 and not math.isnan(value)):
         raise UsageError(f'gogc must be a number ≥ 0 or "off", not {value!r}')
-    return float(value)
+    return "off" if math.isinf(value) else float(value)
 
 
 def heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None = None,
-              other_mib: float = 0.0) -> float:
-    """The model's heap goal: live × (1 + GOGC/100), capped at limit − other, at least 4 MiB."""
-    goal = math.inf if gogc == "off" else live_mib * (1 + float(gogc) / 100)
-    if memlimit_mib is not None:
-        goal = min(goal, memlimit_mib - other_mib)
-    return max(goal, HEAP_MINIMUM_MIB)
+              other_mib: float = 0.0, *, roots_mib: float | None = None) -> float:
+    """The model's heap goal for a live heap (see the module docstring for the rules).
+
+    `roots_mib` (off by default) uses the runtime's formula instead of the guide's:
+    live + (live + roots) × GOGC/100, at least 4 MiB × GOGC/100.
+    """
+    gogc = model_gogc(gogc)
+    off = gogc == "off"
+    k = math.inf if off else gogc / 100
+    if off:
+        goal = math.inf
+    elif roots_mib is None:
+        goal = live_mib * (1 + k)
+    else:
+        goal = live_mib + (live_mib + roots_mib) * k
+    if memlimit_mib is not None and goal + other_mib > memlimit_mib:
+        goal = memlimit_mib - other_mib
+    floor = HEAP_MINIMUM_MIB * (k if roots_mib is not None else 1)
+    if not off and goal < floor:
+        goal = floor
+    return max(goal, live_mib + MIN_RUNWAY_MIB)
+
+
+def _first_goal(initial_live: float, gogc: float | str, limit: float | None, other: float,
+                roots: float | None) -> float:
+    """The goal before any collection: that of the initial live heap, or, with none, the 4 MiB
+    minimum (computed, as the guide does, from the live heap that would give it)."""
+    if initial_live:
+        return heap_goal(initial_live, gogc, limit, other, roots_mib=roots)
+    pretend = 0.0 if gogc == "off" else HEAP_MINIMUM_MIB / (1 + gogc / 100)
+    if roots is not None:
+        pretend = 0.0
+    return heap_goal(pretend, gogc, limit, other, roots_mib=roots)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,29 +133,30 @@ class ModelResult:
     gc_seconds: float
     wall_seconds: float
     cycles: int
-    thrashing: bool  # a collection left no room below the goal: GC back to back
+    thrashing: bool  # a goal had to be raised to live + 64 KiB: GC back to back
     settings: Mapping[str, Any]
-    frame: pd.DataFrame = field(init=False, repr=False)
-    """t_s (wall s), other_mib, live_mib (heap kept by the last GC), new_mib (allocated
-    since), total_mib, in_gc (the program is paused)."""
+    peak_mib: float = field(init=False)
+    """Peak total memory (other + live + new) over the points, MiB."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "points", tuple(self.points))
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+        object.__setattr__(self, "peak_mib", max(p[1] + p[2] + p[3] for p in self.points))
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """t_s (wall s), other_mib, live_mib (heap kept by the last GC), new_mib (allocated
+        since), total_mib, in_gc (the program is paused). Made on first use (sliders and the
+        guide check need only the totals)."""
         f = pd.DataFrame(list(self.points), columns=["t_s", "other_mib", "live_mib", "new_mib",
                                                      "in_gc"])
         f["total_mib"] = f.other_mib + f.live_mib + f.new_mib
-        object.__setattr__(self, "points", tuple(self.points))
-        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
-        object.__setattr__(self, "frame", f)
+        return f
 
     @property
     def gc_cpu_pct(self) -> float:
         """Share of the wall time the program was paused for GC, %."""
         return 100.0 * self.gc_seconds / self.wall_seconds if self.wall_seconds else 0.0
-
-    @property
-    def peak_mib(self) -> float:
-        """Peak total memory (other + live + new), MiB."""
-        return float(self.frame.total_mib.max())
 
     def summary(self) -> pd.DataFrame:
         """One row: cycles, gc_cpu_pct, peak_mib, wall_s, thrashing."""
@@ -135,62 +180,142 @@ class ModelResult:
 def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
              memlimit_mib: float | None = None, other_mib: float = 0.0,
              initial_live_mib: float = 0.0, scan_mib_s: float = 1024.0,
-             fixed_cost_s: float = 0.0005, min_runway_mib: float = 1 / 16,
-             max_cycles: int = 200_000) -> ModelResult:
+             fixed_cost_s: float = 0.0005, roots_mib: float | None = None,
+             max_cycles: int = 2_000_000) -> ModelResult:
     """Run the cost model over `phases` (see the module docstring). Exact for the model:
-    allocation is linear inside a phase, so the next collection's time is solved, not stepped.
+    allocation is linear inside a phase, so each collection's time is solved, not stepped.
 
-    `min_runway_mib` (64 KiB, as in Go) is the least the program may allocate after a
-    collection when the goal is already at or below the live heap (a too-small memory limit);
-    such runs are flagged `thrashing`.
+    The defaults are the guide's model; `roots_mib` (a named departure, off by default) puts
+    roots in the goal as the real runtime does.
     """
-    validate.positive(scan_mib_s, "scan_mib_s", unit="MiB/s")
-    if fixed_cost_s < 0:
-        raise UsageError(f"fixed_cost_s must not be negative, not {fixed_cost_s!r}")
     gogc = model_gogc(gogc)
-    t = 0.0
-    live = float(initial_live_mib)  # heap kept by the last GC (includes what died since)
-    reachable_old = live  # how much of it is still reachable
+    validate.positive(scan_mib_s, "scan_mib_s", unit="MiB/s")
+    for name, value in (("fixed_cost_s", fixed_cost_s), ("other_mib", other_mib),
+                        ("initial_live_mib", initial_live_mib)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                math.isfinite(value) and value >= 0):
+            raise UsageError(f"{name} must be a number ≥ 0, not {value!r}")
+    if memlimit_mib is not None:
+        validate.positive(memlimit_mib, "memlimit_mib", unit="MiB")
+    if roots_mib is not None and not roots_mib >= 0:
+        raise UsageError(f"roots_mib must be a number ≥ 0 or None, not {roots_mib!r}")
+    if not all(isinstance(p, Phase) for p in phases):
+        raise UsageError("phases must be a list of gm.gc.Phase")
+
+    def goal_of(live: float) -> tuple[float, bool]:
+        goal = heap_goal(live, gogc, memlimit_mib, other_mib, roots_mib=roots_mib)
+        return goal, goal == live + MIN_RUNWAY_MIB
+
+    t = mutator = gc_seconds = 0.0
+    live = float(initial_live_mib)  # heap kept by the last GC
     new = 0.0  # allocated since the last GC
-    survivors = 0.0  # how much of `new` is still reachable
-    gc_seconds = 0.0
-    cycles = 0
-    thrashing = False
+    pending = 0.0  # net change of the live heap since the last GC, shown at the next one
+    goal = _first_goal(live, gogc, memlimit_mib, other_mib, roots_mib)
+    cycles, thrashing = 0, goal == live + MIN_RUNWAY_MIB
     points = [(t, other_mib, live, new, False)]
     for phase in phases:
-        remaining = phase.duration_s
-        rate = phase.alloc_mib_s
-        while remaining > EPS:
-            goal = heap_goal(live, gogc, memlimit_mib, other_mib)
-            room = goal - live - new
-            if new <= EPS and room < min_runway_mib:
-                room, thrashing = min_runway_mib, True
-            until_gc = max(room, 0.0) / rate if rate > 0 and cycles < max_cycles else math.inf
-            step = min(remaining, until_gc)
-            new += rate * step
-            survivors += phase.survival * rate * step
-            reachable_old *= math.exp(-phase.death_rate * step)
+        duration, rate = phase.duration_s, phase.alloc_mib_s
+        scan = phase.scan_mib_s or scan_mib_s
+        # what the phase adds to and takes from the live heap, spread evenly over its time
+        net_per_s = ((duration * rate * phase.survival - (live + pending) * phase.old_death)
+                     / duration) if duration > 0 else 0.0
+        left = duration
+        while left > 0:
+            alloc = left * rate
+            collect = live + new + alloc > goal
+            if collect:
+                alloc = goal - live - new
+            step = alloc / rate if rate > 0 else left
+            new += alloc
+            left -= step
             t += step
-            remaining -= step
-            if until_gc - step > EPS:
-                points.append((t, other_mib, live, new, False))
+            mutator += step
+            pending += net_per_s * step
+            if not collect:
                 continue
-            # The heap reached the goal: stop the program and collect.
             points.append((t, other_mib, live, new, True))
-            marked = reachable_old + survivors
-            pause = marked / scan_mib_s + fixed_cost_s
+            live += pending
+            new = pending = 0.0
+            pause = live / scan + fixed_cost_s
             t += pause
             gc_seconds += pause
             cycles += 1
-            points.append((t, other_mib, live, new, True))
-            live = reachable_old = marked
-            new = survivors = 0.0
+            if cycles > max_cycles:
+                raise UsageError(f"more than {max_cycles} collections: raise the memory "
+                                 "limit or GOGC (or max_cycles)")
             points.append((t, other_mib, live, new, False))
-    return ModelResult(points=tuple(points), gc_seconds=gc_seconds, wall_seconds=t, cycles=cycles,
-                       thrashing=thrashing,
+            goal, tight = goal_of(live)
+            thrashing = thrashing or tight
+        points.append((t, other_mib, live, new, False))
+    return ModelResult(points=tuple(points), gc_seconds=gc_seconds, wall_seconds=t,
+                       cycles=cycles, thrashing=thrashing,
                        settings={"gogc": gogc, "memlimit_mib": memlimit_mib,
                                  "other_mib": other_mib, "initial_live_mib": initial_live_mib,
-                                 "scan_mib_s": scan_mib_s, "fixed_cost_s": fixed_cost_s})
+                                 "scan_mib_s": scan_mib_s, "fixed_cost_s": fixed_cost_s,
+                                 "roots_mib": roots_mib, "mutator_s": mutator})
+
+
+@dataclass(frozen=True)
+class GuideGraph:
+    """One of the GC guide's five interactive graphs: its workload and fixed settings."""
+
+    number: int
+    question: str  # what the graph shows, in our words
+    phases: tuple[Phase, ...]
+    other_mib: float = 0.0
+    fixed_cost_s: float = 0.04
+    has_limit: bool = False  # a memory-limit slider (1..100 MiB, default 100)
+
+    def simulate(self, gogc: float | str = 100, memlimit_mib: float | None = None,
+                 **options: Any) -> ModelResult:
+        """The model at one slider setting (no limit slider: the guide's 100000 MiB)."""
+        if memlimit_mib is None:
+            memlimit_mib = 100.0 if self.has_limit else GUIDE_NO_LIMIT_MIB
+        return simulate(self.phases, gogc=gogc, memlimit_mib=memlimit_mib,
+                        other_mib=self.other_mib, fixed_cost_s=self.fixed_cost_s, **options)
+
+
+GUIDE_NO_LIMIT_MIB = 100_000.0
+"""The guide's memory limit for the graphs without a limit slider (far above any heap)."""
+_STEADY = (Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
+           Phase(9.0, 20, scan_mib_s=1024))
+_SPIKE = (Phase(1.0, 20, survival=1.0, scan_mib_s=1024), Phase(4.0, 20, scan_mib_s=1024),
+          Phase(0.5, 20, survival=1.0, scan_mib_s=1024), Phase(0.5, 20, scan_mib_s=1024),
+          Phase(0.5, 20, old_death=0.5, scan_mib_s=1024), Phase(3.5, 20, scan_mib_s=1024))
+GUIDE_GRAPHS = (
+    GuideGraph(1, "A 20 MiB live heap built in 1 s, then 9 s of garbage at 20 MiB/s: what "
+                  "does GOGC trade?", _STEADY),
+    GuideGraph(2, "A live heap that grows and shrinks, then a 200 MiB/s burst in which all "
+                  "old data dies", (
+                      Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
+                      Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
+                      Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
+                      Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
+                      Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
+                      Phase(5.0, 200, survival=0.02, old_death=1.0, scan_mib_s=1024))),
+    GuideGraph(3, "A brief spike of the live heap: GOGC sizes the whole run by its peak",
+               _SPIKE),
+    GuideGraph(4, "Graph 1's workload with 10 MiB of other memory under a memory limit",
+               _STEADY, other_mib=10.0, has_limit=True),
+    GuideGraph(5, "Graph 3's spike under a memory limit: the limit clips the peak only",
+               _SPIKE, has_limit=True),
+)
+"""The guide's five graphs (go.dev/doc/gc-guide), transcribed from their data attributes."""
+
+
+def guide_gogc_values() -> tuple[float | str, ...]:
+    """Every GOGC the guide's slider offers: round(2^x), x = 0..10 by 0.005, 1024+ is "off"."""
+    values: list[float | str] = []
+    for k in range(2001):
+        v = math.floor(2 ** (k * 5 / 1000) + 0.5)  # JavaScript's Math.round
+        g: float | str = "off" if v >= 1024 else v
+        if g not in values:
+            values.append(g)
+    return tuple(values)
+
+
+GUIDE_LIMITS_MIB = tuple(1 + k / 2 for k in range(199))
+"""Every memory limit the guide's slider offers (graphs 4 and 5), MiB."""
 
 
 def calibrate(frame: pd.DataFrame) -> dict:
@@ -206,7 +331,7 @@ def calibrate(frame: pd.DataFrame) -> dict:
         raise UsageError("need at least one automatic GC cycle to calibrate the model")
     mark_s = float((f.cpu_assist_ms + f.cpu_background_ms).sum()) / 1000
     fixed_s = float((f.cpu_sweep_term_ms + f.cpu_mark_term_ms).median()) / 1000
-    return {"scan_mib_s": float(f.heap_live_mib.sum()) / max(mark_s, EPS),
+    return {"scan_mib_s": float(f.heap_live_mib.sum()) / max(mark_s, 1e-9),
             "fixed_cost_s": fixed_s}
 
 
