@@ -18,7 +18,7 @@ from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 TOPIC = "layout"
 SIZE_CLASS_FILES = ("src/internal/runtime/gc/sizeclasses.go", "src/runtime/sizeclasses.go")
 """Where the generated class table lives under GOROOT (Go 1.25+ first, then older releases)."""
-FULL_SCAN_ELEMENTS = 1 << 20
+FULL_SCAN_ELEMENTS = 1 << 19
 QUICK_SCAN_ELEMENTS = 1 << 17
 BENCH_ITERATIONS = "2000x"
 """B/op and allocs/op are exact counts per operation: a fixed 2000 iterations measure them."""
@@ -147,37 +147,43 @@ def size_classes(goroot: str | Path | None = None) -> SizeClasses:
 
 
 def alloc_rows(frame: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
-    """(bytes, B/op, allocs/op) of every `Alloc/bytes=N` run in a BenchResult's frame (the
-    size is read from the benchmark's name)."""
-    rows = []
+    """(bytes, B/op, allocs/op) of the `Alloc/bytes=N` runs in a BenchResult's frame (the
+    size is read from the benchmark's name); repeated runs that measured the same are kept
+    once, runs that disagree all stay."""
+    rows: dict[tuple[int, float, float], None] = {}
     for name, b_per_op, allocs in zip(frame["name"], frame["B/op"], frame["allocs/op"],
                                       strict=True):
         size = re.search(r"^Alloc/bytes=(\d+)$", str(name))
         if size:
-            rows.append((int(size.group(1)), float(b_per_op), float(allocs)))
+            rows[(int(size.group(1)), float(b_per_op), float(allocs))] = None
     return tuple(rows)
 
 
-def alloc_sweep(*, timeout: float = 600.0) -> SizeSweep:
-    """B/op of the sample's `BenchmarkAlloc/bytes=N` sweep, beside the class table."""
-    from .. import bench
+def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
+    """B/op of the sample's `BenchmarkAlloc/bytes=N` sweep, beside the class table.
 
-    timeout = validate.timeout(timeout)
-    result = bench.run(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS, count=1,
-                       progress=False, timeout=timeout)
-    measured = alloc_rows(result.frame)
+    `benchmarks` is a BenchResult that already ran `BenchmarkAlloc` (e.g. with the other
+    benchmarks of the sample, in one `go test`); without it the sweep runs now.
+    """
+    if benchmarks is None:
+        from .. import bench
+
+        timeout = validate.timeout(timeout)
+        benchmarks = bench.run(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS, count=1,
+                               progress=False, timeout=timeout)
+    measured = alloc_rows(benchmarks.frame)
     if not measured:
-        raise UsageError("the benchmark printed no BenchmarkAlloc/bytes=N results")
-    provenance = getattr(result, "provenance", None)
+        raise UsageError("the benchmarks hold no BenchmarkAlloc/bytes=N results")
+    provenance = getattr(benchmarks, "provenance", None)
     if not isinstance(provenance, Provenance):
-        provenance = Provenance.of(getattr(result, "command", ()) or (),
+        provenance = Provenance.of(getattr(benchmarks, "command", ()) or (),
                                    go_version=toolchain.find_go().version)
     return SizeSweep(measured, size_classes(), provenance)
 
 
 def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0) -> ScanReport:
     """What each of the sample's working sets costs the collector (`layout -n N scan`).
-    Defaults: 1 Mi elements and 5 timed collections (quick mode: 128 Ki and 3)."""
+    Defaults: 512 Ki elements and 5 timed collections (quick mode: 128 Ki and 3)."""
     quick = settings.quick()
     n = validate.count(n if n is not None else (QUICK_SCAN_ELEMENTS if quick
                                                 else FULL_SCAN_ELEMENTS), "n")
