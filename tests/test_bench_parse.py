@@ -44,11 +44,11 @@ def test_sample_run_columns_units_and_repeats():
     assert {"goos", "goarch", "cpu"} <= set(frame.columns)
     assert set(frame["goos"]) == {"linux"}
     join = frame[frame["base"] == "Join"]
-    assert set(join["impl"]) == {"plus", "builder"}
-    assert set(join["parts"]) == {8, 64} and join["parts"].dtype.kind == "i"
+    assert set(join["sub.impl"]) == {"plus", "builder"}
+    assert set(join["sub.parts"]) == {8, 64} and join["sub.parts"].dtype.kind == "i"
     assert join["MB/s"].notna().all() and frame.loc[frame["base"] != "Join", "MB/s"].isna().all()
     fill = frame[frame["base"] == "Fill"]
-    assert sorted(set(fill["size"])) == [16, 256, 4096, 65536]
+    assert sorted(set(fill["sub.size"])) == [16, 256, 4096, 65536]
     calls = frame[frame["base"].str.startswith("Calls")]
     assert set(calls["calls"]) == {1.0, 5.0}
     # The first run line of the file, value by value.
@@ -73,7 +73,8 @@ def test_two_packages_in_one_stream():
     assert (frame["iterations"] == 1).all()
     hex_rows = frame[frame["pkg"] == "encoding/hex"]
     assert hex_rows["name"].str.contains("Encode|Decode|Dump").all()
-    assert "sub1" in frame.columns  # plain sub-benchmark parts such as FullRune/ASCII
+    assert "sub[1]" in frame.columns  # plain sub-benchmark parts such as FullRune/ASCII
+    assert set(frame.loc[frame["name"] == "FullRune/ASCII", "sub[1]"]) == {"ASCII"}
     assert result.config["pkg"] == "encoding/hex"
 
 
@@ -109,7 +110,7 @@ def test_result_line_details():
     assert isinstance(r, Result)
     assert (r.name, r.procs, r.iterations) == ("Join/impl=plus/x/n=-1", 16, 200)
     assert r.values == {"ns/op": 1500.0, "custom-unit/op": 12.0, "MB/s": float("inf")}
-    assert r.parts == {"impl": "plus", "sub1": "x", "n": "-1"}
+    assert r.parts == {"impl": "plus", "n": "-1"} and r.plain == ("x",)
     assert r.base == "Join"
     [bare] = parse_lines("Benchmark 1 2 ns/op")
     assert bare.name == "" and bare.values == {"ns/op": 2.0}
@@ -168,8 +169,10 @@ def test_parse_of_nothing_and_of_non_text():
     assert len(empty) == 0 and empty.frame.empty and empty.units == []
     assert "no benchmark results" in empty._repr_html_()
     assert "did the -bench pattern match" in empty.warnings()[0]
-    with pytest.raises(ParseError):
+    with pytest.raises(gm.UsageError, match="decode it first"):
         parse(b"BenchmarkA 1 2 ns/op")  # type: ignore[arg-type]
+    with pytest.raises(gm.UsageError, match="must be text"):
+        parse_lines(None)  # type: ignore[arg-type]
 
 
 def test_gm_bench_is_the_public_entry_point():

@@ -1,9 +1,14 @@
 """Benchmarks: run `go test -bench`, parse the Go benchmark format, summarise like benchstat.
 
     r = gm.bench.run("bench", "Join")        # live progress, then a BenchResult
-    r.frame                                   # one row per run
+    r.frame                                   # one row per run (columns: FRAME_DOC)
     r                                         # median ± 95% CI per benchmark and unit
+    r.plot(), r.provenance.shell              # every run as a Figure; the command
     gm.bench.compare(r.where(impl="plus"), r.where(impl="builder"))
+
+Roles: parse.py (text -> records), result.py (BenchResult), run.py (go test -bench),
+plots.py, widgets.py (Panel), exercises.py, stats.py (benchstat's statistics), compare.py,
+disasm.py (go tool objdump).
 """
 
 from __future__ import annotations
@@ -11,26 +16,31 @@ from __future__ import annotations
 import importlib
 
 from ..source import show_go as show
-from .compare import Comparison, compare
+from .compare import COMPARE_PLOT_KINDS, Comparison, compare
 from .disasm import count_multiplies, disassemble
 from .parse import Config, Other, Result, parse_lines
-from .plots import plot_comparison, plot_runs, plot_scaling
-from .result import BenchResult, parse
-from .run import list_benchmarks, run, settings_for
+from .result import BENCH_PLOT_KINDS, FRAME_DOC, BenchResult, parse
+from .run import check_benchtime, list_benchmarks, run, settings_for
 from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, summarize
 
 __all__ = [
-    "BenchResult", "Comparison", "Config", "Other", "Result", "Summary", "compare",
-    "count_multiplies", "disassemble", "list_benchmarks", "mann_whitney_p",
+    "BENCH_PLOT_KINDS", "COMPARE_PLOT_KINDS", "FRAME_DOC", "BenchResult", "Comparison",
+    "Config", "Other", "Panel", "Result", "Summary", "check_benchtime", "compare",
+    "count_multiplies", "disassemble", "exercises", "list_benchmarks", "mann_whitney_p",
     "min_n_for_ci", "min_n_for_difference", "parse", "parse_lines", "plot_comparison",
     "plot_runs", "plot_scaling", "run", "settings_for", "show", "summarize",
 ]
 
+_PLOTS = ("plot_comparison", "plot_runs", "plot_scaling")
+
 
 def __getattr__(name: str):
-    """`Panel` (needs ipywidgets) and `exercises` load on first use."""
+    """`Panel` (needs ipywidgets), `exercises` and the plot functions (matplotlib) load on
+    first use."""
+    if name in _PLOTS:
+        return getattr(importlib.import_module(".plots", __name__), name)
     if name == "Panel":
-        return importlib.import_module(".panel", __name__).Panel
+        return importlib.import_module(".widgets", __name__).Panel
     if name == "exercises":
         return importlib.import_module(".exercises", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

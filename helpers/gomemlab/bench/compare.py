@@ -5,15 +5,22 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from .. import tables, validate
+from ..errors import UsageError
 from . import stats
-from .plots import HIGHER_IS_BETTER
-from .result import BenchResult, _fmt
+from .result import BenchResult
+from .result import format_value as _fmt
+from .stats import HIGHER_IS_BETTER
+
+COMPARE_PLOT_KINDS = ("change",)
+"""What `Comparison.plot(kind=...)` draws: the change of each median, by verdict."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Comparison:
     """old vs new per benchmark and unit; `frame` columns:
 
@@ -29,6 +36,7 @@ class Comparison:
     new_label: str = "new"
 
     def row(self, name: str, unit: str = "ns/op") -> pd.Series:
+        """The comparison row of benchmark `name` in `unit` (AssertionError when missing)."""
         rows = self.frame[(self.frame["name"] == name) & (self.frame["unit"] == unit)]
         if rows.empty:
             names = ", ".join(dict.fromkeys(self.frame["name"]))
@@ -45,6 +53,7 @@ class Comparison:
 
     def expect(self, name: str, unit: str = "ns/op", verdict: str = "better") -> pd.Series:
         """Check the verdict for one benchmark and unit (`better`, `worse` or `~`)."""
+        validate.choice(verdict, ("better", "worse", "~"), "verdict")
         got = self.verdict(name, unit)
         if got != verdict:
             row = self.row(name, unit)
@@ -55,19 +64,28 @@ class Comparison:
                 f"n={row['n_old']}+{row['n_new']}) {row['note']}")
         return self.row(name, unit)
 
-    def plot(self, *, title: str | None = None):
-        """The change of each median, coloured by verdict."""
+    def plot(self, kind: str = "change", **options: Any):
+        """A Figure: `kind="change"` (option `title`), the change of each median in %,
+        coloured by verdict."""
         from .plots import plot_comparison
-        return plot_comparison(self.frame, title=title)
+
+        validate.choice(kind, COMPARE_PLOT_KINDS, "kind")
+        return plot_comparison(self.frame, **options)
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison table as data: one row per benchmark and unit (a copy of `frame`)."""
+        return self.frame.copy()
 
     def warnings(self) -> list[str]:
+        """The notes of the rows, once each (too few runs, all runs equal, ...)."""
         notes = self.frame["note"][self.frame["note"] != ""]
         return list(dict.fromkeys(notes))
 
     def table(self) -> pd.DataFrame:
         """benchstat's layout: old ± ci, new ± ci, vs base (delta or ~) and p with n."""
         def with_ci(value, pct) -> str:
-            return _fmt(value) + (f" ± {pct:.0f}%" if pd.notna(pct) else " ± ∞")
+            shown = pct is not None and pd.notna(pct) and math.isfinite(pct)
+            return _fmt(value) + (f" ± {pct:.0f}%" if shown else " ± ∞")
         rows = []
         for _, r in self.frame.iterrows():
             geo = r["name"] == "geomean"
@@ -77,17 +95,25 @@ class Comparison:
                 self.new_label: _fmt(r["new"]) if geo else with_ci(r["new"], r["new_ci_pct"]),
                 "vs base": r["verdict"],
                 "p (n)": "" if geo else f"p={r['p']:.3f} n={r['n_old']}+{r['n_new']}"})
-        return pd.DataFrame(rows).set_index(["unit", "benchmark"])
+        columns = ["unit", "benchmark", self.old_label, self.new_label, "vs base", "p (n)"]
+        return pd.DataFrame(rows, columns=columns).set_index(["unit", "benchmark"])
 
     def _repr_html_(self) -> str:
         warn = "".join(f"<div>⚠ {html.escape(w)}</div>" for w in self.warnings())
+        body = tables.to_html(self.table().reset_index(),
+                              caption="median ± 95% CI; vs base: change of the median, "
+                                      "~ when not significant")
         return (f"<div><b>Comparison</b> {html.escape(self.old_label)} → "
                 f"{html.escape(self.new_label)} (Mann–Whitney U, α={self.alpha})"
-                f"{warn}{self.table().to_html()}</div>")
+                f"{warn}{body}</div>")
+
+
+def _pct(summary: stats.Summary) -> float:
+    return math.nan if summary.ci_pct is None else summary.ci_pct
 
 
 def _key_frame(result: BenchResult, with_pkg: bool) -> pd.DataFrame:
-    frame = result.frame.copy()
+    frame = result.frame
     show_procs = frame["procs"].nunique() > 1
     frame["key"] = frame["name"] + (("-" + frame["procs"].astype(str)) if show_procs else "")
     if with_pkg:
@@ -103,8 +129,16 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
     The verdict is the change of the median when the Mann–Whitney U test gives p ≤ alpha and
     `~` otherwise. Notes warn when n is too small for a CI (n < 6) or for a verdict (n < 4).
     """
-    with_pkg = set(old.frame.get("pkg", [])) == set(new.frame.get("pkg", [])) and \
-        len(set(old.frame.get("pkg", []))) > 1
+    for side, value in (("old", old), ("new", new)):
+        if not isinstance(value, BenchResult):
+            raise UsageError(f"{side} must be a BenchResult (from gm.bench.run or parse), "
+                             f"not {type(value).__name__}")
+    alpha = validate.positive(alpha, "alpha")
+    if isinstance(units, str):
+        units = (units,)
+    old_pkgs, new_pkgs = {r.config.get("pkg", "") for r in old.results}, {
+        r.config.get("pkg", "") for r in new.results}
+    with_pkg = old_pkgs == new_pkgs and len(old_pkgs) > 1
     a, b = _key_frame(old, with_pkg), _key_frame(new, with_pkg)
     units = units or tuple(u for u in old.units if u in new.units)
     keys = [k for k in dict.fromkeys(a["key"]) if k in set(b["key"])]
@@ -113,8 +147,10 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
     for unit in units:
         medians_old, medians_new = [], []
         for key in keys:
-            xs = a.loc[a["key"] == key, unit].dropna().tolist()
-            ys = b.loc[b["key"] == key, unit].dropna().tolist()
+            if unit not in old.units or unit not in new.units:
+                continue
+            xs = a.loc[a["key"] == key, old.column(unit)].dropna().tolist()
+            ys = b.loc[b["key"] == key, new.column(unit)].dropna().tolist()
             if not xs or not ys:
                 continue
             so, sn = stats.summarize(xs), stats.summarize(ys)
@@ -130,8 +166,8 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
             if len(set(xs) | set(ys)) == 1:
                 notes.append("all runs are equal")
             verdict = f"{delta:+.2f}%" if p <= alpha and delta != 0 else "~"
-            rows.append({"name": key, "unit": unit, "old": so.median, "old_ci_pct": so.ci_pct,
-                         "n_old": len(xs), "new": sn.median, "new_ci_pct": sn.ci_pct,
+            rows.append({"name": key, "unit": unit, "old": so.median, "old_ci_pct": _pct(so),
+                         "n_old": len(xs), "new": sn.median, "new_ci_pct": _pct(sn),
                          "n_new": len(ys), "delta_pct": delta, "p": p, "verdict": verdict,
                          "note": "; ".join(notes)})
             medians_old.append(so.median)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import toolchain, workspace
+from .. import toolchain, validate, workspace
 from ..programs import Target
 
 _TEXT = re.compile(r"^TEXT (\S+)\(SB\)")
@@ -15,6 +15,7 @@ MULTIPLY = re.compile(r"\s(?:I?MUL|MADD|MSUB|UMULH|SMULH)\w*\b")
 def disassemble(target: Target, functions: str) -> dict[str, str]:
     """The machine code of the functions of a package's test binary whose names match the
     regular expression `functions` (e.g. `^BenchmarkHash`), by short name."""
+    functions = validate.pattern(functions, "functions")
     package = workspace.resolve(target)
     folder = workspace.scratch_dir("objdump")
     binary = folder / f"{package.name}.test"

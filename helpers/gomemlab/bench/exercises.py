@@ -1,15 +1,22 @@
 """Self-checks for the exercises of notebook 04-benchmarks: each runs the learner's Go code
-through the real toolchain (tests, then benchmarks or the compiled machine code)."""
+through the real toolchain (tests, then benchmarks or the compiled machine code) and returns a
+`checks.Verdict`. A wrong answer, code that does not compile, a failing test, a panic or a run
+that does not end is a "not yet" with the reason, never an error panel."""
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
 
-from .. import programs, workspace
+from .. import checks, programs, validate, workspace
+from ..checks import Verdict
+from ..errors import GoRunError, WorkspaceError
 from .disasm import count_multiplies, disassemble
 from .run import run
+
+TEST_TIMEOUT = 60.0
+"""Seconds for building and running the learner's tests (an endless loop ends here)."""
+BENCH_TIMEOUT = 120.0
+"""Seconds for the benchmark run of a check."""
 
 WORDS_TEST = '''package words
 
@@ -96,53 +103,92 @@ def _hash_source() -> str:
     text = workspace.sample("bench").source("main.go")
     match = re.search(r"^// Hash mixes.*?^}\n", text, re.MULTILINE | re.DOTALL)
     if match is None:
-        raise RuntimeError("Hash not found in gosamples/bench/main.go")
+        raise WorkspaceError("Hash not found in gosamples/bench/main.go: restore the sample "
+                             "(git checkout gosamples/bench)")
     return "package hash\n\n" + match.group(0)
 
 
-@dataclass
-class Verdict:
-    """The outcome of a self-check: passed or not, and what the toolchain measured."""
-
-    passed: bool
-    message: str
-
-    def _repr_html_(self) -> str:
-        mark, color = ("✔ PASSED", "#2ca02c") if self.passed else ("✘ NOT YET", "#d62728")
-        return (f'<div><b style="color:{color}">{mark}</b> {html.escape(self.message)}</div>')
-
-    def __repr__(self) -> str:
-        return ("PASSED: " if self.passed else "NOT YET: ") + self.message
+_TEST_LOG = re.compile(r"^\s+\w+_test\.go:\d+: (.*)$", re.MULTILINE)
+_PANIC = re.compile(r"^panic: (.*?)(?: \[recovered[^\]]*\])?$", re.MULTILINE)
+_FRAME = re.compile(r"^\t(\S+?/)?(\w+\.go:\d+)", re.MULTILINE)
 
 
+def _explain(error: GoRunError, what: str) -> Verdict:
+    """A "not yet" for a `go test` that failed: the test's complaints, or the panic and the
+    first line of the learner's file on its stack (go test prints both on stdout)."""
+    output = error.stdout + "\n" + error.stderr
+    panic = _PANIC.search(output)
+    if panic:
+        frames = [m.group(2) for m in _FRAME.finditer(output, panic.end())
+                  if "/src/runtime/" not in (m.group(1) or "")
+                  and not m.group(2).startswith(("testing.go", "benchmark.go"))]
+        where = f" at {frames[0]}" if frames else ""
+        return Verdict.not_yet(f"{what} panicked: {panic.group(1)}{where}")
+    complaints = _TEST_LOG.findall(output)
+    if complaints:
+        listed = "\n".join(f"  {c}" for c in complaints[:6])
+        more = f"\n  … and {len(complaints) - 6} more" if len(complaints) > 6 else ""
+        return Verdict.not_yet(f"{what} gives wrong answers:\n{listed}{more}",
+                               failures=len(complaints))
+    return checks.from_error(error)
+
+
+def _words_correct(package: workspace.Package) -> Verdict | None:
+    try:
+        programs.test(package, "-run", "^TestCountWords$", "-count=1", timeout=TEST_TIMEOUT)
+    except GoRunError as error:
+        return _explain(error, "CountWords")
+    return None
+
+
+@checks.exercise
 def check_zero_allocs(source: str) -> Verdict:
     """Exercise 1: CountWords must stay correct and allocate nothing (0 allocs/op)."""
+    source = validate.text(source, "source")
     package = workspace.snippet({"words.go": source, "words_test.go": WORDS_TEST},
                                 label="words")
-    programs.test(package, "-run", "^TestCountWords$", "-count=1")
-    result = run(package, "^BenchmarkCountWords$", benchtime="2000x", count=1, progress=False)
+    wrong = _words_correct(package)
+    if wrong is not None:
+        return wrong
+    try:
+        result = run(package, "^BenchmarkCountWords$", benchtime="2000x", count=1,
+                     progress=False, timeout=BENCH_TIMEOUT)
+    except GoRunError as error:
+        return _explain(error, "BenchmarkCountWords")
     allocs = result.median("CountWords", "allocs/op")
     size = result.median("CountWords", "B/op")
     speed = result.median("CountWords", "ns/op")
     measured = f"{allocs:g} allocs/op, {size:g} B/op, {speed:,.0f} ns/op"
+    evidence = {"allocs_per_op": allocs, "bytes_per_op": size, "ns_per_op": speed}
     if allocs == 0:
-        return Verdict(True, f"CountWords is correct and allocates nothing: {measured}")
-    return Verdict(False, f"CountWords is correct but still allocates: {measured}. "
-                          "Count the words without building a slice of them.")
+        return Verdict.solved(f"CountWords is correct and allocates nothing: {measured}",
+                              **evidence)
+    return Verdict.not_yet(f"CountWords is correct but still allocates: {measured}. "
+                           "Count the words without building a slice of them.", **evidence)
 
 
+@checks.exercise
 def check_trap_fixed(benchmark_source: str) -> Verdict:
     """Exercise 2: BenchmarkHash must really run Hash: its machine code must hold Hash's five
     multiplications (the compiler deletes them when the result is dropped)."""
+    benchmark_source = validate.text(benchmark_source, "benchmark_source")
     package = workspace.snippet({"hash.go": _hash_source(), "hash_test.go": benchmark_source},
                                 label="hash")
-    listing = disassemble(package, "^BenchmarkHash$").get("BenchmarkHash", "")
-    multiplies = count_multiplies(listing)
-    result = run(package, "^BenchmarkHash$", benchtime="100000x", count=1, progress=False)
+    listings = disassemble(package, "^BenchmarkHash$")
+    if "BenchmarkHash" not in listings:
+        return Verdict.not_yet("there is no `func BenchmarkHash(b *testing.B)` in your code: "
+                               "keep the benchmark's name")
+    multiplies = count_multiplies(listings["BenchmarkHash"])
+    try:
+        result = run(package, "^BenchmarkHash$", benchtime="100000x", count=1, progress=False,
+                     timeout=BENCH_TIMEOUT)
+    except GoRunError as error:
+        return _explain(error, "BenchmarkHash")
     speed = result.median("Hash", "ns/op")
+    evidence = {"multiplies": multiplies, "ns_per_op": speed}
     if multiplies >= 5:
-        return Verdict(True, f"BenchmarkHash runs Hash: {multiplies} multiply instructions in "
-                             f"its machine code, {speed:.2f} ns/op")
-    return Verdict(False, f"BenchmarkHash measures (almost) nothing: {multiplies} multiply "
-                          f"instructions in its machine code, {speed:.2f} ns/op. Keep the "
-                          "result alive, with a changing input.")
+        return Verdict.solved(f"BenchmarkHash runs Hash: {multiplies} multiply instructions in "
+                              f"its machine code, {speed:.2f} ns/op", **evidence)
+    return Verdict.not_yet(f"BenchmarkHash measures (almost) nothing: {multiplies} multiply "
+                           f"instructions in its machine code, {speed:.2f} ns/op. Keep the "
+                           "result alive, with a changing input.", **evidence)

@@ -3,56 +3,142 @@
 from __future__ import annotations
 
 import html
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
-from ..errors import ParseError
+from .. import tables, validate
+from ..errors import UsageError
+from ..provenance import Provenance
 from . import stats
 from .parse import Config, Other, Record, Result, parse_lines
 
 KNOWN_UNITS = ("ns/op", "B/op", "allocs/op", "MB/s")
 SUMMARY_UNITS = ("ns/op", "B/op", "allocs/op")
-_BASE_COLUMNS = ("pkg", "name", "base", "procs", "run", "iterations")
+BENCH_PLOT_KINDS = ("runs", "scaling")
+"""What `BenchResult.plot(kind=...)` draws: every run per benchmark, or a parameter sweep."""
+
+FIXED_COLUMNS = ("pkg", "name", "base", "procs", "run", "iterations", "line_no")
+_PREFIXES = ("sub.", "sub[", "unit.", "config.")
+
+FRAME_DOC = """\
+BenchResult.frame: one row per result line (one run of one benchmark).
+
+pkg          the package (`pkg:` line), "" when the output had none
+name         benchmark name without `Benchmark` and `-procs`, e.g. `Join/impl=plus/parts=8`
+base         the top-level benchmark, e.g. `Join`
+procs        GOMAXPROCS of the run (the `-N` suffix; none printed means 1)
+run          repeat number 0, 1, ... per pkg/name/procs (from -count)
+iterations   b.N of the run
+sub.KEY      each `KEY=value` part of a sub-benchmark name (`sub.impl`, `sub.n`); numeric
+             when every value is a number. A key can be any word, even `name` or `n`:
+             the prefix keeps it apart from these columns
+sub[1], ...  the other parts of the name, in order (`ASCII` in `FullRune/ASCII`)
+<unit>       one column per unit as Go prints it, NaN where a run did not report it:
+             ns/op (nanoseconds per operation), B/op (heap bytes allocated per op),
+             allocs/op (heap allocations per op), MB/s (with b.SetBytes), and any
+             b.ReportMetric unit (±inf and NaN kept as floats). A unit that looks like one
+             of our column names (`name`, `sub.x`, ...) is `unit.<unit>`
+<key>        the configuration in force at that line: goos, goarch, cpu, ... (a key that
+             looks like another column is `config.<key>`)
+line_no      the line of the text the run came from"""
 
 
-def _label(name: str, procs: int, show_procs: bool) -> str:
-    return f"{name}-{procs}" if show_procs else name
+def format_value(value: float) -> str:
+    """A measured value for a table: `tables.format_number`, but 3 significant digits for
+    magnitudes of 10^15 and more (a ReportMetric of 1e300 stays one short cell)."""
+    value = float(value)
+    if math.isfinite(value) and abs(value) >= 1e15:
+        return f"{value:.3g}"
+    return tables.format_number(value)
 
 
-@dataclass
+def _cell(median: float, ci_pct: float | None, has_ci: bool) -> str:
+    """`median ± ci%` as benchstat prints it; `± ∞` when n is too small for a CI."""
+    text = format_value(median)
+    if not has_ci:
+        return text + " ± ∞"
+    if ci_pct is None or not math.isfinite(ci_pct):
+        return text  # a CI exists but no relative spread (median 0 or infinite)
+    return text + f" ± {ci_pct:.0f}%"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each user-named thing of the runs lives in the frame (see FRAME_DOC)."""
+
+    parts: Mapping[str, str]
+    plain: int
+    units: Mapping[str, str]
+    config: Mapping[str, str]
+
+    @property
+    def part_names(self) -> list[str]:
+        return [*self.parts.values(), *(f"sub[{i}]" for i in range(1, self.plain + 1))]
+
+
+def _reserved(name: str, taken: Iterable[str] = ()) -> bool:
+    return name in FIXED_COLUMNS or name.startswith(_PREFIXES) or name in taken
+
+
+def _layout(results: list[Result], units: list[str]) -> _Columns:
+    parts: dict[str, str] = {}
+    plain = 0
+    configs: dict[int, Mapping[str, str]] = {}
+    for r in results:
+        for key in r.parts:
+            if key not in parts:
+                parts[key] = f"sub.{key}"
+        plain = max(plain, len(r.plain))
+        configs.setdefault(id(r.config), r.config)
+    unit_columns = {u: f"unit.{u}" if _reserved(u) else u for u in units}
+    taken = set(unit_columns.values())
+    config: dict[str, str] = {}
+    for snapshot in configs.values():
+        for key in snapshot:
+            if key != "pkg" and key not in config:
+                config[key] = f"config.{key}" if _reserved(key, taken) else key
+    return _Columns(MappingProxyType(parts), plain, MappingProxyType(unit_columns),
+                    MappingProxyType(config))
+
+
+def _repeat_key(r: Result) -> tuple[str, str, int]:
+    return (r.config.get("pkg", ""), r.name, r.procs)
+
+
+@dataclass(frozen=True, repr=False)
 class BenchResult:
-    """Benchmark runs parsed from `go test -bench` output.
+    """Benchmark runs parsed from `go test -bench` output; `frame` columns: see FRAME_DOC."""
 
-    `frame` has one row per run (result line) with the columns
-
-    * `pkg` package, `name` benchmark name without `Benchmark` and `-procs` (`Join/impl=plus`),
-      `base` top-level benchmark (`Join`), `procs` GOMAXPROCS, `run` repeat number (0, 1, ... per
-      pkg/name/procs, from `-count`), `iterations` b.N of the run;
-    * one column per `key=value` part of a sub-benchmark name (`impl`, `parts`; numeric where
-      every value is a number), `sub1`, `sub2`, ... for plain parts;
-    * one column per unit, as printed: `ns/op` (nanoseconds per operation), `B/op` (bytes
-      allocated per operation), `allocs/op` (heap allocations per operation), `MB/s` (with
-      `b.SetBytes`), and any `b.ReportMetric` unit; NaN where a run did not report it;
-    * the configuration in force at that line: `goos`, `goarch`, `cpu`, ... (`line_no` last).
-    """
-
-    records: list[Record]
-    command: list[str] = field(default_factory=list)
-    seconds: float | None = None
-    profiles: dict[str, Path] = field(default_factory=dict)
-    """Profiles written by the run, by kind (`mem`, `cpu`), when `run(..., profile=)` asked."""
+    records: tuple[Record, ...]
     text: str = ""
     """The text that was parsed (what `go test` printed)."""
+    provenance: Provenance = field(default_factory=Provenance)
+    """The command that printed `text`, Go release and seconds (empty for parsed text)."""
+    profiles: Mapping[str, Path] = field(default_factory=dict)
+    """Profiles written by the run, by kind (`mem`, `cpu`), when `run(..., profile=)` asked."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "records", tuple(self.records))
+        object.__setattr__(self, "profiles", MappingProxyType(dict(self.profiles)))
+
+    def __repr__(self) -> str:
+        source = f", from {self.provenance.shell!r}" if self.provenance.command else ""
+        return (f"<BenchResult: {len(self)} runs of {len(self.names)} benchmark(s), "
+                f"units {', '.join(self.units) or 'none'}{source}>")
 
     # ----- access ---------------------------------------------------------------------------
-    @property
-    def results(self) -> list[Result]:
-        return [r for r in self.records if isinstance(r, Result)]
+    @cached_property
+    def results(self) -> tuple[Result, ...]:
+        """The result lines, in order."""
+        return tuple(r for r in self.records if isinstance(r, Result))
 
     @property
     def other(self) -> list[Other]:
@@ -66,9 +152,10 @@ class BenchResult:
 
     @property
     def profile_dir(self) -> Path | None:
+        """The folder holding the profiles of the run (None without profiles)."""
         return next(iter(self.profiles.values())).parent if self.profiles else None
 
-    @property
+    @cached_property
     def units(self) -> list[str]:
         """Every unit reported: ns/op, B/op, allocs/op, MB/s first, then custom ones."""
         seen: dict[str, None] = {}
@@ -78,97 +165,138 @@ class BenchResult:
 
     @property
     def names(self) -> list[str]:
+        """Benchmark names (without `Benchmark` and `-procs`), in order of first appearance."""
         return list(dict.fromkeys(r.name for r in self.results))
+
+    @property
+    def part_keys(self) -> list[str]:
+        """The `key` of every `key=value` part of the sub-benchmark names."""
+        return list(self._columns.parts)
 
     def __len__(self) -> int:
         return len(self.results)
 
     @cached_property
-    def frame(self) -> pd.DataFrame:
-        parts, units = self._part_columns(), self.units
-        reserved = {*_BASE_COLUMNS, *parts, *units, "line_no"}
-        config_columns: dict[int, dict[str, str]] = {}  # per shared config snapshot
+    def _columns(self) -> _Columns:
+        return _layout(list(self.results), self.units)
+
+    def column(self, unit: str) -> str:
+        """The frame column of `unit` (the unit itself unless it looks like one of ours)."""
+        return self._columns.units.get(unit, unit)
+
+    def part_column(self, key: str) -> str:
+        """The frame column of sub-benchmark key `key` (`sub.KEY`); `sub.KEY` is accepted."""
+        key = key.removeprefix("sub.") if key not in self._columns.parts else key
+        if key not in self._columns.parts:
+            known = ", ".join(self._columns.parts) or "none"
+            raise UsageError(f"no sub-benchmark key {key!r} in these names; the keys are: "
+                             f"{known}")
+        return self._columns.parts[key]
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        cols = self._columns
+        config_rows: dict[int, dict[str, str]] = {}  # per shared config snapshot
         rows = []
         repeat: dict[tuple, int] = {}
         for r in self.results:
-            extra = config_columns.get(id(r.config))
+            extra = config_rows.get(id(r.config))
             if extra is None:
-                extra = {(f"config.{k}" if k in reserved else k): v
-                         for k, v in r.config.items() if k != "pkg"}
-                config_columns[id(r.config)] = extra
-            key = (r.config.get("pkg", ""), r.name, r.procs)
+                extra = {cols.config[k]: v for k, v in r.config.items() if k != "pkg"}
+                config_rows[id(r.config)] = extra
+            key = _repeat_key(r)
             repeat[key] = repeat.get(key, -1) + 1
-            rows.append({"pkg": key[0], "name": r.name, "base": r.base, "procs": r.procs,
-                         "run": repeat[key], "iterations": r.iterations, **r.parts, **r.values,
-                         **extra, "line_no": r.line_no})
-        config = list(dict.fromkeys(k for extra in config_columns.values() for k in extra))
-        columns = [*_BASE_COLUMNS, *parts, *units, *config, "line_no"]
+            row = {"pkg": key[0], "name": r.name, "base": r.base, "procs": r.procs,
+                   "run": repeat[key], "iterations": r.iterations, "line_no": r.line_no}
+            row.update({cols.parts[k]: v for k, v in r.parts.items()})
+            row.update({f"sub[{i}]": v for i, v in enumerate(r.plain, start=1)})
+            row.update({cols.units[u]: v for u, v in r.values.items()})
+            row.update(extra)
+            rows.append(row)
+        columns = [*FIXED_COLUMNS[:-1], *cols.part_names, *cols.units.values(),
+                   *cols.config.values(), "line_no"]
         frame = pd.DataFrame(rows, columns=columns)
-        for column in self._part_columns():
+        for column in cols.units.values():
+            frame[column] = frame[column].astype(float)
+        for column in cols.part_names:
             present = frame[column].notna()
             numeric = pd.to_numeric(frame[column], errors="coerce")
-            if present.any() and numeric[present].notna().all():
+            finite = numeric[present].abs() < 2**53
+            if present.any() and numeric[present].notna().all() and finite.all():
                 whole = (numeric[present] % 1 == 0).all()
                 frame[column] = numeric.astype("Int64") if whole else numeric
         return frame
 
-    def _part_columns(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for r in self.results:
-            if r.parts:
-                seen.update(dict.fromkeys(r.parts))
-        return list(seen)
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per run (a copy: change it freely); columns and units: see FRAME_DOC."""
+        return self._frame.copy()
 
     # ----- selection ------------------------------------------------------------------------
-    def _derived(self, results: Iterable[Result]) -> BenchResult:
+    def _derived(self, records: Iterable[Record]) -> BenchResult:
+        return BenchResult(tuple(records), self.text, self.provenance, self.profiles)
+
+    def _keep(self, results: Iterable[Result]) -> BenchResult:
         kept = {id(r) for r in results}
-        records = [r for r in self.records if not isinstance(r, Result) or id(r) in kept]
-        return BenchResult(records, self.command, self.seconds, self.profiles, self.text)
+        return self._derived(r for r in self.records if not isinstance(r, Result)
+                             or id(r) in kept)
 
     def select(self, pattern: str) -> BenchResult:
         """The runs whose name matches the regular expression `pattern` (re.search)."""
-        rx = re.compile(pattern)
-        return self._derived(r for r in self.results if rx.search(r.name))
+        rx = re.compile(validate.pattern(pattern, "pattern"))
+        return self._keep(r for r in self.results if rx.search(r.name))
 
     def first(self, n: int) -> BenchResult:
         """Only the first `n` runs of every benchmark (per package, name and procs)."""
+        n = validate.count(n, "n")
         seen: dict[tuple, int] = {}
         kept = []
         for r in self.results:
-            key = (r.config.get("pkg", ""), r.name, r.procs)
+            key = _repeat_key(r)
             seen[key] = seen.get(key, 0) + 1
             if seen[key] <= n:
                 kept.append(r)
-        return self._derived(kept)
+        return self._keep(kept)
 
     def where(self, **parts: object) -> BenchResult:
         """The runs whose sub-benchmark parts have the given values, with those parts removed
         from the names: `r.where(impl="plus")` turns `Join/impl=plus/parts=8` into
-        `Join/parts=8`, so that two implementations can be compared by `compare`."""
-        wanted = {k: str(v) for k, v in parts.items()}
+        `Join/parts=8`, so that two implementations can be compared by `compare`. A key may be
+        any word (`r.where(n=10)`, `r.where(**{"name": "x"})`)."""
+        for key in parts:
+            self.part_column(key)  # a UsageError for a key no name has
+        wanted = {k.removeprefix("sub.") if k not in self._columns.parts else k: str(v)
+                  for k, v in parts.items()}
         records: list[Record] = []
         for rec in self.records:
             if isinstance(rec, Result):
                 if any(rec.parts.get(k) != v for k, v in wanted.items()):
                     continue
                 segments = [s for s in rec.name.split("/")[1:]
-                            if s.partition("=")[0] not in wanted or "=" not in s]
+                            if "=" not in s or s.partition("=")[0] not in wanted]
                 rec = rec.renamed("/".join([rec.base, *segments]))
             records.append(rec)
-        return BenchResult(records, self.command, self.seconds, self.profiles, self.text)
+        return self._derived(records)
 
     # ----- statistics -----------------------------------------------------------------------
+    def _units(self, units: Iterable[str] | None) -> list[str]:
+        if isinstance(units, str):
+            units = [units]
+        return [u for u in (units or self.units) if u in self._columns.units]
+
     def summary(self, units: Iterable[str] | None = None) -> pd.DataFrame:
-        """Per benchmark and unit: n, median, the 95% CI (`low`, `high`, `ci_pct` = ± % of the
-        median; NaN when n < 6) and `note` (why there is no CI)."""
-        frame = self.frame
-        units = [u for u in (units or self.units) if u in frame.columns]
-        parts = self._part_columns()
+        """Per benchmark and unit: `pkg`, `name`, `procs`, `label` (name, with `-procs` when
+        it varies), the `sub.*` parts, `unit`, `n`, `median`, the 95% CI (`low`, `high`,
+        `ci_pct` = ± % of the median; NaN when n < 6) and `note` (why there is no CI)."""
+        frame, cols = self._frame, self._columns
+        units = self._units(units)
+        parts = cols.part_names
         show_procs = frame["procs"].nunique() > 1 if len(frame) else False
         rows = []
         for (pkg, name, procs), group in frame.groupby(["pkg", "name", "procs"], sort=False):
+            first = group.iloc[0]
             for unit in units:
-                values = group[unit].dropna().tolist()
+                values = group[cols.units[unit]].dropna().tolist()
                 if not values:
                     continue
                 s = stats.summarize(values)
@@ -177,10 +305,12 @@ class BenchResult:
                     note = f"n={s.n}: no {s.confidence:.0%} CI (needs n ≥ {stats.min_n_for_ci()})"
                 rows.append({
                     "pkg": pkg, "name": name, "procs": procs,
-                    "label": _label(name, procs, show_procs),
-                    **{p: group[p].iloc[0] for p in parts},
-                    "unit": unit, "n": s.n, "median": s.median, "low": s.low, "high": s.high,
-                    "ci_pct": s.ci_pct, "note": note})
+                    "label": f"{name}-{procs}" if show_procs else name,
+                    **{p: first[p] for p in parts},
+                    "unit": unit, "n": s.n, "median": s.median,
+                    "low": math.nan if s.low is None else s.low,
+                    "high": math.nan if s.high is None else s.high,
+                    "ci_pct": math.nan if s.ci_pct is None else s.ci_pct, "note": note})
         columns = ["pkg", "name", "procs", "label", *parts, "unit", "n", "median", "low", "high",
                    "ci_pct", "note"]
         return pd.DataFrame(rows, columns=columns)
@@ -203,16 +333,21 @@ class BenchResult:
 
     def summarized(self, name: str, unit: str = "ns/op", *,
                    procs: int | None = None) -> stats.Summary:
-        frame = self.frame
+        """Median and 95% CI of `unit` over the runs of benchmark `name`."""
+        frame = self._frame
         rows = frame[frame["name"] == name] if len(frame) else frame
         if procs is not None:
             rows = rows[rows["procs"] == procs]
         if rows.empty:
             raise AssertionError(f"no benchmark named {name!r}; the names are: "
-                                 + ", ".join(self.names))
-        if unit not in rows.columns or rows[unit].isna().all():
-            raise AssertionError(f"benchmark {name!r} reports no {unit!r}")
-        return stats.summarize(rows[unit].dropna().tolist())
+                                 + (", ".join(self.names) or "none") + self._source())
+        column = self.column(unit)
+        if unit not in self._columns.units or rows[column].isna().all():
+            raise AssertionError(f"benchmark {name!r} reports no {unit!r}{self._source()}")
+        return stats.summarize(rows[column].dropna().tolist())
+
+    def _source(self) -> str:
+        return f" (from `{self.provenance.shell}`)" if self.provenance.command else ""
 
     # ----- claim checks ---------------------------------------------------------------------
     def expect(self, name: str, unit: str, *, equals: float | None = None,
@@ -226,8 +361,8 @@ class BenchResult:
                   (at_least, lambda v: got >= v, "≥")]
         for bound, holds, sign in checks:
             if bound is not None and not holds(bound):
-                raise AssertionError(f"{name}: expected {unit} {sign} {bound:g}, "
-                                     f"but the median of {summary.n} run(s) is {got:g}")
+                raise AssertionError(f"{name}: expected {unit} {sign} {bound:g}, but the median "
+                                     f"of {summary.n} run(s) is {got:g}{self._source()}")
         return got
 
     def expect_all(self, unit: str, *, equals: float | None = None,
@@ -237,58 +372,58 @@ class BenchResult:
             self.expect(name, unit, equals=equals, at_most=at_most, at_least=at_least)
 
     # ----- display --------------------------------------------------------------------------
-    def plot(self, units: Iterable[str] = SUMMARY_UNITS, *, title: str | None = None):
-        """Median with 95% CI and every run, per benchmark, one panel per unit."""
-        from .plots import plot_runs
-        return plot_runs(self.frame, units=tuple(units), title=title)
+    def plot(self, kind: str = "runs", **options: Any):
+        """A Figure. `kind="runs"` (options `units`, `title`): every run, the median and its
+        95% CI per benchmark, one panel per unit. `kind="scaling"` (options `param`, `units`,
+        `by`, `title`): each unit against a numeric sub-benchmark parameter such as `size`."""
+        from . import plots
 
-    def plot_scaling(self, param: str, units: Iterable[str] = ("ns/op", "allocs/op"), *,
-                     by: str | None = None, title: str | None = None):
-        """How each unit grows with the sub-benchmark parameter `param` (e.g. `size`)."""
-        from .plots import plot_scaling
-        return plot_scaling(self.frame, param, units=tuple(units), by=by, title=title)
+        validate.choice(kind, BENCH_PLOT_KINDS, "kind")
+        frame = self._frame
+        units = [self.column(u) for u in self._units(options.pop("units", None) or (
+            SUMMARY_UNITS if kind == "runs" else ("ns/op", "allocs/op")))]
+        if kind == "runs":
+            return plots.plot_runs(frame, units=tuple(units), **options)
+        if "param" not in options:
+            raise UsageError('plot(kind="scaling") needs param=, the sub-benchmark key to put '
+                             f"on the x axis; the keys are: {', '.join(self.part_keys) or 'none'}")
+        param = self.part_column(options.pop("param"))
+        by = options.pop("by", None)
+        by = self.part_column(by) if by is not None else None
+        return plots.plot_scaling(frame, param, units=tuple(units), by=by, **options)
 
     def table(self, units: Iterable[str] | None = None) -> pd.DataFrame:
-        """benchstat-style text: `median ± ci%` per benchmark (rows) and unit (columns)."""
+        """benchstat-style text: `median ± ci%` per benchmark (rows) and unit (columns);
+        `± ∞` where the runs are too few for a 95% CI."""
+        units = self._units(units)
         summary = self.summary(units)
         if summary.empty:
             return pd.DataFrame()
-        def cell(row) -> str:
-            text = _fmt(row["median"])
-            return text + (f" ± {row['ci_pct']:.0f}%" if pd.notna(row["ci_pct"]) else " ± ∞")
-        summary["cell"] = summary.apply(cell, axis=1)
-        table = summary.pivot_table(index="label", columns="unit", values="cell",
-                                    aggfunc="first", sort=False)
-        table.columns.name = None
-        table.index.name = "benchmark"
-        counts = summary.groupby("label", sort=False)["n"].max()
-        table.insert(0, "n", counts)
-        ordered = [u for u in (units or self.units) if u in table.columns]
-        return table[["n", *ordered]].fillna("")
+        rows: dict[str, dict[str, object]] = {}
+        for rec in summary.itertuples(index=False):
+            row = rows.setdefault(rec.label, {"benchmark": rec.label, "n": 0,
+                                              **dict.fromkeys(units, "")})
+            row["n"] = max(int(row["n"]), rec.n)
+            ci = None if math.isnan(rec.ci_pct) else rec.ci_pct
+            row[rec.unit] = _cell(rec.median, ci, not math.isnan(rec.low))
+        table = pd.DataFrame(list(rows.values()), columns=["benchmark", "n", *units])
+        return table.set_index("benchmark")
 
     def _repr_html_(self) -> str:
         pkgs = sorted({r.config.get("pkg", "") for r in self.results} - {""})
         head = (f"<b>BenchResult</b>: {len(self)} runs of {len(self.names)} benchmark(s)"
                 + (f" in {', '.join(map(html.escape, pkgs))}" if pkgs else "")
-                + (f" · {self.seconds:.1f} s" if self.seconds else "")
                 + f" · {len(self.other)} other line(s)")
         warn = "".join(f"<div>⚠ {html.escape(w)}</div>" for w in self.warnings())
-        body = self.table().to_html() if len(self) else ""
-        return f"<div>{head}{warn}{body}<small>median ± 95% CI</small></div>"
-
-
-def _fmt(value: float) -> str:
-    """Three significant digits (whole numbers as they are), thousands separated."""
-    if value != value:  # NaN
-        return "–"
-    if value == int(value) or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+        body = ""
+        if len(self):
+            body = tables.to_html(self.table().reset_index(),
+                                  caption="median ± 95% CI (± ∞: too few runs for a CI)")
+        source = self.provenance._repr_html_() if self.provenance.command else ""
+        return f"<div>{head}{warn}{body}{source}</div>"
 
 
 def parse(text: str) -> BenchResult:
     """Parse `go test -bench` output (any number of packages, runs and units) into a
-    BenchResult; ParseError names a malformed result line."""
-    if not isinstance(text, str):
-        raise ParseError(f"expected text, got {type(text).__name__}")
-    return BenchResult(parse_lines(text), text=text)
+    BenchResult; ParseError names a malformed result line, UsageError says text is not str."""
+    return BenchResult(tuple(parse_lines(validate.text(text, "text"))), text=text)

@@ -1,14 +1,19 @@
-"""Run a package's benchmarks with `go test -bench` and parse what they print."""
+"""Run a package's benchmarks with `go test -bench` and parse what they print.
+
+Every argument is checked before Go starts: a bad `benchtime`, `count`, `cpu`, `pattern`,
+`profile` or `timeout` is a UsageError naming it, not Go's flag list.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import time
 from collections.abc import Callable, Sequence
 
-from .. import programs, settings, toolchain, workspace
+from .. import programs, settings, toolchain, validate, workspace
+from ..errors import UsageError
 from ..programs import Target
-from .parse import parse_lines
+from .parse import Result, parse_lines
 from .result import BenchResult, parse
 
 FULL_BENCHTIME = "1s"
@@ -23,9 +28,12 @@ QUICK_MAX_COUNT = 10
 PROFILE_FLAGS = {"mem": "-memprofile", "cpu": "-cpuprofile", "block": "-blockprofile",
                  "mutex": "-mutexprofile"}
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-                 "h": 3600.0}
+_DURATION = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0,
+                 "m": 60.0, "h": 3600.0}
+_MAX_SECONDS = (2**63 - 1) / 1e9  # time.Duration is an int64 of nanoseconds
+_BENCHTIME_FORMS = ('a Go duration like "1s", "200ms" or "1m30s", or an iteration count like '
+                    '"100x"')
 
 Progress = Callable[[int, str], None]
 """A progress callback: (results so far, name of the latest benchmark line)."""
@@ -39,10 +47,33 @@ def _seconds(duration: str) -> float | None:
     return sum(float(a) * _UNIT_SECONDS[b] for a, b in parts)
 
 
+def check_benchtime(value: object, name: str = "benchtime") -> str:
+    """A `-benchtime` as Go's testing package takes it: a duration > 0 (`1s`, `200ms`) or an
+    iteration count ≥ 1 (`100x`); anything else is a UsageError naming the argument."""
+    if not isinstance(value, str):
+        hint = f' (did you mean "{value}x" or "{value}s"?)' if isinstance(
+            value, int) and not isinstance(value, bool) else ""
+        raise UsageError(f"{name} must be {_BENCHTIME_FORMS}, not {value!r}{hint}")
+    text = value.strip()
+    if text.endswith("x"):
+        digits = text[:-1]
+        if digits.isascii() and digits.isdigit() and 1 <= int(digits) < 2**63:
+            return text
+        raise UsageError(f"{name} {value!r}: an iteration count must be a whole number ≥ 1 "
+                         f'followed by x, like "100x"')
+    seconds = _seconds(text)
+    if seconds is None or not 0 < seconds <= _MAX_SECONDS:
+        raise UsageError(f"{name} must be {_BENCHTIME_FORMS} (> 0), not {value!r}")
+    return text
+
+
 def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple[str, int]:
     """The benchtime and count a run uses: the defaults, shortened in quick mode."""
-    benchtime = benchtime or (QUICK_BENCHTIME if quick else FULL_BENCHTIME)
-    count = count or (QUICK_COUNT if quick else FULL_COUNT)
+    if benchtime is None:
+        benchtime = QUICK_BENCHTIME if quick else FULL_BENCHTIME
+    benchtime = check_benchtime(benchtime)
+    count = validate.count(count, "count") if count is not None else (
+        QUICK_COUNT if quick else FULL_COUNT)
     if quick:
         seconds = _seconds(benchtime)
         if seconds is not None and seconds > _seconds(QUICK_BENCHTIME):
@@ -51,12 +82,21 @@ def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple
     return benchtime, count
 
 
+
 def _cpu_arg(cpu: int | str | Sequence[int]) -> str:
-    if isinstance(cpu, int):
-        return str(cpu)
+    """`-cpu` list text; every entry a whole number ≥ 1."""
     if isinstance(cpu, str):
-        return cpu
-    return ",".join(str(int(c)) for c in cpu)
+        entries: list[object] = [c.strip() for c in cpu.split(",") if c.strip()]
+        entries = [int(c) if c.isascii() and c.isdigit() else c for c in entries]
+    elif isinstance(cpu, int) and not isinstance(cpu, bool):
+        entries = [cpu]
+    elif isinstance(cpu, Sequence):
+        entries = list(cpu)
+    else:
+        entries = [cpu]
+    if not entries:
+        raise UsageError(f"cpu must be a GOMAXPROCS ≥ 1 or a list of them, not {cpu!r}")
+    return ",".join(str(validate.count(c, "cpu")) for c in entries)
 
 
 def _profile_kinds(profile: bool | str | Sequence[str] | None) -> list[str]:
@@ -64,10 +104,14 @@ def _profile_kinds(profile: bool | str | Sequence[str] | None) -> list[str]:
         return []
     kinds = ["mem"] if profile is True else [profile] if isinstance(profile, str) else list(
         profile)
-    unknown = [k for k in kinds if k not in PROFILE_FLAGS]
-    if unknown:
-        raise ValueError(f"unknown profile kind(s) {unknown}; choose from {list(PROFILE_FLAGS)}")
-    return kinds
+    return [validate.choice(k, tuple(PROFILE_FLAGS), "profile") for k in kinds]
+
+
+def _extra(extra: Sequence[str]) -> list[str]:
+    if isinstance(extra, str) or not all(isinstance(e, str) for e in extra):
+        raise UsageError(f"extra must be a list of go test flags (each a str), like "
+                         f'["-v"], not {extra!r}')
+    return list(extra)
 
 
 class _Display:
@@ -90,7 +134,7 @@ class _Display:
             records = parse_lines(text)
         except Exception:  # a damaged line is reported by the final parse, not here
             return
-        if not records or not hasattr(records[0], "iterations"):
+        if not records or not isinstance(records[0], Result):
             return
         self.count += 1
         name = records[0].name
@@ -112,19 +156,27 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
     """Run the benchmarks of `target` (a topic, folder or snippet) matching `pattern`.
 
     Runs `go test -run '^$' -bench PATTERN -benchmem -benchtime T -count N [-cpu LIST]`, with
-    a live progress display, and returns the parsed BenchResult. Defaults: benchtime 1s and
-    count 10 (quick mode: 20ms and 6; longer durations are capped at 20ms there). `profile`
-    ("mem", "cpu" or both) also writes those profiles into a fresh scratch folder:
-    `result.profiles["mem"]` is the path.
+    a live progress display, and returns the parsed BenchResult (`.provenance` holds the
+    command and its wall time, compile included). Defaults: benchtime 1s and count 10 (quick
+    mode: 20ms and 6; longer durations are capped at 20ms there). `profile` ("mem", "cpu",
+    "block", "mutex" or a list) also writes those profiles into a fresh scratch folder:
+    `result.profiles["mem"]` is the path. Bad arguments raise UsageError before Go starts.
     """
-    package = workspace.resolve(target)
+    pattern = validate.pattern(pattern, "pattern")
     benchtime, count = settings_for(benchtime, count, settings.quick())
+    cpu_arg = _cpu_arg(cpu) if cpu is not None else None
+    kinds = _profile_kinds(profile)
+    timeout = validate.timeout(timeout)
+    extra = _extra(extra)
+    if not (isinstance(progress, bool) or callable(progress)):
+        raise UsageError(f"progress must be True, False or a function (runs, name), "
+                         f"not {progress!r}")
+    package = workspace.resolve(target)
     args = ["-run", "^$", "-bench", pattern, "-benchmem", f"-benchtime={benchtime}",
             f"-count={count}"]
-    if cpu is not None:
-        args.append(f"-cpu={_cpu_arg(cpu)}")
+    if cpu_arg is not None:
+        args.append(f"-cpu={cpu_arg}")
     profiles = {}
-    kinds = _profile_kinds(profile)
     if kinds:
         folder = workspace.scratch_dir("bench-profile")
         # -o keeps the test binary (which profiling leaves behind) out of the package folder.
@@ -132,22 +184,20 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
         for kind in kinds:
             profiles[kind] = folder / f"{kind}.out"
             args.append(f"{PROFILE_FLAGS[kind]}={profiles[kind]}")
-    args += list(extra)
+    args += extra
     display = _Display(f"go test -bench {pattern} ({package.name})", progress)
-    started = time.perf_counter()
     try:
         done = programs.test(package, *args, timeout=timeout, on_stdout=display.line)
     finally:
         display.close()
-    result = parse(done.stdout)
-    result.command = [str(c) for c in done.command]
-    result.seconds = time.perf_counter() - started
-    result.profiles = profiles
-    return result
+    provenance = dataclasses.replace(done.provenance,
+                                     files=tuple(str(p) for p in profiles.values()))
+    return dataclasses.replace(parse(done.stdout), provenance=provenance, profiles=profiles)
 
 
 def list_benchmarks(target: Target, pattern: str = ".") -> list[str]:
     """The top-level benchmarks of a package (names without `Benchmark`), via `go test -list`."""
+    pattern = validate.pattern(pattern, "pattern")
     package = workspace.resolve(target)
     done = toolchain.go("test", "-run", "^$", "-list", f"^Benchmark.*(?:{pattern})",
                         package.pattern, cwd=package.module_dir, timeout=300)

@@ -19,6 +19,8 @@ from scipy import stats as _scipy
 
 CONFIDENCE = 0.95
 ALPHA = 0.05
+HIGHER_IS_BETTER = ("MB/s",)
+"""Units where a larger median is an improvement (for `better`/`worse` verdicts)."""
 
 
 @dataclass(frozen=True)
