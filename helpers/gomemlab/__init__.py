@@ -35,7 +35,7 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 __version__ = "0.1.0"
 
 _TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "valuesem",
-                  "checks",
+                  "versions", "checks",
                   "figures", "tables", "validate")
 
 

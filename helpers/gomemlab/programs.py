@@ -7,19 +7,21 @@ import dataclasses
 import hashlib
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from . import toolchain, validate
+from . import toolchain, validate, versions
 from .errors import GoRunError, GoTimeoutError, UsageError
-from .toolchain import Completed
+from .toolchain import Completed, GoToolchain
 from .workspace import Package, Target, resolve, scratch_dir, scratch_root
 
 
-def binary_path(package: Package, gcflags: str | None = None) -> Path:
-    """A stable output path per package folder and flags: an up-to-date binary is not relinked."""
-    key = hashlib.sha256(f"{package.dir}\0{gcflags or ''}".encode()).hexdigest()[:16]
+def binary_path(package: Package, gcflags: str | None = None, version: str = "") -> Path:
+    """A stable output path per package folder, flags and Go release: an up-to-date binary is
+    not relinked."""
+    key = hashlib.sha256(f"{package.dir}\0{gcflags or ''}\0{version}".encode()).hexdigest()[:16]
     folder = scratch_root() / "bin" / key
     folder.mkdir(parents=True, exist_ok=True)
     return folder / (package.name + (".exe" if os.name == "nt" else ""))
@@ -64,41 +66,78 @@ def _require_main(package: Package) -> None:
             "a library.")
 
 
-def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0) -> Path:
+def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
+          go: str | GoToolchain | None = None) -> Path:
     """Compile a main package and return the binary's path; GoBuildError on a compile error.
 
-    The binary's path is stable per package folder, so an up-to-date binary is not relinked
+    `go` picks another Go release ("1.22", or a toolchain from gm.versions). The binary's path
+    is stable per package folder, flags and release, so an up-to-date binary is not relinked
     (about 0.08 s warm); concurrent builds of one package are serialised. A library package
     (not `package main`) is a UsageError.
     """
     timeout = validate.timeout(timeout)
-    package = resolve(target)
+    found = versions.resolve(go)
+    package = for_release(resolve(target), found)
     _require_main(package)
-    output = binary_path(package, gcflags)
+    output = binary_path(package, gcflags, found.version)
     args = ["build", "-o", str(output)]
     if gcflags:
         args.append(f"-gcflags={gcflags}")
     with _exclusive(output):
-        toolchain.go(*args, package.pattern, cwd=package.module_dir,
-                     timeout=timeout).check_build()
+        toolchain.go(*args, package.pattern, cwd=package.module_dir, timeout=timeout,
+                     using=found).check_build()
     return output
+
+
+def for_release(package: Package, found: GoToolchain) -> Package:
+    """`package` itself, or, when its go.mod asks for a newer Go than `found`, a copy of its
+    module (cached by content) whose go.mod carries `found`'s language version, as a user's
+    module for that release would."""
+    go_mod = package.module_dir / "go.mod"
+    text = go_mod.read_text() if go_mod.is_file() else ""
+    match = re.search(r"^go\s+(\d+)\.(\d+)", text, re.MULTILINE)
+    wanted = tuple(int(g) for g in match.groups()) if match else (0, 0)
+    if wanted <= found.version_tuple[:2]:
+        return package
+    line = versions.language_version(found)
+    rel = package.rel
+    files = {p.relative_to(package.module_dir).as_posix(): p.read_bytes()
+             for p in sorted(package.dir.glob("*.go")) if p.is_file()}
+    digest = hashlib.sha256(repr((line, sorted(files.items()), text)).encode()).hexdigest()[:20]
+    home = scratch_root() / "releases" / digest
+    if not (home / "go.mod").is_file():
+        staging = scratch_dir("release")
+        (staging / rel).mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        (staging / "go.mod").write_text(
+            re.sub(r"^go\s+\S+", f"go {line}", text, count=1, flags=re.MULTILINE))
+        home.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            staging.rename(home)
+        except OSError:  # made by another process meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+    return Package(home, rel, label=package.label)
 
 
 def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
         timeout: float = 60.0, cwd: str | os.PathLike | None = None,
-        on_stdout: Callable[[str], None] | None = None, check: bool = True) -> Completed:
+        on_stdout: Callable[[str], None] | None = None, check: bool = True,
+        go: str | GoToolchain | None = None) -> Completed:
     """Build and run a Go program (a topic, folder or snippet) and return what it printed.
 
     `timeout` (seconds) bounds the whole call, build and run. The program runs in `cwd`
     (default: a fresh scratch folder, so files it writes never land in the samples), with the
     lab's Go environment plus `env`; when time runs out it is killed with everything it
     started (GoTimeoutError). With `check`, a non-zero exit raises GoRunError, which shows a
-    panic's message and source line. `result.provenance` has build and run seconds.
+    panic's message and source line. `result.provenance` has build and run seconds and the
+    release; `go` picks another release ("1.22").
     """
     timeout = validate.timeout(timeout)
     package = resolve(target)
+    found = versions.resolve(go)
     started = time.perf_counter()
-    binary = build(package, timeout=timeout)
+    binary = build(package, timeout=timeout, go=found)
     built = time.perf_counter() - started
     folder = cwd if cwd is not None else scratch_dir(f"run-{package.name}")
     try:
@@ -107,7 +146,7 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
     except GoTimeoutError as stopped:  # report the limit the caller set, build included
         raise GoTimeoutError(timeout, command=stopped.command, stdout=stopped.stdout,
                              stderr=stopped.stderr) from None
-    done = dataclasses.replace(done, build_seconds=built)
+    done = dataclasses.replace(done, build_seconds=built, go_version=found.version)
     if check and not done.ok:
         raise GoRunError(done.returncode, command=done.command, stdout=done.stdout,
                          stderr=done.stderr, source_dir=str(package.dir))
@@ -116,14 +155,16 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
 
 def test(target: Target, *args: str, timeout: float = 600.0,
          env: Mapping[str, str] | None = None,
-         on_stdout: Callable[[str], None] | None = None) -> Completed:
+         on_stdout: Callable[[str], None] | None = None,
+         go: str | GoToolchain | None = None) -> Completed:
     """`go test ARGS... PACKAGE` in the package's module; compile errors raise GoBuildError.
 
     Files go test writes go to a fresh scratch folder, never into the package: profiles and
     traces (`-outputdir`), and the test binary that `-c` or a profile flag leaves (`-o`).
     """
     timeout = validate.timeout(timeout)
-    package = resolve(target)
+    found = versions.resolve(go)
+    package = for_release(resolve(target), found)
     out = scratch_dir(f"test-{package.name}")
     extra = [] if any(a.startswith("-outputdir") for a in args) else ["-outputdir", str(out)]
     wants_binary = "-c" in args or any(a.split("=")[0] in _TEST_OUTPUT_FLAGS for a in args)
@@ -131,7 +172,7 @@ def test(target: Target, *args: str, timeout: float = 600.0,
         extra += ["-o", str(out / f"{package.name}.test")]
     args = _into(out, args)
     done = toolchain.go("test", *extra, *args, package.pattern, cwd=package.module_dir,
-                        env=env, timeout=timeout, on_stdout=on_stdout)
+                        env=env, timeout=timeout, on_stdout=on_stdout, using=found)
     if not done.ok and "[build failed]" in done.stdout + done.stderr:
         done.check_build()
     return done.check_run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -75,6 +76,11 @@ class GoToolchain:
     @property
     def version_tuple(self) -> tuple[int, ...]:
         return _version_tuple(self.version)
+
+    @property
+    def release(self) -> str:
+        """The version without its `go` prefix, e.g. "1.27.3"."""
+        return self.version.removeprefix("go")
 
     def __str__(self) -> str:
         return f"{self.version} at {self.goroot} (from {self.source})"
@@ -172,9 +178,12 @@ def find_go() -> GoToolchain:
     return found
 
 
-def go_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a Go process: ours, plus the offline settings, GOROOT and `extra`."""
-    env = {**os.environ, **OFFLINE_ENV, "GOROOT": str(find_go().goroot)}
+def go_env(extra: Mapping[str, str] | None = None, *,
+           using: GoToolchain | None = None) -> dict[str, str]:
+    """The environment for a Go process: ours, plus the offline settings, GOROOT (of `using`,
+    default the pinned toolchain) and `extra`."""
+    found = using or find_go()
+    env = {**os.environ, **OFFLINE_ENV, "GOROOT": str(found.goroot)}
     if not (env.get("GOCACHE") or env.get("XDG_CACHE_HOME") or env.get("HOME")):
         # Go would run with its build cache "off" and fail every build: give it one.
         env["GOCACHE"] = str(scratch_root() / "go-build")
@@ -197,6 +206,7 @@ class Completed:
     seconds: float
     cwd: Path | None = field(default=None, repr=False)
     build_seconds: float = 0.0
+    go_version: str = ""
 
     @property
     def ok(self) -> bool:
@@ -205,7 +215,7 @@ class Completed:
     @property
     def provenance(self) -> Provenance:
         """Command, Go release, build and run seconds of this process."""
-        return Provenance.of(self.command, go_version=_known_version(),
+        return Provenance.of(self.command, go_version=self.go_version or _known_version(),
                              build_seconds=self.build_seconds, run_seconds=self.seconds)
 
     def check_build(self) -> Completed:
@@ -414,15 +424,19 @@ def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
        env: Mapping[str, str] | None = None, timeout: float = 300.0,
        on_stdout: Callable[[str], None] | None = None,
        on_stderr: Callable[[str], None] | None = None,
-       keep_stdout: bool = True) -> Completed:
-    """Run `go ARGS...` with the lab's toolchain and offline environment (see `run`)."""
-    return run([find_go().go, *args], cwd=cwd, env=go_env(env), timeout=timeout,
+       keep_stdout: bool = True, using: GoToolchain | None = None) -> Completed:
+    """Run `go ARGS...` with the lab's toolchain (or `using`) and offline environment (see
+    `run`)."""
+    found = using or find_go()
+    done = run([found.go, *args], cwd=cwd, env=go_env(env, using=found), timeout=timeout,
                on_stdout=on_stdout, on_stderr=on_stderr, keep_stdout=keep_stdout)
+    return dataclasses.replace(done, go_version=found.version)
 
 
 def start_go(*args: str | os.PathLike, log: str | os.PathLike,
              cwd: str | os.PathLike | None = None,
-             env: Mapping[str, str] | None = None) -> subprocess.Popen:
+             env: Mapping[str, str] | None = None,
+             using: GoToolchain | None = None) -> subprocess.Popen:
     """Start a long-running `go ARGS...` (e.g. a web UI) in its own process group, under the
     reaper (so it and its children die with Python, even on SIGKILL, on Linux).
 
@@ -430,10 +444,12 @@ def start_go(*args: str | os.PathLike, log: str | os.PathLike,
     Stop it with `stop(process)`.
     """
     guard = reaper()
-    argv = [os.fspath(find_go().go), *map(os.fspath, args)]
+    found = using or find_go()
+    argv = [os.fspath(found.go), *map(os.fspath, args)]
     with open(log, "w") as sink:
         return subprocess.Popen(  # an argument list, never a shell
-            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd, env=go_env(env),
+            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd,
+            env=go_env(env, using=found),
             stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
             start_new_session=(os.name == "posix"))
 

