@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from hypothesis import settings
 FIXTURES = Path(__file__).parent / "fixtures"
 
 os.environ.setdefault("GOMEMLAB_QUICK", "1")
+# Exercise progress and notebook copies go to a throw-away folder, never the user's own.
+os.environ.setdefault("GOMEMLAB_DATA", tempfile.mkdtemp(prefix="gomemlab-data-"))
 
 # On CI the property tests replay the same examples on every run, so that a landing is never
 # decided by a lucky draw; on a developer's machine they explore new inputs each time.

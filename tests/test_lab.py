@@ -10,14 +10,16 @@ import sys
 import time
 import urllib.request
 
-from gomemlab import webui
+import pytest
+
+from gomemlab import UsageError, webui
 
 
 def test_lab_serves_the_start_here_notebook_on_loopback(tmp_path):
     port = webui.free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"), "GOMEMLAB_DATA": str(tmp_path / "mine")}
     command = [sys.executable, "-m", "gomemlab.cli", "lab", "--no-browser", "--port", str(port),
                "--", "--IdentityProvider.token=", "--ServerApp.password="]
     log = tmp_path / "lab.log"
@@ -39,6 +41,27 @@ def test_lab_serves_the_start_here_notebook_on_loopback(tmp_path):
             fetch_news = json.load(r)["schema"]["properties"]["fetchNews"]
         assert fetch_news["default"] == "false", fetch_news  # our overrides.json is in force
         assert f"http://127.0.0.1:{port}/lab" in log.read_text()
+        # A fresh server opens on start-here, not on the Launcher.
+        with urllib.request.urlopen(f"{base}/", timeout=20) as r:
+            assert r.geturl().endswith("/lab/tree/00-start-here.ipynb"), r.geturl()
+        # It serves the learner's copy; the repository's notebooks are not the ones served.
+        assert (tmp_path / "mine" / "notebooks" / "00-start-here.ipynb").is_file()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_reset_keeps_the_edited_copy(tmp_path, monkeypatch):
+    from gomemlab import lab
+
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    folder, added = lab.prepare()
+    assert "00-start-here.ipynb" in added and lab.prepare()[1] == []
+    mine = folder / "03-escape-analysis.ipynb"
+    mine.write_text("my edits")
+    restored, kept = lab.reset("03")
+    assert restored.read_bytes() == (lab.pristine() / mine.name).read_bytes()
+    assert kept is not None and kept.read_text() == "my edits"
+    assert lab.reset("03-escape-analysis")[1] is None  # unchanged: nothing to keep
+    with pytest.raises(UsageError, match="no single notebook"):
+        lab.reset("0")

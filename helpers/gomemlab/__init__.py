@@ -26,6 +26,7 @@ from .errors import (
     WorkspaceError,
 )
 from .programs import build, run, test
+from .progress import progress
 from .provenance import Provenance
 from .settings import quick
 from .source import show_go
@@ -55,9 +56,32 @@ def about() -> str:
 _ipython.install()
 
 __all__ = [
-    "SERIES", "TOPICS", "Diagnostic", "GoBuildError", "GoCommandError", "GoNotFoundError",
-    "GoRunError", "GoTimeoutError", "GoVersionError", "GomemlabError", "Package", "ParseError",
-    "Provenance", "UsageError", "Verdict", "WorkspaceError",
-    "about", "build", "doctor", "find_go", "quick", "run", "sample", "scratch_copy", "show_go",
-    "snippet", "test",
+    "SERIES",
+    "TOPICS",
+    "Diagnostic",
+    "GoBuildError",
+    "GoCommandError",
+    "GoNotFoundError",
+    "GoRunError",
+    "GoTimeoutError",
+    "GoVersionError",
+    "GomemlabError",
+    "Package",
+    "ParseError",
+    "Provenance",
+    "UsageError",
+    "Verdict",
+    "WorkspaceError",
+    "about",
+    "build",
+    "doctor",
+    "find_go",
+    "progress",
+    "quick",
+    "run",
+    "sample",
+    "scratch_copy",
+    "show_go",
+    "snippet",
+    "test",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ParamSpec
 
+from . import progress
 from .errors import GoBuildError, GoCommandError, GoRunError, GoTimeoutError, ParseError
 from .paths import short
 
@@ -85,15 +86,20 @@ P = ParamSpec("P")
 
 def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
     """Make a check total: an AssertionError (with its hint), a compile error, a panic, a
-    timeout or unreadable output becomes a "not yet" Verdict; anything else still raises."""
+    timeout or unreadable output becomes a "not yet" Verdict; anything else still raises.
+    Each outcome is recorded in the learner's progress (`gm.progress()`)."""
+
+    name = f"{check.__module__.removeprefix('gomemlab.')}.{check.__name__}"
 
     @functools.wraps(check)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Verdict:
         try:
-            return check(*args, **kwargs)
+            verdict = check(*args, **kwargs)
         except AssertionError as hint:
-            return Verdict.not_yet(str(hint) or "the check did not pass")
+            verdict = Verdict.not_yet(str(hint) or "the check did not pass")
         except (GoCommandError, ParseError) as error:
-            return from_error(error)
+            verdict = from_error(error)
+        progress.record(name, verdict.passed)
+        return verdict
 
     return wrapper

@@ -1,11 +1,10 @@
-"""The `gomemlab` command: doctor, warm, lab."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from .doctor import diagnose
 from .errors import GomemlabError
@@ -26,22 +25,30 @@ def _warm(_: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    """Start JupyterLab on the start-here notebook, bound to 127.0.0.1 only."""
-    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
-    # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates (the lab
-    # is meant to work offline, and the pop-up distracts a class).
-    settings = Path(__file__).resolve().parent / "lab_settings"
-    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebooks}",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
-               "--ServerApp.default_url=/lab/tree/00-start-here.ipynb",
-               f"--LabApp.app_settings_dir={settings}"]
-    if args.no_browser:
-        command.append("--no-browser")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images
-        command.append("--allow-root")
-    command += [a for a in args.jupyter_args if a != "--"]
-    os.execv(sys.executable, command)
+    """Start JupyterLab on the learner's copy of the notebooks, bound to 127.0.0.1 only."""
+    from . import lab
+
+    argv = lab.command(args.port, no_browser=args.no_browser, extra=args.jupyter_args)
+    print(f"Your notebooks: {lab.working_copy()} (the originals stay untouched; "
+          "`gomemlab reset NN` restores one)", flush=True)
+    os.execv(sys.executable, argv)
     return 0  # pragma: no cover
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from . import lab
+
+    restored, kept = lab.reset(args.notebook)
+    print(f"restored {restored.name}" + (f"; your edited copy is kept as {kept.name}"
+                                          if kept else " (it had no changes)"))
+    return 0
+
+
+def _progress(_: argparse.Namespace) -> int:
+    from .progress import progress
+
+    print(progress())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
                      help="further options for jupyter lab, after --")
     lab.set_defaults(func=_lab)
+    reset = commands.add_parser("reset", help="restore one notebook; your edited copy is kept")
+    reset.add_argument("notebook", help="e.g. 03 or 03-escape-analysis")
+    reset.set_defaults(func=_reset)
+    commands.add_parser("progress", help="which exercises you have solved"
+                        ).set_defaults(func=_progress)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -37,3 +37,12 @@ def scratch_root() -> Path:
         ) from None
     remember(base.resolve(), "…/scratch")
     return base
+
+
+def data_dir() -> Path:
+    """The learner's own data (notebook copies, progress): $GOMEMLAB_DATA, else the user's
+    data folder (platformdirs: ~/.local/share/gomemlab on Linux)."""
+    import platformdirs
+
+    named = os.environ.get("GOMEMLAB_DATA")
+    return Path(named).expanduser() if named else Path(platformdirs.user_data_dir("gomemlab"))

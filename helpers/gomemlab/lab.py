@@ -1,0 +1,86 @@
+"""The learner's own copy of the notebooks, and the JupyterLab command that serves it.
+
+The repository's `notebooks/` stay pristine: `gomemlab lab` serves a per-user working copy
+(`<data>/notebooks`, see `settings.data_dir`), made from the pristine notebooks on first
+start; notebooks added later are copied in, edited ones are never overwritten. `reset(name)`
+restores one, keeping the edited copy beside it, so nothing a learner wrote is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from .errors import UsageError
+from .settings import data_dir
+
+START = "00-start-here.ipynb"
+
+
+def pristine() -> Path:
+    """The repository's notebooks (never written by the lab)."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def working_copy() -> Path:
+    """The learner's notebooks folder: `<data>/notebooks` ($GOMEMLAB_DATA or the user's
+    data folder)."""
+    return data_dir() / "notebooks"
+
+
+def prepare() -> tuple[Path, list[str]]:
+    """Make sure the working copy exists and holds every notebook; (its folder, names added)."""
+    target = working_copy()
+    target.mkdir(parents=True, exist_ok=True)
+    added = []
+    for notebook in sorted(pristine().glob("*.ipynb")):
+        copy = target / notebook.name
+        if not copy.exists():
+            shutil.copyfile(notebook, copy)
+            added.append(notebook.name)
+    return target, added
+
+
+def _notebook(name: str) -> Path:
+    """The pristine notebook `name` ("03", "03-escape-analysis" or the file name)."""
+    matches = [p for p in sorted(pristine().glob("*.ipynb"))
+               if p.name == name or p.stem == name or p.name.startswith(f"{name}-")]
+    if len(matches) != 1:
+        names = ", ".join(p.stem for p in sorted(pristine().glob("*.ipynb")))
+        raise UsageError(f"no single notebook called {name!r}: the notebooks are {names}")
+    return matches[0]
+
+
+def reset(name: str) -> tuple[Path, Path | None]:
+    """Restore one notebook of the working copy to the pristine one; the edited copy is kept
+    beside it as `NAME.edited-YYYYMMDD-HHMMSS.ipynb`. Returns (restored, kept or None)."""
+    original = _notebook(name)
+    target, _ = prepare()
+    copy = target / original.name
+    kept = None
+    if copy.exists() and copy.read_bytes() != original.read_bytes():
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        kept = copy.with_name(f"{original.stem}.edited-{stamp}.ipynb")
+        copy.rename(kept)
+    shutil.copyfile(original, copy)
+    return copy, kept
+
+
+def command(port: int, *, no_browser: bool, extra: list[str]) -> list[str]:
+    """The `jupyter lab` argument list: the working copy, 127.0.0.1 only, start-here first."""
+    folder, _ = prepare()
+    settings = Path(__file__).resolve().parent / "lab_settings"
+    argv = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            # LabApp's own default_url ("/lab") wins over ServerApp's: set the lab's.
+            f"--LabApp.default_url=/lab/tree/{START}",
+            # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates.
+            f"--LabApp.app_settings_dir={settings}"]
+    if no_browser:
+        argv.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images
+        argv.append("--allow-root")
+    return argv + [a for a in extra if a != "--"]
