@@ -61,7 +61,8 @@ def scavenge(timeline: pd.DataFrame, *,
     ax.set_xlabel("time since start (s)")
     ax.set_ylabel("MiB")
     ax.set_title(title)
-    ax.legend(loc="center right", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize=10,
+              frameon=False)
     return fig
 
 
