@@ -218,3 +218,18 @@ def test_zero_size_last_field_gets_a_byte():
               FieldRecord("S", 1, "z", "struct {}", 0, 0, 1, False)]
     assert optimize.place(fields)[1] == 16       # as unsafe.Sizeof(struct{a int64; z struct{}})
     assert optimize.optimal_size(fields) == 8    # the empty field moved first
+
+
+def test_summaries(layout, classes, fixture_text):
+    records = gm.layout.parse_lines(fixture_text(LAYOUT))
+    scan = ScanReport(tuple(r for r in records if isinstance(r, ScanRecord)))
+    s = scan.summary().set_index("shape")
+    assert s.loc["[]PtrPair", "scanned_pct"] > 99 and s.loc["[]Pair", "scanned_pct"] < 50
+    assert classes.summary().classes.sum() == len(classes.classes)
+    measured = alloc_rows(gm.bench.parse(fixture_text("layout/bench_alloc.txt")).frame)
+    per_class = SizeSweep(measured, classes).summary()
+    assert per_class.sizes.sum() == len(measured)
+    assert (per_class.largest <= per_class.class_bytes).all()
+    stack = StackReport(next(r for r in records if isinstance(r, StackRecord)))
+    assert stack.summary().value.iloc[0] == 42
+    assert "records" not in repr(layout) and "Layout(" in repr(layout)

@@ -144,7 +144,7 @@ class Layout:
     """What a layout program printed: structs with their fields, built-in types' sizes, and
     any allocation benchmarks it ran. `.frame` has one row per field (`FRAME_DOC`)."""
 
-    records: tuple[Record, ...]
+    records: tuple[Record, ...] = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
     FRAME_DOC: ClassVar[str] = FRAME_DOC
 
@@ -243,7 +243,7 @@ class SizeClasses:
     """The runtime's size classes, read from the toolchain's own `sizeclasses.go` (`source`,
     the path it was read from). `.frame` has one row per class (`CLASS_FRAME_DOC`)."""
 
-    classes: tuple[SizeClass, ...]
+    classes: tuple[SizeClass, ...] = field(repr=False)
     source: str = ""
     provenance: Provenance = field(default_factory=Provenance)
     FRAME_DOC: ClassVar[str] = CLASS_FRAME_DOC
@@ -267,6 +267,13 @@ class SizeClasses:
         """One row per size class (columns: `CLASS_FRAME_DOC`)."""
         return pd.DataFrame([vars(c) for c in self.classes])
 
+    def summary(self) -> pd.DataFrame:
+        """Classes per span size: how many classes carve spans of each size (KiB)."""
+        f = self.frame.assign(span_kib=lambda d: d.bytes_per_span // 1024)
+        return (f.groupby("span_kib").agg(classes=("size_class", "count"),
+                                          smallest=("bytes_per_object", "min"),
+                                          largest=("bytes_per_object", "max")).reset_index())
+
     def plot(self, kind: str = "classes", **options: Any) -> Figure:
         """`kind="classes"`: what each requested size costs, as a step line."""
         from . import plots
@@ -284,9 +291,9 @@ class SizeSweep:
     """B/op of `make([]byte, n)` for a sweep of n, beside the class table's prediction.
     `.frame`: `SWEEP_FRAME_DOC`."""
 
-    measured: tuple[tuple[int, float, float], ...]
+    measured: tuple[tuple[int, float, float], ...] = field(repr=False)
     """(bytes, B/op, allocs/op), one per size, from `go test -benchmem`."""
-    classes: SizeClasses
+    classes: SizeClasses = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
     FRAME_DOC: ClassVar[str] = SWEEP_FRAME_DOC
 
@@ -301,6 +308,13 @@ class SizeSweep:
                          "waste_pct": 100 * (cls.bytes_per_object - n) / cls.bytes_per_object})
         return _frame(rows, ("bytes", "b_per_op", "allocs_per_op", "class_bytes", "size_class",
                              "waste_bytes", "waste_pct"))
+
+    def summary(self) -> pd.DataFrame:
+        """One row per size class the sweep reached: sizes tried, B/op seen, worst waste."""
+        return (self.frame.groupby(["size_class", "class_bytes"])
+                .agg(sizes=("bytes", "count"), smallest=("bytes", "min"),
+                     largest=("bytes", "max"), b_per_op_max=("b_per_op", "max"),
+                     worst_waste_pct=("waste_pct", "max")).reset_index())
 
     def expect_matches_classes(self, *, from_bytes: int = 16) -> pd.DataFrame:
         """Assert B/op equals the class size for every size ≥ `from_bytes` (smaller
@@ -334,7 +348,7 @@ class SizeSweep:
 class ScanReport:
     """What each working set costs the collector. `.frame`: `SCAN_FRAME_DOC`."""
 
-    records: tuple[ScanRecord, ...]
+    records: tuple[ScanRecord, ...] = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
     FRAME_DOC: ClassVar[str] = SCAN_FRAME_DOC
 
@@ -351,6 +365,12 @@ class ScanReport:
                          "gc_wall_ms": 1e3 * r.gc_wall_seconds})
         return _frame(rows, ("shape", "elements", "element_bytes", "data_mib", "heap_scan_mib",
                              "live_mib", "gc_cpu_ms", "gc_wall_ms"))
+
+    def summary(self) -> pd.DataFrame:
+        """Per shape: data and scannable heap (MiB), and the share of the data to scan (%)."""
+        f = self.frame
+        return f[["shape", "data_mib", "heap_scan_mib"]].assign(
+            scanned_pct=100 * f.heap_scan_mib / f.data_mib)
 
     def row(self, shape: str) -> pd.Series:
         """The row of one shape (UsageError naming the shapes there are)."""
@@ -414,6 +434,10 @@ stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call,
             "moved_by": r.addr_after - r.addr_before, "value": r.value,
             "stacks_before": r.stacks_before, "stacks_deep": r.stacks_deep,
             "stacks_after": r.stacks_after}])
+
+    def summary(self) -> pd.DataFrame:
+        """The one row of `.frame` (a single goroutine's story)."""
+        return self.frame
 
     def expect_moved_and_intact(self, value: int = 42) -> None:
         """Assert the stack grew past its start, moved, and the pointer still reads `value`."""
