@@ -4,7 +4,11 @@ output recorded from the same files (tests/fixtures/pprof/README.md), plus malfo
 from __future__ import annotations
 
 import gzip
+import importlib
 import re
+import subprocess
+import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import gomemlab as gm
-from gomemlab.pprof import wire
+from gomemlab.pprof import _wire as wire
 
 HERE = Path(__file__).parent / "fixtures" / "pprof"
 MEMORY = ["mem", "mem_rate1", "bench_mem"]
@@ -160,15 +164,19 @@ def test_top_by_line_and_sorting():
     by_cum = p.top("alloc_space", 3, sort="cum")
     assert list(by_cum.cum) == sorted(by_cum.cum, reverse=True)
     assert by_cum.function.iloc[0] in ("main.main", "runtime.main")
-    with pytest.raises(ValueError, match="no sample type"):
+    with pytest.raises(gm.UsageError, match="no sample type"):
         p.top("cpu")
+    with pytest.raises(gm.UsageError, match="by must be"):
+        p.top(by="file")
 
 
 def test_summary_and_html():
     p = load("mem")
     s = p.summary()
-    assert s["kind"] == "memory" and s["n_samples"] == len(p)
-    assert set(s["totals"]) == set(MEMORY_INDEXES)
+    assert s.attrs["kind"] == "memory" and s.attrs["n_samples"] == len(p)
+    assert set(s.sample_type) == set(MEMORY_INDEXES)
+    assert dict(zip(s.sample_type, s.total, strict=True)) == {
+        i: p.total(i) for i in MEMORY_INDEXES}
     html = p._repr_html_()
     assert "strings.Fields" in html and "alloc_space" in html and "512kB" in html
 
@@ -307,3 +315,90 @@ def test_wire_reader_reads_int64_and_packed_values():
     assert wire.packed_varints(data, (0, len(data))) == [300, 1]
     assert wire.packed_varints(b"\x01\x02", (0, 2)) == [1, 2]
 
+
+
+# --- two readers, one result -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [*MEMORY, "cpu"])
+def test_the_fast_and_the_reference_reader_agree(name):
+    parse = importlib.import_module("gomemlab.pprof.parse")  # the module, not gm.pprof.parse
+    raw = parse.decompress((HERE / f"{name}.pprof").read_bytes())
+    if parse._proto.classes() is None:
+        pytest.skip("the protobuf package is not installed: only the reference reader runs")
+    fast, ref = parse._decode_fast(parse._proto.classes(), raw), parse._decode_reference(raw)
+    for column in ("stack_ids", "stack_starts", "values"):
+        assert (getattr(fast, column) == getattr(ref, column)).all(), column
+    assert fast.samples == ref.samples and fast.label_rows == ref.label_rows
+    for name_ in ("sample_types", "mappings", "period_type", "period", "time_nanos",
+                  "duration_nanos", "comments", "default_sample_type"):
+        assert getattr(fast, name_) == getattr(ref, name_), name_
+    assert dict(fast.locations) == dict(ref.locations)
+
+
+def test_without_protobuf_the_reference_reader_decodes(monkeypatch):
+    from gomemlab.pprof import _proto
+
+    expected = load("mem").top("alloc_space", None)
+    monkeypatch.setattr(_proto, "classes", lambda: None)
+    again = load("mem").top("alloc_space", None)
+    assert again.equals(expected)
+    with pytest.raises(gm.ParseError, match="claims"):
+        gm.pprof.parse(b"\x0a\xff\xff\xff\xff\x0f")
+
+
+def test_sentinel_values_in_a_real_profile_still_decode():
+    # The fast reader marks sample ends with a location id 2**64-1 and a value -2**63; a
+    # profile that holds those values itself goes to the reference reader.
+    msg = (field(6, b"") + field(6, b"n") + field(1, field(1, 1) + field(2, 1))
+           + field(4, field(1, 2**64 - 1)) + field(2, field(1, 2**64 - 1) + field(2, -(2**63))))
+    p = gm.pprof.parse(msg)
+    assert p.decoded.samples[0].location_ids == (2**64 - 1,)
+    assert p.decoded.samples[0].values == (-(2**63),)
+
+
+# --- bounded decompression (issue 9.8: a 2 MB gzip bomb took 18 s and 4.1 GB) -------------
+
+def _bomb(size: int) -> bytes:
+    """gzip data that unpacks to `size` zero bytes (about 4.5 KB per MiB)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    return b"".join(packer.compress(zeros) for _ in range(size >> 20)) + packer.flush()
+
+
+def test_decompression_stops_at_the_cap():
+    with pytest.raises(gm.ParseError, match=r"more than 4,194,304 bytes.*gzip bomb"):
+        gm.pprof.decode(_bomb(16 << 20), limit=4 << 20)
+    assert len(gm.pprof.decompress(_bomb(2 << 20), limit=4 << 20)) == 2 << 20
+
+
+BOMB_CHILD = r"""
+import resource, sys, time
+from gomemlab import errors
+import gomemlab.pprof
+parse = sys.modules["gomemlab.pprof.parse"]
+data = open(sys.argv[1], "rb").read()
+with open("/proc/self/status") as status:
+    size = next(int(line.split()[1]) for line in status if line.startswith("VmSize")) * 1024
+room = parse.MAX_PROFILE_BYTES + (64 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (size + room, size + room))
+started = time.perf_counter()
+try:
+    parse.decode(data)
+except errors.ParseError as error:
+    print(f"{time.perf_counter() - started:.2f}", error)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_a_gzip_bomb_is_a_parse_error_within_bounded_memory(tmp_path):
+    # 1 GiB of zeros in ~4.6 MB of gzip (the cap is 256 MiB). Under an address-space limit
+    # of the cap plus 64 MiB above what the process already has, the decoder must end with
+    # its ParseError (a MemoryError or a kill would mean it kept more than the cap).
+    bomb = tmp_path / "bomb.pprof"
+    bomb.write_bytes(_bomb(1 << 30))
+    done = subprocess.run([sys.executable, "-c", BOMB_CHILD, str(bomb)], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seconds, message = done.stdout.split(" ", 1)
+    assert "gzip bomb" in message and "268,435,456" in message
+    assert float(seconds) < 30  # stops after the cap: ~0.3 s on an idle core

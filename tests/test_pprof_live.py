@@ -10,6 +10,8 @@ from test_pprof_decode import pprof_top
 import gomemlab as gm
 from gomemlab import workspace
 
+pytestmark = pytest.mark.live
+
 SMALL = ["-lines", "20000", "-rounds", "2"]
 
 
@@ -21,6 +23,8 @@ def mem():
 def test_program_profile_at_rate_one_counts_every_slice(mem):
     assert mem.path.is_file() and mem.path.parent.parent == workspace.scratch_root() / "runs"
     assert "-memprofile" in mem.command and "20000 lines x 2 rounds" in mem.output
+    assert mem.provenance.command == mem.command and mem.provenance.go_version.startswith("go1.")
+    assert mem.provenance.files == (str(mem.path),) and mem.provenance.run_seconds > 0
     assert mem.period == 1
     slices = mem.frame[(mem.frame.leaf == "strings.Fields") & (mem.frame.label_bytes == 192)]
     assert slices.alloc_objects.sum() == 40_000
@@ -83,5 +87,32 @@ def test_a_program_without_the_flag_is_a_clear_error():
     rejects = gm.snippet('package main\n\nimport "flag"\n\nfunc main() { flag.Parse() }\n')
     with pytest.raises(gm.GoRunError, match="status 2"):  # flag provided but not defined
         gm.pprof.run(rejects, "mem")
-    with pytest.raises(ValueError, match="kind"):
-        gm.pprof.run("pprof", "heap")
+
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"kind": "heap"}, "kind must be one of"),
+    ({"bench": "("}, "bench '\\(' is not a valid regular expression"),
+    ({"bench": "X", "benchtime": "abc"}, "benchtime must be a Go duration"),
+    ({"timeout": 0}, "timeout must be a number > 0"),
+    ({"memprofilerate": -1}, "memprofilerate must be a whole number"),
+    ({"args": "-lines 10"}, "args must be a list of strings"),
+])
+def test_bad_arguments_are_usage_errors_before_any_run(kwargs, message):
+    with pytest.raises(gm.UsageError, match=message):
+        gm.pprof.run("pprof", **kwargs)
+
+
+def _tree(root):
+    return sorted((str(p.relative_to(root)), p.stat().st_size) for p in root.rglob("*"))
+
+
+def test_relative_output_paths_land_in_scratch_not_in_the_samples():
+    # Issue 9.5: `-cpuprofile=c.prof` (and go test's own copy of the test binary) once landed
+    # in gosamples/, which .gitignore hides.
+    samples = workspace.samples_root()
+    before = _tree(samples)
+    p = gm.pprof.run("pprof", bench="CountFrugal", args=["-cpuprofile=c.prof", "-o", "b.test"])
+    assert _tree(samples) == before
+    assert (p.path.parent / "c.prof").is_file() and (p.path.parent / "b.test").is_file()
+    assert gm.pprof.load(p.path.parent / "c.prof").kind == "cpu"

@@ -38,7 +38,7 @@ def test_call_tree_merges_stacks_from_the_callers_down():
 
 
 def test_flame_graph_boxes_and_labels(mem):
-    fig = mem.flame("alloc_space")
+    fig = mem.plot("flame", "alloc_space")
     ax = fig.axes[0]
     boxes = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert boxes
@@ -53,7 +53,7 @@ def test_flame_graph_boxes_and_labels(mem):
 @pytest.mark.parametrize("name", ["mem", "cpu"])
 def test_flame_labels_fit_inside_their_boxes(name):
     profile = gm.pprof.load(HERE / f"{name}.pprof")
-    fig = profile.flame()
+    fig = profile.plot("flame")
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
     ax = fig.axes[0]
@@ -68,7 +68,7 @@ def test_flame_labels_fit_inside_their_boxes(name):
 
 
 def test_flame_graph_colours_your_code_by_file(mem):
-    fig = mem.flame("alloc_space")
+    fig = mem.plot("flame", "alloc_space")
     colours = {p.get_facecolor()[:3] for p in fig.axes[0].patches}
     assert len(colours) == 3  # your code, runtime, standard library
 
@@ -81,13 +81,13 @@ def test_flame_graph_of_nothing_says_so():
 
 def test_cpu_flame_from_a_root():
     cpu = gm.pprof.load(HERE / "cpu.pprof")
-    fig = cpu.flame(root="main.main")
+    fig = cpu.plot("flame", root="main.main")
     assert "from main.main" in fig.axes[0].get_title()
     assert "ms" in fig.axes[0].get_xlabel()
 
 
 def test_top_bars(mem):
-    fig = mem.plot_top("alloc_space", 6)
+    fig = mem.plot("top", "alloc_space", n=6)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "strings.Fields"
     assert ax.get_xlabel() == "alloc_space (MiB)"

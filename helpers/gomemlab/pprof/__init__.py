@@ -2,17 +2,30 @@
 
     p = gm.pprof.run("pprof", "mem")               # the sample writes its own profile
     p = gm.pprof.run("pprof", bench="Wasteful")    # go test -bench -benchmem -memprofile
-    p = gm.pprof.parse(data)                       # pure decoder: bytes -> Profile
-    p.top("alloc_space"), p.frame, p.plot_top(), p.flame(), p.list("countWasteful"), p.web()
+    p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> Profile
+    p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
+    p.list("countWasteful"), p.pprof("-top"), p.web()   # the real go tool pprof
 """
 
-from .decode import Decoded, Function, Label, Line, Location, Mapping, Sample, ValueType
-from .profile import FRAME_DOC, Frame, Profile, format_value, load, parse, short_path
-from .run import KINDS, default_benchtime, run
+from . import exercises
+from .parse import MAX_PROFILE_BYTES, Decoded, decode, decompress
+from .records import Function, Label, Line, Location, Mapping, Sample, ValueType
+from .result import (
+    FRAME_DOC,
+    PLOT_KINDS,
+    Profile,
+    StackFrame,
+    format_value,
+    load,
+    parse,
+    short_path,
+)
+from .run import PPROF_KINDS, default_benchtime, run
 from .tools import ToolReport, pprof_text
 
 __all__ = [
-    "FRAME_DOC", "KINDS", "Decoded", "Frame", "Function", "Label", "Line", "Location",
-    "Mapping", "Profile", "Sample", "ToolReport", "ValueType", "default_benchtime", "format_value",
-    "load", "parse", "pprof_text", "run", "short_path",
+    "FRAME_DOC", "MAX_PROFILE_BYTES", "PLOT_KINDS", "PPROF_KINDS", "Decoded", "Function", "Label",
+    "Line", "Location", "Mapping", "Profile", "Sample", "StackFrame", "ToolReport", "ValueType",
+    "decode", "decompress", "default_benchtime", "exercises", "format_value", "load", "parse",
+    "pprof_text", "run", "short_path",
 ]

@@ -9,9 +9,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-WIDTH = 9.5
-CHAR_PX = 7.0
-"""Room a character of an 8 pt label needs, in pixels at 100 dpi (generous for DejaVu Sans)."""
+from .. import figures
+
+WIDTH = figures.WIDTH
+CHAR_PX = 9.5
+"""Room a character of a 9 pt label needs, in pixels at 100 dpi (generous for DejaVu Sans)."""
 FAMILIES = {  # package family -> (colour, legend label)
     "main": ("#f4a259", "your code"),
     "runtime": ("#9fb7d3", "Go runtime"),
@@ -73,27 +75,27 @@ def box_label(function: str, share: float, chars: int) -> str:
     return _fit(bare, chars) if chars >= 6 else ""
 
 
+@figures.plot_function
 def top_bars(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Horizontal bars of flat and cum for each function of a `Profile.top()` table."""
     unit = table.attrs.get("unit", "")
     index = table.attrs.get("sample_index", "value")
     rows = table.iloc[::-1]
     divisor, label = scale_for(unit, float(rows.cum.abs().max() if len(rows) else 0))
-    fig = Figure(figsize=(WIDTH, 0.42 * len(rows) + 1.6), layout="constrained")
-    ax = fig.subplots()
+    fig, ax = figures.new(WIDTH, 0.5 * len(rows) + 1.9)
     y = range(len(rows))
     names = [_fit(short_name(name), 48) for name in rows.function]
     ax.barh([v + 0.2 for v in y], rows.cum / divisor, height=0.4, color="#c9d6e3",
             label="cum: the function and everything it calls")
     ax.barh([v - 0.2 for v in y], rows.flat / divisor, height=0.4, color="#d1495b",
             label="flat: in the function itself")
-    ax.set_yticks(list(y), names, fontsize=9)
+    ax.set_yticks(list(y), names)
     for v, (flat, pct) in enumerate(zip(rows.flat, rows.flat_pct, strict=True)):
         if flat:
-            ax.text(flat / divisor, v - 0.2, f" {pct:.1f}%", va="center", fontsize=8)
+            ax.text(flat / divisor, v - 0.2, f" {pct:.1f}%", va="center", fontsize=10)
     ax.set_xlabel(f"{index} ({label})")
     ax.set_title(title or f"Which functions account for the most {index}?")
-    fig.legend(loc="outside lower center", fontsize=8, ncol=2, frameon=False)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -131,6 +133,7 @@ def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
     return top
 
 
+@figures.plot_function
 def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "value",
                 root: str | None = None, min_fraction: float = 0.004, max_depth: int = 20,
                 families: dict[str, str] | None = None, title: str | None = None) -> Figure:
@@ -154,8 +157,7 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
     if total:
         place(tree, 0.0, 0)
     depth = max((b[1] for b in boxes), default=0) + 1
-    fig = Figure(figsize=(WIDTH, 1.7 + 0.3 * depth), layout="constrained")
-    ax = fig.subplots()
+    fig, ax = figures.new(WIDTH, 2.2 + 0.32 * depth)
     divisor, label = scale_for(unit, total)
     what = f"{total / divisor:.4g} {label}" if unit else f"{total:,}"
     ax.set_title(title or f"Which call paths account for the {sample_index}? "
@@ -174,7 +176,7 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
         label = box_label(name, width, chars)
         if not label:
             continue
-        text = ax.text(x + 0.004, level + 0.46, label, va="center", ha="left", fontsize=8)
+        text = ax.text(x + 0.004, level + 0.46, label, va="center", ha="left", fontsize=9)
         text.set_clip_path(box)  # never spill into the neighbour, whatever the font
     ax.set_xlim(0, 1)
     ax.set_ylim(depth, 0)
@@ -185,5 +187,5 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     fig.legend(handles=[Patch(color=c, label=text) for c, text in FAMILIES.values()],
-               loc="outside lower center", fontsize=8, ncol=3, frameon=False)
+               loc="outside lower center", ncol=3, frameon=False)
     return fig

@@ -1,23 +1,41 @@
-"""The real `go tool pprof` on a Profile: text reports (-top, -list, -raw) and the web UI."""
+"""The real `go tool pprof` on a profile: text reports (-top, -list, -raw) and the web UI.
+
+These take anything with a profile's `path` and `data` (a `Profile`), and are the only place
+in gm.pprof that starts `go tool pprof`; the Profile calls them on demand.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
-from .. import toolchain, webui
+from .. import settings, toolchain, validate, webui
+from ..errors import GomemlabError, UsageError
+from ..provenance import Provenance
 
-if TYPE_CHECKING:
-    from .profile import Profile
+WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source",
+             "/ui/disasm")
+"""Pages of the pprof web UI `pprof_web(view=...)` may open."""
 
 
-@dataclass
+class ProfileSource(Protocol):
+    """What the tools need of a profile: its file, else its bytes."""
+
+    path: Path | None
+    data: bytes
+
+
+@dataclass(frozen=True)
 class ToolReport:
     """Text printed by `go tool pprof`, with the command that printed it."""
 
-    command: list[str]
+    command: tuple[str, ...]
     text: str
+    provenance: Provenance = field(default_factory=Provenance, repr=False)
 
     def __str__(self) -> str:
         return self.text
@@ -30,31 +48,64 @@ class ToolReport:
                 "</pre></div>")
 
 
-def pprof_text(profile: Profile, *options: str, timeout: float = 120.0) -> ToolReport:
+def profile_file(profile: ProfileSource | str | os.PathLike) -> Path:
+    """The profile as a file for `go tool pprof`: its `path`, else its bytes written once to a
+    scratch file named by their hash."""
+    if isinstance(profile, str | os.PathLike):
+        return Path(profile)
+    if profile.path is not None and Path(profile.path).is_file():
+        return Path(profile.path)
+    if not profile.data:
+        raise UsageError("this profile has neither a file nor its bytes for go tool pprof")
+    folder = settings.scratch_root() / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{hashlib.sha256(profile.data).hexdigest()[:20]}.pb.gz"
+    if not out.is_file():
+        staging = out.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_bytes(profile.data)
+        staging.replace(out)
+    return out
+
+
+def pprof_text(profile: ProfileSource | str | os.PathLike, *options: str,
+               timeout: float = 120.0) -> ToolReport:
     """Run `go tool pprof OPTIONS... FILE` (a text report) and return what it printed."""
-    path = profile.file()
+    timeout = validate.timeout(timeout)
+    for option in options:
+        validate.text(option, "option")
+    path = profile_file(profile)
     done = toolchain.go("tool", "pprof", *options, path, timeout=timeout).check_run()
-    argv = ["go", "tool", "pprof", *options, path.name]
-    return ToolReport(argv, done.stdout)
+    return ToolReport(("go", "tool", "pprof", *options, path.name), done.stdout,
+                      done.provenance)
 
 
-def pprof_list(profile: Profile, function: str, sample_index: str) -> ToolReport:
+def pprof_list(profile: ProfileSource, function: str, sample_index: str) -> ToolReport:
     """`go tool pprof -list FUNCTION`: annotated source of the functions matching the regex."""
+    validate.pattern(function, "function")
     report = pprof_text(profile, f"-sample_index={sample_index}", "-list", function)
     lines = report.text.splitlines()
     # Skip the header (file, type, time, totals): start at the first "ROUTINE" line.
     start = next((i for i, line in enumerate(lines) if line.startswith("ROUTINE")), 0)
-    report.text = "\n".join(line.replace("\t", "    ") for line in lines[start:])
-    return report
+    text = "\n".join(line.replace("\t", "    ") for line in lines[start:])
+    return ToolReport(report.command, text, report.provenance)
 
 
-def pprof_web(profile: Profile, sample_index: str, *, view: str = "/") -> webui.WebUI:
+def pprof_web(profile: ProfileSource, sample_index: str, *, view: str = "/") -> webui.WebUI:
     """Start `go tool pprof -http=127.0.0.1:PORT -no_browser` and wait until it answers.
 
     `view` picks the page: "/" (call graph), "/ui/flamegraph", "/ui/top", "/ui/source".
     """
-    path = profile.file()
+    validate.choice(view, WEB_VIEWS, "view")
+    path = profile_file(profile)
     port = webui.free_port()
     return webui.serve("go tool pprof", "tool", "pprof", f"-http={webui.LOOPBACK}:{port}",
                        "-no_browser", f"-sample_index={sample_index}", path, port=port,
                        path=view)
+
+
+def lab_goroot() -> str | None:
+    """The GOROOT of the lab's own toolchain (None when there is none)."""
+    try:
+        return str(toolchain.find_go().goroot)
+    except GomemlabError:
+        return None

@@ -1,0 +1,121 @@
+"""Notebook 05's exercises: each check returns a `checks.Verdict` from the real profile."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .. import checks, programs, validate, workspace
+from ..errors import GoRunError
+from .result import Profile
+from .run import run
+
+READING_KEYS = ("most_bytes_allocated_itself", "countWasteful_cum_percent",
+                "holds_memory_at_the_end")
+"""The answers exercise 1 asks for, about the notebook's memory profile `mem`."""
+RENDER_MAX_ALLOCS = 2
+"""Exercise 2: allocations per call of `render` a solution may make, whatever the input."""
+
+RENDER_TEST = """package main
+
+import "testing"
+
+func TestRender(t *testing.T) {
+	got := render([]int{3, 14, 159})
+	if got != "score=3;score=14;score=159;" {
+		t.Fatalf("render = %q", got)
+	}
+	if render(nil) != "" {
+		t.Fatalf("render(nil) = %q, want empty", render(nil))
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	scores := make([]int, 100)
+	for i := range scores {
+		scores[i] = i * 37
+	}
+	for b.Loop() {
+		render(scores)
+	}
+}
+"""
+"""The tests and the benchmark exercise 2's `render` must pass."""
+
+
+def reading_answers(profile: Profile) -> dict[str, Any]:
+    """The answers to exercise 1, read off `profile` (the hidden solution)."""
+    table = profile.top("alloc_space", None).set_index("function")
+    inuse = profile.top("inuse_space", None, sort="cum")
+    ours = [f for f in inuse.function if f.startswith("main.") and f != "main.main"]
+    return {
+        "most_bytes_allocated_itself": profile.top("alloc_space", 1).function[0],
+        "countWasteful_cum_percent": float(table.cum_pct["main.countWasteful"]),
+        "holds_memory_at_the_end": ours[0] if ours else "",
+    }
+
+
+@checks.exercise
+def check_reading(profile: Profile, answers: Mapping[str, Any]) -> checks.Verdict:
+    """Exercise 1: compare answers about a memory profile of the sample with the profile."""
+    if not isinstance(answers, Mapping):
+        return checks.Verdict.not_yet(f"answers must be a dict with the keys "
+                                      f"{', '.join(READING_KEYS)}")
+    truth = reading_answers(profile)
+    problems = []
+    if answers.get("most_bytes_allocated_itself") != truth["most_bytes_allocated_itself"]:
+        problems.append("most_bytes_allocated_itself: look at the flat column of alloc_space")
+    try:
+        share = float(answers.get("countWasteful_cum_percent"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        share = float("nan")
+    if not abs(share - truth["countWasteful_cum_percent"]) <= 5:
+        problems.append("countWasteful_cum_percent: cum%, not flat% (within 5 points)")
+    if answers.get("holds_memory_at_the_end") != truth["holds_memory_at_the_end"]:
+        problems.append("holds_memory_at_the_end: which of our functions has the most "
+                        "inuse_space (cum)?")
+    if problems:
+        return checks.Verdict.not_yet("\n".join(problems), wrong=len(problems))
+    return checks.Verdict.solved("all three answers agree with the profile", **truth)
+
+
+def _line_with_most(profile: Profile, function: str) -> int | None:
+    """The line of `function` that the most allocated objects come from (directly or not)."""
+    per_line: dict[int, int] = {}
+    frame = profile.frame
+    for stack, lines, n in zip(frame.callstack, frame.lines, frame.alloc_objects, strict=True):
+        if function in stack:
+            line = int(lines[stack.index(function)].rsplit(":", 1)[1])
+            per_line[line] = per_line.get(line, 0) + int(n)
+    return max(per_line, key=per_line.__getitem__) if per_line else None
+
+
+@checks.exercise
+def check_render(go_source: str) -> checks.Verdict:
+    """Exercise 2: `render` passes its tests and makes at most RENDER_MAX_ALLOCS allocations
+    per call (BenchmarkRender with -benchmem, profiled with every allocation recorded)."""
+    validate.text(go_source, "go_source")
+    package = workspace.snippet({"main.go": go_source, "main_test.go": RENDER_TEST})
+    try:
+        programs.test(package, "-run", "TestRender", "-count=1", timeout=120)
+    except GoRunError as error:
+        if error.panic:
+            raise
+        failed = [line.strip() for line in (error.stdout + error.stderr).splitlines()
+                  if "render" in line and ("=" in line or "FAIL" in line)]
+        return checks.Verdict.not_yet("the tests fail: " + ("; ".join(failed[:3]) or str(error)))
+    profile = run(package, bench="Render", memprofilerate=1, timeout=120)
+    found = re.search(r"BenchmarkRender.*?(\d+) allocs/op", profile.output)
+    if not found:
+        return checks.Verdict.not_yet(f"no allocs/op in the benchmark's output:\n"
+                                      f"{profile.output[-500:]}")
+    allocs = int(found[1])
+    if allocs <= RENDER_MAX_ALLOCS:
+        return checks.Verdict.solved(f"{allocs} allocations per call to render", allocs=allocs)
+    worst = _line_with_most(profile, "snippet.render")
+    where = (f"; most of them come from line {worst}: "
+             f"{go_source.splitlines()[worst - 1].strip()}" if worst else "")
+    return checks.Verdict.not_yet(
+        f"{allocs} allocations per call to render (at most {RENDER_MAX_ALLOCS} wanted){where}",
+        allocs=allocs)
