@@ -58,18 +58,30 @@ def _output_path(package: Package, level: int, tests: bool) -> str:
     """A stable place for the build output, so an unchanged package is neither relinked nor
     recompiled (the build cache replays the compiler's messages). A bundled sample's is named
     after it (`…/scratch/escape/escape-m2`), so the command a learner sees reads plainly."""
-    suffix = f"m{level}" + ("-tests" if tests else "")
-    if package.module_dir.resolve() == workspace.samples_root().resolve():
-        folder = workspace.scratch_root() / "escape" / f"{package.name}-{suffix}"
-    else:
-        key = hashlib.sha256(f"{package.dir}|{suffix}".encode()).hexdigest()[:16]
-        folder = workspace.scratch_root() / "escape" / key
+    folder = _output_folder(package, f"m{level}" + ("-tests" if tests else ""),
+                            os.environ.get("GOMEMLAB_SCRATCH"), os.environ.get("GOMEMLAB_SAMPLES"))
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / "out")
 
 
+@functools.lru_cache(maxsize=256)
+def _output_folder(package: Package, suffix: str, *_settings: str | None) -> Path:
+    """The folder of `_output_path` (memoised per package and the scratch/samples settings)."""
+    if package.module_dir.resolve() == workspace.samples_root().resolve():
+        return workspace.scratch_root() / "escape" / f"{package.name}-{suffix}"
+    key = hashlib.sha256(f"{package.dir}|{suffix}".encode()).hexdigest()[:16]
+    return workspace.scratch_root() / "escape" / key
+
+
 def _is_main(package: Package) -> bool:
-    return any(_MAIN.search(path.read_text()) for path in package.go_files())
+    files = package.go_files()
+    return _declares_main(tuple((str(path), *_stamp(path)) for path in files))
+
+
+@functools.lru_cache(maxsize=256)
+def _declares_main(stats: tuple[tuple[str, int, int], ...]) -> bool:
+    """Whether any of the files (path, modification time, size) says `package main`."""
+    return any(_MAIN.search(Path(path).read_text()) for path, _, _ in stats)
 
 
 def command(package: Package, *, level: int = 2, tests: bool = False) -> list[str]:
