@@ -130,3 +130,21 @@ def test_explorer_sliders_rerun_the_model():
     assert e.result.peak_mib <= 30 + 1e-9 and "limit 30 MiB" in e.text.value
     e.limit.value = 10  # below live + other: the model thrashes and says so
     assert e.result.thrashing and "thrashing" in e.text.value
+
+
+def test_guide_explorer_keeps_its_axes():
+    e = gm.gc.guide_explorer(5)
+    assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert e.gogc.options == gm.gc.costmodel.guide_gogc_values()
+    first = e.axes_limits
+    at100 = e.result
+    for gogc in (50, 200, 400):  # within the range the axes were made for
+        e.gogc.value = gogc
+        assert e.axes_limits == first
+        assert e.result.peak_mib <= first[1] and e.result.wall_seconds <= first[0]
+    e.gogc.value = 100
+    e.limit.value = 45.0  # below GOGC's peak: the limit holds the peak at the limit
+    assert at100.peak_mib > 45 and e.result.peak_mib == pytest.approx(45)
+    assert e.axes_limits[1] == first[1]
+    with pytest.raises(gm.UsageError):
+        gm.gc.guide_explorer(6)

@@ -14,6 +14,8 @@ import importlib
 from typing import Any
 
 from .costmodel import (
+    GUIDE_GRAPHS,
+    GuideGraph,
     ModelResult,
     Phase,
     Workload,
@@ -40,7 +42,8 @@ from .result import (
 )
 from .run import GOGC_SWEEP, default_workload, run, sweep
 
-_LAZY = {"plots": None, "widgets": None, "explorer": "widgets", "ModelExplorer": "widgets"}
+_LAZY = {"plots": None, "widgets": None, "explorer": "widgets", "ModelExplorer": "widgets",
+         "guide_explorer": "widgets", "GuideExplorer": "widgets"}
 
 
 def __getattr__(name: str) -> Any:
@@ -52,10 +55,40 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "FRAME_DOC", "GOGC_SWEEP", "HEAP_MINIMUM_MIB", "GCCycle", "GCLog", "GCRun", "MetricsLog",
-    "ModelExplorer", "ModelResult", "OtherLine", "Phase", "SweepResult", "Workload",
-    "calibrate", "cgroup_cpu_limit", "check_fewer_gcs", "check_goal_ratio", "default_workload",
-    "expected_gomaxprocs", "explain", "explorer", "gc_count", "goal_check", "heap_goal",
-    "model_curve", "parse_gctrace", "parse_metrics", "run", "simulate", "sweep",
-    "usable_cpus", "workload_from",
+    "FRAME_DOC",
+    "GOGC_SWEEP",
+    "GUIDE_GRAPHS",
+    "HEAP_MINIMUM_MIB",
+    "GCCycle",
+    "GCLog",
+    "GCRun",
+    "GuideExplorer",
+    "GuideGraph",
+    "MetricsLog",
+    "ModelExplorer",
+    "ModelResult",
+    "OtherLine",
+    "Phase",
+    "SweepResult",
+    "Workload",
+    "calibrate",
+    "cgroup_cpu_limit",
+    "check_fewer_gcs",
+    "check_goal_ratio",
+    "default_workload",
+    "expected_gomaxprocs",
+    "explain",
+    "explorer",
+    "gc_count",
+    "goal_check",
+    "guide_explorer",
+    "heap_goal",
+    "model_curve",
+    "parse_gctrace",
+    "parse_metrics",
+    "run",
+    "simulate",
+    "sweep",
+    "usable_cpus",
+    "workload_from",
 ]

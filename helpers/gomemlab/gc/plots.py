@@ -142,7 +142,7 @@ def model_area(result, *, measured: pd.DataFrame | None = None, title: str | Non
     """The cost model's memory over time as a stacked area (other / live / new heap), the way
     the GC guide draws it, with GC CPU % and peak in the title and, given, a measured heap line
     (columns t_s, heap_mib). `xmax`/`ymax` fix the axes (a slider then moves only the data);
-    the legend sits outside the plot, off the data."""
+    the legend sits below the plot, off the data."""
     fig, ax = figures.new(height=height)
     f = result.frame
     ax.stackplot(f.t_s, f.other_mib, f.live_mib, f.new_mib,
@@ -152,8 +152,10 @@ def model_area(result, *, measured: pd.DataFrame | None = None, title: str | Non
         ax.plot(measured.t_s, measured.heap_mib, color="black", lw=1.2, alpha=0.85,
                 label="measured heap (gctrace)")
     limit = result.settings.get("memlimit_mib")
-    if limit is not None:
+    if limit is not None and limit <= max(ymax or 0, 1.5 * result.peak_mib):  # when in view
         ax.axhline(limit, color=COLORS["goal"], ls="--", lw=1.2, label="memory limit")
+    else:
+        limit = None
     ax.set_xlabel("time (s)")
     ax.set_ylabel("memory (MiB)")
     ax.set_xlim(0, xmax if xmax is not None else max(f.t_s.max(), 1e-9))
@@ -164,6 +166,6 @@ def model_area(result, *, measured: pd.DataFrame | None = None, title: str | Non
     thrash = " (thrashing)" if result.thrashing else ""
     ax.set_title(title or f"Model, GOGC={gogc}{limit_text}: GC CPU {result.gc_cpu_pct:.1f} %, "
                           f"peak {result.peak_mib:.1f} MiB{thrash}")
-    fig.legend(loc="outside right upper", fontsize=10, frameon=False)
+    fig.legend(loc="outside lower center", ncols=4, fontsize=10, frameon=False)
     ax.grid(alpha=0.3)
     return fig

@@ -10,10 +10,26 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .. import figures
-from .costmodel import Workload
+from .. import figures, validate
+from .costmodel import (
+    GUIDE_GRAPHS,
+    GUIDE_LIMITS_MIB,
+    GuideGraph,
+    ModelResult,
+    Workload,
+    guide_gogc_values,
+)
 from .plots import model_area, sawtooth
 from .result import GCRun, SweepResult
+
+HEADROOM = 1.05
+
+
+def fixed_axes(results: Sequence[ModelResult]) -> tuple[float, float]:
+    """(xmax, ymax) that fit every one of `results`, with a little room: the axes a widget
+    keeps while its sliders move."""
+    return (HEADROOM * max(r.wall_seconds for r in results),
+            HEADROOM * max(r.peak_mib for r in results))
 
 
 def _nearest(runs: Sequence[GCRun], gogc: float) -> GCRun | None:
@@ -49,6 +65,16 @@ class ModelExplorer:
         self.box = w.VBox([w.HBox([self.gogc, self.limit_on, self.limit]), self.text,
                            self.image])
         self.result = None
+        # fixed axes: room for the slider's extremes and the measured runs; they stretch only
+        # for a setting beyond those (a limit so low that the model thrashes for long)
+        extremes = [workload.simulate(g) for g in (10, 1000)]
+        self.xmax, self.ymax = fixed_axes(extremes)
+        for run in self.runs:
+            saw = sawtooth(run.log.frame)
+            if not saw.empty:
+                self.xmax = max(self.xmax, HEADROOM * saw.t_s.max())
+                self.ymax = max(self.ymax, HEADROOM * saw.heap_mib.max())
+        self.ymax = max(self.ymax, HEADROOM * self.limit.max)
         self._update()
 
     def _update(self, _change: Any = None) -> None:
@@ -57,7 +83,10 @@ class ModelExplorer:
         self.result = r = self.workload.simulate(self.gogc.value, limit)
         run = _nearest(self.runs, self.gogc.value) if limit is None else None
         measured = sawtooth(run.log.frame) if run is not None else None
-        self.image.value = figures.to_png(model_area(r, measured=measured), dpi=80)
+        self.axes_limits = (max(self.xmax, r.wall_seconds), self.ymax)
+        self.image.value = figures.to_png(model_area(r, measured=measured,
+                                                     xmax=self.axes_limits[0],
+                                                     ymax=self.ymax), dpi=80)
         words = (f"<b>Model</b>: GOGC={self.gogc.value:.0f}"
                  + (f", limit {limit:.0f} MiB" if limit else "")
                  + f": {r.cycles} collections, GC CPU {r.gc_cpu_pct:.1f} %, "
@@ -75,6 +104,63 @@ class ModelExplorer:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)
+
+
+class GuideExplorer:
+    """One of the GC guide's five graphs with its sliders: GOGC over exactly the values the
+    guide's slider offers (round(2^x), 1 to 1023, then off) and, for graphs 4 and 5, the memory
+    limit from 1 to 100 MiB in steps of 0.5. The axes stay fixed while the sliders move."""
+
+    def __init__(self, graph: GuideGraph, *, gogc: float | str = 100,
+                 limit_mib: float = 100.0):
+        import ipywidgets as w
+
+        self.graph = graph
+        values = list(guide_gogc_values())
+        self.gogc = w.SelectionSlider(options=values, value=gogc, description="GOGC",
+                                      continuous_update=False)
+        controls = [self.gogc]
+        self.limit = None
+        if graph.has_limit:
+            self.limit = w.SelectionSlider(options=list(GUIDE_LIMITS_MIB),
+                                           value=float(limit_mib), description="limit MiB",
+                                           continuous_update=False)
+            controls.append(self.limit)
+        # GOGC 25 to 400 without a limit sets the axes (the longest run, the highest peak);
+        # only a setting beyond (lower GOGC, higher or off, a tight limit) stretches them
+        self.xmax, self.ymax = fixed_axes([graph.simulate(g) for g in (25, 400)])
+        self.image = w.Image(format="png")
+        self.text = w.HTML()
+        for control in controls:
+            control.observe(self._update, names="value")
+        self.box = w.VBox([w.HBox(controls), self.text, self.image])
+        self.result: ModelResult | None = None
+        self._update()
+
+    def _update(self, _change: Any = None) -> None:
+        limit = self.limit.value if self.limit is not None else None
+        self.result = r = self.graph.simulate(self.gogc.value, limit)
+        xmax = max(self.xmax, r.wall_seconds)
+        ymax = max(self.ymax, HEADROOM * r.peak_mib)
+        title = (f"Graph {self.graph.number}, GOGC={self.gogc.value}"
+                 + (f", limit {limit:g} MiB" if limit is not None else "")
+                 + f": GC CPU = {r.gc_cpu_pct:.1f} %, peak = {r.peak_mib:.1f} MiB")
+        self.axes_limits = (xmax, ymax)
+        fig = model_area(r, xmax=xmax, ymax=ymax, title=title, height=4.0)
+        self.image.value = figures.to_png(fig, dpi=80)
+        self.text.value = (f"{self.graph.question}: {r.cycles} collections in "
+                           f"{r.wall_seconds:.2f} s" + (" — <b>thrashing</b>: the limit leaves "
+                                                        "no room above the live heap"
+                                                        if r.thrashing else ""))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def guide_explorer(number: int, **kwargs: Any) -> GuideExplorer:
+    """The GC guide's graph `number` (1-5) with its sliders (see `GuideExplorer`)."""
+    validate.count(number, "number", minimum=1, maximum=len(GUIDE_GRAPHS))
+    return GuideExplorer(GUIDE_GRAPHS[number - 1], **kwargs)
 
 
 def explorer(workload: Workload, measured: SweepResult | None = None,
