@@ -115,3 +115,11 @@ def test_pool_exercise():
     assert solved.evidence["allocs_per_op"] == 0
     not_reset = L.check_pooled(POOLED.replace("buf := (*bp)[:0]", "buf := *bp"))
     assert not not_reset and "not the report twice" in not_reset.message
+
+
+def test_the_sample_is_built_once_per_process():
+    first = L.run("exit")
+    again = L.run("exit")
+    assert again.provenance.build_seconds == 0.0
+    assert first.provenance.command[0] == again.provenance.command[0]
+    assert again.provenance.run_seconds > 0
