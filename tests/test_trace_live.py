@@ -84,7 +84,7 @@ def test_a_parse_error_while_streaming_is_raised_without_stalling_the_tool(monke
     def refuse(self, line):
         raise gm.ParseError("refused on purpose", line_no=1, line=line)
 
-    monkeypatch.setattr(gm.trace.EventParser, "feed_line", refuse)
+    monkeypatch.setattr(gm.trace.EventParser, "feed_lines", refuse)
     with pytest.raises(gm.ParseError, match="refused on purpose"):
         gm.trace.load(FIXTURES / "gomaxprocs2.trace", timeout=60)  # no hang until the timeout
 

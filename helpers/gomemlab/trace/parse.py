@@ -76,11 +76,24 @@ _FAST_RANGE = re.compile(  # ranges with a plain name; Attributes only on RangeE
     rf'M={_N} P={_N} G={_N} (RangeBegin|RangeActive|RangeEnd) Time={_T} '
     rf'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\({_N}\))'
     r'(?: Attributes=\[([^\n]*)\])?\n')
+_Q_PLAIN = r'"([^"\\\n]*)"'  # a %q string without escapes
+_BLOCK = r"(?:Stack|TransitionStack)=\n(?:\t[^\n]*\n)*\n"
+_STREAM = re.compile(  # the common shapes, with their stack blocks, in one match each
+    rf"M={_N} P={_N} G={_N} (?:"
+    rf"StateTransition Time={_T} (GoID|ProcID)={_N} (\w+)->(\w+) Reason={_Q_PLAIN}"
+    rf"|Metric Time={_T} Name={_Q_PLAIN} Value=Value\{{Uint64\((\d+)\)\}}"
+    rf"|(RangeBegin|RangeActive) Time={_T} Name={_Q_PLAIN} Scope=(?:None|(Goroutine|Proc)\({_N}\))"
+    rf"|RangeEnd Time={_T} Name={_Q_PLAIN} Scope=(?:None|(Goroutine|Proc)\({_N}\))"
+    rf" Attributes=\[([^\n]*)\])\n((?:{_BLOCK})+)?(?=M=|\Z)")
+"""One event line, in one of the common shapes, and its stack blocks, followed by the next
+event or the end: what `_stream` reads without the general step's per-line checks."""
 _SCOPES = {"Goroutine": "goroutine", "Proc": "proc"}
 _STACK_HEADERS = ("Stack=\n", "TransitionStack=\n")
 _STACK_START = re.compile(r"\w*Stack=\n")
 _BLANKS = re.compile(r"(?:[ \t]*\n)*")
-_CHUNK_LINES = 20_000
+CHUNK_LINES = 20_000
+"""Lines a streaming reader collects before it parses them (bounds the text held)."""
+_CHUNK_LINES = CHUNK_LINES
 HEAD_LINES = 40
 
 
@@ -107,10 +120,19 @@ class EventParser:
     def feed_line(self, line: str) -> None:
         """Add one line (without its newline); parsed in chunks of lines."""
         self._pending.append(line)
-        if len(self._head) < HEAD_LINES:
-            self._head.append(line)
         if len(self._pending) >= _CHUNK_LINES:
             self._flush_lines()
+
+    def feed_lines(self, lines: list[str]) -> None:
+        """Add whole lines (without their newlines), e.g. a chunk a reader collected."""
+        if lines:
+            self._flush_lines()
+            self._note_head(lines)
+            self._consume("\n".join(lines) + "\n", final=False)
+
+    def _note_head(self, lines: list[str]) -> None:
+        if len(self._head) < HEAD_LINES:
+            self._head.extend(lines[:HEAD_LINES - len(self._head)])
 
     def feed(self, text: str) -> None:
         """Add text made of whole lines; complete events in it are parsed now."""
@@ -130,9 +152,9 @@ class EventParser:
 
     def _flush_lines(self) -> None:
         if self._pending:
-            text = "\n".join(self._pending) + "\n"
-            self._pending = []
-            self._consume(text, final=False)
+            lines, self._pending = self._pending, []
+            self._note_head(lines)
+            self._consume("\n".join(lines) + "\n", final=False)
 
     def _consume(self, text: str, *, final: bool) -> None:
         text = self._tail + text
@@ -145,6 +167,46 @@ class EventParser:
         self._scan(text, stop)
         self._tail = text[stop:]
 
+    def _stream(self, text: str, pos: int, stop: int, line_no: int) -> tuple[int, int]:
+        """Parse events of the common shapes from `pos` while they follow one another; return
+        where and on which line the first other one (or the end) is."""
+        add_row, add_stack, add_tstack = self._rows.append, self._stack.append, self._tstack.append
+        blocks, scopes = self._blocks, _SCOPES
+        for found in _STREAM.finditer(text, pos, stop):
+            if found.start() != pos:
+                break
+            (m, p, g, time, res, rid, old, new, reason, mtime, name, value, kind, btime, bname,
+             bscope, bsid, etime, ename, escope, esid, attributes, block) = found.groups()
+            if time is not None:
+                add_row((int(time), int(m), int(p), int(g), "StateTransition",
+                         "goroutine" if res == "GoID" else "proc", int(rid), "", old, new,
+                         None, reason, -1, line_no))
+            elif mtime is not None:
+                add_row((int(mtime), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
+                         float(value), "", -1, line_no))
+            elif btime is not None:
+                add_row((int(btime), int(m), int(p), int(g), kind, scopes.get(bscope, "none"),
+                         int(bsid) if bsid is not None else -1, bname, "", "", None, "", -1,
+                         line_no))
+            else:
+                add_row((int(etime), int(m), int(p), int(g), "RangeEnd",
+                         scopes.get(escope, "none"), int(esid) if esid is not None else -1,
+                         ename, "", "", None, attributes, -1, line_no))
+            if block is None:
+                add_stack(-1)
+                add_tstack(-1)
+                line_no += 1
+            else:
+                ids = blocks.get(block)
+                if ids is None:
+                    ids = blocks[block] = (*self._parse_blocks(block, line_no + 1),
+                                           block.count("\n"))
+                add_stack(ids[0])
+                add_tstack(ids[1])
+                line_no += 1 + ids[2]
+            pos = found.end()
+        return pos, line_no
+
     def _scan(self, text: str, stop: int) -> None:
         rows, stack, tstack = self._rows, self._stack, self._tstack
         add_row, add_stack, add_tstack = rows.append, stack.append, tstack.append
@@ -156,6 +218,9 @@ class EventParser:
         pos = blanks(text, 0, stop).end()
         line_no += count("\n", 0, pos)
         while pos < stop:
+            pos, line_no = self._stream(text, pos, stop, line_no)
+            if pos >= stop:
+                break
             found = fast(text, pos, stop)
             if found is not None:
                 m, p, g, time, res, rid, old, new, reason, mtime, name, value = found.groups()

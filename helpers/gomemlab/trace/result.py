@@ -11,10 +11,12 @@ import atexit
 import html
 import math
 import os
+import re
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,7 +95,7 @@ class Trace:
     @cached_property
     def t0(self) -> int:
         """Absolute time of the first event (ns); every table's times are relative to it."""
-        return min((row[0] for row in self.parsed.rows), default=0)
+        return min(map(_TIME, self.parsed.rows), default=0)
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -126,68 +128,117 @@ class Trace:
 
     @cached_property
     def duration_ns(self) -> int:
-        return max((row[0] for row in self.parsed.rows), default=self.t0) - self.t0
+        """Time from the first to the last event (ns)."""
+        return max(map(_TIME, self.parsed.rows), default=self.t0) - self.t0
 
     def stack(self, stack_id: int) -> tuple[StackFrame, ...]:
         """The frames of a stack id (innermost first); () for -1."""
         return self.parsed.stacks[stack_id] if stack_id >= 0 else ()
 
     # ------------------------------------------------------------------ goroutines
+    @cached_property
+    def _by_kind(self) -> dict[str, list[tuple]]:
+        """The rows each table reads, picked out once (a pass over the rows per group)."""
+        rows = self.parsed.rows
+        return {
+            "goroutine": [r for r in rows if r[5] == "goroutine" and r[4] == "StateTransition"],
+            "proc": [r for r in rows if r[5] == "proc" and r[4] == "StateTransition"],
+            "range": [r for r in rows if r[4] in _RANGE_KINDS],
+            "metric": [r for r in rows if r[4] == "Metric"],
+            "label": [r for r in rows if r[4] == "Label"],
+            "log": [r for r in rows if r[4] == "Log"],
+        }
+
     def _transitions(self, resource: str) -> list[tuple]:
-        return [row for row in self.parsed.rows
-                if row[4] == "StateTransition" and row[5] == resource]
+        return self._by_kind[resource]
 
     @cached_property
     def states(self) -> pd.DataFrame:
-        """Goroutine state intervals, from each goroutine's state transitions."""
+        """Goroutine state intervals, from each goroutine's state transitions.
+
+        A transition opens an interval in its new state that the goroutine's next transition
+        (or the end of the trace) closes; a goroutine first seen in a known state gets an
+        interval in that state from the start of the trace.
+        """
+        rows = self._transitions("goroutine")
+        n = len(rows)
+        time, m, p = _ints(rows, 0), _ints(rows, 1), _ints(rows, 2)
+        g, old, new, reason = _ints(rows, 6), _objs(rows, 8), _objs(rows, 9), _objs(rows, 11)
+        order = np.argsort(g, kind="stable")  # each goroutine's transitions, in trace order
+        index = np.arange(n)[order]
+        g, time, m, p = g[order], time[order], m[order], p[order]
+        old, new, reason = old[order], new[order], reason[order]
+        same_next = np.zeros(n, bool)
+        same_next[:-1] = g[1:] == g[:-1] if n else same_next[:-1]
+        same_prev = np.zeros(n, bool)
+        same_prev[1:] = same_next[:-1]
         end_of_trace = self.t0 + self.duration_ns
-        open_: dict[int, tuple] = {}
-        out: list[tuple] = []
-        for row in self._transitions("goroutine"):
-            time, m, p, g_id, old, new, reason = (row[0], row[1], row[2], row[6], row[8],
-                                                  row[9], row[11])
-            current = open_.pop(g_id, None)
-            if current is not None:
-                out.append((g_id, current[0], current[1], time, current[2], current[3],
-                            current[4]))
-            elif old not in ("Undetermined", "NotExist"):
-                out.append((g_id, old, self.t0, time, -1, -1, ""))
-            if new not in ("NotExist", "Undetermined"):
-                running = new == "Running"
-                open_[g_id] = (new, time, p if running else -1, m if running else -1, reason)
-        for g_id, (state, start, p, m, reason) in open_.items():
-            out.append((g_id, state, start, end_of_trace, p, m, reason))
-        frame = pd.DataFrame(out, columns=["g", "state", "start", "end", "p", "m", "reason"])
+        opens = (new != "NotExist") & (new != "Undetermined")
+        end = np.full(n, end_of_trace, dtype="int64")
+        end[:-1] = np.where(same_next[:-1], time[1:], end_of_trace) if n else end[:-1]
+        closed_at = np.full(n, 2 * n, dtype="int64")  # leftovers come after, by opening
+        closed_at[:-1] = np.where(same_next[:-1], index[1:], 2 * n) if n else closed_at[:-1]
+        closed_at = np.where(closed_at == 2 * n, n + index, closed_at)
+        had_open = same_prev & np.concatenate([[False], opens[:-1]]) if n else same_prev
+        before = ~had_open & (old != "NotExist") & (old != "Undetermined")
+        running = new == "Running"
+        frame = pd.DataFrame({
+            "g": np.concatenate([g[before], g[opens]]),
+            "state": np.concatenate([old[before], new[opens]]),
+            "start": np.concatenate([np.full(before.sum(), self.t0, "int64"), time[opens]]),
+            "end": np.concatenate([time[before], end[opens]]),
+            "p": np.concatenate([np.full(before.sum(), -1, "int64"),
+                                 np.where(running, p, -1)[opens]]),
+            "m": np.concatenate([np.full(before.sum(), -1, "int64"),
+                                 np.where(running, m, -1)[opens]]),
+            "reason": np.concatenate([np.full(before.sum(), "", object), reason[opens]]),
+        })
+        appended = np.concatenate([index[before], closed_at[opens]])
+        frame = frame.iloc[np.lexsort((appended, frame.g.to_numpy(), frame.start.to_numpy()))]
         frame = frame.astype({"g": "int64", "start": "int64", "end": "int64", "p": "int64",
                               "m": "int64"})
         frame[["start", "end"]] -= self.t0
         frame.insert(4, "duration_ns", frame["end"] - frame["start"])
         kinds = self.goroutine_kinds
-        frame["kind"] = [kinds.get(g, "runtime") for g in frame["g"]]
-        return frame.sort_values(["start", "g"], kind="stable").reset_index(drop=True)
+        frame["kind"] = pd.Series([kinds.get(g, "runtime") for g in frame["g"].tolist()],
+                                  index=frame.index)
+        return frame.reset_index(drop=True)
 
     @cached_property
     def goroutine_names(self) -> dict[int, str]:
         """Each goroutine's entry function: from its creation, else the bottom of a stack."""
-        names: dict[int, str] = {}
-        fallback: dict[int, str] = {}
         stacks = self.parsed.stacks
-        for row, stack_id, tstack_id in zip(self.parsed.rows, self.parsed.stack,
-                                            self.parsed.transition_stack, strict=True):
-            if tstack_id >= 0 and row[5] == "goroutine" and stacks[tstack_id]:
-                frames = stacks[tstack_id]
-                if row[8] == "NotExist":
-                    names.setdefault(row[6], frames[0].func)
-                else:
-                    fallback.setdefault(row[6], frames[-1].func)
-            if stack_id >= 0 and row[3] >= 0 and stacks[stack_id]:
-                fallback.setdefault(row[3], stacks[stack_id][-1].func)
+        rows = self.parsed.rows
+        # -1 (no stack) indexes the sentinel at the end: an empty stack
+        filled = np.array([bool(frames) for frames in stacks] + [False])
+        stack = np.asarray(self.parsed.stack, dtype="int64")
+        tstack = np.asarray(self.parsed.transition_stack, dtype="int64")
+        with_t = np.flatnonzero(filled[tstack])
+        picked = [rows[i] for i in with_t]
+        goroutine = np.array([r[5] == "goroutine" for r in picked], bool)
+        created = np.array([r[8] == "NotExist" for r in picked], bool)
+        ids = _ints(picked, 6)
+        names: dict[int, str] = {}
+        first = _first_per_key(ids[goroutine & created], with_t[goroutine & created])
+        for key, row in first.items():
+            names[key] = stacks[tstack[row]][0].func
+        with_s = np.flatnonzero(filled[stack])
+        g = np.fromiter((rows[i][3] for i in with_s), "int64", len(with_s))
+        keep = g >= 0
+        others = goroutine & ~created
+        keys = np.concatenate([ids[others], g[keep]])
+        where = np.concatenate([with_t[others], with_s[keep]])
+        source = np.concatenate([np.zeros(others.sum(), "int64"), np.ones(keep.sum(), "int64")])
+        fallback = {}
+        for key, (row, from_stack) in _first_per_key(keys, where, source).items():
+            frames = stacks[stack[row]] if from_stack else stacks[tstack[row]]
+            fallback[key] = frames[-1].func
         return {**fallback, **names}
 
     @cached_property
     def goroutine_kinds(self) -> dict[int, str]:
-        gc_labelled = {row[6] for row in self.parsed.rows
-                       if row[4] == "Label" and row[5] == "goroutine" and row[7].startswith("GC (")}
+        gc_labelled = {row[6] for row in self._by_kind["label"]
+                       if row[5] == "goroutine" and row[7].startswith("GC (")}
         kinds = {}
         for g_id in self._goroutine_ids:
             name = self.goroutine_names.get(g_id, "")
@@ -201,9 +252,9 @@ class Trace:
 
     @cached_property
     def _goroutine_ids(self) -> list[int]:
-        ids = {row[6] for row in self._transitions("goroutine")}
-        ids |= {row[3] for row in self.parsed.rows if row[3] >= 0}
-        return sorted(ids)
+        g = _ints(self.parsed.rows, 3)
+        return np.unique(np.concatenate([_ints(self._transitions("goroutine"), 6),
+                                         g[g >= 0]])).tolist()
 
     @cached_property
     def goroutines(self) -> pd.DataFrame:
@@ -270,25 +321,33 @@ class Trace:
         """Ranges (stop-the-world, GC mark phase, mark assists, sweeps, ...) as intervals."""
         open_: dict[tuple, tuple] = {}
         out = []
-        for row in self.parsed.rows:
+        add = out.append
+        t0 = self.t0
+        for row in self._by_kind["range"]:
             kind = row[4]
-            if kind not in ("RangeBegin", "RangeActive", "RangeEnd"):
-                continue
             key = (row[7], row[5], row[6])
             if kind == "RangeEnd":
                 begin = open_.pop(key, None)
                 start, g, p, m, cut = (begin if begin is not None
-                                       else (self.t0, row[3], row[2], row[1], True))
-                out.append((*key, start, row[0], g, p, m, row[11], cut))
+                                       else (t0, row[3], row[2], row[1], True))
+                add((*key, start, row[0], g, p, m, row[11], cut))
             elif kind == "RangeBegin" or key not in open_:
                 open_[key] = (row[0], row[3], row[2], row[1], kind == "RangeActive")
         for key, (start, g, p, m, _) in open_.items():
-            out.append((*key, start, self.t0 + self.duration_ns, g, p, m, "", True))
-        frame = pd.DataFrame(out, columns=["name", "scope", "scope_id", "start", "end", "g", "p",
-                                           "m", "attributes", "cut"])
+            out.append((*key, start, t0 + self.duration_ns, g, p, m, "", True))
+        columns = ["name", "scope", "scope_id", "start", "end", "g", "p", "m", "attributes",
+                   "cut"]
+        if out:
+            frame = pd.DataFrame({
+                name: (_objs(out, i) if name in ("name", "scope", "attributes") else
+                       np.fromiter(map(itemgetter(i), out), bool if name == "cut" else "int64",
+                                   len(out)))
+                for i, name in enumerate(columns)})
+        else:
+            frame = pd.DataFrame(out, columns=columns)
         frame = frame.astype({"scope_id": "int64", "start": "int64", "end": "int64",
                               "g": "int64", "p": "int64", "m": "int64", "cut": "bool"})
-        frame[["start", "end"]] -= self.t0
+        frame[["start", "end"]] -= t0
         frame.insert(5, "duration_ns", frame["end"] - frame["start"])
         return frame.sort_values("start", kind="stable").reset_index(drop=True)
 
@@ -296,43 +355,71 @@ class Trace:
     def gc(self) -> pd.DataFrame:
         """GC cycles: the two stop-the-world pauses and the concurrent mark between them."""
         ranges = self.ranges
-        marks = ranges[ranges.name == MARK_PHASE].reset_index(drop=True)
-        sweep_terms = ranges[ranges.name == SWEEP_TERMINATION]
-        mark_terms = ranges[ranges.name == MARK_TERMINATION]
-        assists = self.assists
-        sweeps = ranges[ranges.name == SWEEP]
-        rows = []
-        for i, mark in enumerate(marks.itertuples()):
-            following = marks.start.iloc[i + 1] if i + 1 < len(marks) else np.inf
-            st = sweep_terms[(sweep_terms.start >= mark.start - 1) &
-                             (sweep_terms.start <= mark.end)]
-            mt = mark_terms[(mark_terms.start >= mark.start) & (mark_terms.start <= mark.end)]
-            st_row = st.iloc[0] if len(st) else None
-            mt_row = mt.iloc[-1] if len(mt) else None
-            mark_start = st_row.end if st_row is not None else mark.start
-            mark_end = mt_row.start if mt_row is not None else mark.end
-            end = max(mark.end, mt_row.end) if mt_row is not None else mark.end
-            in_cycle = assists[assists.cycle == i + 1]
-            swept = sweeps[(sweeps.start >= end) & (sweeps.start < following)]
-            rows.append({
-                "cycle": i + 1, "start": mark.start, "end": end,
-                "sweep_term_start": st_row.start if st_row is not None else np.nan,
-                "sweep_term_ns": st_row.duration_ns if st_row is not None else np.nan,
-                "mark_start": mark_start, "mark_end": mark_end,
-                "mark_ns": mark_end - mark_start,
-                "mark_term_start": mt_row.start if mt_row is not None else np.nan,
-                "mark_term_ns": mt_row.duration_ns if mt_row is not None else np.nan,
-                "stw_ns": (st_row.duration_ns if st_row is not None else 0)
-                + (mt_row.duration_ns if mt_row is not None else 0),
-                "assists": len(in_cycle), "assist_ns": int(in_cycle.duration_ns.sum()),
-                "swept_bytes": _attribute_sum(swept.attributes, "bytes swept"),
-                "reclaimed_bytes": _attribute_sum(swept.attributes, "bytes reclaimed"),
-                "complete": bool(st_row is not None and mt_row is not None and not mark.cut),
-            })
         columns = ["cycle", "start", "end", "sweep_term_start", "sweep_term_ns", "mark_start",
                    "mark_end", "mark_ns", "mark_term_start", "mark_term_ns", "stw_ns",
                    "assists", "assist_ns", "swept_bytes", "reclaimed_bytes", "complete"]
-        return pd.DataFrame(rows, columns=columns)
+        names = ranges.name.to_numpy()
+        marks = ranges[names == MARK_PHASE]
+        if marks.empty:
+            return pd.DataFrame([], columns=columns)
+        n = len(marks)
+        m_start, m_end = marks.start.to_numpy(), marks.end.to_numpy()
+        # the sweep termination starting first in [mark start - 1, mark end]
+        st = ranges[names == SWEEP_TERMINATION]
+        st_start = st.start.to_numpy()
+        i = np.searchsorted(st_start, m_start - 1, "left")
+        has_st = i < len(st)
+        i = np.minimum(i, max(len(st) - 1, 0))
+        has_st &= (st_start[i] <= m_end) if len(st) else has_st
+        # the mark termination starting last in [mark start, mark end]
+        mt = ranges[names == MARK_TERMINATION]
+        mt_start = mt.start.to_numpy()
+        j = np.searchsorted(mt_start, m_end, "right") - 1
+        has_mt = j >= 0
+        j = np.maximum(j, 0)
+        has_mt &= (mt_start[j] >= m_start) if len(mt) else has_mt
+
+        def pick(frame: pd.DataFrame, column: str, at: np.ndarray, has: np.ndarray):
+            values = frame[column].to_numpy()[at] if len(frame) else np.zeros(n, "int64")
+            return values if has.all() else np.where(has, values, np.nan)
+
+        st_end = pick(st, "end", i, has_st)
+        st_ns = pick(st, "duration_ns", i, has_st)
+        mt_start_c = pick(mt, "start", j, has_mt)
+        mt_end = pick(mt, "end", j, has_mt)
+        mt_ns = pick(mt, "duration_ns", j, has_mt)
+        mark_start = np.where(has_st, st_end, m_start).astype("int64")
+        mark_end = np.where(has_mt, mt_start_c, m_end).astype("int64")
+        end = np.where(has_mt, np.maximum(m_end, np.nan_to_num(mt_end)), m_end).astype("int64")
+        # assists of each cycle; sweeps from its end to the next cycle's start
+        assists = self.assists
+        cycle_of_assist = assists.cycle.fillna(0).to_numpy().astype("int64")
+        counts = np.bincount(cycle_of_assist, minlength=n + 1)[1:n + 1]
+        assist_ns = np.bincount(cycle_of_assist, weights=assists.duration_ns.to_numpy(),
+                                minlength=n + 1)[1:n + 1].astype("int64")
+        sweeps = ranges[names == SWEEP]
+        following = np.concatenate([m_start[1:], [np.iinfo("int64").max]])
+        sw_start = sweeps.start.to_numpy()
+        lo = np.searchsorted(sw_start, end, "left")
+        hi = np.maximum(np.searchsorted(sw_start, following, "left"), lo)
+
+        def swept_sum(name: str) -> np.ndarray:
+            values = _attribute_values(sweeps.attributes, name)
+            total = np.concatenate([[0], np.cumsum(values)])
+            return total[hi] - total[lo]
+
+        return pd.DataFrame({
+            "cycle": np.arange(1, n + 1), "start": m_start, "end": end,
+            "sweep_term_start": pick(st, "start", i, has_st), "sweep_term_ns": st_ns,
+            "mark_start": mark_start, "mark_end": mark_end, "mark_ns": mark_end - mark_start,
+            "mark_term_start": mt_start_c, "mark_term_ns": mt_ns,
+            "stw_ns": (np.where(has_st, np.nan_to_num(st_ns), 0)
+                       + np.where(has_mt, np.nan_to_num(mt_ns), 0)).astype("int64"),
+            "assists": counts.astype("int64"), "assist_ns": assist_ns,
+            "swept_bytes": swept_sum("bytes swept"),
+            "reclaimed_bytes": swept_sum("bytes reclaimed"),
+            "complete": has_st & has_mt & ~marks.cut.to_numpy(),
+        }, columns=columns)
 
     @cached_property
     def pauses(self) -> pd.DataFrame:
@@ -362,11 +449,21 @@ class Trace:
         return frame
 
     def _cycle_of(self, times: pd.Series, gc_only: pd.Series | None = None) -> pd.Series:
+        """The GC cycle (1, 2, ...) whose mark phase each time falls in (from 1 ns before its
+        start to its end); NaN outside every mark (or where `gc_only` is False)."""
         ranges = self.ranges
         marks = ranges[ranges.name == MARK_PHASE]
+        starts, ends = marks.start.to_numpy() - 1, marks.end.to_numpy()
         cycle = pd.Series(np.nan, index=times.index, dtype="float64")
-        for number, mark in enumerate(marks.itertuples(), start=1):
-            inside = (times >= mark.start - 1) & (times <= mark.end)
+        if len(marks) and (starts[1:] > ends[:-1]).all():  # disjoint, in order: look up
+            at = np.searchsorted(starts, times.to_numpy(), "right") - 1
+            inside = (at >= 0) & (times.to_numpy() <= ends[np.maximum(at, 0)])
+            if gc_only is not None:
+                inside &= gc_only.to_numpy(bool)
+            cycle[inside] = at[inside] + 1.0
+            return cycle
+        for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+            inside = (times >= start) & (times <= end)
             if gc_only is not None:
                 inside &= gc_only
             cycle[inside] = number
@@ -376,10 +473,10 @@ class Trace:
     @cached_property
     def metrics(self) -> pd.DataFrame:
         """Metric events in long form: time, name, value."""
-        rows = [(row[0] - self.t0, row[7], row[10]) for row in self.parsed.rows
-                if row[4] == "Metric"]
-        return pd.DataFrame(rows, columns=["time", "name", "value"]).astype(
-            {"time": "int64", "value": "float64"})
+        rows = self._by_kind["metric"]
+        values = np.array([r[10] for r in rows], dtype="float64")  # None (not a number): NaN
+        return pd.DataFrame({"time": _ints(rows, 0) - self.t0, "name": _objs(rows, 7),
+                             "value": values}, columns=["time", "name", "value"])
 
     @cached_property
     def heap(self) -> pd.DataFrame:
@@ -403,18 +500,23 @@ class Trace:
     @cached_property
     def gomaxprocs(self) -> int:
         """GOMAXPROCS: the last value the trace reported (else the number of Ps seen)."""
-        values = self.metrics.value[self.metrics.name == GOMAXPROCS]
-        return int(values.iloc[-1]) if len(values) else int(self.procs.p.nunique())
+        for row in reversed(self._by_kind["metric"]):
+            if row[7] == GOMAXPROCS and row[10] is not None:
+                return int(row[10])
+        return int(self.procs.p.nunique())
 
     @cached_property
     def threads(self) -> int:
         """How many OS threads (Ms) appear in the trace."""
-        return len({row[1] for row in self.parsed.rows if row[1] >= 0})
+        m = _ints(self.parsed.rows, 1)
+        return len(np.unique(m[m >= 0]))
 
     @cached_property
     def procs_used(self) -> int:
-        """How many Ps ran goroutines."""
-        return int(self.running.p.nunique())
+        """How many Ps ran goroutines (as `running.p.nunique()`, without building the states:
+        a Running interval has the P of the transition that started it)."""
+        return len({r[2] for r in self._transitions("goroutine") if r[9] == "Running"
+                    and r[2] >= 0})
 
     def max_parallel(self, kind: str | None = "user") -> int:
         """The most goroutines (of `kind`; None: any) running at the same instant."""
@@ -660,10 +762,40 @@ def _check_free(port: int) -> None:
                              "to get a free one") from None
 
 
-def _attribute_sum(attributes: pd.Series, name: str) -> int:
-    pattern = rf'"{name}"=Value{{Uint64\((\d+)\)}}'
-    values = attributes.str.extract(pattern, expand=False).dropna()
-    return int(values.astype("int64").sum()) if len(values) else 0
+_TIME = itemgetter(0)
+_RANGE_KINDS = frozenset({"RangeBegin", "RangeActive", "RangeEnd"})
+
+
+def _ints(rows: list[tuple] | tuple[tuple, ...], index: int) -> np.ndarray:
+    """Field `index` of every row, as an int64 array."""
+    return np.fromiter(map(itemgetter(index), rows), dtype="int64", count=len(rows))
+
+
+def _objs(rows: list[tuple] | tuple[tuple, ...], index: int) -> np.ndarray:
+    """Field `index` of every row, as an object array (strings)."""
+    out = np.empty(len(rows), dtype=object)
+    out[:] = list(map(itemgetter(index), rows))
+    return out
+
+
+def _first_per_key(keys: np.ndarray, *order: np.ndarray) -> dict:
+    """For each distinct key, the `order` values of its first occurrence in `order` (the
+    first array most significant): {key: value} for one array, {key: (v1, v2, ...)} for more."""
+    if not len(keys):
+        return {}
+    sort = np.lexsort((*reversed(order), keys))
+    keys = keys[sort]
+    firsts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    picked = [o[sort][firsts].tolist() for o in order]
+    values = picked[0] if len(order) == 1 else list(zip(*picked, strict=True))
+    return dict(zip(keys[firsts].tolist(), values, strict=True))
+
+
+def _attribute_values(attributes: pd.Series, name: str) -> np.ndarray:
+    """The uint64 attribute `name` of each range (0 where absent), as int64."""
+    pattern = re.compile(rf'"{re.escape(name)}"=Value{{Uint64\((\d{{1,18}})\)}}')
+    return np.fromiter((int(found.group(1)) if (found := pattern.search(text)) else 0
+                        for text in attributes.tolist()), "int64", len(attributes))
 
 
 def parse(source: str | bytes | Iterable[str | bytes], **details) -> Trace:

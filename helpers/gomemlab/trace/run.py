@@ -13,7 +13,7 @@ from .. import programs, settings, toolchain, validate, workspace
 from ..errors import GoCommandError, ParseError, UsageError
 from ..provenance import Provenance
 from ..workspace import Package
-from .parse import EventParser
+from .parse import CHUNK_LINES, EventParser
 from .result import Trace
 
 Target = str | os.PathLike | Package
@@ -109,19 +109,28 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
                          "`go test -trace FILE`")
     parser = EventParser()
     failed: list[ParseError] = []
+    pending: list[str] = []
+    append = pending.append
 
-    def feed(line: str) -> None:
+    def flush() -> None:
         # A parse error must not stop the reading of the pipe (the tool would block on a
         # full pipe until the timeout): remember the first one, skip the rest of the output.
         if not failed:
             try:
-                parser.feed_line(line)
+                parser.feed_lines(pending)
             except ParseError as error:
                 failed.append(error)
+        pending.clear()
+
+    def feed(line: str) -> None:  # called for each of millions of lines: keep it lean
+        append(line)
+        if len(pending) >= CHUNK_LINES:
+            flush()
 
     started = time.perf_counter()
     done = toolchain.go("tool", "trace", "-d=parsed", os.fspath(file), timeout=timeout,
                         on_stdout=feed, keep_stdout=False)
+    flush()
     if failed:
         raise failed[0]
     if not done.ok:
