@@ -6,9 +6,9 @@
     r.plot(), r.provenance.shell              # every run as a Figure; the command
     gm.bench.compare(r.where(impl="plus"), r.where(impl="builder"))
 
-Roles: parse.py (text -> records), result.py (BenchResult), run.py (go test -bench),
-plots.py, widgets.py (Panel), exercises.py, stats.py (benchstat's statistics), compare.py,
-disasm.py (go tool objdump).
+Roles: records.py (one line each), parse.py (text -> records), result.py (BenchResult),
+run.py (go test -bench), plots.py, widgets.py (Panel), exercises.py, stats.py (benchstat's
+statistics), compare.py (old vs new), disasm.py (go tool objdump).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import importlib
 from ..source import show_go as show
 from .compare import COMPARE_PLOT_KINDS, Comparison, compare
 from .disasm import count_multiplies, disassemble
-from .parse import Config, Other, Result, parse_lines
+from .parse import parse_lines
+from .records import Config, Other, Result
 from .result import BENCH_PLOT_KINDS, FRAME_DOC, BenchResult, parse
 from .run import check_benchtime, list_benchmarks, run, settings_for
 from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, summarize

@@ -16,6 +16,9 @@ from .stats import HIGHER_IS_BETTER
 UNIT_LABELS = {"ns/op": "time per operation (ns/op)", "B/op": "bytes allocated per op (B/op)",
                "allocs/op": "heap allocations per op (allocs/op)",
                "MB/s": "throughput (MB/s)"}
+SHORT_LABELS = {"ns/op": "nanoseconds per op", "B/op": "bytes per op",
+                "allocs/op": "allocations per op", "MB/s": "MB per second"}
+"""Axis labels beside a panel titled with the unit (side by side, long labels would touch)."""
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 _SMALL = {"fontsize": 11}
 
@@ -65,7 +68,7 @@ def plot_runs(frame: pd.DataFrame, units: tuple[str, ...] = ("ns/op", "B/op", "a
     units = _present(frame, units)
     frame = frame.assign(label=_labels(frame))
     labels = list(dict.fromkeys(frame["label"]))
-    height = max(1.8 + 0.5 * len(labels), 3.2)
+    height = max(2.2 + 0.5 * len(labels), 3.6)
     width = figures.WIDTH if len(units) <= 3 else figures.WIDTH * 1.3
     fig, axes = figures.new(width, height, ncols=len(units), sharey=True, squeeze=False)
     axes = axes[0]
@@ -84,12 +87,14 @@ def plot_runs(frame: pd.DataFrame, units: tuple[str, ...] = ("ns/op", "B/op", "a
                         capsize=5, lw=2, zorder=3,
                         label="median ± 95% CI" if i == 0 else None)
         _scale(ax, frame[unit].dropna().to_numpy(float), "x")
-        ax.set_xlabel(UNIT_LABELS.get(unit, unit))
+        ax.set_xlabel(SHORT_LABELS.get(unit, unit) if len(units) > 1 else
+                      UNIT_LABELS.get(unit, unit))
         ax.grid(axis="x", alpha=0.3)
         ax.set_title(unit)
     axes[0].set_yticks(np.arange(len(labels)), labels)
     axes[0].invert_yaxis()
-    axes[0].legend(loc="best", **_SMALL)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=2, frameon=False, **_SMALL)
     fig.suptitle(title or "What does one operation cost? (every run, median, 95% CI)")
     return fig
 
@@ -156,7 +161,8 @@ def plot_comparison(comparison_frame: pd.DataFrame, *, title: str | None = None)
     if not units:
         raise UsageError("nothing to plot: the comparison has no benchmark in common")
     height = max(1.8 + 0.5 * len(names), 3.2)
-    fig, axes = figures.new(figures.WIDTH, height, ncols=len(units), sharey=True, squeeze=False)
+    width = figures.WIDTH if len(units) <= 3 else figures.WIDTH * 1.3
+    fig, axes = figures.new(width, height, ncols=len(units), sharey=True, squeeze=False)
     axes = axes[0]
     for ax, unit in zip(axes, units, strict=False):
         rows = data[data["unit"] == unit].set_index("name").reindex(names)

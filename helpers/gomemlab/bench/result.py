@@ -18,7 +18,8 @@ from .. import tables, validate
 from ..errors import UsageError
 from ..provenance import Provenance
 from . import stats
-from .parse import Config, Other, Record, Result, parse_lines
+from .parse import parse_lines
+from .records import Config, Other, Record, Result
 
 KNOWN_UNITS = ("ns/op", "B/op", "allocs/op", "MB/s")
 SUMMARY_UNITS = ("ns/op", "B/op", "allocs/op")

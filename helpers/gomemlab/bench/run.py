@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError
 from ..programs import Target
-from .parse import Result, parse_lines
+from .parse import parse_lines
+from .records import Result
 from .result import BenchResult, parse
 
 FULL_BENCHTIME = "1s"

@@ -35,6 +35,7 @@ class Summary:
 
     @property
     def has_ci(self) -> bool:
+        """True when n is large enough for a confidence interval at `confidence`."""
         return self.low is not None
 
     @property
