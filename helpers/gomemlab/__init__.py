@@ -47,10 +47,14 @@ def __getattr__(name: str) -> Any:
 
 
 def about() -> str:
-    """One line naming the Go toolchain and settings this notebook ran with."""
+    """One line naming the Go toolchain, its garbage collector and the settings this notebook
+    ran with."""
+    from .experiments import collector
+
     go = find_go()
     mode = "quick mode (short runs)" if quick() else "full settings"
-    return f"Go {go.version.removeprefix('go')} ({go.source}) · gomemlab {__version__} · {mode}"
+    return (f"Go {go.release} ({go.source}) · GC: {collector(go)} · gomemlab {__version__} · "
+            f"{mode}")
 
 
 _ipython.install()

@@ -1,0 +1,32 @@
+"""The toolchain's default experiments, read from its exp.go, agree with what a build gets."""
+
+from __future__ import annotations
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import experiments
+
+WHICH = {
+    "main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println(collector) }\n',
+    "on.go": ("//go:build goexperiment.greenteagc\n\npackage main\n\n"
+              'const collector = "greentea"\n'),
+    "off.go": ("//go:build !goexperiment.greenteagc\n\npackage main\n\n"
+               'const collector = "classic"\n'),
+}
+
+
+def test_the_pinned_toolchain_defaults():
+    flags = experiments.baseline()
+    assert flags["GreenTeaGC"] and flags["SizeSpecializedMalloc"]
+    assert experiments.enabled("GreenTeaGC", goexperiment="")
+    assert not experiments.enabled("GreenTeaGC", goexperiment="nogreenteagc")
+    assert "Green Tea" in gm.about()
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("setting, expected", [("", "greentea"), ("nogreenteagc", "classic")])
+def test_a_build_gets_the_collector_the_lab_names(monkeypatch, setting, expected):
+    monkeypatch.setenv("GOEXPERIMENT", setting)
+    assert experiments.enabled("GreenTeaGC") == (expected == "greentea")
+    assert gm.run(gm.snippet(WHICH)).stdout.strip() == expected
