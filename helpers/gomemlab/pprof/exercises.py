@@ -91,6 +91,16 @@ def _line_with_most(profile: Profile, function: str) -> int | None:
     return max(per_line, key=per_line.__getitem__) if per_line else None
 
 
+def _test_failure(output: str) -> str:
+    """What went wrong in `go test`'s output, in a line or two."""
+    panic = re.search(r"^panic: (.*?)(?: \[recovered.*)?$", output, re.M)
+    if panic:
+        where = re.search(r"^\s+\S*?\b(main\.go:\d+)", output, re.M)
+        return f"it panicked: {panic[1]}" + (f" (at {where[1]})" if where else "")
+    failed = [line.strip() for line in output.splitlines() if "main_test.go:" in line]
+    return "the tests fail: " + ("; ".join(failed[:3]) or output.strip()[-500:])
+
+
 @checks.exercise
 def check_render(go_source: str) -> checks.Verdict:
     """Exercise 2: `render` passes its tests and makes at most RENDER_MAX_ALLOCS allocations
@@ -100,11 +110,7 @@ def check_render(go_source: str) -> checks.Verdict:
     try:
         programs.test(package, "-run", "TestRender", "-count=1", timeout=120)
     except GoRunError as error:
-        if error.panic:
-            raise
-        failed = [line.strip() for line in (error.stdout + error.stderr).splitlines()
-                  if "render" in line and ("=" in line or "FAIL" in line)]
-        return checks.Verdict.not_yet("the tests fail: " + ("; ".join(failed[:3]) or str(error)))
+        return checks.Verdict.not_yet(_test_failure(error.stdout + error.stderr))
     profile = run(package, bench="Render", memprofilerate=1, timeout=120)
     found = re.search(r"BenchmarkRender.*?(\d+) allocs/op", profile.output)
     if not found:

@@ -1,0 +1,101 @@
+"""Notebook 05's exercise checks: Verdicts from the real profile and toolchain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import gomemlab as gm
+from gomemlab.pprof import exercises
+
+HERE = Path(__file__).parent / "fixtures" / "pprof"
+
+
+@pytest.fixture(scope="module")
+def mem():
+    return gm.pprof.load(HERE / "mem.pprof")
+
+
+def test_reading_right_answers_are_solved(mem):
+    answers = exercises.reading_answers(mem)
+    assert answers["most_bytes_allocated_itself"] == "strings.Fields"
+    assert answers["holds_memory_at_the_end"] == "main.corpus"
+    verdict = exercises.check_reading(mem, answers)
+    assert isinstance(verdict, gm.Verdict) and verdict.passed
+    assert "✔ solved" in str(verdict)
+
+
+def test_reading_wrong_answers_say_which_and_why(mem):
+    answers = {**exercises.reading_answers(mem), "holds_memory_at_the_end": "main.main",
+               "countWasteful_cum_percent": "lots"}
+    verdict = exercises.check_reading(mem, answers)
+    assert not verdict and verdict.evidence["wrong"] == 2
+    assert "countWasteful_cum_percent" in verdict.message
+    assert "holds_memory_at_the_end" in verdict.message
+    assert "most_bytes" not in verdict.message
+    flat_pct = float(mem.top("alloc_space", None).set_index("function")
+                     .flat_pct["main.countWasteful"])
+    near_flat = {**exercises.reading_answers(mem), "countWasteful_cum_percent": flat_pct}
+    assert not exercises.check_reading(mem, near_flat)  # flat% (0) is not cum% (~49)
+    assert not exercises.check_reading(mem, "strings.Fields")
+    assert "✘ not yet" in exercises.check_reading(mem, {})._repr_html_()
+
+
+STARTING = """package main
+
+import "fmt"
+
+func render(scores []int) string {
+	report := ""
+	for _, s := range scores {
+		report += fmt.Sprintf("score=%d;", s)
+	}
+	return report
+}
+
+func main() { println(render([]int{1, 2, 3})) }
+"""
+
+SOLUTION = """package main
+
+import "strconv"
+
+func render(scores []int) string {
+	buf := make([]byte, 0, len(scores)*16)
+	for _, s := range scores {
+		buf = append(buf, "score="...)
+		buf = strconv.AppendInt(buf, int64(s), 10)
+		buf = append(buf, ';')
+	}
+	return string(buf)
+}
+
+func main() { println(render([]int{1, 2, 3})) }
+"""
+
+
+@pytest.mark.live
+def test_render_starting_code_is_not_yet_with_the_line_to_fix():
+    verdict = exercises.check_render(STARTING)
+    assert not verdict and verdict.evidence["allocs"] > exercises.RENDER_MAX_ALLOCS
+    assert "report += fmt.Sprintf" in verdict.message
+
+
+@pytest.mark.live
+def test_render_solution_is_solved():
+    verdict = exercises.check_render(SOLUTION)
+    assert verdict.passed and verdict.evidence["allocs"] <= exercises.RENDER_MAX_ALLOCS
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("source", "reason"), [
+    (SOLUTION.replace("return string(buf)", "return string(buf) +"), "does not compile"),
+    (SOLUTION.replace("';'", "','"), "the tests fail"),
+    (SOLUTION.replace("buf := make", "var p *[]byte\n\t_ = *p\n\tbuf := make"),
+     "panicked: runtime error: invalid memory address or nil pointer dereference (at main.go:7)"),
+])
+def test_render_broken_answers_are_not_yet_with_the_reason(source, reason):
+    verdict = exercises.check_render(source)
+    assert not verdict, verdict
+    assert reason in verdict.message, verdict.message
