@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError
-from ..programs import Target
 from ..provenance import Provenance
 from .result import LifetimesRun, parse
 
@@ -46,7 +45,7 @@ def _binary(package: workspace.Package, timeout: float) -> tuple[Path, float]:
 
 def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None = None,
         watch: float | None = None, memprofile: bool = False, leakprofile: bool = False,
-        env: Mapping[str, str] | None = None, target: Target = "lifetimes",
+        env: Mapping[str, str] | None = None, target: workspace.Target = "lifetimes",
         timeout: float = 180.0) -> LifetimesRun:
     """Run the named sections of `gosamples/lifetimes` (in order) and parse their JSON lines.
 
