@@ -171,6 +171,8 @@ def test_bytes_and_other_misuse_are_usage_errors():
         parse(42)
     with pytest.raises(UsageError, match="strip_prefix"):
         parse("", strip_prefix=3)
+    with pytest.raises(UsageError, match="message must be text"):
+        classify(None)
     report = parse(fixture("probe_m2.txt"))
     with pytest.raises(UsageError, match="kinds must be names from MESSAGE_KINDS"):
         report.about(kinds=("heap",))
@@ -180,6 +182,23 @@ def test_bytes_and_other_misuse_are_usage_errors():
         report.line_of("x")
     with pytest.raises(UsageError, match="no function 'nope'"):
         report.function_source("nope")
+
+
+def test_plots_are_figures_outside_pyplot():
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    report = parse(fixture("sample_m2.txt"))
+    before = plt.get_fignums()
+    for kind in ("functions", "kinds"):
+        figure = report.plot(kind=kind)
+        assert isinstance(figure, Figure) and figure.axes[0].get_title()
+        assert figure.axes[0].get_xlabel() == "compiler messages (count)"
+    narrow = report.plot(top=3)
+    assert len(narrow.axes[0].get_yticklabels()) == 3
+    assert plt.get_fignums() == before
+    empty = parse("").plot()
+    assert empty.axes[0].texts[0].get_text() == "no escape verdicts"
 
 
 def test_the_report_is_frozen_and_reads_plainly():

@@ -28,13 +28,11 @@ from pathlib import Path
 from . import programs, toolchain, workspace
 from .errors import UsageError, WorkspaceError
 from .paths import short
-from .workspace import Package
+from .workspace import Package, Target
 
 TOOL_DIR = Path(__file__).with_name("_goast")
 DECLARATION_KINDS = ("func", "method", "type", "var", "const")
 """The kinds of top-level declaration `declarations` reports (imports are left out)."""
-Target = str | os.PathLike | Package
-"""A topic name, a folder or .go file inside a module, or a Package."""
 _CACHE_LIMIT = 4096
 _TIMEOUT = 120.0
 

@@ -76,6 +76,10 @@ _OLD_FUNCTION_PREFIX = re.compile(
 
 def classify(message: str) -> tuple[str, str, str]:
     """(kind, subject, function) of one message text; kind "other" when no shape fits."""
+    return _classify(validate.text(message, "message"))
+
+
+def _classify(message: str) -> tuple[str, str, str]:
     for kind, pattern in _VERDICTS:
         match = pattern.match(message)
         if match:
@@ -200,7 +204,7 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
             if _GO_CHATTER.match(raw):
                 skipped.append((line_no, raw, "go command output"))
                 continue
-            kind, subject, function = classify(raw.strip())
+            kind, subject, function = _classify(raw.strip())
             messages.append(_Draft("", None, None, kind, subject, function, raw.strip(),
                                           package, line_numbers=[line_no]))
             current = None
@@ -253,7 +257,7 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
             pendings.append(current)
             continue
         current = None
-        kind, subject, function = classify(body)
+        kind, subject, function = _classify(body)
         messages.append(_Draft(file, line, col, kind, subject, function, body, package,
                                       line_numbers=[line_no]))
     _attach(messages, pendings)

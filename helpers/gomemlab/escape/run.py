@@ -18,9 +18,9 @@ from .parse import parse_output
 from .records import CompilerOutput, EscapeMessage, FunctionSpan
 from .result import EscapeReport
 
-Target = str | os.PathLike | Package | Mapping[str, str]
-"""A topic name, a folder or .go file inside a module, a Package, or Go source (a string, or
-a {filename: source} mapping)."""
+Analyzable = workspace.Target | Mapping[str, str]
+"""What `analyze` takes: a `workspace.Target` (a topic name, a folder or .go file inside a
+module, a Package) or Go source (a string, or a {filename: source} mapping)."""
 LEVELS = (1, 2)
 _PACKAGE_CLAUSE = re.compile(r"^\s*package\s+\w+", re.MULTILINE)
 _GO_START = ("package ", "func ", "import ", "type ", "var ", "const ", "//", "/*")
@@ -38,7 +38,7 @@ def _with_package(source: str) -> str:
     return source if _PACKAGE_CLAUSE.search(source) else "package snippet; " + source
 
 
-def package_of(target: Target) -> Package:
+def package_of(target: Analyzable) -> Package:
     """The Package to analyze: a topic, a folder or .go file, a Package, or Go source."""
     if isinstance(target, Mapping):
         for name, text in target.items():
@@ -100,7 +100,7 @@ def command(package: Package, *, level: int = 2, tests: bool = False) -> list[st
     return ["build", flag, package.pattern]
 
 
-def analyze(target: Target, *, level: int = 2, tests: bool = False,
+def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
             timeout: float = 300.0) -> EscapeReport:
     """Compile `target` with `-gcflags=-m=LEVEL` and return the parsed `EscapeReport`.
 
