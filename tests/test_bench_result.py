@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import gomemlab as gm
@@ -229,3 +231,26 @@ def test_records_are_frozen_and_shared_mappings_read_only():
         first.config["goos"] = "plan9"  # type: ignore[index]
     assert first.parts == {"n": "1"} and first.parts is second.parts
     assert first.renamed("A/n=3").parts == {"n": "3"} and first.parts == {"n": "1"}
+
+
+KEY = st.text(st.characters(blacklist_categories=("Z", "C"), blacklist_characters="/="),
+              min_size=1, max_size=8)
+UNIT = st.text(st.characters(blacklist_categories=("Z", "C")), min_size=1, max_size=8).filter(
+    lambda u: u[0] not in "0123456789+-.")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(KEY, min_size=1, max_size=3, unique=True), st.lists(UNIT, min_size=1,
+       max_size=3, unique=True), st.lists(KEY, max_size=2))
+def test_any_keys_units_and_config_names_make_distinct_columns(keys, units, config):
+    head = "".join(f"{k.lower()}: c\n" for k in config if k[:1].islower())
+    name = "A/" + "/".join(f"{k}=1" for k in keys) + "/plain"
+    values = " ".join(f"{i} {u}" for i, u in enumerate(units, start=1))
+    result = parse(head + "".join(f"Benchmark{name}-2 10 {values}\n" for _ in range(6)))
+    frame = result.frame
+    assert frame.columns.is_unique and len(frame) == 6
+    assert list(frame["name"]) == [name] * 6 and set(frame["procs"]) == {2}
+    for i, unit in enumerate(units, start=1):
+        assert set(frame[result.column(unit)]) == {float(i)}
+        assert result.median(name, unit) == i
+    assert len(result.table()) == 1 and result.summary()["n"].tolist() == [6] * len(units)
