@@ -6,6 +6,8 @@ import statistics
 import time
 from pathlib import Path
 
+import perfkit
+
 from gomemlab.bench import parse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "bench" / \
@@ -23,34 +25,28 @@ def _text() -> str:
     return "\n".join([*header, *body, "PASS"]) + "\n"
 
 
-def _times(work) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds of REPEAT calls of `work`."""
-    wall, cpu = [], []
+def _cpu_seconds(action) -> float:
+    """Median CPU time of REPEAT calls: other processes on a loaded machine stretch wall time
+    far more than they stretch this."""
+    times = []
     for _ in range(REPEAT):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        work()
-        wall.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    return wall, cpu
+        started = time.process_time()
+        action()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
 
 
 def measure() -> list[dict]:
-    """Median wall time (the target), plus CPU time, which other processes on a loaded
-    machine disturb less, and the fastest run (load only adds time)."""
+    """The target is on the median wall time; CPU time is beside it for a loaded machine."""
     text = _text()
     assert len(parse(text).frame) == LINES
-    wall, cpu = _times(lambda: parse(text))
-    with_frame, _ = _times(lambda: parse(text).frame)
-    parsed = statistics.median(wall)
+    parsed = perfkit.median_seconds(lambda: parse(text), REPEAT)
     return [
-        {"name": "bench: parse 10k result lines", "value": parsed, "unit": "s",
-         "target": "<= 0.2", "ok": parsed <= 0.2},
-        {"name": "bench: parse 10k result lines, CPU time", "value": statistics.median(cpu),
-         "unit": "s", "target": "", "ok": None},
-        {"name": "bench: parse 10k result lines, fastest of 7", "value": min(wall), "unit": "s",
-         "target": "", "ok": None},
-        {"name": "bench: parse 10k lines + build .frame", "value": statistics.median(with_frame),
-         "unit": "s", "target": "", "ok": None},
+        perfkit.row("bench: parse 10k result lines", parsed, "s", "<= 0.2", parsed <= 0.2),
+        perfkit.row("bench: parse 10k result lines, CPU time", _cpu_seconds(lambda: parse(text)),
+                    "s"),
+        perfkit.row("bench: parse 10k lines + build .frame",
+                    perfkit.median_seconds(lambda: parse(text).frame, REPEAT), "s"),
     ]
 
 
