@@ -1,0 +1,164 @@
+"""A learner's session in a real browser: JupyterLab in Debian's Chromium, driven by Playwright.
+
+The lab opens on start-here; notebook 03 runs to the end; Go typed into the escape editor gets
+the compiler's verdict on the page; a slider of 07's GC explorer changes the picture. Screenshots
+go to $GOMEMLAB_ARTIFACTS (default: a temporary folder), to look at. On CI (`CI` set) a missing
+browser fails the test; elsewhere it skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from gomemlab import webui
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _need_browser():
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "Python playwright"
+    else:
+        missing = "" if CHROMIUM else "chromium"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} is missing: .ci/run installs it")
+        pytest.skip(f"{missing} is not installed")
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    folder = Path(os.environ.get("GOMEMLAB_ARTIFACTS") or tempfile.mkdtemp(prefix="browser-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    _need_browser()
+    home = tmp_path_factory.mktemp("lab")
+    port = webui.free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data"),
+           "GOMEMLAB_DATA": str(home / "mine")}
+    command = [sys.executable, "-m", "gomemlab.cli", "lab", "--no-browser", "--port", str(port),
+               "--", "--IdentityProvider.token=", "--ServerApp.password=",
+               "--LabApp.expose_app_in_browser=True",
+               f"--LabApp.workspaces_dir={home / 'workspaces'}"]
+    log = home / "lab.log"
+    with open(log, "w") as sink:
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not webui._listening(port):
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}", home
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    from playwright.sync_api import sync_playwright
+
+    base, _ = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.set_default_timeout(120_000)
+        tab.goto(f"{base}/")
+        tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+        yield tab
+        browser.close()
+
+
+CURRENT = "window.jupyterapp.shell.currentWidget"
+
+
+def _open_and_run(page, path: str) -> None:
+    page.evaluate(f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
+                  ".then(() => null)")
+    page.wait_for_function(f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === "
+                           f"'{path}' && {CURRENT}.sessionContext.session && "
+                           f"{CURRENT}.sessionContext.session.kernel && "
+                           f"{CURRENT}.sessionContext.session.kernel.status === 'idle'")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => null)")
+    page.wait_for_function(
+        f"(() => {{ const nb = {CURRENT}.content.model; const cells = nb.cells;"
+        " for (let i = 0; i < cells.length; i++) { const c = cells.get(i);"
+        " if (c.type === 'code' && !c.executionCount) return false; }"
+        f" return {CURRENT}.sessionContext.session.kernel.status === 'idle'; }})()",
+        timeout=300_000)
+
+
+def _errors(page) -> list[str]:
+    return page.evaluate(
+        f"(() => {{ const cells = {CURRENT}.content.model.cells; const bad = [];"
+        " for (let i = 0; i < cells.length; i++) { const c = cells.get(i);"
+        " if (c.type !== 'code') continue; const outs = c.outputs;"
+        " for (let j = 0; j < outs.length; j++) { const o = outs.get(j).toJSON();"
+        " if (o.output_type === 'error') bad.push(i + ': ' + o.ename + ': ' + o.evalue); } }"
+        " return bad; })()")
+
+
+def test_the_lab_opens_on_start_here(page, artifacts):
+    page.wait_for_function(f"{CURRENT}.context && {CURRENT}.context.path")
+    assert page.evaluate(f"{CURRENT}.context.path") == "00-start-here.ipynb"
+    page.screenshot(path=str(artifacts / "00-start-here.png"))
+
+
+def test_notebook_03_runs_and_the_editor_answers(page, artifacts):
+    _open_and_run(page, "03-escape-analysis.ipynb")
+    errors = _errors(page)
+    # The notebook shows a compile error on purpose only inside the editor, never as a cell
+    # error: any error output is a failure.
+    assert not errors, errors
+    editor = page.locator(".widget-textarea textarea").first
+    editor.scroll_into_view_if_needed()
+    editor.fill("package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
+                "func main() { println(*leak()) }\n")
+    box = editor.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    box.locator("button", has_text="Run").first.click()
+    box.get_by_text("moved to heap").first.wait_for(timeout=60_000)
+    box.screenshot(path=str(artifacts / "03-editor-verdict.png"))
+
+
+def test_a_gc_slider_changes_the_picture(page, artifacts):
+    _open_and_run(page, "07-gc.ipynb")
+    assert not _errors(page), _errors(page)
+    slider = page.locator(".widget-slider").first
+    slider.scroll_into_view_if_needed()
+    box = slider.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    picture = box.locator("img").first
+    before = picture.get_attribute("src")
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(3):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "([img, old]) => img.getAttribute('src') !== old", arg=[picture.element_handle(), before],
+        timeout=60_000)
+    box.screenshot(path=str(artifacts / "07-slider-moved.png"))
