@@ -40,11 +40,13 @@ CSS = """
 
 
 def chip(name: str) -> str:
+    """A category's coloured label: symbol and word (e.g. `▲ heap`)."""
     symbol, word, colour, _ = CATEGORY_STYLE[name]
     return f'<span class="chip" style="background:{colour}">{symbol} {word}</span>'
 
 
 def legend() -> str:
+    """One line explaining every category's label."""
     text = {"heap": "moved to / escapes to the heap", "leak": "a parameter leaks (its value "
             "outlives the call)", "stack": "does not escape", "inline": "inlining decisions",
             "note": "other compiler notes"}
@@ -53,6 +55,7 @@ def legend() -> str:
 
 
 def message_html(message: EscapeMessage) -> str:
+    """One message with its label, and its -m=2 flow chain behind a \"why?\" toggle."""
     text = f"{chip(message.category)} {html.escape(message.message)}"
     flow = message.flow
     if flow:
@@ -73,6 +76,7 @@ def _line_messages(messages: Sequence[EscapeMessage], show_inline: bool):
 
 def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | None = None,
                  show_inline: bool = True) -> str:
+    """One source file as a table: line number, code, what the compiler said there."""
     source = report.sources[file].splitlines()
     keep = None
     if functions:
@@ -97,6 +101,7 @@ def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | 
 
 
 def messages_table_html(messages: Sequence[EscapeMessage]) -> str:
+    """Messages without a listed source file, one per row (at most MAX_ROWS)."""
     rows = []
     for message in messages[:MAX_ROWS]:
         rows.append(f'<tr><td class="no">{html.escape(message.position)}</td>'
@@ -107,6 +112,7 @@ def messages_table_html(messages: Sequence[EscapeMessage]) -> str:
 
 
 def counts_html(report: EscapeReport) -> str:
+    """Messages per kind, as a small table."""
     counts = report.counts()
     cells = "".join(f"<tr><td>{chip(category(kind))}</td><td>{kind}</td>"
                     f"<td style='text-align:right'>{n}</td></tr>" for kind, n in counts.items())
@@ -116,6 +122,7 @@ def counts_html(report: EscapeReport) -> str:
 
 def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
                 file: str | None = None) -> str:
+    """The whole report: title, provenance, legend, listings, other messages, counts."""
     parts = [CSS, '<div class="gml-esc">']
     level = f"-m={report.level}" if report.level else "-m"
     title = html.escape(report.label or ", ".join(report.packages) or "compiler output")

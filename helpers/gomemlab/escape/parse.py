@@ -206,7 +206,7 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
                 continue
             kind, subject, function = _classify(raw.strip())
             messages.append(_Draft("", None, None, kind, subject, function, raw.strip(),
-                                          package, line_numbers=[line_no]))
+                                   package, line_numbers=[line_no]))
             current = None
             continue
         file = files.get(pos["file"])
@@ -223,30 +223,7 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
         key = (file, line, col)
         body = rest[1:] if rest.startswith(" ") else rest
         if body[:1] in (" ", "\t"):  # an indented continuation line
-            text_ = body.strip()
-            what, flow, note = _continuation(text_)
-            if current is not None and current.key == key:
-                if what == "flow":
-                    dst, src = flow.split("\x00")
-                    current.steps.append((dst, src, []))
-                else:
-                    if not current.steps:
-                        current.steps.append(("", "", []))
-                    current.steps[-1][2].append(note)
-                current.line_numbers.append(line_no)
-                continue
-            last = messages[-1] if messages else None
-            if last is not None and (last.file, last.line, last.col) == key and what == "note":
-                # Go <= 1.12: notes follow the verdict they explain.
-                old = Explanation(last.message, last.subject, "", last.function,
-                                  (FlowStep("", "", (note,)),), (line_no,))
-                last.explanations.append(old)
-                last.line_numbers.append(line_no)
-                continue
-            kind, subject, function = "other", "", ""
-            messages.append(_Draft(file, line, col, kind, subject, function, text_,
-                                          package, line_numbers=[line_no]))
-            current = None
+            current = _add_continuation(body.strip(), key, line_no, current, messages, package)
             continue
         esc = _ESC_HEADER.match(body)
         leak = _LEAK_HEADER.match(body) if not esc else None
@@ -259,10 +236,39 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
         current = None
         kind, subject, function = _classify(body)
         messages.append(_Draft(file, line, col, kind, subject, function, body, package,
-                                      line_numbers=[line_no]))
+                               line_numbers=[line_no]))
     _attach(messages, pendings)
     _infer_functions(messages)
     return CompilerOutput(tuple(m.freeze() for m in messages), tuple(skipped), tuple(packages))
+
+
+def _add_continuation(text: str, key: tuple, line_no: int, current: _Pending | None,
+                      messages: list[_Draft], package: str) -> _Pending | None:
+    """An indented line at position `key`: a step or note of the explanation being read, a
+    note after its verdict (Go <= 1.12), or else a message of its own (kind "other").
+    Returns the explanation that receives the next continuation lines."""
+    what, flow, note = _continuation(text)
+    if current is not None and current.key == key:
+        if what == "flow":
+            dst, src = flow.split("\x00")
+            current.steps.append((dst, src, []))
+        else:
+            if not current.steps:
+                current.steps.append(("", "", []))
+            current.steps[-1][2].append(note)
+        current.line_numbers.append(line_no)
+        return current
+    last = messages[-1] if messages else None
+    if last is not None and (last.file, last.line, last.col) == key and what == "note":
+        # Go <= 1.12: notes follow the verdict they explain.
+        last.explanations.append(Explanation(last.message, last.subject, "", last.function,
+                                             (FlowStep("", "", (note,)),), (line_no,)))
+        last.line_numbers.append(line_no)
+        return current
+    file, line, col = key
+    messages.append(_Draft(file, line, col, "other", "", "", text, package,
+                           line_numbers=[line_no]))
+    return None
 
 
 def _compatible(message: _Draft, pending: _Pending) -> int:
