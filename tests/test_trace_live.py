@@ -105,3 +105,9 @@ def test_an_exercise_answer_that_does_not_compile_is_a_not_yet():
     verdict = gm.trace.exercises.check_stack_buffers("func work(item int) int { return nope }",
                                                      items=50)
     assert not verdict.passed and "does not compile" in verdict.message
+
+
+def test_a_failed_claim_quotes_the_run_that_made_the_trace():
+    loaded = gm.trace.load(FIXTURES / "gomaxprocs1.trace")
+    with pytest.raises(AssertionError, match=r"(?s)GC cycle.*trace from: \$ go tool trace"):
+        loaded.expect_gc_cycles(1000)

@@ -105,6 +105,7 @@ class EventParser:
     """
 
     def __init__(self) -> None:
+        """An empty parser, at line 1."""
         self._rows: list[tuple] = []
         self._stack: list[int] = []
         self._tstack: list[int] = []
@@ -353,7 +354,16 @@ class EventParser:
             match = _LABEL.match(rest) or self._malformed(kind, text, pos, line_no)
             name = unquote(match.group(1))
             resource, resource_id = self._resource(match.group(2), text, pos, line_no)
-        elif kind in ("TaskBegin", "TaskEnd"):
+        else:
+            kind, name, value, detail, task = self._annotation(kind, rest, text, pos, line_no)
+        return (int(time), int(m), int(p), int(g), kind, resource, resource_id, name, old, new,
+                value, detail, task, line_no)
+
+    def _annotation(self, kind: str, rest: str, text: str, pos: int,
+                    line_no: int) -> tuple[str, str, float | None, str, int]:
+        """kind, name, value, detail and task of the other kinds (tasks, regions, logs, ...)."""
+        name, detail, value, task = "", "", None, -1
+        if kind in ("TaskBegin", "TaskEnd"):
             match = _TASK.match(rest) or self._malformed(kind, text, pos, line_no)
             task, value = self._id(match.group(1), text, pos, line_no), float(match.group(2))
             name = unquote(match.group(3))
@@ -374,8 +384,7 @@ class EventParser:
             detail = rest
         else:
             name, detail, kind = kind, rest, "other"
-        return (int(time), int(m), int(p), int(g), kind, resource, resource_id, name, old, new,
-                value, detail, task, line_no)
+        return kind, name, value, detail, task
 
     @staticmethod
     def _id(digits: str, text: str, pos: int, line_no: int) -> int:

@@ -25,6 +25,7 @@ class StackFrame:
     line: int
 
     def __str__(self) -> str:
+        """`func (file.go:line)`."""
         return f"{self.func} ({self.file.rsplit('/', 1)[-1]}:{self.line})"
 
 

@@ -99,6 +99,7 @@ class Trace:
 
     @cached_property
     def events(self) -> pd.DataFrame:
+        """One row per trace event, in trace order (columns in `FRAME_DOC`)."""
         rows = self.parsed.rows
         columns = dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False)) if rows else {
             name: [] for name in EVENT_COLUMNS}
@@ -237,6 +238,7 @@ class Trace:
 
     @cached_property
     def goroutine_kinds(self) -> dict[int, str]:
+        """Each goroutine's kind (`GOROUTINE_KINDS`): GC mark worker, other runtime, or yours."""
         gc_labelled = {row[6] for row in self._by_kind["label"]
                        if row[5] == "goroutine" and row[7].startswith("GC (")}
         kinds = {}
@@ -258,6 +260,7 @@ class Trace:
 
     @cached_property
     def goroutines(self) -> pd.DataFrame:
+        """One row per goroutine: its entry function, kind, time running, first seen."""
         states = self.states
         running = states[states.state == "Running"].groupby("g")["duration_ns"].sum()
         first = states.groupby("g")["start"].min()
@@ -492,8 +495,9 @@ class Trace:
 
     @cached_property
     def logs(self) -> pd.DataFrame:
-        rows = [(row[0] - self.t0, row[3], row[12], row[7], row[11]) for row in self.parsed.rows
-                if row[4] == "Log"]
+        """The messages of `runtime/trace.Log`: time, g, task, category, message."""
+        rows = [(row[0] - self.t0, row[3], row[12], row[7], row[11])
+                for row in self._by_kind["log"]]
         return pd.DataFrame(rows, columns=["time", "g", "task", "category", "message"])
 
     # ------------------------------------------------------------------ summary numbers
@@ -581,6 +585,7 @@ class Trace:
         }).rename_axis("measure")
 
     def __repr__(self) -> str:
+        """One line: the trace's size, Ps, threads and GC cycles."""
         s = self._numbers
         return (f"Trace({self.label or 'trace'}: {s['duration_ms']:.1f} ms, {s['events']} events,"
                 f" {s['goroutines']} goroutines, GOMAXPROCS={s['gomaxprocs']}, {s['threads']} "
@@ -621,10 +626,16 @@ class Trace:
         return start / 1e6, end / 1e6
 
     # ------------------------------------------------------------------ claim checks
+    def _claim_failed(self, message: str) -> AssertionError:
+        """An AssertionError saying what the trace shows, and which run made it."""
+        where = self.provenance.line()
+        return AssertionError(f"{message}\n  (trace from: {where})" if where else message)
+
     def expect_gc_cycles(self, at_least: int = 1) -> Trace:
+        """At least `at_least` GC cycles with both pauses and the mark in the trace."""
         complete = int(self.gc.complete.sum())
         if complete < at_least:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"expected at least {at_least} complete GC cycle(s) in the trace, found "
                 f"{complete} (of {len(self.gc)}): make the program allocate more or run longer")
         return self
@@ -636,7 +647,7 @@ class Trace:
         total_mark = during.mark_ns.sum()
         ran = during.user_running_ns.sum()
         if ran <= 0 or ran < min_fraction * total_mark:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"user goroutines ran {ran / 1e6:.3f} ms during {total_mark / 1e6:.3f} ms of "
                 f"concurrent mark (wanted > {min_fraction:.0%} of it): the trace does not show "
                 "the program running alongside the GC")
@@ -649,31 +660,34 @@ class Trace:
         pause = pd.concat([gc.sweep_term_ns, gc.mark_term_ns]).median()
         mark = gc.mark_ns.median()
         if not pause < mark:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"median stop-the-world pause {pause / 1e3:.1f} µs is not shorter than the "
                 f"median concurrent mark {mark / 1e3:.1f} µs over {len(gc)} GC cycles")
         return self
 
     def expect_parallel(self, at_least: int = 2, kind: str = "user") -> Trace:
+        """At some instant, at least `at_least` goroutines of `kind` ran at the same time."""
         seen = self.max_parallel(kind)
         if seen < at_least:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"at most {seen} {kind} goroutine(s) ran at the same time, expected "
                 f"{at_least} (GOMAXPROCS={self.gomaxprocs})")
         return self
 
     def expect_at_most_parallel(self, limit: int, kind: str | None = None) -> Trace:
+        """Never more than `limit` goroutines (of `kind`; None: any) ran at the same time."""
         seen = self.max_parallel(kind)
         if seen > limit:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"{seen} goroutines ran at the same time, more than {limit} "
                 f"(GOMAXPROCS={self.gomaxprocs})")
         return self
 
     def expect_mark_assists(self, at_least: int = 1, kind: str = "user") -> Trace:
+        """Goroutines of `kind` were drafted into at least `at_least` mark assists."""
         assists = self.assists[self.assists.kind == kind]
         if len(assists) < at_least:
-            raise AssertionError(
+            raise self._claim_failed(
                 f"expected at least {at_least} mark assist(s) by {kind} goroutines, found "
                 f"{len(assists)}")
         return self
