@@ -190,3 +190,17 @@ def test_repeated_analysis_replays_the_messages():
     for _ in range(2):
         analyze(library, level=1).expect_heap("x", function="F")
         assert analyze("escape", level=1).about("u", function="returnPointer")
+
+
+def test_a_changed_file_is_read_again():
+    """The warm path reuses the parse of unchanged output and files, and only those."""
+    copy = gm.scratch_copy("escape")
+    first = analyze(copy, level=1)
+    again = analyze(copy, level=1)
+    assert again.messages is first.messages  # the same replayed output: parsed once
+    gallery = copy.dir / "gallery.go"
+    gallery.write_text(gallery.read_text() + "\nfunc addedLater() *int {\n\tz := 3\n"
+                       "\treturn &z\n}\n")
+    changed = analyze(copy, level=1)
+    changed.expect_heap("z", function="addedLater")
+    assert "addedLater" in changed.functions() and "addedLater" not in first.functions()

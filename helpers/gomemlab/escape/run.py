@@ -25,6 +25,8 @@ LEVELS = (1, 2)
 _PACKAGE_CLAUSE = re.compile(r"^\s*package\s+\w+", re.MULTILINE)
 _GO_START = ("package ", "func ", "import ", "type ", "var ", "const ", "//", "/*")
 _MAIN = re.compile(r"^package\s+main\b", re.MULTILINE)
+_MEMO_LIMIT = 1 << 20
+"""Compiler outputs up to this many characters are memoised (a few MiB of records at most)."""
 
 
 def looks_like_go(text: str) -> bool:
@@ -120,8 +122,9 @@ def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
     args = command(package, level=level, tests=tests)
     done = toolchain.go(*args, cwd=package.module_dir, timeout=timeout).check_build()
     stats = tuple((str(path), *_stamp(path)) for path in paths)
-    output, messages, spans, sources = _read(done.stderr + done.stdout, str(package.module_dir),
-                                             stats)
+    text = done.stderr + done.stdout
+    reader = _read if len(text) <= _MEMO_LIMIT else _read.__wrapped__
+    output, messages, spans, sources = reader(text, str(package.module_dir), stats)
     return EscapeReport(
         messages, skipped=output.skipped, packages=output.packages, sources=sources,
         spans=spans, level=level, label=package.name,
@@ -134,7 +137,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=16)
 def _read(text: str, module_dir: str, stats: tuple[tuple[str, int, int], ...]
           ) -> tuple[CompilerOutput, tuple[EscapeMessage, ...],
                      dict[str, tuple[FunctionSpan, ...]], dict[str, str]]:
@@ -142,7 +145,8 @@ def _read(text: str, module_dir: str, stats: tuple[tuple[str, int, int], ...]
 
     Pure in its arguments (the output text, and the source files as they were: path,
     modification time, size), so a warm rebuild that replays the same messages for unchanged
-    files is parsed once: `analyze` then costs little more than the `go build` itself.
+    files is parsed once: `analyze` then costs little more than the `go build` itself. Only
+    outputs up to _MEMO_LIMIT characters are kept (16 of them), so the memo stays small.
     """
     output = parse_output(text, strip_prefix=module_dir)
     paths = [Path(path) for path, _, _ in stats]
