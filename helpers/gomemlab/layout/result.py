@@ -52,7 +52,9 @@ min_align         B  the alignment every object of the class gets"""
 
 SWEEP_FRAME_DOC = """\
 bytes          B  the size requested: make([]byte, bytes), pointer-free
-b_per_op       B  B/op measured by go test -benchmem (what the allocator charged)
+b_per_op       B  B/op measured by go test -benchmem: the fewest of any run (an allocation
+                  elsewhere in the process during a run only ever adds bytes)
+b_per_op_max   B  the most of any run;  runs: how many runs measured this size
 allocs_per_op  heap allocations per operation (1: one object each)
 class_bytes    B  the size class the table says an object of `bytes` falls in
 size_class     its class number
@@ -289,25 +291,30 @@ class SizeClasses:
 @dataclass(frozen=True)
 class SizeSweep:
     """B/op of `make([]byte, n)` for a sweep of n, beside the class table's prediction.
-    `.frame`: `SWEEP_FRAME_DOC`."""
+    `.frame`: `SWEEP_FRAME_DOC`, one row per size."""
 
     measured: tuple[tuple[int, float, float], ...] = field(repr=False)
-    """(bytes, B/op, allocs/op), one per size, from `go test -benchmem`."""
+    """(bytes, B/op, allocs/op) of every run, from `go test -benchmem`."""
     classes: SizeClasses = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
     FRAME_DOC: ClassVar[str] = SWEEP_FRAME_DOC
 
     @property
     def frame(self) -> pd.DataFrame:
+        runs: dict[int, list[tuple[float, float]]] = {}
+        for n, b_per_op, allocs in self.measured:
+            runs.setdefault(n, []).append((b_per_op, allocs))
         rows = []
-        for n, b_per_op, allocs in sorted(self.measured):
+        for n in sorted(runs):
             cls = self.classes.class_of(n)
-            rows.append({"bytes": n, "b_per_op": b_per_op, "allocs_per_op": allocs,
+            rows.append({"bytes": n, "b_per_op": min(b for b, _ in runs[n]),
+                         "b_per_op_max": max(b for b, _ in runs[n]), "runs": len(runs[n]),
+                         "allocs_per_op": min(a for _, a in runs[n]),
                          "class_bytes": cls.bytes_per_object, "size_class": cls.size_class,
                          "waste_bytes": cls.bytes_per_object - n,
                          "waste_pct": 100 * (cls.bytes_per_object - n) / cls.bytes_per_object})
-        return _frame(rows, ("bytes", "b_per_op", "allocs_per_op", "class_bytes", "size_class",
-                             "waste_bytes", "waste_pct"))
+        return _frame(rows, ("bytes", "b_per_op", "b_per_op_max", "runs", "allocs_per_op",
+                             "class_bytes", "size_class", "waste_bytes", "waste_pct"))
 
     def summary(self) -> pd.DataFrame:
         """One row per size class the sweep reached: sizes tried, B/op seen, worst waste."""
@@ -317,7 +324,8 @@ class SizeSweep:
                      worst_waste_pct=("waste_pct", "max")).reset_index())
 
     def expect_matches_classes(self, *, from_bytes: int = 16) -> pd.DataFrame:
-        """Assert B/op equals the class size for every size ≥ `from_bytes` (smaller
+        """Assert B/op (the fewest of any run) equals the class size for every size ≥
+        `from_bytes` (smaller
         pointer-free objects share 16-byte blocks of the tiny allocator) and never exceeds
         it below; returns the rows checked."""
         f = self.frame
