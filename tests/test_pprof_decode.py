@@ -402,3 +402,31 @@ def test_a_gzip_bomb_is_a_parse_error_within_bounded_memory(tmp_path):
     seconds, message = done.stdout.split(" ", 1)
     assert "gzip bomb" in message and "268,435,456" in message
     assert float(seconds) < 30  # stops after the cap: ~0.3 s on an idle core
+
+
+def _same(fast, ref) -> bool:
+    return (all((getattr(fast, c) == getattr(ref, c)).all()
+                for c in ("stack_ids", "stack_starts", "values"))
+            and fast.label_rows == ref.label_rows and dict(fast.locations) == dict(ref.locations)
+            and dict(fast.functions) == dict(ref.functions)
+            and (fast.sample_types, fast.mappings, fast.period_type, fast.period, fast.comments,
+                 fast.default_sample_type, fast.drop_frames, fast.keep_frames)
+            == (ref.sample_types, ref.mappings, ref.period_type, ref.period, ref.comments,
+                ref.default_sample_type, ref.drop_frames, ref.keep_frames))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4),
+       st.integers(0, len(RAW)))
+@example(pos=823, patch=b"\x87\xc45", cut=0)  # a mapping limit in a 10-byte varint: low 64 bits
+def test_what_the_fast_reader_accepts_the_reference_reader_reads_alike(pos, patch, cut):
+    parse = importlib.import_module("gomemlab.pprof.parse")
+    classes = parse._proto.classes()
+    if classes is None:
+        pytest.skip("the protobuf package is not installed")
+    for data in (RAW[:pos] + patch + RAW[pos + len(patch):])[:cut or None], RAW[:cut]:
+        try:
+            fast = parse._decode_fast(classes, data)
+        except parse._Doubtful:
+            continue  # decode() hands these to the reference reader
+        assert _same(fast, parse._decode_reference(data))

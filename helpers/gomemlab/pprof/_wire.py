@@ -14,6 +14,7 @@ from ..errors import ParseError
 
 VARINT, FIXED64, BYTES, FIXED32 = 0, 1, 2, 5
 _MAX_VARINT_BYTES = 10
+_U64 = (1 << 64) - 1
 
 
 def read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
@@ -28,7 +29,7 @@ def read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
         pos += 1
         result |= (byte & 0x7F) << shift
         if byte < 0x80:
-            return result, pos
+            return result & _U64, pos  # protobuf keeps the low 64 bits of a 10-byte varint
         shift += 7
         if pos - start >= _MAX_VARINT_BYTES:
             raise ParseError(f"varint longer than {_MAX_VARINT_BYTES} bytes at byte {start}")
@@ -86,7 +87,7 @@ def packed_varints(data: bytes, span: tuple[int, int]) -> list[int]:
     for byte in chunk:
         result |= (byte & 0x7F) << shift
         if byte < 0x80:
-            append(result)
+            append(result & _U64)
             result = shift = 0
         else:
             shift += 7

@@ -301,6 +301,30 @@ class _Reader:
         self.data = data
         self.strings: list[str] = []
 
+    def top_level(self) -> tuple[dict[int, list[tuple[int, int]]], dict[int, int], list[int]]:
+        """Read the string table; return the spans of the sub-messages by field number, the
+        scalar fields and the comment indices."""
+        raw = self.data
+        spans: dict[int, list[tuple[int, int]]] = {2: [], 1: [], 3: [], 4: [], 5: [], 11: []}
+        scalars: dict[int, int] = {}
+        comments: list[int] = []
+        for number, wire, value in fields(raw):
+            if number == 6:
+                if wire != BYTES:
+                    raise ParseError(f"string table entry with wire type {wire}")
+                start, end = value  # type: ignore[misc]
+                self.strings.append(raw[start:end].decode("utf-8", errors="replace"))
+            elif number == 13:
+                comments += repeated_ints(raw, wire, value)
+            elif number in spans:
+                if wire != BYTES:
+                    raise ParseError(f"profile field {number} should be a message, has wire "
+                                     f"type {wire}: not a pprof profile")
+                spans[number].append(value)  # type: ignore[arg-type]
+            elif wire == VARINT:
+                scalars[number] = value  # type: ignore[assignment]
+        return spans, scalars, comments
+
     def text(self, index: int, what: str) -> str:
         if not 0 <= index < len(self.strings):
             raise ParseError(f"{what} refers to string {index}, but the string table has "
@@ -422,24 +446,7 @@ _VARINT_FIELDS = {"ValueType": (1, 2), "Function": (1, 2, 3, 4, 5), "Line": (1, 
 def _decode_reference(raw: bytes) -> Decoded:
     """The pure-Python reader: every check, with a message naming what is wrong."""
     reader = _Reader(raw)
-    spans: dict[int, list[tuple[int, int]]] = {2: [], 1: [], 3: [], 4: [], 5: [], 11: []}
-    scalars: dict[int, int] = {}
-    comments: list[int] = []
-    for number, wire, value in fields(raw):
-        if number == 6:
-            if wire != BYTES:
-                raise ParseError(f"string table entry with wire type {wire}")
-            start, end = value  # type: ignore[misc]
-            reader.strings.append(raw[start:end].decode("utf-8", errors="replace"))
-        elif number == 13:
-            comments += repeated_ints(raw, wire, value)
-        elif number in spans:
-            if wire != BYTES:
-                raise ParseError(f"profile field {number} should be a message, has wire type "
-                                 f"{wire}: not a pprof profile")
-            spans[number].append(value)  # type: ignore[arg-type]
-        elif wire == VARINT:
-            scalars[number] = value  # type: ignore[assignment]
+    spans, scalars, comments = reader.top_level()
     if not reader.strings or reader.strings[0] != "":
         raise ParseError("no string table (or its first entry is not empty): "
                          "not a pprof profile")

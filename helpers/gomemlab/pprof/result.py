@@ -63,6 +63,7 @@ class StackFrame:
 
     @property
     def where(self) -> str:
+        """Its source position as "dir/file.go:N"."""
         return f"{short_path(self.file)}:{self.line}"
 
 
@@ -175,10 +176,12 @@ class Profile:
 
     @property
     def sample_types(self) -> list[str]:
+        """The sample types' names (what `-sample_index` takes), in file order."""
         return [vt.type for vt in self.decoded.sample_types]
 
     @property
     def units(self) -> dict[str, str]:
+        """Each sample type's unit ("bytes", "count", "nanoseconds")."""
         return {vt.type: vt.unit for vt in self.decoded.sample_types}
 
     @property
@@ -204,6 +207,7 @@ class Profile:
 
     @property
     def duration_s(self) -> float:
+        """How long the recording lasted, in seconds (0 when the profile does not say)."""
         return self.decoded.duration_nanos / 1e9
 
     def __len__(self) -> int:
