@@ -92,3 +92,18 @@ def test_rate_and_duration_flags_pace_the_sample():
     # never ahead of the pace (one burst of 64 KiB of slack), and not far behind it
     assert allocated_mib <= 50 * s["seconds"] + 0.07
     assert allocated_mib >= 0.5 * 50 * 0.4
+
+
+def test_phased_program_has_the_models_shape():
+    graph = gm.gc.GUIDE_GRAPHS[0]  # 20 MiB made live in 1 s, then garbage
+    r = gm.gc.run_phases(graph, gogc=100, speed=10)
+    s = r.sample_stats
+    assert s["allocated_bytes"] == 200 << 20 and s["live_objects"] == 20 * 1024
+    assert 0.9 <= s["seconds"] < 5  # 10 s of model time, 10 times faster
+    settled = r.log.frame.iloc[3:]
+    assert (settled.heap_live_mib >= 20).all()  # the live set the model says
+    assert r.metrics.last["/gc/gogc:percent"] == 100 and r.row()["gc_share_pct"] > 0
+    limited = gm.gc.run_phases(gm.gc.GUIDE_GRAPHS[3], memlimit_mib=40, speed=10)
+    assert limited.metrics.last["/gc/gomemlimit:bytes"] == 30 << 20  # limit − other memory
+    fig = gm.gc.plots.model_and_run(graph.simulate(100), r)
+    assert "measured" in fig.axes[0].get_title()

@@ -57,3 +57,15 @@ def test_model_arguments_are_checked():
         gm.gc.simulate([gm.gc.Phase(1, 10)], scan_mib_s=0)
     with pytest.raises(gm.UsageError, match="survival"):
         gm.gc.Phase(1, 10, survival=2)
+
+
+def test_run_phases_checks_its_arguments():
+    graph = gm.gc.GUIDE_GRAPHS[3]
+    with pytest.raises(gm.UsageError, match="no room"):
+        gm.gc.run_phases(graph, memlimit_mib=5)  # below its 10 MiB of other memory
+    with pytest.raises(gm.UsageError, match="phases"):
+        gm.gc.run_phases([])
+    with pytest.raises(gm.UsageError, match="gogc"):
+        gm.gc.run_phases(graph, gogc="lots")
+    with pytest.raises(gm.UsageError, match="speed"):
+        gm.gc.run_phases(graph, speed=0)

@@ -6,6 +6,7 @@ plots, and the GC guide's cost model with sliders.
     s = gm.gc.sweep(gogc=[25, 100, "off"])   # one run per GOGC -> SweepResult (.frame, .plot)
     m = gm.gc.simulate([gm.gc.Phase(...)])   # the GC guide's cost model -> ModelResult
     gm.gc.explorer(gm.gc.workload_from(s), s)  # the model with sliders, runs overlaid
+    gm.gc.run_phases(gm.gc.GUIDE_GRAPHS[0])   # a real program shaped like a model workload
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from .result import (
     parse_gctrace,
     parse_metrics,
 )
-from .run import GOGC_SWEEP, default_workload, run, sweep
+from .run import GOGC_SWEEP, default_workload, run, run_phases, sweep
 
 _LAZY = {"plots": None, "widgets": None, "explorer": "widgets", "ModelExplorer": "widgets",
          "guide_explorer": "widgets", "GuideExplorer": "widgets"}
@@ -87,6 +88,7 @@ __all__ = [
     "parse_gctrace",
     "parse_metrics",
     "run",
+    "run_phases",
     "simulate",
     "sweep",
     "usable_cpus",

@@ -169,3 +169,27 @@ def model_area(result, *, measured: pd.DataFrame | None = None, title: str | Non
     fig.legend(loc="outside lower center", ncols=4, fontsize=10, frameon=False)
     ax.grid(alpha=0.3)
     return fig
+
+
+def measured_on_model_clock(frame: pd.DataFrame, *, speed: float = 1.0,
+                            other_mib: float = 0.0) -> pd.DataFrame:
+    """A measured gctrace sawtooth put on the model's axes: times × `speed` (the real run was
+    that much faster), heap + `other_mib` (memory the model counts but the program did not
+    allocate). Columns t_s, heap_mib."""
+    saw = sawtooth(frame)
+    return saw.assign(t_s=saw.t_s * speed, heap_mib=saw.heap_mib + other_mib)
+
+
+@figures.plot_function
+def model_and_run(model, run, *, title: str | None = None, xmax: float | None = None,
+                  ymax: float | None = None) -> Figure:
+    """The model's stacked area with a real run of the same workload drawn over it (a GCRun
+    from `run_phases`), GC CPU and peak of both in the title."""
+    speed = run.settings.get("speed", 1.0)
+    other = run.settings.get("other_mib", 0.0)
+    measured = measured_on_model_clock(run.log.frame, speed=speed, other_mib=other)
+    row = run.row()
+    words = title or (f"model: GC CPU {model.gc_cpu_pct:.1f} %, peak {model.peak_mib:.0f} MiB"
+                      f" · measured: GC share {row['gc_share_pct']:.1f} %, peak "
+                      f"{row['peak_heap_mib'] + other:.0f} MiB")
+    return model_area(model, measured=measured, title=words, xmax=xmax, ymax=ymax)

@@ -13,12 +13,14 @@ from .. import programs, validate, workspace
 from ..errors import UsageError
 from ..programs import Target
 from ..settings import quick
-from .result import GCRun, SweepResult, parse_gctrace, parse_metrics
+from .result import GCRun, MiB, SweepResult, parse_gctrace, parse_metrics
 
 GOGC_SWEEP = (25, 50, 100, 200, 400, "off")
 WORKLOAD_FLAGS = {"live_mib": "-live", "alloc_mib": "-alloc", "rate_mib": "-rate",
                   "duration_s": "-duration", "survive": "-survive", "forced": "-forced"}
 """The gc sample's workload settings (keyword arguments of `run`) and the flags they set."""
+MAX_REAL_RATE_MIB_S = 400.0
+"""The fastest real allocation `run_phases` picks a speed for (MiB/s)."""
 _DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 
 
@@ -139,3 +141,62 @@ def sweep(target: Target = "gc", gogc: Iterable[int | str] = GOGC_SWEEP, *,
         if bar is not None:
             bar.close()
     return SweepResult(tuple(runs))
+
+
+def _phase_spec(phases: Sequence[Any]) -> str:
+    from .costmodel import Phase
+
+    if not phases or not all(isinstance(p, Phase) for p in phases):
+        raise UsageError("phases must be a non-empty list of gm.gc.Phase")
+    return ";".join(f"{p.duration_s:g},{p.alloc_mib_s:g},{p.survival:g},{p.old_death:g}"
+                    for p in phases)
+
+
+def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None = None,
+               other_mib: float = 0.0, speed: float | None = None, every: str = "5ms",
+               timeout: float = 120.0) -> GCRun:
+    """Run a real Go program with the shape of a cost-model workload (a list of `Phase`, or a
+    `GuideGraph`, whose other memory it takes): each phase allocates 1 KiB objects at its rate,
+    keeps its `survival` share and drops its `old_death` share of the live heap it started
+    with, evenly over the phase, `speed` times faster than the model's clock (default 2,
+    quick mode 10, lowered so that no phase allocates above MAX_REAL_RATE_MIB_S). Under
+    gctrace, with runtime/metrics readings; GOMEMLIMIT is the model's limit minus its other
+    memory (which the program does not allocate)."""
+    from ._phased_go import SOURCE
+
+    if hasattr(phases, "phases"):  # a GuideGraph
+        other_mib = phases.other_mib
+        phases = phases.phases
+    phases = list(phases)
+    spec = _phase_spec(phases)
+    if speed is None:  # quick mode runs faster, but never allocates beyond what a core can
+        fastest = max(p.alloc_mib_s for p in phases) or 1.0
+        speed = min(10.0 if quick() else 2.0, max(1.0, MAX_REAL_RATE_MIB_S / fastest))
+    speed = validate.positive(speed, "speed")
+    gogc_text = validate.gogc(gogc)
+    limit = None
+    if memlimit_mib is not None:
+        room = validate.positive(memlimit_mib, "memlimit_mib", unit="MiB") - other_mib
+        if room <= 0:
+            raise UsageError(f"memlimit_mib {memlimit_mib:g} leaves no room above the "
+                             f"{other_mib:g} MiB of other memory")
+        limit = f"{int(room * MiB)}"
+    timeout = validate.timeout(timeout)
+    if not isinstance(every, str) or not _DURATION.match(every):
+        raise UsageError(f'every must be a Go duration such as "5ms", not {every!r}')
+    metrics_path = workspace.scratch_dir("gcphased") / "metrics.jsonl"
+    env = {"GODEBUG": "gctrace=1", "GOGC": gogc_text}
+    if limit is not None:
+        env["GOMEMLIMIT"] = limit
+    done = programs.run(workspace.snippet(SOURCE),
+                        ["-phases", spec, "-speed", f"{speed:g}", "-metrics", str(metrics_path),
+                         "-every", every], env=env, timeout=timeout)
+    provenance = done.provenance
+    samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
+    metrics_path.unlink()
+    metrics_path.parent.rmdir()
+    settings = {"gogc": "off" if gogc_text == "off" else int(gogc_text),
+                "memlimit": limit, "memlimit_mib": memlimit_mib, "other_mib": other_mib,
+                "speed": speed, "phases": spec}
+    return GCRun(settings=settings, log=parse_gctrace(done.stderr, provenance=provenance),
+                 metrics=samples, completed=done, provenance=provenance)
