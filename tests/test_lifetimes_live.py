@@ -58,7 +58,8 @@ def test_quick_mode_watches_the_scavenger_briefly():
     r = L.run("scavenge", mib=16)
     assert r.options["watch_s"] == QUICK_WATCH_S
     t = r.timeline()
-    assert t.free.iloc[-1] < MIB and t.event_freeosmemory.notna().sum() == 1
+    assert t.event_freeosmemory.notna().sum() == 1
+    assert t.free.iloc[-1] < min(4 * MIB, t.free.iloc[-2])   # FreeOSMemory returned it
 
 
 @pytest.mark.parametrize("call, message", [

@@ -72,15 +72,16 @@ func scavengeSection(o options) {
 		time.Sleep(50 * time.Millisecond)
 		sample()
 	}
-	// Phase 2: one more cycle, then watch the background scavenger return pages, until at
-	// most an eighth of the allocation is still free and unreleased, or 3 s have passed.
+	// Phase 2: one more cycle, then watch the scavenger return pages, until it has returned
+	// an eighth of the allocation, or 3 s have passed.
 	event("gc")
+	before := readMetric("/memory/classes/heap/released:bytes")
 	runtime.GC()
 	sample()
 	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 		sample()
-		if readMetric("/memory/classes/heap/free:bytes") < float64(o.mib<<20)/8 {
+		if readMetric("/memory/classes/heap/released:bytes")-before >= float64(o.mib<<20)/8 {
 			break
 		}
 	}
