@@ -26,7 +26,8 @@ from gomemlab.errors import UsageError
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
 bench_run_module = importlib.import_module("gomemlab.bench.run")
 OUR_NAMES = ["n", "name", "unit", "procs", "pkg", "label", "base", "run", "median", "ci_pct",
-             "low", "high", "note", "iterations", "line_no", "sub", "sub.n", "sub[1]", "x_1"]
+             "low", "high", "note", "iterations", "line_no", "benchmark", "sub", "sub.n",
+             "sub[1]", "x_1"]
 """Issue 9.1's list (every column of frame and summary) plus names that look like our prefixes."""
 
 
@@ -67,7 +68,7 @@ def test_recorded_keys_and_non_finite_metrics_display():
     assert metrics["nan/op"].isna().all() and (metrics["huge/op"] == 1e300).all()
     table = result.table()
     assert table.loc["Metrics", "x/op"] == "∞ ± 0%"  # every run the same
-    assert table.loc["Metrics", "name"] == "−∞ ± 0%"
+    assert table.loc["Metrics", "unit.name"] == "−∞ ± 0%"
     mixed = parse("".join(f"BenchmarkM 1 {v} x/op\n" for v in [1, 2, 3, 4, 5, math.inf]))
     assert mixed.table().loc["M", "x/op"] == "3.5"  # a CI up to ∞: no relative spread
     assert table.loc["Metrics", "huge/op"] == "1e+300 ± 0%"
@@ -77,11 +78,15 @@ def test_recorded_keys_and_non_finite_metrics_display():
     result.expect("Metrics", "x/op", at_least=1e308)
     result.expect("Metrics", "name", at_most=-1e308)
     assert isinstance(result.plot(units=["ns/op", "x/op", "huge/op"]), Figure)
+    same = compare(result, result)
+    assert same.verdict("Metrics", "x/op") == "~"
+    assert same.row("geomean", "x/op")["note"] == "geomean needs finite medians > 0"
+    assert "nan%" not in same._repr_html_() and isinstance(same.plot(), Figure)
 
 
 def test_config_keys_and_units_named_like_our_columns():
     text = ("name: from-config\nsub.x: y\nnote: kept\n"
-            + "".join(f"BenchmarkA 10 {i} ns/op {i} run {i} sub.q\n" for i in range(1, 7)))
+            + "".join(f"BenchmarkA 10 {i} ns/op {i} run {i} sub.q {i} n\n" for i in range(1, 7)))
     result = parse(text)
     frame = result.frame
     assert list(frame["name"]) == ["A"] * 6 and list(frame["run"]) == list(range(6))
@@ -91,7 +96,8 @@ def test_config_keys_and_units_named_like_our_columns():
     assert set(frame["note"]) == {"kept"}
     assert result.column("run") == "unit.run" and result.column("ns/op") == "ns/op"
     assert result.expect("A", "run", equals=3.5) == 3.5
-    assert list(result.table().columns) == ["n", "ns/op", "run", "sub.q"]
+    assert list(result.table().columns) == ["n", "ns/op", "unit.run", "unit.sub.q", "unit.n"]
+    assert result.table().loc["A", "n"] == 6 and result.median("A", "n") == 3.5
     assert set(FIXED_COLUMNS) <= set(frame.columns)
 
 
@@ -253,4 +259,6 @@ def test_any_keys_units_and_config_names_make_distinct_columns(keys, units, conf
     for i, unit in enumerate(units, start=1):
         assert set(frame[result.column(unit)]) == {float(i)}
         assert result.median(name, unit) == i
-    assert len(result.table()) == 1 and result.summary()["n"].tolist() == [6] * len(units)
+    table = result.table()
+    assert len(table) == 1 and table.columns.is_unique and table.loc[name, "n"] == 6
+    assert result.summary()["n"].tolist() == [6] * len(units)

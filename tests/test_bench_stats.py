@@ -110,7 +110,7 @@ def test_compare_equal_runs_zero_medians_and_throughput():
     c = compare(old, new)
     zero = c.row("A", "allocs/op")
     assert zero["verdict"] == "~" and "all runs are equal" in zero["note"]
-    assert c.row("geomean", "allocs/op")["note"] == "geomean needs medians > 0"
+    assert c.row("geomean", "allocs/op")["note"] == "geomean needs finite medians > 0"
     assert c.verdict("A", "MB/s") == "better"  # more throughput is an improvement
 
 

@@ -174,14 +174,14 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
             medians_new.append(sn.median)
         go, gn = stats.geomean(medians_old), stats.geomean(medians_new)
         if medians_old:
-            ok = go is not None and gn is not None
+            ok = go is not None and gn is not None and math.isfinite(go * gn)
             delta = (gn / go - 1) * 100 if ok else math.nan
             rows.append({"name": "geomean", "unit": unit, "old": go if ok else math.nan,
                          "old_ci_pct": math.nan, "n_old": len(medians_old),
                          "new": gn if ok else math.nan, "new_ci_pct": math.nan,
                          "n_new": len(medians_new), "delta_pct": delta, "p": math.nan,
                          "verdict": f"{delta:+.2f}%" if ok else "",
-                         "note": "" if ok else "geomean needs medians > 0"})
+                         "note": "" if ok else "geomean needs finite medians > 0"})
     columns = ["name", "unit", "old", "old_ci_pct", "n_old", "new", "new_ci_pct", "n_new",
                "delta_pct", "p", "verdict", "note"]
     return Comparison(pd.DataFrame(rows, columns=columns), alpha, old_label, new_label)

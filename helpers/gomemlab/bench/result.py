@@ -28,6 +28,8 @@ BENCH_PLOT_KINDS = ("runs", "scaling")
 
 FIXED_COLUMNS = ("pkg", "name", "base", "procs", "run", "iterations", "line_no")
 _PREFIXES = ("sub.", "sub[", "unit.", "config.")
+_TABLE_COLUMNS = ("benchmark", "n")
+"""The columns of `table()` beside the units (a unit of these names is `unit.<name>` too)."""
 
 FRAME_DOC = """\
 BenchResult.frame: one row per result line (one run of one benchmark).
@@ -86,7 +88,8 @@ class _Columns:
 
 
 def _reserved(name: str, taken: Iterable[str] = ()) -> bool:
-    return name in FIXED_COLUMNS or name.startswith(_PREFIXES) or name in taken
+    return (name in FIXED_COLUMNS or name in _TABLE_COLUMNS or name.startswith(_PREFIXES)
+            or name in taken)
 
 
 def _layout(results: list[Result], units: list[str]) -> _Columns:
@@ -394,20 +397,21 @@ class BenchResult:
         return plots.plot_scaling(frame, param, units=tuple(units), by=by, **options)
 
     def table(self, units: Iterable[str] | None = None) -> pd.DataFrame:
-        """benchstat-style text: `median ± ci%` per benchmark (rows) and unit (columns);
-        `± ∞` where the runs are too few for a 95% CI."""
+        """benchstat-style text: `median ± ci%` per benchmark (rows) and unit (columns, named
+        as in `frame`); `n` the runs; `± ∞` where the runs are too few for a 95% CI."""
         units = self._units(units)
         summary = self.summary(units)
         if summary.empty:
             return pd.DataFrame()
+        columns = [self.column(u) for u in units]
         rows: dict[str, dict[str, object]] = {}
         for rec in summary.itertuples(index=False):
             row = rows.setdefault(rec.label, {"benchmark": rec.label, "n": 0,
-                                              **dict.fromkeys(units, "")})
+                                              **dict.fromkeys(columns, "")})
             row["n"] = max(int(row["n"]), rec.n)
             ci = None if math.isnan(rec.ci_pct) else rec.ci_pct
-            row[rec.unit] = _cell(rec.median, ci, not math.isnan(rec.low))
-        table = pd.DataFrame(list(rows.values()), columns=["benchmark", "n", *units])
+            row[self.column(rec.unit)] = _cell(rec.median, ci, not math.isnan(rec.low))
+        table = pd.DataFrame(list(rows.values()), columns=["benchmark", "n", *columns])
         return table.set_index("benchmark")
 
     def _repr_html_(self) -> str:
