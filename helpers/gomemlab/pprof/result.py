@@ -7,6 +7,7 @@ process itself: `list`, `web` and `pprof` hand its file to `tools.py` (`go tool 
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -266,22 +267,38 @@ class Profile:
                                 np.array([f.inline for f in frames], dtype=bool))
         return self._cache[key]
 
+    def _per_sample(self, of_location: dict[int, tuple]) -> list[tuple]:
+        """For each sample, its locations' entries of `of_location` joined, leaf first."""
+        ids = self.decoded.stack_ids.tolist()
+        starts = self.decoded.stack_starts.tolist()
+        join = itertools.chain.from_iterable
+        memo: dict[tuple[int, ...], tuple] = {}
+        out = []
+        for a, b in itertools.pairwise(starts):
+            stack = tuple(ids[a:b])
+            joined = memo.get(stack)
+            if joined is None:
+                joined = memo[stack] = tuple(join(map(of_location.__getitem__, stack)))
+            out.append(joined)
+        return out
+
     def stacks(self) -> list[tuple[StackFrame, ...]]:
         """Each sample's frames, leaf first (inlined calls expanded)."""
-        frames = self._location_frames
-        return [tuple(f for lid in s.location_ids for f in frames[lid])
-                for s in self.decoded.samples]
+        return self._per_sample(self._location_frames)
 
     @cached_property
     def frame(self) -> pd.DataFrame:
         """One row per sample; columns and units: see `FRAME_DOC`."""
-        stacks = self.stacks()
+        frames = self._location_frames
+        callstack = self._per_sample({lid: tuple(f.function for f in fs)
+                                      for lid, fs in frames.items()})
+        lines = self._per_sample({lid: tuple(f.where for f in fs) for lid, fs in frames.items()})
         data: dict[str, Any] = {
-            "callstack": [tuple(f.function for f in st) for st in stacks],
-            "lines": [tuple(f.where for f in st) for st in stacks],
-            "leaf": [st[0].function if st else "" for st in stacks],
-            "leaf_line": [st[0].where if st else "" for st in stacks],
-            "depth": [len(st) for st in stacks],
+            "callstack": callstack,
+            "lines": lines,
+            "leaf": [st[0] if st else "" for st in callstack],
+            "leaf_line": [st[0] if st else "" for st in lines],
+            "depth": [len(st) for st in callstack],
         }
         for i, name in enumerate(self.sample_types):
             data[name] = self.decoded.values[:, i]
