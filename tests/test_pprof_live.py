@@ -116,3 +116,7 @@ def test_relative_output_paths_land_in_scratch_not_in_the_samples():
     assert _tree(samples) == before
     assert (p.path.parent / "c.prof").is_file() and (p.path.parent / "b.test").is_file()
     assert gm.pprof.load(p.path.parent / "c.prof").kind == "cpu"
+    # A program runs in the scratch folder too, so its own relative files land there.
+    q = gm.pprof.run("pprof", "mem", args=[*SMALL, "-cpuprofile", "cpu.out"])
+    assert _tree(samples) == before
+    assert gm.pprof.load(q.path.parent / "cpu.out").kind == "cpu"
