@@ -281,6 +281,10 @@ class MetricsLog:
             "peak_heap_mib": f.heap_bytes.max() / MiB if len(f) else math.nan}])
 
 
+    def _repr_html_(self) -> str:
+        return "<div><b>MetricsLog</b>" + tables.to_html(self.summary().round(2)) + "</div>"
+
+
 def parse_metrics(data: str | bytes, *, provenance: Provenance | None = None) -> MetricsLog:
     """Parse the gc sample's JSON lines (pure; ParseError names a line that is not a sample)."""
     return MetricsLog(metrics_samples(data), provenance or Provenance())
