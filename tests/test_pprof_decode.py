@@ -168,6 +168,12 @@ def test_top_by_line_and_sorting():
         p.top("cpu")
     with pytest.raises(gm.UsageError, match="by must be"):
         p.top(by="file")
+    with pytest.raises(gm.UsageError, match="not a valid regular expression"):
+        p.cum("(strings")
+    with pytest.raises(gm.UsageError, match="n must be a whole number"):
+        p.top(n="all")
+    with pytest.raises(gm.UsageError, match=r"use gm\.pprof\.parse"):
+        gm.pprof.load(b"\x1f\x8b")
 
 
 def test_summary_and_html():

@@ -542,7 +542,9 @@ class Profile:
 
 
 def _matcher(pattern: str) -> Callable[[str], bool]:
-    regex = re.compile(pattern)
+    from .. import validate
+
+    regex = re.compile(validate.pattern(pattern, "function"))
     return lambda name: bool(regex.search(name))
 
 
@@ -557,6 +559,9 @@ def parse(data: bytes, *, path: str | os.PathLike | None = None,
 def load(path: str | os.PathLike, *, provenance: Provenance | None = None,
          output: str = "") -> Profile:
     """Read and decode a profile file."""
+    if not isinstance(path, str | os.PathLike):
+        hint = ": for bytes, use gm.pprof.parse(data)" if isinstance(path, bytes) else ""
+        raise UsageError(f"path must be a file name or Path, not {type(path).__name__}{hint}")
     path = Path(path)
     try:
         data = path.read_bytes()
