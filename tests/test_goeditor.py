@@ -62,6 +62,8 @@ def test_a_handout_shows_the_code_and_the_last_output():
     box = goeditor.editor_box("package main\n\nfunc main() {}\n",
                               on_run=lambda code: ("<p>verdicts</p>", []))
     box.run()
-    bundle = box._repr_mimebundle_()
+    from gomemlab.snapshot import mimebundle
+
+    bundle, _ = mimebundle(box)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "func" in bundle["text/html"] and "<p>verdicts</p>" in bundle["text/html"]

@@ -27,3 +27,17 @@ def install() -> None:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((GomemlabError,), _show_error)
+        _add_widget_snapshots(shell)
+
+
+def _add_widget_snapshots(shell) -> None:
+    """Every widget shown also carries a static HTML picture of its state (for handouts)."""
+    try:
+        import ipywidgets
+    except ImportError:  # pragma: no cover - ipywidgets is a dependency
+        return
+    from .snapshot import mimebundle
+
+    bundles = getattr(shell.display_formatter, "mimebundle_formatter", None)
+    if bundles is not None:
+        bundles.for_type(ipywidgets.DOMWidget, mimebundle)

@@ -1,4 +1,4 @@
-"""The `gomemlab` command: doctor, warm, lab, reset, progress."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress, export."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    written = export(args.notebooks, out=args.out, with_solutions=args.with_solutions,
+                     quick=args.quick, progress=sys.stderr.isatty())
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def _progress(_: argparse.Namespace) -> int:
     from .progress import progress
 
@@ -69,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     reset.set_defaults(func=_reset)
     commands.add_parser("progress", help="which exercises you have solved"
                         ).set_defaults(func=_progress)
+    handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
+    handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")
+    handouts.add_argument("--out", default="handouts", help="folder for the HTML files")
+    handouts.add_argument("--with-solutions", action="store_true",
+                          help="keep the exercises' solutions (left out by default)")
+    handouts.add_argument("--quick", action="store_true", help="quick mode (short runs)")
+    handouts.set_defaults(func=_export)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

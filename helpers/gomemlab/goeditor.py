@@ -5,8 +5,8 @@ by `npm run build`) so nothing loads from the network.
     box = editor_box("package main ...", on_run=lambda code: "<b>html</b>", marks_of=...)
 
 `GoEditor` is the bare widget (traits `code`, `runs`, `marks`, `height`); `EditorBox` adds a
-Run button and an output area, and shows as a static listing where no widget can run (an HTML
-handout): its last output stays readable.
+Run button and an output area; in a handout it shows as a static listing with its last output
+(`gomemlab.snapshot`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from typing import Any
 import anywidget
 import ipywidgets as widgets
 import traitlets
-
-from .source import GoCode
 
 BUNDLE = Path(__file__).parent / "static" / "go_editor.js"
 
@@ -37,7 +35,7 @@ class GoEditor(anywidget.AnyWidget):
 
 
 class EditorBox(widgets.VBox):
-    """Editor, Run button and output; a static listing plus the last output in a handout."""
+    """Editor, Run button and output (`.editor`, `.run_button`, `.output`, `.run()`)."""
 
     def __init__(self, editor: GoEditor, button: widgets.Button, output: widgets.HTML):
         super().__init__([editor, button, output])
@@ -46,12 +44,6 @@ class EditorBox(widgets.VBox):
     @property
     def code(self) -> str:
         return self.editor.code
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        bundle["text/html"] = (GoCode(self.editor.code)._repr_html_()
-                               + f"<div>{self.output.value}</div>")
-        return bundle
 
 
 def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict]]],

@@ -44,7 +44,7 @@ def prepare() -> tuple[Path, list[str]]:
     return target, added
 
 
-def _notebook(name: str) -> Path:
+def notebook(name: str) -> Path:
     """The pristine notebook `name` ("03", "03-escape-analysis" or the file name)."""
     matches = [p for p in sorted(pristine().glob("*.ipynb"))
                if p.name == name or p.stem == name or p.name.startswith(f"{name}-")]
@@ -57,7 +57,7 @@ def _notebook(name: str) -> Path:
 def reset(name: str) -> tuple[Path, Path | None]:
     """Restore one notebook of the working copy to the pristine one; the edited copy is kept
     beside it as `NAME.edited-YYYYMMDD-HHMMSS.ipynb`. Returns (restored, kept or None)."""
-    original = _notebook(name)
+    original = notebook(name)
     target, _ = prepare()
     copy = target / original.name
     kept = None

@@ -1,0 +1,94 @@
+"""Handouts: execute notebooks and write self-contained HTML (plots inline, Go highlighted, a
+static picture of each widget's state, nothing loaded from a CDN, solutions left out unless
+asked for)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import lab
+from .errors import UsageError
+from .settings import scratch_root
+
+_EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)=\"https?://[^\"]*\"[^>]*>"
+                       r"(\s*</script>)?", re.IGNORECASE)
+
+
+def _is_solution(cell) -> bool:
+    """A cell tagged `solution`, or a collapsed (source-hidden) cell that names a solution."""
+    meta = cell.get("metadata", {})
+    hidden = bool(meta.get("jupyter", {}).get("source_hidden"))
+    return "solution" in meta.get("tags", []) or (hidden and "solution" in cell.source.lower())
+
+
+def _notebooks(names: Sequence[str | os.PathLike]) -> list[Path]:
+    """The notebooks named ("03", "03-escape-analysis", or a path to an .ipynb); all if none."""
+    if not names:
+        return sorted(lab.pristine().glob("*.ipynb"))
+    found = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb":
+            if not path.is_file():
+                raise UsageError(f"no notebook at {path}")
+            found.append(path)
+        else:
+            found.append(lab.notebook(str(name)))
+    return found
+
+
+def export(names: Sequence[str | os.PathLike] = (), *, out: str | os.PathLike = "handouts",
+           with_solutions: bool = False, quick: bool = False, progress: bool = True,
+           timeout: float = 600.0) -> list[Path]:
+    """Execute each notebook (all when `names` is empty; "03" names one) in full mode (or
+    `quick`) and write `out/NN-name.html`; returns the files written."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+    from tqdm.auto import tqdm
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = _notebooks(names)
+    written = []
+    saved = os.environ.get("GOMEMLAB_QUICK")
+    os.environ["GOMEMLAB_QUICK"] = "1" if quick else "0"
+    try:
+        for path in tqdm(paths, desc="executing", unit="notebook", disable=not progress):
+            nb = nbformat.read(path, as_version=4)
+            work = scratch_root() / "handouts"
+            work.mkdir(parents=True, exist_ok=True)
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(work)}})
+            client.execute()
+            html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
+            target = folder / f"{path.stem}.html"
+            target.write_text(html)
+            written.append(target)
+    finally:
+        if saved is None:
+            os.environ.pop("GOMEMLAB_QUICK", None)
+        else:
+            os.environ["GOMEMLAB_QUICK"] = saved
+    return written
+
+
+def _to_html(nb, with_solutions: bool, exporter_class, nbformat) -> str:
+    nb.metadata.pop("widgets", None)  # widget state would pull the widget renderer from a CDN
+    if not with_solutions:
+        nb.cells = [c for c in nb.cells if not _is_solution(c)]
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+    exporter = exporter_class(template_name="lab", embed_images=True)
+    exporter.mathjax_url = ""
+    body, _ = exporter.from_notebook_node(nb)
+    return _EXTERNAL.sub("", body)
+
+
+def external_loads(html: str) -> list[str]:
+    """External scripts or stylesheets an HTML file would load (none in our handouts)."""
+    return [m.group(0)[:120] for m in _EXTERNAL.finditer(html)]
