@@ -50,6 +50,10 @@ def measure() -> list[dict]:
         subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
                        capture_output=True)
 
+    def raw_new_session() -> None:  # as toolchain.run starts it: a session of its own
+        subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
+                       capture_output=True, start_new_session=True)
+
     def through_toolchain() -> None:  # what every topic pays: the lab's runner (reaper, pumps)
         toolchain.go(*escape.command(package, level=2), cwd=package.module_dir).check_build()
 
@@ -57,8 +61,8 @@ def measure() -> list[dict]:
         toolchain.run(raw_argv, cwd=package.module_dir, env=env, contain=False).check_build()
 
     runs = _interleaved(lambda: escape.analyze(package, level=2), raw, through_toolchain,
-                        without_reaper, repeat=REPEAT)
-    ours, theirs, runner, bare = (min(run[i] for run in runs) for i in range(4))
+                        without_reaper, raw_new_session, repeat=REPEAT)
+    ours, theirs, runner, bare, session = (min(run[i] for run in runs) for i in range(5))
     ratio = ours / theirs
     paired = statistics.median(run[0] / run[1] for run in runs)
     # The same comparison in CPU time (ours and our children's), which load does not inflate:
@@ -87,6 +91,7 @@ def measure() -> list[dict]:
         row("escape: warm toolchain.go(same args) (fastest)", runner, "s"),
         row("escape: analyze/toolchain.go ratio (fastest runs)", ours / runner, "x"),
         row("escape: warm toolchain.run(contain=False) (fastest)", bare, "s"),
+        row("escape: warm raw build in a new session (fastest)", session, "s"),
         row("escape: Python CPU per analyze() (raw: its subprocess.run)", own * 1e3, "ms"),
         row("escape: Python CPU per raw build's subprocess.run", raw_own * 1e3, "ms"),
         row("escape: child CPU per analyze() (go + reaper)", children * 1e3, "ms"),
