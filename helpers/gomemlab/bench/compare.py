@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -15,6 +15,9 @@ from . import stats
 from .result import BenchResult
 from .result import format_value as _fmt
 from .stats import HIGHER_IS_BETTER
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COMPARE_PLOT_KINDS = ("change",)
 """What `Comparison.plot(kind=...)` draws: the change of each median, by verdict."""
@@ -64,7 +67,7 @@ class Comparison:
                 f"n={row['n_old']}+{row['n_new']}) {row['note']}")
         return self.row(name, unit)
 
-    def plot(self, kind: str = "change", **options: Any):
+    def plot(self, kind: str = "change", **options: Any) -> Figure:
         """A Figure: `kind="change"` (option `title`), the change of each median in %,
         coloured by verdict."""
         from .plots import plot_comparison

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,9 @@ from ..provenance import Provenance
 from . import stats
 from .parse import parse_lines
 from .records import Config, Other, Record, Result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 KNOWN_UNITS = ("ns/op", "B/op", "allocs/op", "MB/s")
 SUMMARY_UNITS = ("ns/op", "B/op", "allocs/op")
@@ -376,7 +379,7 @@ class BenchResult:
             self.expect(name, unit, equals=equals, at_most=at_most, at_least=at_least)
 
     # ----- display --------------------------------------------------------------------------
-    def plot(self, kind: str = "runs", **options: Any):
+    def plot(self, kind: str = "runs", **options: Any) -> Figure:
         """A Figure. `kind="runs"` (options `units`, `title`): every run, the median and its
         95% CI per benchmark, one panel per unit. `kind="scaling"` (options `param`, `units`,
         `by`, `title`): each unit against a numeric sub-benchmark parameter such as `size`."""
