@@ -1,4 +1,5 @@
-"""Perf: parse 100 k gctrace lines (a long-running service's trace) with gm.gc.parse_gctrace."""
+"""Perf: parse 100 k gctrace lines (a long-running service's trace) with gm.gc.parse_gctrace,
+and the cost model over every setting of the GC guide's five graphs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from pathlib import Path
 
 from gomemlab.gc import parse_gctrace
+from gomemlab.gc.costmodel import GUIDE_GRAPHS, GUIDE_LIMITS_MIB, guide_gogc_values
 
 LINES = 100_000
 TARGET_S = 0.5
@@ -39,7 +41,15 @@ def measure() -> list[dict]:
                     for i, line in enumerate(text.splitlines()))
     assert len(parse_gctrace(mixed)) == LINES
     mixed_wall, _ = _median(lambda: parse_gctrace(mixed), repeat=3)
+    settings = [(g, gogc, None) for g in GUIDE_GRAPHS for gogc in guide_gogc_values()] + [
+        (g, gogc, limit) for g in GUIDE_GRAPHS if g.has_limit
+        for gogc in (25, 50, 100, 200, 400, "off") for limit in GUIDE_LIMITS_MIB
+        if limit != 100]
+    model_wall, _ = _median(lambda: [g.simulate(gogc, limit) for g, gogc, limit in settings],
+                            repeat=1)
     return [
+        {"name": f"costmodel: the guide's {len(settings)} slider settings", "value": model_wall,
+         "unit": "s", "target": "", "ok": None},
         {"name": "gctrace: parse 100k lines", "value": wall, "unit": "s",
          "target": f"<= {TARGET_S}", "ok": wall <= TARGET_S},
         {"name": "gctrace: parse 100k lines (CPU time)", "value": cpu, "unit": "s",

@@ -96,7 +96,11 @@ def heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None = N
     `roots_mib` (off by default) uses the runtime's formula instead of the guide's:
     live + (live + roots) × GOGC/100, at least 4 MiB × GOGC/100.
     """
-    gogc = model_gogc(gogc)
+    return _heap_goal(live_mib, model_gogc(gogc), memlimit_mib, other_mib, roots_mib)
+
+
+def _heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None,
+               other_mib: float, roots_mib: float | None) -> float:
     off = gogc == "off"
     k = math.inf if off else gogc / 100
     if off:
@@ -203,7 +207,7 @@ def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
         raise UsageError("phases must be a list of gm.gc.Phase")
 
     def goal_of(live: float) -> tuple[float, bool]:
-        goal = heap_goal(live, gogc, memlimit_mib, other_mib, roots_mib=roots_mib)
+        goal = _heap_goal(live, gogc, memlimit_mib, other_mib, roots_mib)
         return goal, goal == live + MIN_RUNWAY_MIB
 
     t = mutator = gc_seconds = 0.0
