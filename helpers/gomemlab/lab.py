@@ -78,7 +78,9 @@ def command(port: int, *, no_browser: bool, extra: list[str]) -> list[str]:
             # LabApp's own default_url ("/lab") wins over ServerApp's: set the lab's.
             f"--LabApp.default_url=/lab/tree/{START}",
             # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates.
-            f"--LabApp.app_settings_dir={settings}"]
+            f"--LabApp.app_settings_dir={settings}",
+            # The Go tools' web UIs at a path of the lab's own URL (gomemlab.serverext).
+            "--ServerApp.jpserver_extensions=gomemlab.serverext=True"]
     if no_browser:
         argv.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images

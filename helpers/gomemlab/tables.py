@@ -14,8 +14,8 @@ _TABLE_STYLE = ("border-collapse:collapse;font-size:13px;"
 def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> str:
     """A DataFrame as a plain HTML table (no grid), with an optional caption above it."""
     body = frame.to_html(index=index, border=0, escape=True, na_rep="–", justify="left")
-    body = body.replace('<table border="0" class="dataframe">',
-                        f'<table class="gml-table" style="{_TABLE_STYLE}">', 1)
+    for opening in ('<table border="0" class="dataframe">', '<table class="dataframe">'):
+        body = body.replace(opening, f'<table class="gml-table" style="{_TABLE_STYLE}">', 1)
     head = (f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>'
             if caption else "")
     return head + body
@@ -37,6 +37,8 @@ def format_number(x: float) -> str:
     """A number for a table or message: thousands separated, ±inf and nan spelled out."""
     if isinstance(x, float) and not math.isfinite(x):
         return "nan" if math.isnan(x) else ("∞" if x > 0 else "−∞")
+    if abs(x) >= 1e15:
+        return f"{x:,.3g}"
     if float(x).is_integer():
         return f"{int(x):,}"
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"

@@ -14,6 +14,8 @@ from . import toolchain, validate, workspace
 from .errors import GoCommandError, UsageError
 
 LOOPBACK = "127.0.0.1"
+ENV_PREFIX = "GOMEMLAB_UI_PREFIX"
+"""Set by the lab's server extension (gomemlab.serverext) in the server and its kernels."""
 
 
 def free_port() -> int:
@@ -47,11 +49,26 @@ atexit.register(stop_all)
 
 @dataclass(frozen=True)
 class WebUI:
-    """A running Go web UI: open `url` in a browser tab, `stop()` when done."""
+    """A running Go web UI: open `url` in a browser tab, `stop()` when done.
+
+    Inside JupyterLab started by `gomemlab lab` (or a hub with the lab's server extension),
+    `url` is a path of the lab's own address (`/gomemlab-ui/PORT/`), so it works on a hub and
+    through one SSH tunnel; `direct_url` is the tool's own 127.0.0.1 address. The tool runs
+    until `stop()` or until the kernel ends.
+    """
 
     title: str
-    url: str
+    direct_url: str
     process: toolchain.Process
+    port: int = 0
+    path: str = "/"
+
+    @property
+    def url(self) -> str:
+        prefix = os.environ.get(ENV_PREFIX)
+        if prefix and self.port:
+            return f"{prefix}{self.port}{self.path}"
+        return self.direct_url
 
     @property
     def running(self) -> bool:
@@ -76,9 +93,11 @@ class WebUI:
 
     def _repr_html_(self) -> str:
         state = "running" if self.running else "stopped"
+        where = ("served through this Jupyter server" if self.url != self.direct_url
+                 else "on the machine running Jupyter")
         return (f'<b>{html.escape(self.title)}</b> ({state}): <a href="{html.escape(self.url)}" '
-                f'target="_blank">{html.escape(self.url)}</a> — opens on the machine running '
-                "Jupyter; call <code>.stop()</code> when done.")
+                f'target="_blank">open it in a new tab</a> ({where}; it runs until '
+                "<code>.stop()</code> or the kernel ends)")
 
 
 def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
@@ -100,7 +119,7 @@ def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
     process = toolchain.start_go(*go_args, log=log)
     with _LOCK:
         _RUNNING.add(process)
-    ui = WebUI(title, f"http://{LOOPBACK}:{port}{path}", process)
+    ui = WebUI(title, f"http://{LOOPBACK}:{port}{path}", process, port=port, path=path)
     try:
         deadline = time.monotonic() + timeout
         while not _listening(port):
