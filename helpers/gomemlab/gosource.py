@@ -123,6 +123,16 @@ def _go_file(path: str, data: dict, label: str | None = None) -> GoFile:
                   tuple(_span(s) for s in data.get("literals") or []))
 
 
+def parse_json(text: str, *, label: str | None = None) -> list[GoFile]:
+    """GoFiles from the goast helper's JSON (a list with one object per file). A file with
+    syntax errors raises WorkspaceError naming them (`label` instead of its path)."""
+    try:
+        found = json.loads(text)
+    except (json.JSONDecodeError, TypeError) as error:
+        raise WorkspaceError(f"the Go source reader printed no JSON ({error})") from None
+    return [_go_file(item["path"], item, label) for item in found]
+
+
 @functools.lru_cache(maxsize=1)
 def tool() -> Path:
     """The goast binary: built on first use, then reused from its content-hashed path."""

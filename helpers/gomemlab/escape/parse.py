@@ -40,8 +40,9 @@ _MAX_POSITION = 10**8
 
 # Explanation headers (-m=2), newest format first.
 _ESC_HEADER = re.compile(r"^(?P<s>.+?) escapes to heap(?: in (?P<f>.+))?:$")
-_LEAK_HEADER = re.compile(
-    r"^parameter (?P<s>\S+) leaks to (?P<to>.+?)(?: for (?P<f>.+))? with derefs=(?P<d>-?\d+):$")
+# `L` may hold " for " itself (`{storage for &T{...}}`); a function name holds no space or brace.
+_LEAK_HEADER = re.compile(r"^parameter (?P<s>\S+) leaks to (?P<to>.+?)"
+                          r"(?: for (?P<f>[^\s{}]+))? with derefs=(?P<d>-?\d+):$")
 # Continuation lines of an explanation.
 _FLOW = re.compile(r"^flow: (?P<dst>.+?) (?:←|=) (?P<src>.+?):?$")
 
