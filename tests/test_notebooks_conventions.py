@@ -38,3 +38,34 @@ def test_committed_without_stray_outputs(path):
                 f"checked cell without output is silently skipped by nbval:\n{cell.source}")
         else:
             assert not cell.outputs, f"stray output (strip with scripts/nbstrip.py):\n{cell.source}"
+
+
+CLAIM = "*Check:*"
+ASSERTS = ("assert ", "expect", "check_", "raise AssertionError", ".verify(")
+
+
+def _claims(path: Path) -> list[tuple[int, str, str]]:
+    """(cell index, the claim line, the next code cell's source) for every `*Check:*` line."""
+    cells = nbformat.read(path, as_version=4).cells
+    found = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        following = next((c.source for c in cells[i + 1:] if c.cell_type == "code"), "")
+        found += [(i, line.strip(), following) for line in cell.source.splitlines()
+                  if line.strip().startswith(CLAIM)]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_claim_marker_is_followed_by_a_cell_that_asserts_it(path):
+    """A markdown line starting `*Check:*` states what Go does; the next code cell must assert
+    it against the live toolchain (issue 10's convention)."""
+    unchecked = [f"cell {i}: {line[:90]}" for i, line, code in _claims(path)
+                 if not any(word in code for word in ASSERTS)]
+    assert not unchecked, "claims with no asserting cell after them:\n" + "\n".join(unchecked)
+
+
+def claim_counts() -> dict[str, int]:
+    """Claim markers per notebook (for the closing notes: `python -c` this)."""
+    return {p.name: len(_claims(p)) for p in NOTEBOOKS}
