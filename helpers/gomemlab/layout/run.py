@@ -18,7 +18,7 @@ from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 TOPIC = "layout"
 SIZE_CLASS_FILES = ("src/internal/runtime/gc/sizeclasses.go", "src/runtime/sizeclasses.go")
 """Where the generated class table lives under GOROOT (Go 1.25+ first, then older releases)."""
-FULL_SCAN_ELEMENTS = 1 << 19
+FULL_SCAN_ELEMENTS = 1 << 18
 QUICK_SCAN_ELEMENTS = 1 << 17
 BENCH_ITERATIONS = "2000x"
 """B/op and allocs/op are counts per operation: a fixed 2000 iterations measure them."""
@@ -195,7 +195,7 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
 
 def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0) -> ScanReport:
     """What each of the sample's working sets costs the collector (`layout -n N scan`).
-    Defaults: 512 Ki elements and 5 timed collections (quick mode: 128 Ki and 3)."""
+    Defaults: 256 Ki elements and 5 timed collections (quick mode: 128 Ki and 3)."""
     quick = settings.quick()
     n = validate.count(n if n is not None else (QUICK_SCAN_ELEMENTS if quick
                                                 else FULL_SCAN_ELEMENTS), "n")
