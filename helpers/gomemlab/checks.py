@@ -37,10 +37,12 @@ class Verdict:
 
     @classmethod
     def solved(cls, message: str, **evidence: Any) -> Verdict:
+        """A passed check."""
         return cls(True, message, evidence)
 
     @classmethod
     def not_yet(cls, message: str, **evidence: Any) -> Verdict:
+        """A check not passed yet; `message` says why."""
         return cls(False, message, evidence)
 
     def __bool__(self) -> bool:
@@ -48,6 +50,7 @@ class Verdict:
 
     @property
     def mark(self) -> str:
+        """`✔ solved` or `✘ not yet`."""
         return SOLVED if self.passed else NOT_YET
 
     def __str__(self) -> str:

@@ -62,6 +62,7 @@ def _progress(_: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `gomemlab` command line; the exit status."""
     parser = argparse.ArgumentParser(prog="gomemlab", description="Go Memory Lab helpers")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="show what was found; exit 1 with a fix when not usable"

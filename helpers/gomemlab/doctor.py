@@ -35,6 +35,7 @@ class DoctorReport:
 
     @property
     def ok(self) -> bool:
+        """Every check passed."""
         return all(check.ok for check in self.checks)
 
     def __str__(self) -> str:

@@ -43,6 +43,7 @@ class EditorBox(widgets.VBox):
 
     @property
     def code(self) -> str:
+        """The Go text in the editor now."""
         return self.editor.code
 
 

@@ -38,6 +38,7 @@ class UIProxyHandler(JupyterHandler):
 
     @tornado.web.authenticated
     async def get(self, port: str, path: str) -> None:
+        """Forward the request to the tool and its answer back."""
         number = int(port)
         if not 1024 <= number <= 65535:
             raise tornado.web.HTTPError(400, "not a port the lab's tools use")

@@ -75,6 +75,7 @@ class GoToolchain:
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
+        """(1, 27, 3) for go1.27.3; () when the version is not of that form."""
         return _version_tuple(self.version)
 
     @property
@@ -210,6 +211,7 @@ class Completed:
 
     @property
     def ok(self) -> bool:
+        """The process exited with status 0."""
         return self.returncode == 0
 
     @property

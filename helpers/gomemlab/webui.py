@@ -65,6 +65,7 @@ class WebUI:
 
     @property
     def url(self) -> str:
+        """Where to open it: under the lab's own URL when served through it, else direct."""
         prefix = os.environ.get(ENV_PREFIX)
         if prefix and self.port:
             return f"{prefix}{self.port}{self.path}"
@@ -72,6 +73,7 @@ class WebUI:
 
     @property
     def running(self) -> bool:
+        """The tool has not exited."""
         return self.process.poll() is None
 
     def stop(self) -> None:

@@ -38,6 +38,7 @@ class Package:
 
     @property
     def dir(self) -> Path:
+        """The package's folder."""
         return (self.module_dir / self.rel).resolve()
 
     @property
@@ -47,9 +48,11 @@ class Package:
 
     @property
     def name(self) -> str:
+        """A short name to show: the label, the folder's name, or "snippet"."""
         return self.label or (self.dir.name if self.rel not in ("", ".") else "snippet")
 
     def go_files(self, *, tests: bool = False) -> list[Path]:
+        """The package's .go files, sorted; `_test.go` files only with `tests`."""
         files = sorted(self.dir.glob("*.go"))
         return [f for f in files if tests or not f.name.endswith("_test.go")]
 
