@@ -70,6 +70,9 @@ def test_snippet_and_level_one():
     report = analyze(source, level=1)
     report.expect_heap("x", line=4, function="F")
     assert not report.about("x")[0].flow
+    assert report.provenance.shell == "go build -gcflags=-m ."  # a library: no -o
+    program = analyze("package main\n\nfunc main() {\n\tx := 1\n\tprintln(&x)\n}\n")
+    assert program.provenance.shell == "go build -gcflags=-m=2 -o .escape/m2/out ."
     # no package clause: one is added on line 1, so line numbers do not move
     bare = analyze("func G() *int {\n\ty := 2\n\treturn &y\n}\n")
     bare.expect_heap("y", line=2, function="G")

@@ -58,21 +58,31 @@ def package_of(target: Analyzable) -> Package:
 
 def _output_path(package: Package, level: int, tests: bool) -> str:
     """A stable place for the build output, so an unchanged package is neither relinked nor
-    recompiled (the build cache replays the compiler's messages). A bundled sample's is named
-    after it (`…/scratch/escape/escape-m2`), so the command a learner sees reads plainly."""
-    folder = _output_folder(package, f"m{level}" + ("-tests" if tests else ""),
-                            os.environ.get("GOMEMLAB_SCRATCH"), os.environ.get("GOMEMLAB_SAMPLES"))
+    recompiled (the build cache replays the compiler's messages), named so that the command
+    a learner sees reads plainly: a bundled sample's is `…/scratch/escape/escape-m2/out`; a
+    module that already lives in scratch (a snippet, a scratch copy) keeps its own, relative
+    to it (`.escape/m2/out`); any other folder gets one in scratch named by a hash."""
+    relative, folder = _output_folder(
+        package, f"m{level}" + ("-tests" if tests else ""),
+        os.environ.get("GOMEMLAB_SCRATCH"), os.environ.get("GOMEMLAB_SAMPLES"))
     folder.mkdir(parents=True, exist_ok=True)
-    return str(folder / "out")
+    return relative or str(folder / "out")
 
 
 @functools.lru_cache(maxsize=256)
-def _output_folder(package: Package, suffix: str, *_settings: str | None) -> Path:
-    """The folder of `_output_path` (memoised per package and the scratch/samples settings)."""
-    if package.module_dir.resolve() == workspace.samples_root().resolve():
-        return workspace.scratch_root() / "escape" / f"{package.name}-{suffix}"
+def _output_folder(package: Package, suffix: str, *_settings: str | None
+                   ) -> tuple[str, Path]:
+    """(the -o argument when relative to the module, else "", the folder to create);
+    memoised per package and the scratch/samples settings."""
+    module = package.module_dir.resolve()
+    scratch = workspace.scratch_root().resolve()
+    if module == workspace.samples_root().resolve():
+        return "", scratch / "escape" / f"{package.name}-{suffix}"
+    if module.is_relative_to(scratch):
+        # A dot folder: Go ignores it when it looks for packages.
+        return f".escape/{suffix}/out", module / ".escape" / suffix
     key = hashlib.sha256(f"{package.dir}|{suffix}".encode()).hexdigest()[:16]
-    return workspace.scratch_root() / "escape" / key
+    return "", scratch / "escape" / key
 
 
 def _is_main(package: Package) -> bool:
