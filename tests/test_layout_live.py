@@ -120,3 +120,10 @@ func (w WorkingSet) Sum() int {
 	return total
 }
 """
+
+
+def test_working_set_needs_its_three_declarations():
+    verdict = ex.check_pointer_free("type WorkingSet []int\n")
+    assert not verdict and "compile" in verdict.message
+    with pytest.raises(UsageError):
+        gm.layout.run.working_set(SOLUTION, n=0)
