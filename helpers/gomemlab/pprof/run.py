@@ -74,7 +74,7 @@ def _check(kind: str, bench: str | None, benchtime: str | None, memprofilerate: 
     return validate.timeout(timeout)
 
 
-def run(target: programs.Target = "pprof", kind: str = "mem", *,
+def run(target: workspace.Target = "pprof", kind: str = "mem", *,
         bench: str | None = None, args: Sequence[str] = (), memprofilerate: int | None = None,
         benchtime: str | None = None, gcflags: str | None = None,
         env: Mapping[str, str] | None = None, timeout: float = 300.0) -> Profile:
