@@ -36,8 +36,7 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 __version__ = "0.1.0"
 
 _TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "valuesem",
-                  "versions", "checks",
-                  "figures", "tables", "validate")
+                  "releases", "versions", "checks", "figures", "tables", "validate")
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from .paths import remember
 from .settings import scratch_root
 
 TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc", "layout",
-          "lifetimes")
+          "lifetimes", "releases")
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.go")
