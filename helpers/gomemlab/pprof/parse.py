@@ -42,7 +42,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 MAX_PROFILE_BYTES = 256 * 1024 * 1024
 """The most a profile may decompress to (256 MiB; Go's own profiles of a large program are a
 few MB). Decompression streams in 1 MiB steps and stops with a ParseError as soon as the output
-passes this cap, so a gzip bomb costs at most the cap in memory and well under a second."""
+passes this cap, so a gzip bomb costs at most the cap in memory and the time to inflate it (about
+0.3 s on an idle core; 2.7 s was measured for a 4.7 MB bomb on a machine with load 12)."""
 _CHUNK = 1 << 20
 _U64 = (1 << 64) - 1
 
