@@ -1,0 +1,6 @@
+//go:build !goexperiment.sizespecializedmalloc
+
+package main
+
+// sizeSpecialized says whether this build has GOEXPERIMENT sizespecializedmalloc (the default, or asked for).
+const sizeSpecialized = "off"

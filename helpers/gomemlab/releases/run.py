@@ -1,0 +1,342 @@
+"""Measure, on each Go release, the behaviours that changed: one live run per release."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .. import experiments, programs, toolchain, validate, versions
+from ..errors import GoBuildError, UsageError
+from ..provenance import Provenance
+from ..settings import quick
+from ..toolchain import GoToolchain
+from ..workspace import Package, resolve, samples_root
+from .parse import first_error, number, parse_probe
+from .result import MatrixRow, ReleaseMatrix
+
+NOT_AVAILABLE = "not available"
+"""The value of a feature row when the release's compiler rejects the feature."""
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """One row of the matrix: what is measured, since which release it changed, and why."""
+
+    key: str
+    title: str
+    since: str
+    why: str
+    expect: Callable[[int], str] | None = None
+    """The value the release notes predict on Go 1.<minor> (None: a measurement only)."""
+
+
+def _by(since: int, old: str, new: str) -> Callable[[int], str]:
+    return lambda minor: new if minor >= since else old
+
+
+BEHAVIOURS: tuple[Behaviour, ...] = (
+    Behaviour("loopvar.printed", "closures over a for-loop's i print", "1.22",
+              "Go 1.22 gives each iteration its own loop variable (when go.mod says 1.22+), "
+              "so three closures see 0, 1, 2 instead of the one shared i, which ends at 3.",
+              _by(22, "333", "012")),
+    Behaviour("loopvar.escape", "the loop variable i captured by a closure", "1.22",
+              "One shared i is changed after a closure captures it, so it must be captured by "
+              "reference and moved to the heap; a per-iteration i never changes after capture, "
+              "so the closure copies it.", _by(22, "moved to heap: i", "captured by value")),
+    Behaviour("loopvar.allocs", "allocations to build three closures over i", "1.22",
+              "The shared i cost one heap object of its own; per-iteration copies live inside "
+              "the closures."),
+    Behaviour("make_var.escape", "make([]byte, n) with n known at run time", "1.25",
+              "From Go 1.25 the compiler gives a variable-size make a small stack buffer and "
+              "uses it when n fits, so the backing store need not go to the heap.",
+              _by(25, "escapes to heap", "does not escape")),
+    Behaviour("make_var.allocs", "allocations of make([]byte, n), n = 8..15", "1.25",
+              "A small n fits the 32-byte stack buffer: no heap allocation.",
+              _by(25, "1", "0")),
+    Behaviour("explicit256k.escape", "var a [256 KiB]byte (explicit declaration)", "1.24",
+              "The limit for an explicitly declared variable on the stack fell from 10 MB to "
+              "128 KiB, so a 256 KiB array that used to sit in the frame now goes to the heap.",
+              _by(24, "stays on the stack", "moved to heap: a")),
+    Behaviour("explicit256k.allocs", "heap allocations of one call with that 256 KiB array",
+              "1.24", "The same change, seen by the runtime: the frame used to hold the array.",
+              _by(24, "0", "1")),
+    Behaviour("explicit16m.escape", "var a [16 MiB]byte (explicit declaration)", "always",
+              "Above every release's limit for declared variables (10 MB, later 128 KiB).",
+              _by(0, "", "moved to heap: a")),
+    Behaviour("implicit32k.escape", "make([]byte, 32 KiB) (implicit allocation)", "always",
+              "Below the 64 KiB limit for new, &T{} and constant-size make.",
+              _by(0, "", "does not escape")),
+    Behaviour("implicit128k.escape", "make([]byte, 128 KiB) (implicit allocation)", "always",
+              "Above the 64 KiB limit for implicit allocations on every release.",
+              _by(0, "", "escapes to heap")),
+    Behaviour("append4.allocs", "allocations to append 4 ints to a nil slice (kept local)",
+              "1.25", "The same 32-byte stack buffer serves a slice grown by append that never "
+              "leaves the function, so the first few appends need no heap; before, each growth "
+              "(cap 1, 2, 4) was a heap allocation.", _by(25, "3", "0")),
+    Behaviour("append4_returned.allocs", "allocations to append 4 ints, then return the slice",
+              "1.26", "Go 1.26 grows even an escaping slice in a stack buffer and copies it to "
+              "the heap once, when it leaves the function: one allocation instead of three.",
+              _by(26, "3", "1")),
+    Behaviour("bloop", "a benchmark written with for b.Loop()", "1.24",
+              "testing.B.Loop arrived in Go 1.24; older compilers reject the method.",
+              _by(24, NOT_AVAILABLE, "available")),
+    Behaviour("newexpr", "new(42): new with an expression", "1.26",
+              "Go 1.26 lets new take a value, not only a type; older compilers say 42 is not "
+              "a type.", _by(26, NOT_AVAILABLE, "available")),
+    Behaviour("map.hint_helps", "make(map, 1000) allocates less than make(map) for 1000 keys",
+              "always", "A size hint builds the table once instead of growing it; true for the "
+              "old buckets and for Swiss tables (1.24) alike.", _by(0, "", "True")),
+    Behaviour("map.no_hint.bytes", "heap bytes to insert 1000 int keys, no hint", "1.24",
+              "Go 1.24 replaced the bucket map with Swiss tables (groups of 8 slots with a "
+              "control word), which changes how much memory a growing map allocates."),
+    Behaviour("map.no_hint.allocs", "allocations to insert 1000 int keys, no hint", "1.24",
+              "Swiss tables grow by splitting tables of up to 1024 slots, not by doubling one "
+              "bucket array."),
+    Behaviour("map.hint.bytes", "heap bytes to insert 1000 int keys, hint 1000", "1.24",
+              "With a hint both designs allocate once for the whole table."),
+    Behaviour("map.hint.allocs", "allocations to insert 1000 int keys, hint 1000", "1.24",
+              "Counted with runtime.MemStats around 20 calls."),
+    Behaviour("experiment.greenteagc", "built with the Green Tea collector", "1.26",
+              "Green Tea marks small objects a span at a time; an opt-in experiment in 1.25, "
+              "the default from 1.26.", _by(26, "off", "on")),
+    Behaviour("experiment.sizespecializedmalloc", "size-specialised small allocation", "1.27",
+              "From 1.27 small allocations go through code specialised per size class.",
+              _by(27, "off", "on")),
+    Behaviour("experiment.jsonv2", "encoding/json on its v2 implementation", "1.27",
+              "From 1.27 encoding/json is a layer over the new encoding/json/v2 decoder.",
+              _by(27, "off", "on")),
+    Behaviour("gc.cycles", "GC cycles while churning 2M objects over a 200k-node list",
+              "always", "Every release collects; how many cycles depends on the pacer.",
+              _by(0, "", "True")),
+    Behaviour("gc.mark_cpu_ms", "GC mark CPU (assist + background + idle), ms", "1.26",
+              "The marker's CPU time, summed over cycles from gctrace: Green Tea changes how "
+              "marking walks the heap (times are noisy on a loaded machine)."),
+    Behaviour("gc.mark_clock_ms", "GC concurrent mark wall time, ms", "1.26",
+              "Wall time of the concurrent mark phases, summed over cycles."),
+    Behaviour("json.allocs_per_op", "allocs/op of one json.Unmarshal of a small order", "1.27",
+              "The v2-based decoder allocates differently for the same document."),
+    Behaviour("json.ns_per_op", "ns/op of one json.Unmarshal of a small order", "1.27",
+              "Timing: noisy under load, compare the shape, not the digits."),
+    Behaviour("smallalloc.ns_per_op", "ns/op to allocate one 16-byte pointerful object",
+              "1.27", "Size-specialised malloc shortens the path for small objects (timing)."),
+)
+"""The matrix's rows, in order."""
+BEHAVIOUR_KEYS = tuple(b.key for b in BEHAVIOURS)
+
+
+def sample(name: str = "") -> Package:
+    """The releases sample (`""`), or its `bloop` / `newexpr` sub-package."""
+    return resolve(samples_root() / "releases" / name)
+
+
+def default_series() -> tuple[str, ...]:
+    """versions.QUICK_SERIES in quick mode (GOMEMLAB_QUICK=1), else all of versions.SERIES."""
+    return versions.QUICK_SERIES if quick() else versions.SERIES
+
+
+def _toolchain(series: str, progress: bool) -> GoToolchain:
+    """The release's toolchain: the pinned one, an unpacked one (found by its VERSION file,
+    without measuring its disk as versions.find does: 4 s a call here), else installed."""
+    if not isinstance(series, str):
+        return versions.resolve(series)
+    text = series.strip().removeprefix("go")
+    pinned = toolchain.find_go()
+    if pinned.release == text or versions.language_version(pinned) == text:
+        return pinned
+    root = versions.home()
+    candidates = []
+    for goroot in root.glob("go1.*") if root.is_dir() else ():
+        version_file = goroot / "VERSION"
+        if not version_file.is_file() or not (goroot / "bin").is_dir():
+            continue
+        version = version_file.read_text().splitlines()[0].strip()
+        found = GoToolchain(go=goroot / "bin" / ("go.exe" if os.name == "nt" else "go"),
+                            goroot=goroot, version=version, source="gm.versions")
+        if text in (found.release, versions.language_version(found)):
+            candidates.append(found)
+    if candidates:
+        return max(candidates, key=lambda f: f.version_tuple)
+    return versions.install(series, progress=progress)
+
+
+def _experiment(found: GoToolchain, name: str, key: str) -> str:
+    """What the release's own sources say about GOEXPERIMENT `name` (e.g. GreenTeaGC)."""
+    exists = (found.goroot / "src" / "internal" / "goexperiment"
+              / f"exp_{name.lower()}_on.go").is_file()
+    if not exists:
+        return f"no {name.lower()} experiment in this release"
+    on = experiments.baseline(found).get(name, False)
+    return f"GOEXPERIMENT={name.lower()} exists; {'on' if on else 'off'} by default (exp.go)"
+
+
+def _escape_values(found: GoToolchain, package: Package) -> dict[str, str]:
+    from ..escape import parse as parse_escape
+
+    release = programs.for_release(package, found)
+    done = toolchain.go("build", "-o", os.devnull, "-gcflags=-m=2", release.pattern,
+                        cwd=release.module_dir, using=found).check_build()
+    report = parse_escape(done.stderr + done.stdout)
+    frame = report.frame
+    messages = frame[~frame["message"].str.startswith(" ")]
+
+    def said(function: str, wanted: Sequence[str]) -> str:
+        inside = messages[(messages["function"] == function)
+                          | messages["message"].str.contains(f" in {function}:", regex=False)]
+        texts = [str(m) for m in inside["message"]]
+        for text in wanted:
+            if any(text in t for t in texts):
+                return text
+        return ""
+
+    raw = done.stderr + done.stdout
+    values = {
+        "loopvar.escape": ("moved to heap: i" if "moved to heap: i" in raw
+                           else "captured by value" if "Closures capturing by value: i" in raw
+                           else "?"),
+        "make_var.escape": said("Count", ("does not escape", "escapes to heap")),
+        "explicit256k.escape": said("Explicit256K", ("moved to heap: a",)) or "stays on the stack",
+        "explicit16m.escape": said("Explicit16M", ("moved to heap: a",)) or "stays on the stack",
+        "implicit32k.escape": said("Implicit32K", ("does not escape", "escapes to heap")),
+        "implicit128k.escape": said("Implicit128K", ("does not escape", "escapes to heap")),
+    }
+    return values
+
+
+def _feature(run: Callable[[], object]) -> tuple[str, str]:
+    try:
+        run()
+    except GoBuildError as error:
+        return NOT_AVAILABLE, first_error(error.stderr + "\n" + error.stdout)
+    return "available", ""
+
+
+def _gc_values(found: GoToolchain, timeout: float) -> tuple[dict[str, str], int]:
+    from ..gc import parse_gctrace
+
+    done = programs.run(sample(), ["gc"], env={"GODEBUG": "gctrace=1"}, go=found,
+                        timeout=timeout)
+    frame = parse_gctrace(done.stderr).frame
+    mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()
+    return {"gc.cycles": str(len(frame) > 0), "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
+            "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}"}, len(frame)
+
+
+def _bench_values(lines: Sequence[str]) -> dict[str, str]:
+    from ..bench import parse as parse_bench
+
+    frame = parse_bench("\n".join(lines)).frame
+    by = frame.groupby("name").median(numeric_only=True)
+    return {"json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
+            "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
+            "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}"}
+
+
+_BENCHTIME = re.compile(r"^(\d+x|\d+(\.\d+)?(ns|us|ms|s|m))$")
+
+
+def _benchtime(value: object) -> str:
+    if not isinstance(value, str) or not _BENCHTIME.match(value):
+        raise UsageError(f"benchtime is a count like \"20000x\" or a time like \"0.2s\", "
+                         f"not {value!r}")
+    return value
+
+
+def measure_release(go: str | GoToolchain, *, benchtime: str = "20000x",
+                    timeout: float = 300.0) -> tuple[dict[str, str], dict[str, str], Provenance]:
+    """Every behaviour measured on one release: (values, details, provenance of the probe).
+
+    Four runs: the probe program (measurements and two benchmarks), the compiler's `-m=2`
+    verdicts, the probe again under `GODEBUG=gctrace=1`, and the two feature packages."""
+    found = versions.resolve(go)
+    benchtime, timeout = _benchtime(benchtime), validate.timeout(timeout)
+    started = time.perf_counter()
+    probe = programs.run(sample(), [benchtime], go=found, timeout=timeout)
+    said = parse_probe(probe.stdout)
+    values = _escape_values(found, sample())
+    hint_false = {k: number(said[f"map1000.hint_false.{k}"]) for k in ("allocs", "bytes")}
+    hint_true = {k: number(said[f"map1000.hint_true.{k}"]) for k in ("allocs", "bytes")}
+    values.update({
+        "loopvar.printed": said["loopvar.printed"],
+        **{k: f"{number(said[k]):g}" for k in (
+            "loopvar.allocs", "make_var.allocs", "append4.allocs", "append4_returned.allocs",
+            "explicit256k.allocs")},
+        "map.hint_helps": str(hint_true["allocs"] < hint_false["allocs"]),
+        "map.no_hint.bytes": f"{hint_false['bytes']:.0f}",
+        "map.no_hint.allocs": f"{hint_false['allocs']:g}",
+        "map.hint.bytes": f"{hint_true['bytes']:.0f}",
+        "map.hint.allocs": f"{hint_true['allocs']:g}",
+        **{k: said[k] for k in ("experiment.greenteagc", "experiment.sizespecializedmalloc",
+                                "experiment.jsonv2")},
+    })
+    values.update(_bench_values(said.benchmarks))
+    details: dict[str, str] = {}
+    values["bloop"], details["bloop"] = _feature(lambda: programs.test(
+        sample("bloop"), "-run", "^$", "-bench", ".", "-benchtime=1x", go=found,
+        timeout=timeout))
+    values["newexpr"], details["newexpr"] = _feature(lambda: programs.build(
+        sample("newexpr"), go=found, timeout=timeout))
+    gc_values, cycles = _gc_values(found, timeout)
+    values.update(gc_values)
+    details["gc.cycles"] = f"{cycles} cycles"
+    for name, key in (("GreenTeaGC", "experiment.greenteagc"),
+                      ("SizeSpecializedMalloc", "experiment.sizespecializedmalloc"),
+                      ("JSONv2", "experiment.jsonv2")):
+        details[key] = _experiment(found, name, key)
+    provenance = Provenance.of(probe.command, go_version=found.version,
+                               build_seconds=probe.build_seconds,
+                               run_seconds=time.perf_counter() - started - probe.build_seconds)
+    return values, details, provenance
+
+
+def _rows(found: GoToolchain, values: dict[str, str], details: dict[str, str]) -> list[MatrixRow]:
+    minor = found.version_tuple[1]
+    rows = []
+    for b in BEHAVIOURS:
+        value = values[b.key]
+        expected = b.expect(minor) if b.expect else ""
+        rows.append(MatrixRow(
+            release=found.version.removeprefix("go"), series=versions.language_version(found),
+            behaviour=b.key, title=b.title, since=b.since, value=value,
+            number=_as_number(value), expected=expected,
+            as_expected=(value == expected) if b.expect else None,
+            detail=details.get(b.key, ""), why=b.why))
+    return rows
+
+
+def _as_number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
+
+
+def measure(series: Sequence[str] | None = None, *, benchtime: str = "20000x",
+            timeout: float = 300.0, progress: bool = True,
+            workers: int | None = None) -> ReleaseMatrix:
+    """The matrix: every behaviour in BEHAVIOURS measured live on each release.
+
+    `series` defaults to versions.QUICK_SERIES in quick mode, else versions.SERIES; missing
+    releases are installed first (pip download, about 70 MB each). `benchtime` is passed to
+    the two benchmarks (`20000x`: a fixed count, so each release does the same work).
+    Releases are measured `workers` at a time (default up to 3: most of the time is spent
+    waiting for the go command), so timings of one release overlap another's work.
+    """
+    chosen = tuple(default_series() if series is None else series)
+    if not chosen:
+        raise UsageError("series must name at least one release, e.g. (\"1.21\", \"1.27\")")
+    timeout, benchtime = validate.timeout(timeout), _benchtime(benchtime)
+    found = [_toolchain(s, progress) for s in chosen]
+    workers = validate.positive(workers, "workers") if workers is not None else min(
+        3, len(found))
+    with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+        measured = list(pool.map(lambda release: measure_release(
+            release, benchtime=benchtime, timeout=timeout), found))
+    rows: list[MatrixRow] = []
+    for release, (values, details, _) in zip(found, measured, strict=True):
+        rows += _rows(release, values, details)
+    return ReleaseMatrix(tuple(rows), tuple(p for *_, p in measured))
