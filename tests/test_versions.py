@@ -58,3 +58,17 @@ def test_loop_variables_per_release():
     assert done.stdout.strip() == "333"
     assert done.provenance.go_version == old.version
     assert gm.run(gm.snippet(LOOP)).stdout.strip() == "012"
+
+
+@pytest.mark.live
+def test_analyses_take_go_and_record_the_release():
+    old = versions.install("1.21", progress=False)
+    run = gm.gc.run(gogc=100, alloc_mib=32, go=old)
+    assert run.provenance.go_version == old.version and len(run.log.frame) >= 1
+    bench = gm.snippet({"main.go": "package main\n\nfunc main() {}\n", "x_test.go": (
+        'package main\n\nimport "testing"\n\nvar sink []byte\n\n'
+        "func BenchmarkMake(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n"
+        "\t\tsink = make([]byte, 64)\n\t}\n}\n")})
+    result = gm.bench.run(bench, "Make", go=old, progress=False, count=1, benchtime="100x")
+    assert result.provenance.go_version == old.version
+    assert result.median("Make", "allocs/op") == 1

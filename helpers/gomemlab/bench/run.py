@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError
 from ..programs import Target
+from ..toolchain import GoToolchain
 from .parse import parse_lines
 from .records import Result
 from .result import BenchResult, parse
@@ -153,7 +154,8 @@ class _Display:
 def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
         count: int | None = None, cpu: int | str | Sequence[int] | None = None,
         profile: bool | str | Sequence[str] | None = None, timeout: float = 1800.0,
-        progress: bool | Progress = True, extra: Sequence[str] = ()) -> BenchResult:
+        progress: bool | Progress = True, extra: Sequence[str] = (),
+        go: str | GoToolchain | None = None) -> BenchResult:
     """Run the benchmarks of `target` (a topic, folder or snippet) matching `pattern`.
 
     Runs `go test -run '^$' -bench PATTERN -benchmem -benchtime T -count N [-cpu LIST]`, with
@@ -161,7 +163,8 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
     command and its wall time, compile included). Defaults: benchtime 1s and count 10 (quick
     mode: 20ms and 6; longer durations are capped at 20ms there). `profile` ("mem", "cpu",
     "block", "mutex" or a list) also writes those profiles into a fresh scratch folder:
-    `result.profiles["mem"]` is the path. Bad arguments raise UsageError before Go starts.
+    `result.profiles["mem"]` is the path. `go` picks another Go release ("1.22", see
+    gm.versions). Bad arguments raise UsageError before Go starts.
     """
     pattern = validate.pattern(pattern, "pattern")
     benchtime, count = settings_for(benchtime, count, settings.quick())
@@ -188,7 +191,7 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
     args += extra
     display = _Display(f"go test -bench {pattern} ({package.name})", progress)
     try:
-        done = programs.test(package, *args, timeout=timeout, on_stdout=display.line)
+        done = programs.test(package, *args, timeout=timeout, on_stdout=display.line, go=go)
     finally:
         display.close()
     provenance = dataclasses.replace(done.provenance,

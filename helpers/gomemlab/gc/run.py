@@ -13,6 +13,7 @@ from .. import programs, validate, workspace
 from ..errors import UsageError
 from ..programs import Target
 from ..settings import quick
+from ..toolchain import GoToolchain
 from .result import GCRun, MiB, SweepResult, parse_gctrace, parse_metrics
 
 GOGC_SWEEP = (25, 50, 100, 200, 400, "off")
@@ -66,14 +67,16 @@ def _workload_args(workload: dict[str, Any]) -> list[str]:
 def run(target: Target = "gc", *, gogc: int | str | None = None,
         memlimit: int | str | None = None, gomaxprocs: int | None = None,
         args: Sequence[str] = (), metrics: bool | None = None, every: str = "5ms",
-        timeout: float = 120.0, **workload: Any) -> GCRun:
+        timeout: float = 120.0, go: str | GoToolchain | None = None,
+        **workload: Any) -> GCRun:
     """Run `target` with `GODEBUG=gctrace=1` and the given GOGC / GOMEMLIMIT / GOMAXPROCS.
 
     For the bundled gc sample (the default), `workload` sets its flags: live_mib, alloc_mib,
     rate_mib, duration_s, survive, forced (defaults: `default_workload()`), and its
     runtime/metrics samples are collected from a scratch folder every `every` (a Go duration;
     `metrics=False` to skip). Other programs get `args` only. `memlimit` is bytes (int) or
-    Go's text ("64MiB"). GOGC is a whole number ≥ 0 or "off".
+    Go's text ("64MiB"). GOGC is a whole number ≥ 0 or "off". `go` picks another Go release
+    ("1.22", see gm.versions); the result's provenance names it.
     """
     gogc_text = None if gogc is None else validate.gogc(gogc)
     limit_text = None if memlimit is None else validate.memory_limit(memlimit, "memlimit")
@@ -103,7 +106,7 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
                         ("GOMAXPROCS", gomaxprocs)):
         if value is not None:
             env[name] = str(value)
-    done = programs.run(package, argv, env=env, timeout=timeout)
+    done = programs.run(package, argv, env=env, timeout=timeout, go=go)
     provenance = done.provenance
     samples = None
     if metrics_path is not None:
@@ -154,7 +157,7 @@ def _phase_spec(phases: Sequence[Any]) -> str:
 
 def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None = None,
                other_mib: float = 0.0, speed: float | None = None, every: str = "5ms",
-               timeout: float = 120.0) -> GCRun:
+               timeout: float = 120.0, go: str | GoToolchain | None = None) -> GCRun:
     """Run a real Go program with the shape of a cost-model workload (a list of `Phase`, or a
     `GuideGraph`, whose other memory it takes): each phase allocates 1 KiB objects at its rate,
     keeps its `survival` share and drops its `old_death` share of the live heap it started
@@ -190,7 +193,7 @@ def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None
         env["GOMEMLIMIT"] = limit
     done = programs.run(workspace.snippet(SOURCE),
                         ["-phases", spec, "-speed", f"{speed:g}", "-metrics", str(metrics_path),
-                         "-every", every], env=env, timeout=timeout)
+                         "-every", every], env=env, timeout=timeout, go=go)
     provenance = done.provenance
     samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
     metrics_path.unlink()
