@@ -94,7 +94,7 @@ def scan_work(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     left.invert_yaxis()
     left.set_title("heap to scan")
     right.barh(labels, frame.gc_cpu_ms, color=colours)
-    right.set_xlabel("GC CPU per forced cycle (ms)")
+    right.set_xlabel("GC CPU of the cheapest forced cycle (ms)")
     right.invert_yaxis()
     right.set_yticks(range(len(labels)), [""] * len(labels))
     right.set_title("GC CPU (noisy under load)")

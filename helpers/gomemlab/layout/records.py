@@ -71,6 +71,8 @@ class ScanRecord:
     live_bytes: int
     gc_cpu_seconds: float
     gc_wall_seconds: float
+    gc_cpu_seconds_min: float
+    gc_wall_seconds_min: float
     cycles: int
     line_no: int = 0
 
