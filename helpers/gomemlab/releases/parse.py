@@ -70,3 +70,81 @@ def number(value: str) -> float:
         return float(value)
     except ValueError:
         raise ParseError(f"{value!r} is not a number") from None
+
+
+def escape_verdicts(text: str) -> dict[str, str]:
+    """The compiler's verdicts on the probe's functions, from `go build -gcflags=-m=2`
+    output (read with gomemlab.escape.parse): {behaviour key: verdict}."""
+    from ..escape.result import parse as parse_escape
+
+    frame = parse_escape(validate.text(text, "text")).frame
+    decisions = frame[~frame["message"].str.startswith(" ")]
+
+    def said(function: str, wanted: tuple[str, ...]) -> str:
+        inside = decisions[(decisions["function"] == function)
+                           | decisions["message"].str.contains(f" in {function}:", regex=False)]
+        texts = [str(m) for m in inside["message"]]
+        return next((w for w in wanted if any(w in t for t in texts)), "")
+
+    by_reference = ((frame["function"] == "Closures")
+                    & (frame["message"] == "moved to heap: i")).any()
+    by_value = "Closures capturing by value: i" in text
+    return {
+        "loopvar.escape": ("moved to heap: i" if by_reference
+                           else "captured by value" if by_value else "not reported"),
+        "make_var.escape": said("Count", ("does not escape", "escapes to heap")),
+        "explicit256k.escape": said("Explicit256K", ("moved to heap: a",))
+        or "stays on the stack",
+        "explicit16m.escape": said("Explicit16M", ("moved to heap: a",)) or "stays on the stack",
+        "implicit32k.escape": said("Implicit32K", ("does not escape", "escapes to heap")),
+        "implicit128k.escape": said("Implicit128K", ("does not escape", "escapes to heap")),
+    }
+
+
+def probe_values(said: ProbeOutput) -> dict[str, str]:
+    """The matrix values the probe's own output gives (its benchmark lines read with
+    gomemlab.bench.parse); ParseError when a measurement is missing or not a number."""
+    from ..bench.result import parse as parse_bench
+
+    def get(name: str) -> str:
+        if name not in said.values:
+            raise ParseError(f"the releases probe printed no {name} line")
+        return said.values[name]
+
+    no_hint = {k: number(get(f"map1000.hint_false.{k}")) for k in ("allocs", "bytes")}
+    hint = {k: number(get(f"map1000.hint_true.{k}")) for k in ("allocs", "bytes")}
+    values = {
+        "loopvar.printed": get("loopvar.printed"),
+        **{k: f"{number(get(k)):g}" for k in (
+            "loopvar.allocs", "make_var.allocs", "append4.allocs", "append4_returned.allocs",
+            "explicit256k.allocs")},
+        "map.hint_helps": str(hint["allocs"] < no_hint["allocs"]),
+        "map.no_hint.bytes": f"{no_hint['bytes']:.0f}",
+        "map.no_hint.allocs": f"{no_hint['allocs']:g}",
+        "map.hint.bytes": f"{hint['bytes']:.0f}",
+        "map.hint.allocs": f"{hint['allocs']:g}",
+        **{k: get(k) for k in ("experiment.greenteagc", "experiment.sizespecializedmalloc",
+                               "experiment.jsonv2")},
+    }
+    frame = parse_bench("\n".join(said.benchmarks)).frame
+    if frame.empty or not {"DecodeOrder", "SmallAlloc"} <= set(frame["name"]):
+        raise ParseError("the releases probe printed no DecodeOrder and SmallAlloc "
+                         "benchmark lines")
+    by = frame.groupby("name").median(numeric_only=True)
+    values.update({"json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
+                   "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
+                   "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}"})
+    return values
+
+
+def gctrace_values(text: str) -> tuple[dict[str, str], int]:
+    """GC rows from `GODEBUG=gctrace=1` output (read with gomemlab.gc.parse_gctrace): values
+    and the number of cycles."""
+    from ..gc.result import parse_gctrace
+
+    frame = parse_gctrace(validate.text(text, "text")).frame
+    if frame.empty:
+        return {"gc.cycles": "False", "gc.mark_cpu_ms": "nan", "gc.mark_clock_ms": "nan"}, 0
+    mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()
+    return {"gc.cycles": "True", "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
+            "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}"}, len(frame)

@@ -55,6 +55,9 @@ class ReleaseMatrix:
     rows: tuple[MatrixRow, ...]
     provenances: tuple[Provenance, ...] = ()
     frame: pd.DataFrame = field(init=False, repr=False)
+    provenance: Provenance = field(init=False)
+    """All releases' probes in one: the newest release's command, every release named,
+    build and run seconds summed (per release: `provenances`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", tuple(self.rows))
@@ -64,22 +67,15 @@ class ReleaseMatrix:
         frame["number"] = frame["number"].astype(float)
         frame["as_expected"] = frame["as_expected"].astype("boolean")
         object.__setattr__(self, "frame", frame)
+        every = self.provenances
+        object.__setattr__(self, "provenance", Provenance(
+            every[-1].command if every else (), ", ".join(p.release for p in every),
+            sum(p.build_seconds for p in every), sum(p.run_seconds for p in every)))
 
     @property
     def releases(self) -> tuple[str, ...]:
         """The releases measured, oldest first."""
         return tuple(dict.fromkeys(r.release for r in self.rows))
-
-    @property
-    def provenance(self) -> Provenance:
-        """All releases' probes in one: the newest release's command, every release named,
-        build and run seconds summed."""
-        if not self.provenances:
-            return Provenance()
-        last = self.provenances[-1]
-        return Provenance(last.command, ", ".join(p.release for p in self.provenances),
-                          sum(p.build_seconds for p in self.provenances),
-                          sum(p.run_seconds for p in self.provenances))
 
     def value(self, behaviour: str, release: str) -> str:
         """What `release` ("1.22" or "1.22.10") did for `behaviour`; KeyError when absent."""

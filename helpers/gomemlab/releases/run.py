@@ -6,9 +6,10 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import experiments, programs, toolchain, validate, versions
 from ..errors import GoBuildError, UsageError
@@ -16,7 +17,7 @@ from ..provenance import Provenance
 from ..settings import quick
 from ..toolchain import GoToolchain
 from ..workspace import Package, resolve, samples_root
-from .parse import first_error, number, parse_probe
+from .parse import escape_verdicts, first_error, gctrace_values, parse_probe, probe_values
 from .result import MatrixRow, ReleaseMatrix
 
 NOT_AVAILABLE = "not available"
@@ -175,36 +176,10 @@ def _experiment(found: GoToolchain, name: str, key: str) -> str:
 
 
 def _escape_values(found: GoToolchain, package: Package) -> dict[str, str]:
-    from ..escape import parse as parse_escape
-
     release = programs.for_release(package, found)
     done = toolchain.go("build", "-o", os.devnull, "-gcflags=-m=2", release.pattern,
                         cwd=release.module_dir, using=found).check_build()
-    report = parse_escape(done.stderr + done.stdout)
-    frame = report.frame
-    messages = frame[~frame["message"].str.startswith(" ")]
-
-    def said(function: str, wanted: Sequence[str]) -> str:
-        inside = messages[(messages["function"] == function)
-                          | messages["message"].str.contains(f" in {function}:", regex=False)]
-        texts = [str(m) for m in inside["message"]]
-        for text in wanted:
-            if any(text in t for t in texts):
-                return text
-        return ""
-
-    raw = done.stderr + done.stdout
-    values = {
-        "loopvar.escape": ("moved to heap: i" if "moved to heap: i" in raw
-                           else "captured by value" if "Closures capturing by value: i" in raw
-                           else "?"),
-        "make_var.escape": said("Count", ("does not escape", "escapes to heap")),
-        "explicit256k.escape": said("Explicit256K", ("moved to heap: a",)) or "stays on the stack",
-        "explicit16m.escape": said("Explicit16M", ("moved to heap: a",)) or "stays on the stack",
-        "implicit32k.escape": said("Implicit32K", ("does not escape", "escapes to heap")),
-        "implicit128k.escape": said("Implicit128K", ("does not escape", "escapes to heap")),
-    }
-    return values
+    return escape_verdicts(done.stderr + done.stdout)
 
 
 def _feature(run: Callable[[], object]) -> tuple[str, str]:
@@ -216,24 +191,9 @@ def _feature(run: Callable[[], object]) -> tuple[str, str]:
 
 
 def _gc_values(found: GoToolchain, timeout: float) -> tuple[dict[str, str], int]:
-    from ..gc import parse_gctrace
-
     done = programs.run(sample(), ["gc"], env={"GODEBUG": "gctrace=1"}, go=found,
                         timeout=timeout)
-    frame = parse_gctrace(done.stderr).frame
-    mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()
-    return {"gc.cycles": str(len(frame) > 0), "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
-            "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}"}, len(frame)
-
-
-def _bench_values(lines: Sequence[str]) -> dict[str, str]:
-    from ..bench import parse as parse_bench
-
-    frame = parse_bench("\n".join(lines)).frame
-    by = frame.groupby("name").median(numeric_only=True)
-    return {"json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
-            "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
-            "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}"}
+    return gctrace_values(done.stderr)
 
 
 _BENCHTIME = re.compile(r"^(\d+x|\d+(\.\d+)?(ns|us|ms|s|m))$")
@@ -258,22 +218,7 @@ def measure_release(go: str | GoToolchain, *, benchtime: str = "20000x",
     probe = programs.run(sample(), [benchtime], go=found, timeout=timeout)
     said = parse_probe(probe.stdout)
     values = _escape_values(found, sample())
-    hint_false = {k: number(said[f"map1000.hint_false.{k}"]) for k in ("allocs", "bytes")}
-    hint_true = {k: number(said[f"map1000.hint_true.{k}"]) for k in ("allocs", "bytes")}
-    values.update({
-        "loopvar.printed": said["loopvar.printed"],
-        **{k: f"{number(said[k]):g}" for k in (
-            "loopvar.allocs", "make_var.allocs", "append4.allocs", "append4_returned.allocs",
-            "explicit256k.allocs")},
-        "map.hint_helps": str(hint_true["allocs"] < hint_false["allocs"]),
-        "map.no_hint.bytes": f"{hint_false['bytes']:.0f}",
-        "map.no_hint.allocs": f"{hint_false['allocs']:g}",
-        "map.hint.bytes": f"{hint_true['bytes']:.0f}",
-        "map.hint.allocs": f"{hint_true['allocs']:g}",
-        **{k: said[k] for k in ("experiment.greenteagc", "experiment.sizespecializedmalloc",
-                                "experiment.jsonv2")},
-    })
-    values.update(_bench_values(said.benchmarks))
+    values.update(probe_values(said))
     details: dict[str, str] = {}
     values["bloop"], details["bloop"] = _feature(lambda: programs.test(
         sample("bloop"), "-run", "^$", "-bench", ".", "-benchtime=1x", go=found,
@@ -293,8 +238,14 @@ def measure_release(go: str | GoToolchain, *, benchtime: str = "20000x",
     return values, details, provenance
 
 
-def _rows(found: GoToolchain, values: dict[str, str], details: dict[str, str]) -> list[MatrixRow]:
-    minor = found.version_tuple[1]
+def rows_for(version: str, values: Mapping[str, str],
+             details: Mapping[str, str] | None = None) -> list[MatrixRow]:
+    """The matrix rows of one release (`version` like "go1.21.13") from its measured values
+    (pure: a KeyError names a behaviour without a value)."""
+    found = GoToolchain(go=Path("go"), goroot=Path("."), version=version, source="measured")
+    if len(found.version_tuple) < 2:
+        raise UsageError(f"version is written like go1.21.13, not {version!r}")
+    minor, details = found.version_tuple[1], details or {}
     rows = []
     for b in BEHAVIOURS:
         value = values[b.key]
@@ -338,5 +289,5 @@ def measure(series: Sequence[str] | None = None, *, benchtime: str = "20000x",
             release, benchtime=benchtime, timeout=timeout), found))
     rows: list[MatrixRow] = []
     for release, (values, details, _) in zip(found, measured, strict=True):
-        rows += _rows(release, values, details)
+        rows += rows_for(release.version, values, details)
     return ReleaseMatrix(tuple(rows), tuple(p for *_, p in measured))
