@@ -77,16 +77,20 @@ _FAST_RANGE = re.compile(  # ranges with a plain name; Attributes only on RangeE
     rf'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\({_N}\))'
     r'(?: Attributes=\[([^\n]*)\])?\n')
 _Q_PLAIN = r'"([^"\\\n]*)"'  # a %q string without escapes
-_BLOCK = r"(?:Stack|TransitionStack)=\n(?:\t[^\n]*\n)*\n"
+_BLOCK = r"(?:Stack|TransitionStack)=\n(?:\t[^\n]*+\n)*+\n"
 _STREAM = re.compile(  # the common shapes, with their stack blocks, in one match each
-    rf"M={_N} P={_N} G={_N} (?:"
+    rf"^M={_N} P={_N} G={_N} (?:"
     rf"StateTransition Time={_T} (GoID|ProcID)={_N} (\w+)->(\w+) Reason={_Q_PLAIN}"
     rf"|Metric Time={_T} Name={_Q_PLAIN} Value=Value\{{Uint64\((\d+)\)\}}"
     rf"|(RangeBegin|RangeActive) Time={_T} Name={_Q_PLAIN} Scope=(?:None|(Goroutine|Proc)\({_N}\))"
     rf"|RangeEnd Time={_T} Name={_Q_PLAIN} Scope=(?:None|(Goroutine|Proc)\({_N}\))"
-    rf" Attributes=\[([^\n]*)\])\n((?:{_BLOCK})+)?(?=M=|\Z)")
-"""One event line, in one of the common shapes, and its stack blocks, followed by the next
-event or the end: what `_stream` reads without the general step's per-line checks."""
+    rf" Attributes=\[([^\n]*)\]"
+    r"|(\w+) Time=(-?\d+)(?: ([^\n]*))?"  # any other event: its fields read by `_event`
+    rf")\n((?:{_BLOCK})+)?(?=M=|\Z)", re.MULTILINE)
+"""One event line and its stack blocks, followed by the next event or the end: what `_stream`
+reads without the general step's per-line checks (the common shapes in one match)."""
+_WINDOW = 1 << 18
+"""Characters `_stream` matches at a time (then on to the next event line)."""
 _SCOPES = {"Goroutine": "goroutine", "Proc": "proc"}
 _STACK_HEADERS = ("Stack=\n", "TransitionStack=\n")
 _STACK_START = re.compile(r"\w*Stack=\n")
@@ -169,31 +173,57 @@ class EventParser:
         self._tail = text[stop:]
 
     def _stream(self, text: str, pos: int, stop: int, line_no: int) -> tuple[int, int]:
-        """Parse events of the common shapes from `pos` while they follow one another; return
-        where and on which line the first other one (or the end) is."""
+        """Parse events and their stack blocks from `pos` while they follow one another as the
+        tool prints them; return where (and on which line) anything else begins, or `stop`."""
+        findall, finditer, count = _STREAM.findall, _STREAM.finditer, text.count
+        while pos < stop and text.startswith("M=", pos):
+            end = stop
+            if stop - pos > _WINDOW:
+                cut = text.find("\nM=", pos + _WINDOW, stop)
+                end = stop if cut < 0 else cut + 1
+            found = findall(text, pos, end)
+            # Each match starts at an event line and ends where the next event line (or the
+            # window's end) begins; no match holds another event line. So when there are as
+            # many matches as event lines in the window, they tile it.
+            if len(found) == count("\nM=", pos, end) + 1:
+                line_no = self._rows_of(found, line_no)
+                pos = end
+                continue
+            for match in finditer(text, pos, end):
+                if match.start() != pos:
+                    break
+                line_no = self._rows_of((match.groups(),), line_no)
+                pos = match.end()
+            if pos < end:
+                break
+        return pos, line_no
+
+    def _rows_of(self, found: Iterable[tuple], line_no: int) -> int:
+        """Add the rows of `_STREAM` matches (their groups); the line number after them."""
         add_row, add_stack, add_tstack = self._rows.append, self._stack.append, self._tstack.append
         blocks, scopes = self._blocks, _SCOPES
-        for found in _STREAM.finditer(text, pos, stop):
-            if found.start() != pos:
-                break
-            (m, p, g, time, res, rid, old, new, reason, mtime, name, value, kind, btime, bname,
-             bscope, bsid, etime, ename, escope, esid, attributes, block) = found.groups()
-            if time is not None:
+        for (m, p, g, time, res, rid, old, new, reason, mtime, name, value, kind, btime, bname,
+             bscope, bsid, etime, ename, escope, esid, attributes, gkind, gtime, grest,
+             block) in found:
+            if time:  # findall gives '' for a group that took no part, finditer None
                 add_row((int(time), int(m), int(p), int(g), "StateTransition",
                          "goroutine" if res == "GoID" else "proc", int(rid), "", old, new,
                          None, reason, -1, line_no))
-            elif mtime is not None:
+            elif mtime:
                 add_row((int(mtime), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
                          float(value), "", -1, line_no))
-            elif btime is not None:
+            elif btime:
                 add_row((int(btime), int(m), int(p), int(g), kind, scopes.get(bscope, "none"),
-                         int(bsid) if bsid is not None else -1, bname, "", "", None, "", -1,
+                         int(bsid) if bsid else -1, bname, "", "", None, "", -1,
                          line_no))
-            else:
+            elif etime:
                 add_row((int(etime), int(m), int(p), int(g), "RangeEnd",
-                         scopes.get(escope, "none"), int(esid) if esid is not None else -1,
+                         scopes.get(escope, "none"), int(esid) if esid else -1,
                          ename, "", "", None, attributes, -1, line_no))
-            if block is None:
+            else:
+                line = f"M={m} P={p} G={g} {gkind} Time={gtime}" + (f" {grest}" if grest else "")
+                add_row(self._event((m, p, g, gkind, gtime, grest), line_no, line + "\n", 0))
+            if not block:
                 add_stack(-1)
                 add_tstack(-1)
                 line_no += 1
@@ -205,8 +235,7 @@ class EventParser:
                 add_stack(ids[0])
                 add_tstack(ids[1])
                 line_no += 1 + ids[2]
-            pos = found.end()
-        return pos, line_no
+        return line_no
 
     def _scan(self, text: str, stop: int) -> None:
         rows, stack, tstack = self._rows, self._stack, self._tstack
