@@ -357,3 +357,22 @@ def test_run_arguments_are_validated_before_any_go_runs():
 def test_web_without_a_file_is_a_usage_error(two):
     with pytest.raises(gm.UsageError, match="no trace file"):
         two.web()
+
+
+def test_odd_events_between_common_ones_parse_as_the_general_step_reads_them():
+    common = _text("gomaxprocs2").split("\n")[:400]
+    odd = ['M=1 P=0 G=1 StateTransition Time=90000000000 GoID=7 Running->Waiting '
+           'Reason="a \\"quoted\\" reason"',
+           'M=1 P=0 G=1 Label Time=90000000001 Label="GC (dedicated)" Resource=Goroutine(7)',
+           "", "M=1 P=0 G=1 Sync Time=90000000002 N=3"]
+    text = "\n".join(common[:150] + odd + common[150:]) + "\n"
+    fast = parse_events(text)
+    general = EventParser()
+    slow = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("M="):
+            found = trace_parse._EVENT.match(line + "\n")
+            slow.append(general._event(found.groups(), line_no, line + "\n", 0))
+    assert fast.rows == tuple(slow)
+    assert fast.lines == len(text.splitlines())
+    assert any(row[11] == 'a "quoted" reason' for row in fast.rows)
