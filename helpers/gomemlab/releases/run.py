@@ -253,10 +253,15 @@ def rows_for(version: str, values: Mapping[str, str],
         rows.append(MatrixRow(
             release=found.version.removeprefix("go"), series=versions.language_version(found),
             behaviour=b.key, title=b.title, since=b.since, value=value,
-            number=_as_number(value), expected=expected,
+            number=_as_number(value) if b.key.endswith(_NUMERIC) else math.nan,
+            expected=expected,
             as_expected=(value == expected) if b.expect else None,
             detail=details.get(b.key, ""), why=b.why))
     return rows
+
+
+_NUMERIC = (".allocs", ".bytes", "_ms", "_per_op")
+"""Behaviours whose values are quantities (the others are words, even "333")."""
 
 
 def _as_number(value: str) -> float:
