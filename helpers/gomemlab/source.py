@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import re
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import GoLexer
 
-from .workspace import Package, WorkspaceError, resolve
+from . import gosource
+from .workspace import Package, resolve
 
 _FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="default")
 _PRE_STYLE = ("font-family: var(--jp-code-font-family, monospace); font-size: "
@@ -35,31 +35,14 @@ class GoCode:
 
 
 def extract(text: str, name: str) -> str:
-    """The declaration of func, method or type `name` in Go source `text`, with its doc comment."""
-    lines = text.splitlines()
-    start = re.compile(rf"^(func (\([^)]*\) )?|type ){re.escape(name)}\b")
-    for i, line in enumerate(lines):
-        if start.match(line):
-            first = i
-            while first > 0 and lines[first - 1].startswith("//"):
-                first -= 1
-            last = i
-            if not line.rstrip().endswith("}"):
-                while last + 1 < len(lines) and lines[last] != "}":
-                    last += 1
-            return "\n".join(lines[first:last + 1])
-    raise WorkspaceError(f"no func or type called {name!r} in this source")
+    """The declaration of func, method or type `name` in Go source `text`, with its doc comment
+    (read by Go's own go/parser, see `gosource`)."""
+    return gosource.extract_text(text, name)
 
 
 def find(package: Package, name: str, filename: str | None = None) -> str:
     """The declaration `name` from the package's Go files (tests included), or one named file."""
-    files = [package.dir / filename] if filename else package.go_files(tests=True)
-    for path in files:
-        try:
-            return extract(path.read_text(), name)
-        except WorkspaceError:
-            continue
-    raise WorkspaceError(f"no func or type called {name!r} in {package.name}")
+    return gosource.extract(package, name, filename=filename)
 
 
 def show_go(target: str | Package, *names: str, filename: str | None = None) -> GoCode:

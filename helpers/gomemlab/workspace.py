@@ -15,7 +15,9 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import validate
 from .errors import WorkspaceError
 from .paths import remember
 from .settings import scratch_root
@@ -101,31 +103,50 @@ def scratch_dir(prefix: str = "run") -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=runs))
 
 
-def scratch_copy(topic: str) -> Package:
-    """A private copy of a bundled sample (go.mod plus the topic's package) to edit or run in."""
+def _language(go: Any) -> str:
+    """The go.mod `go` line for a release (`go=` as the entry points take it)."""
+    if go is None:
+        return GO_DIRECTIVE
+    from . import versions
+
+    return versions.language_version(versions.resolve(go))
+
+
+def scratch_copy(topic: str, *, go: Any = None) -> Package:
+    """A private copy of a bundled sample (go.mod plus the topic's package) to edit or run in;
+    with `go` ("1.22"), its go.mod carries that release's language version."""
     original = sample(topic)
     target = scratch_dir(topic)
-    shutil.copy2(original.module_dir / "go.mod", target / "go.mod")
+    text = (original.module_dir / "go.mod").read_text()
+    (target / "go.mod").write_text(
+        re.sub(r"^go\s+\S+", f"go {_language(go)}", text, count=1, flags=re.MULTILINE))
     shutil.copytree(original.dir, target / topic)
     return Package(target, topic, label=topic)
 
 
-def _go_mod(module: str) -> str:
-    return f"module {module}\n\ngo {GO_DIRECTIVE}\n"
+def _go_mod(module: str, language: str = GO_DIRECTIVE) -> str:
+    return f"module {module}\n\ngo {language}\n"
 
 
-def snippet(source: str | Mapping[str, str], *, label: str = "snippet") -> Package:
+def snippet(source: str | Mapping[str, str], *, label: str = "snippet",
+            go: Any = None) -> Package:
     """A module made from Go source text: one file (`main.go`) or a {filename: text} mapping.
 
     The module's folder is named after a hash of its content, so the same code always lands
-    in the same place and Go's build cache replays its compile (about 0.2 s warm).
+    in the same place and Go's build cache replays its compile (about 0.2 s warm). With `go`
+    ("1.22" or a toolchain), the go.mod's `go` line is that release's, so language rules
+    (loop variables, new features) follow it as they would in a user's module.
     """
+    if not isinstance(source, Mapping):
+        validate.text(source, "source")
     files = {"main.go": source} if isinstance(source, str) else dict(source)
+    for name, text in files.items():
+        validate.text(text, f"the text of {name}")
     for name in files:
         if not _FILE_NAME.fullmatch(name):
             raise WorkspaceError(f"snippet file names must be plain names like main.go or "
                                  f"x_test.go (letters, digits, _ . -), not {name!r}")
-    files["go.mod"] = _go_mod(SNIPPET_MODULE)
+    files["go.mod"] = _go_mod(SNIPPET_MODULE, _language(go))
     digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:20]
     home = scratch_root() / "snippets"
     home.mkdir(parents=True, exist_ok=True)
