@@ -44,8 +44,10 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 
 _PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
-_TEST_OUTPUT_FLAGS = ("-cpuprofile", "-memprofile", "-blockprofile", "-mutexprofile",
-                      "-trace", "-coverprofile")
+PROFILE_FLAGS = {"mem": "-memprofile", "cpu": "-cpuprofile", "block": "-blockprofile",
+                 "mutex": "-mutexprofile"}
+"""The lab's one map of `go test` profile kinds to their flags."""
+_TEST_OUTPUT_FLAGS = (*PROFILE_FLAGS.values(), "-trace", "-coverprofile")
 
 
 def package_name(package: Package) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError
-from ..programs import Target
+from ..programs import PROFILE_FLAGS, Target
 from ..toolchain import GoToolchain
 from .parse import parse_lines
 from .records import Result
@@ -27,8 +27,6 @@ QUICK_BENCHTIME = "20ms"
 QUICK_COUNT = 6
 """Quick mode's default count: the smallest n with a 95% CI of the median."""
 QUICK_MAX_COUNT = 10
-PROFILE_FLAGS = {"mem": "-memprofile", "cpu": "-cpuprofile", "block": "-blockprofile",
-                 "mutex": "-mutexprofile"}
 
 _DURATION = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0,

@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import programs, settings, validate, workspace
-from ..bench.run import PROFILE_FLAGS
 from ..errors import GomemlabError, UsageError
+from ..programs import PROFILE_FLAGS
 from .result import Profile, load
 
 PPROF_KINDS = tuple(PROFILE_FLAGS)
 """The profiles `run(kind=...)` records: "mem", "cpu", "block", "mutex" (the flag of each is
-`bench.run.PROFILE_FLAGS`, the lab's one map of profile flags)."""
+`programs.PROFILE_FLAGS`, the lab's one map of profile flags)."""
 _BENCHTIME = re.compile(r"^(\d+x|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$")
 _OUTPUT_FLAGS = ("-o", "--o")
 
