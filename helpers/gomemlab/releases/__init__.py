@@ -12,10 +12,21 @@ from __future__ import annotations
 from . import exercises
 from .parse import first_error, parse_probe
 from .result import FRAME_DOC, MATRIX_PLOT_KINDS, MatrixRow, ReleaseMatrix
-from .run import BEHAVIOUR_KEYS, BEHAVIOURS, NOT_AVAILABLE, Behaviour, measure, measure_release
+from .run import (
+    BEHAVIOUR_KEYS,
+    BEHAVIOURS,
+    NOT_AVAILABLE,
+    Behaviour,
+    default_series,
+    disk_bytes,
+    measure,
+    measure_release,
+    sample,
+    toolchains,
+)
 
 __all__ = [
     "BEHAVIOURS", "BEHAVIOUR_KEYS", "FRAME_DOC", "MATRIX_PLOT_KINDS", "NOT_AVAILABLE",
-    "Behaviour", "MatrixRow", "ReleaseMatrix", "exercises", "first_error", "measure",
-    "measure_release", "parse_probe",
+    "Behaviour", "MatrixRow", "ReleaseMatrix", "default_series", "disk_bytes", "exercises",
+    "first_error", "measure", "measure_release", "parse_probe", "sample", "toolchains",
 ]

@@ -140,6 +140,26 @@ def default_series() -> tuple[str, ...]:
     return versions.QUICK_SERIES if quick() else versions.SERIES
 
 
+def toolchains(series: Sequence[str] | None = None, *,
+               progress: bool = True) -> tuple[GoToolchain, ...]:
+    """The toolchains of `series` (default: default_series()), installing missing ones."""
+    chosen = tuple(default_series() if series is None else series)
+    return tuple(_toolchain(s, progress) for s in chosen)
+
+
+def disk_bytes(found: GoToolchain) -> int:
+    """The bytes an unpacked release takes on disk (its GOROOT's files)."""
+    total, folders = 0, [found.goroot]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
 def _toolchain(series: str, progress: bool) -> GoToolchain:
     """The release's toolchain: the pinned one, an unpacked one (found by its VERSION file,
     without measuring its disk as versions.find does: 4 s a call here), else installed."""
