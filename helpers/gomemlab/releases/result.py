@@ -94,7 +94,9 @@ class ReleaseMatrix:
                     .set_index("behaviour")["since"].reindex(order))
         wide.insert(0, "what", self.frame.drop_duplicates("behaviour")
                     .set_index("behaviour")["title"].reindex(order))
-        return wide.reset_index()
+        wide = wide.reset_index()
+        wide.columns.name = None
+        return wide
 
     def summary(self) -> pd.DataFrame:
         """Per release: how many predicted rows held, failed, and were measurements only."""
