@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from .. import checks, validate
+from .. import checks, programs, validate, workspace
 from ..checks import Verdict
 from ..errors import UsageError
 from .run import analyze
 
 
 @checks.exercise
-def check_no_heap(source: str, function: str) -> Verdict:
+def check_no_heap(source: str, function: str, *, same_output_as: str | None = None,
+                  timeout: float = 60.0) -> Verdict:
     """Compile `source` (-m=2) and check that `function` is still there and sends nothing to
-    the heap. Code that does not compile or takes too long is a "not yet" saying so; the
-    report the check read is `verdict.evidence["report"]`."""
+    the heap. With `same_output_as` (the original program), both programs are also run and
+    must print the same (stdout and stderr, where `println` writes), so an answer that drops
+    the work does not count. Code that does not compile, panics or takes longer than `timeout`
+    seconds is a "not yet" saying so; the report the check read is `evidence["report"]`."""
     validate.text(source, "source")
     if not isinstance(function, str) or not function.isidentifier():
         raise UsageError(f"function must be the name of a Go function, not {function!r}")
-    report = analyze(source, level=2, timeout=60)
+    if same_output_as is not None:
+        validate.text(same_output_as, "same_output_as")
+    timeout = validate.timeout(timeout)
+    report = analyze(source, level=2, timeout=timeout)
     if function not in report.functions():
         return Verdict.not_yet(f"there is no function {function} in the code any more: keep "
                                "its name", report=report)
@@ -25,5 +31,21 @@ def check_no_heap(source: str, function: str) -> Verdict:
         said = "\n".join(f"  line {m.line}: {m.message}" for m in heap)
         return Verdict.not_yet(f"{function} still sends values to the heap:\n{said}",
                                report=report, heap=tuple(heap))
+    if same_output_as is not None:
+        wanted, got = (_printed(text, timeout) for text in (same_output_as, source))
+        if got != wanted:
+            return Verdict.not_yet(
+                f"{function} is heap-free now, but the program prints {got.strip()[:80]!r} "
+                f"instead of {wanted.strip()[:80]!r}: keep what it computes",
+                report=report, printed=got, wanted=wanted)
+        return Verdict.solved(f"the compiler keeps everything in {function} off the heap, "
+                              "and the program prints the same as before", report=report,
+                              printed=got)
     return Verdict.solved(f"the compiler keeps everything in {function} off the heap",
                           report=report)
+
+
+def _printed(source: str, timeout: float) -> str:
+    """What a program prints, stdout then stderr."""
+    done = programs.run(workspace.snippet(source), timeout=timeout)
+    return done.stdout + done.stderr
