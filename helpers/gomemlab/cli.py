@@ -1,9 +1,10 @@
-"""The `gomemlab` command: doctor, warm, lab, reset, progress, export."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from .doctor import diagnose
@@ -44,6 +45,32 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hub(args: argparse.Namespace) -> int:
+    """Start the workshop server (JupyterHub on 127.0.0.1) until Ctrl-C."""
+    from . import hub
+
+    names = hub.learners(args.users)
+    server = hub.start(args.port, users=names, password=os.environ.get("GOMEMLAB_HUB_PASSWORD"),
+                       log="file")
+    print(f"Workshop server: {server.url} (127.0.0.1 only; e.g. ssh -L {args.port}:127.0.0.1:"
+          f"{args.port} this-machine)\nLearners: {names[0]} ... {names[-1]}; shared password: "
+          f"{server.password}\nHomes: {server.root / 'home'}; log: {server.log}\n"
+          "Ctrl-C stops the hub and every learner's server.",
+          flush=True)
+
+    def _interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the learners' servers too
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
@@ -80,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     reset.set_defaults(func=_reset)
     commands.add_parser("progress", help="which exercises you have solved"
                         ).set_defaults(func=_progress)
+    workshop = commands.add_parser("hub", help="a workshop server: JupyterHub for N learners")
+    workshop.add_argument("--port", type=int, default=8000)
+    workshop.add_argument("--users", type=int, default=8, help="learner01 ... learnerNN")
+    workshop.set_defaults(func=_hub)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
     handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")
     handouts.add_argument("--out", default="handouts", help="folder for the HTML files")

@@ -1,0 +1,366 @@
+"""The workshop server: JupyterHub on one machine, started and stopped from Python.
+
+`start(port=8000, users=learners(8))` runs `jupyterhub -f hub/jupyterhub_config.py` on
+127.0.0.1 (proxy: configurable-http-proxy from `npm ci --prefix hub`) and returns a `Hub`;
+`hub.stop()` ends the hub, the proxy and every learner's server, kernel and Go child (found
+by a marker in their environment). Each learner's server runs `python -m gomemlab.hub
+singleuser`: the learner's working copy of the notebooks, served with the lab's options.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import validate
+from .errors import GomemlabError, UsageError
+
+HUB_DIR = Path(__file__).resolve().parents[2] / "hub"
+CONFIG = HUB_DIR / "jupyterhub_config.py"
+MARKER_VAR = "GOMEMLAB_HUB_MARKER"
+
+
+class HubError(GomemlabError):
+    """The workshop server could not start, answer or stop."""
+
+
+def proxy_program() -> Path | None:
+    """configurable-http-proxy: hub/node_modules/.bin (`npm ci --prefix hub`), else on PATH."""
+    local = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+    if local.exists() and shutil.which("node"):
+        return local
+    found = shutil.which("configurable-http-proxy")
+    return Path(found) if found else None
+
+
+def learners(n: int) -> tuple[str, ...]:
+    """The default names of `n` learners: learner01, learner02, ..."""
+    validate.count(n, "users", maximum=999)
+    return tuple(f"learner{i:02d}" for i in range(1, n + 1))
+
+
+def default_root() -> Path:
+    """The hub's state and learners' homes: $GOMEMLAB_HUB_ROOT, else ~/.local/state/gomemlab-hub."""
+    named = os.environ.get("GOMEMLAB_HUB_ROOT")
+    return Path(named).expanduser() if named else Path.home() / ".local/state/gomemlab-hub"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def command(port: int, hub_port: int, proxy_api_port: int) -> list[str]:
+    """The `jupyterhub` argument list (ports on the command line win over the config file)."""
+    return [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG),
+            f"--JupyterHub.bind_url=http://127.0.0.1:{port}",
+            f"--JupyterHub.hub_port={hub_port}",
+            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{proxy_api_port}"]
+
+
+@dataclass(frozen=True)
+class Hub:
+    """A running workshop server: its URL, learners, shared password and admin token."""
+
+    url: str
+    root: Path
+    users: tuple[str, ...]
+    password: str
+    token: str
+    marker: str
+    log: Path | None
+    process: subprocess.Popen = field(repr=False, compare=False)
+
+    def home(self, user: str) -> Path:
+        """The learner's own HOME (scratch, Go build cache, notebook copy, progress)."""
+        return self.root / "home" / user
+
+    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 30) -> Any:
+        """Call the hub's REST API (`path` under /hub/api/) with the admin token; JSON or None."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.url}hub/api/{path.lstrip('/')}", data=data, method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                text = answer.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode(errors="replace")[:300]
+            raise HubError(f"hub API {method} {path}: HTTP {error.code}: {detail}") from None
+        return json.loads(text) if text.strip() else None
+
+    def start_server(self, user: str, *, timeout: float = 240) -> str:
+        """Start `user`'s server (creating the user if needed); its URL path, e.g. /user/NAME/."""
+        try:
+            self.api("GET", f"users/{user}")
+        except HubError:
+            self.api("POST", f"users/{user}")
+        self.api("POST", f"users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"users/{user}")
+            server = model.get("servers", {}).get("", {})
+            if server.get("ready"):
+                return server["url"]
+            if not model.get("pending") and not server:
+                raise HubError(f"{user}'s server stopped while starting: see {self.log}")
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server did not start within {timeout:.0f} s: see {self.log}")
+
+    def processes(self) -> list[Any]:
+        """Every live process carrying this hub's marker (hub, proxy, servers, kernels, Go)."""
+        import psutil
+
+        found = []
+        for proc in psutil.process_iter():
+            try:
+                if proc.environ().get(MARKER_VAR) == self.marker:
+                    found.append(proc)
+            except (psutil.Error, OSError):
+                continue
+        return found
+
+    def stop(self, timeout: float = 60) -> None:
+        """Stop the hub (it stops the proxy and the learners' servers), then end any process
+        still carrying the marker."""
+        import psutil
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        left = self.processes()
+        for proc in left:
+            with contextlib.suppress(psutil.Error):
+                proc.terminate()
+        _, alive = psutil.wait_procs(left, timeout=10)
+        for proc in alive:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        psutil.wait_procs(alive, timeout=10)
+
+    def __enter__(self) -> Hub:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01",),
+          root: Path | str | None = None, password: str | None = None,
+          token: str | None = None, quick: bool | None = None, log: Path | str | None = "file",
+          timeout: float = 120) -> Hub:
+    """Start the workshop server on 127.0.0.1:`port` and wait until it answers.
+
+    `password` is the shared learners' password (made up when None); `token` the admin API
+    token (made up when None); `quick` passes GOMEMLAB_QUICK to every kernel (None: as here);
+    `log`: "file" writes <root>/state/hub.log, None leaves the output on this terminal.
+    """
+    validate.count(port, "port", minimum=1, maximum=65535)
+    names = tuple(users)
+    if not names:
+        raise UsageError("users: name at least one learner")
+    program = proxy_program()
+    if program is None:
+        raise HubError("configurable-http-proxy is not installed: run `npm ci --prefix hub` "
+                       "(needs Node.js 20 or newer)")
+    home = Path(root).expanduser() if root is not None else default_root()
+    state = home / "state"
+    state.mkdir(parents=True, exist_ok=True)
+    password = password or secrets.token_urlsafe(9)
+    if len(password) < 8:
+        raise UsageError("password: the shared password needs 8 characters or more")
+    token = token or secrets.token_hex(24)
+    marker = secrets.token_hex(8)
+    env = dict(os.environ, GOMEMLAB_HUB_ROOT=str(home), GOMEMLAB_HUB_USERS=",".join(names),
+               GOMEMLAB_HUB_PASSWORD=password, GOMEMLAB_HUB_API_TOKEN=token,
+               GOMEMLAB_HUB_PROXY=str(program), **{MARKER_VAR: marker})
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    if quick is True:
+        env["GOMEMLAB_QUICK"] = "1"
+    elif quick is False:
+        env.pop("GOMEMLAB_QUICK", None)
+    argv = command(port, free_port(), free_port())
+    log_path = state / "hub.log" if log == "file" else (Path(log) if log else None)
+    out = open(log_path, "ab") if log_path else None  # noqa: SIM115 (the child keeps it)
+    try:
+        process = subprocess.Popen(argv, cwd=state, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=out, stderr=subprocess.STDOUT if out else None,
+                                   start_new_session=True)
+    finally:
+        if out:
+            out.close()
+    hub = Hub(url=f"http://127.0.0.1:{port}/", root=home, users=names, password=password,
+              token=token, marker=marker, log=log_path, process=process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            hub.stop()
+            raise HubError(f"the hub exited ({process.returncode}) while starting: "
+                           f"{_tail(log_path)}")
+        try:
+            hub.api("GET", "", timeout=5)
+            return hub
+        except (HubError, OSError):
+            time.sleep(0.5)
+    hub.stop()
+    raise HubError(f"the hub did not answer on {hub.url} within {timeout:.0f} s: {_tail(log_path)}")
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One cell run in a learner's kernel: seconds from request to idle, and what came back."""
+
+    seconds: float
+    status: str  # "ok", "error" (the cell raised) or "timeout"
+    stdout: str
+    error: str
+
+
+class Kernel:
+    """A kernel in a learner's own server, driven like JupyterLab does (REST + websocket).
+
+    `await Kernel.open(hub, user, server_url, token, path=...)`, then `await k.run(code)`,
+    then `await k.close()`. `token` is the learner's own API token (`user_token`).
+    """
+
+    def __init__(self, base: str, token: str, session: dict, websocket: Any) -> None:
+        self.base, self.token, self.session, self.ws = base, token, session, websocket
+        self._n = 0
+
+    @classmethod
+    async def open(cls, hub: Hub, server_url: str, token: str, *, path: str = "scratch.ipynb",
+                   timeout: float = 120) -> Kernel:
+        """Start a kernel for the notebook `path` (its folder is the kernel's working folder)."""
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        base = hub.url.rstrip("/") + server_url
+        body = json.dumps({"path": path, "type": "notebook", "name": "",
+                           "kernel": {"name": "python3"}})
+        answer = await AsyncHTTPClient().fetch(HTTPRequest(
+            f"{base}api/sessions", method="POST", body=body, request_timeout=timeout,
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"}))
+        session = json.loads(answer.body)
+        kernel_id = session["kernel"]["id"]
+        ws_url = base.replace("http://", "ws://", 1) + (
+            f"api/kernels/{kernel_id}/channels?session_id={secrets.token_hex(8)}")
+        ws = await websocket_connect(HTTPRequest(
+            ws_url, headers={"Authorization": f"token {token}"}, request_timeout=timeout),
+            max_message_size=64 * 2**20)
+        return cls(base, token, session, ws)
+
+    async def run(self, code: str, *, timeout: float = 300) -> CellRun:
+        """Execute `code` and wait for the reply and the kernel going idle (or `timeout` s)."""
+        import asyncio
+
+        self._n += 1
+        msg_id = f"gomemlab-{secrets.token_hex(6)}-{self._n}"
+        self.ws.write_message(json.dumps({
+            "channel": "shell", "buffers": [], "metadata": {}, "parent_header": {},
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "",
+                       "session": self.session["id"], "version": "5.3",
+                       "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+            "content": {"code": code, "silent": False, "store_history": True,
+                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        began = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        stdout: list[str] = []
+        error = ""
+        replied = idle = False
+        while not (replied and idle):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return CellRun(time.perf_counter() - began, "timeout", "".join(stdout), error)
+            try:
+                text = await asyncio.wait_for(self.ws.read_message(), left)
+            except asyncio.TimeoutError:
+                continue
+            if text is None:
+                raise HubError("the kernel's websocket closed during a cell")
+            if isinstance(text, bytes):
+                continue  # binary frames carry buffers only
+            msg = json.loads(text)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["header"]["msg_type"], msg["content"]
+            if kind == "stream" and content.get("name") == "stdout":
+                stdout.append(content["text"])
+            elif kind == "error":
+                error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "execute_reply":
+                replied = True
+                if content.get("status") == "error" and not error:
+                    error = f"{content.get('ename')}: {content.get('evalue')}"
+            elif kind == "status" and content.get("execution_state") == "idle":
+                idle = True
+        return CellRun(time.perf_counter() - began, "error" if error else "ok",
+                       "".join(stdout), error)
+
+    async def close(self) -> None:
+        """Close the websocket and shut the kernel down."""
+        from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+
+        self.ws.close()
+        with contextlib.suppress(HTTPClientError, OSError):
+            await AsyncHTTPClient().fetch(HTTPRequest(
+                f"{self.base}api/sessions/{self.session['id']}", method="DELETE",
+                headers={"Authorization": f"token {self.token}"}, request_timeout=60))
+
+
+def user_token(hub: Hub, user: str) -> str:
+    """A new API token owned by `user` (what their browser session could do, no more)."""
+    return hub.api("POST", f"users/{user}/tokens", {"note": "gomemlab hub client",
+                                                     "expires_in": 86400})["token"]
+
+
+def _tail(log: Path | None, lines: int = 8) -> str:
+    if not log or not log.exists():
+        return "(its output went to the terminal)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def singleuser_command(extra: list[str]) -> list[str]:
+    """The learner's server: jupyterhub-singleuser on their working copy, with `gomemlab lab`'s
+    options (start on 00-start-here, the lab's settings, the Go tools' web UIs)."""
+    from . import lab
+
+    options = []
+    for arg in lab.command(0, no_browser=True, extra=[]):
+        if arg.startswith("--notebook-dir="):
+            options.append("--ServerApp.root_dir=" + arg.split("=", 1)[1])
+        elif arg.startswith(("--LabApp.", "--ServerApp.jpserver_extensions", "--allow-root")):
+            options.append(arg)
+    return [sys.executable, "-m", "jupyterhub.singleuser", *options, *extra]
+
+
+def _main(argv: list[str]) -> int:
+    if argv[:1] != ["singleuser"]:
+        print("usage: python -m gomemlab.hub singleuser [jupyterhub-singleuser options]",
+              file=sys.stderr)
+        return 2
+    argv = singleuser_command(argv[1:])  # also makes the working copy (lab.prepare)
+    os.execv(argv[0], argv)
+    return 0  # pragma: no cover
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
