@@ -22,7 +22,7 @@ from gomemlab.releases import (
     first_error,
     parse_probe,
 )
-from gomemlab.releases.parse import escape_verdicts, gctrace_values, probe_values
+from gomemlab.releases.parse import churn_trace, escape_verdicts, gctrace_values, probe_values
 from gomemlab.releases.run import measure, rows_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "releases"
@@ -38,7 +38,7 @@ def _text(kind: str, version: str) -> str:
 def _recorded_values(version: str) -> tuple[dict[str, str], dict[str, str]]:
     values = probe_values(parse_probe(_text("probe", version)))
     values.update(escape_verdicts(_text("escape", version)))
-    gc, cycles = gctrace_values(_text("gctrace", version))
+    gc, cycles = gctrace_values(churn_trace(_text("gctrace", version)))
     values.update(gc)
     details = {"gc.cycles": f"{cycles} cycles"}
     for feature in ("bloop", "newexpr"):
@@ -54,7 +54,7 @@ def _recorded_matrix(releases: list[str] | None = None) -> ReleaseMatrix:
     for version in releases or RECORDED:
         values, details = _recorded_values(version)
         rows += rows_for(version, values, details)
-        provenances.append(Provenance.of(["releases", "20000x"], go_version=version))
+        provenances.append(Provenance.of(["releases", "5000x"], go_version=version))
     return ReleaseMatrix(tuple(rows), tuple(provenances))
 
 
@@ -106,7 +106,7 @@ def test_compile_errors_of_newer_features_are_quoted():
 
 @pytest.mark.parametrize("version", RECORDED)
 def test_each_releases_gctrace_parses(version):
-    values, cycles = gctrace_values(_text("gctrace", version))
+    values, cycles = gctrace_values(churn_trace(_text("gctrace", version)))
     assert cycles >= 1 and values["gc.cycles"] == "True"
     assert float(values["gc.mark_cpu_ms"]) > 0
 
@@ -118,6 +118,8 @@ def test_probe_reader_rejects_what_the_probe_never_prints():
         parse_probe("a.b 1\na.b 2\n")
     with pytest.raises(UsageError, match="decode"):
         parse_probe(b"a.b 1")
+    with pytest.raises(ParseError, match="churn done"):
+        churn_trace("gc 1 @0.1s 1%: ...\n")
     with pytest.raises(ParseError, match="printed no"):
         probe_values(parse_probe("loopvar.printed 012\n"))
     said = parse_probe("\nmap1000.hint_true.bytes 36944\nBenchmarkX\t10\t1 ns/op\n")

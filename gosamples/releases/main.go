@@ -1,6 +1,7 @@
 // Command releases measures, on whichever Go release builds it, behaviours that changed
-// between Go 1.21 and 1.27. It prints one "name value" line per measurement; with the
-// argument "gc" it churns a heap instead, for GODEBUG=gctrace=1.
+// between Go 1.21 and 1.27. It first churns a heap (run it with GODEBUG=gctrace=1 to see the
+// collector work), then prints one "name value" line per measurement and two benchmark
+// lines; with the argument "gc" it only churns.
 //
 // Only syntax that Go 1.21 accepts is used, so every release can build it.
 package main
@@ -200,7 +201,7 @@ func churn() {
 	}
 	runtime.KeepAlive(live)
 	runtime.KeepAlive(garbage)
-	fmt.Println("gc.churned 2000000")
+	fmt.Println("gc.churned", 2000000)
 }
 
 // small is a 16-byte object with a pointer: a size class the 1.27 allocator specialises.
@@ -250,14 +251,19 @@ func benchmarks(benchtime string) []string {
 	return lines
 }
 
-// Usage: releases [benchtime] prints the measurements (benchtime default 20000x);
-// releases gc churns the heap.
+// ChurnDone is written to standard error when the churn ends: under GODEBUG=gctrace=1 the
+// cycle lines before it are the churn's.
+const ChurnDone = "releases: churn done"
+
+// Usage: releases [benchtime] churns the heap, then prints the measurements (benchtime
+// default 5000x); releases gc only churns.
 func main() {
+	churn()
+	fmt.Fprintln(os.Stderr, ChurnDone)
 	if len(os.Args) > 1 && os.Args[1] == "gc" {
-		churn()
 		return
 	}
-	benchtime := "20000x"
+	benchtime := "5000x"
 	if len(os.Args) > 1 {
 		benchtime = os.Args[1]
 	}

@@ -137,6 +137,19 @@ def probe_values(said: ProbeOutput) -> dict[str, str]:
     return values
 
 
+CHURN_DONE = "releases: churn done"
+"""What the probe writes to standard error when its heap churn ends (main.go's ChurnDone)."""
+
+
+def churn_trace(stderr: str) -> str:
+    """The part of the probe's standard error before CHURN_DONE: under GODEBUG=gctrace=1, the
+    cycles of the churn alone (ParseError when the marker is missing)."""
+    before, found, _ = validate.text(stderr, "stderr").partition(CHURN_DONE)
+    if not found:
+        raise ParseError(f"the releases probe's standard error has no {CHURN_DONE!r} line")
+    return before
+
+
 def gctrace_values(text: str) -> tuple[dict[str, str], int]:
     """GC rows from `GODEBUG=gctrace=1` output (read with gomemlab.gc.parse_gctrace): values
     and the number of cycles."""

@@ -17,7 +17,14 @@ from ..provenance import Provenance
 from ..settings import quick
 from ..toolchain import GoToolchain
 from ..workspace import Package, resolve, samples_root
-from .parse import escape_verdicts, first_error, gctrace_values, parse_probe, probe_values
+from .parse import (
+    churn_trace,
+    escape_verdicts,
+    first_error,
+    gctrace_values,
+    parse_probe,
+    probe_values,
+)
 from .result import MatrixRow, ReleaseMatrix
 
 NOT_AVAILABLE = "not available"
@@ -210,12 +217,6 @@ def _feature(run: Callable[[], object]) -> tuple[str, str]:
     return "available", ""
 
 
-def _gc_values(found: GoToolchain, timeout: float) -> tuple[dict[str, str], int]:
-    done = programs.run(sample(), ["gc"], env={"GODEBUG": "gctrace=1"}, go=found,
-                        timeout=timeout)
-    return gctrace_values(done.stderr)
-
-
 _BENCHTIME = re.compile(r"^(\d+x|\d+(\.\d+)?(ns|us|ms|s|m))$")
 
 
@@ -226,16 +227,18 @@ def _benchtime(value: object) -> str:
     return value
 
 
-def measure_release(go: str | GoToolchain, *, benchtime: str = "20000x",
+def measure_release(go: str | GoToolchain, *, benchtime: str = "5000x",
                     timeout: float = 300.0) -> tuple[dict[str, str], dict[str, str], Provenance]:
     """Every behaviour measured on one release: (values, details, provenance of the probe).
 
-    Four runs: the probe program (measurements and two benchmarks), the compiler's `-m=2`
-    verdicts, the probe again under `GODEBUG=gctrace=1`, and the two feature packages."""
+    Three kinds of run: the probe program under `GODEBUG=gctrace=1` (a heap churn for the
+    collector's rows, then measurements and two benchmarks), the compiler's `-m=2` verdicts,
+    and the two feature packages."""
     found = versions.resolve(go)
     benchtime, timeout = _benchtime(benchtime), validate.timeout(timeout)
     started = time.perf_counter()
-    probe = programs.run(sample(), [benchtime], go=found, timeout=timeout)
+    probe = programs.run(sample(), [benchtime], env={"GODEBUG": "gctrace=1"}, go=found,
+                         timeout=timeout)
     said = parse_probe(probe.stdout)
     values = _escape_values(found, sample())
     values.update(probe_values(said))
@@ -245,7 +248,7 @@ def measure_release(go: str | GoToolchain, *, benchtime: str = "20000x",
         timeout=timeout))
     values["newexpr"], details["newexpr"] = _feature(lambda: programs.build(
         sample("newexpr"), go=found, timeout=timeout))
-    gc_values, cycles = _gc_values(found, timeout)
+    gc_values, cycles = gctrace_values(churn_trace(probe.stderr))
     values.update(gc_values)
     details["gc.cycles"] = f"{cycles} cycles"
     for name, key in (("GreenTeaGC", "experiment.greenteagc"),
@@ -291,14 +294,14 @@ def _as_number(value: str) -> float:
         return math.nan
 
 
-def measure(series: Sequence[str] | None = None, *, benchtime: str = "20000x",
+def measure(series: Sequence[str] | None = None, *, benchtime: str = "5000x",
             timeout: float = 300.0, progress: bool = True,
             workers: int | None = None) -> ReleaseMatrix:
     """The matrix: every behaviour in BEHAVIOURS measured live on each release.
 
     `series` defaults to versions.QUICK_SERIES in quick mode, else versions.SERIES; missing
     releases are installed first (pip download, about 70 MB each). `benchtime` is passed to
-    the two benchmarks (`20000x`: a fixed count, so each release does the same work).
+    the two benchmarks (`5000x`: a fixed count, so each release does the same work).
     Releases are measured `workers` at a time (default up to 3: most of the time is spent
     waiting for the go command), so timings of one release overlap another's work.
     """
