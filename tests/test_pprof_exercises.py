@@ -40,6 +40,17 @@ def test_reading_wrong_answers_say_which_and_why(mem):
     assert not exercises.check_reading(mem, near_flat)  # flat% (0) is not cum% (~49)
     assert not exercises.check_reading(mem, "strings.Fields")
     assert "✘ not yet" in exercises.check_reading(mem, {})._repr_html_()
+    assert not exercises.check_reading(mem, {**exercises.reading_answers(mem),
+                                             "countWasteful_cum_percent": True})
+
+
+def test_reading_forgives_how_a_name_or_percentage_is_typed(mem):
+    truth = exercises.reading_answers(mem)
+    typed = {"most_bytes_allocated_itself": " strings.Fields ",
+             "countWasteful_cum_percent": f"{truth['countWasteful_cum_percent']:.1f}%",
+             "holds_memory_at_the_end": "corpus"}
+    assert exercises.check_reading(mem, typed).passed
+    assert not exercises.check_reading(mem, {**typed, "holds_memory_at_the_end": "corp"})
 
 
 STARTING = """package main
@@ -99,3 +110,13 @@ def test_render_broken_answers_are_not_yet_with_the_reason(source, reason):
     verdict = exercises.check_render(source)
     assert not verdict, verdict
     assert reason in verdict.message, verdict.message
+
+
+@pytest.mark.live
+def test_render_that_never_returns_is_not_yet_and_says_it_was_stopped():
+    # An empty loop that never ends (and allocates nothing while it spins).
+    endless = SOLUTION.replace("\tbuf := make", "\tfor len(scores) >= 0 {\n\t}\n\tbuf := make")
+    assert endless != SOLUTION
+    verdict = exercises.check_render(endless, timeout=10)
+    assert not verdict, verdict
+    assert "still running after 10 s" in verdict.message, verdict.message
