@@ -1,16 +1,119 @@
 """Self-checks for notebook 07's exercises: each runs the real toolchain and returns a
-`checks.Verdict`; a learner's program that fails to build, panics or hangs is a "not yet"."""
+`checks.Verdict`; a learner's program that fails to build, panics or hangs is a "not yet".
+
+Also the builds notebook 07 compares collectors with: the gc sample built under a
+`GOEXPERIMENT` setting (`experiment_run`), each build printing which marker it got.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+import pandas as pd
 
 from .. import programs, validate, workspace
 from ..checks import Verdict, exercise
 from ..errors import UsageError
-from .result import parse_gctrace
-from .run import run
+from .result import GCRun, parse_gctrace
+from .run import _workload_args, run
+
+_PROBE = {
+    "collector_on.go": ("//go:build goexperiment.greenteagc\n\npackage main\n\n"
+                        'const collector = "greentea"\n'),
+    "collector_off.go": ("//go:build !goexperiment.greenteagc\n\npackage main\n\n"
+                         'const collector = "classic"\n'),
+}
+"""Two files of which a build compiles exactly one: the constant says which marker it got."""
+_SETTING_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789,")
+
+
+@contextlib.contextmanager
+def goexperiment(setting: str) -> Iterator[None]:
+    """Build with `GOEXPERIMENT=setting` inside the block (the go command reads it from the
+    environment; "" is the toolchain's defaults); the old value comes back afterwards."""
+    if not isinstance(setting, str) or not set(setting.lower()) <= _SETTING_CHARS:
+        raise UsageError(f'goexperiment must be a GOEXPERIMENT value such as "nogreenteagc" '
+                         f"(letters, digits, commas), not {setting!r}")
+    old = os.environ.get("GOEXPERIMENT")
+    os.environ["GOEXPERIMENT"] = setting
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("GOEXPERIMENT", None)
+        else:
+            os.environ["GOEXPERIMENT"] = old
+
+
+def experiment_package(files: Mapping[str, str], setting: str) -> workspace.Package:
+    """A snippet module of `files` for a build under GOEXPERIMENT=`setting`: its own folder
+    (so its binary never replaces another setting's) and a `collector` constant set by build
+    tags to "greentea" or "classic"."""
+    marker = f"package main\n\n// built with GOEXPERIMENT={setting or '(the defaults)'}\n"
+    return workspace.snippet({**files, **_PROBE, "experiment.go": marker}, label="gc")
+
+
+def _sample_files() -> dict[str, str]:
+    folder = workspace.sample("gc").dir
+    return {p.name: p.read_text() for p in sorted(folder.glob("*.go"))
+            if not p.name.endswith("_test.go")}
+
+
+_REPORT = ('package main\n\nimport "fmt"\n\n'
+           'func init() { fmt.Println("collector:", collector) }\n')
+
+
+def experiment_run(setting: str = "", *, gogc: int | str | None = None,
+                   timeout: float = 120.0, **workload: Any) -> GCRun:
+    """The gc sample (workload flags as for `gm.gc.run`, no metrics) built with
+    GOEXPERIMENT=`setting` and run under gctrace. Its first output line names the marker the
+    build really got: `experiment_collector(result)`."""
+    files = {**_sample_files(), "report.go": _REPORT}
+    package = experiment_package(files, setting)
+    with goexperiment(setting):
+        return run(package, gogc=gogc, args=_workload_args(workload), timeout=timeout)
+
+
+def experiment_collector(result: GCRun) -> str:
+    """"greentea" or "classic": what an `experiment_run` build printed it was built with."""
+    first = result.completed.stdout.splitlines()[:1]
+    if not first or not first[0].startswith("collector: "):
+        raise AssertionError(f"the build did not report its collector: {first!r}")
+    return first[0].removeprefix("collector: ").strip()
+
+
+COLLECTOR_COLUMNS = ("build", "collector", "GCs", "mark_ms", "mark_cpu_ms", "stw_ms",
+                     "gc_cpu_ms")
+"""`compare_collectors` columns: the GOEXPERIMENT setting, the marker the build reported,
+cycles (runtime-started), and per cycle the medians of the concurrent mark's wall time, its
+CPU time (assist + background + idle), and the stop-the-world time (ms); gc_cpu_ms is the
+run's total GC CPU time without idle marking (ms)."""
+
+
+def compare_collectors(pairs: int = 3, settings: tuple[str, str] = ("", "nogreenteagc"),
+                       **workload: Any) -> pd.DataFrame:
+    """Run the gc sample built with each setting, interleaved `pairs` times (A B A B ...), so
+    that both builds see the same machine load: one row per run (`COLLECTOR_COLUMNS`)."""
+    validate.count(pairs, "pairs", minimum=1)
+    rows = []
+    for _ in range(pairs):
+        for setting in settings:
+            result = experiment_run(setting, **workload)
+            f = result.log.frame
+            auto = f[~f.forced]
+            mark = auto.cpu_assist_ms + auto.cpu_background_ms + auto.cpu_idle_ms
+            gc_cpu = (auto.cpu_sweep_term_ms + auto.cpu_assist_ms + auto.cpu_background_ms
+                      + auto.cpu_mark_term_ms).sum()
+            rows.append({"build": setting or "default", "collector":
+                         experiment_collector(result), "GCs": len(auto),
+                         "mark_ms": auto.clock_mark_ms.median(),
+                         "mark_cpu_ms": mark.median(), "stw_ms": auto.stw_ms.median(),
+                         "gc_cpu_ms": gc_cpu})
+    return pd.DataFrame(rows, columns=list(COLLECTOR_COLUMNS))
 
 
 def gc_count(source: str, *, timeout: float = 120.0) -> tuple[int, str]:
@@ -26,6 +129,14 @@ def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10) -> Verdict:
     """Solved when `source` prints what `baseline` prints with at least `factor` times fewer
     GC cycles (and at most 2). Both run now, one after the other, the same way."""
     validate.count(factor, "factor", minimum=1)
+    validate.text(source, "source")
+    validate.text(baseline, "baseline")
+    if source.strip() == baseline.strip():
+        before, _ = gc_count(baseline)
+        return Verdict.not_yet(f"this is still the baseline program ({before} GC cycles just "
+                               "now; the count moves a little from run to run with the "
+                               "machine's load): change it so it allocates less",
+                               before=before, after=before)
     before, expected = gc_count(baseline)
     after, printed = gc_count(source)
     if printed != expected:
@@ -33,10 +144,12 @@ def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10) -> Verdict:
                                f"{expected.strip()!r}", before=before, after=after)
     aim = max(2, before // factor)
     if after <= aim:
-        return Verdict.solved(f"{before} GC cycles before, {after} now", before=before,
+        return Verdict.solved(f"{before} GC cycles for the baseline, {after} for yours (both "
+                              "measured just now, one after the other)", before=before,
                               after=after)
-    return Verdict.not_yet(f"{before} GC cycles before, {after} now: aim for at most {aim}",
-                           before=before, after=after)
+    return Verdict.not_yet(f"{before} GC cycles for the baseline, {after} for yours (both "
+                           f"measured just now): aim for at most {aim}", before=before,
+                           after=after)
 
 
 def _goal_ratio(gogc: str) -> tuple[float, int]:
