@@ -131,3 +131,22 @@ def test_misuse_is_a_usage_error():
         check_no_heap(SOLUTION, "checksum", same_output_as=b"package main")
     with pytest.raises(UsageError, match="timeout"):
         check_no_heap(SOLUTION, "checksum", timeout=-1)
+
+
+def test_exercise_three_as_the_notebook_gives_it():
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from gomemlab.escape.exercises import CHECKSUM_TASK, check_checksum
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "03-escape-analysis.ipynb"
+    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells
+             if c.cell_type == "code" and c.source.startswith("exercise3 = ")]
+    assert re.search(r'"""(.*)"""', cells[0], re.DOTALL).group(1) == CHECKSUM_TASK
+    assert "check_checksum(exercise3)" in cells[0]
+    wrong = check_checksum(CHECKSUM_TASK)
+    assert not wrong and "make([]byte, 102400) escapes to heap" in wrong.message
+    right = check_checksum(SOLUTION)
+    assert right and "prints the same" in right.message

@@ -49,3 +49,32 @@ def _printed(source: str, timeout: float) -> str:
     """What a program prints, stdout then stderr."""
     done = programs.run(workspace.snippet(source), timeout=timeout)
     return done.stdout + done.stderr
+
+
+CHECKSUM_TASK = """
+package main
+
+//go:noinline
+func checksum(seed byte) int {
+	buf := make([]byte, 100<<10)
+	for i := range buf {
+		buf[i] = seed + byte(i)
+	}
+	sum := 0
+	for _, b := range buf {
+		sum += int(b)
+	}
+	return sum
+}
+
+func main() { println(checksum(1)) }
+"""
+"""Exercise 3 of notebook 03 as given: `checksum`'s 100 KiB `make` goes to the heap."""
+
+
+@checks.exercise
+def check_checksum(source: str, *, timeout: float = 60.0) -> Verdict:
+    """Exercise 3: `checksum` in `source` is heap-free and the program prints what
+    CHECKSUM_TASK prints."""
+    return check_no_heap.__wrapped__(source, "checksum", same_output_as=CHECKSUM_TASK,
+                                     timeout=timeout)
