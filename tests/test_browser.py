@@ -136,13 +136,28 @@ def test_notebook_03_runs_and_the_editor_answers(page, artifacts):
     # The notebook shows a compile error on purpose only inside the editor, never as a cell
     # error: any error output is a failure.
     assert not errors, errors
-    editor = page.locator(".widget-textarea textarea").first
+    editor = page.locator(".gml-go-editor .cm-content").first
     editor.scroll_into_view_if_needed()
-    editor.fill("package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
-                "func main() { println(*leak()) }\n")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
+                              "func main() { println(*leak()) }\n")
+    # Tab indents inside the editor instead of leaving it (a real editor for Go).
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
+    page.keyboard.press("Backspace")  # take the indent back out
     box = editor.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-    box.locator("button", has_text="Run").first.click()
-    box.get_by_text("moved to heap").first.wait_for(timeout=60_000)
+    page.keyboard.press("Control+Enter")  # runs the compiler from the editor
+    try:
+        box.get_by_text("moved to heap: x").first.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(artifacts / "03-editor-failed.png"))
+        raise
+    # The verdict colours its line in the editor, with the message as a tooltip.
+    marked = box.locator(".cm-line.gml-mark-heap").first
+    marked.wait_for(timeout=30_000)
+    assert "moved to heap: x" in marked.get_attribute("title")
+    assert box.locator(".cm-gutters").count() == 1  # line numbers
     box.screenshot(path=str(artifacts / "03-editor-verdict.png"))
 
 

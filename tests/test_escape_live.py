@@ -111,10 +111,14 @@ def test_stdlib_every_line_accounted_for(tmp_path):
 def test_editor_widget_runs_and_shows_errors():
     box = editor()
     box.run_button.click()
-    assert box.report is not None and "moved to heap: p" in box.output.value
-    box.code.value = "package main\n\nfunc main() { undefinedName() }\n"
-    box.run_button.click()
-    assert box.report is None and "GoBuildError" in box.output.value
+    assert box.result is not None and "moved to heap: p" in box.output.value
+    assert any(m["kind"] == "heap" and "moved to heap: p" in m["message"]
+               for m in box.editor.marks)
+    box.editor.code = "package main\n\nfunc main() { undefinedName() }\n"
+    box.editor.runs += 1  # Ctrl-Enter in the editor
+    assert box.result is None and "GoBuildError" in box.output.value
+    assert box.editor.marks == [{"line": 3, "kind": "error",
+                                 "message": "undefined: undefinedName"}]
 
 
 def test_exercise_check_gives_verdicts():

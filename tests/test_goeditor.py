@@ -34,13 +34,13 @@ def test_run_paints_marks_and_shows_output():
 
     def on_run(code):
         seen.append(code)
-        return "<b>ok</b>", [{"line": 2, "kind": "heap", "message": "moved to heap: x"}]
+        return "<b>ok</b>", [{"line": 2, "kind": "heap", "message": "moved to heap: x"}], 7
 
     box = goeditor.editor_box("package main\n", on_run=on_run)
     box.editor.code = "package main\n\nfunc main() {}\n"
     box.run_button.click()
     assert seen == ["package main\n\nfunc main() {}\n"]
-    assert box.output.value == "<b>ok</b>"
+    assert box.output.value == "<b>ok</b>" and box.result == 7
     assert box.editor.marks == [{"line": 2, "kind": "heap", "message": "moved to heap: x"}]
     box.editor.runs += 1  # Ctrl-Enter in the editor
     assert len(seen) == 2
@@ -54,13 +54,13 @@ def test_an_error_is_shown_with_its_lines_marked():
 
     box = goeditor.editor_box("package main\n", on_run=on_run)
     box.run()
-    assert "undefined: y" in box.output.value
+    assert "undefined: y" in box.output.value and box.result is None
     assert box.editor.marks == [{"line": 3, "kind": "error", "message": "undefined: y"}]
 
 
 def test_a_handout_shows_the_code_and_the_last_output():
     box = goeditor.editor_box("package main\n\nfunc main() {}\n",
-                              on_run=lambda code: ("<p>verdicts</p>", []))
+                              on_run=lambda code: ("<p>verdicts</p>", [], None))
     box.run()
     from gomemlab.snapshot import mimebundle
 

@@ -35,11 +35,13 @@ class GoEditor(anywidget.AnyWidget):
 
 
 class EditorBox(widgets.VBox):
-    """Editor, Run button and output (`.editor`, `.run_button`, `.output`, `.run()`)."""
+    """Editor, Run button and output (`.editor`, `.run_button`, `.output`, `.run()`), and
+    `.result`: what the last run produced (None after an error)."""
 
     def __init__(self, editor: GoEditor, button: widgets.Button, output: widgets.HTML):
         super().__init__([editor, button, output])
         self.editor, self.run_button, self.output = editor, button, output
+        self.result: Any = None
 
     @property
     def code(self) -> str:
@@ -47,11 +49,12 @@ class EditorBox(widgets.VBox):
         return self.editor.code
 
 
-def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict]]],
+def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict], Any]],
                button_text: str = "Run the compiler", height: int = 420,
                waiting: str = "Press Run (or Ctrl-Enter in the editor).") -> EditorBox:
     """An EditorBox whose Run (button or Ctrl-Enter) calls `on_run(code)`, which returns the
-    output HTML and the marks to paint; an exception it raises is shown, not raised."""
+    output HTML, the marks to paint and a result kept as `box.result`; an exception it raises
+    is shown (its diagnostics marked on their lines), not raised."""
     editor = GoEditor(code=source, height=height)
     button = widgets.Button(description=button_text, button_style="primary", icon="play")
     output = widgets.HTML(value=f"<i>{html.escape(waiting)}</i>")
@@ -59,8 +62,9 @@ def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict]
 
     def run(_event: Any = None) -> None:
         output.value = "<i>compiling…</i>"
+        box.result = None
         try:
-            shown, marks = on_run(editor.code)
+            shown, marks, box.result = on_run(editor.code)
         except Exception as error:  # shown to the learner, never raised into the widget
             shown = error._repr_html_() if hasattr(error, "_repr_html_") else (
                 f"<pre>{html.escape(f'{type(error).__name__}: {error}')}</pre>")

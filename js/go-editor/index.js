@@ -4,7 +4,7 @@
 // backgrounds with the message as a tooltip: the compiler's verdicts on the lines they name).
 import { basicSetup } from "codemirror";
 import { EditorView, Decoration, keymap } from "@codemirror/view";
-import { StateEffect, StateField } from "@codemirror/state";
+import { Prec, StateEffect, StateField } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
 import { go } from "@codemirror/lang-go";
 
@@ -49,7 +49,9 @@ function render({ model, el }) {
     extensions: [
       basicSetup,
       go(),
-      keymap.of([indentWithTab, { key: "Mod-Enter", run }, { key: "Shift-Enter", run }]),
+      // Above basicSetup's own keymap, where Mod-Enter would insert a blank line.
+      Prec.highest(keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }])),
+      keymap.of([indentWithTab]),
       marksField,
       EditorView.updateListener.of((update) => {
         if (update.docChanged) {
@@ -78,8 +80,9 @@ function render({ model, el }) {
   });
   model.on("change:marks", paint);
   paint();
-  // Keep Jupyter's own shortcuts (Shift-Enter runs the cell, arrows move between cells) out
-  // of the editor while it has the focus.
+  // Keep JupyterLab's own shortcuts (its keydown listener runs first, in the capture phase:
+  // Ctrl-Enter would run the cell, Tab would leave) out of the editor while it has the focus.
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.addEventListener("keydown", (event) => event.stopPropagation());
   return () => view.destroy();
 }

@@ -75,8 +75,9 @@ def _line_messages(messages: Sequence[EscapeMessage], show_inline: bool):
 
 
 def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | None = None,
-                 show_inline: bool = True) -> str:
-    """One source file as a table: line number, code, what the compiler said there."""
+                 show_inline: bool = True, compact: bool = False) -> str:
+    """One source file as a table: line number, code, what the compiler said there
+    (`compact`: only the lines it said something about)."""
     source = report.sources[file].splitlines()
     keep = None
     if functions:
@@ -90,6 +91,8 @@ def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | 
         if keep is not None and number not in keep:
             continue
         said = sorted(by_line.get(number, []), key=lambda m: (m.col or 0))
+        if compact and not said:
+            continue
         worst = min((SEVERITY.index(m.category) for m in said), default=None)
         tint = ("" if worst is None
                 else f' style="background:{CATEGORY_STYLE[SEVERITY[worst]][3]}"')
@@ -121,8 +124,10 @@ def counts_html(report: EscapeReport) -> str:
 
 
 def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
-                file: str | None = None) -> str:
-    """The whole report: title, provenance, legend, listings, other messages, counts."""
+                file: str | None = None, compact: bool = False) -> str:
+    """The whole report: title, provenance, legend, listings, other messages, counts.
+    `compact` (for the editor, which shows the code itself): only the lines with messages,
+    no inlining notes, no counts."""
     parts = [CSS, '<div class="gml-esc">']
     level = f"-m={report.level}" if report.level else "-m"
     title = html.escape(report.label or ", ".join(report.packages) or "compiler output")
@@ -131,12 +136,14 @@ def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
     if report.provenance.command:
         parts.append(f'<div class="meta"><code>{html.escape(report.provenance.line())}'
                      "</code></div>")
-    parts.append(legend())
+    if not compact:
+        parts.append(legend())
     shown = set()
     files = [file] if file else [f for f in report.sources
                                  if any(m.file == f for m in report.messages)]
     for name in files:
-        parts.append(listing_html(report, name, functions=functions))
+        parts.append(listing_html(report, name, functions=functions, compact=compact,
+                                  show_inline=not compact))
         shown.add(name)
     rest = [m for m in report.messages if m.file not in shown
             and (functions is None or m.function in functions)]
@@ -144,7 +151,7 @@ def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
         label = "Other messages" if shown else "Messages"
         parts.append(f'<div class="meta"><b>{label}</b></div>')
         parts.append(messages_table_html(rest))
-    if not functions:
+    if not functions and not compact:
         parts.append('<div class="meta"><b>Summary</b></div>')
         parts.append(counts_html(report))
     parts.append("</div>")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 from .. import validate
-from ..errors import GomemlabError
+from .listing import report_html
 from .run import LEVELS, analyze
 
 STARTER = '''package main
@@ -24,40 +22,44 @@ func main() {
 '''
 
 
-def _error_html(error: Exception) -> str:
-    if isinstance(error, GomemlabError):
-        return error._repr_html_()
-    return f"<pre>{html.escape(type(error).__name__ + ': ' + str(error))}</pre>"
+_MARKED = {"heap": "heap", "leak": "leak", "stack": "stack"}
+"""Message categories painted on their lines in the editor (inlining notes are not)."""
 
 
-def editor(source: str = STARTER, *, level: int = 2, rows: int = 14):
-    """A text area with Go code and a Run button; the verdicts appear below it.
+def marks(report) -> list[dict]:
+    """One mark per source line of main.go the compiler said something about: the most
+    telling category wins (heap over leak over stack), the messages as the tooltip."""
+    best: dict[int, dict] = {}
+    order = ("stack", "leak", "heap")
+    for message in report:
+        kind = _MARKED.get(message.category)
+        if kind is None or message.file not in ("main.go", "./main.go"):
+            continue
+        mark = best.setdefault(message.line, {"line": message.line, "kind": kind,
+                                               "message": ""})
+        if order.index(kind) > order.index(mark["kind"]):
+            mark["kind"] = kind
+        mark["message"] = (mark["message"] + "\n" + message.message).strip()
+    return sorted(best.values(), key=lambda m: m["line"])
+
+
+def editor(source: str = STARTER, *, level: int = 2, rows: int = 18):
+    """A Go editor (highlighting, Tab indents, line numbers, Ctrl-Enter runs) and a Run button;
+    the compiler's verdicts appear below it and colour the lines they name.
 
     Scratch only: the code is compiled as a snippet module in the scratch folder, never in
-    gosamples/. Returns the widget box; `.code`, `.run_button`, `.output` and `.report` (the
-    last EscapeReport, or None after a compile error) are there for scripts and tests.
+    gosamples/. Returns the box; `.editor.code` (the text), `.run_button`, `.output`, `.run()`
+    and `.result` (the last EscapeReport, or None after a compile error) are there for scripts
+    and tests.
     """
-    import ipywidgets as widgets
+    from ..goeditor import editor_box
 
     validate.text(source, "source")
     validate.choice(level, LEVELS, "level")
     rows = validate.count(rows, "rows", maximum=200)
-    code = widgets.Textarea(value=source, rows=rows, layout=widgets.Layout(width="100%"))
-    button = widgets.Button(description="Run the compiler", button_style="primary",
-                            icon="play")
-    output = widgets.HTML(value="<i>Press Run to see what the compiler decides.</i>")
-    box = widgets.VBox([code, button, output])
-    box.code, box.run_button, box.output, box.report = code, button, output, None
 
-    def run(_button=None) -> None:
-        output.value = "<i>compiling…</i>"
-        try:
-            box.report = analyze(code.value, level=level, timeout=60)
-            output.value = box.report._repr_html_()
-        except Exception as error:  # shown to the learner, not raised into the widget
-            box.report = None
-            output.value = _error_html(error)
+    def compile_it(code: str):
+        report = analyze(code, level=level, timeout=60)
+        return report_html(report, compact=True), marks(report), report
 
-    button.on_click(run)
-    box.run = run
-    return box
+    return editor_box(source, on_run=compile_it, height=22 * rows)
