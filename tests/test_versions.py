@@ -72,3 +72,17 @@ def test_analyses_take_go_and_record_the_release():
     result = gm.bench.run(bench, "Make", go=old, progress=False, count=1, benchtime="100x")
     assert result.provenance.go_version == old.version
     assert result.median("Make", "allocs/op") == 1
+
+
+@pytest.mark.live
+def test_escape_trace_and_pprof_take_go():
+    """Variable-size make stays on the stack from Go 1.25: "escapes to heap" before."""
+    old = versions.install("1.21", progress=False)
+    src = ("package main\n\nfunc count(n int) int { b := make([]byte, n); return len(b) }\n\n"
+           "func main() { println(count(3)) }\n")
+    assert any("make([]byte, n) escapes to heap" in m.message
+               for m in gm.escape.analyze(src, go=old))
+    assert any("make([]byte, n) does not escape" in m.message for m in gm.escape.analyze(src))
+    trace = gm.trace.run(go=old)
+    assert trace.provenance.go_version == old.version and len(trace.gc) >= 1
+    assert gm.pprof.run("pprof", go=old).provenance.go_version == old.version

@@ -9,9 +9,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import gosource, toolchain, validate, workspace
+from .. import gosource, programs, toolchain, validate, versions, workspace
 from ..errors import UsageError, WorkspaceError
 from ..provenance import Provenance
+from ..toolchain import GoToolchain
 from ..workspace import Package
 from .functions import locate
 from .parse import parse_output
@@ -113,24 +114,27 @@ def command(package: Package, *, level: int = 2, tests: bool = False) -> list[st
 
 
 def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
-            timeout: float = 300.0) -> EscapeReport:
+            timeout: float = 300.0, go: str | GoToolchain | None = None) -> EscapeReport:
     """Compile `target` with `-gcflags=-m=LEVEL` and return the parsed `EscapeReport`.
 
     `target` is a topic name ("escape"), a folder or .go file inside a module, a Package, or
     Go source (a string, or a {filename: source} mapping) compiled as a scratch snippet. With
     `tests`, the package's _test.go files are compiled too (`go test -c`). `level` is 1 (`-m`:
-    verdicts) or 2 (`-m=2`: verdicts and their reasons); `timeout` in seconds. A compile error
+    verdicts) or 2 (`-m=2`: verdicts and their reasons); `timeout` in seconds; `go` another
+    Go release ("1.22", see gm.versions: the module's go line follows it). A compile error
     raises GoBuildError (a file:line:col table in Jupyter).
     """
     validate.choice(level, LEVELS, "level")
     validate.choice(tests, (False, True), "tests")
     timeout = validate.timeout(timeout)
-    package = package_of(target)
+    found = versions.resolve(go)
+    package = programs.for_release(package_of(target), found)
     paths = package.go_files(tests=tests)
     if not paths:
         raise WorkspaceError(f"{package.name} has no Go files to compile ({package.dir})")
     args = command(package, level=level, tests=tests)
-    done = toolchain.go(*args, cwd=package.module_dir, timeout=timeout).check_build()
+    done = toolchain.go(*args, cwd=package.module_dir, timeout=timeout,
+                        using=found).check_build()
     stats = tuple((str(path), *_stamp(path)) for path in paths)
     text = done.stderr + done.stdout
     reader = _read if len(text) <= _MEMO_LIMIT else _read.__wrapped__
@@ -138,7 +142,7 @@ def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
     return EscapeReport(
         messages, skipped=output.skipped, packages=output.packages, sources=sources,
         spans=spans, level=level, label=package.name,
-        provenance=Provenance.of(done.command, go_version=toolchain.find_go().version,
+        provenance=Provenance.of(done.command, go_version=found.version,
                                  build_seconds=done.seconds, files=paths))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .. import programs, settings, validate, workspace
 from ..errors import GomemlabError, UsageError
 from ..programs import PROFILE_FLAGS
+from ..toolchain import GoToolchain
 from .result import Profile, load
 
 PPROF_KINDS = tuple(PROFILE_FLAGS)
@@ -77,7 +78,8 @@ def _check(kind: str, bench: str | None, benchtime: str | None, memprofilerate: 
 def run(target: workspace.Target = "pprof", kind: str = "mem", *,
         bench: str | None = None, args: Sequence[str] = (), memprofilerate: int | None = None,
         benchtime: str | None = None, gcflags: str | None = None,
-        env: Mapping[str, str] | None = None, timeout: float = 300.0) -> Profile:
+        env: Mapping[str, str] | None = None, timeout: float = 300.0,
+        go: str | GoToolchain | None = None) -> Profile:
     """Record a memory (`kind="mem"`), CPU (`"cpu"`), block or mutex profile and decode it.
 
     Without `bench`, the program is built and run with `args` plus `-memprofile FILE` (or
@@ -86,8 +88,9 @@ def run(target: workspace.Target = "pprof", kind: str = "mem", *,
     -benchmem -memprofile FILE` instead (`benchtime` defaults to `default_benchtime(kind)`,
     shorter in quick mode; `args` are appended; relative output paths in them land in the
     scratch folder, via `-outputdir`). `memprofilerate` sets runtime.MemProfileRate (1 = record
-    every allocation; the default samples one allocation per 512 KiB). The Profile keeps the
-    file's `path`, the run's `provenance` and its `output`.
+    every allocation; the default samples one allocation per 512 KiB); `go` another Go release
+    ("1.22", see gm.versions). The Profile keeps the file's `path`, the run's `provenance` and
+    its `output`.
     """
     timeout = _check(kind, bench, benchtime, memprofilerate, gcflags, timeout)
     args = _arguments(args)
@@ -96,7 +99,7 @@ def run(target: workspace.Target = "pprof", kind: str = "mem", *,
     path = folder / f"{kind}.pprof"
     if bench is None:
         done = programs.run(target, [*args, flag, str(path)], cwd=folder,
-                            env=_godebug(memprofilerate, env), timeout=timeout)
+                            env=_godebug(memprofilerate, env), timeout=timeout, go=go)
     else:
         options = ["-run", "^$", "-bench", bench, "-benchmem", "-count", "1",
                    "-benchtime", benchtime or default_benchtime(kind), f"{flag}={path}",
@@ -106,7 +109,7 @@ def run(target: workspace.Target = "pprof", kind: str = "mem", *,
         if gcflags:
             options.append(f"-gcflags={gcflags}")
         done = programs.test(target, *options, *_in_folder(args, folder), env=env,
-                             timeout=timeout)
+                             timeout=timeout, go=go)
     if not path.is_file():
         raise GomemlabError(
             f"the run wrote no profile to {path} (does the program accept {flag} FILE?)"

@@ -9,14 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import programs, settings, toolchain, validate, workspace
+from .. import programs, settings, toolchain, validate, versions, workspace
 from ..errors import GoCommandError, ParseError, UsageError
 from ..provenance import Provenance
-from ..workspace import Package
+from ..toolchain import GoToolchain
+from ..workspace import Package, Target
 from .parse import CHUNK_LINES, EventParser
 from .result import Trace
-
-Target = str | os.PathLike | Package
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,8 @@ def _args(args: Sequence[str] | str) -> list[str]:
 
 def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: int | None = None,
            gogc: int | str | None = None, env: Mapping[str, str] | None = None,
-           test: str | None = None, timeout: float = 120.0) -> Recording:
+           test: str | None = None, timeout: float = 120.0,
+           go: str | GoToolchain | None = None) -> Recording:
     """Run a program with `-trace FILE` (or `go test -run TEST -trace FILE` when `test` names
     tests) and return the `Recording`: the trace file (in a fresh scratch folder), what the
     program printed, and its provenance (command, build and run seconds).
@@ -82,10 +82,10 @@ def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: in
     file = folder / "trace.out"
     if test is not None:
         done = programs.test(target, "-run", test, "-count=1", f"-trace={file}", *args,
-                             env=extra, timeout=timeout)
+                             env=extra, timeout=timeout, go=go)
     else:
         done = programs.run(target, [*args, "-trace", str(file)], env=extra, timeout=timeout,
-                            cwd=folder)
+                            cwd=folder, go=go)
     if not file.is_file() or file.stat().st_size == 0:
         raise GoCommandError(f"the program ran but wrote no trace to {file}: does it start "
                              "runtime/trace when given -trace FILE?", command=done.command,
@@ -148,17 +148,19 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
 def run(target: Target = "trace", *, args: Sequence[str] | None = None,
         gomaxprocs: int | None = None, gogc: int | str | None = None,
         env: Mapping[str, str] | None = None, test: str | None = None,
-        timeout: float = 120.0) -> Trace:
+        timeout: float = 120.0, go: str | GoToolchain | None = None) -> Trace:
     """Trace a run of `target` (default: the bundled `trace` sample) and return the `Trace`.
 
     `gomaxprocs`/`gogc` set GOMAXPROCS/GOGC for the run. For the bundled sample, `args`
     defaults to a run sized for the mode (quick mode: shorter). The Trace's provenance is the
-    program's run (command, build and run seconds, the trace file).
+    program's run (command, build and run seconds, the trace file); `go` records it with
+    another Go release ("1.22"); the pinned `go tool trace` reads it.
     """
     if args is None:
         args = sample_args() if target == "trace" and test is None else ()
+    found = versions.resolve(go)
     recording = record(target, args=args, gomaxprocs=gomaxprocs, gogc=gogc, env=env,
-                       test=test, timeout=timeout)
+                       test=test, timeout=timeout, go=found)
     settings_text = ", ".join(f"{k}={v}" for k, v in
                               (("GOMAXPROCS", gomaxprocs), ("GOGC", gogc)) if v is not None)
     name = target.name if isinstance(target, Package) else Path(os.fspath(target)).name
