@@ -125,20 +125,22 @@ def gc_count(source: str, *, timeout: float = 120.0) -> tuple[int, str]:
 
 
 @exercise
-def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10) -> Verdict:
+def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10,
+                    timeout: float = 120.0) -> Verdict:
     """Solved when `source` prints what `baseline` prints with at least `factor` times fewer
-    GC cycles (and at most 2). Both run now, one after the other, the same way."""
+    GC cycles (and at most 2). Both run now, one after the other, the same way, each within
+    `timeout` seconds (a program still running then is a "not yet")."""
     validate.count(factor, "factor", minimum=1)
     validate.text(source, "source")
     validate.text(baseline, "baseline")
     if source.strip() == baseline.strip():
-        before, _ = gc_count(baseline)
+        before, _ = gc_count(baseline, timeout=timeout)
         return Verdict.not_yet(f"this is still the baseline program ({before} GC cycles just "
                                "now; the count moves a little from run to run with the "
                                "machine's load): change it so it allocates less",
                                before=before, after=before)
-    before, expected = gc_count(baseline)
-    after, printed = gc_count(source)
+    before, expected = gc_count(baseline, timeout=timeout)
+    after, printed = gc_count(source, timeout=timeout)
     if printed != expected:
         return Verdict.not_yet(f"the output changed: {printed.strip()!r} instead of "
                                f"{expected.strip()!r}", before=before, after=after)
