@@ -9,10 +9,13 @@
 #   GOMEMLAB_HUB_ADMIN_PASSWORD  optional: the `instructor` account's password (32+ characters)
 #   GOMEMLAB_HUB_API_TOKEN optional: a token for the load script (service `gomemlab-load`)
 #   GOMEMLAB_HUB_PROXY     the configurable-http-proxy program (hub/node_modules/.bin/...)
+#   GOMEMLAB_HUB_SEED_GOCACHE optional: a warm Go build cache (`gomemlab hub` makes one with
+#                          `gomemlab warm` in <root>/seed); each NEW learner starts with a copy
 #   GOMEMLAB_QUICK         passed to every learner's kernel when set (short runs, e.g. a demo)
 # Ports come from the command line: --JupyterHub.bind_url, --JupyterHub.hub_port and
 # --ConfigurableHTTPProxy.api_url (hub.py picks free loopback ports for the last two).
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -55,6 +58,20 @@ c.SimpleLocalProcessSpawner.home_dir_template = str(root / "home" / "{username}"
 # gomemlab.hub's single-user entry point makes the learner's working copy of the notebooks and
 # starts jupyterhub-singleuser with the lab's options (start-here, settings, web UI proxy).
 c.Spawner.cmd = [sys.executable, "-m", "gomemlab.hub", "singleuser"]
+
+
+def _seed_go_cache(spawner) -> None:
+    """A new learner's Go build cache starts as a COPY of the warm seed: their own, writable
+    (a GOCACHE shared writable between users is not safe); the first build skips compiling
+    the runtime and standard library. An existing cache is never touched."""
+    seed = os.environ.get("GOMEMLAB_HUB_SEED_GOCACHE")
+    target = Path(spawner.home_dir) / ".cache" / "go-build"
+    if seed and Path(seed).is_dir() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(seed, target, symlinks=True)
+
+
+c.Spawner.pre_spawn_hook = _seed_go_cache
 c.Spawner.default_url = "/lab/tree/00-start-here.ipynb"
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "GOMEMLAB_QUICK",
                       "GOMEMLAB_HUB_MARKER"]

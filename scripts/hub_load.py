@@ -9,6 +9,7 @@ Go children, summed) and the hub's own. Loopback only; every wait is bounded.
 
     .venv/bin/python scripts/hub_load.py --users 1 4 8            # full settings (learners')
     .venv/bin/python scripts/hub_load.py --users 4 --quick        # GOMEMLAB_QUICK=1 kernels
+    .venv/bin/python scripts/hub_load.py --users 8 --seed /tmp/x  # warm Go cache copies
 
 Needs `pip install jupyterhub` and `npm ci --prefix hub`. Not a test: the numbers move with
 the machine's load.
@@ -87,6 +88,11 @@ async def _learner(h: hub.Hub, user: str, server: str, notebooks: list[str],
     return runs
 
 
+def _disk(folder: Path) -> int:
+    """Bytes of the files under `folder` (a learner's home: caches, notebook copy)."""
+    return sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file())
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float(
@@ -94,12 +100,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _one(n: int, notebooks: list[str], quick: bool, cell_timeout: float,
-               budget: float) -> dict:
+               budget: float, seed: Path | None) -> dict:
     users = hub.learners(n)
     with tempfile.TemporaryDirectory(prefix="gomemlab-hubload-") as root:
         began = time.monotonic()
         h = await asyncio.to_thread(hub.start, hub.free_port(), users=users, root=root,
-                                    quick=quick, timeout=240)
+                                    quick=quick, seed=seed, timeout=240)
         peaks: dict[str, int] = {}
         stop = asyncio.Event()
         sampler = asyncio.create_task(_sample(h, peaks, stop))
@@ -118,6 +124,7 @@ async def _one(n: int, notebooks: list[str], quick: bool, cell_timeout: float,
             stop.set()
             await sampler
             await asyncio.to_thread(h.stop)
+        homes = [_disk(h.home(u)) for u in users]
         left = h.processes()
     runs = [r for user_runs in per_user for r in user_runs]
     cells = [r for r in runs if r["cell"] != "all"]
@@ -127,13 +134,15 @@ async def _one(n: int, notebooks: list[str], quick: bool, cell_timeout: float,
              for nb in notebooks}
     learner_peaks = [peaks.get(u, 0) for u in users]
     return {
-        "users": n, "quick": quick, "spawn_seconds_all": round(spawn, 1),
+        "users": n, "quick": quick, "seeded_go_cache": seed is not None,
+        "spawn_seconds_all": round(spawn, 1),
         "cells": len(cells), "ok": ok, "pass_rate": ok / len(cells) if cells else 0.0,
         "p50_s": _pct(timed, 0.5), "p95_s": _pct(timed, 0.95), "max_s": max(timed, default=0),
         "notebook_wall_median_s": {nb: statistics.median(w) for nb, w in walls.items() if w},
         "runs_wall_s": round(runs_wall, 1),
         "peak_rss_per_learner_MiB_median": statistics.median(learner_peaks) / 2**20,
         "peak_rss_per_learner_MiB_max": max(learner_peaks) / 2**20,
+        "home_disk_MiB_median": statistics.median(homes) / 2**20,
         "peak_rss_hub_and_proxy_MiB": peaks.get("(hub)", 0) / 2**20,
         "errors": sorted({f"{r['notebook']}[{r['cell']}] {r['status']}: {r['error']}"
                           for r in cells if r["status"] != "ok"})[:10],
@@ -151,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--notebooks", nargs="+", default=["03-escape-analysis", "07-gc"])
     parser.add_argument("--quick", action="store_true", help="GOMEMLAB_QUICK=1 in the kernels")
+    parser.add_argument("--seed", type=Path, metavar="ROOT",
+                        help="give learners a copy of a warm Go build cache made (once) under "
+                             "ROOT/seed, as `gomemlab hub` does")
     parser.add_argument("--cell-timeout", type=float, default=600)
     parser.add_argument("--budget", type=float, default=1800,
                         help="seconds the learners' runs may take per N; later cells not run")
@@ -159,13 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     if hub.proxy_program() is None:
         print("configurable-http-proxy is missing: npm ci --prefix hub", file=sys.stderr)
         return 2
+    seed = hub.seed_cache(args.seed) if args.seed else None
     results = []
     for n in args.users:
         hub.learners(n)  # a bad N fails before anything starts
-        result = asyncio.run(_one(n, args.notebooks, args.quick, args.cell_timeout, args.budget))
+        result = asyncio.run(_one(n, args.notebooks, args.quick, args.cell_timeout, args.budget,
+                                  seed))
         results.append(result)
         print(json.dumps(result, indent=1), flush=True)
     mode = "quick (GOMEMLAB_QUICK=1)" if args.quick else "full (GOMEMLAB_QUICK unset)"
+    mode += ", seeded Go caches" if seed else ", empty Go caches"
     print(f"\n{mode}, {psutil.cpu_count()} CPUs, notebooks {' '.join(args.notebooks)}\n")
     print("| N | cells | pass | p50 s | p95 s | " + " | ".join(
         f"{nb} wall s" for nb in args.notebooks) + " | peak RSS/learner MiB | hub+proxy MiB |")

@@ -49,6 +49,26 @@ def test_config_binds_loopback_and_gives_each_learner_a_home(tmp_path, monkeypat
     assert (tmp_path / "state").is_dir()
 
 
+def test_new_learner_gets_a_copy_of_the_seed_cache_and_an_old_one_keeps_theirs(
+        tmp_path, monkeypatch):
+    seed = tmp_path / "seed-cache"
+    (seed / "ab").mkdir(parents=True)
+    (seed / "ab" / "entry-d").write_text("compiled")
+    c = _config({"GOMEMLAB_HUB_ROOT": str(tmp_path), "GOMEMLAB_HUB_SEED_GOCACHE": str(seed)},
+                monkeypatch)
+
+    class Spawner:
+        home_dir = str(tmp_path / "home" / "ada")
+
+    c.Spawner.pre_spawn_hook(Spawner())
+    copy = tmp_path / "home" / "ada" / ".cache" / "go-build" / "ab" / "entry-d"
+    assert copy.read_text() == "compiled" and not copy.samefile(seed / "ab" / "entry-d")
+    copy.write_text("the learner's own")
+    c.Spawner.pre_spawn_hook(Spawner())
+    assert copy.read_text() == "the learner's own"
+    assert (seed / "ab" / "entry-d").read_text() == "compiled"
+
+
 def test_command_puts_every_port_on_loopback():
     argv = hub.command(8000, 8081, 8001)
     assert "--JupyterHub.bind_url=http://127.0.0.1:8000" in argv

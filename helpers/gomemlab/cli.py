@@ -50,8 +50,13 @@ def _hub(args: argparse.Namespace) -> int:
     from . import hub
 
     names = hub.learners(args.users)
+    seed = None
+    if not args.no_seed:
+        print("Warming the learners' seed Go build cache (once; minutes the first time)...",
+              flush=True)
+        seed = hub.seed_cache(hub.default_root())
     server = hub.start(args.port, users=names, password=os.environ.get("GOMEMLAB_HUB_PASSWORD"),
-                       log="file")
+                       log="file", seed=seed)
     print(f"Workshop server: {server.url} (127.0.0.1 only; e.g. ssh -L {args.port}:127.0.0.1:"
           f"{args.port} this-machine)\nLearners: {names[0]} ... {names[-1]}; shared password: "
           f"{server.password}\nHomes: {server.root / 'home'}; log: {server.log}\n"
@@ -110,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     workshop = commands.add_parser("hub", help="a workshop server: JupyterHub for N learners")
     workshop.add_argument("--port", type=int, default=8000)
     workshop.add_argument("--users", type=int, default=8, help="learner01 ... learnerNN")
+    workshop.add_argument("--no-seed", action="store_true",
+                          help="learners start with an empty Go build cache (no warm copy)")
     workshop.set_defaults(func=_hub)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
     handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")

@@ -65,6 +65,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
+    """A warm Go build cache for new learners: `gomemlab warm` run once with HOME=<root>/seed
+    (made only when missing); its ~/.cache/go-build path. Learners get copies, never this one."""
+    home = Path(root).expanduser() / "seed"
+    cache = home / ".cache" / "go-build"
+    if (home / ".warm").exists() and cache.is_dir():
+        return cache
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GOMEMLAB_", "GOCACHE", "XDG_", "GOPATH", "GOMODCACHE"))}
+    env["HOME"] = str(home)
+    try:
+        subprocess.run([sys.executable, "-m", "gomemlab.cli", "warm"], env=env, cwd=home,
+                       check=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        raise HubError(f"warming the learners' seed Go cache in {home} failed: {error}") from None
+    (home / ".warm").write_text("gomemlab warm done\n")
+    return cache
+
+
 def command(port: int, hub_port: int, proxy_api_port: int) -> list[str]:
     """The `jupyterhub` argument list (ports on the command line win over the config file)."""
     return [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG),
@@ -167,12 +187,13 @@ class Hub:
 def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01",),
           root: Path | str | None = None, password: str | None = None,
           token: str | None = None, quick: bool | None = None, log: Path | str | None = "file",
-          timeout: float = 120) -> Hub:
+          seed: Path | str | None = None, timeout: float = 120) -> Hub:
     """Start the workshop server on 127.0.0.1:`port` and wait until it answers.
 
     `password` is the shared learners' password (made up when None); `token` the admin API
     token (made up when None); `quick` passes GOMEMLAB_QUICK to every kernel (None: as here);
-    `log`: "file" writes <root>/state/hub.log, None leaves the output on this terminal.
+    `log`: "file" writes <root>/state/hub.log, None leaves the output on this terminal;
+    `seed`: a warm Go build cache (`seed_cache`) each new learner starts with a copy of.
     """
     validate.count(port, "port", minimum=1, maximum=65535)
     names = tuple(users)
@@ -194,6 +215,8 @@ def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01"
                GOMEMLAB_HUB_PASSWORD=password, GOMEMLAB_HUB_API_TOKEN=token,
                GOMEMLAB_HUB_PROXY=str(program), **{MARKER_VAR: marker})
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    if seed is not None:
+        env["GOMEMLAB_HUB_SEED_GOCACHE"] = str(seed)
     if quick is True:
         env["GOMEMLAB_QUICK"] = "1"
     elif quick is False:
