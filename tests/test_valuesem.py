@@ -92,4 +92,4 @@ def test_live_run_agrees_with_the_notebook_claims():
     cost.expect_no_allocations()
     cost.expect_value_slower(32768, at_least=10)
     assert "-benchtime=10ms" in cost.provenance.command
-    assert cost.provenance.shell.startswith("…/scratch/bin/") and cost.provenance.run_seconds > 0
+    assert cost.provenance.shell.startswith("valuesem -benchtime=10ms") and cost.provenance.run_seconds > 0

@@ -89,4 +89,4 @@ def test_escape_trace_and_pprof_take_go():
     newer = versions.install("1.22", progress=False)
     trace = gm.trace.run(go=newer)
     assert trace.provenance.go_version == newer.version and len(trace.gc) >= 1
-    assert gm.pprof.run("pprof", go=old).provenance.go_version == old.version
+    assert gm.pprof.run("pprof", go=newer).provenance.go_version == newer.version
