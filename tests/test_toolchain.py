@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import pytest
@@ -134,3 +135,14 @@ def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
         toolchain.run([binary], on_stdout=explode, timeout=60)
     assert seen == ["line 0"]
     assert time.perf_counter() - started < 30
+
+
+def test_stdout_in_chunks_joins_to_the_whole_output():
+    """Chunks are cut anywhere, a multi-byte character split between reads included."""
+    script = "import sys\nfor i in range(200000): sys.stdout.write(f'{i} é€\\n')\n"
+    pieces: list[str] = []
+    done = toolchain.run([sys.executable, "-c", script], on_stdout_chunk=pieces.append,
+                         keep_stdout=False, timeout=60)
+    text = "".join(pieces)
+    assert done.ok and done.stdout == "" and len(pieces) > 1
+    assert text.splitlines()[-1] == "199999 é€" and "\ufffd" not in text

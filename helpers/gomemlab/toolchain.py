@@ -7,6 +7,7 @@ captured output. Failures become typed errors from `gomemlab.errors`.
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import dataclasses
@@ -327,9 +328,10 @@ class _Pump(threading.Thread):
     hand each line to a callback. A callback that raises is remembered (and not called again)
     while the pipe keeps draining, so the process never stalls on a full pipe."""
 
-    def __init__(self, stream, keep: bool, on_line: Callable[[str], None] | None):
+    def __init__(self, stream, keep: bool, on_line: Callable[[str], None] | None,
+                 on_chunk: Callable[[str], None] | None = None):
         super().__init__(daemon=True)
-        self.stream, self.keep, self.on_line = stream, keep, on_line
+        self.stream, self.keep, self.on_line, self.on_chunk = stream, keep, on_line, on_chunk
         self.error: BaseException | None = None
         self.head: list[str] = []
         self.head_size = 0
@@ -338,6 +340,9 @@ class _Pump(threading.Thread):
         self.dropped = 0
 
     def run(self) -> None:
+        if self.on_chunk is not None:
+            self._run_chunks()
+            return
         # Without a callback there are no lines to hand on: read in large pieces (fast).
         read = self.stream.readline if self.on_line is not None else self.stream.read
         while line := read(LINE_LIMIT if self.on_line is not None else 65536):
@@ -348,6 +353,25 @@ class _Pump(threading.Thread):
                     self.on_line(line.rstrip("\n"))
                 except BaseException as exc:  # re-raised in the caller's thread
                     self.error = exc
+        self.stream.close()
+
+    def _run_chunks(self) -> None:
+        """Hand on decoded pieces of up to 1 MiB as they arrive, lines cut anywhere."""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        raw = self.stream.buffer
+        while True:
+            data = raw.read1(1 << 20)
+            text = decoder.decode(data, final=not data)
+            if text:
+                if self.keep:
+                    self._store(text)
+                if self.error is None:
+                    try:
+                        self.on_chunk(text)
+                    except BaseException as exc:  # re-raised in the caller's thread
+                        self.error = exc
+            if not data:
+                break
         self.stream.close()
 
     def _store(self, line: str) -> None:
@@ -373,7 +397,8 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
         env: Mapping[str, str] | None = None, timeout: float = 120.0,
         on_stdout: Callable[[str], None] | None = None,
         on_stderr: Callable[[str], None] | None = None,
-        keep_stdout: bool = True, contain: bool = True) -> Completed:
+        keep_stdout: bool = True, contain: bool = True,
+        on_stdout_chunk: Callable[[str], None] | None = None) -> Completed:
     """Run `command` (an argument list) and wait for it, at most `timeout` seconds.
 
     Nothing it starts outlives it: on Linux it runs under the reaper (see `reaper()`), which
@@ -385,7 +410,9 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     CAPTURE_HEAD and last CAPTURE_TAIL characters (4 MiB each) with a note of what was dropped
     between; lines longer than LINE_LIMIT arrive in pieces. `on_stdout`/`on_stderr` still see
     every line as it arrives (an exception they raise is re-raised here once the process has
-    ended); `keep_stdout=False` keeps no stdout at all. The exit status is not checked: see
+    ended); `on_stdout_chunk` instead gets stdout in decoded pieces of up to 1 MiB, cut
+    anywhere (for streaming parsers: several times faster than a call per line);
+    `keep_stdout=False` keeps no stdout at all. The exit status is not checked: see
     `Completed.check_build` and `Completed.check_run`.
     """
     timeout = validate.timeout(timeout)
@@ -404,7 +431,8 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
             f"could not start `{shell_text(argv)}`: {error.strerror or error}. Check that the "
             "program exists and may be run (`gm.doctor()` checks the lab's own).",
             command=argv) from None
-    pumps = [_Pump(proc.stdout, keep_stdout, on_stdout), _Pump(proc.stderr, True, on_stderr)]
+    pumps = [_Pump(proc.stdout, keep_stdout, on_stdout, on_stdout_chunk),
+             _Pump(proc.stderr, True, on_stderr)]
     for pump in pumps:
         pump.start()
     deadline = started + timeout
@@ -437,12 +465,14 @@ def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
        env: Mapping[str, str] | None = None, timeout: float = 300.0,
        on_stdout: Callable[[str], None] | None = None,
        on_stderr: Callable[[str], None] | None = None,
-       keep_stdout: bool = True, using: GoToolchain | None = None) -> Completed:
+       keep_stdout: bool = True, using: GoToolchain | None = None,
+       on_stdout_chunk: Callable[[str], None] | None = None) -> Completed:
     """Run `go ARGS...` with the lab's toolchain (or `using`) and offline environment (see
     `run`)."""
     found = using or find_go()
     done = run([found.go, *args], cwd=cwd, env=go_env(env, using=found), timeout=timeout,
-               on_stdout=on_stdout, on_stderr=on_stderr, keep_stdout=keep_stdout)
+               on_stdout=on_stdout, on_stderr=on_stderr, keep_stdout=keep_stdout,
+               on_stdout_chunk=on_stdout_chunk)
     return dataclasses.replace(done, go_version=found.version)
 
 

@@ -122,14 +122,20 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
                 failed.append(error)
         pending.clear()
 
-    def feed(line: str) -> None:  # called for each of millions of lines: keep it lean
-        append(line)
+    tail = [""]
+
+    def feed(text: str) -> None:  # pieces of up to 1 MiB, cut anywhere
+        lines = (tail[0] + text).split("\n")
+        tail[0] = lines.pop()
+        pending.extend(lines)
         if len(pending) >= CHUNK_LINES:
             flush()
 
     started = time.perf_counter()
     done = toolchain.go("tool", "trace", "-d=parsed", os.fspath(file), timeout=timeout,
-                        on_stdout=feed, keep_stdout=False)
+                        on_stdout_chunk=feed, keep_stdout=False)
+    if tail[0]:
+        append(tail[0])
     flush()
     if failed:
         raise failed[0]
