@@ -86,10 +86,47 @@ def test_garbage_parses_or_raises_parse_error(text):
 
 
 @pytest.mark.live
-@pytest.mark.live
 def test_live_run_agrees_with_the_notebook_claims():
     cost = copy_cost(benchtime="10ms", count=1)
     cost.expect_no_allocations()
     cost.expect_value_slower(32768, at_least=10)
     assert "-benchtime=10ms" in cost.provenance.command
-    assert cost.provenance.shell.startswith("valuesem -benchtime=10ms") and cost.provenance.run_seconds > 0
+    assert cost.provenance.shell.startswith("valuesem -benchtime=10ms")
+    assert cost.provenance.run_seconds > 0
+
+
+WALLET = """package bank
+
+type Wallet struct{ cents int }
+
+func (w Wallet) Deposit(cents int) { w.cents += cents }
+
+func (w Wallet) Balance() int { return w.cents }
+"""
+
+
+@pytest.mark.live
+def test_exercise_checks_say_not_yet_then_solved():
+    from gomemlab.valuesem import exercises
+
+    lost = exercises.check_wallet(WALLET)
+    assert not lost and "Balance() = 0, want 300" in lost.message, lost
+    assert exercises.check_wallet(WALLET.replace("(w Wallet) Deposit", "(w *Wallet) Deposit"))
+    raise_task = ("package payroll\n\ntype Employee struct {\n\tName   string\n\tSalary int\n}\n\n"
+                  "func GiveRaise(staff []Employee, amount int) {\n"
+                  "\tfor _, e := range staff {\n\t\te.Salary += amount\n\t}\n}\n")
+    assert "want salaries 110 and 210" in exercises.check_raise(raise_task).message
+    fixed = raise_task.replace("for _, e := range staff {\n\t\te.Salary",
+                               "for i := range staff {\n\t\tstaff[i].Salary")
+    assert exercises.check_raise(fixed)
+    team = ("package club\n\ntype Team struct{ members []string }\n\n"
+            "func NewTeam(names ...string) *Team { return &Team{members: names} }\n\n"
+            "func (t *Team) Members() []string { return t.members }\n")
+    assert "changed the team" in exercises.check_team(team).message
+    panics = team.replace("return t.members", "return t.members[5:]")
+    verdict = exercises.check_team(panics)
+    assert not verdict and "slice bounds out of range" in verdict.message, verdict
+    assert exercises.check_team(team.replace("members: names", "members: append([]string(nil), "
+                                             "names...)").replace("return t.members",
+                                                                  "return append([]string(nil), "
+                                                                  "t.members...)"))
