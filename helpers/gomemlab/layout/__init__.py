@@ -34,6 +34,7 @@ from .result import (
 )
 from .run import (
     alloc_sweep,
+    benchmarks,
     layouts,
     measure,
     scan,
@@ -57,7 +58,8 @@ __all__ = [
     "CLASS_FRAME_DOC", "FRAME_DOC", "LAYOUT_KINDS", "SCAN_FRAME_DOC", "SWEEP_FRAME_DOC",
     "AllocRecord", "FieldRecord", "Hole", "Layout", "OtherRecord", "Placed", "ScanRecord",
     "ScanReport", "SizeClass", "SizeClasses", "SizeSweep", "StackRecord", "StackReport",
-    "StructLayout", "StructRecord", "TypeRecord", "alloc_sweep", "go_struct", "layouts",
+    "StructLayout", "StructRecord", "TypeRecord", "alloc_sweep", "benchmarks", "go_struct",
+    "layouts",
     "measure", "optimal_order", "optimal_size", "optimize", "parse_lines", "parse_size_classes",
     "place", "scan", "size_class_file", "size_classes", "stack", "struct_names",
 ]

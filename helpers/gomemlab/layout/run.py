@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ import pandas as pd
 
 from .. import programs, settings, toolchain, validate, workspace
 from ..errors import UsageError, WorkspaceError
+from ..lifetimes import _binaries
 from ..provenance import Provenance
 from .parse import parse_lines, parse_size_classes
 from .records import ScanRecord, StackRecord
@@ -100,10 +102,31 @@ func main() {
 '''
 
 
+def _run_sample(args: Sequence[str], timeout: float) -> toolchain.Completed:
+    """Run the layout sample's program, built once and reused (`lifetimes._binaries`)."""
+    binary, built = _binaries.program(workspace.resolve(TOPIC), timeout)
+    done = toolchain.run([binary, *args], cwd=workspace.scratch_dir(f"run-{TOPIC}"),
+                         env=toolchain.go_env(), timeout=timeout).check_run()
+    return dataclasses.replace(done, build_seconds=built,
+                               go_version=toolchain.find_go().version)
+
+
+def benchmarks(pattern: str = ".", *, benchtime: str = BENCH_ITERATIONS,
+               count: int = BENCH_COUNT, timeout: float = 300.0):
+    """The sample's benchmarks matching `pattern`, with `-benchmem`, from its test binary
+    (built once with `go test -c`, then reused), as a `gm.bench.BenchResult`."""
+    from ..bench import check_benchtime
+
+    return _binaries.benchmarks(TOPIC, validate.pattern(pattern, "pattern"),
+                                benchtime=check_benchtime(benchtime),
+                                count=validate.count(count, "count", maximum=100),
+                                timeout=validate.timeout(timeout))
+
+
 def layouts(*, timeout: float = 120.0) -> Layout:
     """The sample's structs and built-in types as `unsafe` reports them (`layout layout`)."""
     timeout = validate.timeout(timeout)
-    done = programs.run(TOPIC, ["layout"], timeout=timeout)
+    done = _run_sample(["layout"], timeout)
     return Layout(parse_lines(done.stdout), done.provenance)
 
 
@@ -178,11 +201,8 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
     benchmarks of the sample, in one `go test`); without it the sweep runs now.
     """
     if benchmarks is None:
-        from .. import bench
-
-        timeout = validate.timeout(timeout)
-        benchmarks = bench.run(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS,
-                               count=BENCH_COUNT, progress=False, timeout=timeout)
+        benchmarks = _binaries.benchmarks(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS,
+                                          count=BENCH_COUNT, timeout=validate.timeout(timeout))
     measured = alloc_rows(benchmarks.frame)
     if not measured:
         raise UsageError("the benchmarks hold no BenchmarkAlloc/bytes=N results")
@@ -201,7 +221,7 @@ def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0
                                                 else FULL_SCAN_ELEMENTS), "n")
     gcs = validate.count(gcs if gcs is not None else (3 if quick else 5), "gcs", maximum=100)
     timeout = validate.timeout(timeout)
-    done = programs.run(TOPIC, ["-n", str(n), "-gcs", str(gcs), "scan"], timeout=timeout)
+    done = _run_sample(["-n", str(n), "-gcs", str(gcs), "scan"], timeout)
     records = tuple(r for r in parse_lines(done.stdout) if isinstance(r, ScanRecord))
     return ScanReport(records, done.provenance)
 
@@ -210,7 +230,7 @@ def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
     """A goroutine's stack growing under `depth` calls of 1 KiB frames (`layout stack`)."""
     depth = validate.count(depth, "depth", minimum=0, maximum=100_000)
     timeout = validate.timeout(timeout)
-    done = programs.run(TOPIC, ["-depth", str(depth), "stack"], timeout=timeout)
+    done = _run_sample(["-depth", str(depth), "stack"], timeout)
     records = [r for r in parse_lines(done.stdout) if isinstance(r, StackRecord)]
     if len(records) != 1:
         raise UsageError(f"expected one stack line, got {len(records)}")

@@ -5,6 +5,7 @@ what they measured.
     r.value("hits", step=1), r.series("hits")    # single values and series by metric
     r.frame, r.summary(), r.plot()               # columns: FRAME_DOC; kinds: pool, scavenge, bars
     gm.lifetimes.run("substring", memprofile=True).profile("heap")   # in-use profile (gm.pprof)
+    gm.lifetimes.benchmarks("Buffer|Small")     # the sample's benchmarks (a BenchResult)
     gm.lifetimes.check_leak_fixed(code), gm.lifetimes.check_pooled(code)   # the exercises
 """
 
@@ -17,7 +18,7 @@ from .exercises import LEAK_BASELINE, POOL_BASELINE, check_leak_fixed, check_poo
 from .parse import parse_line, parse_lines
 from .records import Measurement, OtherLine
 from .result import FRAME_DOC, LifetimesRun, parse
-from .run import LIFETIMES_SECTIONS, run
+from .run import BENCHTIME, LIFETIMES_SECTIONS, benchmarks, run
 
 
 def __getattr__(name: str) -> Any:
@@ -28,7 +29,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "FRAME_DOC", "LEAK_BASELINE", "LIFETIMES_SECTIONS", "POOL_BASELINE", "LifetimesRun",
-    "Measurement", "OtherLine", "check_leak_fixed", "check_pooled", "parse", "parse_line",
-    "parse_lines", "run",
+    "BENCHTIME", "FRAME_DOC", "LEAK_BASELINE", "LIFETIMES_SECTIONS", "POOL_BASELINE",
+    "LifetimesRun", "Measurement", "OtherLine", "benchmarks", "check_leak_fixed",
+    "check_pooled", "parse", "parse_line", "parse_lines", "run",
 ]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Mapping
-from pathlib import Path
 
-from .. import programs, settings, toolchain, validate, workspace
+from .. import settings, toolchain, validate, workspace
 from ..errors import UsageError
 from ..provenance import Provenance
+from . import _binaries
 from .result import LifetimesRun, parse
 
 LIFETIMES_SECTIONS = ("pool", "poolsize", "finalizers", "cycles", "exit", "weak", "unique",
@@ -18,29 +16,6 @@ LIFETIMES_SECTIONS = ("pool", "poolsize", "finalizers", "cycles", "exit", "weak"
 """The sample's sections, in the order chapter 09 meets them."""
 QUICK_WATCH_S = 0.3
 FULL_WATCH_S = 0.5
-
-
-_BUILT: dict[tuple, Path] = {}
-"""Binaries built in this process, by package folder and the state of its files."""
-
-
-def _state(package: workspace.Package) -> tuple:
-    files = [*package.go_files(tests=False), package.module_dir / "go.mod"]
-    return (str(package.dir), *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size)
-                                for f in files))
-
-
-def _binary(package: workspace.Package, timeout: float) -> tuple[Path, float]:
-    """The package's binary and the seconds spent building it: a chapter runs the sample a
-    dozen times, and asking `go build` whether it is up to date costs ~0.4 s each time."""
-    key = _state(package)
-    binary = _BUILT.get(key)
-    if binary is not None and binary.is_file():
-        return binary, 0.0
-    started = time.perf_counter()
-    binary = programs.build(package, timeout=timeout)
-    _BUILT[key] = binary
-    return binary, time.perf_counter() - started
 
 
 def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None = None,
@@ -80,7 +55,7 @@ def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None
         profiles["goroutineleak"] = folder / "goroutineleak.pprof"
         args += ["-leakprofile", str(profiles["goroutineleak"])]
     timeout = validate.timeout(timeout)
-    binary, built = _binary(workspace.resolve(target), timeout)
+    binary, built = _binaries.program(workspace.resolve(target), timeout)
     done = toolchain.run([binary, *args], cwd=folder, env=toolchain.go_env(env),
                          timeout=timeout).check_run()
     provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
@@ -90,3 +65,20 @@ def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None
     return LifetimesRun(result.records, result.sections,
                         {"fix": fix, "n": n, "mib": mib, "watch_s": seconds}, provenance,
                         profiles)
+
+
+BENCHTIME = "2000x"
+"""The chapter's benchmarks count allocations, which are the same in every iteration: a fixed
+2000 iterations measure allocs/op and B/op exactly (ns/op is only shown)."""
+
+
+def benchmarks(pattern: str = ".", *, benchtime: str = BENCHTIME, count: int = 3,
+               timeout: float = 300.0):
+    """The sample's benchmarks matching `pattern`, run with `-benchmem` from its test binary
+    (built once, then reused: see `_binaries`), as a `gm.bench.BenchResult`."""
+    from ..bench import check_benchtime
+
+    return _binaries.benchmarks("lifetimes", validate.pattern(pattern, "pattern"),
+                                benchtime=check_benchtime(benchtime),
+                                count=validate.count(count, "count", maximum=100),
+                                timeout=validate.timeout(timeout))

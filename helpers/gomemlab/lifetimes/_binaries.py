@@ -1,0 +1,75 @@
+"""Build a sample's program or test binary once and reuse it (chapters 08 and 09).
+
+A chapter runs its sample a dozen times. Asking `go build` whether a binary is up to date
+costs 0.1-0.4 s on a quiet machine and seconds under load, and `go test` relinks its test
+binary on every call. A stamp beside each binary records the Go version and the name, size
+and modification time of every file it was built from; while they match, the binary is
+reused without starting `go` (also by the next process); any edit builds again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+from .. import programs, toolchain, workspace
+from ..provenance import Provenance
+
+_BUILT: dict[tuple, Path] = {}
+"""Binaries built or found in this process, by stamp."""
+
+
+def _stamp(package: workspace.Package, tests: bool) -> tuple:
+    files = [*package.go_files(tests=tests), package.module_dir / "go.mod"]
+    return (str(package.dir), toolchain.find_go().version, tests,
+            *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files))
+
+
+def _cached(package: workspace.Package, tests: bool, output: Path, build) -> tuple[Path, float]:
+    key = _stamp(package, tests)
+    binary = _BUILT.get(key)
+    if binary is not None and binary.is_file():
+        return binary, 0.0
+    started = time.perf_counter()
+    stamp = output.with_name(output.name + ".stamp")
+    if not (output.is_file() and stamp.is_file() and stamp.read_text() == repr(key)):
+        build()
+        stamp.write_text(repr(key))
+    _BUILT[key] = output
+    return output, time.perf_counter() - started
+
+
+def program(package: workspace.Package, timeout: float) -> tuple[Path, float]:
+    """The package's program (a `package main`) and the seconds spent building it."""
+    output = programs.binary_path(package, None, toolchain.find_go().version)
+    return _cached(package, False, output,
+                   lambda: programs.build(package, timeout=timeout))
+
+
+def test_binary(package: workspace.Package, timeout: float) -> tuple[Path, float]:
+    """The package's test binary (`go test -c`) and the seconds spent building it."""
+    output = programs.binary_path(package, "test", toolchain.find_go().version)
+    output = output.with_name(package.name + ".test")
+    return _cached(package, True, output, lambda: toolchain.go(
+        "test", "-c", "-o", str(output), package.pattern, cwd=package.module_dir,
+        timeout=timeout).check_build())
+
+
+def benchmarks(target: workspace.Target, pattern: str, *, benchtime: str, count: int,
+               timeout: float):
+    """Run the benchmarks matching `pattern` with `-benchmem` from the package's cached test
+    binary (what `go test -run '^$' -bench PATTERN -benchmem` would print), as a BenchResult."""
+    from .. import bench
+
+    package = workspace.resolve(target)
+    binary, built = test_binary(package, timeout)
+    done = toolchain.run([binary, "-test.run", "^$", "-test.bench", pattern,
+                          "-test.benchmem", f"-test.benchtime={benchtime}",
+                          f"-test.count={count}"],
+                         cwd=workspace.scratch_dir(f"bench-{package.name}"),
+                         env=toolchain.go_env(), timeout=timeout).check_run()
+    provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
+                               build_seconds=built, run_seconds=done.seconds)
+    return dataclasses.replace(bench.parse(done.stdout), provenance=provenance)
