@@ -4,12 +4,13 @@
 // channel: a small header that refers to storage shared by every copy of that header.
 //
 // Run it without arguments for a short tour, or with the name of one section
-// (new, map, slice, alias, chan, nilmap, nilmapwrite, newslice, sizes, heap).
+// (new, map, slice, alias, chan, nilmap, nilmapwrite, newslice, sizes, words, heap).
 package main
 
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"testing"
 	"unsafe"
@@ -66,6 +67,7 @@ var sections = map[string]func(){
 	"nilmapwrite": writeNilMap,
 	"newslice":    showNewSlice,
 	"sizes":       showSizes,
+	"words":       showWords,
 	"heap":        showHeap,
 }
 
@@ -180,6 +182,12 @@ func showChan() {
 	default:
 		fmt.Println("send on a nil channel: not ready (it would block forever)")
 	}
+	select {
+	case <-nilCh:
+		fmt.Println("received from a nil channel")
+	default:
+		fmt.Println("receive on a nil channel: not ready (it would block forever)")
+	}
 }
 
 // --- a nil map reads as empty, but cannot be written ---
@@ -248,6 +256,33 @@ func showSizes() {
 	for _, r := range rows {
 		fmt.Printf("%s,%d,%s\n", r.name, r.bytes, r.holds)
 	}
+}
+
+// --- what the words of a map and a slice value hold ---
+
+// mapWord is the one word a map value is made of, read as a pointer.
+func mapWord(m map[string]int) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&m))
+}
+
+// sliceWords are the three words of a slice header: pointer, length, capacity.
+type sliceWords struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+func showWords() {
+	m := make(map[string]int)
+	copied := m
+	fmt.Printf("map: %d-byte value; its word is the runtime's map: %t; a copy holds the same word: %t\n",
+		unsafe.Sizeof(m), mapWord(m) == reflect.ValueOf(m).UnsafePointer(), mapWord(copied) == mapWord(m))
+	var nilMap map[string]int
+	fmt.Printf("nil map: its word is nil: %t\n", mapWord(nilMap) == nil)
+
+	s := make([]int, 3, 8)
+	h := *(*sliceWords)(unsafe.Pointer(&s))
+	fmt.Printf("slice: %d-byte header = pointer to element 0: %t, len %d, cap %d\n",
+		unsafe.Sizeof(s), h.data == unsafe.Pointer(&s[0]), h.len, h.cap)
 }
 
 // --- does new mean heap? (a preview of escape analysis) ---

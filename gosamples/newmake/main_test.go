@@ -160,3 +160,14 @@ func TestEverySectionRuns(t *testing.T) {
 		t.Error("an unknown section should exit 2")
 	}
 }
+
+func TestMapIsOneWordAndSliceThree(t *testing.T) {
+	m := map[string]int{}
+	if unsafe.Sizeof(m) != unsafe.Sizeof(uintptr(0)) || mapWord(m) == nil {
+		t.Fatalf("a made map should be one non-nil word, got %d bytes", unsafe.Sizeof(m))
+	}
+	s := make([]int, 2, 5)
+	if h := *(*sliceWords)(unsafe.Pointer(&s)); h.len != 2 || h.cap != 5 || h.data != unsafe.Pointer(&s[0]) {
+		t.Fatalf("slice words: %+v", h)
+	}
+}
