@@ -130,3 +130,14 @@ def test_exercise_checks_say_not_yet_then_solved():
                                              "names...)").replace("return t.members",
                                                                   "return append([]string(nil), "
                                                                   "t.members...)"))
+
+
+def test_table_says_how_it_was_measured(recorded):
+    made = gm.Provenance.of(["/tmp/scratch/valuesem", "-benchtime=20ms", "-count=5", "cost"],
+                            go_version="go1.27.3", run_seconds=2.5)
+    cost = CopyCost(recorded, provenance=made)
+    assert cost.settings() == "fastest of 5 runs of 20ms each"
+    page = cost._repr_html_()
+    assert "by value and by pointer (fastest of 5 runs of 20ms each)" in page
+    assert "32.0 KiB" in page and "Go 1.27.3" in page
+    assert CopyCost(recorded).settings() == ""

@@ -73,6 +73,21 @@ class CopyCost:
         choice(kind, ("cost",), "kind")
         return copy_cost(self.frame)
 
+    def settings(self) -> str:
+        """How each case was timed, in words (from the command), e.g. "fastest of 5 runs of
+        20ms each"; "" when the command is unknown."""
+        flags = dict(arg.lstrip("-").split("=", 1) for arg in self.provenance.command
+                     if arg.startswith("-") and "=" in arg)
+        if "benchtime" not in flags or "count" not in flags:
+            return ""
+        runs = "1 run" if flags["count"] == "1" else f"fastest of {flags['count']} runs"
+        return f"{runs} of {flags['benchtime']} each"
+
     def _repr_html_(self) -> str:
-        caption = self.provenance.line() if self.provenance.command else ""
-        return tables.to_html(self.summary().reset_index(), caption=caption)
+        frame = self.summary().reset_index()
+        frame["bytes passed"] = [tables.format_bytes(b) for b in frame["bytes passed"]]
+        how = self.settings()
+        title = "Time of one call, passing each size by value and by pointer"
+        caption = f"{title} ({how})" if how else title
+        made = self.provenance._repr_html_() if self.provenance.command else ""
+        return tables.to_html(frame, caption=caption) + made
