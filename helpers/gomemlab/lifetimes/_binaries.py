@@ -1,4 +1,4 @@
-"""Build a sample's program or test binary once and reuse it (chapters 08 and 09).
+"""Build a sample's program or test binary once and reuse it (chapters 08, 09 and 10).
 
 A chapter runs its sample a dozen times. Asking `go build` whether a binary is up to date
 costs 0.1-0.4 s on a quiet machine and seconds under load, and `go test` relinks its test
@@ -14,21 +14,23 @@ import os
 import time
 from pathlib import Path
 
-from .. import programs, toolchain, workspace
+from .. import programs, toolchain, versions, workspace
 from ..provenance import Provenance
+from ..toolchain import GoToolchain
 
 _BUILT: dict[tuple, Path] = {}
 """Binaries built or found in this process, by stamp."""
 
 
-def _stamp(package: workspace.Package, tests: bool) -> tuple:
+def _stamp(package: workspace.Package, tests: bool, found: GoToolchain) -> tuple:
     files = [*package.go_files(tests=tests), package.module_dir / "go.mod"]
-    return (str(package.dir), toolchain.find_go().version, tests,
+    return (str(package.dir), found.version, str(found.goroot), tests,
             *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files))
 
 
-def _cached(package: workspace.Package, tests: bool, output: Path, build) -> tuple[Path, float]:
-    key = _stamp(package, tests)
+def _cached(package: workspace.Package, tests: bool, found: GoToolchain, output: Path,
+            build) -> tuple[Path, float]:
+    key = _stamp(package, tests, found)
     binary = _BUILT.get(key)
     if binary is not None and binary.is_file():
         return binary, 0.0
@@ -41,20 +43,27 @@ def _cached(package: workspace.Package, tests: bool, output: Path, build) -> tup
     return output, time.perf_counter() - started
 
 
-def program(package: workspace.Package, timeout: float) -> tuple[Path, float]:
-    """The package's program (a `package main`) and the seconds spent building it."""
-    output = programs.binary_path(package, None, toolchain.find_go().version)
-    return _cached(package, False, output,
-                   lambda: programs.build(package, timeout=timeout))
+def program(package: workspace.Package, timeout: float,
+            go: str | GoToolchain | None = None) -> tuple[Path, float]:
+    """The package's program (a `package main`) built by `go` (default: the pinned
+    release) and the seconds spent building it; a compile error is a GoBuildError."""
+    found = versions.resolve(go)
+    output = programs.binary_path(programs.for_release(package, found), None, found.version)
+    return _cached(package, False, found, output,
+                   lambda: programs.build(package, timeout=timeout, go=found))
 
 
-def test_binary(package: workspace.Package, timeout: float) -> tuple[Path, float]:
-    """The package's test binary (`go test -c`) and the seconds spent building it."""
-    output = programs.binary_path(package, "test", toolchain.find_go().version)
+def test_binary(package: workspace.Package, timeout: float,
+                go: str | GoToolchain | None = None) -> tuple[Path, float]:
+    """The package's test binary (`go test -c`) built by `go` and the seconds spent
+    building it; a compile error is a GoBuildError."""
+    found = versions.resolve(go)
+    release = programs.for_release(package, found)
+    output = programs.binary_path(release, "test", found.version)
     output = output.with_name(package.name + ".test")
-    return _cached(package, True, output, lambda: toolchain.go(
-        "test", "-c", "-o", str(output), package.pattern, cwd=package.module_dir,
-        timeout=timeout).check_build())
+    return _cached(package, True, found, output, lambda: toolchain.go(
+        "test", "-c", "-o", str(output), release.pattern, cwd=release.module_dir,
+        timeout=timeout, using=found).check_build())
 
 
 def benchmarks(target: workspace.Target, pattern: str, *, benchtime: str, count: int,

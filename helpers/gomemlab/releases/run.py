@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -11,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import experiments, programs, toolchain, validate, versions
+from .. import experiments, programs, toolchain, validate, versions, workspace
 from ..errors import GoBuildError, UsageError
+from ..lifetimes import _binaries
 from ..provenance import Provenance
 from ..settings import quick
 from ..toolchain import GoToolchain
@@ -229,6 +231,16 @@ def _benchtime(value: object) -> str:
     return value
 
 
+def _run_bloop(found: GoToolchain, timeout: float) -> None:
+    """Build the b.Loop package's tests with `found` (GoBuildError when it cannot) and run its
+    benchmark once: what `go test -run '^$' -bench . -benchtime=1x` does, with the test binary
+    built once and reused (`lifetimes._binaries`)."""
+    binary, _ = _binaries.test_binary(sample("bloop"), timeout, found)
+    toolchain.run([binary, "-test.run", "^$", "-test.bench", ".", "-test.benchtime=1x"],
+                  cwd=workspace.scratch_dir("run-releases"), env=toolchain.go_env(using=found),
+                  timeout=timeout).check_run()
+
+
 def measure_release(go: str | GoToolchain, *, benchtime: str = "5000x",
                     timeout: float = 300.0) -> tuple[dict[str, str], dict[str, str], Provenance]:
     """Every behaviour measured on one release: (values, details, provenance of the probe).
@@ -239,17 +251,18 @@ def measure_release(go: str | GoToolchain, *, benchtime: str = "5000x",
     found = versions.resolve(go)
     benchtime, timeout = _benchtime(benchtime), validate.timeout(timeout)
     started = time.perf_counter()
-    probe = programs.run(sample(), [benchtime], env={"GODEBUG": "gctrace=1"}, go=found,
-                         timeout=timeout)
+    binary, built = _binaries.program(sample(), timeout, found)
+    probe = toolchain.run([binary, benchtime], cwd=workspace.scratch_dir("run-releases"),
+                          env=toolchain.go_env({"GODEBUG": "gctrace=1"}, using=found),
+                          timeout=timeout).check_run()
+    probe = dataclasses.replace(probe, build_seconds=built, go_version=found.version)
     said = parse_probe(probe.stdout)
     values = _escape_values(found, sample())
     values.update(probe_values(said))
     details: dict[str, str] = {}
-    values["bloop"], details["bloop"] = _feature(lambda: programs.test(
-        sample("bloop"), "-run", "^$", "-bench", ".", "-benchtime=1x", go=found,
-        timeout=timeout))
-    values["newexpr"], details["newexpr"] = _feature(lambda: programs.build(
-        sample("newexpr"), go=found, timeout=timeout))
+    values["bloop"], details["bloop"] = _feature(lambda: _run_bloop(found, timeout))
+    values["newexpr"], details["newexpr"] = _feature(lambda: _binaries.program(
+        sample("newexpr"), timeout, found))
     gc_values, cycles = gctrace_values(churn_trace(probe.stderr))
     values.update(gc_values)
     details["gc.cycles"] = f"{cycles} cycles"
