@@ -35,8 +35,9 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = ("escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes", "valuesem",
-                  "releases", "versions", "checks", "figures", "tables", "validate")
+_TOPIC_MODULES = ("newmake", "escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes",
+                  "valuesem", "releases", "versions", "checks", "figures", "tables", "validate",
+                  "paths")
 
 
 def __getattr__(name: str) -> Any:

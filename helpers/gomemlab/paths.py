@@ -12,8 +12,10 @@ import shlex
 from collections.abc import Iterable
 
 _PREFIXES: dict[str, str] = {}
-_HASHED = re.compile(r"…/scratch/(?:bin|snippets|escape)/[0-9a-f]{12,64}/")
-"""Content-addressed scratch folders: a learner needs the program's name, not the hash."""
+_HASHED = re.compile(r"…/scratch/(?:(?:bin|snippets|escape|releases)/[0-9a-f]{12,64}|"
+                     r"runs/[\w.-]+-[a-z0-9_]{8})/")
+"""Content-addressed and per-run scratch folders: a learner needs the file's name, not the
+hash or the random folder it sits in."""
 
 
 def remember(path: str | os.PathLike, shown_as: str) -> None:

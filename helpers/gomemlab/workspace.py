@@ -7,6 +7,7 @@ two learners on one JupyterHub) never collide.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -177,3 +178,7 @@ def resolve(target: Target) -> Package:
         if (module_dir / "go.mod").is_file():
             return Package(module_dir, path.relative_to(module_dir).as_posix() or ".")
     raise WorkspaceError(f"{path} is not inside a Go module (no go.mod above it)")
+
+
+with contextlib.suppress(WorkspaceError):  # so paths.short knows the samples from the start
+    samples_root()

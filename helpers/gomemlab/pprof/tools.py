@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .. import settings, toolchain, validate, webui
+from .. import paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
 from ..provenance import Provenance
 
@@ -87,7 +87,7 @@ def pprof_list(profile: ProfileSource, function: str, sample_index: str) -> Tool
     # Skip the header (file, type, time, totals): start at the first "ROUTINE" line.
     start = next((i for i, line in enumerate(lines) if line.startswith("ROUTINE")), 0)
     text = "\n".join(line.replace("\t", "    ") for line in lines[start:])
-    return ToolReport(report.command, text, report.provenance)
+    return ToolReport(report.command, paths.short(text), report.provenance)
 
 
 def pprof_web(profile: ProfileSource, sample_index: str, *, view: str = "/") -> webui.WebUI:
