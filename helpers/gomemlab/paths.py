@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 _PREFIXES: dict[str, str] = {}
 _HASHED = re.compile(r"…/scratch/(?:(?:bin|snippets|escape|releases)/[0-9a-f]{12,64}|"
-                     r"runs/[\w.-]+-[a-z0-9_]{8})/")
+                     r"runs/[\w.-]+-[a-z0-9_]{8})(/|(?=[\s'\"]|$))")
 """Content-addressed and per-run scratch folders: a learner needs the file's name, not the
 hash or the random folder it sits in."""
 
@@ -30,7 +30,9 @@ def short(text: str) -> str:
     for prefix in sorted(_PREFIXES, key=len, reverse=True):
         if prefix in text:
             text = text.replace(prefix, _PREFIXES[prefix])
-    return _HASHED.sub("", text)
+    # A file inside such a folder is shown by its name; the folder itself (a run's working
+    # folder, e.g. `-outputdir`) as `.`.
+    return _HASHED.sub(lambda m: "" if m.group(1) == "/" else ".", text)
 
 
 def shell_text(command: Iterable[str | os.PathLike]) -> str:
