@@ -30,3 +30,14 @@ def test_a_build_gets_the_collector_the_lab_names(monkeypatch, setting, expected
     monkeypatch.setenv("GOEXPERIMENT", setting)
     assert experiments.enabled("GreenTeaGC") == (expected == "greentea")
     assert gm.run(gm.snippet(WHICH)).stdout.strip() == expected
+
+
+@pytest.mark.live
+def test_goexperiment_builds_its_own_binary():
+    default = gm.build(gm.snippet(WHICH))
+    classic = gm.build(gm.snippet(WHICH), goexperiment="nogreenteagc")
+    assert default != classic
+    assert gm.run(gm.snippet(WHICH), goexperiment="nogreenteagc").stdout.strip() == "classic"
+    assert gm.run(gm.snippet(WHICH)).stdout.strip() == "greentea"
+    with pytest.raises(gm.UsageError, match="goexperiment"):
+        gm.build(gm.snippet(WHICH), goexperiment="no green; tea")

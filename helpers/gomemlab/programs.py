@@ -69,25 +69,30 @@ def _require_main(package: Package) -> None:
 
 
 def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
-          go: str | GoToolchain | None = None) -> Path:
+          go: str | GoToolchain | None = None, goexperiment: str | None = None) -> Path:
     """Compile a main package and return the binary's path; GoBuildError on a compile error.
 
     `go` picks another Go release ("1.22", or a toolchain from gm.versions). The binary's path
     is stable per package folder, flags and release, so an up-to-date binary is not relinked
     (about 0.08 s warm); concurrent builds of one package are serialised. A library package
-    (not `package main`) is a UsageError.
+    (not `package main`) is a UsageError. `goexperiment` builds with GOEXPERIMENT set (e.g.
+    "nogreenteagc": the classic collector); its binary is kept apart from the default one.
     """
     timeout = validate.timeout(timeout)
     found = versions.resolve(go)
+    if goexperiment is not None and not re.fullmatch(r"[a-z0-9,]*", goexperiment):
+        raise UsageError(f"goexperiment must be GOEXPERIMENT's comma-separated names, like "
+                         f'"nogreenteagc", not {goexperiment!r}')
     package = for_release(resolve(target), found)
     _require_main(package)
-    output = binary_path(package, gcflags, found.version)
+    output = binary_path(package, gcflags, f"{found.version}\0{goexperiment or ''}")
     args = ["build", "-o", str(output)]
     if gcflags:
         args.append(f"-gcflags={gcflags}")
     with _exclusive(output):
         toolchain.go(*args, package.pattern, cwd=package.module_dir, timeout=timeout,
-                     using=found).check_build()
+                     using=found, env=None if goexperiment is None else
+                     {"GOEXPERIMENT": goexperiment}).check_build()
     return output
 
 
@@ -125,7 +130,7 @@ def for_release(package: Package, found: GoToolchain) -> Package:
 def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
         timeout: float = 60.0, cwd: str | os.PathLike | None = None,
         on_stdout: Callable[[str], None] | None = None, check: bool = True,
-        go: str | GoToolchain | None = None) -> Completed:
+        go: str | GoToolchain | None = None, goexperiment: str | None = None) -> Completed:
     """Build and run a Go program (a topic, folder or snippet) and return what it printed.
 
     `timeout` (seconds) bounds the whole call, build and run. The program runs in `cwd`
@@ -133,13 +138,13 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
     lab's Go environment plus `env`; when time runs out it is killed with everything it
     started (GoTimeoutError). With `check`, a non-zero exit raises GoRunError, which shows a
     panic's message and source line. `result.provenance` has build and run seconds and the
-    release; `go` picks another release ("1.22").
+    release; `go` picks another release ("1.22"), `goexperiment` builds with GOEXPERIMENT.
     """
     timeout = validate.timeout(timeout)
     package = resolve(target)
     found = versions.resolve(go)
     started = time.perf_counter()
-    binary = build(package, timeout=timeout, go=found)
+    binary = build(package, timeout=timeout, go=found, goexperiment=goexperiment)
     built = time.perf_counter() - started
     folder = cwd if cwd is not None else scratch_dir(f"run-{package.name}")
     try:

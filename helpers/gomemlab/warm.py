@@ -22,6 +22,11 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
     ]
     for topic in workspace.TOPICS:
         steps.append((f"sample {topic}", lambda topic=topic: programs.build(topic)))
+    # 07 compares the collectors: the runtime built without Green Tea (and without the
+    # size-specialised malloc) takes a minute to compile the first time.
+    for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
+        steps.append((f"runtime with {experiment}",
+                      lambda e=experiment: programs.build("gc", goexperiment=e)))
     return steps
 
 

@@ -68,7 +68,7 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
         memlimit: int | str | None = None, gomaxprocs: int | None = None,
         args: Sequence[str] = (), metrics: bool | None = None, every: str = "5ms",
         timeout: float = 120.0, go: str | GoToolchain | None = None,
-        **workload: Any) -> GCRun:
+        goexperiment: str | None = None, **workload: Any) -> GCRun:
     """Run `target` with `GODEBUG=gctrace=1` and the given GOGC / GOMEMLIMIT / GOMAXPROCS.
 
     For the bundled gc sample (the default), `workload` sets its flags: live_mib, alloc_mib,
@@ -76,7 +76,8 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
     runtime/metrics samples are collected from a scratch folder every `every` (a Go duration;
     `metrics=False` to skip). Other programs get `args` only. `memlimit` is bytes (int) or
     Go's text ("64MiB"). GOGC is a whole number ≥ 0 or "off". `go` picks another Go release
-    ("1.22", see gm.versions); the result's provenance names it.
+    ("1.22", see gm.versions); the result's provenance names it. `goexperiment` builds the
+    program with GOEXPERIMENT (e.g. "nogreenteagc" for the classic collector).
     """
     gogc_text = None if gogc is None else validate.gogc(gogc)
     limit_text = None if memlimit is None else validate.memory_limit(memlimit, "memlimit")
@@ -106,7 +107,8 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
                         ("GOMAXPROCS", gomaxprocs)):
         if value is not None:
             env[name] = str(value)
-    done = programs.run(package, argv, env=env, timeout=timeout, go=go)
+    done = programs.run(package, argv, env=env, timeout=timeout, go=go,
+                        goexperiment=goexperiment)
     provenance = done.provenance
     samples = None
     if metrics_path is not None:

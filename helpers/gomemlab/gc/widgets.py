@@ -148,7 +148,8 @@ class GuideExplorer:
         self.axes_limits = (xmax, ymax)
         fig = model_area(r, xmax=xmax, ymax=ymax, title=title, height=4.0)
         self.image.value = figures.to_png(fig, dpi=80)
-        self.text.value = (f"{self.graph.question}: {r.cycles} collections in "
+        sep = " " if self.graph.question.endswith("?") else ": "
+        self.text.value = (f"{self.graph.question}{sep}{r.cycles} collections in "
                            f"{r.wall_seconds:.2f} s" + (" — <b>thrashing</b>: the limit leaves "
                                                         "no room above the live heap"
                                                         if r.thrashing else ""))
