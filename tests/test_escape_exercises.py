@@ -3,11 +3,23 @@ wrong answers get "not yet" with the reason, the notebook's solutions are solved
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import nbformat
 import pytest
 
 from gomemlab import Verdict
 from gomemlab.errors import UsageError
 from gomemlab.escape import check_no_heap
+from gomemlab.escape.exercises import (
+    CHECKSUM_TASK,
+    POINT_TASK,
+    SHAPES_TASK,
+    check_checksum,
+    check_new_point,
+    check_total,
+)
 
 pytestmark = pytest.mark.live
 
@@ -133,20 +145,31 @@ def test_misuse_is_a_usage_error():
         check_no_heap(SOLUTION, "checksum", timeout=-1)
 
 
-def test_exercise_three_as_the_notebook_gives_it():
-    import re
-    from pathlib import Path
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03-escape-analysis.ipynb"
 
-    import nbformat
 
-    from gomemlab.escape.exercises import CHECKSUM_TASK, check_checksum
+@pytest.mark.parametrize("number, task", [(1, POINT_TASK), (2, SHAPES_TASK), (3, CHECKSUM_TASK)])
+def test_the_notebook_gives_the_task_the_check_compares_with(number, task):
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
+             if c.cell_type == "code" and c.source.startswith(f"exercise{number} = ")]
+    assert re.search(r'"""(.*)"""', cells[0], re.DOTALL).group(1) == task
 
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "03-escape-analysis.ipynb"
-    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells
-             if c.cell_type == "code" and c.source.startswith("exercise3 = ")]
-    assert re.search(r'"""(.*)"""', cells[0], re.DOTALL).group(1) == CHECKSUM_TASK
-    assert "check_checksum(exercise3)" in cells[0]
-    wrong = check_checksum(CHECKSUM_TASK)
-    assert not wrong and "make([]byte, 102400) escapes to heap" in wrong.message
-    right = check_checksum(SOLUTION)
-    assert right and "prints the same" in right.message
+
+def test_exercise_checks_wrong_then_right():
+    for check, task, fixed, said in [
+        (check_new_point, POINT_TASK,
+         POINT_TASK.replace("*point", "point").replace("&p", "p"), "line 8: moved to heap: p"),
+        (check_total, SHAPES_TASK, SHAPES_TASK.replace("area(s shape)", "area(s rect)"),
+         "line 16: r escapes to heap"),
+        (check_checksum, CHECKSUM_TASK, SOLUTION, "make([]byte, 102400) escapes to heap"),
+    ]:
+        wrong = check(task)
+        assert not wrong and said in wrong.message, (check.__name__, wrong)
+        right = check(fixed)
+        assert right and "prints the same" in right.message, (check.__name__, right)
+
+
+def test_exercise_one_answer_that_prints_something_else_is_not_yet():
+    other = POINT_TASK.replace("*point", "point").replace("&p", "p").replace("{1, 2}", "{3, 4}")
+    verdict = check_new_point(other)
+    assert not verdict and "'3' instead of '1'" in verdict.message

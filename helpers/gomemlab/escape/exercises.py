@@ -51,6 +51,44 @@ def _printed(source: str, timeout: float) -> str:
     return done.stdout + done.stderr
 
 
+
+POINT_TASK = """
+package main
+
+type point struct{ x, y int }
+
+//go:noinline
+func newPoint() *point {
+	p := point{1, 2}
+	return &p
+}
+
+func main() { println(newPoint().x) }
+"""
+"""Exercise 1 of notebook 03 as given: `newPoint` returns the address of a local."""
+
+SHAPES_TASK = """
+package main
+
+type shape interface{ Area() int }
+
+type rect struct{ w, h int }
+
+func (r rect) Area() int { return r.w * r.h }
+
+//go:noinline
+func area(s shape) int { return s.Area() }
+
+//go:noinline
+func total(w, h int) int {
+	r := rect{w, h}
+	return area(r)
+}
+
+func main() { println(total(2, 3)) }
+"""
+"""Exercise 2 of notebook 03 as given: `area`'s interface parameter leaks, so `total` boxes."""
+
 CHECKSUM_TASK = """
 package main
 
@@ -72,9 +110,26 @@ func main() { println(checksum(1)) }
 """Exercise 3 of notebook 03 as given: `checksum`'s 100 KiB `make` goes to the heap."""
 
 
+def _keeps_output(source: str, function: str, task: str, timeout: float) -> Verdict:
+    return check_no_heap.__wrapped__(source, function, same_output_as=task, timeout=timeout)
+
+
+@checks.exercise
+def check_new_point(source: str, *, timeout: float = 60.0) -> Verdict:
+    """Exercise 1: `newPoint` in `source` is heap-free and the program prints what
+    POINT_TASK prints."""
+    return _keeps_output(source, "newPoint", POINT_TASK, timeout)
+
+
+@checks.exercise
+def check_total(source: str, *, timeout: float = 60.0) -> Verdict:
+    """Exercise 2: `total` in `source` is heap-free and the program prints what SHAPES_TASK
+    prints."""
+    return _keeps_output(source, "total", SHAPES_TASK, timeout)
+
+
 @checks.exercise
 def check_checksum(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 3: `checksum` in `source` is heap-free and the program prints what
     CHECKSUM_TASK prints."""
-    return check_no_heap.__wrapped__(source, "checksum", same_output_as=CHECKSUM_TASK,
-                                     timeout=timeout)
+    return _keeps_output(source, "checksum", CHECKSUM_TASK, timeout)
