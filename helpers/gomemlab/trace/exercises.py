@@ -70,8 +70,10 @@ def program_with_work(work_source: str) -> workspace.Package:
 def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60.0) -> Verdict:
     """Exercise 3: a `work` whose buffers stay on the stack: same checksum, no GC cycle.
 
-    The original sample runs first, untraced, at the same moment and with the same settings
-    (its checksum and the GC cycles it counted); then the learner's version is traced. An
+    The original sample runs first, untraced, with the same settings: its checksum, and the GC
+    cycles it counts itself (runtime.MemStats.NumGC). Then the learner's version runs traced; it
+    passes when it prints the same checksum, counts no GC cycle the same way, and its trace has
+    no complete cycle and no worker's mark assist. An
     answer that does not compile, panics or runs past `timeout` seconds is a "not yet".
     """
     try:
@@ -88,15 +90,17 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
     if got.group(1) != want.group(1):
         raise AssertionError(f"your work() changes the result: checksum {got.group(1)}, want "
                              f"{want.group(1)}")
-    cycles_before = int(want.group(2))
+    cycles_before, cycles_now = int(want.group(2)), int(got.group(2))
     complete = set(after.gc.cycle[after.gc.complete])
     assists = int(((after.assists.name == WORKER) & after.assists.cycle.isin(complete)).sum())
-    cycles = int(after.gc.complete.sum())
-    if cycles or assists:
+    traced = int(after.gc.complete.sum())
+    if cycles_now or traced or assists:
         raise AssertionError(
-            f"the trace still shows {cycles} complete GC cycle(s) and {assists} mark assist(s) "
-            f"by the workers (the original, run just before: {cycles_before} GC cycles): the "
-            "buffers still reach the heap. Keep them inside work, and do not return them.")
+            f"your version still ran {cycles_now} GC cycle(s) (the original, run the same way "
+            f"just before: {cycles_before}), and its trace shows {traced} complete cycle(s) and "
+            f"{assists} mark assist(s) by the workers: the buffers still reach the heap. Keep "
+            "them inside work, and do not return them.")
     return Verdict.solved(
-        f"same checksum, no GC cycle and no mark assist by the workers (the original, run "
-        f"just before: {cycles_before} GC cycles).", cycles=cycles, cycles_before=cycles_before)
+        f"same checksum, no GC cycle and no mark assist by the workers (the original, run the "
+        f"same way just before: {cycles_before} GC cycles).",
+        cycles=cycles_now, cycles_before=cycles_before)
