@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import validate
-from .errors import WorkspaceError
+from .errors import UsageError, WorkspaceError
 from .paths import remember
 from .settings import scratch_root
 
@@ -167,6 +167,10 @@ def resolve(target: Target) -> Package:
     """A Package from a topic name, a folder or .go file inside a module, or a Package."""
     if isinstance(target, Package):
         return target
+    if not isinstance(target, str | os.PathLike):
+        raise UsageError(f"Go code is named by a topic ({', '.join(TOPICS)}), a folder or .go "
+                         f"file, or a Package (gm.snippet makes one from source), not "
+                         f"{type(target).__name__}")
     if isinstance(target, str) and target in TOPICS:
         return sample(target)
     path = Path(target).expanduser().resolve()

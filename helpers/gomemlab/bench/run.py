@@ -67,12 +67,16 @@ def check_benchtime(value: object, name: str = "benchtime") -> str:
     return text
 
 
+MAX_COUNT = 1000
+"""More runs than this is a typo, not a measurement (each run repeats the whole benchmark)."""
+
+
 def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple[str, int]:
     """The benchtime and count a run uses: the defaults, shortened in quick mode."""
     if benchtime is None:
         benchtime = QUICK_BENCHTIME if quick else FULL_BENCHTIME
     benchtime = check_benchtime(benchtime)
-    count = validate.count(count, "count") if count is not None else (
+    count = validate.count(count, "count", maximum=MAX_COUNT) if count is not None else (
         QUICK_COUNT if quick else FULL_COUNT)
     if quick:
         seconds = _seconds(benchtime)
@@ -102,8 +106,15 @@ def _cpu_arg(cpu: int | str | Sequence[int]) -> str:
 def _profile_kinds(profile: bool | str | Sequence[str] | None) -> list[str]:
     if not profile:
         return []
-    kinds = ["mem"] if profile is True else [profile] if isinstance(profile, str) else list(
-        profile)
+    if profile is True:
+        kinds = ["mem"]
+    elif isinstance(profile, str):
+        kinds = [profile]
+    elif isinstance(profile, list | tuple):
+        kinds = list(profile)
+    else:
+        raise UsageError(f"profile must be True, a kind ({', '.join(PROFILE_FLAGS)}) or a list "
+                         f"of kinds, not {profile!r}")
     return [validate.choice(k, tuple(PROFILE_FLAGS), "profile") for k in kinds]
 
 
