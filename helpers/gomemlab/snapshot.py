@@ -67,4 +67,6 @@ def mimebundle(widget: Any) -> tuple[dict[str, Any], dict[str, Any]] | dict[str,
         data, metadata = bundle, {}
     data = dict(data)
     data.setdefault("text/html", static_html(widget))
+    # Not `EditorBox(children=(...), layout=Layout(...))`: say what it is.
+    data["text/plain"] = "A live widget: run this notebook in JupyterLab to use it."
     return data, metadata
