@@ -141,3 +141,9 @@ def test_table_says_how_it_was_measured(recorded):
     assert "by value and by pointer (fastest of 5 runs of 20ms each)" in page
     assert "32.0 KiB" in page and "Go 1.27.3" in page
     assert CopyCost(recorded).settings() == ""
+
+
+def test_text_repr_has_no_paths(recorded):
+    made = gm.Provenance.of(["/tmp/scratch/valuesem", "-benchtime=20ms", "-count=5", "cost"])
+    text = repr(CopyCost(recorded, provenance=made))
+    assert text.startswith("CopyCost (fastest of 5 runs of 20ms each)\n") and "/tmp" not in text

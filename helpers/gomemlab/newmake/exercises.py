@@ -16,12 +16,13 @@ def check_with_tests(source: str, tests: str, *, label: str = "exercise",
                      timeout: float = 60.0) -> Verdict:
     """`source` as solution.go beside `tests` as solution_test.go, under `go test`: solved
     when every test passes. A failing test, a compile error, a panic or a run longer than
-    `timeout` seconds is a "not yet" with Go's reason."""
+    `timeout` seconds is a "not yet" with Go's reason. Go's test cache replays a pass for
+    code it has already tested unchanged (its output then says `(cached)`)."""
     validate.text(source, "source")
     validate.text(tests, "tests")
     package = workspace.snippet({"solution.go": source, "solution_test.go": tests}, label=label)
     try:
-        done = programs.test(package, "-count=1", timeout=validate.timeout(timeout))
+        done = programs.test(package, timeout=validate.timeout(timeout))
     except GoRunError as failed:
         reasons = [m.strip() for m in _REASON.findall(failed.stdout + failed.stderr)]
         if not reasons:

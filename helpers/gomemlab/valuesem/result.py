@@ -83,6 +83,11 @@ class CopyCost:
         runs = "1 run" if flags["count"] == "1" else f"fastest of {flags['count']} runs"
         return f"{runs} of {flags['benchtime']} each"
 
+    def __repr__(self) -> str:
+        how = self.settings()
+        head = f"CopyCost ({how})" if how else "CopyCost"
+        return f"{head}\n{self.summary().to_string()}"
+
     def _repr_html_(self) -> str:
         frame = self.summary().reset_index()
         frame["bytes passed"] = [tables.format_bytes(b) for b in frame["bytes passed"]]
