@@ -14,6 +14,7 @@
 #   GOMEMLAB_QUICK         passed to every learner's kernel when set (short runs, e.g. a demo)
 # Ports come from the command line: --JupyterHub.bind_url, --JupyterHub.hub_port and
 # --ConfigurableHTTPProxy.api_url (hub.py picks free loopback ports for the last two).
+import asyncio
 import os
 import shutil
 import sys
@@ -60,15 +61,19 @@ c.SimpleLocalProcessSpawner.home_dir_template = str(root / "home" / "{username}"
 c.Spawner.cmd = [sys.executable, "-m", "gomemlab.hub", "singleuser"]
 
 
-def _seed_go_cache(spawner) -> None:
+async def _seed_go_cache(spawner) -> None:
     """A new learner's Go build cache starts as a COPY of the warm seed: their own, writable
     (a GOCACHE shared writable between users is not safe); the first build skips compiling
-    the runtime and standard library. An existing cache is never touched."""
+    the runtime and standard library. An existing cache is never touched. The copy (~230 MiB)
+    runs in a thread, so the hub keeps answering everyone else meanwhile."""
     seed = os.environ.get("GOMEMLAB_HUB_SEED_GOCACHE")
     target = Path(spawner.home_dir) / ".cache" / "go-build"
     if seed and Path(seed).is_dir() and not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(seed, target, symlinks=True)
+        partial = target.with_name("go-build.copying")
+        shutil.rmtree(partial, ignore_errors=True)
+        await asyncio.to_thread(shutil.copytree, seed, partial, symlinks=True)
+        partial.rename(target)  # a copy cut short is never taken for a cache
 
 
 c.Spawner.pre_spawn_hook = _seed_go_cache

@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         walls = " | ".join(f"{r['notebook_wall_median_s'].get(nb, float('nan')):.0f}"
                            for nb in args.notebooks)
-        print(f"| {r['users']} | {r['cells']} | {r['pass_rate']:.0%} | {r['p50_s']:.2f} | "
+        print(f"| {r['users']} | {r['cells']} | {r['pass_rate']:.1%} | {r['p50_s']:.2f} | "
               f"{r['p95_s']:.2f} | {walls} | {r['peak_rss_per_learner_MiB_median']:.0f} "
               f"(max {r['peak_rss_per_learner_MiB_max']:.0f}) | "
               f"{r['peak_rss_hub_and_proxy_MiB']:.0f} |")
