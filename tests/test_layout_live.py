@@ -127,3 +127,11 @@ def test_working_set_needs_its_three_declarations():
     assert not verdict and "compile" in verdict.message
     with pytest.raises(UsageError):
         gm.layout.run.working_set(SOLUTION, n=0)
+
+
+def test_exercise_pointer_free_panicking_and_slow_answers_are_not_yet_with_the_reason():
+    head = "func newWorkingSet(n int) WorkingSet {"
+    panicking = ex.check_pointer_free(SOLUTION.replace(head, head + '\n\tpanic("boom")'))
+    assert not panicking and panicking.message.startswith("it panicked: boom")
+    slow = ex.check_pointer_free(SOLUTION.replace(head, head + "\n\tfor {\n\t}"), timeout=10)
+    assert not slow and "still running after 10 s" in slow.message

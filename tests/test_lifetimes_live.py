@@ -124,3 +124,20 @@ def test_the_sample_is_built_once_per_process():
     assert again.provenance.build_seconds == 0.0
     assert first.provenance.command[0] == again.provenance.command[0]
     assert again.provenance.run_seconds > 0
+
+
+def test_leak_exercise_panicking_and_slow_answers_are_not_yet_with_the_reason():
+    panicking = L.check_leak_fixed(L.LEAK_BASELINE.replace(
+        "return doc[:end]", '_ = end\n\tpanic("boom")'))
+    assert not panicking and panicking.message.startswith("it panicked: boom")
+    assert "title.go:" in panicking.message and "snippets" not in panicking.message
+    slow = L.check_leak_fixed(L.LEAK_BASELINE.replace("return doc[:end]", "_ = end\n\tfor {\n\t}"),
+                              timeout=10)
+    assert not slow and "still running after 10 s" in slow.message
+
+
+def test_pool_exercise_panicking_and_non_compiling_answers_are_not_yet_with_the_reason():
+    panicking = L.check_pooled(POOLED.replace("\tw.Write(buf)\n", '\tpanic("boom")\n'))
+    assert not panicking and panicking.message == "it panicked: boom\n  at render.go:19"
+    broken = L.check_pooled(POOLED.replace("w.Write(buf)", "w.Write(buf"))
+    assert not broken and "does not compile" in broken.message
