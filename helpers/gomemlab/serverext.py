@@ -4,7 +4,8 @@
 behind one SSH tunnel, cannot reach. This extension forwards `<base_url>gomemlab-ui/PORT/...`
 to `127.0.0.1:PORT/...` for logged-in users only, and rewrites the root-relative links
 `go tool trace` writes (`href="/trace"`, `'/jsontrace?...'`) so they stay under that prefix.
-Only loopback is reached. `gomemlab lab` enables it; on a hub, `jupyter-config/` does.
+Only loopback is reached. `gomemlab lab` and `gomemlab hub` enable it
+(`--ServerApp.jpserver_extensions=gomemlab.serverext=True`).
 """
 
 from __future__ import annotations
