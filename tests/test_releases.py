@@ -179,7 +179,13 @@ def test_exercise_answers_from_a_measured_matrix():
     assert isinstance(right, checks.Verdict) and right.passed
     assert "1.22.10" in right.message and right.evidence["value"] == "escapes to heap"
     wrong = exercises.check_prediction("loopvar.printed", "1.21", "012", matrix=m)
-    assert not wrong.passed and "'333'" in wrong.message
+    assert not wrong.passed and "does not say '012'" in wrong.message
+    assert "value" not in wrong.evidence           # a "not yet" never carries the answer
+    unedited = exercises.check_prediction("make_var.escape", "1.21", "...", matrix=m)
+    assert not unedited and unedited.message == (
+        "write your prediction in place of '...' (one of 'escapes to heap', 'does not escape')")
+    odd = exercises.check_prediction("make_var.escape", "1.21", "on the heap", matrix=m)
+    assert not odd and "not a value this row takes" in odd.message
     with pytest.raises(UsageError, match="behaviour"):
         exercises.check_prediction("nonsense", "1.21", "x", matrix=m)
 

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from .. import checks, validate
 from .result import ReleaseMatrix
-from .run import BEHAVIOUR_KEYS, measure
+from .run import BEHAVIOUR_KEYS, BEHAVIOURS, measure
+
+PLACEHOLDER = "..."
+"""What an exercise cell starts with in place of a prediction."""
+
+
+def choices(behaviour: str) -> tuple[str, ...]:
+    """The values the release notes predict for `behaviour` across Go 1.21-1.27 (empty when
+    they predict none), in the order the releases reach them."""
+    found = next(b for b in BEHAVIOURS if b.key == behaviour)
+    if found.expect is None:
+        return ()
+    return tuple(dict.fromkeys(found.expect(minor) for minor in range(21, 28)))
 
 
 @checks.exercise
@@ -28,5 +40,13 @@ def check_prediction(behaviour: str, release: str, predicted: str, *,
     if got == predicted:
         return checks.Verdict.solved(f"Go {row.release} says {got!r}, as you predicted. {why}",
                                      value=got, release=row.release)
-    return checks.Verdict.not_yet(f"you predicted {predicted!r}, but Go {row.release} says "
-                                  f"{got!r}. {why}", value=got, release=row.release)
+    # not yet: say why without giving the answer away (no measured value, no release note)
+    options = choices(behaviour)
+    among = f" (one of {', '.join(repr(o) for o in options)})" if options else ""
+    if predicted in ("", PLACEHOLDER):
+        return checks.Verdict.not_yet(f"write your prediction in place of {PLACEHOLDER!r}"
+                                      f"{among}", release=row.release)
+    unknown = " That is not a value this row takes." if options and predicted not in options else ""
+    return checks.Verdict.not_yet(f"Go {row.release} does not say {predicted!r}{among}.{unknown} "
+                                  f"Which release changed “{row.title}”?",
+                                  release=row.release)
