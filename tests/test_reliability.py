@@ -260,3 +260,12 @@ def test_bad_go_flags_show_the_real_complaint():
     message = str(caught.value)
     assert "invalid value" in message and "benchtime" in message
     assert "Usage of" not in message and str(toolchain.find_go().goroot) not in message
+
+
+def test_a_panic_in_a_test_is_shown_like_a_program_panic():
+    package = gm.snippet({"main.go": "package main\n\nfunc main() {}\n", "x_test.go": (
+        'package main\n\nimport "testing"\n\nfunc TestBoom(t *testing.T) {\n'
+        "\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")})
+    with pytest.raises(gm.GoRunError, match="panicked: assignment to entry in nil map") as e:
+        gm.test(package, "-run", "TestBoom")
+    assert "x_test.go:7" in str(e.value)

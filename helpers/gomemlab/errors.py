@@ -139,10 +139,12 @@ class GoRunError(GoCommandError):
     def __init__(self, returncode: int, *, command: Sequence[str] = (), stdout: str = "",
                  stderr: str = "", source_dir: str = ""):
         self.returncode = returncode
-        match = _PANIC.search(stderr)
+        # A program panics on stderr; `go test` relays a test binary's panic on stdout.
+        told = stderr if _PANIC.search(stderr) else stdout
+        match = _PANIC.search(told)
         self.panic = match.group(1) if match else None
         if self.panic:
-            where = _first_user_frame(stderr)
+            where = _first_user_frame(told)
             if where and source_dir and where.startswith(source_dir):
                 where = where[len(source_dir):].lstrip("/")
             message = f"the Go program panicked: {self.panic.removeprefix('panic: ')}"
@@ -187,10 +189,12 @@ def _error_tail(text: str, keep: int = 15) -> str:
 
 
 def _first_user_frame(stderr: str) -> str | None:
-    """The first `file.go:line` of a goroutine dump that is not in the Go runtime."""
+    """The first `file.go:line` of a goroutine dump that is not in Go's own code (the runtime,
+    or the standard library, e.g. `testing` re-panicking a test's panic)."""
     for match in re.finditer(r"^\t(\S+\.go:\d+)", stderr, re.MULTILINE):
-        if "/src/runtime/" not in match.group(1):
-            return match.group(1)
+        frame = match.group(1)
+        if "/src/runtime/" not in frame and not short(frame).startswith("$GOROOT"):
+            return frame
     return None
 
 
