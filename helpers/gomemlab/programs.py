@@ -85,7 +85,8 @@ def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
                          f'"nogreenteagc", not {goexperiment!r}')
     package = for_release(resolve(target), found)
     _require_main(package)
-    output = binary_path(package, gcflags, f"{found.version}\0{goexperiment or ''}")
+    release = found.version if goexperiment is None else f"{found.version}+{goexperiment}"
+    output = binary_path(package, gcflags, release)
     args = ["build", "-o", str(output)]
     if gcflags:
         args.append(f"-gcflags={gcflags}")
