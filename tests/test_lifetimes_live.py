@@ -141,3 +141,18 @@ def test_pool_exercise_panicking_and_non_compiling_answers_are_not_yet_with_the_
     assert not panicking and panicking.message == "it panicked: boom\n  at render.go:19"
     broken = L.check_pooled(POOLED.replace("w.Write(buf)", "w.Write(buf"))
     assert not broken and "does not compile" in broken.message
+
+
+def test_the_stamp_reuses_a_binary_across_processes_and_notices_edits_and_settings(monkeypatch):
+    from gomemlab.lifetimes import _binaries
+
+    package = gm.workspace.resolve("lifetimes")
+    first, _ = _binaries.program(package, 300)
+    monkeypatch.setattr(_binaries, "_BUILT", {})           # as a fresh process sees it
+    again, seconds = _binaries.program(package, 300)
+    assert again == first and seconds < 0.5                 # no `go build` started
+    monkeypatch.setenv("GOEXPERIMENT", "nogreenteagc")      # another build setting
+    key = _binaries._stamp(package, False, gm.find_go())
+    assert "nogreenteagc" in repr(key)
+    monkeypatch.delenv("GOEXPERIMENT")
+    assert _binaries._stamp(package, False, gm.find_go()) != key

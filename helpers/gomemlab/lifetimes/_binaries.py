@@ -2,8 +2,9 @@
 
 A chapter runs its sample a dozen times. Asking `go build` whether a binary is up to date
 costs 0.1-0.4 s on a quiet machine and seconds under load, and `go test` relinks its test
-binary on every call. A stamp beside each binary records the Go version and the name, size
-and modification time of every file it was built from; while they match, the binary is
+binary on every call. A stamp beside each binary records the Go version, the build settings
+in the environment (GOEXPERIMENT, GOFLAGS, ...) and the name, size and modification time of
+every file it was built from; while they match, the binary is
 reused without starting `go` (also by the next process); any edit builds again.
 """
 
@@ -18,6 +19,9 @@ from .. import programs, toolchain, versions, workspace
 from ..provenance import Provenance
 from ..toolchain import GoToolchain
 
+_BUILD_ENV = ("GOEXPERIMENT", "GOFLAGS", "CGO_ENABLED", "GOOS", "GOARCH", "GOAMD64", "GODEBUG")
+"""Environment variables that change what `go build` makes: part of the stamp."""
+
 _BUILT: dict[tuple, Path] = {}
 """Binaries built or found in this process, by stamp."""
 
@@ -25,6 +29,7 @@ _BUILT: dict[tuple, Path] = {}
 def _stamp(package: workspace.Package, tests: bool, found: GoToolchain) -> tuple:
     files = [*package.go_files(tests=tests), package.module_dir / "go.mod"]
     return (str(package.dir), found.version, str(found.goroot), tests,
+            tuple(os.environ.get(name, "") for name in _BUILD_ENV),
             *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files))
 
 
