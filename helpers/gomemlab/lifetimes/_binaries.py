@@ -42,8 +42,11 @@ def _cached(package: workspace.Package, tests: bool, found: GoToolchain, output:
     started = time.perf_counter()
     stamp = output.with_name(output.name + ".stamp")
     if not (output.is_file() and stamp.is_file() and stamp.read_text() == repr(key)):
-        build()
-        stamp.write_text(repr(key))
+        built = build()
+        if isinstance(built, Path) and built != output:  # the builder chose another path:
+            output = built                                # use it (and stamp nothing)
+        else:
+            stamp.write_text(repr(key))
     _BUILT[key] = output
     return output, time.perf_counter() - started
 
