@@ -38,6 +38,7 @@ class Hole:
 
     @property
     def size(self) -> int:
+        """Bytes from start to end."""
         return self.end - self.start
 
 

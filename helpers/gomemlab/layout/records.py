@@ -36,6 +36,7 @@ class FieldRecord:
 
     @property
     def end(self) -> int:
+        """The offset just past the field."""
         return self.offset + self.size
 
 

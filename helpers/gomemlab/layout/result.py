@@ -170,6 +170,7 @@ class Layout:
 
     @property
     def layouts(self) -> list[StructLayout]:
+        """Every struct's layout, in the order the sample printed them."""
         return [self.struct(n) for n in self.names]
 
     @property
@@ -303,6 +304,7 @@ class SizeSweep:
 
     @property
     def frame(self) -> pd.DataFrame:
+        """The result as a table (columns in FRAME_DOC)."""
         runs: dict[int, list[tuple[float, float]]] = {}
         for n, b_per_op, allocs in self.measured:
             runs.setdefault(n, []).append((b_per_op, allocs))
@@ -364,6 +366,7 @@ class ScanReport:
 
     @property
     def frame(self) -> pd.DataFrame:
+        """The result as a table (columns in FRAME_DOC)."""
         rows = []
         for r in self.records:
             indirect = r.shape.startswith("[]*")
@@ -440,6 +443,7 @@ stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call,
 
     @property
     def frame(self) -> pd.DataFrame:
+        """The result as a table (columns in FRAME_DOC)."""
         r = self.record
         return pd.DataFrame([{
             "starting_size": r.starting_size, "depth": r.depth, "used_bytes": r.used_bytes,

@@ -71,6 +71,7 @@ class LifetimesRun:
 
     @property
     def measurements(self) -> list[Measurement]:
+        """The single measurements (not the time series), in order."""
         return [r for r in self.records if isinstance(r, Measurement)]
 
     @property
@@ -85,6 +86,7 @@ class LifetimesRun:
 
     @property
     def metrics(self) -> list[str]:
+        """The names of the measured time series, in the order they first appear."""
         return list(dict.fromkeys(self._table.metric))
 
     def _rows(self, metric: str, section: str | None) -> pd.DataFrame:
