@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
-
-from gomemlab import webui
+from labserver import running_lab
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -53,31 +48,9 @@ def artifacts():
 def lab(tmp_path_factory):
     _need_browser()
     home = tmp_path_factory.mktemp("lab")
-    port = webui.free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "GOMEMLAB_DATA": str(home / "mine")}
-    command = [sys.executable, "-m", "gomemlab.cli", "lab", "--no-browser", "--port", str(port),
-               "--", "--IdentityProvider.token=", "--ServerApp.password=",
-               "--LabApp.expose_app_in_browser=True",
-               f"--LabApp.workspaces_dir={home / 'workspaces'}"]
-    log = home / "lab.log"
-    with open(log, "w") as sink:
-        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not webui._listening(port):
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}", home
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+    with running_lab(home, ["--LabApp.expose_app_in_browser=True",
+                            f"--LabApp.workspaces_dir={home / 'workspaces'}"]) as (base, _):
+        yield base, home
 
 
 @pytest.fixture(scope="module")
