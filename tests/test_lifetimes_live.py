@@ -144,7 +144,7 @@ def test_pool_exercise_panicking_and_non_compiling_answers_are_not_yet_with_the_
 
 
 def test_the_stamp_reuses_a_binary_across_processes_and_notices_edits_and_settings(monkeypatch):
-    from gomemlab.lifetimes import _binaries
+    from gomemlab import binaries as _binaries
 
     package = gm.workspace.resolve("lifetimes")
     first, _ = _binaries.program(package, 300)

@@ -10,9 +10,10 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
-from .. import programs, settings, toolchain, validate, workspace
+from .. import binaries, programs, settings, toolchain, validate, workspace
 from ..errors import UsageError
 from ..programs import PROFILE_FLAGS, Target
+from ..provenance import Provenance
 from ..toolchain import GoToolchain
 from .parse import parse_lines
 from .records import Result
@@ -218,3 +219,20 @@ def list_benchmarks(target: Target, pattern: str = ".") -> list[str]:
         done.check_build()
     return [line.removeprefix("Benchmark") for line in done.stdout.splitlines()
             if re.fullmatch(r"Benchmark\S*", line)]
+
+
+def run_cached(target: Target, pattern: str, *, benchtime: str, count: int,
+               timeout: float) -> BenchResult:
+    """Run the benchmarks matching `pattern` with `-benchmem` from the package's cached test
+    binary (what `go test -run '^$' -bench PATTERN -benchmem` would print), as a BenchResult:
+    no `go` runs while the binary is up to date (see `gomemlab.binaries`)."""
+    package = workspace.resolve(target)
+    binary, built = binaries.test_binary(package, timeout)
+    done = toolchain.run([binary, "-test.run", "^$", "-test.bench", pattern,
+                          "-test.benchmem", f"-test.benchtime={benchtime}",
+                          f"-test.count={count}"],
+                         cwd=workspace.scratch_dir(f"bench-{package.name}"),
+                         env=toolchain.go_env(), timeout=timeout).check_run()
+    provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
+                               build_seconds=built, run_seconds=done.seconds)
+    return dataclasses.replace(parse(done.stdout), provenance=provenance)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import binaries as _binaries
 from .. import programs, settings, toolchain, validate, workspace
+from ..bench.run import run_cached as _bench_run_cached
 from ..errors import UsageError, WorkspaceError
-from ..lifetimes import _binaries
 from ..provenance import Provenance
 from .parse import parse_lines, parse_size_classes
 from .records import ScanRecord, StackRecord
@@ -103,7 +104,7 @@ func main() {
 
 
 def _run_sample(args: Sequence[str], timeout: float) -> toolchain.Completed:
-    """Run the layout sample's program, built once and reused (`lifetimes._binaries`)."""
+    """Run the layout sample's program, built once and reused (`gomemlab.binaries`)."""
     binary, built = _binaries.program(workspace.resolve(TOPIC), timeout)
     done = toolchain.run([binary, *args], cwd=workspace.scratch_dir(f"run-{TOPIC}"),
                          env=toolchain.go_env(), timeout=timeout).check_run()
@@ -117,7 +118,7 @@ def benchmarks(pattern: str = ".", *, benchtime: str = BENCH_ITERATIONS,
     (built once with `go test -c`, then reused), as a `gm.bench.BenchResult`."""
     from ..bench import check_benchtime
 
-    return _binaries.benchmarks(TOPIC, validate.pattern(pattern, "pattern"),
+    return _bench_run_cached(TOPIC, validate.pattern(pattern, "pattern"),
                                 benchtime=check_benchtime(benchtime),
                                 count=validate.count(count, "count", maximum=100),
                                 timeout=validate.timeout(timeout))
@@ -201,7 +202,7 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
     benchmarks of the sample, in one `go test`); without it the sweep runs now.
     """
     if benchmarks is None:
-        benchmarks = _binaries.benchmarks(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS,
+        benchmarks = _bench_run_cached(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS,
                                           count=BENCH_COUNT, timeout=validate.timeout(timeout))
     measured = alloc_rows(benchmarks.frame)
     if not measured:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .. import binaries as _binaries
 from .. import settings, toolchain, validate, workspace
+from ..bench.run import run_cached as _bench_run_cached
 from ..errors import UsageError
 from ..provenance import Provenance
-from . import _binaries
 from .result import LifetimesRun, parse
 
 LIFETIMES_SECTIONS = ("pool", "poolsize", "finalizers", "cycles", "exit", "weak", "unique",
@@ -75,10 +76,10 @@ BENCHTIME = "2000x"
 def benchmarks(pattern: str = ".", *, benchtime: str = BENCHTIME, count: int = 3,
                timeout: float = 300.0):
     """The sample's benchmarks matching `pattern`, run with `-benchmem` from its test binary
-    (built once, then reused: see `_binaries`), as a `gm.bench.BenchResult`."""
+    (built once, then reused: see `gomemlab.binaries`), as a `gm.bench.BenchResult`."""
     from ..bench import check_benchtime
 
-    return _binaries.benchmarks("lifetimes", validate.pattern(pattern, "pattern"),
+    return _bench_run_cached("lifetimes", validate.pattern(pattern, "pattern"),
                                 benchtime=check_benchtime(benchtime),
                                 count=validate.count(count, "count", maximum=100),
                                 timeout=validate.timeout(timeout))

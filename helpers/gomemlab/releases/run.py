@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import binaries as _binaries
 from .. import experiments, programs, toolchain, validate, versions, workspace
 from ..errors import GoBuildError, UsageError
-from ..lifetimes import _binaries
 from ..provenance import Provenance
 from ..settings import quick
 from ..toolchain import GoToolchain
@@ -234,7 +234,7 @@ def _benchtime(value: object) -> str:
 def _run_bloop(found: GoToolchain, timeout: float) -> None:
     """Build the b.Loop package's tests with `found` (GoBuildError when it cannot) and run its
     benchmark once: what `go test -run '^$' -bench . -benchtime=1x` does, with the test binary
-    built once and reused (`lifetimes._binaries`)."""
+    built once and reused (`gomemlab.binaries`)."""
     binary, _ = _binaries.test_binary(sample("bloop"), timeout, found)
     toolchain.run([binary, "-test.run", "^$", "-test.bench", ".", "-test.benchtime=1x"],
                   cwd=workspace.scratch_dir("run-releases"), env=toolchain.go_env(using=found),

@@ -1,4 +1,5 @@
-"""Build a sample's program or test binary once and reuse it (chapters 08, 09 and 10).
+"""Build a sample's program or test binary once and reuse it (chapters 08, 09 and 10 run
+theirs a dozen times each).
 
 A chapter runs its sample a dozen times. Asking `go build` whether a binary is up to date
 costs 0.1-0.4 s on a quiet machine and seconds under load, and `go test` relinks its test
@@ -10,14 +11,12 @@ reused without starting `go` (also by the next process); any edit builds again.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from pathlib import Path
 
-from .. import programs, toolchain, versions, workspace
-from ..provenance import Provenance
-from ..toolchain import GoToolchain
+from . import programs, toolchain, versions, workspace
+from .toolchain import GoToolchain
 
 _BUILD_ENV = ("GOEXPERIMENT", "GOFLAGS", "CGO_ENABLED", "GOOS", "GOARCH", "GOAMD64", "GODEBUG")
 """Environment variables that change what `go build` makes: part of the stamp."""
@@ -72,21 +71,3 @@ def test_binary(package: workspace.Package, timeout: float,
     return _cached(package, True, found, output, lambda: toolchain.go(
         "test", "-c", "-o", str(output), release.pattern, cwd=release.module_dir,
         timeout=timeout, using=found).check_build())
-
-
-def benchmarks(target: workspace.Target, pattern: str, *, benchtime: str, count: int,
-               timeout: float):
-    """Run the benchmarks matching `pattern` with `-benchmem` from the package's cached test
-    binary (what `go test -run '^$' -bench PATTERN -benchmem` would print), as a BenchResult."""
-    from .. import bench
-
-    package = workspace.resolve(target)
-    binary, built = test_binary(package, timeout)
-    done = toolchain.run([binary, "-test.run", "^$", "-test.bench", pattern,
-                          "-test.benchmem", f"-test.benchtime={benchtime}",
-                          f"-test.count={count}"],
-                         cwd=workspace.scratch_dir(f"bench-{package.name}"),
-                         env=toolchain.go_env(), timeout=timeout).check_run()
-    provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
-                               build_seconds=built, run_seconds=done.seconds)
-    return dataclasses.replace(bench.parse(done.stdout), provenance=provenance)
