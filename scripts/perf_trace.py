@@ -6,9 +6,10 @@ kept: load on a shared machine only adds time):
 
 - `go tool trace -d=parsed` alone: run through the lab's toolchain layer, its output read
   line by line and dropped (the same pipe reading `gm.trace.load` pays);
-- `gm.trace.load(file)` (the tool and the streaming parser together) and then `summary()`
-  (the summary tables: GC cycles, pauses, assists, goroutines, Ps, threads);
-- the parser alone on the saved text (events/s).
+- `gm.trace.load(file)` (the compiled trace reader and the decoding of its columns; the text
+  path when the reader cannot be built) and then `summary()` (the summary tables: GC
+  cycles, pauses, assists, goroutines, Ps, threads);
+- the text parser alone on the saved text (events/s): `load`'s fallback.
 
 Target (issue 8): load + summary <= 1.3x the tool alone. Run alone:
 `.venv/bin/python scripts/perf_trace.py [TRACE]` (prints the rows).
@@ -82,16 +83,16 @@ def measure(file: Path | None = None) -> list[dict]:
     return [
         {"name": "trace: events in the large trace", "value": float(events), "unit": "events",
          "target": "", "ok": None},
-        {"name": "trace: parse throughput (events)", "value": len(parsed.rows) / parse_s,
+        {"name": "trace: text parser throughput (events)", "value": len(parsed.rows) / parse_s,
          "unit": "events/s", "target": "", "ok": None},
-        {"name": "trace: parse throughput (lines)", "value": parsed.lines / parse_s,
+        {"name": "trace: text parser throughput (lines)", "value": parsed.lines / parse_s,
          "unit": "lines/s", "target": "", "ok": None},
-        {"name": "trace: parse time per 1 M events", "value": per_million, "unit": "s",
+        {"name": "trace: text parser time per 1 M events", "value": per_million, "unit": "s",
          "target": f"<= {TARGET_SECONDS_PER_MILLION:g} s", "ok": per_million
          <= TARGET_SECONDS_PER_MILLION},
         {"name": "trace: go tool trace -d=parsed alone", "value": tool_s, "unit": "s",
          "target": "", "ok": None},
-        {"name": "trace: gm.trace.load (tool + streaming parse)", "value": load_s, "unit": "s",
+        {"name": "trace: gm.trace.load (compiled reader)", "value": load_s, "unit": "s",
          "target": "", "ok": None},
         {"name": "trace: summary tables after load", "value": summary_s, "unit": "s",
          "target": "", "ok": None},

@@ -38,3 +38,15 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
+
+
+def test_every_file_the_package_reads_is_package_data():
+    import fnmatch
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["gomemlab"]
+    package = ROOT / "helpers" / "gomemlab"
+    data = [p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()
+            and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    missed = [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]
+    assert "trace/_reader/main.go" in data and not missed, missed

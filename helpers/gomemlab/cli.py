@@ -21,7 +21,7 @@ def _warm(_: argparse.Namespace) -> int:
     from .warm import warm
 
     warm(progress=sys.stderr.isatty())
-    print("Warm: samples, escape reports and the pprof/trace tools are built.")
+    print("Warm: samples, escape reports, the pprof/trace tools and the trace reader are built.")
     return 0
 
 

@@ -9,12 +9,19 @@ from tqdm.auto import tqdm
 from . import programs, toolchain, workspace
 
 
+def _trace_reader() -> object:
+    from .trace import fastread  # a topic's tool, imported only when warming
+
+    return fastread.reader()
+
+
 def _steps() -> list[tuple[str, Callable[[], object]]]:
     root = workspace.samples_root()
     steps: list[tuple[str, Callable[[], object]]] = [
         ("process reaper", toolchain.reaper),
         ("go tool pprof", lambda: toolchain.go("tool", "-n", "pprof").check_run()),
         ("go tool trace", lambda: toolchain.go("tool", "-n", "trace").check_run()),
+        ("trace reader", _trace_reader),
         ("sample tests", lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...",
                                                cwd=root).check_build()),
         ("escape reports", lambda: toolchain.go("build", "-gcflags=-m=2", "./...",
@@ -31,7 +38,8 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
 
 
 def warm(*, progress: bool = True) -> None:
-    """Build the pprof and trace tools, every sample, its tests and its escape report.
+    """Build the pprof and trace tools, the trace reader, every sample, its tests and its
+    escape report.
 
     With `progress`, a progress bar (a widget in Jupyter); without, one line per step.
     """

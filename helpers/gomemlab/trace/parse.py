@@ -10,12 +10,19 @@ streaming: feed it lines one at a time (`EventParser.feed_line`) or text (`feed`
 `parse_events` on text, bytes or any iterable of lines. Identical stacks are stored once
 (`stacks`); events refer to them by id. A line it cannot read is a `ParseError` naming it,
 and so is a number that does not fit the trace's int64 (e.g. a huge `Time=`).
+
+`parse_columns` reads the same records from the compact columns the compiled trace reader
+writes (`_reader/main.go`, run by `fastread`), which is how `load` reads a trace file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+import numpy as np
 
 from ..errors import ParseError, UsageError
 from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
@@ -482,3 +489,92 @@ def parse_events(source: str | bytes | Iterable[str | bytes]) -> ParsedEvents:
                              f"{type(line).__name__}")
         parser.feed_line(line.rstrip("\r\n"))
     return parser.close()
+
+
+_COLUMNS_MAGIC = b"GMTRACE1"
+_FRAME = np.dtype([("func", "<i4"), ("file", "<i4"), ("line", "<i8")])
+
+
+class _Columns:
+    """Reads the arrays of a compact columns file in order, checking every size."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, len(_COLUMNS_MAGIC)
+
+    def array(self, dtype: str | np.dtype, count: int) -> np.ndarray:
+        dtype = np.dtype(dtype)
+        end = self.pos + dtype.itemsize * count
+        if count < 0 or end > len(self.data):
+            raise ValueError(f"it ends early (byte {len(self.data):,} of {end:,})")
+        found = np.frombuffer(self.data, dtype, count, self.pos)
+        self.pos = end
+        return found
+
+    def number(self, dtype: str) -> int:
+        return int(self.array(dtype, 1)[0])
+
+    def text(self) -> str:
+        size = self.number("<u4")
+        if self.pos + size > len(self.data):
+            raise ValueError("a string runs past the end")
+        self.pos += size
+        return self.data[self.pos - size:self.pos].decode("utf-8")
+
+
+def parse_columns(data: bytes) -> ParsedEvents:
+    """The records of the compact columns file the compiled trace reader writes (its layout is
+    in `_reader/main.go`): the same `ParsedEvents` `parse_events` makes of the text of `go tool
+    trace -d=parsed` for that trace. Anything else is a ParseError."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise UsageError(f"parse_columns takes bytes, not {type(data).__name__}")
+    data = bytes(data)
+    if not data.startswith(_COLUMNS_MAGIC):
+        raise ParseError("not a trace reader columns file (no GMTRACE1 header)")
+    try:
+        with _collector_paused():
+            return _parse_columns(_Columns(data))
+    except (ValueError, IndexError, UnicodeDecodeError, OverflowError) as error:
+        raise ParseError(f"a broken trace reader columns file: {error}") from None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a million row tuples (which hold no cycles) are made:
+    left on, it walks the growing heap again and again and doubles the time."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _parse_columns(read: _Columns) -> ParsedEvents:
+    n = read.number("<u8")
+    ints = [read.array("<i8", n) for _ in range(9)]
+    value = read.array("<f8", n)
+    codes = [read.array("<i4", n) for _ in range(6)]
+    frames = [read.array(_FRAME, read.number("<u4")) for _ in range(read.number("<u4"))]
+    lines = read.number("<u8")
+    head = read.array("<i4", read.number("<u4"))
+    table = [read.text() for _ in range(read.number("<u4"))]
+    if read.pos != len(read.data):
+        raise ValueError(f"{len(read.data) - read.pos:,} bytes after the end")
+    in_frames = [f[part] for f in frames for part in ("func", "file")]
+    for column in [*codes, head, *in_frames]:
+        if len(column) and not (column.min() >= 0 and column.max() < len(table)):
+            raise ValueError("a string code outside the table")
+    for column in ints[7:]:
+        if len(column) and not (column.min() >= -1 and column.max() < len(frames)):
+            raise ValueError("a stack id outside the stacks")
+    strings = np.array(table, dtype=object)
+    time, m, p, g, resource_id, task, line_no, stack, tstack = (c.tolist() for c in ints)
+    kind, resource, name, old, new, text = (strings[c].tolist() for c in codes)
+    values = [None if v != v else v for v in value.tolist()]  # NaN: no value
+    rows = tuple(zip(time, m, p, g, kind, resource, resource_id, name, old, new, values, text,
+                     task, line_no, strict=True))
+    stacks = tuple(tuple(StackFrame(table[f], table[file], line)
+                         for f, file, line in each.tolist()) for each in frames)
+    return ParsedEvents(rows=rows, stack=tuple(stack), transition_stack=tuple(tstack),
+                        stacks=stacks, lines=lines, head=tuple(strings[head].tolist()))

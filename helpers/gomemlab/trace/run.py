@@ -12,9 +12,11 @@ from pathlib import Path
 from .. import programs, toolchain, validate, versions, workspace
 from ..errors import GoCommandError, ParseError, UsageError
 from ..provenance import Provenance
-from ..toolchain import GoToolchain
+from ..toolchain import Completed, GoToolchain
 from ..workspace import Package, Target
+from . import fastread
 from .parse import CHUNK_LINES, EventParser
+from .records import ParsedEvents
 from .result import Trace
 
 
@@ -95,19 +97,9 @@ def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: in
     return Recording(file, done.stdout, provenance)
 
 
-def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
-         provenance: Provenance | None = None, timeout: float = 300.0) -> Trace:
-    """Read a trace file: `go tool trace -d=parsed FILE`, parsed line by line as it streams.
-
-    Memory: the tool's text is never held whole, only a chunk of lines at a time, and the
-    events are kept as rows with identical stacks stored once. `provenance` (default: the
-    `go tool trace` command and its seconds) says where the trace came from.
-    """
-    timeout = validate.timeout(timeout)
-    file = Path(file)
-    if not file.is_file():
-        raise UsageError(f"no trace file at {file}: record one with gm.trace.record or "
-                         "`go test -trace FILE`")
+def read_text(file: Path, *, timeout: float) -> tuple[ParsedEvents, Completed]:
+    """The events of a trace file from the text of `go tool trace -d=parsed FILE`, parsed as
+    it streams (`load`'s way when the compiled reader cannot be built), and how it ran."""
     parser = EventParser()
     failed: list[ParseError] = []
     pending: list[str] = []
@@ -132,7 +124,6 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
         if len(pending) >= CHUNK_LINES:
             flush()
 
-    started = time.perf_counter()
     done = toolchain.go("tool", "trace", "-d=parsed", os.fspath(file), timeout=timeout,
                         on_stdout_chunk=feed, keep_stdout=False)
     if tail[0]:
@@ -145,6 +136,29 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
                              + done.stderr.strip()[-2000:], command=done.command,
                              stderr=done.stderr)
     parsed = parser.close()
+    return parsed, done
+
+
+def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
+         provenance: Provenance | None = None, timeout: float = 300.0) -> Trace:
+    """Read a trace file into a `Trace`: the events `go tool trace -d=parsed FILE` prints,
+    read by the compiled reader (`fastread`; else from the tool's text, the same result).
+
+    Memory: no text is held whole, and the events are kept as rows with identical stacks
+    stored once. `provenance` (default: the reading command and its seconds) says where the
+    trace came from.
+    """
+    timeout = validate.timeout(timeout)
+    file = Path(file)
+    if not file.is_file():
+        raise UsageError(f"no trace file at {file}: record one with gm.trace.record or "
+                         "`go test -trace FILE`")
+    started = time.perf_counter()
+    binary = fastread.reader()
+    if binary is not None:
+        parsed, done = fastread.read(binary, file, timeout=timeout)
+    else:
+        parsed, done = read_text(file, timeout=timeout)
     if provenance is None:
         provenance = Provenance.of(done.command, go_version=done.provenance.go_version,
                                    run_seconds=time.perf_counter() - started, files=[file])

@@ -1,0 +1,118 @@
+"""The compiled trace reader: the Go toolchain's own trace parser, built once, writing the event
+columns `load` keeps (`_reader/main.go`).
+
+`go tool trace -d=parsed` prints about seven lines per event that Python then has to parse
+again; the reader hands over the same fields as binary columns instead, several times faster.
+It is built from `_reader/main.go` plus a copy of the pinned Go's own `internal/trace`
+package, its imports renamed (the way golang.org/x/exp/trace is made from it), into
+`scratch/bin` once per Go release. Where that cannot be done (a Go whose `internal/trace`
+needs other internal packages, a failed build) `reader()` is None and `load` parses the
+text of `go tool trace -d=parsed` instead: the same result, only slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+from .. import toolchain, workspace
+from ..errors import GoCommandError, GomemlabError, WorkspaceError
+from ..settings import scratch_root
+from ..toolchain import Completed, GoToolchain
+from .parse import parse_columns
+from .records import ParsedEvents
+
+SOURCE = Path(__file__).parent / "_reader" / "main.go"
+MODULE = "gomemlab.local/tracereader"
+_INTERNAL = re.compile(r'"(internal/[\w./-]+)"')
+
+
+def _copy_packages(goroot: Path, into: Path) -> bool:
+    """Copy `internal/trace` and the `internal/trace/...` packages it imports (without tests)
+    under `into/trace`, imports renamed; False if it needs any other internal package."""
+    wanted, done = ["internal/trace"], set()
+    while wanted:
+        package = wanted.pop()
+        if package in done:
+            continue
+        done.add(package)
+        source = goroot / "src" / package
+        target = into / ("trace" + package[len("internal/trace"):])
+        target.mkdir(parents=True, exist_ok=True)
+        files = [f for f in source.glob("*.go") if not f.name.endswith("_test.go")]
+        if not files:
+            return False
+        for file in files:
+            text = file.read_text()
+            for imported in _INTERNAL.findall(text):
+                if imported != "internal/trace" and not imported.startswith("internal/trace/"):
+                    return False
+                wanted.append(imported)
+            (target / file.name).write_text(text.replace('"internal/trace', f'"{MODULE}/trace'))
+    return True
+
+
+def _language(found: GoToolchain) -> str:
+    return ".".join(found.version.removeprefix("go").split(".")[:2])
+
+
+def _build(found: GoToolchain, binary: Path) -> bool:
+    staging = binary.parent.parent / f".tracereader-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        if not _copy_packages(found.goroot, staging):
+            return False
+        (staging / "go.mod").write_text(f"module {MODULE}\n\ngo {_language(found)}\n")
+        shutil.copy(SOURCE, staging / "main.go")
+        done = toolchain.run(
+            [found.go, "build", "-trimpath", "-o", staging / "tracereader", "."], cwd=staging,
+            env=toolchain.go_env({"GOFLAGS": "-mod=mod", "GO111MODULE": "on", "GOWORK": "off"},
+                                 using=found), timeout=600)
+        if not done.ok:
+            return False
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        (staging / "tracereader").replace(binary)
+        return True
+    except (GomemlabError, OSError):
+        return False
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@functools.lru_cache(maxsize=1)
+def reader() -> Path | None:
+    """The reader binary for the pinned Go (built on first use, a few seconds, then kept in
+    `scratch/bin`), or None where it cannot be built (then `load` parses the tool's text)."""
+    try:
+        found = toolchain.find_go()
+        home = scratch_root() / "bin"
+    except (GomemlabError, WorkspaceError):
+        return None
+    digest = hashlib.sha256(SOURCE.read_bytes() + found.version.encode()
+                            + os.fsencode(found.goroot)).hexdigest()[:16]
+    binary = home / digest / "tracereader"
+    if binary.is_file() or _build(found, binary):
+        return binary
+    return None
+
+
+def read(binary: Path, file: Path, *, timeout: float) -> tuple[ParsedEvents, Completed]:
+    """The events of the trace `file` as the reader `binary` reads them, and how it ran; a
+    trace it cannot read is a GoCommandError with the reader's message."""
+    folder = workspace.scratch_dir("trace-read")
+    out = folder / "events.columns"
+    try:
+        done = toolchain.run([binary, file, out], timeout=timeout)
+        if not done.ok:
+            raise GoCommandError(f"the trace reader could not read {file}:\n"
+                                 + done.stderr.strip()[-2000:], command=done.command,
+                                 stderr=done.stderr)
+        return parse_columns(out.read_bytes()), done
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
