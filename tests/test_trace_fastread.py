@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gomemlab as gm
-from gomemlab import toolchain, workspace
+from gomemlab import toolchain, versions, workspace
 from gomemlab.trace import fastread, parse_events
 from gomemlab.trace.parse import parse_columns
 
@@ -134,6 +134,45 @@ def test_the_reader_reads_a_fresh_trace_as_the_tool_prints_it():
     text, _ = trace_run.read_text(file, timeout=120)
     parsed, _ = fastread.read(fastread.reader(), file, timeout=120)
     _same(parsed, text)
+
+
+OLD_RELEASE_PROGRAM = """package main
+
+import (
+	"flag"
+	"os"
+	"runtime/trace"
+)
+
+var sink [][]byte
+
+func main() {
+	out := flag.String("trace", "", "trace file")
+	flag.Parse()
+	f, _ := os.Create(*out)
+	trace.Start(f)
+	for i := 0; i < 100000; i++ {
+		sink = append(sink, make([]byte, 64))
+		if len(sink) > 1000 {
+			sink = nil
+		}
+	}
+	trace.Stop()
+	f.Close()
+}
+"""
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("release", ["1.21", "1.22"])
+def test_traces_of_older_releases_read_as_the_tool_prints_them(release):
+    """Go 1.21 wrote the old trace format, which the reader converts as the tool does."""
+    found = versions.install(release, progress=False)
+    file = gm.trace.record(gm.snippet(OLD_RELEASE_PROGRAM, go=found), go=found).file
+    text, _ = trace_run.read_text(file, timeout=120)
+    parsed, _ = fastread.read(fastread.reader(), file, timeout=120)
+    _same(parsed, text)
+    assert len(parsed.rows) > 100
 
 
 @pytest.mark.live

@@ -285,7 +285,7 @@ def test_fast_paths_agree_with_the_general_parser():
 @pytest.mark.parametrize("line", [
     "M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1",
     "M=1 P=0 G=1 StateTransition Time=9223372036854775808 GoID=1 Running->Waiting Reason=\"\"",
-    "M=1 P=0 G=1 Metric Time=-5 Name=\"x\" Value=Value{Uint64(1)}",
+    "M=1 P=0 G=1 Metric Time=-99999999999999999999 Name=\"x\" Value=Value{Uint64(1)}",
     "M=99999999999999999999 P=0 G=1 Sync Time=5 N=1",
     "M=1 P=0 G=1 StateTransition Time=5 GoID=99999999999999999999 Running->Waiting Reason=\"\"",
     "M=1 P=0 G=1 RangeBegin Time=5 Name=\"x\" Scope=Goroutine(99999999999999999999)",
@@ -296,6 +296,13 @@ def test_a_number_beyond_int64_is_a_parse_error_naming_the_line(line):
     with pytest.raises(gm.ParseError, match="out of range") as caught:
         parse(text).summary()
     assert caught.value.line_no == 2 and caught.value.line == line
+
+
+def test_a_negative_time_parses_as_go_tool_trace_prints_old_traces():
+    # `go tool trace -d=parsed` on a Go 1.21 trace (converted from the old format) begins so
+    trace = parse("M=-1 P=-1 G=-1 Sync Time=-1 N=1\nM=1 P=0 G=1 Sync Time=40 N=2\n")
+    assert trace.t0 == -1 and trace.duration_ns == 41
+    trace.summary()
 
 
 def test_the_largest_int64_time_parses_and_tables_build():

@@ -355,10 +355,11 @@ class EventParser:
     def _event(self, groups: tuple, line_no: int, text: str, pos: int) -> tuple:
         m, p, g, kind, time, rest = groups
         rest = rest or ""
-        if max(len(m), len(p), len(g), len(time)) > 18 or time.startswith("-"):
+        if max(len(m), len(p), len(g), len(time)) > 18:
+            # (a time may be negative: traces of Go 1.21 and older start with Sync Time=-1)
             line = text[pos:text.find("\n", pos)]
-            m, p, g = (_int(x, f, line_no, line) for x, f in ((m, "M"), (p, "P"), (g, "G")))
-            time = _int(time, "Time", line_no, line, low=0)
+            m, p, g, time = (_int(x, f, line_no, line) for x, f in
+                             ((m, "M"), (p, "P"), (g, "G"), (time, "Time")))
         resource, resource_id, name, old, new, detail = "", -1, "", "", "", ""
         value, task = None, -1
         if kind == "StateTransition":
@@ -440,12 +441,11 @@ class EventParser:
         raise ParseError(f"malformed {kind} event", line_no=line_no, line=text[pos:end])
 
 
-def _int(digits: str, field: str, line_no: int, line: str, *, low: int = -INT64_MAX) -> int:
+def _int(digits: str, field: str, line_no: int, line: str) -> int:
     """`digits` as an int, if it fits the int64 the trace format uses (else a ParseError)."""
     value = int(digits)
-    if not low <= value <= INT64_MAX:
-        bound = "0" if low == 0 else "-(2^63-1)"
-        raise ParseError(f"{field}={digits[:30]} is out of range ({bound} to 2^63-1): not a "
+    if not -INT64_MAX <= value <= INT64_MAX:
+        raise ParseError(f"{field}={digits[:30]} is out of range (-(2^63-1) to 2^63-1): not a "
                          "`go tool trace -d=parsed` number", line_no=line_no, line=line)
     return value
 
