@@ -175,6 +175,41 @@ def test_traces_of_older_releases_read_as_the_tool_prints_them(release):
     assert len(parsed.rows) > 100
 
 
+ODD_TEXT_PROGRAM = """package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"runtime/trace"
+)
+
+func main() {
+	out := flag.String("trace", "", "trace file")
+	flag.Parse()
+	f, _ := os.Create(*out)
+	trace.Start(f)
+	ctx, task := trace.NewTask(context.Background(), "t\\xff\\\"quoted\\\"\\nnext")
+	trace.Log(ctx, "caf\\xc3\\xa9 \\xfe", "tab\\there \\u00e9 \\U0001F600 \\x00")
+	trace.WithRegion(ctx, "r\\xe2\\x82", func() {})
+	task.End()
+	trace.Stop()
+	f.Close()
+}
+"""
+
+
+@pytest.mark.live
+def test_odd_bytes_in_names_read_as_the_tools_text_decodes_them():
+    """Invalid UTF-8, quotes, escapes and control bytes in task, log and region names."""
+    file = gm.trace.record(gm.snippet(ODD_TEXT_PROGRAM)).file
+    text, _ = trace_run.read_text(file, timeout=120)
+    parsed, _ = fastread.read(fastread.reader(), file, timeout=120)
+    _same(parsed, text)
+    names = {row[7] for row in parsed.rows if row[4] in ("TaskBegin", "Log", "RegionBegin")}
+    assert 't\xff"quoted"\nnext' in names and "café \xfe" in names, names
+
+
 @pytest.mark.live
 def test_a_failed_build_is_no_reader_and_leaves_nothing(tmp_path):
     broken = tmp_path / "goroot"

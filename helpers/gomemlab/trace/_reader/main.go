@@ -70,7 +70,14 @@ func (c *columns) code(s string) int32 {
 
 // quoted is what the text parser makes of a field the tool prints with %q: the string
 // itself, except that an invalid UTF-8 byte (printed as \xHH) comes back as the rune U+00HH.
-func quoted(s string) string {
+func quoted(s string) string { return valid(s, func(b byte) rune { return rune(b) }) }
+
+// raw is what the text parser makes of a field the tool prints as is: the text decoded as
+// UTF-8, an invalid byte becoming U+FFFD.
+func raw(s string) string { return valid(s, func(byte) rune { return utf8.RuneError }) }
+
+// valid is s with each byte that is not part of valid UTF-8 replaced by instead(byte).
+func valid(s string, instead func(byte) rune) string {
 	if utf8.ValidString(s) {
 		return s
 	}
@@ -78,24 +85,8 @@ func quoted(s string) string {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			b.WriteRune(rune(s[i]))
-		} else {
-			b.WriteString(s[i : i+size])
+			r = instead(s[i])
 		}
-		i += size
-	}
-	return b.String()
-}
-
-// raw is what the text parser makes of a field the tool prints as is: the text decoded as
-// UTF-8, an invalid byte becoming U+FFFD.
-func raw(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
 		b.WriteRune(r)
 		i += size
 	}
