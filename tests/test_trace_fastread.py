@@ -233,3 +233,15 @@ def test_a_file_the_reader_refuses_gets_the_tools_own_words(tmp_path):
             fastread.read(fastread.reader(), file, timeout=60)
         assert not tool.ok
         assert str(refused.value).splitlines()[-1] == tool.stderr.strip().splitlines()[-1]
+
+
+def test_doctor_says_whether_the_reader_is_built(monkeypatch, tmp_path):
+    doctor = importlib.import_module("gomemlab.doctor")  # the module, not the function
+
+    binary = tmp_path / "tracereader"
+    monkeypatch.setattr(fastread, "_binary", lambda found: binary)
+    waiting = doctor._trace_reader_check()
+    binary.write_bytes(b"")
+    ready = doctor._trace_reader_check()
+    assert waiting.ok and "not built yet" in str(waiting) and "gomemlab warm" in str(waiting)
+    assert ready.ok and "built: traces load fast" in str(ready)

@@ -75,7 +75,19 @@ def _go_checks() -> list[Check]:
     checks.append(Check("Go build cache", usable, cache or done.stderr.strip(),
                         "" if usable else "set GOCACHE (or HOME) to a writable folder"))
     checks.append(_probe_check())
+    checks.append(_trace_reader_check())
     return checks
+
+
+def _trace_reader_check() -> Check:
+    """Whether traces are read by the compiled reader yet (never a failure: without it they
+    are read from `go tool trace`'s text, the same tables, several times slower)."""
+    from .trace import fastread  # a topic's tool, looked at only here
+
+    if fastread.built():
+        return Check("trace reader", True, "built: traces load fast")
+    return Check("trace reader", True, "not built yet: the first trace builds it (a few "
+                 "seconds), or `gomemlab warm` does now")
 
 
 def _probe_check() -> Check:

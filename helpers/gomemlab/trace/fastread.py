@@ -85,18 +85,30 @@ def _build(found: GoToolchain, binary: Path) -> bool:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _binary(found: GoToolchain) -> Path:
+    """Where the reader for `found` is kept: one per reader source and Go installation."""
+    digest = hashlib.sha256(SOURCE.read_bytes() + found.version.encode()
+                            + os.fsencode(found.goroot)).hexdigest()[:16]
+    return scratch_root() / "bin" / digest / "tracereader"
+
+
+def built() -> bool:
+    """Whether the reader for the pinned Go is already built (builds nothing)."""
+    try:
+        return _binary(toolchain.find_go()).is_file()
+    except (GomemlabError, WorkspaceError):
+        return False
+
+
 @functools.lru_cache(maxsize=1)
 def reader() -> Path | None:
     """The reader binary for the pinned Go (built on first use, a few seconds, then kept in
     `scratch/bin`), or None where it cannot be built (then `load` parses the tool's text)."""
     try:
         found = toolchain.find_go()
-        home = scratch_root() / "bin"
+        binary = _binary(found)
     except (GomemlabError, WorkspaceError):
         return None
-    digest = hashlib.sha256(SOURCE.read_bytes() + found.version.encode()
-                            + os.fsencode(found.goroot)).hexdigest()[:16]
-    binary = home / digest / "tracereader"
     if binary.is_file() or _build(found, binary):
         return binary
     return None
