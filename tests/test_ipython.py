@@ -36,3 +36,10 @@ def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
     # The log line (what nbval and CI print) says what happened and where.
     assert len(error.traceback) == 1
     assert "main.go:3:23: undefined: missing" in error.traceback[0]
+
+
+def test_tables_show_whole_text_cells_in_a_kernel():
+    meaning = "median concurrent mark of the complete cycles, while the program keeps running"
+    nb = _execute(f"import pandas as pd\npd.DataFrame({{'meaning': [{meaning!r}]}})")
+    shown = nb.cells[-1].outputs[0].data["text/html"]
+    assert meaning in shown and "..." not in shown

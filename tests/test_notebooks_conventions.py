@@ -40,6 +40,16 @@ def test_committed_without_stray_outputs(path):
             assert not cell.outputs, f"stray output (strip with scripts/nbstrip.py):\n{cell.source}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_hides_its_value_with_a_semicolon(path):
+    """Plots are Figures made by `figures.new`, never registered with pyplot, so they show only
+    as a cell's value: a trailing `;` (the pyplot habit) leaves the cell empty."""
+    last_lines = [cell.source.strip().splitlines()[-1] for cell in _code_cells(path)
+                  if cell.source.strip()]
+    hidden = [line for line in last_lines if line.rstrip().endswith(";")]
+    assert not hidden, f"cells whose last line ends with ';' show nothing: {hidden}"
+
+
 CLAIM = "*Check:*"
 ASSERTS = ("assert ", "expect", "check_", "raise AssertionError", ".verify(")
 

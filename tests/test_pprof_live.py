@@ -41,6 +41,13 @@ def test_live_top_equals_go_tool_pprof(mem, index):
         assert (ours.flat[name], ours.cum[name]) == (flat, cum), name
 
 
+def test_a_tool_report_shows_the_text_without_the_build_id_hash(mem):
+    report = gm.pprof.pprof_text(mem, "-top", "-nodecount=3")
+    assert "Build ID: " in report.text  # what the tool printed is kept whole
+    shown = report._repr_html_()
+    assert "Build ID" not in shown and "Type: alloc_space" in shown
+
+
 def test_list_is_the_real_tool_output(mem):
     listing = mem.list("countWasteful")
     assert listing.text.startswith("ROUTINE")

@@ -65,8 +65,11 @@ def test_longest_pause_wrong_reason_wrong_length_then_right(trace):
     other = next(r for r in trace.pauses.reason.unique() if r != longest.reason)
     wrong = exercises.check_longest_pause(trace, other, ms)
     assert not wrong.passed and "is not the reason of the longest pause" in wrong.message
-    off = exercises.check_longest_pause(trace, longest.reason, ms + 1.0)
-    assert not off.passed and "lasted" in off.message
+    for guess, word in ((ms + 1.0, "too long"), (ms / 2, "too short")):
+        off = exercises.check_longest_pause(trace, longest.reason, guess)
+        assert not off.passed and word in off.message, off.message
+        # no spoiler: neither the measured length nor its digits
+        assert f"{ms:.3f}" not in off.message and f"{ms:.2f}" not in off.message, off.message
     right = exercises.check_longest_pause(trace, longest.reason, round(ms, 3))
     assert right.passed and right.evidence["reason"] == longest.reason
 
@@ -88,6 +91,13 @@ def test_stack_buffers_unedited_is_not_yet_with_the_counts():
 def test_stack_buffers_wrong_answers_say_why(source, reason):
     verdict = exercises.check_stack_buffers(source, items=200)
     assert not verdict.passed and reason in verdict.message, verdict
+
+
+def test_a_compile_error_names_the_line_of_your_work():
+    verdict = exercises.check_stack_buffers("func work(item int) int {\n\tx := item\n"
+                                            "\treturn nope + x\n}", items=200)
+    assert not verdict.passed
+    assert "line 3 of your work: undefined: nope" in verdict.message, verdict.message
 
 
 def test_stack_buffers_an_endless_answer_is_stopped():

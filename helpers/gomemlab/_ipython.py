@@ -28,6 +28,18 @@ def install() -> None:
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((GomemlabError,), _show_error)
         _add_widget_snapshots(shell)
+        _show_whole_cells()
+
+
+TABLE_TEXT_WIDTH = 200
+"""Characters of a table cell shown (pandas cuts at 50: a summary's meaning, a function's
+name in a stack, would end in "..." mid-word)."""
+
+
+def _show_whole_cells() -> None:
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", TABLE_TEXT_WIDTH)
 
 
 def _add_widget_snapshots(shell) -> None:

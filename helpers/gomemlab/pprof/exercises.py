@@ -150,7 +150,8 @@ def check_render(go_source: str, *, timeout: float = 90.0) -> checks.Verdict:
                                       f"{output[-500:]}")
     allocs = int(found[1])
     if allocs <= RENDER_MAX_ALLOCS:
-        return checks.Verdict.solved(f"{allocs} allocations per call to render", allocs=allocs)
+        return checks.Verdict.solved(
+            f"{allocs} allocation{'' if allocs == 1 else 's'} per call to render", allocs=allocs)
     worst = _line_with_most(load(path, output=output), "snippet.render")
     lines = go_source.splitlines()
     where = (f"; most of them come from line {worst}: {lines[worst - 1].strip()}"

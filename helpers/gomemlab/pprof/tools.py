@@ -41,10 +41,13 @@ class ToolReport:
         return self.text
 
     def _repr_html_(self) -> str:
+        """The command and its text; the `Build ID:` line (a hash of the binary) left out."""
         shown = " ".join(["go", *self.command[1:]]) if self.command else ""
+        text = "\n".join(line for line in self.text.split("\n")
+                         if not line.startswith("Build ID: "))
         return (f"<div><code>$ {html.escape(shown)}</code>"
                 "<pre style='font-family:monospace;font-size:12px;line-height:1.25'>"
-                f"{html.escape(self.text)}"
+                f"{html.escape(text)}"
                 "</pre></div>")
 
 
