@@ -50,6 +50,18 @@ def test_no_cell_hides_its_value_with_a_semicolon(path):
     assert not hidden, f"cells whose last line ends with ';' show nothing: {hidden}"
 
 
+SOLUTION_HEADER = "# Solution: hidden on purpose. Try the exercise first; show this cell to compare."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_hidden_solution_previews_nothing(path):
+    """JupyterLab shows the first line of a collapsed cell: in a solution it must say nothing."""
+    hidden = [c for c in _code_cells(path) if c.metadata.get("jupyter", {}).get("source_hidden")]
+    wrong = [c.source.split("\n")[0] for c in hidden
+             if c.source.split("\n")[0] != SOLUTION_HEADER]
+    assert not wrong, f"hidden cells whose first line is not the neutral header: {wrong}"
+
+
 CLAIM = "*Check:*"
 ASSERTS = ("assert ", "expect", "check_", "raise AssertionError", ".verify(")
 
