@@ -129,7 +129,13 @@ def test_explorer_sliders_rerun_the_model():
     e.limit.value = 30
     assert e.result.peak_mib <= 30 + 1e-9 and "limit 30 MiB" in e.text.value
     e.limit.value = 10  # below live + other: the model thrashes and says so
-    assert e.result.thrashing and "thrashing" in e.text.value
+    assert e.result.thrashing and "thrashing" in e.text.value and "the limit" in e.text.value
+
+
+def test_thrashing_without_a_limit_blames_gogc_not_a_limit():
+    e = gm.gc.guide_explorer(1, gogc=1)
+    assert e.result.thrashing and "GOGC=1 puts the goal" in e.text.value
+    assert "limit" not in e.text.value
 
 
 def test_guide_explorer_keeps_its_axes():

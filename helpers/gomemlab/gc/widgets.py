@@ -41,6 +41,14 @@ def _nearest(runs: Sequence[GCRun], gogc: float) -> GCRun | None:
                                           - math.log(gogc)))
 
 
+
+def _back_to_back(limit: float | None, gogc: float | str) -> str:
+    """Why the model collects back to back: its goal fell to the live heap + 64 KiB."""
+    shown = gogc if isinstance(gogc, str) else f"{gogc:.0f}"
+    cause = ("the limit leaves no room above the live heap" if limit else
+             f"GOGC={shown} puts the goal less than 64 KiB above the live heap")
+    return f"<b>thrashing</b>: {cause}, so the model collects back to back"
+
 class ModelExplorer:
     """Sliders for GOGC (log scale) and a memory limit over the cost model's memory plot."""
 
@@ -92,9 +100,9 @@ class ModelExplorer:
                  + f": {r.cycles} collections, GC CPU {r.gc_cpu_pct:.1f} %, "
                  f"peak {r.peak_mib:.1f} MiB")
         if r.thrashing:
-            words += (" — <b>thrashing</b>: the limit leaves no room above the live heap, so "
-                      "the model collects back to back (real Go caps GC at about 50% CPU and "
-                      "lets the heap pass the limit instead)")
+            words += " — " + _back_to_back(limit, self.gogc.value) + (
+                " (real Go caps GC at about 50% CPU and lets the heap pass the limit instead)"
+                if limit else "")
         if run is not None:
             row = run.row()
             words += (f"<br><b>Measured</b> (nearest real run, GOGC={row['GOGC']}): "
@@ -150,9 +158,9 @@ class GuideExplorer:
         self.image.value = figures.to_png(fig, dpi=80)
         sep = " " if self.graph.question.endswith("?") else ": "
         self.text.value = (f"{self.graph.question}{sep}{r.cycles} collections in "
-                           f"{r.wall_seconds:.2f} s" + (" — <b>thrashing</b>: the limit leaves "
-                                                        "no room above the live heap"
-                                                        if r.thrashing else ""))
+                           f"{r.wall_seconds:.2f} s"
+                           + (" — " + _back_to_back(limit, self.gogc.value)
+                              if r.thrashing else ""))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)
