@@ -139,6 +139,10 @@ def test_results_are_frozen_dataclasses_with_provenance(topic):
         assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls
     assert any("provenance" in {f.name for f in dataclasses.fields(c)} for c in classes), (
         f"no result of {topic} records its Provenance")
+    # print(result) is one line, not every field (tables, whole outputs, scratch paths)
+    long = [c.__name__ for c in classes if "provenance" in {f.name for f in dataclasses.fields(c)}
+            and c.__dataclass_params__.repr and "__repr__" not in vars(c)]
+    assert not long, f"results with the dataclass's field-by-field repr: {long}"
 
 
 def test_one_verdict_class():
@@ -174,3 +178,18 @@ def test_exercises_return_verdicts():
                 f"{topic}.exercises.{check.__name__} must return a Verdict")
             assert hasattr(check, "__wrapped__"), (
                 f"{topic}.exercises.{check.__name__} is not wrapped in @checks.exercise")
+
+
+def test_a_result_prints_as_one_line_without_long_paths():
+    from gomemlab.provenance import Provenance, ResultRepr
+
+    @dataclasses.dataclass(frozen=True, repr=False)
+    class Made(ResultRepr):
+        table: str = "x" * 10_000
+        provenance: Provenance = dataclasses.field(default_factory=Provenance)
+
+    bare = Made()
+    made = Made(provenance=Provenance.of([gomemlab.find_go().go, "build", "./escape"],
+                                         go_version="go1.27.3", build_seconds=0.25))
+    assert repr(bare) == "<Made>"
+    assert repr(made) == "<Made: $ go build ./escape · Go 1.27.3 · built 0.25 s>", repr(made)

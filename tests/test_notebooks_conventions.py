@@ -50,7 +50,8 @@ def test_no_cell_hides_its_value_with_a_semicolon(path):
     assert not hidden, f"cells whose last line ends with ';' show nothing: {hidden}"
 
 
-SOLUTION_HEADER = "# Solution: hidden on purpose. Try the exercise first; show this cell to compare."
+SOLUTION_HEADER = ("# Solution: hidden on purpose. Try the exercise first; "
+                   "show this cell to compare.")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -64,3 +64,15 @@ class Provenance:
 
     def _repr_html_(self) -> str:
         return f'<div class="gml-provenance"><code>{html.escape(self.line())}</code></div>'
+
+
+class ResultRepr:
+    """For result classes (`@dataclass(frozen=True, repr=False)`): a one-line repr naming the
+    class and the command that made it, instead of every field (tables, whole outputs, long
+    paths): what `print(result)` shows. Notebooks show the HTML view."""
+
+    def __repr__(self) -> str:
+        made = getattr(self, "provenance", None)
+        line = made.line() if isinstance(made, Provenance) and made.command else ""
+        return f"<{type(self).__name__}{': ' + line if line else ''}>"
+

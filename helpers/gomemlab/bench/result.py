@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import tables, validate
 from ..errors import UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from . import stats
 from .parse import parse_lines
 from .records import Config, Other, Record, Result
@@ -121,7 +121,7 @@ def _repeat_key(r: Result) -> tuple[str, str, int]:
 
 
 @dataclass(frozen=True, repr=False)
-class BenchResult:
+class BenchResult(ResultRepr):
     """Benchmark runs parsed from `go test -bench` output; `frame` columns: see FRAME_DOC."""
 
     records: tuple[Record, ...]

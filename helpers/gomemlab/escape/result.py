@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .. import validate
 from ..errors import UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import parse_output
 from .records import (
     HEAP_KINDS,
@@ -47,8 +47,8 @@ def _frozen_map(value: Mapping) -> Mapping:
     return MappingProxyType(dict(value))
 
 
-@dataclass(frozen=True)
-class EscapeReport:
+@dataclass(frozen=True, repr=False)
+class EscapeReport(ResultRepr):
     """What the Go compiler said about escapes and inlining, one record per message.
 
     `messages` are `EscapeMessage` records in output order; `skipped` keeps every input line

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import tables, validate
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import gctrace_table, metrics_samples
 from .records import GCCycle, OtherLine
 
@@ -120,8 +120,8 @@ def goal_check(frame: pd.DataFrame, gogc: int) -> pd.DataFrame:
                                        "ok"])
 
 
-@dataclass(frozen=True, eq=False)
-class GCLog:
+@dataclass(frozen=True, eq=False, repr=False)
+class GCLog(ResultRepr):
     """Every collection in a gctrace, plus the lines that were not trace lines."""
 
     frame: pd.DataFrame
@@ -218,8 +218,8 @@ def parse_gctrace(data: str | bytes, *, provenance: Provenance | None = None) ->
 # ---------------------------------------------------------------------------- runtime/metrics
 
 
-@dataclass(frozen=True, eq=False)
-class MetricsLog:
+@dataclass(frozen=True, eq=False, repr=False)
+class MetricsLog(ResultRepr):
     """The samples of one run: `.frame` (one row per sample) and `.pauses` (final histogram)."""
 
     samples: tuple[dict, ...]
@@ -319,8 +319,8 @@ def _joined(log: GCLog, metrics: MetricsLog | None) -> pd.DataFrame:
     return frame.merge(first, on="cycle", how="left")
 
 
-@dataclass(frozen=True, eq=False)
-class GCRun:
+@dataclass(frozen=True, eq=False, repr=False)
+class GCRun(ResultRepr):
     """One run of a program under gctrace: the trace, the metrics samples and the settings."""
 
     settings: Mapping[str, Any]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 
 from .. import tables, validate
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from . import optimize
 from .records import (
     AllocRecord,
@@ -143,8 +143,8 @@ FIELD_COLUMNS = ("struct", "index", "name", "type", "offset", "size", "align", "
                  "pad_after", "pointers")
 
 
-@dataclass(frozen=True)
-class Layout:
+@dataclass(frozen=True, repr=False)
+class Layout(ResultRepr):
     """What a layout program printed: structs with their fields, built-in types' sizes, and
     any allocation benchmarks it ran. `.frame` has one row per field (`FRAME_DOC`)."""
 
@@ -243,8 +243,8 @@ class Layout:
 # ---------------------------------------------------------------------------- size classes
 
 
-@dataclass(frozen=True)
-class SizeClasses:
+@dataclass(frozen=True, repr=False)
+class SizeClasses(ResultRepr):
     """The runtime's size classes, read from the toolchain's own `sizeclasses.go` (`source`,
     the path it was read from). `.frame` has one row per class (`CLASS_FRAME_DOC`)."""
 
@@ -291,8 +291,8 @@ class SizeClasses:
                               f"from {self.source} (first 20)")
 
 
-@dataclass(frozen=True)
-class SizeSweep:
+@dataclass(frozen=True, repr=False)
+class SizeSweep(ResultRepr):
     """B/op of `make([]byte, n)` for a sweep of n, beside the class table's prediction.
     `.frame`: `SWEEP_FRAME_DOC`, one row per size."""
 
@@ -356,8 +356,8 @@ class SizeSweep:
 # ---------------------------------------------------------------------------- GC scan work
 
 
-@dataclass(frozen=True)
-class ScanReport:
+@dataclass(frozen=True, repr=False)
+class ScanReport(ResultRepr):
     """What each working set costs the collector. `.frame`: `SCAN_FRAME_DOC`."""
 
     records: tuple[ScanRecord, ...] = field(repr=False)
@@ -422,8 +422,8 @@ class ScanReport:
 # ---------------------------------------------------------------------------- stacks
 
 
-@dataclass(frozen=True)
-class StackReport:
+@dataclass(frozen=True, repr=False)
+class StackReport(ResultRepr):
     """One goroutine's stack before and after a deep recursion (see `StackRecord`)."""
 
     record: StackRecord

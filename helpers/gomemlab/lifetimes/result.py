@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import tables
 from ..errors import UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import parse_lines
 from .records import Measurement, OtherLine, Record
 
@@ -47,8 +47,8 @@ def _frame(measurements: list[Measurement]) -> pd.DataFrame:
     return frame
 
 
-@dataclass(frozen=True)
-class LifetimesRun:
+@dataclass(frozen=True, repr=False)
+class LifetimesRun(ResultRepr):
     """What one run of `gosamples/lifetimes` measured; `frame` columns: see FRAME_DOC.
 
     `value("hits", step=1)`, `series("hits")` and `expect(...)` read it; `profiles` maps

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import tables
 from ..errors import ParseError, UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import Decoded, decode
 from .records import Location
 
@@ -157,8 +157,8 @@ class _Expanded:
     frame_starts: np.ndarray  # sample i's frames: frame_starts[i]:frame_starts[i + 1]
 
 
-@dataclass(frozen=True, eq=False)
-class Profile:
+@dataclass(frozen=True, eq=False, repr=False)
+class Profile(ResultRepr):
     """A pprof profile: sample types and units, samples with their stacks, and where it came
     from (`path`, `provenance`, and the run's `output` when `gm.pprof.run` recorded it)."""
 

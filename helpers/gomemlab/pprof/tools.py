@@ -15,7 +15,7 @@ from typing import Protocol
 
 from .. import paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 
 WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source",
              "/ui/disasm")
@@ -29,8 +29,8 @@ class ProfileSource(Protocol):
     data: bytes
 
 
-@dataclass(frozen=True)
-class ToolReport:
+@dataclass(frozen=True, repr=False)
+class ToolReport(ResultRepr):
     """Text printed by `go tool pprof`, with the command that printed it."""
 
     command: tuple[str, ...]

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .. import tables
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 
 FRAME_DOC = {
     "release": "the Go release that built and ran the probe, e.g. 1.21.13",
@@ -47,8 +47,8 @@ class MatrixRow:
     why: str = ""
 
 
-@dataclass(frozen=True, eq=False)
-class ReleaseMatrix:
+@dataclass(frozen=True, eq=False, repr=False)
+class ReleaseMatrix(ResultRepr):
     """Behaviours × releases, each cell measured live; `.frame` (FRAME_DOC), `.table()`,
     `.provenances` (one per release), `.plot(kind=...)`, `expect_*` claim checks."""
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .. import tables, validate
 from ..errors import UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import parse_events
 from .records import EVENT_COLUMNS, ParsedEvents, StackFrame
 
@@ -78,8 +78,8 @@ counts      time, and the number of goroutines Running, Runnable, Waiting, Sysca
 logs        time, g, task, category, message (runtime/trace.Log)"""
 
 
-@dataclass(frozen=True)
-class Trace:
+@dataclass(frozen=True, repr=False)
+class Trace(ResultRepr):
     """A parsed execution trace. Tables are pandas DataFrames (see `FRAME_DOC`).
 
     `provenance`: the command that made the data (the traced program for `run`, `go tool trace

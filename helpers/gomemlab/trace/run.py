@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import programs, toolchain, validate, versions, workspace
 from ..errors import GoCommandError, ParseError, UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from ..toolchain import Completed, GoToolchain
 from ..workspace import Package, Target
 from . import fastread
@@ -20,8 +20,8 @@ from .records import ParsedEvents
 from .result import Trace
 
 
-@dataclass(frozen=True)
-class Recording:
+@dataclass(frozen=True, repr=False)
+class Recording(ResultRepr):
     """A trace file a run wrote, what the program printed, and how it was run."""
 
     file: Path

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import tables
 from ..errors import UsageError
-from ..provenance import Provenance
+from ..provenance import Provenance, ResultRepr
 from .parse import PASSED
 
 FRAME_DOC = {
@@ -22,8 +22,8 @@ FRAME_DOC = {
 }
 
 
-@dataclass(frozen=True)
-class CopyCost:
+@dataclass(frozen=True, repr=False)
+class CopyCost(ResultRepr):
     """Measured time per call, passing each size by value and by pointer (`frame`: FRAME_DOC)."""
 
     frame: pd.DataFrame
