@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .. import figures
 
@@ -92,6 +92,7 @@ def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
         ax2.set_xscale("log")
         ax2.set_xlabel("pause length (µs, log scale)")
         ax2.set_ylabel("pauses")
+        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 ticks
         ax2.set_title(f"All GC pauses ({int(hist['count'].sum())}, runtime/metrics)")
         ax2.grid(alpha=0.3, axis="y")
     fig.suptitle(title or "How long does the GC stop the program?")
@@ -189,7 +190,12 @@ def model_and_run(model, run, *, title: str | None = None, xmax: float | None = 
     other = run.settings.get("other_mib", 0.0)
     measured = measured_on_model_clock(run.log.frame, speed=speed, other_mib=other)
     row = run.row()
-    words = title or (f"model: GC CPU {model.gc_cpu_pct:.1f} %, peak {model.peak_mib:.0f} MiB"
+    limit = model.settings.get("memlimit_mib")
+    gogc = model.settings.get("gogc")
+    settings = (f"GOGC={gogc if isinstance(gogc, str) else format(gogc, 'g')}"
+                + (f", limit {limit:g} MiB" if limit else ""))
+    words = title or (f"{settings} · model: GC CPU {model.gc_cpu_pct:.1f} %, peak "
+                      f"{model.peak_mib:.0f} MiB"
                       f" · measured: GC share {row['gc_share_pct']:.1f} %, peak "
                       f"{row['peak_heap_mib'] + other:.0f} MiB")
     return model_area(model, measured=measured, title=words, xmax=xmax, ymax=ymax)

@@ -30,9 +30,10 @@ def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Fi
             colour = POINTER_COLOUR if f.pointers else FIELD_COLOUR
             ax.add_patch(Rectangle((f.offset, y + 0.1), max(f.size, 0.15), 0.8,
                                    facecolor=colour, edgecolor="white", linewidth=1.5))
-            if f.size * 60 / max(width, 1) >= len(f.name) * 0.9:
+            room = f.size * 60 / max(width, 1) / max(len(f.name), 1)  # about characters
+            if room >= 0.9:  # the name fits inside its box (smaller type where it is tight)
                 ax.text(f.offset + f.size / 2, y + 0.5, f.name, ha="center", va="center",
-                        color="white", fontsize=10)
+                        color="white", fontsize=10 if room >= 1.2 else 7.5)
         for h in s.holes:
             ax.add_patch(Rectangle((h.start, y + 0.1), h.size, 0.8, facecolor=HOLE_COLOUR,
                                    edgecolor="white", hatch="//", linewidth=1.5))
@@ -46,10 +47,10 @@ def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Fi
     ax.set_xticks(range(0, width + 1, step))
     ax.set_xlabel("byte offset (B); grid every 8 bytes, the alignment of an int64")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(handles=[Patch(color=FIELD_COLOUR, label="field"),
-                       Patch(color=POINTER_COLOUR, label="field with a pointer"),
-                       Patch(facecolor=HOLE_COLOUR, hatch="//", label="padding")],
-              loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, frameon=False)
+    fig.legend(handles=[Patch(color=FIELD_COLOUR, label="field"),
+                        Patch(color=POINTER_COLOUR, label="field with a pointer"),
+                        Patch(facecolor=HOLE_COLOUR, hatch="//", label="padding")],
+               loc="outside lower center", ncol=3, frameon=False)  # below the axis label
     ax.set_title(title or "Where do a struct's bytes go? Fields and padding, byte by byte")
     return fig
 

@@ -79,7 +79,8 @@ def bars(values: Sequence[float], labels: Sequence[str], *, title: str = "Live h
     ax.barh(names, scaled, color="#4c72b0")
     top = max([abs(v) for v in scaled] + [1e-9])
     for y, v in enumerate(scaled):
-        ax.annotate(f"{v:,.2f} {shown}", (max(v, 0), y), va="center", xytext=(4, 0),
+        label = 0.0 if abs(v) < 0.005 else v  # measurement noise around 0: no "-0.00"
+        ax.annotate(f"{label:,.2f} {shown}", (max(v, 0), y), va="center", xytext=(4, 0),
                     textcoords="offset points")
     ax.set_xlim(0, top * 1.25)
     ax.set_xlabel(shown)
