@@ -262,3 +262,21 @@ def test_any_keys_units_and_config_names_make_distinct_columns(keys, units, conf
     table = result.table()
     assert len(table) == 1 and table.columns.is_unique and table.loc[name, "n"] == 6
     assert result.summary()["n"].tolist() == [6] * len(units)
+
+
+def test_a_benchmark_that_reports_zero_iterations_is_run_again(tmp_path):
+    """Go 1.27 now and then reports a b.Loop benchmark at -benchtime=Nx as `0 NaN ns/op`."""
+    import importlib
+    import sys
+
+    bench_run = importlib.import_module("gomemlab.bench.run")
+    counter, fake = tmp_path / "runs", tmp_path / "fake_test_binary.py"
+    fake.write_text(
+        "import pathlib, sys\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "n = int(p.read_text()) if p.exists() else 0\n"
+        "p.write_text(str(n + 1))\n"
+        "zero, ran = 'BenchmarkX-2 \\t 0 \\t NaN ns/op', 'BenchmarkX-2 \\t 100 \\t 5.0 ns/op'\n"
+        "print(zero if n == 0 else ran)\n")
+    done = bench_run.run_test_binary([sys.executable, fake, counter], timeout=60)
+    assert counter.read_text() == "2" and " 100 " in done.stdout

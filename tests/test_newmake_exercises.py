@@ -64,6 +64,11 @@ def test_append_item_and_with_extra():
     shares = "package shop\n\nfunc WithExtra(base []int, x int) []int { return append(base, x) }\n"
     verdict = exercises.check_with_extra(shares)
     assert not verdict and "WithExtra(base, 1) = [7 0 0 2]" in verdict.message, verdict
+    assert "the second call overwrote it" in verdict.message
+    longer = ("package shop\n\nfunc WithExtra(base []int, x int) []int "
+              "{ return append(append([]int{}, base...), x, x) }\n")
+    wrong = exercises.check_with_extra(longer)
+    assert not wrong and "want [7 0 0 1]" in wrong.message and "overwrote" not in wrong.message
     clipped = ("package shop\n\nfunc WithExtra(base []int, x int) []int "
                "{ return append(base[:len(base):len(base)], x) }\n")
     assert exercises.check_with_extra(clipped)

@@ -3,6 +3,7 @@ says how it was made): the readers, the matrix, its plots and the exercise."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -197,3 +198,12 @@ def test_measure_validates_before_running_go():
         measure(["1.27"], benchtime="forever")
     with pytest.raises(UsageError, match="version"):
         rows_for("tip", {})
+
+
+def test_allocations_per_call_are_rounded_down_like_benchmem():
+    """The probe's least batch average is raised only by the runtime's own allocations."""
+    text = _text("probe", "go1.24.11")
+    noisy = re.sub(r"^append4_returned\.allocs \S+$", "append4_returned.allocs 3.005", text,
+                   flags=re.MULTILINE)
+    assert noisy != text
+    assert probe_values(parse_probe(noisy))["append4_returned.allocs"] == "3"

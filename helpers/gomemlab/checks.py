@@ -61,10 +61,10 @@ class Verdict:
 
     def _repr_html_(self) -> str:
         colour = _COLOURS[self.passed]
-        body = html.escape(self.message).replace("\n", "<br>")
+        body = html.escape(self.message)  # pre-wrap keeps its spaces and line breaks
         return (f'<div class="gml-verdict" style="border-left:4px solid {colour};'
-                f'padding:2px 10px;margin:4px 0"><b style="color:{colour}">{self.mark}</b>: '
-                f"{body}</div>")
+                f'padding:2px 10px;margin:4px 0;white-space:pre-wrap">'
+                f'<b style="color:{colour}">{self.mark}</b>: {body}</div>')
 
 
 def from_error(error: Exception) -> Verdict:

@@ -93,6 +93,9 @@ class GoCommandError(GomemlabError):
         super().__init__(message)
 
 
+_HEAD = '<th style="text-align:left;padding:2px 10px">{}</th>'
+
+
 class GoBuildError(GoCommandError):
     """The compiler (or vet) rejected the code; `diagnostics` says where and why."""
 
@@ -115,7 +118,7 @@ class GoBuildError(GoCommandError):
     def _repr_html_(self) -> str:
         if not self.diagnostics:
             return super()._repr_html_()
-        cell = '<td style="text-align:left">{}</td>'
+        cell = '<td style="text-align:left;padding:2px 10px">{}</td>'
         rows = "".join(
             "<tr>" + cell.format(f"<code>{html.escape(d.file)}</code>") + cell.format(d.line)
             + cell.format("" if d.col is None else d.col)
@@ -125,8 +128,9 @@ class GoBuildError(GoCommandError):
         n = len(self.diagnostics)
         return (
             f'<div class="gml-error"><b>GoBuildError</b>: the Go compiler found {n} '
-            f"error{'s' * (n != 1)}<table><thead><tr><th>file</th><th>line</th><th>col</th>"
-            f"<th>message</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            f"error{'s' * (n != 1)}<table><thead><tr>"
+            + "".join(_HEAD.format(name) for name in ("file", "line", "col", "message"))
+            + f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
 

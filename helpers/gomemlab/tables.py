@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import pandas as pd
 
 _TABLE_STYLE = ("border-collapse:collapse;font-size:13px;"
                 "font-variant-numeric:tabular-nums;margin:4px 0")
+CELL_STYLE = "padding:2px 10px;text-align:right"
+"""Every table cell's inline style (also in widgets, where JupyterLab's table CSS is absent)."""
+_CELL = re.compile(r"<(td|th)((?: [^>]*)?)>")
 
 
 def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> str:
@@ -16,6 +20,9 @@ def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> s
     body = frame.to_html(index=index, border=0, escape=True, na_rep="–", justify="left")
     for opening in ('<table border="0" class="dataframe">', '<table class="dataframe">'):
         body = body.replace(opening, f'<table class="gml-table" style="{_TABLE_STYLE}">', 1)
+    # Inline cell padding: inside a widget JupyterLab's table styles do not apply, and the
+    # columns would run together.
+    body = _CELL.sub(lambda m: f'<{m[1]} style="{CELL_STYLE}"{m[2] or ""}>', body)
     head = (f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>'
             if caption else "")
     return head + body

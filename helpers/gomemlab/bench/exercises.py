@@ -13,7 +13,7 @@ from ..checks import Verdict
 from ..errors import GoRunError, WorkspaceError
 from .disasm import count_multiplies
 from .result import parse
-from .run import run
+from .run import run, run_test_binary
 
 TEST_TIMEOUT = 60.0
 """Seconds for building the learner's package and running its tests and benchmark (an
@@ -201,9 +201,9 @@ def check_trap_fixed(benchmark_source: str) -> Verdict:
                                "keep the benchmark's name")
     multiplies = count_multiplies(listing)
     try:
-        done = toolchain.run([str(binary), "-test.run=^$", "-test.bench=^BenchmarkHash$",
-                              "-test.benchmem", "-test.benchtime=100000x", "-test.count=1"],
-                             cwd=binary.parent, timeout=BENCH_TIMEOUT).check_run()
+        done = run_test_binary([str(binary), "-test.run=^$", "-test.bench=^BenchmarkHash$",
+                                "-test.benchmem", "-test.benchtime=100000x", "-test.count=1"],
+                               cwd=binary.parent, timeout=BENCH_TIMEOUT)
     except GoRunError as error:
         return _explain(error, "BenchmarkHash")
     speed = parse(done.stdout).median("Hash", "ns/op")

@@ -48,7 +48,8 @@ def _scale(ax, values: np.ndarray, axis: str = "x") -> None:
         else:
             set_scale("log")
     else:
-        top = max(float(values.max()) * 1.12, 1e-9) if len(values) else 1.0
+        top = float(values.max()) * 1.12 if len(values) else 1.0
+        top = top if top > 0 else 1.0  # all zero (0 B/op): an axis from 0 to 1, not to 1e-9
         bottom = min(float(values.min()) * 1.12, 0.0) if len(values) else 0.0
         (ax.set_xlim if axis == "x" else ax.set_ylim)(bottom, top)
 

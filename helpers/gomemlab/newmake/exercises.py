@@ -88,8 +88,11 @@ func TestWithExtraKeepsResultsApart(t *testing.T) {
 	base[0] = 7
 	a := WithExtra(base, 1)
 	b := WithExtra(base, 2)
+	if len(a) == 4 && a[0] == 7 && a[3] == 2 {
+		t.Fatalf("WithExtra(base, 1) = %v, want [7 0 0 1]: the second call overwrote it", a)
+	}
 	if len(a) != 4 || a[0] != 7 || a[3] != 1 {
-		t.Fatalf("WithExtra(base, 1) = %v, want [7 0 0 1] (overwritten by the second call?)", a)
+		t.Fatalf("WithExtra(base, 1) = %v, want [7 0 0 1]", a)
 	}
 	if len(b) != 4 || b[3] != 2 {
 		t.Fatalf("WithExtra(base, 2) = %v, want [7 0 0 2]", b)
