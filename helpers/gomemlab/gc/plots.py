@@ -108,7 +108,8 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
              title: str | None = None) -> Figure:
     """GOGC's trade-off: each run's GC CPU % against its peak heap, labelled by GOGC.
 
-    `model` (optional): columns GOGC, peak_mib, gc_cpu_pct from the cost model, drawn as a line.
+    `model` (optional): columns GOGC, peak_mib, gc_cpu_pct from the cost model, drawn as a line
+    with each point's GOGC beside it.
     """
     fig, ax = figures.new(height=4.5)
     f = frame.assign(order=_gogc_order(frame.GOGC)).sort_values("order")
@@ -122,6 +123,9 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
         m = model.assign(order=_gogc_order(model.GOGC)).sort_values("order")
         ax.plot(m.peak_mib, m.gc_cpu_pct, "s--", color=COLORS["goal"], ms=5,
                 label="cost model (program paused during GC)")
+        for row in m.itertuples():  # labelled too: a model point may sit on another run's dot
+            ax.annotate(f"{row.GOGC}", (row.peak_mib, row.gc_cpu_pct), color=COLORS["goal"],
+                        textcoords="offset points", xytext=(-7, 3), ha="right", fontsize=9)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.xaxis.set_minor_formatter(ScalarFormatter())
