@@ -22,7 +22,7 @@ func zeroCounter() *int {
 }
 
 // tag writes into a map it was handed. The caller sees the write: a map value is a
-// reference to the table, so both names reach the same entries.
+// pointer to the runtime's table, so both copies of it reach the same entries.
 func tag(labels map[string]string, key, value string) {
 	labels[key] = value
 }
