@@ -36,7 +36,7 @@ def plot_metric(matrix: ReleaseMatrix, behaviours: Sequence[str] = DEFAULT_METRI
         ax.set_xlabel("Go release")
         title = matrix.frame.loc[matrix.frame.behaviour == key, "title"].iloc[0]
         ax.set_title("\n".join(_wrap(title, 36)), fontsize="medium")
-        ax.set_ylabel(key)
+        ax.set_ylabel(_unit(key))
     fig.suptitle("One program, several Go releases: what changed")
     return fig
 
@@ -53,15 +53,15 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     for row in matrix.rows:
         if row.as_expected is not None:
             grid[keys.index(row.behaviour), releases.index(row.release)] = codes[row.as_expected]
-    fig, ax = figures.new(1.6 * len(releases) + 3.5, 0.3 * len(keys) + 1.4)
+    fig, ax = figures.new(2.3 * len(releases) + 3.5, 0.34 * len(keys) + 1.6)
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2,
               aspect="auto")
     for row in matrix.rows:
-        text = row.value if len(row.value) <= 16 else row.value[:15] + "…"
+        text = row.value if len(row.value) <= 24 else row.value[:23] + "…"
         ax.text(releases.index(row.release), keys.index(row.behaviour), text, ha="center",
-                va="center", fontsize="x-small")
+                va="center", fontsize="small")
     ax.set_xticks(range(len(releases)), releases)
     ax.set_yticks(range(len(keys)), keys, fontsize="small")
     ax.set_xticks(np.arange(len(releases) + 1) - 0.5, minor=True)
@@ -69,9 +69,21 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     ax.grid(which="minor", color="white", linewidth=1.5)
     ax.tick_params(which="minor", length=0)
     ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("Go release")
+    ax.set_ylabel("behaviour (matrix key)")
     ax.set_title("Does each release do what its notes say?\n(green: yes, orange: no, grey: "
                  "measured only)", fontsize="medium")
     return fig
+
+
+_UNITS = ((".bytes", "bytes"), ("_bytes", "bytes"), (".allocs", "allocations per call"),
+          ("allocs_per_op", "allocations per operation"), ("_ms", "ms"), ("ns_per_op", "ns/op"))
+
+
+def _unit(key: str) -> str:
+    """The y-axis label of a behaviour's numbers, from its key's ending."""
+    return next((unit for ending, unit in _UNITS if key.endswith(ending)), "value")
 
 
 def _wrap(text: str, width: int) -> list[str]:
