@@ -61,7 +61,11 @@ func scavengeSection(o options) {
 			chunks[i][j] = 1 // touch every page so it is resident
 		}
 	}
-	sample()
+	for i := 0; i < 2; i++ { // the 64 MiB live for a moment, as the plot shows it
+		time.Sleep(50 * time.Millisecond)
+		sample()
+	}
+	runtime.KeepAlive(chunks)
 	event("dropped")
 	chunks = nil
 	runtime.GC() // the 64 MiB are garbage now: this cycle frees them
@@ -92,6 +96,10 @@ func scavengeSection(o options) {
 	event("freeosmemory")
 	debug.FreeOSMemory()
 	sample()
+	for i := 0; i < 2; i++ { // and the state it leaves, for a moment
+		time.Sleep(50 * time.Millisecond)
+		sample()
+	}
 	emit(s, "allocated", float64(o.mib<<20), "bytes")
 }
 
