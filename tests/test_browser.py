@@ -79,11 +79,17 @@ def _open_and_run(page, path: str) -> None:
                            f"{CURRENT}.sessionContext.session.kernel && "
                            f"{CURRENT}.sessionContext.session.kernel.status === 'idle'")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => null)")
+    # Done when every code cell has run, or as soon as one shows an error (run-all stops
+    # there, and the test should say which error rather than wait for the timeout).
     page.wait_for_function(
         f"(() => {{ const nb = {CURRENT}.content.model; const cells = nb.cells;"
+        " let all = true;"
         " for (let i = 0; i < cells.length; i++) { const c = cells.get(i);"
-        " if (c.type === 'code' && !c.executionCount) return false; }"
-        f" return {CURRENT}.sessionContext.session.kernel.status === 'idle'; }})()",
+        " if (c.type !== 'code') continue;"
+        " const outs = c.outputs; for (let j = 0; j < outs.length; j++) {"
+        " if (outs.get(j).toJSON().output_type === 'error') return true; }"
+        " if (!c.executionCount) all = false; }"
+        f" return all && {CURRENT}.sessionContext.session.kernel.status === 'idle'; }})()",
         timeout=300_000)
 
 
