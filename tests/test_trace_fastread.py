@@ -245,3 +245,14 @@ def test_doctor_says_whether_the_reader_is_built(monkeypatch, tmp_path):
     ready = doctor._trace_reader_check()
     assert waiting.ok and "not built yet" in str(waiting) and "gomemlab warm" in str(waiting)
     assert ready.ok and "built: traces load fast" in str(ready)
+
+
+@pytest.mark.live
+def test_a_removed_reader_is_built_again(monkeypatch, tmp_path):
+    binary = tmp_path / "bin" / "d" / "tracereader"
+    monkeypatch.setattr(fastread, "_binary", lambda found: binary)
+    assert fastread.reader() == binary and binary.is_file()
+    binary.unlink()
+    assert fastread.reader() == binary and binary.is_file()
+    parsed, _ = fastread.read(binary, FIXTURES / "gomaxprocs1.trace", timeout=120)
+    _same(parsed, _recorded_text("gomaxprocs1"))

@@ -75,4 +75,3 @@ class ResultRepr:
         made = getattr(self, "provenance", None)
         line = made.line() if isinstance(made, Provenance) and made.command else ""
         return f"<{type(self).__name__}{': ' + line if line else ''}>"
-

@@ -12,7 +12,6 @@ text of `go tool trace -d=parsed` instead: the same result, only slower.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -100,17 +99,26 @@ def built() -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=1)
+_FAILED: set[Path] = set()
+"""Readers whose build failed in this process (not tried again)."""
+
+
 def reader() -> Path | None:
     """The reader binary for the pinned Go (built on first use, a few seconds, then kept in
-    `scratch/bin`), or None where it cannot be built (then `load` parses the tool's text)."""
+    `scratch/bin`, and built again if that copy is removed), or None where it cannot be built
+    (then `load` parses the tool's text)."""
     try:
         found = toolchain.find_go()
         binary = _binary(found)
     except (GomemlabError, WorkspaceError):
         return None
-    if binary.is_file() or _build(found, binary):
+    if binary.is_file():
         return binary
+    if binary in _FAILED:
+        return None
+    if _build(found, binary):
+        return binary
+    _FAILED.add(binary)
     return None
 
 
