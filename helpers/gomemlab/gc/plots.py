@@ -194,7 +194,7 @@ def model_and_run(model, run, *, title: str | None = None, xmax: float | None = 
     other = run.settings.get("other_mib", 0.0)
     measured = measured_on_model_clock(run.log.frame, speed=speed, other_mib=other)
     row = run.row()
-    limit = model.settings.get("memlimit_mib")
+    limit = run.settings.get("memlimit_mib")  # the run's: the model's "none" is 100000 MiB
     gogc = model.settings.get("gogc")
     settings = (f"GOGC={gogc if isinstance(gogc, str) else format(gogc, 'g')}"
                 + (f", limit {limit:g} MiB" if limit else ""))

@@ -53,17 +53,18 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     for row in matrix.rows:
         if row.as_expected is not None:
             grid[keys.index(row.behaviour), releases.index(row.release)] = codes[row.as_expected]
-    fig, ax = figures.new(2.3 * len(releases) + 3.5, 0.34 * len(keys) + 1.6)
+    # about a notebook's width at 7 releases (JupyterLab scales a wider image down, type too)
+    fig, ax = figures.new(1.25 * len(releases) + 3.0, 0.3 * len(keys) + 1.6)
     from matplotlib.colors import ListedColormap
 
     ax.imshow(grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2,
               aspect="auto")
     for row in matrix.rows:
-        text = row.value if len(row.value) <= 24 else row.value[:23] + "…"
+        text = row.value if len(row.value) <= 18 else row.value[:17] + "…"
         ax.text(releases.index(row.release), keys.index(row.behaviour), text, ha="center",
-                va="center", fontsize="small")
+                va="center", fontsize=8)
     ax.set_xticks(range(len(releases)), releases)
-    ax.set_yticks(range(len(keys)), keys, fontsize="small")
+    ax.set_yticks(range(len(keys)), keys, fontsize=8)
     ax.set_xticks(np.arange(len(releases) + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(len(keys) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=1.5)
