@@ -22,7 +22,8 @@ lab: warm
 	$(BIN)/gomemlab lab
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests scripts notebooks
+	$(BIN)/ruff check helpers tests scripts notebooks hub
+	$(BIN)/ruff format --check helpers tests scripts hub
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 test: warm lint

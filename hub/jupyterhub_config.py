@@ -78,8 +78,14 @@ async def _seed_go_cache(spawner) -> None:
 
 c.Spawner.pre_spawn_hook = _seed_go_cache
 c.Spawner.default_url = "/lab/tree/00-start-here.ipynb"
-c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "GOMEMLAB_QUICK",
-                      "GOMEMLAB_HUB_MARKER"]
+c.Spawner.env_keep = [
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "VIRTUAL_ENV",
+    "GOMEMLAB_QUICK",
+    "GOMEMLAB_HUB_MARKER",
+]
 # A loaded machine starts a server in 5-20 s; the defaults (30 s / 60 s) are too tight for a
 # room logging in at once.
 c.Spawner.http_timeout = 180
@@ -90,8 +96,10 @@ c.JupyterHub.init_spawners_timeout = 30
 token = os.environ.get("GOMEMLAB_HUB_API_TOKEN")
 if token:
     c.JupyterHub.services = [{"name": "gomemlab-load", "api_token": token}]
-    c.JupyterHub.load_roles = [{
-        "name": "gomemlab-load",
-        "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "list:users"],
-        "services": ["gomemlab-load"],
-    }]
+    c.JupyterHub.load_roles = [
+        {
+            "name": "gomemlab-load",
+            "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "list:users"],
+            "services": ["gomemlab-load"],
+        }
+    ]

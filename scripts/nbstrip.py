@@ -33,8 +33,9 @@ def execute(nb: nbformat.NotebookNode, folder: Path) -> None:
     from nbclient import NotebookClient
 
     os.environ.pop("GOMEMLAB_QUICK", None)
-    NotebookClient(nb, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
 
 
 def main() -> None:

@@ -30,8 +30,10 @@ def main() -> int:
     print(f"{'measure':<{width}}  {'value':>12}  {'unit':<10} {'target':<14} verdict")
     for row in rows:
         verdict = {True: "ok", False: "MISSED", None: ""}[row["ok"]]
-        print(f"{row['name']:<{width}}  {row['value']:>12.3f}  {row['unit']:<10} "
-              f"{row['target']:<14} {verdict}")
+        print(
+            f"{row['name']:<{width}}  {row['value']:>12.3f}  {row['unit']:<10} "
+            f"{row['target']:<14} {verdict}"
+        )
     return 1 if any(row["ok"] is False for row in rows) else 0
 
 

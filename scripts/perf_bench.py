@@ -10,8 +10,7 @@ import perfkit
 
 from gomemlab.bench import parse
 
-FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "bench" / \
-    "sample_count6.txt"
+FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "bench" / "sample_count6.txt"
 LINES = 10_000
 REPEAT = 7
 
@@ -43,10 +42,14 @@ def measure() -> list[dict]:
     parsed = perfkit.median_seconds(lambda: parse(text), REPEAT)
     return [
         perfkit.row("bench: parse 10k result lines", parsed, "s", "<= 0.2", parsed <= 0.2),
-        perfkit.row("bench: parse 10k result lines, CPU time", _cpu_seconds(lambda: parse(text)),
-                    "s"),
-        perfkit.row("bench: parse 10k lines + build .frame",
-                    perfkit.median_seconds(lambda: parse(text).frame, REPEAT), "s"),
+        perfkit.row(
+            "bench: parse 10k result lines, CPU time", _cpu_seconds(lambda: parse(text)), "s"
+        ),
+        perfkit.row(
+            "bench: parse 10k lines + build .frame",
+            perfkit.median_seconds(lambda: parse(text).frame, REPEAT),
+            "s",
+        ),
     ]
 
 

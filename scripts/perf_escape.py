@@ -47,12 +47,17 @@ def measure() -> list[dict]:
     env = toolchain.go_env()
 
     def raw() -> None:
-        subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True, capture_output=True)
 
     def raw_new_session() -> None:  # as toolchain.run starts it: a session of its own
-        subprocess.run(raw_argv, cwd=package.module_dir, env=env, check=True,
-                       capture_output=True, start_new_session=True)
+        subprocess.run(
+            raw_argv,
+            cwd=package.module_dir,
+            env=env,
+            check=True,
+            capture_output=True,
+            start_new_session=True,
+        )
 
     def through_toolchain() -> None:  # what every topic pays: the lab's runner (reaper, pumps)
         toolchain.go(*escape.command(package, level=2), cwd=package.module_dir).check_build()
@@ -60,8 +65,14 @@ def measure() -> list[dict]:
     def without_reaper() -> None:  # the same runner, without the process reaper in front
         toolchain.run(raw_argv, cwd=package.module_dir, env=env, contain=False).check_build()
 
-    runs = _interleaved(lambda: escape.analyze(package, level=2), raw, through_toolchain,
-                        without_reaper, raw_new_session, repeat=REPEAT)
+    runs = _interleaved(
+        lambda: escape.analyze(package, level=2),
+        raw,
+        through_toolchain,
+        without_reaper,
+        raw_new_session,
+        repeat=REPEAT,
+    )
     ours, theirs, runner, bare, session = (min(run[i] for run in runs) for i in range(5))
     ratio = ours / theirs
     paired = statistics.median(run[0] / run[1] for run in runs)
@@ -72,8 +83,9 @@ def measure() -> list[dict]:
     extra = (own - raw_own) + (children - raw_children)
     cpu_ratio = (theirs + extra) / theirs
     gosource.tool.cache_clear()
-    cold_spans = median_seconds(lambda: (gosource._cache.clear(),
-                                         gosource.declarations(package)), repeat=5)
+    cold_spans = median_seconds(
+        lambda: (gosource._cache.clear(), gosource.declarations(package)), repeat=5
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         done = toolchain.go("build", "-gcflags=-m=2", STDLIB, cwd=folder, timeout=600)
@@ -85,8 +97,9 @@ def measure() -> list[dict]:
     return [
         row("escape: warm raw `go build -gcflags=-m=2` (fastest)", theirs, "s"),
         row("escape: warm gm.escape.analyze() (fastest)", ours, "s"),
-        row("escape: analyze/raw ratio (fastest runs)", ratio, "x", f"<= {TARGET}",
-            ratio <= TARGET),
+        row(
+            "escape: analyze/raw ratio (fastest runs)", ratio, "x", f"<= {TARGET}", ratio <= TARGET
+        ),
         row("escape: analyze/raw ratio (median of pairs)", paired, "x"),
         row("escape: warm toolchain.go(same args) (fastest)", runner, "s"),
         row("escape: analyze/toolchain.go ratio (fastest runs)", ours / runner, "x"),
@@ -99,10 +112,8 @@ def measure() -> list[dict]:
         row("escape: analyze/raw ratio from CPU (raw fastest + extra CPU)", cpu_ratio, "x"),
         row("escape: go/parser spans of the sample, uncached", cold_spans * 1e3, "ms"),
         row(f"escape: parse {STDLIB} -m=2 ({lines} lines)", lines / parse_seconds, "lines/s"),
-        row(f"escape: parse {STDLIB} -m=2 throughput", len(text) / parse_seconds / 1e6,
-            "MB/s"),
-        row(f"escape: {STDLIB} messages of kind other", float(other),
-            f"of {len(output.messages)}"),
+        row(f"escape: parse {STDLIB} -m=2 throughput", len(text) / parse_seconds / 1e6, "MB/s"),
+        row(f"escape: {STDLIB} messages of kind other", float(other), f"of {len(output.messages)}"),
     ]
 
 

@@ -37,25 +37,52 @@ def measure() -> list[dict]:
     assert len(parse_gctrace(text)) == LINES
     wall, cpu = _median(lambda: parse_gctrace(text))
     # one program line every 100 trace lines: the line-by-line parser
-    mixed = "".join(line + ("\nprogram output\n" if i % 100 == 0 else "\n")
-                    for i, line in enumerate(text.splitlines()))
+    mixed = "".join(
+        line + ("\nprogram output\n" if i % 100 == 0 else "\n")
+        for i, line in enumerate(text.splitlines())
+    )
     assert len(parse_gctrace(mixed)) == LINES
     mixed_wall, _ = _median(lambda: parse_gctrace(mixed), repeat=3)
     settings = [(g, gogc, None) for g in GUIDE_GRAPHS for gogc in guide_gogc_values()] + [
-        (g, gogc, limit) for g in GUIDE_GRAPHS if g.has_limit
-        for gogc in (25, 50, 100, 200, 400, "off") for limit in GUIDE_LIMITS_MIB
-        if limit != 100]
-    model_wall, _ = _median(lambda: [g.simulate(gogc, limit) for g, gogc, limit in settings],
-                            repeat=1)
+        (g, gogc, limit)
+        for g in GUIDE_GRAPHS
+        if g.has_limit
+        for gogc in (25, 50, 100, 200, 400, "off")
+        for limit in GUIDE_LIMITS_MIB
+        if limit != 100
+    ]
+    model_wall, _ = _median(
+        lambda: [g.simulate(gogc, limit) for g, gogc, limit in settings], repeat=1
+    )
     return [
-        {"name": f"costmodel: the guide's {len(settings)} slider settings", "value": model_wall,
-         "unit": "s", "target": "", "ok": None},
-        {"name": "gctrace: parse 100k lines", "value": wall, "unit": "s",
-         "target": f"<= {TARGET_S}", "ok": wall <= TARGET_S},
-        {"name": "gctrace: parse 100k lines (CPU time)", "value": cpu, "unit": "s",
-         "target": "", "ok": None},
-        {"name": "gctrace: 100k lines + 1% other lines", "value": mixed_wall, "unit": "s",
-         "target": "", "ok": None},
+        {
+            "name": f"costmodel: the guide's {len(settings)} slider settings",
+            "value": model_wall,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "gctrace: parse 100k lines",
+            "value": wall,
+            "unit": "s",
+            "target": f"<= {TARGET_S}",
+            "ok": wall <= TARGET_S,
+        },
+        {
+            "name": "gctrace: parse 100k lines (CPU time)",
+            "value": cpu,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "gctrace: 100k lines + 1% other lines",
+            "value": mixed_wall,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
     ]
 
 

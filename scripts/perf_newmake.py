@@ -21,8 +21,18 @@ def measure() -> list[dict]:
     package = gm.snippet(EXERCISE)
     check = median_seconds(lambda: gm.test(package), REPEAT)
     return [
-        {"name": "01: warm gm.run of a newmake section", "value": section, "unit": "s",
-         "target": "<= 1", "ok": section <= 1},
-        {"name": "01: warm exercise self-check (go test)", "value": check, "unit": "s",
-         "target": "<= 2", "ok": check <= 2},
+        {
+            "name": "01: warm gm.run of a newmake section",
+            "value": section,
+            "unit": "s",
+            "target": "<= 1",
+            "ok": section <= 1,
+        },
+        {
+            "name": "01: warm exercise self-check (go test)",
+            "value": check,
+            "unit": "s",
+            "target": "<= 2",
+            "ok": check <= 2,
+        },
     ]

@@ -79,7 +79,9 @@ def measure() -> list[dict]:
     fast = _fast_reader()
     ours, tool = interleaved_medians(
         lambda: gm.pprof.load(big.path).top(),
-        lambda: toolchain.go("tool", "pprof", "-top", big.path).check_run(), repeat=REPEAT)
+        lambda: toolchain.go("tool", "pprof", "-top", big.path).check_run(),
+        repeat=REPEAT,
+    )
 
     def analysis_cell() -> None:
         p = gm.pprof.run("pprof", "mem", args=["-lines", "20000", "-rounds", "2"])
@@ -87,15 +89,26 @@ def measure() -> list[dict]:
 
     cell = median_seconds(analysis_cell, repeat=REPEAT)  # warm: binary built, tool cached
     return [
-        row(f"pprof: large profile ({len(big):,} samples, {raw_bytes / 1e6:.1f} MB raw)",
-            len(data) / 1e6, "MB gz"),
-        row(f"pprof: gm.pprof.load + top ({'protobuf C parser' if fast else 'pure Python'})",
-            ours, "s"),
+        row(
+            f"pprof: large profile ({len(big):,} samples, {raw_bytes / 1e6:.1f} MB raw)",
+            len(data) / 1e6,
+            "MB gz",
+        ),
+        row(
+            f"pprof: gm.pprof.load + top ({'protobuf C parser' if fast else 'pure Python'})",
+            ours,
+            "s",
+        ),
         row("pprof: go tool pprof -top", tool, "s"),
         # Throughput depends on the machine's load; the ratio below is the target that holds.
         row("pprof: load + top throughput", len(big) / ours, "samples/s"),
-        row("pprof: load + top vs go tool pprof -top", ours / tool, "x", "<= 0.5",
-            ours / tool <= 0.5),
+        row(
+            "pprof: load + top vs go tool pprof -top",
+            ours / tool,
+            "x",
+            "<= 0.5",
+            ours / tool <= 0.5,
+        ),
         row("pprof: warm analysis cell (run + decode + top)", cell, "s", "<= 1.5", cell <= 1.5),
     ]
 

@@ -41,8 +41,15 @@ def _reference_loop() -> float:
 
 def _tool_alone(file: Path) -> float:
     started = time.perf_counter()
-    toolchain.go("tool", "trace", "-d=parsed", str(file), timeout=900, keep_stdout=False,
-                 on_stdout=lambda line: None).check_run()
+    toolchain.go(
+        "tool",
+        "trace",
+        "-d=parsed",
+        str(file),
+        timeout=900,
+        keep_stdout=False,
+        on_stdout=lambda line: None,
+    ).check_run()
     return time.perf_counter() - started
 
 
@@ -56,8 +63,9 @@ def _load_and_summary(file: Path) -> tuple[float, float, gm.trace.Trace]:
 
 def measure(file: Path | None = None) -> list[dict]:
     if file is None:
-        file = gm.trace.record(args=gm.trace.sample_args(items=ITEMS, live_mib=8),
-                               gomaxprocs=2, timeout=600).file
+        file = gm.trace.record(
+            args=gm.trace.sample_args(items=ITEMS, live_mib=8), gomaxprocs=2, timeout=600
+        ).file
     tool_runs, load_runs, summary_runs = [], [], []
     for _ in range(ROUNDS):
         tool_runs.append(_tool_alone(file))
@@ -71,8 +79,15 @@ def measure(file: Path | None = None) -> list[dict]:
 
     text_file = workspace.scratch_dir("perf-trace") / "parsed.txt"
     with open(text_file, "w") as sink:
-        toolchain.go("tool", "trace", "-d=parsed", str(file), timeout=900, keep_stdout=False,
-                     on_stdout=lambda line: sink.write(line + "\n")).check_run()
+        toolchain.go(
+            "tool",
+            "trace",
+            "-d=parsed",
+            str(file),
+            timeout=900,
+            keep_stdout=False,
+            on_stdout=lambda line: sink.write(line + "\n"),
+        ).check_run()
     text = text_file.read_text()
     text_file.unlink()
     started = time.perf_counter()
@@ -81,25 +96,69 @@ def measure(file: Path | None = None) -> list[dict]:
     del text
     per_million = parse_s * 1e6 / len(parsed.rows)
     return [
-        {"name": "trace: events in the large trace", "value": float(events), "unit": "events",
-         "target": "", "ok": None},
-        {"name": "trace: text parser throughput (events)", "value": len(parsed.rows) / parse_s,
-         "unit": "events/s", "target": "", "ok": None},
-        {"name": "trace: text parser throughput (lines)", "value": parsed.lines / parse_s,
-         "unit": "lines/s", "target": "", "ok": None},
-        {"name": "trace: text parser time per 1 M events", "value": per_million, "unit": "s",
-         "target": f"<= {TARGET_SECONDS_PER_MILLION:g} s", "ok": per_million
-         <= TARGET_SECONDS_PER_MILLION},
-        {"name": "trace: go tool trace -d=parsed alone", "value": tool_s, "unit": "s",
-         "target": "", "ok": None},
-        {"name": "trace: gm.trace.load (compiled reader)", "value": load_s, "unit": "s",
-         "target": "", "ok": None},
-        {"name": "trace: summary tables after load", "value": summary_s, "unit": "s",
-         "target": "", "ok": None},
-        {"name": "trace: (load + summary) / tool alone", "value": ratio, "unit": "x",
-         "target": f"<= {TARGET_RATIO:g}", "ok": ratio <= TARGET_RATIO},
-        {"name": "trace: reference, 5 M Python additions", "value": _reference_loop(),
-         "unit": "s", "target": "", "ok": None},
+        {
+            "name": "trace: events in the large trace",
+            "value": float(events),
+            "unit": "events",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: text parser throughput (events)",
+            "value": len(parsed.rows) / parse_s,
+            "unit": "events/s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: text parser throughput (lines)",
+            "value": parsed.lines / parse_s,
+            "unit": "lines/s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: text parser time per 1 M events",
+            "value": per_million,
+            "unit": "s",
+            "target": f"<= {TARGET_SECONDS_PER_MILLION:g} s",
+            "ok": per_million <= TARGET_SECONDS_PER_MILLION,
+        },
+        {
+            "name": "trace: go tool trace -d=parsed alone",
+            "value": tool_s,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: gm.trace.load (compiled reader)",
+            "value": load_s,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: summary tables after load",
+            "value": summary_s,
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
+        {
+            "name": "trace: (load + summary) / tool alone",
+            "value": ratio,
+            "unit": "x",
+            "target": f"<= {TARGET_RATIO:g}",
+            "ok": ratio <= TARGET_RATIO,
+        },
+        {
+            "name": "trace: reference, 5 M Python additions",
+            "value": _reference_loop(),
+            "unit": "s",
+            "target": "",
+            "ok": None,
+        },
     ]
 
 
@@ -107,5 +166,7 @@ if __name__ == "__main__":
     given = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     for row in measure(given):
         verdict = {True: "ok", False: "MISSED", None: ""}[row["ok"]]
-        print(f"{row['name']:<48} {row['value']:>14,.3f} {row['unit']:<9} {row['target']:<14}"
-              f" {verdict}")
+        print(
+            f"{row['name']:<48} {row['value']:>14,.3f} {row['unit']:<9} {row['target']:<14}"
+            f" {verdict}"
+        )

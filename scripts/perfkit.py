@@ -20,8 +20,9 @@ def median_seconds(action: Callable[[], object], repeat: int = 7) -> float:
     return statistics.median(seconds(action) for _ in range(repeat))
 
 
-def interleaved_medians(first: Callable[[], object], second: Callable[[], object],
-                        repeat: int = 15) -> tuple[float, float]:
+def interleaved_medians(
+    first: Callable[[], object], second: Callable[[], object], repeat: int = 15
+) -> tuple[float, float]:
     """Median times of two actions run alternately, so that load from other processes on the
     machine falls on both alike."""
     first(), second()

@@ -30,8 +30,9 @@ def fixture_text():
 
 def _sample_tree() -> dict[str, tuple[int, int]]:
     root = Path(__file__).resolve().parents[1] / "gosamples"
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in root.rglob("*")}
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")
+    }
 
 
 def pytest_sessionstart(session):

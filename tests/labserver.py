@@ -15,19 +15,36 @@ from gomemlab import webui
 
 
 @contextlib.contextmanager
-def running_lab(home: Path, extra: Sequence[str] = (), *,
-                timeout: float = 120.0) -> Iterator[tuple[str, Path]]:
+def running_lab(
+    home: Path, extra: Sequence[str] = (), *, timeout: float = 120.0
+) -> Iterator[tuple[str, Path]]:
     """The lab's base URL and its log file while it runs; stopped (group and all) after."""
     port = webui.free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "GOMEMLAB_DATA": str(home / "mine")}
-    command = [sys.executable, "-m", "gomemlab.cli", "lab", "--no-browser", "--port", str(port),
-               "--", "--IdentityProvider.token=", "--ServerApp.password=", *extra]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "GOMEMLAB_DATA": str(home / "mine"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gomemlab.cli",
+        "lab",
+        "--no-browser",
+        "--port",
+        str(port),
+        "--",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        *extra,
+    ]
     log = home / "lab.log"
     with open(log, "w") as sink:
-        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + timeout
         while not webui._listening(port):

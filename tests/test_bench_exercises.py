@@ -27,19 +27,29 @@ def test_exercise_1_start_is_not_yet_and_the_solution_is_solved():
 OCCASIONAL = exercises.WORDS_SOLUTION.replace(
     "func CountWords(s string) int {\n",
     "var calls int\nvar keep []byte\n\nfunc CountWords(s string) int {\n"
-    "\tif calls++; calls%1000 == 0 {\n\t\tkeep = make([]byte, 4096)\n\t}\n")
+    "\tif calls++; calls%1000 == 0 {\n\t\tkeep = make([]byte, 4096)\n\t}\n",
+)
 
 WRONG_WORDS = {
-    "compiles, wrong answers": (exercises.WORDS_SOLUTION.replace("n++", "n += 2"),
-                                r"CountWords gives wrong answers:\n  CountWords\(.*want"),
-    "does not compile": ("package words\n\nfunc CountWords(s string) int { return s }\n",
-                         r"does not compile:\n  words\.go:3:\d+: "),
-    "panics": ("package words\n\nfunc CountWords(s string) int { var m map[string]int; "
-               "m[s] = 1; return 0 }\n",
-               r"CountWords panicked: assignment to entry in nil map at words\.go:3"),
+    "compiles, wrong answers": (
+        exercises.WORDS_SOLUTION.replace("n++", "n += 2"),
+        r"CountWords gives wrong answers:\n  CountWords\(.*want",
+    ),
+    "does not compile": (
+        "package words\n\nfunc CountWords(s string) int { return s }\n",
+        r"does not compile:\n  words\.go:3:\d+: ",
+    ),
+    "panics": (
+        "package words\n\nfunc CountWords(s string) int { var m map[string]int; "
+        "m[s] = 1; return 0 }\n",
+        r"CountWords panicked: assignment to entry in nil map at words\.go:3",
+    ),
     "no such function": ("package words\n", r"does not compile:.*undefined: CountWords"),
-    "allocates now and then": (OCCASIONAL, r"still allocates now and then: 0 allocs/op, "
-                                           r"4 B/op.*rounded down"),
+    "allocates now and then": (
+        OCCASIONAL,
+        r"still allocates now and then: 0 allocs/op, "
+        r"4 B/op.*rounded down",
+    ),
 }
 
 
@@ -55,7 +65,8 @@ def test_exercise_1_wrong_answers_are_not_yet_with_the_reason(case):
 def test_exercise_1_an_endless_loop_is_not_yet(monkeypatch):
     monkeypatch.setattr(exercises, "TEST_TIMEOUT", 8.0)
     verdict = exercises.check_zero_allocs(
-        "package words\n\nfunc CountWords(s string) int {\n\tfor {\n\t}\n}\n")
+        "package words\n\nfunc CountWords(s string) int {\n\tfor {\n\t}\n}\n"
+    )
     assert not verdict.passed and "still running after 8 s" in verdict.message, verdict
 
 
@@ -69,25 +80,36 @@ def test_exercise_2_start_is_not_yet_and_the_solution_is_solved():
 
 
 def test_exercise_2_a_sink_also_solves_it():
-    sink = ("package hash\n\nimport \"testing\"\n\nvar sink uint64\n\n"
-            "func BenchmarkHash(b *testing.B) {\n\tvar acc uint64\n"
-            "\tfor i := 0; i < b.N; i++ {\n\t\tacc += Hash(uint64(i))\n\t}\n\tsink = acc\n}\n")
+    sink = (
+        'package hash\n\nimport "testing"\n\nvar sink uint64\n\n'
+        "func BenchmarkHash(b *testing.B) {\n\tvar acc uint64\n"
+        "\tfor i := 0; i < b.N; i++ {\n\t\tacc += Hash(uint64(i))\n\t}\n\tsink = acc\n}\n"
+    )
     verdict = exercises.check_trap_fixed(sink)
     assert verdict.passed and verdict.evidence["multiplies"] == 5, verdict
 
 
 TRAP_WRONG = {
-    "renamed": ("package hash\n\nimport \"testing\"\n\nfunc BenchmarkH(b *testing.B) "
-                "{ for b.Loop() { Hash(1) } }\n", "there is no `func BenchmarkHash"),
-    "does not compile": ("package hash\n\nimport \"testing\"\n\nfunc BenchmarkHash(b "
-                         "*testing.B) { Hash() }\n", r"does not compile:\n  hash_test\.go:5"),
-    "panics": ("package hash\n\nimport \"testing\"\n\nfunc BenchmarkHash(b *testing.B) {\n"
-               "\tvar p *int\n\tfor b.Loop() {\n\t\tHash(uint64(*p))\n\t}\n}\n",
-               r"BenchmarkHash panicked: runtime error: invalid memory address.* at "
-               r"hash_test\.go:8"),
-    "constant input": ("package hash\n\nimport \"testing\"\n\nfunc BenchmarkHash(b "
-                       "*testing.B) {\n\tfor b.Loop() {\n\t\tHash(42)\n\t}\n}\n",
-                       r"measures \(almost\) nothing: 0 multiply"),
+    "renamed": (
+        'package hash\n\nimport "testing"\n\nfunc BenchmarkH(b *testing.B) '
+        "{ for b.Loop() { Hash(1) } }\n",
+        "there is no `func BenchmarkHash",
+    ),
+    "does not compile": (
+        'package hash\n\nimport "testing"\n\nfunc BenchmarkHash(b *testing.B) { Hash() }\n',
+        r"does not compile:\n  hash_test\.go:5",
+    ),
+    "panics": (
+        'package hash\n\nimport "testing"\n\nfunc BenchmarkHash(b *testing.B) {\n'
+        "\tvar p *int\n\tfor b.Loop() {\n\t\tHash(uint64(*p))\n\t}\n}\n",
+        r"BenchmarkHash panicked: runtime error: invalid memory address.* at "
+        r"hash_test\.go:8",
+    ),
+    "constant input": (
+        'package hash\n\nimport "testing"\n\nfunc BenchmarkHash(b '
+        "*testing.B) {\n\tfor b.Loop() {\n\t\tHash(42)\n\t}\n}\n",
+        r"measures \(almost\) nothing: 0 multiply",
+    ),
 }
 
 
@@ -101,8 +123,10 @@ def test_exercise_2_wrong_answers_are_not_yet_with_the_reason(case):
 
 def test_exercise_2_an_endless_benchmark_is_not_yet(monkeypatch):
     monkeypatch.setattr(exercises, "BENCH_TIMEOUT", 8.0)
-    endless = ("package hash\n\nimport \"testing\"\n\nfunc BenchmarkHash(b *testing.B) {\n"
-               "\tx := uint64(1)\n\tfor b.Loop() {\n\t\tfor x != 0 {\n\t\t\tx = Hash(x) | 1\n"
-               "\t\t}\n\t}\n}\n")
+    endless = (
+        'package hash\n\nimport "testing"\n\nfunc BenchmarkHash(b *testing.B) {\n'
+        "\tx := uint64(1)\n\tfor b.Loop() {\n\t\tfor x != 0 {\n\t\t\tx = Hash(x) | 1\n"
+        "\t\t}\n\t}\n}\n"
+    )
     verdict = exercises.check_trap_fixed(endless)
     assert not verdict.passed and "still running after 8 s" in verdict.message, verdict

@@ -15,14 +15,25 @@ pytestmark = pytest.mark.live
 
 
 def test_stdlib_benchmarks_every_result_line_becomes_a_row(tmp_path):
-    done = toolchain.go("test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime=1x",
-                        "unicode/utf8", cwd=tmp_path, timeout=300).check_run()
+    done = toolchain.go(
+        "test",
+        "-run",
+        "^$",
+        "-bench",
+        ".",
+        "-benchmem",
+        "-benchtime=1x",
+        "unicode/utf8",
+        cwd=tmp_path,
+        timeout=300,
+    ).check_run()
     lines = re.findall(r"^Benchmark\S+\s+\d+\s.*$", done.stdout, re.MULTILINE)
     result = parse(done.stdout)
     assert len(lines) >= 20
     assert len(result.frame) == len(lines)
     assert [r.line_no for r in result.results] == [
-        i + 1 for i, line in enumerate(done.stdout.splitlines()) if line in lines]
+        i + 1 for i, line in enumerate(done.stdout.splitlines()) if line in lines
+    ]
     assert (result.frame["iterations"] == 1).all()
     assert set(result.frame["pkg"]) == {"unicode/utf8"}
     assert result.frame[["ns/op", "B/op", "allocs/op"]].notna().all().all()
@@ -39,8 +50,13 @@ def test_settings_quick_mode_caps_durations():
 
 def test_run_sample_reset_timer_and_progress():
     seen = []
-    result = run("bench", "^BenchmarkSetup", benchtime="1x", count=3,
-                 progress=lambda n, name: seen.append((n, name)))
+    result = run(
+        "bench",
+        "^BenchmarkSetup",
+        benchtime="1x",
+        count=3,
+        progress=lambda n, name: seen.append((n, name)),
+    )
     assert [n for n, _ in seen] == list(range(1, 10))
     assert {name for _, name in seen} == {"SetupNoReset", "SetupReset", "SetupLoop"}
     command = result.provenance.command
@@ -55,8 +71,15 @@ def test_run_sample_reset_timer_and_progress():
 
 
 def test_run_with_profile_and_cpu_list():
-    result = run("bench", "^BenchmarkJoinParallel$", benchtime="200x", count=2, cpu=[1, 2],
-                 profile="mem", progress=False)
+    result = run(
+        "bench",
+        "^BenchmarkJoinParallel$",
+        benchtime="200x",
+        count=2,
+        cpu=[1, 2],
+        profile="mem",
+        progress=False,
+    )
     assert sorted(set(result.frame["procs"])) == [1, 2]
     mem = result.profiles["mem"]
     assert mem.is_file() and mem.stat().st_size > 0
@@ -69,9 +92,13 @@ def test_run_with_profile_and_cpu_list():
 
 
 def test_run_reports_compile_errors():
-    broken = workspace.snippet({"a.go": "package a\n\nfunc F() int { return \"x\" }\n",
-                                "a_test.go": "package a\n\nimport \"testing\"\n\n"
-                                "func BenchmarkF(b *testing.B) { for b.Loop() { F() } }\n"})
+    broken = workspace.snippet(
+        {
+            "a.go": 'package a\n\nfunc F() int { return "x" }\n',
+            "a_test.go": 'package a\n\nimport "testing"\n\n'
+            "func BenchmarkF(b *testing.B) { for b.Loop() { F() } }\n",
+        }
+    )
     with pytest.raises(GoBuildError) as info:
         run(broken, progress=False)
     assert info.value.diagnostics[0].line == 3
@@ -82,8 +109,12 @@ def test_list_and_disassemble_the_sample():
     assert {"HashDead", "Join", "Fill", "JoinParallel"} <= set(names)
     listings = gm.bench.disassemble("bench", "^BenchmarkHash")
     counts = {name: gm.bench.count_multiplies(text) for name, text in listings.items()}
-    assert counts == {"BenchmarkHashDead": 0, "BenchmarkHashSink": 5, "BenchmarkHashLoop": 5,
-                      "BenchmarkHashLoopConst": 0}
+    assert counts == {
+        "BenchmarkHashDead": 0,
+        "BenchmarkHashSink": 5,
+        "BenchmarkHashLoop": 5,
+        "BenchmarkHashLoopConst": 0,
+    }
 
 
 def test_panel_runs_without_a_kernel():
@@ -94,7 +125,7 @@ def test_panel_runs_without_a_kernel():
     panel.count.value = 2
     panel.button.click()
     assert panel.result is not None and panel.result.names == ["SetupReset"]
-    assert "<img src=\"data:image/png;base64," in panel.output.value
+    assert '<img src="data:image/png;base64,' in panel.output.value
     assert panel.status.value.startswith("done: 2 runs")
     assert "<code>go test " in panel.status.value and "site-packages" not in panel.status.value
     assert 'border="1"' not in panel.output.value
@@ -103,8 +134,14 @@ def test_panel_runs_without_a_kernel():
 
 def test_go_still_rejecting_a_flag_shows_its_error_line_not_its_flag_list():
     with pytest.raises(GoRunError) as info:
-        run("bench", "^BenchmarkHashSink$", benchtime="1x", count=1, progress=False,
-            extra=["-benchtime=abc"])  # the later flag wins: Go itself rejects it
+        run(
+            "bench",
+            "^BenchmarkHashSink$",
+            benchtime="1x",
+            count=1,
+            progress=False,
+            extra=["-benchtime=abc"],
+        )  # the later flag wins: Go itself rejects it
     message = str(info.value)
     assert 'invalid value "abc" for flag -test.benchtime: invalid duration' in message
     assert "Usage of" not in message and "-test.artifacts" not in message

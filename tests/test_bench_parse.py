@@ -86,18 +86,30 @@ def test_verbose_output_keeps_name_lines_as_other():
 
 
 def test_configuration_applies_until_changed():
-    text = ("goos: linux\nnote: first\nBenchmarkA 10 5 ns/op\nnote: second\n"
-            "BenchmarkA 10 6 ns/op\nempty:\nBenchmarkA 10 7 ns/op\n")
+    text = (
+        "goos: linux\nnote: first\nBenchmarkA 10 5 ns/op\nnote: second\n"
+        "BenchmarkA 10 6 ns/op\nempty:\nBenchmarkA 10 7 ns/op\n"
+    )
     frame = parse(text).frame
     assert list(frame["note"]) == ["first", "second", "second"]
     assert list(frame["empty"].fillna("-")) == ["-", "-", ""]
     assert list(frame["procs"]) == [1, 1, 1]
 
 
-@pytest.mark.parametrize("line", ["Key: upper case key", "PASS", "ok  \tpkg\t0.1s",
-                                  "Benchmarking is fun", "BenchmarkFoo is slow",
-                                  "BenchmarkFoo-8", "--- FAIL: BenchmarkFoo-8",
-                                  "    x_test.go:12: a log line", "=== RUN   BenchmarkFoo"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Key: upper case key",
+        "PASS",
+        "ok  \tpkg\t0.1s",
+        "Benchmarking is fun",
+        "BenchmarkFoo is slow",
+        "BenchmarkFoo-8",
+        "--- FAIL: BenchmarkFoo-8",
+        "    x_test.go:12: a log line",
+        "=== RUN   BenchmarkFoo",
+    ],
+)
 def test_lines_that_are_not_results_are_other(line):
     records = parse_lines(line)
     assert len(records) == 1 and isinstance(records[0], Other)
@@ -105,8 +117,9 @@ def test_lines_that_are_not_results_are_other(line):
 
 
 def test_result_line_details():
-    [r] = parse_lines("BenchmarkJoin/impl=plus/x/n=-1-16 \t 200 1.5e3 ns/op 12 custom-unit/op "
-                      "+Inf MB/s")
+    [r] = parse_lines(
+        "BenchmarkJoin/impl=plus/x/n=-1-16 \t 200 1.5e3 ns/op 12 custom-unit/op +Inf MB/s"
+    )
     assert isinstance(r, Result)
     assert (r.name, r.procs, r.iterations) == ("Join/impl=plus/x/n=-1", 16, 200)
     assert r.values == {"ns/op": 1500.0, "custom-unit/op": 12.0, "MB/s": float("inf")}
@@ -116,15 +129,18 @@ def test_result_line_details():
     assert bare.name == "" and bare.values == {"ns/op": 2.0}
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("BenchmarkA-8 100 12.5", "value/unit pairs"),
-    ("BenchmarkA-8 100", "value/unit pairs"),
-    ("BenchmarkA-8 10x 5 ns/op", "iteration count"),
-    ("BenchmarkA-8 1.5 5 ns/op", "iteration count"),
-    ("BenchmarkA-8 100 fast ns/op", "not a number"),
-    ("BenchmarkA-8 100 5 ns/op 6 ns/op", "appears twice"),
-    ("BenchmarkA-8 100 5 6", "expected a unit"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("BenchmarkA-8 100 12.5", "value/unit pairs"),
+        ("BenchmarkA-8 100", "value/unit pairs"),
+        ("BenchmarkA-8 10x 5 ns/op", "iteration count"),
+        ("BenchmarkA-8 1.5 5 ns/op", "iteration count"),
+        ("BenchmarkA-8 100 fast ns/op", "not a number"),
+        ("BenchmarkA-8 100 5 ns/op 6 ns/op", "appears twice"),
+        ("BenchmarkA-8 100 5 6", "expected a unit"),
+    ],
+)
 def test_malformed_result_lines_raise_naming_the_line(line, message):
     text = f"goos: linux\nPASS\n{line}\n"
     with pytest.raises(ParseError, match=message) as info:
@@ -139,7 +155,8 @@ def test_where_select_and_claims():
     assert plus.names == ["Join/parts=8", "Join/parts=64"]
     assert plus.expect("Join/parts=64", "allocs/op", equals=63) == 63
     assert result.select("^Fill/impl=prealloc").names == [
-        f"Fill/impl=prealloc/size={n}" for n in (16, 256, 4096, 65536)]
+        f"Fill/impl=prealloc/size={n}" for n in (16, 256, 4096, 65536)
+    ]
     result.select("^Fill/impl=prealloc").expect_all("allocs/op", equals=1)
     two = result.first(2)
     assert len(two) == 2 * len(result.names) and set(two.frame["run"]) == {0, 1}
@@ -180,9 +197,31 @@ def test_gm_bench_is_the_public_entry_point():
     assert isinstance(parse_lines("k: v")[0], Config)
 
 
-TOKENS = st.sampled_from(["Benchmark", "BenchmarkX", "BenchmarkA-8", "BenchmarkB/n=3-2", "1",
-                          "12", "3.5", "-", "ns/op", "B/op", ":", "key:", "x", "NaN", "1e9",
-                          "\t", " ", "é", "\x00", "=", "/"])
+TOKENS = st.sampled_from(
+    [
+        "Benchmark",
+        "BenchmarkX",
+        "BenchmarkA-8",
+        "BenchmarkB/n=3-2",
+        "1",
+        "12",
+        "3.5",
+        "-",
+        "ns/op",
+        "B/op",
+        ":",
+        "key:",
+        "x",
+        "NaN",
+        "1e9",
+        "\t",
+        " ",
+        "é",
+        "\x00",
+        "=",
+        "/",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,9 +25,28 @@ from gomemlab.errors import UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
 bench_run_module = importlib.import_module("gomemlab.bench.run")
-OUR_NAMES = ["n", "name", "unit", "procs", "pkg", "label", "base", "run", "median", "ci_pct",
-             "low", "high", "note", "iterations", "line_no", "benchmark", "sub", "sub.n",
-             "sub[1]", "x_1"]
+OUR_NAMES = [
+    "n",
+    "name",
+    "unit",
+    "procs",
+    "pkg",
+    "label",
+    "base",
+    "run",
+    "median",
+    "ci_pct",
+    "low",
+    "high",
+    "note",
+    "iterations",
+    "line_no",
+    "benchmark",
+    "sub",
+    "sub.n",
+    "sub[1]",
+    "x_1",
+]
 """Issue 9.1's list (every column of frame and summary) plus names that look like our prefixes."""
 
 
@@ -85,8 +104,9 @@ def test_recorded_keys_and_non_finite_metrics_display():
 
 
 def test_config_keys_and_units_named_like_our_columns():
-    text = ("name: from-config\nsub.x: y\nnote: kept\n"
-            + "".join(f"BenchmarkA 10 {i} ns/op {i} run {i} sub.q {i} n\n" for i in range(1, 7)))
+    text = "name: from-config\nsub.x: y\nnote: kept\n" + "".join(
+        f"BenchmarkA 10 {i} ns/op {i} run {i} sub.q {i} n\n" for i in range(1, 7)
+    )
     result = parse(text)
     frame = result.frame
     assert list(frame["name"]) == ["A"] * 6 and list(frame["run"]) == list(range(6))
@@ -101,10 +121,20 @@ def test_config_keys_and_units_named_like_our_columns():
     assert set(FIXED_COLUMNS) <= set(frame.columns)
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (math.inf, "∞"), (-math.inf, "−∞"), (math.nan, "nan"), (1e300, "1e+300"), (-2e20, "-2e+20"),
-    (12.5, "12.5"), (1234.0, "1,234"), (0.25, "0.25"), (48, "48"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (math.inf, "∞"),
+        (-math.inf, "−∞"),
+        (math.nan, "nan"),
+        (1e300, "1e+300"),
+        (-2e20, "-2e+20"),
+        (12.5, "12.5"),
+        (1234.0, "1,234"),
+        (0.25, "0.25"),
+        (48, "48"),
+    ],
+)
 def test_values_are_formatted_by_the_lab(value, shown):
     assert format_value(value) == shown
 
@@ -135,8 +165,11 @@ def test_plot_kinds_fonts_and_errors():
             assert ticks and min(t.get_fontsize() for t in ticks) >= 11
             assert ax.xaxis.label.get_fontsize() >= 12 and ax.title.get_fontsize() >= 12
     assert [t.get_text() for t in sweep.axes[0].get_legend().get_texts()] == [
-        "impl=append", "impl=prealloc"]
+        "impl=append",
+        "impl=prealloc",
+    ]
     import matplotlib.pyplot as plt
+
     assert plt.get_fignums() == [], "figures are never registered with pyplot"
     with pytest.raises(UsageError, match="kind must be one of"):
         result.plot(kind="bars")
@@ -172,50 +205,69 @@ def test_where_and_select_reject_what_cannot_match():
 
 
 def test_compare_and_the_package_import_no_matplotlib():
-    code = ("import sys, gomemlab.bench, gomemlab.bench.compare\n"
-            "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules "
-            "if m.startswith('matplotlib'))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
+    code = (
+        "import sys, gomemlab.bench, gomemlab.bench.compare\n"
+        "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules "
+        "if m.startswith('matplotlib'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize("good", ["1s", "200ms", "1m30s", "1.5s", "10us", "10µs", ".5s",
-                                  "100x", "1x", "2h"])
+@pytest.mark.parametrize(
+    "good", ["1s", "200ms", "1m30s", "1.5s", "10us", "10µs", ".5s", "100x", "1x", "2h"]
+)
 def test_benchtime_forms_go_accepts(good):
     assert check_benchtime(good) == good
 
 
-@pytest.mark.parametrize(("bad", "message"), [
-    ("abc", "Go duration"), ("0s", "> 0"), ("-1s", "Go duration"), ("100", "Go duration"),
-    ("100 ms", "Go duration"), ("0x", "whole number ≥ 1"), ("1.5x", "whole number ≥ 1"),
-    ("x", "whole number ≥ 1"), ("", "Go duration"), (100, 'did you mean "100x"'),
-    (1.5, "Go duration"), (None, "Go duration"), ("99999999999h", "Go duration"),
-])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("abc", "Go duration"),
+        ("0s", "> 0"),
+        ("-1s", "Go duration"),
+        ("100", "Go duration"),
+        ("100 ms", "Go duration"),
+        ("0x", "whole number ≥ 1"),
+        ("1.5x", "whole number ≥ 1"),
+        ("x", "whole number ≥ 1"),
+        ("", "Go duration"),
+        (100, 'did you mean "100x"'),
+        (1.5, "Go duration"),
+        (None, "Go duration"),
+        ("99999999999h", "Go duration"),
+    ],
+)
 def test_benchtime_forms_go_rejects(bad, message):
     with pytest.raises(UsageError, match=message) as info:
         check_benchtime(bad)
     assert str(info.value).startswith("benchtime")
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    ({"benchtime": "abc"}, "^benchtime must be"),
-    ({"count": -1}, "^count must be a whole number from 1 to 1000, not -1"),
-    ({"count": 0}, "^count must be"),
-    ({"count": 2.5}, "^count must be"),
-    ({"count": True}, "^count must be"),
-    ({"cpu": 0}, "^cpu must be a whole number ≥ 1"),
-    ({"cpu": "1,x"}, "^cpu must be"),
-    ({"cpu": [1, -2]}, "^cpu must be"),
-    ({"cpu": ""}, "^cpu must be a GOMAXPROCS"),
-    ({"pattern": ""}, "^pattern must be"),
-    ({"pattern": "("}, "^pattern '\\(' is not a valid regular expression"),
-    ({"timeout": 0}, "^timeout must be a number > 0"),
-    ({"timeout": -1}, "^timeout must be"),
-    ({"profile": "heap"}, "^profile must be one of 'mem', 'cpu'"),
-    ({"extra": "-v"}, "^extra must be a list"),
-    ({"progress": "yes"}, "^progress must be"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"benchtime": "abc"}, "^benchtime must be"),
+        ({"count": -1}, "^count must be a whole number from 1 to 1000, not -1"),
+        ({"count": 0}, "^count must be"),
+        ({"count": 2.5}, "^count must be"),
+        ({"count": True}, "^count must be"),
+        ({"cpu": 0}, "^cpu must be a whole number ≥ 1"),
+        ({"cpu": "1,x"}, "^cpu must be"),
+        ({"cpu": [1, -2]}, "^cpu must be"),
+        ({"cpu": ""}, "^cpu must be a GOMAXPROCS"),
+        ({"pattern": ""}, "^pattern must be"),
+        ({"pattern": "("}, "^pattern '\\(' is not a valid regular expression"),
+        ({"timeout": 0}, "^timeout must be a number > 0"),
+        ({"timeout": -1}, "^timeout must be"),
+        ({"profile": "heap"}, "^profile must be one of 'mem', 'cpu'"),
+        ({"extra": "-v"}, "^extra must be a list"),
+        ({"progress": "yes"}, "^progress must be"),
+    ],
+)
 def test_bad_run_arguments_are_usage_errors_before_go_starts(monkeypatch, arguments, message):
     def no_go(*args, **kwargs):
         raise AssertionError("Go was started for a bad argument")
@@ -239,15 +291,22 @@ def test_records_are_frozen_and_shared_mappings_read_only():
     assert first.renamed("A/n=3").parts == {"n": "3"} and first.parts == {"n": "1"}
 
 
-KEY = st.text(st.characters(blacklist_categories=("Z", "C"), blacklist_characters="/="),
-              min_size=1, max_size=8)
+KEY = st.text(
+    st.characters(blacklist_categories=("Z", "C"), blacklist_characters="/="),
+    min_size=1,
+    max_size=8,
+)
 UNIT = st.text(st.characters(blacklist_categories=("Z", "C")), min_size=1, max_size=8).filter(
-    lambda u: u[0] not in "0123456789+-.")
+    lambda u: u[0] not in "0123456789+-."
+)
 
 
 @settings(max_examples=120, deadline=None)
-@given(st.lists(KEY, min_size=1, max_size=3, unique=True), st.lists(UNIT, min_size=1,
-       max_size=3, unique=True), st.lists(KEY, max_size=2))
+@given(
+    st.lists(KEY, min_size=1, max_size=3, unique=True),
+    st.lists(UNIT, min_size=1, max_size=3, unique=True),
+    st.lists(KEY, max_size=2),
+)
 def test_any_keys_units_and_config_names_make_distinct_columns(keys, units, config):
     head = "".join(f"{k.lower()}: c\n" for k in config if k[:1].islower())
     name = "A/" + "/".join(f"{k}=1" for k in keys) + "/plain"
@@ -277,6 +336,7 @@ def test_a_benchmark_that_reports_zero_iterations_is_run_again(tmp_path):
         "n = int(p.read_text()) if p.exists() else 0\n"
         "p.write_text(str(n + 1))\n"
         "zero, ran = 'BenchmarkX-2 \\t 0 \\t NaN ns/op', 'BenchmarkX-2 \\t 100 \\t 5.0 ns/op'\n"
-        "print(zero if n == 0 else ran)\n")
+        "print(zero if n == 0 else ran)\n"
+    )
     done = bench_run.run_test_binary([sys.executable, fake, counter], timeout=60)
     assert counter.read_text() == "2" and " 100 " in done.stdout

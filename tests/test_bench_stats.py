@@ -33,8 +33,9 @@ def test_thresholds_by_hand():
     assert min_n_for_difference() == 4
 
 
-@pytest.mark.parametrize(("n", "ranks"), [(5, None), (6, (1, 6)), (8, (1, 8)), (9, (2, 8)),
-                                          (10, (2, 9)), (20, (6, 15))])
+@pytest.mark.parametrize(
+    ("n", "ranks"), [(5, None), (6, (1, 6)), (8, (1, 8)), (9, (2, 8)), (10, (2, 9)), (20, (6, 15))]
+)
 def test_order_statistic_ranks_by_hand(n, ranks):
     # n=9: P(Bin(9,1/2) <= 1) = 10/512, coverage 1 - 20/512 = 0.961 -> (2, 8); k=3 gives 0.820.
     # n=10: P(X <= 1) = 11/1024, coverage 0.9785 -> (2, 9); k=3 would give 0.8906.
@@ -105,8 +106,7 @@ def test_compare_warns_and_says_tilde_when_n_is_small():
 
 def test_compare_equal_runs_zero_medians_and_throughput():
     old = parse(runs("A", [0] * 6, "allocs/op") + runs("A", [100] * 6, "MB/s"))
-    new = parse(runs("A", [0] * 6, "allocs/op") + runs("A", [200, 210, 190, 205, 195, 200],
-                                                        "MB/s"))
+    new = parse(runs("A", [0] * 6, "allocs/op") + runs("A", [200, 210, 190, 205, 195, 200], "MB/s"))
     c = compare(old, new)
     zero = c.row("A", "allocs/op")
     assert zero["verdict"] == "~" and "all runs are equal" in zero["note"]

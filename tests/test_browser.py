@@ -19,9 +19,16 @@ from labserver import running_lab
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _need_browser():
@@ -48,8 +55,10 @@ def artifacts():
 def lab(tmp_path_factory):
     _need_browser()
     home = tmp_path_factory.mktemp("lab")
-    with running_lab(home, ["--LabApp.expose_app_in_browser=True",
-                            f"--LabApp.workspaces_dir={home / 'workspaces'}"]) as (base, _):
+    with running_lab(
+        home,
+        ["--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={home / 'workspaces'}"],
+    ) as (base, _):
         yield base, home
 
 
@@ -72,12 +81,16 @@ CURRENT = "window.jupyterapp.shell.currentWidget"
 
 
 def _open_and_run(page, path: str) -> None:
-    page.evaluate(f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
-                  ".then(() => null)")
-    page.wait_for_function(f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === "
-                           f"'{path}' && {CURRENT}.sessionContext.session && "
-                           f"{CURRENT}.sessionContext.session.kernel && "
-                           f"{CURRENT}.sessionContext.session.kernel.status === 'idle'")
+    page.evaluate(
+        f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
+        ".then(() => null)"
+    )
+    page.wait_for_function(
+        f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === "
+        f"'{path}' && {CURRENT}.sessionContext.session && "
+        f"{CURRENT}.sessionContext.session.kernel && "
+        f"{CURRENT}.sessionContext.session.kernel.status === 'idle'"
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => null)")
     # Done when every code cell has run, or as soon as one shows an error (run-all stops
     # there, and the test should say which error rather than wait for the timeout).
@@ -90,7 +103,8 @@ def _open_and_run(page, path: str) -> None:
         " if (outs.get(j).toJSON().output_type === 'error') return true; }"
         " if (!c.executionCount) all = false; }"
         f" return all && {CURRENT}.sessionContext.session.kernel.status === 'idle'; }})()",
-        timeout=300_000)
+        timeout=300_000,
+    )
 
 
 def _errors(page) -> list[str]:
@@ -100,7 +114,8 @@ def _errors(page) -> list[str]:
         " if (c.type !== 'code') continue; const outs = c.outputs;"
         " for (let j = 0; j < outs.length; j++) { const o = outs.get(j).toJSON();"
         " if (o.output_type === 'error') bad.push(i + ': ' + o.ename + ': ' + o.evalue); } }"
-        " return bad; })()")
+        " return bad; })()"
+    )
 
 
 def test_the_lab_opens_on_start_here(page, artifacts):
@@ -119,8 +134,10 @@ def test_notebook_03_runs_and_the_editor_answers(page, artifacts):
     editor.scroll_into_view_if_needed()
     editor.click()
     page.keyboard.press("Control+A")
-    page.keyboard.insert_text("package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
-                              "func main() { println(*leak()) }\n")
+    page.keyboard.insert_text(
+        "package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
+        "func main() { println(*leak()) }\n"
+    )
     # Tab indents inside the editor instead of leaving it (a real editor for Go).
     page.keyboard.press("Tab")
     assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
@@ -153,6 +170,8 @@ def test_a_gc_slider_changes_the_picture(page, artifacts):
     for _ in range(3):
         handle.press("ArrowRight")
     page.wait_for_function(
-        "([img, old]) => img.getAttribute('src') !== old", arg=[picture.element_handle(), before],
-        timeout=60_000)
+        "([img, old]) => img.getAttribute('src') !== old",
+        arg=[picture.element_handle(), before],
+        timeout=60_000,
+    )
     box.screenshot(path=str(artifacts / "07-slider-moved.png"))

@@ -35,41 +35,56 @@ def _cases():
     for bad in BAD_COUNTS:
         cases += [(lambda b=bad: gm.bench.run("bench", count=b), gm.UsageError, "count")]
     for bad in BAD_GOGC:
-        cases += [(lambda b=bad: gm.gc.run(gogc=b), gm.UsageError, "gogc"),
-                  (lambda b=bad: gm.gc.sweep(gogc=[b], progress=False), gm.UsageError, "gogc")]
+        cases += [
+            (lambda b=bad: gm.gc.run(gogc=b), gm.UsageError, "gogc"),
+            (lambda b=bad: gm.gc.sweep(gogc=[b], progress=False), gm.UsageError, "gogc"),
+        ]
     for bad in BAD_LIMITS:
         cases += [(lambda b=bad: gm.gc.run(memlimit=b), gm.UsageError, "memlimit")]
     for bad in BAD_PATTERNS:
         cases += [(lambda b=bad: gm.bench.run("bench", pattern=b), gm.UsageError, "pattern")]
     for bad in BAD_BENCHTIMES:
-        cases += [(lambda b=bad: gm.bench.run("bench", benchtime=b), gm.UsageError,
-                   "benchtime")]
+        cases += [(lambda b=bad: gm.bench.run("bench", benchtime=b), gm.UsageError, "benchtime")]
     for bad in [0, 3, "2", None, -1]:
         cases += [(lambda b=bad: gm.escape.analyze("escape", level=b), gm.UsageError, "level")]
     for bad in [0, -1, "2", 1.5]:
-        cases += [(lambda b=bad: gm.gc.run(gomaxprocs=b), gm.UsageError, "gomaxprocs"),
-                  (lambda b=bad: gm.trace.run(gomaxprocs=b), gm.UsageError, "gomaxprocs")]
+        cases += [
+            (lambda b=bad: gm.gc.run(gomaxprocs=b), gm.UsageError, "gomaxprocs"),
+            (lambda b=bad: gm.trace.run(gomaxprocs=b), gm.UsageError, "gomaxprocs"),
+        ]
     for bad in ["heap", "", None, 3]:
         cases += [(lambda b=bad: gm.pprof.run(kind=b), gm.UsageError, "kind")]
     for bad in [b"gc 1 @0.1s", 3, None]:
-        cases += [(lambda b=bad: gm.escape.parse(b), gm.UsageError, "text"),
-                  (lambda b=bad: gm.bench.parse(b), gm.UsageError, "text")]
+        cases += [
+            (lambda b=bad: gm.escape.parse(b), gm.UsageError, "text"),
+            (lambda b=bad: gm.bench.parse(b), gm.UsageError, "text"),
+        ]
     for bad in [3, None, 1.5]:
-        cases += [(lambda b=bad: gm.gc.parse_gctrace(b), gm.UsageError, ""),
-                  (lambda b=bad: gm.trace.parse(b), gm.UsageError, "")]
+        cases += [
+            (lambda b=bad: gm.gc.parse_gctrace(b), gm.UsageError, ""),
+            (lambda b=bad: gm.trace.parse(b), gm.UsageError, ""),
+        ]
     for bad in ["nope", "", "../gc", "/etc"]:
-        cases += [(lambda b=bad: gm.sample(b), gm.WorkspaceError, "sample"),
-                  (lambda b=bad: gm.run(b), gm.WorkspaceError, "")]
+        cases += [
+            (lambda b=bad: gm.sample(b), gm.WorkspaceError, "sample"),
+            (lambda b=bad: gm.run(b), gm.WorkspaceError, ""),
+        ]
     for bad in [b"package main", 3, {"main.go": 3}, {"a\nb.go": ""}, {"x.txt": ""}]:
         cases += [(lambda b=bad: gm.snippet(b), (gm.UsageError, gm.WorkspaceError), "")]
     for bad in ["1", "2.0", "1.20", "1.99", "latest", 1.22]:
         cases += [(lambda b=bad: gm.run("newmake", go=b), gm.UsageError, "")]
     for bad in ["no green", "GreenTea;", "a b"]:
-        cases += [(lambda b=bad: gm.build("newmake", goexperiment=b), gm.UsageError,
-                   "goexperiment")]
+        cases += [
+            (lambda b=bad: gm.build("newmake", goexperiment=b), gm.UsageError, "goexperiment")
+        ]
     for bad in ["abc", 1, None]:
-        cases += [(lambda b=bad: gm.valuesem.copy_cost(benchtime=b if b is not None else 5),
-                   gm.UsageError, "benchtime")]
+        cases += [
+            (
+                lambda b=bad: gm.valuesem.copy_cost(benchtime=b if b is not None else 5),
+                gm.UsageError,
+                "benchtime",
+            )
+        ]
     for bad in [0, "a", [0], -1, "1,x"]:
         cases += [(lambda b=bad: gm.bench.run("bench", cpu=b), gm.UsageError, "cpu")]
     for bad in ["heap", 3, ["mem", "x"]]:
@@ -79,12 +94,13 @@ def _cases():
     for bad in ["5", "fast", 5, ""]:
         cases += [(lambda b=bad: gm.gc.run(every=b), gm.UsageError, "every")]
     for bad in ["-live 3", [3]]:
-        cases += [(lambda b=bad: gm.gc.run(args=b), gm.UsageError, "args"),
-                  (lambda b=bad: gm.trace.run(args=b), gm.UsageError, "args")]
+        cases += [
+            (lambda b=bad: gm.gc.run(args=b), gm.UsageError, "args"),
+            (lambda b=bad: gm.trace.run(args=b), gm.UsageError, "args"),
+        ]
     cases += [(lambda: gm.gc.run("newmake", live_mib=3), gm.UsageError, "workload")]
     for bad in [-1, "1", 1.5]:
-        cases += [(lambda b=bad: gm.pprof.run(memprofilerate=b), gm.UsageError,
-                   "memprofilerate")]
+        cases += [(lambda b=bad: gm.pprof.run(memprofilerate=b), gm.UsageError, "memprofilerate")]
     for bad in ["", "(", "a\nb", 3]:
         cases += [(lambda b=bad: gm.pprof.run(bench=b), gm.UsageError, "bench")]
     for bad in ["(", ""]:
@@ -94,23 +110,35 @@ def _cases():
     for bad in ["yes", None]:
         cases += [(lambda b=bad: gm.escape.analyze("escape", tests=b), gm.UsageError, "tests")]
     for bad in ["/no/such/folder", "nope.go", {"a\nb.go": "package main"}]:
-        cases += [(lambda b=bad: gm.escape.analyze(b), (gm.UsageError, gm.WorkspaceError), ""),
-                  (lambda b=bad: gm.bench.run(b), (gm.UsageError, gm.WorkspaceError), "")]
+        cases += [
+            (lambda b=bad: gm.escape.analyze(b), (gm.UsageError, gm.WorkspaceError), ""),
+            (lambda b=bad: gm.bench.run(b), (gm.UsageError, gm.WorkspaceError), ""),
+        ]
     for bad in ["0", "zz", ""]:
         cases += [(lambda b=bad: _lab().reset(b), gm.UsageError, "notebook")]
-    cases += [(lambda: _export().export(["/no/such.ipynb"], progress=False), gm.UsageError,
-               "no notebook")]
+    cases += [
+        (lambda: _export().export(["/no/such.ipynb"], progress=False), gm.UsageError, "no notebook")
+    ]
     for bad in BAD_TIMEOUTS:
-        cases += [(lambda b=bad: _toolchain().run(["true"], timeout=b), gm.UsageError,
-                   "timeout"),
-                  (lambda b=bad: _webui().serve("x", "version", port=1, timeout=b),
-                   gm.UsageError, "timeout")]
+        cases += [
+            (lambda b=bad: _toolchain().run(["true"], timeout=b), gm.UsageError, "timeout"),
+            (
+                lambda b=bad: _webui().serve("x", "version", port=1, timeout=b),
+                gm.UsageError,
+                "timeout",
+            ),
+        ]
     cases += [(lambda: _webui().serve("x", "version"), gm.UsageError, "port")]
     for bad in ["x", "1.9", "", 122]:
         cases += [(lambda b=bad: gm.versions.remove(b), gm.UsageError, "")]
     for missing in ("trace", "pprof"):
-        cases += [(lambda m=missing: getattr(gm, m).load("/no/such/file"),
-                   (gm.UsageError, gm.WorkspaceError, gm.ParseError), "")]
+        cases += [
+            (
+                lambda m=missing: getattr(gm, m).load("/no/such/file"),
+                (gm.UsageError, gm.WorkspaceError, gm.ParseError),
+                "",
+            )
+        ]
     return cases
 
 

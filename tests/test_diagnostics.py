@@ -23,7 +23,10 @@ from gomemlab.errors import Diagnostic, GoBuildError
 def test_build_errors_fixture(fixture_text):
     found = parse_diagnostics(fixture_text("toolchain/build_errors.stderr"))
     assert [(d.file, d.line, d.col) for d in found] == [
-        ("main.go", 6, 2), ("main.go", 7, 14), ("main.go", 8, 6), ("main.go", 8, 17),
+        ("main.go", 6, 2),
+        ("main.go", 7, 14),
+        ("main.go", 8, 6),
+        ("main.go", 8, 17),
         ("main.go", 9, 6),
     ]
     assert found[1].message == "undefined: y"
@@ -32,13 +35,13 @@ def test_build_errors_fixture(fixture_text):
 
 def test_vet_fixture(fixture_text):
     (found,) = parse_diagnostics(fixture_text("toolchain/vet_errors.stderr"))
-    assert found == Diagnostic("main.go", 6, 14,
-                               'fmt.Printf format %d has arg "text" of wrong type string')
+    assert found == Diagnostic(
+        "main.go", 6, 14, 'fmt.Printf format %d has arg "text" of wrong type string'
+    )
 
 
 def test_prefix_stripped_and_continuation_joined():
-    text = ("/tmp/mod/pkg/a.go:3:1: first\n\tmore detail\n"
-            "vet: ./b.go:9: no column\n# header line\n")
+    text = "/tmp/mod/pkg/a.go:3:1: first\n\tmore detail\nvet: ./b.go:9: no column\n# header line\n"
     first, second = parse_diagnostics(text, strip_prefix="/tmp/mod")
     assert first == Diagnostic("pkg/a.go", 3, 1, "first\nmore detail")
     assert second == Diagnostic("b.go", 9, None, "no column")

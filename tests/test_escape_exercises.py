@@ -37,10 +37,12 @@ func checksum(seed byte) int {
 
 func main() { println(checksum(1)) }
 """
-TASK = CHECKSUM.replace("BODY", "buf := make([]byte, 100<<10)\n\tfor i := range buf {\n"
-                                "\t\tbuf[i] = seed + byte(i)\n\t}")
-SOLUTION = CHECKSUM.replace("BODY", "var buf [100 << 10]byte\n\tfor i := range buf {\n"
-                                    "\t\tbuf[i] = seed + byte(i)\n\t}")
+TASK = CHECKSUM.replace(
+    "BODY", "buf := make([]byte, 100<<10)\n\tfor i := range buf {\n\t\tbuf[i] = seed + byte(i)\n\t}"
+)
+SOLUTION = CHECKSUM.replace(
+    "BODY", "var buf [100 << 10]byte\n\tfor i := range buf {\n\t\tbuf[i] = seed + byte(i)\n\t}"
+)
 
 
 def test_the_unedited_task_is_not_yet_and_quotes_the_compiler():
@@ -58,11 +60,15 @@ def test_the_solution_is_solved_and_prints_the_same():
 
 
 def test_a_heap_free_answer_that_computes_something_else_is_not_yet():
-    small = CHECKSUM.replace("BODY", "var buf [10]byte\n\tfor i := range buf {\n"
-                                     "\t\tbuf[i] = seed + byte(i)\n\t}")
+    small = CHECKSUM.replace(
+        "BODY", "var buf [10]byte\n\tfor i := range buf {\n\t\tbuf[i] = seed + byte(i)\n\t}"
+    )
     verdict = check_no_heap(small, "checksum", same_output_as=TASK)
-    assert not verdict and "instead of" in verdict.message and "keep what it computes" in (
-        verdict.message)
+    assert (
+        not verdict
+        and "instead of" in verdict.message
+        and "keep what it computes" in (verdict.message)
+    )
 
 
 def test_a_panicking_answer_is_not_yet_saying_it_panicked():
@@ -133,8 +139,9 @@ func main() { println(total(2, 3)) }
 def test_exercise_two_wrong_then_right():
     wrong = check_no_heap(SHAPES.replace("PARAM", "shape"), "total")
     assert not wrong and "line 15: r escapes to heap" in wrong.message
-    right = check_no_heap(SHAPES.replace("PARAM", "rect"), "total",
-                          same_output_as=SHAPES.replace("PARAM", "shape"))
+    right = check_no_heap(
+        SHAPES.replace("PARAM", "rect"), "total", same_output_as=SHAPES.replace("PARAM", "shape")
+    )
     assert right and right.evidence["printed"].strip() == "6"
 
 
@@ -150,17 +157,28 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03-escape-analys
 
 @pytest.mark.parametrize("number, task", [(1, POINT_TASK), (2, SHAPES_TASK), (3, CHECKSUM_TASK)])
 def test_the_notebook_gives_the_task_the_check_compares_with(number, task):
-    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
-             if c.cell_type == "code" and c.source.startswith(f"exercise{number} = ")]
+    cells = [
+        c.source
+        for c in nbformat.read(NOTEBOOK, as_version=4).cells
+        if c.cell_type == "code" and c.source.startswith(f"exercise{number} = ")
+    ]
     assert re.search(r'"""(.*)"""', cells[0], re.DOTALL).group(1) == task
 
 
 def test_exercise_checks_wrong_then_right():
     for check, task, fixed, said in [
-        (check_new_point, POINT_TASK,
-         POINT_TASK.replace("*point", "point").replace("&p", "p"), "line 8: moved to heap: p"),
-        (check_total, SHAPES_TASK, SHAPES_TASK.replace("area(s shape)", "area(s rect)"),
-         "line 16: r escapes to heap"),
+        (
+            check_new_point,
+            POINT_TASK,
+            POINT_TASK.replace("*point", "point").replace("&p", "p"),
+            "line 8: moved to heap: p",
+        ),
+        (
+            check_total,
+            SHAPES_TASK,
+            SHAPES_TASK.replace("area(s shape)", "area(s rect)"),
+            "line 16: r escapes to heap",
+        ),
         (check_checksum, CHECKSUM_TASK, SOLUTION, "make([]byte, 102400) escapes to heap"),
     ]:
         wrong = check(task)

@@ -24,40 +24,52 @@ GALLERY = "escape/gallery.go"
 @pytest.fixture(scope="module")
 def located():
     output = parse_output((FIXTURES / "gallery_m2.txt").read_text())
-    go_file, = gosource.parse_json((FIXTURES / "gallery_goast.json").read_text())
+    (go_file,) = gosource.parse_json((FIXTURES / "gallery_goast.json").read_text())
     messages, spans = locate(output.messages, {GALLERY: go_file})
-    report = EscapeReport(messages, skipped=output.skipped, packages=output.packages,
-                          sources={GALLERY: (FIXTURES / "gallery_go.src").read_text()},
-                          spans=spans)
+    report = EscapeReport(
+        messages,
+        skipped=output.skipped,
+        packages=output.packages,
+        sources={GALLERY: (FIXTURES / "gallery_go.src").read_text()},
+        spans=spans,
+    )
     return output, report
 
 
 def test_spans_name_functions_methods_and_closures(located):
     _, report = located
     names = report.functions()
-    assert {"returnPointer", "file.Read", "counter", "counter.func1",
-            "sumWithClosure.func1"} <= set(names)
+    assert {
+        "returnPointer",
+        "file.Read",
+        "counter",
+        "counter.func1",
+        "sumWithClosure.func1",
+    } <= set(names)
     spans = {s.name: s for s in report.spans[GALLERY]}
     outer, closure = spans["counter"], spans["counter.func1"]
     assert outer.start < closure.start and closure.end <= outer.end
     # the closure value itself (at its `func` keyword) belongs to the enclosing function
     assert innermost(report.spans[GALLERY], closure.start, closure.col).name == "counter"
     assert innermost(report.spans[GALLERY], closure.start, closure.col + 1).name == (
-        "counter.func1")
+        "counter.func1"
+    )
 
 
 def test_messages_are_placed_in_the_function_holding_them(located):
     output, report = located
-    assert [m.kind for m in report.about("func literal", function="counter")] == [
-        "escapes_to_heap"]
+    assert [m.kind for m in report.about("func literal", function="counter")] == ["escapes_to_heap"]
     assert report.about(function="counter.func1", kinds=("can_inline",))
     assert report.expect_heap("u", function="returnPointer").line == 30
     # every located message lies inside the span of the function it is given
     spans = {s.name: s for s in report.spans[GALLERY]}
     for message in report.about(file=GALLERY):
         span = spans.get(message.function)
-        if span is not None and message.line is not None and message.kind in (
-                "moved_to_heap", "escapes_to_heap", "does_not_escape"):
+        if (
+            span is not None
+            and message.line is not None
+            and message.kind in ("moved_to_heap", "escapes_to_heap", "does_not_escape")
+        ):
             assert span.start <= message.line <= span.end, message
     assert len(report) == len(output.messages)
 

@@ -20,13 +20,24 @@ def sample():
 
 def test_gallery_verdicts_on_this_go(sample):
     gallery = sample.only(file="escape/gallery.go")
-    heap = {"returnPointer": "u", "storeThroughPointer": "i2", "counter": "n",
-            "explicitOverLimit": "buf", "appendPointer": "v", "storeInMap": "v",
-            "sendPointer": "v", "decodeValue": "u"}
+    heap = {
+        "returnPointer": "u",
+        "storeThroughPointer": "i2",
+        "counter": "n",
+        "explicitOverLimit": "buf",
+        "appendPointer": "v",
+        "storeInMap": "v",
+        "sendPointer": "v",
+        "decodeValue": "u",
+    }
     for function, subject in heap.items():
         gallery.expect_heap(subject, function=function)
-    for function, subject in {"returnValue": "u", "storeInValue": "i1",
-                              "sumWithClosure": "total", "explicitAtLimit": "buf"}.items():
+    for function, subject in {
+        "returnValue": "u",
+        "storeInValue": "i1",
+        "sumWithClosure": "total",
+        "explicitAtLimit": "buf",
+    }.items():
         gallery.expect_stack(subject, function=function)
     gallery.expect_heap("f", function="passInterface")
     gallery.expect_stack("f", function="passInterfaceInlined")
@@ -97,28 +108,30 @@ def test_stdlib_every_line_accounted_for(tmp_path):
     from gomemlab.escape.parse import parse_output
 
     output = parse_output(text)
-    used = sorted([n for m in output.messages for n in m.line_numbers]
-                  + [n for n, _, _ in output.skipped])
+    used = sorted(
+        [n for m in output.messages for n in m.line_numbers] + [n for n, _, _ in output.skipped]
+    )
     assert used == list(range(1, len(text.splitlines()) + 1))
     report = parse(text)
     assert len(report) > 300
     assert report.counts().get("other", 0) <= 0.01 * len(report)
     # the Go <= 1.12 "F x does not escape" rule must not split today's subjects
-    assert all(m.message == f"{m.subject} does not escape" for m in report
-               if m.kind == "does_not_escape" and "mutate" not in m.message)
+    assert all(
+        m.message == f"{m.subject} does not escape"
+        for m in report
+        if m.kind == "does_not_escape" and "mutate" not in m.message
+    )
 
 
 def test_editor_widget_runs_and_shows_errors():
     box = editor()
     box.run_button.click()
     assert box.result is not None and "moved to heap: p" in box.output.value
-    assert any(m["kind"] == "heap" and "moved to heap: p" in m["message"]
-               for m in box.editor.marks)
+    assert any(m["kind"] == "heap" and "moved to heap: p" in m["message"] for m in box.editor.marks)
     box.editor.code = "package main\n\nfunc main() { undefinedName() }\n"
     box.editor.runs += 1  # Ctrl-Enter in the editor
     assert box.result is None and "GoBuildError" in box.output.value
-    assert box.editor.marks == [{"line": 3, "kind": "error",
-                                 "message": "undefined: undefinedName"}]
+    assert box.editor.marks == [{"line": 3, "kind": "error", "message": "undefined: undefinedName"}]
 
 
 def test_exercise_check_gives_verdicts():
@@ -206,8 +219,9 @@ def test_a_changed_file_is_read_again():
     again = analyze(copy, level=1)
     assert again.messages is first.messages  # the same replayed output: parsed once
     gallery = copy.dir / "gallery.go"
-    gallery.write_text(gallery.read_text() + "\nfunc addedLater() *int {\n\tz := 3\n"
-                       "\treturn &z\n}\n")
+    gallery.write_text(
+        gallery.read_text() + "\nfunc addedLater() *int {\n\tz := 3\n\treturn &z\n}\n"
+    )
     changed = analyze(copy, level=1)
     changed.expect_heap("z", function="addedLater")
     assert "addedLater" in changed.functions() and "addedLater" not in first.functions()

@@ -9,10 +9,12 @@ from gomemlab import experiments
 
 WHICH = {
     "main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println(collector) }\n',
-    "on.go": ("//go:build goexperiment.greenteagc\n\npackage main\n\n"
-              'const collector = "greentea"\n'),
-    "off.go": ("//go:build !goexperiment.greenteagc\n\npackage main\n\n"
-               'const collector = "classic"\n'),
+    "on.go": (
+        '//go:build goexperiment.greenteagc\n\npackage main\n\nconst collector = "greentea"\n'
+    ),
+    "off.go": (
+        '//go:build !goexperiment.greenteagc\n\npackage main\n\nconst collector = "classic"\n'
+    ),
 }
 
 

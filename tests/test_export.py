@@ -13,14 +13,20 @@ pytestmark = pytest.mark.live
 def _widget_notebook(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("import gomemlab as gm, ipywidgets as w\n"
-                                  "w.VBox([w.HTML('<b>state shown</b>'), "
-                                  "w.IntSlider(value=7, description='GOGC')])"),
-        nbformat.v4.new_code_cell("# solution\nprint('the answer is 42')",
-                                  metadata={"jupyter": {"source_hidden": True}}),
+        nbformat.v4.new_code_cell(
+            "import gomemlab as gm, ipywidgets as w\n"
+            "w.VBox([w.HTML('<b>state shown</b>'), "
+            "w.IntSlider(value=7, description='GOGC')])"
+        ),
+        nbformat.v4.new_code_cell(
+            "# solution\nprint('the answer is 42')", metadata={"jupyter": {"source_hidden": True}}
+        ),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = tmp_path / "99-widget.ipynb"
     nbformat.write(nb, path)
     return path
@@ -33,8 +39,9 @@ def test_a_handout_pictures_widgets_and_hides_solutions(tmp_path):
     assert "state shown" in html and "GOGC" in html and "7" in html
     assert "the answer is 42" not in html
     assert export.external_loads(html) == []
-    (shown,) = export.export([source], out=tmp_path / "all", quick=True, progress=False,
-                             with_solutions=True)
+    (shown,) = export.export(
+        [source], out=tmp_path / "all", quick=True, progress=False, with_solutions=True
+    )
     assert "the answer is 42" in shown.read_text()
 
 

@@ -36,7 +36,8 @@ REUSED = BASELINE.replace(
     "\tfor i := 0; i < 200_000; i++ {\n\t\tline := make([]byte, 0, 1024) // a fresh buffer every "
     "time: it escapes through keep\n\t\tline = append(line, 'x')",
     "\tbuf := make([]byte, 0, 1024)\n\tfor i := 0; i < 200_000; i++ {\n"
-    "\t\tline := append(buf[:0], 'x')")
+    "\t\tline := append(buf[:0], 'x')",
+)
 
 
 def test_the_baseline_allocates_enough_to_collect():
@@ -57,14 +58,19 @@ def test_the_unedited_program_is_named_as_such():
     assert not verdict.passed and "still the baseline program" in verdict.message, verdict
 
 
-@pytest.mark.parametrize(("source", "reason"), [
-    (BASELINE.replace("fmt.Println(total)", "fmt.Println(total + 1)"), "the output changed"),
-    (BASELINE.replace("total := 0", "total := 0\n\tundefined()"), "does not compile"),
-    (BASELINE.replace("total := 0", "total := 0\n\tvar m map[int]int\n\tm[1] = 1"), "panicked"),
-    (BASELINE.replace("for i := 0; i < 200_000; i++ {", "for i := 0; i < 200_000; i += 0 {"),
-     "still running"),
-    (BASELINE.replace("make([]byte, 0, 1024)", "make([]byte, 0, 512)"), "aim for at most"),
-])
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (BASELINE.replace("fmt.Println(total)", "fmt.Println(total + 1)"), "the output changed"),
+        (BASELINE.replace("total := 0", "total := 0\n\tundefined()"), "does not compile"),
+        (BASELINE.replace("total := 0", "total := 0\n\tvar m map[int]int\n\tm[1] = 1"), "panicked"),
+        (
+            BASELINE.replace("for i := 0; i < 200_000; i++ {", "for i := 0; i < 200_000; i += 0 {"),
+            "still running",
+        ),
+        (BASELINE.replace("make([]byte, 0, 1024)", "make([]byte, 0, 512)"), "aim for at most"),
+    ],
+)
 def test_wrong_answers_to_exercise_1_are_not_yet_with_the_reason(source, reason):
     verdict = gm.gc.check_fewer_gcs(source, BASELINE, timeout=8)
     assert not verdict.passed and reason in verdict.message, verdict
@@ -86,7 +92,7 @@ def test_an_experiment_build_reports_its_marker(setting, marker):
     run = exercises.experiment_run(setting, live_mib=4, alloc_mib=32)
     assert exercises.experiment_collector(run) == marker
     assert len(run.log) >= 2 and run.sample_stats["allocated_bytes"] >= 32 << 20
-    assert os.environ.get("GOEXPERIMENT") == before   # the setting does not leak
+    assert os.environ.get("GOEXPERIMENT") == before  # the setting does not leak
 
 
 def test_compare_collectors_interleaves_the_two_builds():

@@ -28,8 +28,16 @@ def guide():
 def test_graphs_are_the_guides_workloads(guide):
     assert [g["graph"] for g in guide["graphs"]] == [g.number for g in GUIDE_GRAPHS]
     for ref, ours in zip(guide["graphs"], GUIDE_GRAPHS, strict=True):
-        assert [Phase(w["duration"], w["allocRate"], w["newSurvivalRate"], w["oldDeathRate"],
-                      w["scanRate"]) for w in ref["workload"]] == list(ours.phases)
+        assert [
+            Phase(
+                w["duration"],
+                w["allocRate"],
+                w["newSurvivalRate"],
+                w["oldDeathRate"],
+                w["scanRate"],
+            )
+            for w in ref["workload"]
+        ] == list(ours.phases)
         config = ref["config"]
         assert (config["otherMem"], config["fixedCost"]) == (ours.other_mib, ours.fixed_cost_s)
         assert isinstance(config["memoryLimit"], str) == ours.has_limit
@@ -42,8 +50,9 @@ def test_slider_values_are_the_guides(guide):
         at_default = [row[0] for row in ref["rows"] if row[1] in (None, 100)]
         assert at_default == list(guide_gogc_values())
         limits = sorted({row[1] for row in ref["rows"] if row[1] is not None})
-        assert limits == (list(GUIDE_LIMITS_MIB) if isinstance(ref["config"]["memoryLimit"],
-                                                                str) else [])
+        assert limits == (
+            list(GUIDE_LIMITS_MIB) if isinstance(ref["config"]["memoryLimit"], str) else []
+        )
     assert {25, 50, 100, 200, 400, "off"} <= set(guide_gogc_values())
 
 

@@ -61,14 +61,16 @@ def test_sweep_has_the_tradeoff_shape():
 
 def test_workload_flags_are_for_the_sample_only(tmp_path):
     with pytest.raises(gm.UsageError, match="gc sample"):
-        gm.gc.run(gm.snippet('package main\nfunc main() {}\n'), live_mib=4)
+        gm.gc.run(gm.snippet("package main\nfunc main() {}\n"), live_mib=4)
     with pytest.raises(gm.UsageError, match="nonsense"):
         gm.gc.run(nonsense=1)
 
 
 def test_any_program_runs_under_gctrace():
-    src = ('package main\nimport ("fmt"; "os"; "runtime")\n'
-           'func main() { fmt.Fprintln(os.Stderr, "hello"); runtime.GC(); runtime.GC() }\n')
+    src = (
+        'package main\nimport ("fmt"; "os"; "runtime")\n'
+        'func main() { fmt.Fprintln(os.Stderr, "hello"); runtime.GC(); runtime.GC() }\n'
+    )
     r = gm.gc.run(gm.snippet(src), gogc=100)
     # exiting right after runtime.GC() may cut the last trace line short (seen live)
     cut = [o for o in r.log.others if o.kind == "truncated"]

@@ -117,8 +117,9 @@ def test_calibrate_on_recorded_cycles(fixture_text):
 
 
 def test_explorer_sliders_rerun_the_model():
-    wl = gm.gc.Workload((Phase(1, 100),), initial_live_mib=16, other_mib=4, scan_mib_s=1000,
-                        fixed_cost_s=0.001)
+    wl = gm.gc.Workload(
+        (Phase(1, 100),), initial_live_mib=16, other_mib=4, scan_mib_s=1000, fixed_cost_s=0.001
+    )
     e = gm.gc.explorer(wl)
     assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     at100 = e.result

@@ -28,13 +28,20 @@ def test_recorded_run_parses_every_line(fixture_text):
 
 
 def test_first_line_field_by_field():
-    line = ("gc 7 @0.203s 13%: 0.12+29+0.12 ms clock, 0.25+1.9/13/0.14+0.25 ms cpu, "
-            "43->49->24 MB, 50 MB goal, 1 MB stacks, 2 MB globals, 2 P")
+    line = (
+        "gc 7 @0.203s 13%: 0.12+29+0.12 ms clock, 0.25+1.9/13/0.14+0.25 ms cpu, "
+        "43->49->24 MB, 50 MB goal, 1 MB stacks, 2 MB globals, 2 P"
+    )
     c = gm.gc.parse_gctrace(line).cycles[0]
     assert (c.cycle, c.t_s, c.cpu_pct) == (7, 0.203, 13)
     assert (c.clock_sweep_term_ms, c.clock_mark_ms, c.clock_mark_term_ms) == (0.12, 29, 0.12)
-    assert (c.cpu_sweep_term_ms, c.cpu_assist_ms, c.cpu_background_ms, c.cpu_idle_ms,
-            c.cpu_mark_term_ms) == (0.25, 1.9, 13, 0.14, 0.25)
+    assert (
+        c.cpu_sweep_term_ms,
+        c.cpu_assist_ms,
+        c.cpu_background_ms,
+        c.cpu_idle_ms,
+        c.cpu_mark_term_ms,
+    ) == (0.25, 1.9, 13, 0.14, 0.25)
     assert (c.heap_start_mib, c.heap_end_mib, c.heap_live_mib, c.goal_mib) == (43, 49, 24, 50)
     assert (c.stacks_mib, c.globals_mib, c.procs, c.forced) == (1, 2, 2, False)
     assert c.stw_ms == pytest.approx(0.24)
@@ -43,14 +50,24 @@ def test_first_line_field_by_field():
 def test_old_formats_and_other_lines(fixture_text):
     log = gm.gc.parse_gctrace(fixture_text("gc/handwritten_old_formats.txt"))
     f = log.frame
-    assert f.format.tolist() == ["go1.3-1.4", "go1.5-1.6", "go1.5-1.6", "go1.7-1.17",
-                                 "go1.7-1.17", "go1.18+", "go1.18+", "go1.1-1.2"]
+    assert f.format.tolist() == [
+        "go1.3-1.4",
+        "go1.5-1.6",
+        "go1.5-1.6",
+        "go1.7-1.17",
+        "go1.7-1.17",
+        "go1.18+",
+        "go1.18+",
+        "go1.1-1.2",
+    ]
     assert f.forced.tolist() == [False, False, True, False, True, False, False, False]
     go12 = log.cycles[-1]
     assert (go12.cycle, go12.procs, go12.stw_ms, go12.heap_start_mib) == (3, 2, 3.0, 4)
     assert [o.text for o in log.others] == [
-        "scvg0: inuse: 21, idle: 19, sys: 40, released: 0, consumed: 40 (MB)", "GC forced",
-        "listening on 127.0.0.1:8080"]
+        "scvg0: inuse: 21, idle: 19, sys: 40, released: 0, consumed: 40 (MB)",
+        "GC forced",
+        "listening on 127.0.0.1:8080",
+    ]
     assert [o.line_no for o in log.others] == [6, 7, 10]
     go14 = log.cycles[0]
     assert (go14.cycle, go14.procs, go14.heap_start_mib, go14.heap_end_mib) == (7, 4, 12, 24)
@@ -58,20 +75,27 @@ def test_old_formats_and_other_lines(fixture_text):
     go15 = log.cycles[1]  # five clock phases: the middle three are concurrent
     assert go15.clock_mark_ms == pytest.approx(14 + 0.5 + 3.2)
     assert go15.stw_ms == pytest.approx(2.1 + 1.8)
-    assert (go15.cpu_sweep_term_ms, go15.cpu_assist_ms, go15.cpu_idle_ms,
-            go15.cpu_mark_term_ms) == (8.4, 6.0, 0.25, 7.2)
+    assert (
+        go15.cpu_sweep_term_ms,
+        go15.cpu_assist_ms,
+        go15.cpu_idle_ms,
+        go15.cpu_mark_term_ms,
+    ) == (8.4, 6.0, 0.25, 7.2)
     assert go15.cpu_background_ms == pytest.approx(2.5 + 14 + 0)
     assert math.isnan(log.cycles[3].stacks_mib) and log.cycles[6].globals_mib == 1
     assert log.cycles[6].leak_check and not log.cycles[5].leak_check
 
 
-@pytest.mark.parametrize("bad", [
-    "gc 3 @0.1s 2%: garbage",
-    "gc 3 @0.1s 2%: 0.1+2 ms clock, 0.2+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
-    "gc 3 @0.1s 2%: 0.1+2+0.1 ms clock, 0.2+0.1+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
-    "gc12(8): 1+2 us",
-    "gc12(8): 1+2 ns, 4 -> 2 MB",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "gc 3 @0.1s 2%: garbage",
+        "gc 3 @0.1s 2%: 0.1+2 ms clock, 0.2+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
+        "gc 3 @0.1s 2%: 0.1+2+0.1 ms clock, 0.2+0.1+1/1/1+0.1 ms cpu, 4->4->2 MB, 4 MB goal, 2 P",
+        "gc12(8): 1+2 us",
+        "gc12(8): 1+2 ns, 4 -> 2 MB",
+    ],
+)
 def test_broken_trace_line_names_the_line(bad):
     with pytest.raises(ParseError) as err:
         gm.gc.parse_gctrace("hello\n" + bad + "\n")
@@ -89,8 +113,7 @@ def test_fast_and_line_by_line_paths_agree(fixture_text):
 
 
 def test_bad_number_in_a_pure_trace_names_the_line():
-    good = ("gc 1 @0.001s 1%: 0.1+1+0.1 ms clock, 0.2+0/1/0+0.2 ms cpu, 4->4->1 MB, 4 MB goal, "
-            "2 P")
+    good = "gc 1 @0.001s 1%: 0.1+1+0.1 ms clock, 0.2+0/1/0+0.2 ms cpu, 4->4->1 MB, 4 MB goal, 2 P"
     with pytest.raises(ParseError) as err:
         gm.gc.parse_gctrace(good + "\n" + good.replace("0.1+1", "0.1.1+1") + "\n")
     assert err.value.line_no == 2
@@ -110,8 +133,9 @@ def test_cut_off_last_line_is_kept_not_fatal(fixture_text):
 def test_empty_and_crlf():
     assert len(gm.gc.parse_gctrace("")) == 0
     assert gm.gc.parse_gctrace("").frame.empty
-    text = ("gc 1 @0.001s 1%: 0.1+1+0.1 ms clock, 0.2+0/1/0+0.2 ms cpu, 4->4->1 MB, 4 MB goal, "
-            "2 P\r\n")
+    text = (
+        "gc 1 @0.001s 1%: 0.1+1+0.1 ms clock, 0.2+0/1/0+0.2 ms cpu, 4->4->1 MB, 4 MB goal, 2 P\r\n"
+    )
     assert len(gm.gc.parse_gctrace(text)) == 1
 
 
@@ -134,9 +158,15 @@ def test_goal_formula_counts_roots_and_the_minimum(fixture_text):
 
 
 def test_goal_check_by_hand():
-    frame = pd.DataFrame({"cycle": [1, 2, 3], "heap_live_mib": [10.0, 0.0, 2.0],
-                          "stacks_mib": [1.0, 0.0, 0.0], "globals_mib": [2.0, 0.0, 0.0],
-                          "goal_mib": [4.0, 23.0, 4.0]})
+    frame = pd.DataFrame(
+        {
+            "cycle": [1, 2, 3],
+            "heap_live_mib": [10.0, 0.0, 2.0],
+            "stacks_mib": [1.0, 0.0, 0.0],
+            "globals_mib": [2.0, 0.0, 0.0],
+            "goal_mib": [4.0, 23.0, 4.0],
+        }
+    )
     t = gm.gc.goal_check(frame, 100)
     # live 10 + (10 + 1 + 2) × 1 = 23, up to 11 + (11 + 2 + 3) = 27 with rounding
     assert (t.predicted_low_mib[0], t.predicted_high_mib[0], t.ok[0]) == (23, 26, True)
@@ -182,8 +212,9 @@ def test_memory_limit_caps_the_goal(fixture_text):
     assert m.frame.limited_bytes.max() <= (48 << 20) * 1.5
 
 
-@pytest.mark.parametrize("bad", ['{"t_s": 1}', "not json", '{"t_s": 0, "values": {"a": "x"}, '
-                                 '"pauses": []}'])
+@pytest.mark.parametrize(
+    "bad", ['{"t_s": 1}', "not json", '{"t_s": 0, "values": {"a": "x"}, "pauses": []}']
+)
 def test_metrics_rejects_non_samples(bad):
     with pytest.raises(ParseError) as err:
         gm.gc.parse_metrics('{"t_s": 0, "values": {}, "pauses": []}\n' + bad)
@@ -205,21 +236,39 @@ def test_garbage_parses_or_raises(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(1, 10**6), st.integers(0, 10**4), st.integers(0, 100),
-       st.lists(st.integers(0, 10**5), min_size=6, max_size=6), st.booleans(), st.booleans())
+@given(
+    st.integers(1, 10**6),
+    st.integers(0, 10**4),
+    st.integers(0, 100),
+    st.lists(st.integers(0, 10**5), min_size=6, max_size=6),
+    st.booleans(),
+    st.booleans(),
+)
 def test_generated_lines_round_trip(cycle, ms, pct, mib, roots, forced):
     a, b, c, goal, stacks, globals_ = mib
-    line = (f"gc {cycle} @{ms / 1000:.3f}s {pct}%: 0.01+{ms}+0.02 ms clock, "
-            f"0.02+1.5/{ms}/0+0.04 ms cpu, {a}->{b}->{c} MB, {goal} MB goal, "
-            + (f"{stacks} MB stacks, {globals_} MB globals, " if roots else "")
-            + "8 P" + (" (forced)" if forced else ""))
+    line = (
+        f"gc {cycle} @{ms / 1000:.3f}s {pct}%: 0.01+{ms}+0.02 ms clock, "
+        f"0.02+1.5/{ms}/0+0.04 ms cpu, {a}->{b}->{c} MB, {goal} MB goal, "
+        + (f"{stacks} MB stacks, {globals_} MB globals, " if roots else "")
+        + "8 P"
+        + (" (forced)" if forced else "")
+    )
     cyc = gm.gc.parse_gctrace(line).cycles[0]
     assert (cyc.cycle, cyc.cpu_pct, cyc.clock_mark_ms, cyc.cpu_background_ms) == (
-        cycle, pct, ms, ms)
+        cycle,
+        pct,
+        ms,
+        ms,
+    )
     assert (cyc.heap_start_mib, cyc.heap_end_mib, cyc.heap_live_mib, cyc.goal_mib) == (
-        a, b, c, goal)
-    assert cyc.forced is forced and (cyc.stacks_mib == stacks if roots else
-                                     math.isnan(cyc.stacks_mib))
+        a,
+        b,
+        c,
+        goal,
+    )
+    assert cyc.forced is forced and (
+        cyc.stacks_mib == stacks if roots else math.isnan(cyc.stacks_mib)
+    )
 
 
 @settings(max_examples=100, deadline=None)

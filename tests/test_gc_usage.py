@@ -7,24 +7,27 @@ import pytest
 import gomemlab as gm
 
 
-@pytest.mark.parametrize(("kwargs", "names"), [
-    ({"gogc": "abc"}, "gogc"),
-    ({"gogc": -5}, "gogc"),
-    ({"gogc": 1.5}, "gogc"),
-    ({"memlimit": "lots"}, "memlimit"),
-    ({"memlimit": -1}, "memlimit"),
-    ({"gomaxprocs": 0}, "gomaxprocs"),
-    ({"timeout": 0}, "timeout"),
-    ({"every": "often"}, "every"),
-    ({"live_mib": -1}, "live_mib"),
-    ({"alloc_mib": "many"}, "alloc_mib"),
-    ({"rate_mib": float("nan")}, "rate_mib"),
-    ({"duration_s": 0}, "duration_s"),
-    ({"survive": 1.5}, "survive"),
-    ({"forced": -1}, "forced"),
-    ({"alloc_mib": 0}, "alloc_mib"),
-    ({"args": "-live 4"}, "args"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "names"),
+    [
+        ({"gogc": "abc"}, "gogc"),
+        ({"gogc": -5}, "gogc"),
+        ({"gogc": 1.5}, "gogc"),
+        ({"memlimit": "lots"}, "memlimit"),
+        ({"memlimit": -1}, "memlimit"),
+        ({"gomaxprocs": 0}, "gomaxprocs"),
+        ({"timeout": 0}, "timeout"),
+        ({"every": "often"}, "every"),
+        ({"live_mib": -1}, "live_mib"),
+        ({"alloc_mib": "many"}, "alloc_mib"),
+        ({"rate_mib": float("nan")}, "rate_mib"),
+        ({"duration_s": 0}, "duration_s"),
+        ({"survive": 1.5}, "survive"),
+        ({"forced": -1}, "forced"),
+        ({"alloc_mib": 0}, "alloc_mib"),
+        ({"args": "-live 4"}, "args"),
+    ],
+)
 def test_run_rejects_bad_arguments(kwargs, names):
     with pytest.raises(gm.UsageError, match=names):
         gm.gc.run(**kwargs)

@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _build_script():
-    spec = importlib.util.spec_from_file_location("build_editor", ROOT / "scripts" /
-                                                  "build_editor.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_editor", ROOT / "scripts" / "build_editor.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_editor"] = module
     spec.loader.exec_module(module)
@@ -23,7 +24,8 @@ def _build_script():
 def test_the_bundle_is_built_from_the_committed_source():
     build = _build_script()
     assert build.STAMP.read_text().strip() == build.source_digest(), (
-        "js/go-editor changed: rebuild with `python scripts/build_editor.py`")
+        "js/go-editor changed: rebuild with `python scripts/build_editor.py`"
+    )
     bundle = goeditor.BUNDLE.read_text()
     assert "export" in bundle and "https://" not in bundle.split("/*!")[0][:2000]
     assert 200_000 < len(bundle) < 1_000_000
@@ -59,8 +61,9 @@ def test_an_error_is_shown_with_its_lines_marked():
 
 
 def test_a_handout_shows_the_code_and_the_last_output():
-    box = goeditor.editor_box("package main\n\nfunc main() {}\n",
-                              on_run=lambda code: ("<p>verdicts</p>", [], None))
+    box = goeditor.editor_box(
+        "package main\n\nfunc main() {}\n", on_run=lambda code: ("<p>verdicts</p>", [], None)
+    )
     box.run()
     from gomemlab.snapshot import mimebundle
 

@@ -69,8 +69,13 @@ def test_every_sample_function_is_found_with_its_span():
         # every top-level func the file declares is there, and its span starts on its line
         for match in re.finditer(r"^func (?:\((?:\w+ )?(\*?\w+)\) )?(\w+)", text, re.M):
             receiver, name = match.groups()
-            qualified = (f"({receiver}).{name}" if receiver and receiver.startswith("*")
-                         else f"{receiver}.{name}" if receiver else name)
+            qualified = (
+                f"({receiver}).{name}"
+                if receiver and receiver.startswith("*")
+                else f"{receiver}.{name}"
+                if receiver
+                else name
+            )
             declaration = found[qualified]
             line = text.count("\n", 0, match.start()) + 1
             assert declaration.span.line == line, (path, qualified)
@@ -83,13 +88,32 @@ def test_kinds_receivers_docs_and_literals(tmp_path):
     path = tmp_path / "p.go"
     path.write_text(GENERIC)
     found = {d.qualified: d for d in gosource.declarations(path)}
-    assert set(found) == {"Pair", "(*Pair).Swap", "Pair.First", "A", "B", "C", "x", "y",
-                          "outer", "nanotime"}
+    assert set(found) == {
+        "Pair",
+        "(*Pair).Swap",
+        "Pair.First",
+        "A",
+        "B",
+        "C",
+        "x",
+        "y",
+        "outer",
+        "nanotime",
+    }
     assert [found[n].kind for n in ("Pair", "A", "x", "outer", "Pair.First")] == [
-        "type", "const", "var", "func", "method"]
+        "type",
+        "const",
+        "var",
+        "func",
+        "method",
+    ]
     swap = found["(*Pair).Swap"]
     assert (swap.receiver, swap.doc_line, swap.span.line, swap.span.end_line) == (
-        "*Pair", 9, 12, 14)
+        "*Pair",
+        9,
+        12,
+        14,
+    )
     assert found["A"].doc_line == 19 and found["A"].span.line == 20
     assert found["nanotime"].body is None
     literals = gosource.go_file(path).literals
@@ -104,7 +128,8 @@ def test_extract_from_a_topic_and_from_text():
     assert text.startswith("//go:noinline\nfunc returnPointer() *user {")
     assert text.endswith("}")
     assert gosource.extract_text(GENERIC, "First") == (
-        "func (p Pair[K, V]) First() K { return p.Key }")
+        "func (p Pair[K, V]) First() K { return p.Key }"
+    )
     with pytest.raises(WorkspaceError, match="no func, method, type, var or const called"):
         gosource.extract("escape", "noSuchFunction")
 
@@ -146,10 +171,20 @@ def test_results_are_cached_until_the_file_changes(tmp_path, monkeypatch):
 def test_concurrent_first_builds_share_one_binary(tmp_path):
     """Two fresh processes build the reader into an empty scratch at once: both get it."""
     env = {**os.environ, "GOMEMLAB_SCRATCH": str(tmp_path)}
-    code = ("from gomemlab import gosource; "
-            "print(len(gosource.declarations('escape')), gosource.tool())")
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    code = (
+        "from gomemlab import gosource; "
+        "print(len(gosource.declarations('escape')), gosource.tool())"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [proc.communicate(timeout=300) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], outputs
     assert len({out for out, _ in outputs}) == 1
@@ -157,8 +192,9 @@ def test_concurrent_first_builds_share_one_binary(tmp_path):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("package p func(){}[]\"`/*\n\tabxy:=;,.")),
-               max_size=80))
+@given(
+    st.text(alphabet=st.sampled_from(list('package p func(){}[]"`/*\n\tabxy:=;,.')), max_size=80)
+)
 def test_garbage_parses_or_names_the_error(text):
     try:
         found = gosource.declarations_in("package p\n" + text)

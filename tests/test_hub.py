@@ -36,27 +36,36 @@ def _config(env: dict[str, str], monkeypatch: pytest.MonkeyPatch):
 
 
 def test_config_binds_loopback_and_gives_each_learner_a_home(tmp_path, monkeypatch):
-    c = _config({"GOMEMLAB_HUB_ROOT": str(tmp_path), "GOMEMLAB_HUB_USERS": "ada, bob",
-                 "GOMEMLAB_HUB_PASSWORD": "workshop-pw", "GOMEMLAB_HUB_API_TOKEN": "t" * 32},
-                monkeypatch)
+    c = _config(
+        {
+            "GOMEMLAB_HUB_ROOT": str(tmp_path),
+            "GOMEMLAB_HUB_USERS": "ada, bob",
+            "GOMEMLAB_HUB_PASSWORD": "workshop-pw",
+            "GOMEMLAB_HUB_API_TOKEN": "t" * 32,
+        },
+        monkeypatch,
+    )
     assert urllib.parse.urlsplit(c.JupyterHub.bind_url).hostname == "127.0.0.1"
     assert c.JupyterHub.hub_ip == c.Spawner.ip == "127.0.0.1"
     assert c.Authenticator.allowed_users == {"ada", "bob"}
     assert c.SharedPasswordAuthenticator.user_password == "workshop-pw"
     assert c.SimpleLocalProcessSpawner.home_dir_template.format(username="ada") == str(
-        tmp_path / "home" / "ada")
+        tmp_path / "home" / "ada"
+    )
     assert c.Spawner.cmd[-2:] == ["gomemlab.hub", "singleuser"]
     assert c.JupyterHub.services[0]["api_token"] == "t" * 32
     assert (tmp_path / "state").is_dir()
 
 
 def test_new_learner_gets_a_copy_of_the_seed_cache_and_an_old_one_keeps_theirs(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     seed = tmp_path / "seed-cache"
     (seed / "ab").mkdir(parents=True)
     (seed / "ab" / "entry-d").write_text("compiled")
-    c = _config({"GOMEMLAB_HUB_ROOT": str(tmp_path), "GOMEMLAB_HUB_SEED_GOCACHE": str(seed)},
-                monkeypatch)
+    c = _config(
+        {"GOMEMLAB_HUB_ROOT": str(tmp_path), "GOMEMLAB_HUB_SEED_GOCACHE": str(seed)}, monkeypatch
+    )
 
     class Spawner:
         home_dir = str(tmp_path / "home" / "ada")
@@ -125,7 +134,8 @@ def _require_proxy() -> None:
 
 def _browser() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
 
 
 def _login(h: hub.Hub, user: str, password: str) -> tuple[urllib.request.OpenerDirector, str]:
@@ -145,8 +155,13 @@ def _login(h: hub.Hub, user: str, password: str) -> tuple[urllib.request.OpenerD
 def test_one_learner_gets_their_own_lab(tmp_path):
     _require_proxy()
     user = "learner01"
-    h = hub.start(hub.free_port(), users=(user,), root=tmp_path / "hub",
-                  password="shared-workshop-pw", timeout=180)
+    h = hub.start(
+        hub.free_port(),
+        users=(user,),
+        root=tmp_path / "hub",
+        password="shared-workshop-pw",
+        timeout=180,
+    )
     marker = h.marker
     try:
         assert h.processes(), "the hub's processes carry its marker"
@@ -160,24 +175,28 @@ def test_one_learner_gets_their_own_lab(tmp_path):
         # The browser, already logged in, is sent to the learner's own start-here notebook.
         with browser.open(f"{h.url}user/{user}/", timeout=120) as answer:
             assert answer.geturl().endswith(f"/user/{user}/lab/tree/00-start-here.ipynb")
-        with browser.open(f"{h.url}user/{user}/api/contents/00-start-here.ipynb",
-                          timeout=60) as answer:
+        with browser.open(
+            f"{h.url}user/{user}/api/contents/00-start-here.ipynb", timeout=60
+        ) as answer:
             model = json.loads(answer.read())
         # What the server shows is the learner's copy in their own HOME (made from notebooks/).
         copy = h.home(user) / ".local/share/gomemlab/notebooks/00-start-here.ipynb"
         cells = json.loads(copy.read_text())["cells"]
         assert model["type"] == "notebook"
         assert [c["source"] for c in model["content"]["cells"]] == [
-            "".join(c["source"]) for c in cells]
+            "".join(c["source"]) for c in cells
+        ]
         assert "import gomemlab as gm" in "".join(cells[1]["source"])
 
         async def run() -> tuple[hub.CellRun, hub.CellRun]:
-            kernel = await hub.Kernel.open(h, server, hub.user_token(h, user),
-                                           path="00-start-here.ipynb")
+            kernel = await hub.Kernel.open(
+                h, server, hub.user_token(h, user), path="00-start-here.ipynb"
+            )
             try:
                 about = await kernel.run("import gomemlab as gm; print(gm.about())")
-                where = await kernel.run("import os, pathlib\n"
-                                         "print(os.environ['HOME']); print(pathlib.Path.cwd())")
+                where = await kernel.run(
+                    "import os, pathlib\nprint(os.environ['HOME']); print(pathlib.Path.cwd())"
+                )
             finally:
                 await kernel.close()
             return about, where

@@ -12,8 +12,7 @@ BROKEN = 'gm.build(gm.snippet("package main\\n\\nfunc main() { println(missing) 
 
 
 def _execute(*cells: str) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"),
-                             *map(new_code_cell, cells)])
+    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), *map(new_code_cell, cells)])
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     return nb
 

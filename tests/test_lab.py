@@ -15,9 +15,9 @@ def test_lab_serves_the_start_here_notebook_on_loopback(tmp_path):
     with running_lab(tmp_path, timeout=90) as (base, log):
         with urllib.request.urlopen(f"{base}/api/contents/00-start-here.ipynb", timeout=20) as r:
             assert json.load(r)["type"] == "notebook"
-        with urllib.request.urlopen(f"{base}/lab/api/settings/"
-                                    "@jupyterlab/apputils-extension:notification",
-                                    timeout=20) as r:
+        with urllib.request.urlopen(
+            f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification", timeout=20
+        ) as r:
             fetch_news = json.load(r)["schema"]["properties"]["fetchNews"]
         assert fetch_news["default"] == "false", fetch_news  # our overrides.json is in force
         assert f"{base}/lab" in log.read_text()

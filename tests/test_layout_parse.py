@@ -62,9 +62,15 @@ def test_headers_and_pointer_fields(layout):
     types = dict(zip(layout.types.type, layout.types["size"], strict=True))
     assert types["string"] == 2 * types["*int"] and types["[]byte"] == 3 * types["*int"]
     mixed = layout.struct("Mixed").frame.set_index("name")
-    assert mixed.pointers.to_dict() == {"Flag": False, "Name": True, "Small": False,
-                                        "Data": True, "Tiny": False, "Ptr": True,
-                                        "Ratio": False}
+    assert mixed.pointers.to_dict() == {
+        "Flag": False,
+        "Name": True,
+        "Small": False,
+        "Data": True,
+        "Tiny": False,
+        "Ptr": True,
+        "Ratio": False,
+    }
     assert optimize.go_type("*main.Reading") == "*Reading"
 
 
@@ -114,22 +120,33 @@ def test_plots_are_figures(layout, classes, fixture_text):
     records = gm.layout.parse_lines(fixture_text(LAYOUT))
     scan = ScanReport(tuple(r for r in records if isinstance(r, ScanRecord)))
     measured = alloc_rows(gm.bench.parse(fixture_text("layout/bench_alloc.txt")).frame)
-    for fig in (layout.plot(), layout.plot("bytes", names=["Padded"]), scan.plot(),
-                SizeSweep(measured, classes).plot(), classes.plot()):
+    for fig in (
+        layout.plot(),
+        layout.plot("bytes", names=["Padded"]),
+        scan.plot(),
+        SizeSweep(measured, classes).plot(),
+        classes.plot(),
+    ):
         assert isinstance(fig, Figure) and fig.axes[0].get_title()
     with pytest.raises(UsageError):
         layout.plot("pie")
 
 
-@pytest.mark.parametrize("line, message", [
-    ("not json", "not a JSON line"),
-    ("[1, 2]", "string 'kind'"),
-    ('{"kind": 3}', "string 'kind'"),
-    ('{"kind": "struct", "name": "X"}', "lacks 'size'"),
-    ('{"kind": "struct", "name": "X", "size": "8", "align": 8, "fields": 1}', "should be int"),
-    ('{"kind": "field", "struct": "X", "index": 0, "name": "a", "type": "int", "offset": 0,'
-     ' "size": 8, "align": 8, "pointers": 1}', "should be bool"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("not json", "not a JSON line"),
+        ("[1, 2]", "string 'kind'"),
+        ('{"kind": 3}', "string 'kind'"),
+        ('{"kind": "struct", "name": "X"}', "lacks 'size'"),
+        ('{"kind": "struct", "name": "X", "size": "8", "align": 8, "fields": 1}', "should be int"),
+        (
+            '{"kind": "field", "struct": "X", "index": 0, "name": "a", "type": "int", "offset": 0,'
+            ' "size": 8, "align": 8, "pointers": 1}',
+            "should be bool",
+        ),
+    ],
+)
 def test_malformed_lines_name_the_line(line, message):
     with pytest.raises(ParseError, match=message) as caught:
         gm.layout.parse_lines('{"kind": "type", "name": "int", "size": 8, "align": 8}\n' + line)
@@ -141,16 +158,27 @@ def test_unknown_kind_is_kept():
     assert isinstance(record, OtherRecord) and record.data["value"] == 7
 
 
-@pytest.mark.parametrize("text, message", [
-    ("package gc\n", "no '// class"),
-    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n\n",
-     "no rows"),
-    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
-     "//     1          8        8192     1024           0     87.50%          8\n"
-     "//     3         16        8192      512           0     43.75%         16\n", "order"),
-    ("// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
-     "//     1          8        8192     lots           0     87.50%          8\n", "row"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("package gc\n", "no '// class"),
+        (
+            "// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n\n",
+            "no rows",
+        ),
+        (
+            "// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
+            "//     1          8        8192     1024           0     87.50%          8\n"
+            "//     3         16        8192      512           0     43.75%         16\n",
+            "order",
+        ),
+        (
+            "// class  bytes/obj  bytes/span  objects  tail waste  max waste  min align\n"
+            "//     1          8        8192     lots           0     87.50%          8\n",
+            "row",
+        ),
+    ],
+)
 def test_size_class_table_errors(text, message):
     with pytest.raises(ParseError, match=message):
         gm.layout.parse_size_classes(text)
@@ -167,10 +195,30 @@ def test_parser_is_total_on_garbage(text):
     assert all(hasattr(r, "line_no") for r in records)
 
 
-@given(st.dictionaries(st.sampled_from(["kind", "name", "size", "align", "fields", "struct",
-                                        "index", "type", "offset", "pointers"]),
-                       st.one_of(st.integers(-3, 99), st.booleans(), st.text(max_size=4),
-                                 st.sampled_from(["struct", "field", "type", "alloc"]))))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "name",
+                "size",
+                "align",
+                "fields",
+                "struct",
+                "index",
+                "type",
+                "offset",
+                "pointers",
+            ]
+        ),
+        st.one_of(
+            st.integers(-3, 99),
+            st.booleans(),
+            st.text(max_size=4),
+            st.sampled_from(["struct", "field", "type", "alloc"]),
+        ),
+    )
+)
 def test_parser_is_total_on_json_objects(data):
     try:
         (record,) = gm.layout.parse_lines(json.dumps(data))
@@ -190,20 +238,26 @@ def test_size_class_parser_is_total(text):
     assert [r.size_class for r in rows] == list(range(1, len(rows) + 1))
 
 
-_FIELD = st.sampled_from([(1, 1), (2, 2), (4, 4), (8, 8), (16, 8), (24, 8), (3, 1), (0, 1),
-                          (0, 8), (12, 4), (6, 2)])
+_FIELD = st.sampled_from(
+    [(1, 1), (2, 2), (4, 4), (8, 8), (16, 8), (24, 8), (3, 1), (0, 1), (0, 8), (12, 4), (6, 2)]
+)
 
 
 @given(st.lists(st.tuples(_FIELD, st.booleans()), max_size=12))
 def test_optimal_order_leaves_no_inner_hole(specs):
-    fields = [FieldRecord("S", i, f"f{i}", "t", 0, size, align, ptr)
-              for i, ((size, align), ptr) in enumerate(specs)]
+    fields = [
+        FieldRecord("S", i, f"f{i}", "t", 0, size, align, ptr)
+        for i, ((size, align), ptr) in enumerate(specs)
+    ]
     placed, size, align = optimize.place(fields)
     assert all(p.offset % p.align == 0 for p in placed) and size % align == 0
     best, best_size, _ = optimize.place(optimize.optimal_order(fields))
     assert best_size <= size
-    inner = [h for h in optimize.holes(best, best_size) if h.end <= max(
-        (p.offset + p.size for p in best), default=0)]
+    inner = [
+        h
+        for h in optimize.holes(best, best_size)
+        if h.end <= max((p.offset + p.size for p in best), default=0)
+    ]
     assert not inner
     assert best_size == optimize.optimal_size(fields)
 
@@ -214,10 +268,12 @@ def test_place_rejects_impossible_fields():
 
 
 def test_zero_size_last_field_gets_a_byte():
-    fields = [FieldRecord("S", 0, "a", "int64", 0, 8, 8, False),
-              FieldRecord("S", 1, "z", "struct {}", 0, 0, 1, False)]
-    assert optimize.place(fields)[1] == 16       # as unsafe.Sizeof(struct{a int64; z struct{}})
-    assert optimize.optimal_size(fields) == 8    # the empty field moved first
+    fields = [
+        FieldRecord("S", 0, "a", "int64", 0, 8, 8, False),
+        FieldRecord("S", 1, "z", "struct {}", 0, 0, 1, False),
+    ]
+    assert optimize.place(fields)[1] == 16  # as unsafe.Sizeof(struct{a int64; z struct{}})
+    assert optimize.optimal_size(fields) == 8  # the empty field moved first
 
 
 def test_summaries(layout, classes, fixture_text):

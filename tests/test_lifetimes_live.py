@@ -60,16 +60,19 @@ def test_quick_mode_watches_the_scavenger_briefly():
     t = r.timeline()
     assert t.event_freeosmemory.notna().sum() == 1
     final = t.index[t.event_freeosmemory.notna()][0]
-    assert t.free[final] < min(4 * MIB, t.free[final - 1])   # FreeOSMemory returned it
+    assert t.free[final] < min(4 * MIB, t.free[final - 1])  # FreeOSMemory returned it
     assert final < t.index[-1]  # and the readings go on for a moment after it
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: L.run(), "name at least one section"),
-    (lambda: L.run("nope"), "section must be one of"),
-    (lambda: L.run("pool", n=0), "n must be a whole number"),
-    (lambda: L.run("scavenge", watch=-1), "watch must be a number > 0"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: L.run(), "name at least one section"),
+        (lambda: L.run("nope"), "section must be one of"),
+        (lambda: L.run("pool", n=0), "n must be a whole number"),
+        (lambda: L.run("scavenge", watch=-1), "watch must be a number > 0"),
+    ],
+)
 def test_usage_errors(call, message):
     with pytest.raises(UsageError, match=message):
         call()
@@ -77,15 +80,16 @@ def test_usage_errors(call, message):
 
 def test_leak_exercise_baseline_is_not_yet_and_clone_solves_it():
     assert not L.check_leak_fixed(L.LEAK_BASELINE)
-    verdict = L.check_leak_fixed(L.LEAK_BASELINE.replace("return doc[:end]",
-                                                         "return strings.Clone(doc[:end])"))
+    verdict = L.check_leak_fixed(
+        L.LEAK_BASELINE.replace("return doc[:end]", "return strings.Clone(doc[:end])")
+    )
     assert verdict.passed, verdict
     assert verdict.evidence["inuse_bytes"] < 4 * MIB
     wrong = L.check_leak_fixed(L.LEAK_BASELINE.replace("doc[:end]", "doc[:end+1]"))
     assert not wrong and "titles are wrong" in wrong.message
 
 
-POOLED = '''package main
+POOLED = """package main
 
 import (
 	"io"
@@ -107,7 +111,7 @@ func render(w io.Writer, id int) {
 	*bp = buf
 	buffers.Put(bp)
 }
-'''
+"""
 
 
 def test_pool_exercise():
@@ -129,12 +133,14 @@ def test_the_sample_is_built_once_per_process():
 
 
 def test_leak_exercise_panicking_and_slow_answers_are_not_yet_with_the_reason():
-    panicking = L.check_leak_fixed(L.LEAK_BASELINE.replace(
-        "return doc[:end]", '_ = end\n\tpanic("boom")'))
+    panicking = L.check_leak_fixed(
+        L.LEAK_BASELINE.replace("return doc[:end]", '_ = end\n\tpanic("boom")')
+    )
     assert not panicking and panicking.message.startswith("it panicked: boom")
     assert "title.go:" in panicking.message and "snippets" not in panicking.message
-    slow = L.check_leak_fixed(L.LEAK_BASELINE.replace("return doc[:end]", "_ = end\n\tfor {\n\t}"),
-                              timeout=10)
+    slow = L.check_leak_fixed(
+        L.LEAK_BASELINE.replace("return doc[:end]", "_ = end\n\tfor {\n\t}"), timeout=10
+    )
     assert not slow and "still running after 10 s" in slow.message
 
 
@@ -150,10 +156,10 @@ def test_the_stamp_reuses_a_binary_across_processes_and_notices_edits_and_settin
 
     package = gm.workspace.resolve("lifetimes")
     first, _ = _binaries.program(package, 300)
-    monkeypatch.setattr(_binaries, "_BUILT", {})           # as a fresh process sees it
+    monkeypatch.setattr(_binaries, "_BUILT", {})  # as a fresh process sees it
     again, seconds = _binaries.program(package, 300)
-    assert again == first and seconds < 0.5                 # no `go build` started
-    monkeypatch.setenv("GOEXPERIMENT", "nogreenteagc")      # another build setting
+    assert again == first and seconds < 0.5  # no `go build` started
+    monkeypatch.setenv("GOEXPERIMENT", "nogreenteagc")  # another build setting
     key = _binaries._stamp(package, False, gm.find_go())
     assert "nogreenteagc" in repr(key)
     monkeypatch.delenv("GOEXPERIMENT")

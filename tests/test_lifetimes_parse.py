@@ -25,8 +25,20 @@ def test_every_line_of_the_recorded_run_is_a_measurement(fixture_text):
     assert len(records) == len(text.splitlines())
     assert all(isinstance(r, Measurement) for r in records)
     assert {r.section for r in records} == {
-        "pool", "poolsize", "finalizers", "cycles", "exit", "weak", "unique", "substring",
-        "maps", "goroutines", "timers", "settings", "address"}
+        "pool",
+        "poolsize",
+        "finalizers",
+        "cycles",
+        "exit",
+        "weak",
+        "unique",
+        "substring",
+        "maps",
+        "goroutines",
+        "timers",
+        "settings",
+        "address",
+    }
 
 
 def test_frame_columns_match_the_doc(sections):
@@ -66,7 +78,7 @@ def test_scavenge_timeline(fixture_text):
     assert {"t_s", "objects", "free", "released", "rss", "event_dropped"} <= set(t.columns)
     assert t.t_s.is_monotonic_increasing
     assert t.event_freeosmemory.notna().sum() == 1
-    assert t.free.iloc[-1] < 4 * 2**20 < t.free.iloc[-2]   # FreeOSMemory
+    assert t.free.iloc[-1] < 4 * 2**20 < t.free.iloc[-2]  # FreeOSMemory
 
 
 def test_expect_quotes_the_run(sections):
@@ -98,8 +110,9 @@ def test_plots_return_figures(sections, fixture_text):
     pool = parse(fixture_text("lifetimes/sections.jsonl"), sections=("pool",))
     assert isinstance(pool.plot(), Figure)
     assert isinstance(scavenge.plot(), Figure)
-    fig = sections.plot("bars", metrics=["strings_live", "handles_live"],
-                        labels=["strings", "handles"])
+    fig = sections.plot(
+        "bars", metrics=["strings_live", "handles_live"], labels=["strings", "handles"]
+    )
     assert isinstance(fig, Figure) and fig.axes[0].get_title()
     with pytest.raises(UsageError, match="kind must be"):
         sections.plot("pie")
@@ -112,18 +125,21 @@ def test_other_lines_are_kept():
     assert records[2].unit == "" and records[2].step is None
 
 
-@pytest.mark.parametrize("line, message", [
-    ("{", "not a JSON object"),
-    ("{} {}", "not a JSON object"),
-    ("{}[1]", "not a JSON object"),
-    ('{"section":"s","metric":"m"}', "no value"),
-    ('{"section":"s","metric":"m","value":"1"}', "value must be a finite number"),
-    ('{"section":"s","metric":"m","value":true}', "value must be a finite number"),
-    ('{"section":"s","metric":"m","value":NaN}', "value must be a finite number"),
-    ('{"section":"s","metric":"m","value":1,"step":1.5}', "step must be a whole number"),
-    ('{"section":1,"metric":"m","value":1}', "section must be text"),
-    ('{"section":"s","metric":"m","value":1,"t":"x"}', "t must be a finite number"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{", "not a JSON object"),
+        ("{} {}", "not a JSON object"),
+        ("{}[1]", "not a JSON object"),
+        ('{"section":"s","metric":"m"}', "no value"),
+        ('{"section":"s","metric":"m","value":"1"}', "value must be a finite number"),
+        ('{"section":"s","metric":"m","value":true}', "value must be a finite number"),
+        ('{"section":"s","metric":"m","value":NaN}', "value must be a finite number"),
+        ('{"section":"s","metric":"m","value":1,"step":1.5}', "step must be a whole number"),
+        ('{"section":1,"metric":"m","value":1}', "section must be text"),
+        ('{"section":"s","metric":"m","value":1,"t":"x"}', "t must be a finite number"),
+    ],
+)
 def test_malformed_lines_name_the_line(line, message):
     with pytest.raises(ParseError, match=message) as error:
         parse_lines("ok\n" + line)
@@ -139,15 +155,29 @@ def test_parser_is_total_on_garbage(text):
     assert all(isinstance(r, Measurement | OtherLine) for r in records)
 
 
-@given(st.lists(st.fixed_dictionaries({
-    "section": st.text(max_size=8), "metric": st.text(max_size=8),
-    "value": st.floats(allow_nan=False, allow_infinity=False) | st.integers(-2**60, 2**60),
-    "unit": st.text(max_size=4)}, optional={"step": st.integers(0, 10**6),
-                                            "t": st.floats(0, 1e6)}), max_size=20))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "section": st.text(max_size=8),
+                "metric": st.text(max_size=8),
+                "value": st.floats(allow_nan=False, allow_infinity=False)
+                | st.integers(-(2**60), 2**60),
+                "unit": st.text(max_size=4),
+            },
+            optional={"step": st.integers(0, 10**6), "t": st.floats(0, 1e6)},
+        ),
+        max_size=20,
+    )
+)
 def test_round_trip_of_well_formed_measurements(rows):
     text = "\n".join(json.dumps(r) for r in rows)
     records = parse_lines(text)
     assert len(records) == len(rows)
     for row, record in zip(rows, records, strict=True):
         assert (record.section, record.metric, record.value, record.step) == (
-            row["section"], row["metric"], float(row["value"]), row.get("step"))
+            row["section"],
+            row["metric"],
+            float(row["value"]),
+            row.get("step"),
+        )

@@ -42,9 +42,10 @@ def test_stock_that_does_not_compile_says_where():
 
 
 def test_a_shared_map_is_caught():
-    shared = STOCK.replace("func NewStock() *Stock { return &Stock{} }",
-                           "var one = map[string]int{}\n\n"
-                           "func NewStock() *Stock { return &Stock{counts: one} }")
+    shared = STOCK.replace(
+        "func NewStock() *Stock { return &Stock{} }",
+        "var one = map[string]int{}\n\nfunc NewStock() *Stock { return &Stock{counts: one} }",
+    )
     verdict = exercises.check_stock(shared)
     assert not verdict and "must not share" in verdict.message, verdict
 
@@ -55,22 +56,29 @@ def test_an_endless_answer_is_stopped():
 
 
 def test_append_item_and_with_extra():
-    wrong = ("package shop\n\nfunc AddItem(list []string, item string) "
-             "{ list = append(list, item) }\n")
+    wrong = (
+        "package shop\n\nfunc AddItem(list []string, item string) { list = append(list, item) }\n"
+    )
     assert "does not compile" in exercises.check_add_item(wrong).message  # the test calls &list
-    right = ("package shop\n\nfunc AddItem(list *[]string, item string) "
-             "{ *list = append(*list, item) }\n")
+    right = (
+        "package shop\n\nfunc AddItem(list *[]string, item string) "
+        "{ *list = append(*list, item) }\n"
+    )
     assert exercises.check_add_item(right)
     shares = "package shop\n\nfunc WithExtra(base []int, x int) []int { return append(base, x) }\n"
     verdict = exercises.check_with_extra(shares)
     assert not verdict and "WithExtra(base, 1) = [7 0 0 2]" in verdict.message, verdict
     assert "the second call overwrote it" in verdict.message
-    longer = ("package shop\n\nfunc WithExtra(base []int, x int) []int "
-              "{ return append(append([]int{}, base...), x, x) }\n")
+    longer = (
+        "package shop\n\nfunc WithExtra(base []int, x int) []int "
+        "{ return append(append([]int{}, base...), x, x) }\n"
+    )
     wrong = exercises.check_with_extra(longer)
     assert not wrong and "want [7 0 0 1]" in wrong.message and "overwrote" not in wrong.message
-    clipped = ("package shop\n\nfunc WithExtra(base []int, x int) []int "
-               "{ return append(base[:len(base):len(base)], x) }\n")
+    clipped = (
+        "package shop\n\nfunc WithExtra(base []int, x int) []int "
+        "{ return append(base[:len(base):len(base)], x) }\n"
+    )
     assert exercises.check_with_extra(clipped)
 
 

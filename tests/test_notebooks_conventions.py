@@ -35,7 +35,8 @@ def test_committed_without_stray_outputs(path):
         tags = cell.metadata.get("tags", [])
         if CHECKED in tags:
             assert cell.outputs and cell.execution_count, (
-                f"checked cell without output is silently skipped by nbval:\n{cell.source}")
+                f"checked cell without output is silently skipped by nbval:\n{cell.source}"
+            )
         else:
             assert not cell.outputs, f"stray output (strip with scripts/nbstrip.py):\n{cell.source}"
 
@@ -44,22 +45,23 @@ def test_committed_without_stray_outputs(path):
 def test_no_cell_hides_its_value_with_a_semicolon(path):
     """Plots are Figures made by `figures.new`, never registered with pyplot, so they show only
     as a cell's value: a trailing `;` (the pyplot habit) leaves the cell empty."""
-    last_lines = [cell.source.strip().splitlines()[-1] for cell in _code_cells(path)
-                  if cell.source.strip()]
+    last_lines = [
+        cell.source.strip().splitlines()[-1] for cell in _code_cells(path) if cell.source.strip()
+    ]
     hidden = [line for line in last_lines if line.rstrip().endswith(";")]
     assert not hidden, f"cells whose last line ends with ';' show nothing: {hidden}"
 
 
-SOLUTION_HEADER = ("# Solution: hidden on purpose. Try the exercise first; "
-                   "show this cell to compare.")
+SOLUTION_HEADER = (
+    "# Solution: hidden on purpose. Try the exercise first; show this cell to compare."
+)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_a_hidden_solution_previews_nothing(path):
     """JupyterLab shows the first line of a collapsed cell: in a solution it must say nothing."""
     hidden = [c for c in _code_cells(path) if c.metadata.get("jupyter", {}).get("source_hidden")]
-    wrong = [c.source.split("\n")[0] for c in hidden
-             if c.source.split("\n")[0] != SOLUTION_HEADER]
+    wrong = [c.source.split("\n")[0] for c in hidden if c.source.split("\n")[0] != SOLUTION_HEADER]
     assert not wrong, f"hidden cells whose first line is not the neutral header: {wrong}"
 
 
@@ -74,9 +76,12 @@ def _claims(path: Path) -> list[tuple[int, str, str]]:
     for i, cell in enumerate(cells):
         if cell.cell_type != "markdown":
             continue
-        following = next((c.source for c in cells[i + 1:] if c.cell_type == "code"), "")
-        found += [(i, line.strip(), following) for line in cell.source.splitlines()
-                  if line.strip().startswith(CLAIM)]
+        following = next((c.source for c in cells[i + 1 :] if c.cell_type == "code"), "")
+        found += [
+            (i, line.strip(), following)
+            for line in cell.source.splitlines()
+            if line.strip().startswith(CLAIM)
+        ]
     return found
 
 
@@ -84,8 +89,11 @@ def _claims(path: Path) -> list[tuple[int, str, str]]:
 def test_every_claim_marker_is_followed_by_a_cell_that_asserts_it(path):
     """A markdown line starting `*Check:*` states what Go does; the next code cell must assert
     it against the live toolchain (issue 10's convention)."""
-    unchecked = [f"cell {i}: {line[:90]}" for i, line, code in _claims(path)
-                 if not any(word in code for word in ASSERTS)]
+    unchecked = [
+        f"cell {i}: {line[:90]}"
+        for i, line, code in _claims(path)
+        if not any(word in code for word in ASSERTS)
+    ]
     assert not unchecked, "claims with no asserting cell after them:\n" + "\n".join(unchecked)
 
 

@@ -25,7 +25,8 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     pip_sections = [d["pip"] for d in conda["dependencies"] if isinstance(d, dict)]
     assert len(pip_sections) == 1
     assert sorted(map(_normalise, pip_sections[0])) == sorted(
-        map(_normalise, project["dependencies"]))
+        map(_normalise, project["dependencies"])
+    )
 
 
 def test_go_is_pinned_to_one_series():
@@ -44,9 +45,13 @@ def test_every_file_the_package_reads_is_package_data():
     import fnmatch
 
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
-        "package-data"]["gomemlab"]
+        "package-data"
+    ]["gomemlab"]
     package = ROOT / "helpers" / "gomemlab"
-    data = [p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()
-            and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    data = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
     missed = [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]
     assert "trace/_reader/main.go" in data and not missed, missed

@@ -21,4 +21,5 @@ def test_hashed_and_per_run_folders_are_hidden():
 
 def test_a_command_is_quoted_like_a_shell_line():
     assert paths.shell_text(["go", "test", "-run", "^$", "-bench", "a b"]) == (
-        "go test -run '^$' -bench 'a b'")
+        "go test -run '^$' -bench 'a b'"
+    )

@@ -22,8 +22,10 @@ from gomemlab.pprof import _wire as wire
 HERE = Path(__file__).parent / "fixtures" / "pprof"
 MEMORY = ["mem", "mem_rate1", "bench_mem"]
 MEMORY_INDEXES = ["alloc_space", "alloc_objects", "inuse_space", "inuse_objects"]
-TOP_ROW = re.compile(r"^\s*(-?[\d.]+)\S*\s+([-\d.e+]+)%\s+([-\d.e+]+)%\s+(-?[\d.]+)\S*\s+"
-                     r"([-\d.e+]+)%\s+(.+?)\s*$")
+TOP_ROW = re.compile(
+    r"^\s*(-?[\d.]+)\S*\s+([-\d.e+]+)%\s+([-\d.e+]+)%\s+(-?[\d.]+)\S*\s+"
+    r"([-\d.e+]+)%\s+(.+?)\s*$"
+)
 
 
 def load(name: str) -> gm.pprof.Profile:
@@ -40,8 +42,15 @@ def pprof_top(text: str) -> tuple[int, list[tuple[str, int, float, int, float]]]
             started = True
             continue
         if started and (m := TOP_ROW.match(line)):
-            rows.append((m.group(6), int(float(m.group(1))), float(m.group(2)),
-                         int(float(m.group(4))), float(m.group(5))))
+            rows.append(
+                (
+                    m.group(6),
+                    int(float(m.group(1))),
+                    float(m.group(2)),
+                    int(float(m.group(4))),
+                    float(m.group(5)),
+                )
+            )
     return total, rows
 
 
@@ -60,13 +69,17 @@ def pprof_raw(text: str) -> tuple[Counter, dict[int, list[tuple[str, int]]]]:
             if m := re.match(r"^\s+(-?\d+(?:\s+-?\d+)*): ([\d ]+)$", line):
                 if last:
                     samples[last] += 1
-                last = (tuple(int(v) for v in m.group(1).split()),
-                        tuple(int(v) for v in m.group(2).split()), ())
+                last = (
+                    tuple(int(v) for v in m.group(1).split()),
+                    tuple(int(v) for v in m.group(2).split()),
+                    (),
+                )
             elif m := re.match(r"^\s+(\w+):\[(.*)\]$", line):
                 last = (*last[:2], last[2] + ((m.group(1), m.group(2)),))
         elif section == "Locations":
-            if m := re.match(r"^\s*(\d+): 0x[0-9a-f]+ M=\d+ (.*) \S+:(\d+):\d+ s=\d+(?:\(.*\))?$",
-                             line):
+            if m := re.match(
+                r"^\s*(\d+): 0x[0-9a-f]+ M=\d+ (.*) \S+:(\d+):\d+ s=\d+(?:\(.*\))?$", line
+            ):
                 current_loc = int(m.group(1))
                 locations[current_loc] = [(m.group(2), int(m.group(3)))]
             elif m := re.match(r"^\s+(.*) \S+:(\d+):\d+ s=\d+(?:\(.*\))?$", line):
@@ -81,8 +94,12 @@ def test_memory_profiles_decode(name):
     p = load(name)
     assert p.kind == "memory"
     assert p.sample_types == ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"]
-    assert p.units == {"alloc_objects": "count", "alloc_space": "bytes",
-                       "inuse_objects": "count", "inuse_space": "bytes"}
+    assert p.units == {
+        "alloc_objects": "count",
+        "alloc_space": "bytes",
+        "inuse_objects": "count",
+        "inuse_space": "bytes",
+    }
     assert p.default_index == "alloc_space"
     assert p.period == (1 if name == "mem_rate1" else 512 * 1024)
     frame = p.frame
@@ -101,9 +118,10 @@ def test_cpu_profile_decodes():
     assert (p.frame.cpu == p.frame.samples * p.period).all()
 
 
-@pytest.mark.parametrize(("name", "index"),
-                         [(n, i) for n in MEMORY for i in MEMORY_INDEXES]
-                         + [("cpu", "cpu"), ("cpu", "samples")])
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [(n, i) for n in MEMORY for i in MEMORY_INDEXES] + [("cpu", "cpu"), ("cpu", "samples")],
+)
 def test_top_equals_go_tool_pprof_top(name, index):
     total, expected = pprof_top((HERE / f"{name}.{index}.top.txt").read_text())
     p = load(name)
@@ -124,14 +142,20 @@ def test_samples_and_locations_equal_go_tool_pprof_raw(name):
     samples, locations = pprof_raw((HERE / f"{name}.raw.txt").read_text())
     p = load(name)
     ours = Counter(
-        (s.values, s.location_ids, tuple((lb.key, str(lb.number) if not lb.text else lb.text)
-                                         for lb in s.labels))
-        for s in p.decoded.samples)
+        (
+            s.values,
+            s.location_ids,
+            tuple((lb.key, str(lb.number) if not lb.text else lb.text) for lb in s.labels),
+        )
+        for s in p.decoded.samples
+    )
     assert ours == samples
     # pprof's display heuristic for C++-looking names drops "()" from generic shape names
     # ("sync.OnceValue[go.shape.interface { Error() string }]"); the file keeps them.
-    assert {lid: [(ln.function.name.replace("()", ""), ln.line) for ln in loc.lines]
-            for lid, loc in p.decoded.locations.items()} == locations
+    assert {
+        lid: [(ln.function.name.replace("()", ""), ln.line) for ln in loc.lines]
+        for lid, loc in p.decoded.locations.items()
+    } == locations
 
 
 def test_flat_and_cum_of_the_hot_spot():
@@ -181,20 +205,27 @@ def test_summary_and_html():
     s = p.summary()
     assert s.attrs["kind"] == "memory" and s.attrs["n_samples"] == len(p)
     assert set(s.sample_type) == set(MEMORY_INDEXES)
-    assert dict(zip(s.sample_type, s.total, strict=True)) == {
-        i: p.total(i) for i in MEMORY_INDEXES}
+    assert dict(zip(s.sample_type, s.total, strict=True)) == {i: p.total(i) for i in MEMORY_INDEXES}
     html = p._repr_html_()
     assert "strings.Fields" in html and "alloc_space" in html and "512kB" in html
 
 
-@pytest.mark.parametrize(("value", "unit", "text"), [
-    (55060320, "bytes", "52.51MB"), (512, "bytes", "512B"), (524288, "bytes", "512kB"),
-    (370_000_000, "nanoseconds", "370ms"), (1_015_823, "count", "1,015,823")])
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (55060320, "bytes", "52.51MB"),
+        (512, "bytes", "512B"),
+        (524288, "bytes", "512kB"),
+        (370_000_000, "nanoseconds", "370ms"),
+        (1_015_823, "count", "1,015,823"),
+    ],
+)
 def test_format_value_like_pprof(value, unit, text):
     assert gm.pprof.format_value(value, unit) == text
 
 
 # --- hand-built messages: the parts of the format the recorded files do not exercise ------
+
 
 def varint(n: int) -> bytes:
     n &= (1 << 64) - 1
@@ -214,10 +245,24 @@ def field(number: int, value: int | bytes) -> bytes:
 
 
 def build_profile(*, packed: bool = True) -> bytes:
-    strings = ["", "objects", "count", "space", "bytes", "leaf", "root", "x.go", "size", "kind",
-               "big"]
-    ints = (lambda n, values: field(n, b"".join(varint(v) for v in values))) if packed else (
-        lambda n, values: b"".join(field(n, v) for v in values))
+    strings = [
+        "",
+        "objects",
+        "count",
+        "space",
+        "bytes",
+        "leaf",
+        "root",
+        "x.go",
+        "size",
+        "kind",
+        "big",
+    ]
+    ints = (
+        (lambda n, values: field(n, b"".join(varint(v) for v in values)))
+        if packed
+        else (lambda n, values: b"".join(field(n, v) for v in values))
+    )
     msg = b"".join(field(6, s.encode()) for s in strings)
     msg += field(1, field(1, 1) + field(2, 2)) + field(1, field(1, 3) + field(2, 4))
     msg += field(5, field(1, 1) + field(2, 5) + field(4, 7))
@@ -225,8 +270,9 @@ def build_profile(*, packed: bool = True) -> bytes:
     msg += field(4, field(1, 10) + field(4, field(1, 1) + field(2, 3)))
     msg += field(4, field(1, 11) + field(4, field(1, 2) + field(2, 9)))
     msg += field(4, field(1, 12) + field(3, 0x1234))  # no lines: only an address
-    label = (field(3, field(1, 8) + field(3, 48) + field(4, 4))
-             + field(3, field(1, 9) + field(2, 10)))
+    label = field(3, field(1, 8) + field(3, 48) + field(4, 4)) + field(
+        3, field(1, 9) + field(2, 10)
+    )
     msg += field(2, ints(1, [10, 11, 11]) + ints(2, [2, -96]) + label)
     msg += field(2, ints(1, [12]) + ints(2, [1, 7]))
     msg += field(11, field(1, 3) + field(2, 4)) + field(12, 512) + field(14, 3)
@@ -239,8 +285,10 @@ def test_hand_built_profile_packed_or_not(packed):
     assert p.sample_types == ["objects", "space"] and p.default_index == "space"
     first, _ = p.decoded.samples
     assert first.values == (2, -96)  # int64 values may be negative (e.g. diff profiles)
-    assert first.labels == (gm.pprof.Label("size", number=48, unit="bytes"),
-                            gm.pprof.Label("kind", text="big"))
+    assert first.labels == (
+        gm.pprof.Label("size", number=48, unit="bytes"),
+        gm.pprof.Label("kind", text="big"),
+    )
     assert p.frame.callstack[0] == ("leaf", "root", "root")  # recursion: root calls itself
     assert p.frame.callstack[1] == ("0x1234",)
     top = p.top("objects", None)
@@ -252,21 +300,26 @@ def test_uncompressed_protobuf_is_accepted():
     assert len(gm.pprof.parse(build_profile())) == 2
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty input"),
-    (b"\x1f\x8b\x08\x00garbage", "corrupt or truncated gzip"),
-    (b"heap profile: 1: 2 [3: 4] @ heap/1048576\n", "text profile"),
-    (field(6, b"x"), "string table"),
-    (field(6, b""), "no sample types"),
-    (b"\x0a\xff\xff\xff\xff\x0f", "claims"),
-    (b"\x08" + b"\xff" * 12, "varint longer"),
-    (b"\x0b", "wire type 3"),
-    (field(6, b"") + field(1, field(1, 5)), "string 5"),
-    (field(6, b"") + field(1, b"") + field(2, field(1, 7) + field(2, 1)), "location 7"),
-    (field(6, b"") + field(1, b"") + field(2, field(2, 1) + field(2, 2)), "2 values"),
-    (field(6, b"") + field(1, b"") + field(4, field(1, 1) + field(4, field(1, 3))),
-     "function 3"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty input"),
+        (b"\x1f\x8b\x08\x00garbage", "corrupt or truncated gzip"),
+        (b"heap profile: 1: 2 [3: 4] @ heap/1048576\n", "text profile"),
+        (field(6, b"x"), "string table"),
+        (field(6, b""), "no sample types"),
+        (b"\x0a\xff\xff\xff\xff\x0f", "claims"),
+        (b"\x08" + b"\xff" * 12, "varint longer"),
+        (b"\x0b", "wire type 3"),
+        (field(6, b"") + field(1, field(1, 5)), "string 5"),
+        (field(6, b"") + field(1, b"") + field(2, field(1, 7) + field(2, 1)), "location 7"),
+        (field(6, b"") + field(1, b"") + field(2, field(2, 1) + field(2, 2)), "2 values"),
+        (
+            field(6, b"") + field(1, b"") + field(4, field(1, 1) + field(4, field(1, 3))),
+            "function 3",
+        ),
+    ],
+)
 def test_malformed_input_is_a_clear_parse_error(data, message):
     with pytest.raises(gm.ParseError, match=message):
         gm.pprof.parse(data)
@@ -306,11 +359,10 @@ RAW = gzip.decompress((HERE / "mem.pprof").read_bytes())
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4),
-       st.integers(0, len(RAW)))
+@given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4), st.integers(0, len(RAW)))
 @example(pos=1800, patch=b"\x00\x00p\x01", cut=0)  # default_sample_type -> "space": not a type
 def test_mutated_profiles_never_crash(pos, patch, cut):
-    mutated = RAW[:pos] + patch + RAW[pos + len(patch):]
+    mutated = RAW[:pos] + patch + RAW[pos + len(patch) :]
     _total(mutated[:cut])
     _total(gzip.compress(mutated))
 
@@ -322,8 +374,8 @@ def test_wire_reader_reads_int64_and_packed_values():
     assert wire.packed_varints(b"\x01\x02", (0, 2)) == [1, 2]
 
 
-
 # --- two readers, one result -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [*MEMORY, "cpu"])
 def test_the_fast_and_the_reference_reader_agree(name):
@@ -335,8 +387,16 @@ def test_the_fast_and_the_reference_reader_agree(name):
     for column in ("stack_ids", "stack_starts", "values"):
         assert (getattr(fast, column) == getattr(ref, column)).all(), column
     assert fast.samples == ref.samples and fast.label_rows == ref.label_rows
-    for name_ in ("sample_types", "mappings", "period_type", "period", "time_nanos",
-                  "duration_nanos", "comments", "default_sample_type"):
+    for name_ in (
+        "sample_types",
+        "mappings",
+        "period_type",
+        "period",
+        "time_nanos",
+        "duration_nanos",
+        "comments",
+        "default_sample_type",
+    ):
         assert getattr(fast, name_) == getattr(ref, name_), name_
     assert dict(fast.locations) == dict(ref.locations)
 
@@ -355,14 +415,20 @@ def test_without_protobuf_the_reference_reader_decodes(monkeypatch):
 def test_sentinel_values_in_a_real_profile_still_decode():
     # The fast reader marks sample ends with a location id 2**64-1 and a value -2**63; a
     # profile that holds those values itself goes to the reference reader.
-    msg = (field(6, b"") + field(6, b"n") + field(1, field(1, 1) + field(2, 1))
-           + field(4, field(1, 2**64 - 1)) + field(2, field(1, 2**64 - 1) + field(2, -(2**63))))
+    msg = (
+        field(6, b"")
+        + field(6, b"n")
+        + field(1, field(1, 1) + field(2, 1))
+        + field(4, field(1, 2**64 - 1))
+        + field(2, field(1, 2**64 - 1) + field(2, -(2**63)))
+    )
     p = gm.pprof.parse(msg)
     assert p.decoded.samples[0].location_ids == (2**64 - 1,)
     assert p.decoded.samples[0].values == (-(2**63),)
 
 
 # --- bounded decompression (issue 9.8: a 2 MB gzip bomb took 18 s and 4.1 GB) -------------
+
 
 def _bomb(size: int) -> bytes:
     """gzip data that unpacks to `size` zero bytes (about 4.5 KB per MiB)."""
@@ -402,8 +468,13 @@ def test_a_gzip_bomb_is_a_parse_error_within_bounded_memory(tmp_path):
     # its ParseError (a MemoryError or a kill would mean it kept more than the cap).
     bomb = tmp_path / "bomb.pprof"
     bomb.write_bytes(_bomb(1 << 30))
-    done = subprocess.run([sys.executable, "-c", BOMB_CHILD, str(bomb)], capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", BOMB_CHILD, str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     seconds, message = done.stdout.split(" ", 1)
     assert "gzip bomb" in message and "268,435,456" in message
@@ -411,26 +482,46 @@ def test_a_gzip_bomb_is_a_parse_error_within_bounded_memory(tmp_path):
 
 
 def _same(fast, ref) -> bool:
-    return (all((getattr(fast, c) == getattr(ref, c)).all()
-                for c in ("stack_ids", "stack_starts", "values"))
-            and fast.label_rows == ref.label_rows and dict(fast.locations) == dict(ref.locations)
-            and dict(fast.functions) == dict(ref.functions)
-            and (fast.sample_types, fast.mappings, fast.period_type, fast.period, fast.comments,
-                 fast.default_sample_type, fast.drop_frames, fast.keep_frames)
-            == (ref.sample_types, ref.mappings, ref.period_type, ref.period, ref.comments,
-                ref.default_sample_type, ref.drop_frames, ref.keep_frames))
+    return (
+        all(
+            (getattr(fast, c) == getattr(ref, c)).all()
+            for c in ("stack_ids", "stack_starts", "values")
+        )
+        and fast.label_rows == ref.label_rows
+        and dict(fast.locations) == dict(ref.locations)
+        and dict(fast.functions) == dict(ref.functions)
+        and (
+            fast.sample_types,
+            fast.mappings,
+            fast.period_type,
+            fast.period,
+            fast.comments,
+            fast.default_sample_type,
+            fast.drop_frames,
+            fast.keep_frames,
+        )
+        == (
+            ref.sample_types,
+            ref.mappings,
+            ref.period_type,
+            ref.period,
+            ref.comments,
+            ref.default_sample_type,
+            ref.drop_frames,
+            ref.keep_frames,
+        )
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4),
-       st.integers(0, len(RAW)))
+@given(st.integers(0, len(RAW) - 1), st.binary(min_size=1, max_size=4), st.integers(0, len(RAW)))
 @example(pos=823, patch=b"\x87\xc45", cut=0)  # a mapping limit in a 10-byte varint: low 64 bits
 def test_what_the_fast_reader_accepts_the_reference_reader_reads_alike(pos, patch, cut):
     parse = importlib.import_module("gomemlab.pprof.parse")
     classes = parse._proto.classes()
     if classes is None:
         pytest.skip("the protobuf package is not installed")
-    for data in (RAW[:pos] + patch + RAW[pos + len(patch):])[:cut or None], RAW[:cut]:
+    for data in (RAW[:pos] + patch + RAW[pos + len(patch) :])[: cut or None], RAW[:cut]:
         try:
             fast = parse._decode_fast(classes, data)
         except parse._Doubtful:

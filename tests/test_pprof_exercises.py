@@ -27,28 +27,35 @@ def test_reading_right_answers_are_solved(mem):
 
 
 def test_reading_wrong_answers_say_which_and_why(mem):
-    answers = {**exercises.reading_answers(mem), "holds_memory_at_the_end": "main.main",
-               "countWasteful_cum_percent": "lots"}
+    answers = {
+        **exercises.reading_answers(mem),
+        "holds_memory_at_the_end": "main.main",
+        "countWasteful_cum_percent": "lots",
+    }
     verdict = exercises.check_reading(mem, answers)
     assert not verdict and verdict.evidence["wrong"] == 2
     assert "countWasteful_cum_percent" in verdict.message
     assert "holds_memory_at_the_end" in verdict.message
     assert "most_bytes" not in verdict.message
-    flat_pct = float(mem.top("alloc_space", None).set_index("function")
-                     .flat_pct["main.countWasteful"])
+    flat_pct = float(
+        mem.top("alloc_space", None).set_index("function").flat_pct["main.countWasteful"]
+    )
     near_flat = {**exercises.reading_answers(mem), "countWasteful_cum_percent": flat_pct}
     assert not exercises.check_reading(mem, near_flat)  # flat% (0) is not cum% (~49)
     assert not exercises.check_reading(mem, "strings.Fields")
     assert "✘ not yet" in exercises.check_reading(mem, {})._repr_html_()
-    assert not exercises.check_reading(mem, {**exercises.reading_answers(mem),
-                                             "countWasteful_cum_percent": True})
+    assert not exercises.check_reading(
+        mem, {**exercises.reading_answers(mem), "countWasteful_cum_percent": True}
+    )
 
 
 def test_reading_forgives_how_a_name_or_percentage_is_typed(mem):
     truth = exercises.reading_answers(mem)
-    typed = {"most_bytes_allocated_itself": " strings.Fields ",
-             "countWasteful_cum_percent": f"{truth['countWasteful_cum_percent']:.1f}%",
-             "holds_memory_at_the_end": "corpus"}
+    typed = {
+        "most_bytes_allocated_itself": " strings.Fields ",
+        "countWasteful_cum_percent": f"{truth['countWasteful_cum_percent']:.1f}%",
+        "holds_memory_at_the_end": "corpus",
+    }
     assert exercises.check_reading(mem, typed).passed
     assert not exercises.check_reading(mem, {**typed, "holds_memory_at_the_end": "corp"})
 
@@ -100,12 +107,18 @@ def test_render_solution_is_solved():
 
 
 @pytest.mark.live
-@pytest.mark.parametrize(("source", "reason"), [
-    (SOLUTION.replace("return string(buf)", "return string(buf) +"), "does not compile"),
-    (SOLUTION.replace("';'", "','"), "the tests fail"),
-    (SOLUTION.replace("buf := make", "var p *[]byte\n\t_ = *p\n\tbuf := make"),
-     "panicked: runtime error: invalid memory address or nil pointer dereference (at main.go:7)"),
-])
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (SOLUTION.replace("return string(buf)", "return string(buf) +"), "does not compile"),
+        (SOLUTION.replace("';'", "','"), "the tests fail"),
+        (
+            SOLUTION.replace("buf := make", "var p *[]byte\n\t_ = *p\n\tbuf := make"),
+            "panicked: runtime error: invalid memory address or nil pointer dereference"
+            " (at main.go:7)",
+        ),
+    ],
+)
 def test_render_broken_answers_are_not_yet_with_the_reason(source, reason):
     verdict = exercises.check_render(source)
     assert not verdict, verdict

@@ -96,15 +96,17 @@ def test_a_program_without_the_flag_is_a_clear_error():
         gm.pprof.run(rejects, "mem")
 
 
-
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"kind": "heap"}, "kind must be one of"),
-    ({"bench": "("}, "bench '\\(' is not a valid regular expression"),
-    ({"bench": "X", "benchtime": "abc"}, "benchtime must be a Go duration"),
-    ({"timeout": 0}, "timeout must be a number > 0"),
-    ({"memprofilerate": -1}, "memprofilerate must be a whole number"),
-    ({"args": "-lines 10"}, "args must be a list of strings"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "heap"}, "kind must be one of"),
+        ({"bench": "("}, "bench '\\(' is not a valid regular expression"),
+        ({"bench": "X", "benchtime": "abc"}, "benchtime must be a Go duration"),
+        ({"timeout": 0}, "timeout must be a number > 0"),
+        ({"memprofilerate": -1}, "memprofilerate must be a whole number"),
+        ({"args": "-lines 10"}, "args must be a list of strings"),
+    ],
+)
 def test_bad_arguments_are_usage_errors_before_any_run(kwargs, message):
     with pytest.raises(gm.UsageError, match=message):
         gm.pprof.run("pprof", **kwargs)

@@ -25,9 +25,12 @@ def _texts(fig) -> list[str]:
 
 
 def test_call_tree_merges_stacks_from_the_callers_down():
-    frame = pd.DataFrame({"callstack": [("leaf", "mid", "root"), ("other", "mid", "root"),
-                                        ("root",), ("x", "y")],
-                          "value": [3, 2, 5, 0]})
+    frame = pd.DataFrame(
+        {
+            "callstack": [("leaf", "mid", "root"), ("other", "mid", "root"), ("root",), ("x", "y")],
+            "value": [3, 2, 5, 0],
+        }
+    )
     tree = plots.call_tree(frame)
     assert tree.value == 10
     root = tree.children["root"]
@@ -61,8 +64,11 @@ def test_flame_labels_fit_inside_their_boxes(name):
     assert ax.texts
     for text in ax.texts:
         extent = text.get_window_extent(renderer)
-        home = [b for b in boxes if b.x0 - 1 <= extent.x0 <= b.x1 and b.y0 - 1 <= extent.y0
-                and extent.y1 <= b.y1 + 1]
+        home = [
+            b
+            for b in boxes
+            if b.x0 - 1 <= extent.x0 <= b.x1 and b.y0 - 1 <= extent.y0 and extent.y1 <= b.y1 + 1
+        ]
         assert home, f"label {text.get_text()!r} is not inside a box"
         assert extent.x1 <= max(b.x1 for b in home) + 1, f"{text.get_text()!r} overflows"
 
@@ -97,10 +103,16 @@ def test_top_bars(mem):
         mem.plot("pie")
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("main.countWasteful", "main"), ("runtime.mallocgc", "runtime"),
-    ("internal/runtime/maps.(*Map).getWithKey", "runtime"), ("strings.Fields", "std"),
-    ("internal/bytealg.MakeNoZero", "std")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("main.countWasteful", "main"),
+        ("runtime.mallocgc", "runtime"),
+        ("internal/runtime/maps.(*Map).getWithKey", "runtime"),
+        ("strings.Fields", "std"),
+        ("internal/bytealg.MakeNoZero", "std"),
+    ],
+)
 def test_family_by_name(name, expected):
     assert plots.family(name) == expected
 
@@ -110,9 +122,16 @@ def test_family_by_file_for_test_binaries():
     assert plots.family("strings.Fields", "/go/src/strings/strings.go", "/go") == "std"
 
 
-@pytest.mark.parametrize(("chars", "label"), [
-    (40, "builder.(*Builder).grow 12%"), (25, "builder.(*Builder).grow"), (10, "grow"),
-    (6, "grow"), (3, "")])
+@pytest.mark.parametrize(
+    ("chars", "label"),
+    [
+        (40, "builder.(*Builder).grow 12%"),
+        (25, "builder.(*Builder).grow"),
+        (10, "grow"),
+        (6, "grow"),
+        (3, ""),
+    ],
+)
 def test_box_labels_shrink_to_the_room(chars, label):
     assert plots.box_label("strings/builder.(*Builder).grow", 0.12, chars) == label
 

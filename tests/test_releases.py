@@ -27,9 +27,10 @@ from gomemlab.releases.parse import churn_trace, escape_verdicts, gctrace_values
 from gomemlab.releases.run import measure, rows_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "releases"
-RECORDED = sorted((p.name.removeprefix("probe-").removesuffix(".txt")
-                   for p in FIXTURES.glob("probe-go*.txt")),
-                  key=lambda v: tuple(int(x) for x in v.removeprefix("go").split(".")))
+RECORDED = sorted(
+    (p.name.removeprefix("probe-").removesuffix(".txt") for p in FIXTURES.glob("probe-go*.txt")),
+    key=lambda v: tuple(int(x) for x in v.removeprefix("go").split(".")),
+)
 
 
 def _text(kind: str, version: str) -> str:
@@ -61,7 +62,8 @@ def _recorded_matrix(releases: list[str] | None = None) -> ReleaseMatrix:
 
 def test_every_series_was_recorded():
     assert [".".join(v.removeprefix("go").split(".")[:2]) for v in RECORDED] == list(
-        versions.SERIES)
+        versions.SERIES
+    )
 
 
 @pytest.mark.parametrize("version", RECORDED)
@@ -91,7 +93,8 @@ def test_the_matrix_changes_where_the_notes_say():
     assert after < before
     # encoding/json on v2 (1.27): fewer allocations for the same document
     assert float(m.value("json.allocs_per_op", "1.27")) < float(
-        m.value("json.allocs_per_op", "1.26"))
+        m.value("json.allocs_per_op", "1.26")
+    )
     m.expect_changed("newexpr", "1.25", "1.26")
     with pytest.raises(AssertionError, match="on both"):
         m.expect_changed("implicit32k.escape", "1.21", "1.27")
@@ -99,7 +102,8 @@ def test_the_matrix_changes_where_the_notes_say():
 
 def test_compile_errors_of_newer_features_are_quoted():
     assert first_error(_text("bloop", "go1.23.9")) == (
-        "b.Loop undefined (type *testing.B has no field or method Loop)")
+        "b.Loop undefined (type *testing.B has no field or method Loop)"
+    )
     assert first_error(_text("newexpr", "go1.25.5")) == "42 is not a type"
     assert first_error(_text("bloop", "go1.24.11")) == ""
     assert first_error(_text("newexpr", "go1.26.6")) == ""
@@ -142,7 +146,7 @@ def test_frame_table_and_html():
     assert list(m.frame.columns)[:3] == ["release", "series", "behaviour"]
     assert len(m.frame) == len(RECORDED) * len(BEHAVIOUR_KEYS)
     wide = m.table()
-    assert list(wide.columns[-len(RECORDED):]) == [v.removeprefix("go") for v in RECORDED]
+    assert list(wide.columns[-len(RECORDED) :]) == [v.removeprefix("go") for v in RECORDED]
     html = m._repr_html_()
     assert "✔" in html and "not available" in html and "1.21.13" in html
     assert m.provenance.release.startswith("1.21.13, ")
@@ -153,8 +157,12 @@ def test_frame_table_and_html():
 
 def test_a_disagreeing_row_names_the_release():
     m = _recorded_matrix(["go1.21.13"])
-    rows = [r if r.behaviour != "loopvar.printed" else type(r)(**{
-        **r.__dict__, "value": "012", "as_expected": False}) for r in m.rows]
+    rows = [
+        r
+        if r.behaviour != "loopvar.printed"
+        else type(r)(**{**r.__dict__, "value": "012", "as_expected": False})
+        for r in m.rows
+    ]
     with pytest.raises(AssertionError, match=r"Go 1\.21\.13: loopvar\.printed = '012'"):
         ReleaseMatrix(tuple(rows)).expect_as_predicted()
     with pytest.raises(KeyError, match="measured"):
@@ -164,8 +172,11 @@ def test_a_disagreeing_row_names_the_release():
 def test_plots_are_figures_outside_pyplot():
     m = _recorded_matrix()
     before = plt.get_fignums()
-    for fig in (m.plot(), m.plot(kind="metric", behaviours="json.allocs_per_op"),
-                m.plot(kind="verdicts")):
+    for fig in (
+        m.plot(),
+        m.plot(kind="metric", behaviours="json.allocs_per_op"),
+        m.plot(kind="verdicts"),
+    ):
         assert isinstance(fig, Figure) and fig.axes
     assert plt.get_fignums() == before
     with pytest.raises(UsageError, match="kind"):
@@ -181,10 +192,11 @@ def test_exercise_answers_from_a_measured_matrix():
     assert "1.22.10" in right.message and right.evidence["value"] == "escapes to heap"
     wrong = exercises.check_prediction("loopvar.printed", "1.21", "012", matrix=m)
     assert not wrong.passed and "does not say '012'" in wrong.message
-    assert "value" not in wrong.evidence           # a "not yet" never carries the answer
+    assert "value" not in wrong.evidence  # a "not yet" never carries the answer
     unedited = exercises.check_prediction("make_var.escape", "1.21", "...", matrix=m)
     assert not unedited and unedited.message == (
-        "write your prediction in place of '...' (one of 'escapes to heap', 'does not escape')")
+        "write your prediction in place of '...' (one of 'escapes to heap', 'does not escape')"
+    )
     odd = exercises.check_prediction("make_var.escape", "1.21", "on the heap", matrix=m)
     assert not odd and "not a value this row takes" in odd.message
     with pytest.raises(UsageError, match="behaviour"):
@@ -203,7 +215,8 @@ def test_measure_validates_before_running_go():
 def test_allocations_per_call_are_rounded_down_like_benchmem():
     """The probe's least batch average is raised only by the runtime's own allocations."""
     text = _text("probe", "go1.24.11")
-    noisy = re.sub(r"^append4_returned\.allocs \S+$", "append4_returned.allocs 3.005", text,
-                   flags=re.MULTILINE)
+    noisy = re.sub(
+        r"^append4_returned\.allocs \S+$", "append4_returned.allocs 3.005", text, flags=re.MULTILINE
+    )
     assert noisy != text
     assert probe_values(parse_probe(noisy))["append4_returned.allocs"] == "3"

@@ -20,13 +20,14 @@ def test_each_quick_release_does_what_its_notes_say(matrix):
     assert [r.rsplit(".", 1)[0] for r in matrix.releases] == list(versions.QUICK_SERIES)
     assert len(matrix.frame) == len(versions.QUICK_SERIES) * len(BEHAVIOUR_KEYS)
     matrix.expect_as_predicted()
-    assert [p.go_version for p in matrix.provenances] == [
-        f"go{r}" for r in matrix.releases]
+    assert [p.go_version for p in matrix.provenances] == [f"go{r}" for r in matrix.releases]
 
 
 def test_compile_errors_are_shown_not_raised(matrix):
-    rows = matrix.frame[(matrix.frame.release.str.startswith("1.21."))
-                        & matrix.frame.behaviour.isin(["bloop", "newexpr"])]
+    rows = matrix.frame[
+        (matrix.frame.release.str.startswith("1.21."))
+        & matrix.frame.behaviour.isin(["bloop", "newexpr"])
+    ]
     assert set(rows["value"]) == {"not available"}
     assert rows.set_index("behaviour").loc["bloop", "detail"].startswith("b.Loop undefined")
 

@@ -20,8 +20,10 @@ import pytest
 import gomemlab as gm
 from gomemlab import toolchain, workspace
 
-pytestmark = [pytest.mark.live,
-              pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)"),
+]
 
 # A program that starts `sleep` children under a marker, in the three ways that escape a naive
 # kill: not waited for, in a new session (Setsid), and holding our stdout open.
@@ -116,7 +118,7 @@ def test_children_do_not_survive_the_python_process(marker, tmp_path):
         from gomemlab import toolchain
         program = gm.snippet({LEAVER!r})
         binary = gm.build(program)
-        proc = toolchain.start_go("version", log={str(tmp_path / 'log')!r})  # a UI-like start
+        proc = toolchain.start_go("version", log={str(tmp_path / "log")!r})  # a UI-like start
         import threading
         threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()
         gm.run(program, [{marker!r}, "wait"], timeout=60)
@@ -150,8 +152,13 @@ def test_doctor_on_a_go_that_is_not_go(tmp_path, output):
         fake.write_bytes(b"#!/bin/sh\nprintf '\\377\\376 not go\\n'\n")
         fake.chmod(0o755)
         output = str(fake)
-    done = subprocess.run([sys.executable, "-m", "gomemlab.cli", "doctor"], capture_output=True,
-                          text=True, env={**os.environ, "GOMEMLAB_GO": output}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "gomemlab.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GOMEMLAB_GO": output},
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "is not a Go toolchain" in done.stdout
@@ -160,8 +167,13 @@ def test_doctor_on_a_go_that_is_not_go(tmp_path, output):
 def test_doctor_without_home_still_has_a_build_cache(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "GOCACHE")}
     env["GOMEMLAB_SCRATCH"] = str(tmp_path / "scratch")
-    done = subprocess.run([sys.executable, "-m", "gomemlab.cli", "doctor"], capture_output=True,
-                          text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "gomemlab.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[ok ] build and run" in done.stdout
     assert "go-build" in done.stdout
@@ -182,8 +194,9 @@ def test_output_is_bounded_whatever_a_program_prints():
             print(len(e.stdout), "dropped" in e.stdout)
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=180, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=True
+    )
     kept, dropped, peak_mib = done.stdout.split()
     bound = toolchain.CAPTURE_HEAD + toolchain.CAPTURE_TAIL + toolchain.LINE_LIMIT
     assert int(kept) <= bound + 200 and dropped == "True"
@@ -194,8 +207,9 @@ def test_output_is_bounded_whatever_a_program_prints():
 
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in root.rglob("*")}
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")
+    }
 
 
 def test_nothing_is_written_into_the_samples():
@@ -223,8 +237,10 @@ def test_cgo_is_explained():
 
 
 def test_a_killed_program_names_its_signal():
-    src = ('package main\n\nimport "syscall"\n\n'
-           "func main() { syscall.Kill(syscall.Getpid(), syscall.SIGKILL) }\n")
+    src = (
+        'package main\n\nimport "syscall"\n\n'
+        "func main() { syscall.Kill(syscall.Getpid(), syscall.SIGKILL) }\n"
+    )
     with pytest.raises(gm.GoRunError, match=r"signal SIGKILL.*out-of-memory killer"):
         gm.run(gm.snippet(src))
 
@@ -266,9 +282,15 @@ def test_bad_go_flags_show_the_real_complaint():
 
 
 def test_a_panic_in_a_test_is_shown_like_a_program_panic():
-    package = gm.snippet({"main.go": "package main\n\nfunc main() {}\n", "x_test.go": (
-        'package main\n\nimport "testing"\n\nfunc TestBoom(t *testing.T) {\n'
-        "\tvar m map[string]int\n\tm[\"x\"] = 1\n}\n")})
+    package = gm.snippet(
+        {
+            "main.go": "package main\n\nfunc main() {}\n",
+            "x_test.go": (
+                'package main\n\nimport "testing"\n\nfunc TestBoom(t *testing.T) {\n'
+                '\tvar m map[string]int\n\tm["x"] = 1\n}\n'
+            ),
+        }
+    )
     with pytest.raises(gm.GoRunError, match="panicked: assignment to entry in nil map") as e:
         gm.test(package, "-run", "TestBoom")
     assert "x_test.go:7" in str(e.value)

@@ -16,14 +16,24 @@ def test_tables_have_the_lab_look_and_no_grid():
     assert "a &lt;caption&gt;" in page
 
 
-@pytest.mark.parametrize("value, shown", [
-    (936, "936 B"), (1536, "1.5 KiB"), (118506825, "113.0 MiB"), (math.inf, "inf")])
+@pytest.mark.parametrize(
+    "value, shown", [(936, "936 B"), (1536, "1.5 KiB"), (118506825, "113.0 MiB"), (math.inf, "inf")]
+)
 def test_bytes(value, shown):
     assert tables.format_bytes(value) == shown
 
 
-@pytest.mark.parametrize("value, shown", [
-    (math.inf, "∞"), (-math.inf, "−∞"), (math.nan, "nan"), (1e300, "1e+300"),
-    (12345.0, "12,345"), (0.5, "0.5"), (2.5e6 + 0.5, "2,500,000")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (math.inf, "∞"),
+        (-math.inf, "−∞"),
+        (math.nan, "nan"),
+        (1e300, "1e+300"),
+        (12345.0, "12,345"),
+        (0.5, "0.5"),
+        (2.5e6 + 0.5, "2,500,000"),
+    ],
+)
 def test_numbers(value, shown):
     assert tables.format_number(value) == shown

@@ -60,13 +60,14 @@ def test_compile_error_names_file_line_col():
     with pytest.raises(gm.GoBuildError) as caught:
         gm.build(broken)
     assert [(d.file, d.line, d.col) for d in caught.value.diagnostics] == [
-        ("main.go", 4, 2), ("main.go", 5, 2)]
+        ("main.go", 4, 2),
+        ("main.go", 5, 2),
+    ]
     assert "undefined: undefinedCall" in str(caught.value)
 
 
 def test_panic_is_shown_readably():
-    program = gm.snippet("package main\n\nfunc main() {\n\tvar m map[string]int\n"
-                         "\tm[\"k\"] = 1\n}\n")
+    program = gm.snippet('package main\n\nfunc main() {\n\tvar m map[string]int\n\tm["k"] = 1\n}\n')
     with pytest.raises(gm.GoRunError) as caught:
         gm.run(program)
     assert caught.value.returncode == 2
@@ -121,8 +122,10 @@ def test_runaway_program_and_its_child_are_killed_at_the_timeout():
 
 
 def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
-    chatty = gm.snippet('package main\n\nimport "fmt"\n\nfunc main() {\n'
-                        '\tfor i := range 200000 {\n\t\tfmt.Println("line", i)\n\t}\n}\n')
+    chatty = gm.snippet(
+        'package main\n\nimport "fmt"\n\nfunc main() {\n'
+        '\tfor i := range 200000 {\n\t\tfmt.Println("line", i)\n\t}\n}\n'
+    )
     binary = gm.build(chatty)
     seen = []
 
@@ -141,8 +144,9 @@ def test_stdout_in_chunks_joins_to_the_whole_output():
     """Chunks are cut anywhere, a multi-byte character split between reads included."""
     script = "import sys\nfor i in range(200000): sys.stdout.write(f'{i} é€\\n')\n"
     pieces: list[str] = []
-    done = toolchain.run([sys.executable, "-c", script], on_stdout_chunk=pieces.append,
-                         keep_stdout=False, timeout=60)
+    done = toolchain.run(
+        [sys.executable, "-c", script], on_stdout_chunk=pieces.append, keep_stdout=False, timeout=60
+    )
     text = "".join(pieces)
     assert done.ok and done.stdout == "" and len(pieces) > 1
     assert text.splitlines()[-1] == "199999 é€" and "\ufffd" not in text

@@ -82,27 +82,33 @@ def test_stack_buffers_unedited_is_not_yet_with_the_counts():
     assert before and int(before.group(1)) >= 1, verdict.message
 
 
-@pytest.mark.parametrize("source, reason", [
-    ("func work(item int) int { return nope }", "does not compile"),
-    ("func work(item int) int { panic(\"boom\") }", "panicked"),
-    ("func work(item int) int { return item }", "changes the result"),
-    ("return 0", "must be the Go declaration"),
-], ids=["compile-error", "panic", "wrong-result", "not-a-function"])
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("func work(item int) int { return nope }", "does not compile"),
+        ('func work(item int) int { panic("boom") }', "panicked"),
+        ("func work(item int) int { return item }", "changes the result"),
+        ("return 0", "must be the Go declaration"),
+    ],
+    ids=["compile-error", "panic", "wrong-result", "not-a-function"],
+)
 def test_stack_buffers_wrong_answers_say_why(source, reason):
     verdict = exercises.check_stack_buffers(source, items=200)
     assert not verdict.passed and reason in verdict.message, verdict
 
 
 def test_a_compile_error_names_the_line_of_your_work():
-    verdict = exercises.check_stack_buffers("func work(item int) int {\n\tx := item\n"
-                                            "\treturn nope + x\n}", items=200)
+    verdict = exercises.check_stack_buffers(
+        "func work(item int) int {\n\tx := item\n\treturn nope + x\n}", items=200
+    )
     assert not verdict.passed
     assert "line 3 of your work: undefined: nope" in verdict.message, verdict.message
 
 
 def test_stack_buffers_an_endless_answer_is_stopped():
-    verdict = exercises.check_stack_buffers("func work(item int) int { for {} }", items=200,
-                                            timeout=8)
+    verdict = exercises.check_stack_buffers(
+        "func work(item int) int { for {} }", items=200, timeout=8
+    )
     assert not verdict.passed and "still running after 8 s" in verdict.message, verdict
 
 

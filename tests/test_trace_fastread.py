@@ -44,8 +44,17 @@ def test_recorded_columns_read_as_the_recorded_text_parses(columns):
     parsed = parse_columns(columns)
     _same(parsed, _recorded_text("gomaxprocs1"))
     kinds = {row[4] for row in parsed.rows}
-    assert {"StateTransition", "Metric", "RangeBegin", "RangeEnd", "Sync", "TaskBegin",
-            "RegionBegin", "Log", "Label"} <= kinds
+    assert {
+        "StateTransition",
+        "Metric",
+        "RangeBegin",
+        "RangeEnd",
+        "Sync",
+        "TaskBegin",
+        "RegionBegin",
+        "Log",
+        "Label",
+    } <= kinds
     assert any(row[10] is None for row in parsed.rows)  # no value: None, as the text parser
 
 
@@ -57,11 +66,16 @@ def _offsets(data: bytes) -> tuple[int, int]:
 
 def test_a_broken_columns_file_is_a_parse_error(columns):
     stack_at, code_at = _offsets(columns)
-    broken = [columns[:cut] for cut in (0, 7, 8, 12, 16, stack_at + 3, code_at + 1,
-                                        len(columns) // 3, len(columns) - 1)]
-    broken += [columns + b"\x00", b"GMTRACE2" + columns[8:],
-               columns[:stack_at] + struct.pack("<q", 10**9) + columns[stack_at + 8:],
-               columns[:code_at] + struct.pack("<i", -5) + columns[code_at + 4:]]
+    broken = [
+        columns[:cut]
+        for cut in (0, 7, 8, 12, 16, stack_at + 3, code_at + 1, len(columns) // 3, len(columns) - 1)
+    ]
+    broken += [
+        columns + b"\x00",
+        b"GMTRACE2" + columns[8:],
+        columns[:stack_at] + struct.pack("<q", 10**9) + columns[stack_at + 8 :],
+        columns[:code_at] + struct.pack("<i", -5) + columns[code_at + 4 :],
+    ]
     for data in broken:
         with pytest.raises(gm.ParseError, match="trace reader columns"):
             parse_columns(data)
@@ -88,7 +102,8 @@ def test_only_internal_trace_packages_are_copied(tmp_path):
     root = tmp_path / "goroot"
     (root / "src/internal/trace/sub").mkdir(parents=True)
     (root / "src/internal/trace/a.go").write_text(
-        'package trace\n\nimport "internal/trace/sub"\n\nvar X = sub.Y\n')
+        'package trace\n\nimport "internal/trace/sub"\n\nvar X = sub.Y\n'
+    )
     (root / "src/internal/trace/a_test.go").write_text("package trace\n")
     (root / "src/internal/trace/sub/b.go").write_text("package sub\n\nvar Y = 1\n")
     assert fastread._copy_packages(root, tmp_path / "copy")

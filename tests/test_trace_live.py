@@ -69,7 +69,7 @@ def test_a_corrupt_trace_file_is_a_readable_error(tmp_path):
 
 
 def test_a_program_without_a_trace_flag_is_a_clear_error():
-    quiet = gm.snippet('package main\n\nfunc main() {}\n')
+    quiet = gm.snippet("package main\n\nfunc main() {}\n")
     with pytest.raises(gm.GoCommandError, match="wrote no trace"):
         gm.trace.record(quiet)
 
@@ -104,8 +104,9 @@ def test_a_busy_port_is_refused_before_the_tool_starts(tmp_path):
 
 
 def test_an_exercise_answer_that_does_not_compile_is_a_not_yet():
-    verdict = gm.trace.exercises.check_stack_buffers("func work(item int) int { return nope }",
-                                                     items=50)
+    verdict = gm.trace.exercises.check_stack_buffers(
+        "func work(item int) int { return nope }", items=50
+    )
     assert not verdict.passed and "does not compile" in verdict.message
 
 

@@ -44,8 +44,19 @@ def test_every_event_line_becomes_one_row_and_every_line_is_read():
     assert len(parsed.rows) == len(event_lines) == 8592
     assert parsed.lines == len(text.splitlines())
     kinds = {row[4] for row in parsed.rows}
-    assert {"StateTransition", "Metric", "RangeBegin", "RangeEnd", "Label", "Sync",
-            "TaskBegin", "TaskEnd", "RegionBegin", "RegionEnd", "Log"} == kinds
+    assert {
+        "StateTransition",
+        "Metric",
+        "RangeBegin",
+        "RangeEnd",
+        "Label",
+        "Sync",
+        "TaskBegin",
+        "TaskEnd",
+        "RegionBegin",
+        "RegionEnd",
+        "Log",
+    } == kinds
 
 
 def test_text_lines_and_odd_chunks_parse_alike():
@@ -55,7 +66,7 @@ def test_text_lines_and_odd_chunks_parse_alike():
     parser = EventParser()
     all_lines = text.splitlines(keepends=True)
     for i in range(0, len(all_lines), 997):  # chunks that cut stack blocks apart
-        parser.feed("".join(all_lines[i:i + 997]))
+        parser.feed("".join(all_lines[i : i + 997]))
     for other in (lines, parser.close()):
         assert other.rows == whole.rows
         assert other.stack == whole.stack and other.transition_stack == whole.transition_stack
@@ -93,25 +104,33 @@ def test_a_range_already_active_when_the_trace_starts_is_cut(one):
 
 
 def test_unknown_kinds_are_kept_as_other():
-    text = ("M=1 P=0 G=1 Shiny Time=10 Colour=\"blue\"\n"
-            "Stack=\n\tmain.main @ 0x1\n\t\t/x/main.go:3\n\n"
-            "M=1 P=0 G=1 Experimental Time=11 Name=AllocFree Args=[a=Value{Uint64(1)}]\n"
-            "M=1 P=0 G=1 StackSample Time=12\n")
+    text = (
+        'M=1 P=0 G=1 Shiny Time=10 Colour="blue"\n'
+        "Stack=\n\tmain.main @ 0x1\n\t\t/x/main.go:3\n\n"
+        "M=1 P=0 G=1 Experimental Time=11 Name=AllocFree Args=[a=Value{Uint64(1)}]\n"
+        "M=1 P=0 G=1 StackSample Time=12\n"
+    )
     rows = parse_events(text).rows
-    assert [(r[4], r[7]) for r in rows] == [("other", "Shiny"), ("Experimental", "AllocFree"),
-                                           ("StackSample", "")]
+    assert [(r[4], r[7]) for r in rows] == [
+        ("other", "Shiny"),
+        ("Experimental", "AllocFree"),
+        ("StackSample", ""),
+    ]
     assert rows[0][11] == 'Colour="blue"'
 
 
-@pytest.mark.parametrize(("text", "line_no", "why"), [
-    ("M=1 P=0 G=1 Metric Time=5 Name=\"x\"\n", 1, "malformed Metric"),
-    ("M=1 P=0 G=1 Sync Time=5 N=1\nhello\n", 2, "not a `go tool trace"),
-    ("\tmain.main @ 0x1\n", 1, "outside a stack block"),
-    ("M=1 P=0 G=1 Sync Time=5 N=1\nStack=\n\tmain.main @ 0x1\n\n", 3, "lacks its file:line"),
-    ("M=1 P=0 G=1 Sync Time=5 N=1\nStack=\n\tno address\n\t\tf.go:1\n\n", 3, "malformed stack"),
-    ("M=x P=0 G=1 Sync Time=5\n", 1, "malformed event line"),
-    ("M=1 P=0 G=1 StateTransition Time=5 GoID=1 Running Reason=\"\"\n", 1, "StateTransition"),
-])
+@pytest.mark.parametrize(
+    ("text", "line_no", "why"),
+    [
+        ('M=1 P=0 G=1 Metric Time=5 Name="x"\n', 1, "malformed Metric"),
+        ("M=1 P=0 G=1 Sync Time=5 N=1\nhello\n", 2, "not a `go tool trace"),
+        ("\tmain.main @ 0x1\n", 1, "outside a stack block"),
+        ("M=1 P=0 G=1 Sync Time=5 N=1\nStack=\n\tmain.main @ 0x1\n\n", 3, "lacks its file:line"),
+        ("M=1 P=0 G=1 Sync Time=5 N=1\nStack=\n\tno address\n\t\tf.go:1\n\n", 3, "malformed stack"),
+        ("M=x P=0 G=1 Sync Time=5\n", 1, "malformed event line"),
+        ('M=1 P=0 G=1 StateTransition Time=5 GoID=1 Running Reason=""\n', 1, "StateTransition"),
+    ],
+)
 def test_malformed_input_names_the_line(text, line_no, why):
     with pytest.raises(gm.ParseError, match=why) as caught:
         parse_events(text)
@@ -120,8 +139,10 @@ def test_malformed_input_names_the_line(text, line_no, why):
 
 def test_frames_of_unknown_code_have_empty_names():
     # seen in real output: a goroutine woken from a system call with no symbolised PC
-    text = "M=1 P=1 G=7 StateTransition Time=5 GoID=6 Waiting->Runnable Reason=\"\"\n" \
-           "Stack=\n\t @ 0x0\n\t\t:0\n\n"
+    text = (
+        'M=1 P=1 G=7 StateTransition Time=5 GoID=6 Waiting->Runnable Reason=""\n'
+        "Stack=\n\t @ 0x0\n\t\t:0\n\n"
+    )
     parsed = parse_events(text)
     assert parsed.stacks == ((gm.trace.StackFrame("", "", 0),),) and parsed.stack == (0,)
 
@@ -132,19 +153,41 @@ def test_empty_input_is_an_empty_trace():
     assert "0 GC cycles" in repr(trace)
 
 
-FRAGMENTS = ["M=1 P=0 G=1 ", "Metric Time=5 Name=\"a\" Value=Value{Uint64(3)}",
-             "StateTransition Time=7 GoID=2 Running->Waiting Reason=\"x\"",
-             "RangeBegin Time=1 Name=\"GC mark assist\" Scope=Goroutine(1)",
-             "RangeEnd Time=2 Name=\"GC mark assist\" Scope=Goroutine(1) Attributes=[]",
-             "Stack=", "TransitionStack=", "\tf @ 0x1", "\t\tf.go:1", "", "\n", "\"", "\\",
-             "M=", "Time=", "=", "(", "Goroutine(", "\t", " "]
+FRAGMENTS = [
+    "M=1 P=0 G=1 ",
+    'Metric Time=5 Name="a" Value=Value{Uint64(3)}',
+    'StateTransition Time=7 GoID=2 Running->Waiting Reason="x"',
+    'RangeBegin Time=1 Name="GC mark assist" Scope=Goroutine(1)',
+    'RangeEnd Time=2 Name="GC mark assist" Scope=Goroutine(1) Attributes=[]',
+    "Stack=",
+    "TransitionStack=",
+    "\tf @ 0x1",
+    "\t\tf.go:1",
+    "",
+    "\n",
+    '"',
+    "\\",
+    "M=",
+    "Time=",
+    "=",
+    "(",
+    "Goroutine(",
+    "\t",
+    " ",
+]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=30))
 @example(["M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1"])
-@example(["M=1 P=0 G=1 ", "Metric Time=5 Name=\"a\" Value=Value{Uint64(3)}", "\n",
-          "M=1 P=0 G=1 Sync Time=9223372036854775807 N=1"])
+@example(
+    [
+        "M=1 P=0 G=1 ",
+        'Metric Time=5 Name="a" Value=Value{Uint64(3)}',
+        "\n",
+        "M=1 P=0 G=1 Sync Time=9223372036854775807 N=1",
+    ]
+)
 def test_garbage_parses_or_raises_parse_error(pieces):
     text = "".join(pieces)
     try:
@@ -214,8 +257,15 @@ def test_mark_assists_and_heap_metrics(two):
 
 def test_summary_and_html(two):
     html = two._repr_html_()
-    for word in ("duration", "goroutines", "GOMAXPROCS", "threads", "GC cycles",
-                 "stop-the-world", "mark assists"):
+    for word in (
+        "duration",
+        "goroutines",
+        "GOMAXPROCS",
+        "threads",
+        "GC cycles",
+        "stop-the-world",
+        "mark assists",
+    ):
         assert word in html
     summary = two.summary().value
     assert summary["gc_cycles"] == 5 and summary["stw_total_ms"] > 0
@@ -260,7 +310,8 @@ def test_exercise_checks_on_a_recorded_trace(two):
     longest = two.pauses.loc[two.pauses.duration_ns.idxmax()]
     assert exercises.check_longest_pause(two, longest.reason, longest.duration_ns / 1e6).passed
     assert not exercises.check_longest_pause(two, "start trace", 0.0).passed or (
-        longest.reason == "start trace")
+        longest.reason == "start trace"
+    )
     with pytest.raises(gm.UsageError, match="func work"):
         exercises.program_with_work("func other() {}")
     not_work = exercises.check_stack_buffers("func other() {}")  # no Go run: a "not yet"
@@ -282,15 +333,18 @@ def test_fast_paths_agree_with_the_general_parser():
 
 
 # ---------------------------------------------------------------- issue 9: bad numbers, bytes
-@pytest.mark.parametrize("line", [
-    "M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1",
-    "M=1 P=0 G=1 StateTransition Time=9223372036854775808 GoID=1 Running->Waiting Reason=\"\"",
-    "M=1 P=0 G=1 Metric Time=-99999999999999999999 Name=\"x\" Value=Value{Uint64(1)}",
-    "M=99999999999999999999 P=0 G=1 Sync Time=5 N=1",
-    "M=1 P=0 G=1 StateTransition Time=5 GoID=99999999999999999999 Running->Waiting Reason=\"\"",
-    "M=1 P=0 G=1 RangeBegin Time=5 Name=\"x\" Scope=Goroutine(99999999999999999999)",
-    "M=1 P=0 G=1 TaskBegin Time=5 ID=99999999999999999999 Parent=0 Type=\"t\"",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "M=1 P=0 G=1 Sync Time=99999999999999999999999 N=1",
+        'M=1 P=0 G=1 StateTransition Time=9223372036854775808 GoID=1 Running->Waiting Reason=""',
+        'M=1 P=0 G=1 Metric Time=-99999999999999999999 Name="x" Value=Value{Uint64(1)}',
+        "M=99999999999999999999 P=0 G=1 Sync Time=5 N=1",
+        'M=1 P=0 G=1 StateTransition Time=5 GoID=99999999999999999999 Running->Waiting Reason=""',
+        'M=1 P=0 G=1 RangeBegin Time=5 Name="x" Scope=Goroutine(99999999999999999999)',
+        'M=1 P=0 G=1 TaskBegin Time=5 ID=99999999999999999999 Parent=0 Type="t"',
+    ],
+)
 def test_a_number_beyond_int64_is_a_parse_error_naming_the_line(line):
     text = "M=1 P=0 G=1 Sync Time=1 N=0\n" + line + "\n"
     with pytest.raises(gm.ParseError, match="out of range") as caught:
@@ -340,8 +394,9 @@ def test_results_are_frozen_with_one_provenance(two):
 
 def test_importing_the_topic_does_not_import_pyplot():
     code = "import sys, gomemlab.trace; print('matplotlib.pyplot' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
 
 
@@ -368,10 +423,13 @@ def test_web_without_a_file_is_a_usage_error(two):
 
 def test_odd_events_between_common_ones_parse_as_the_general_step_reads_them():
     common = _text("gomaxprocs2").split("\n")[:400]
-    odd = ['M=1 P=0 G=1 StateTransition Time=90000000000 GoID=7 Running->Waiting '
-           'Reason="a \\"quoted\\" reason"',
-           'M=1 P=0 G=1 Label Time=90000000001 Label="GC (dedicated)" Resource=Goroutine(7)',
-           "", "M=1 P=0 G=1 Sync Time=90000000002 N=3"]
+    odd = [
+        "M=1 P=0 G=1 StateTransition Time=90000000000 GoID=7 Running->Waiting "
+        'Reason="a \\"quoted\\" reason"',
+        'M=1 P=0 G=1 Label Time=90000000001 Label="GC (dedicated)" Resource=Goroutine(7)',
+        "",
+        "M=1 P=0 G=1 Sync Time=90000000002 N=3",
+    ]
     text = "\n".join(common[:150] + odd + common[150:]) + "\n"
     fast = parse_events(text)
     general = EventParser()

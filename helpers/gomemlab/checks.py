@@ -62,9 +62,11 @@ class Verdict:
     def _repr_html_(self) -> str:
         colour = _COLOURS[self.passed]
         body = html.escape(self.message)  # pre-wrap keeps its spaces and line breaks
-        return (f'<div class="gml-verdict" style="border-left:4px solid {colour};'
-                f'padding:2px 10px;margin:4px 0;white-space:pre-wrap">'
-                f'<b style="color:{colour}">{self.mark}</b>: {body}</div>')
+        return (
+            f'<div class="gml-verdict" style="border-left:4px solid {colour};'
+            f'padding:2px 10px;margin:4px 0;white-space:pre-wrap">'
+            f'<b style="color:{colour}">{self.mark}</b>: {body}</div>'
+        )
 
 
 def from_error(error: Exception) -> Verdict:
@@ -73,8 +75,10 @@ def from_error(error: Exception) -> Verdict:
         where = "\n".join(f"  {d}" for d in error.diagnostics[:5]) or short(error.stderr.strip())
         return Verdict.not_yet(f"the code does not compile:\n{where}")
     if isinstance(error, GoTimeoutError):
-        return Verdict.not_yet(f"it was still running after {error.timeout:g} s and was "
-                               "stopped: look for a loop that never ends")
+        return Verdict.not_yet(
+            f"it was still running after {error.timeout:g} s and was "
+            "stopped: look for a loop that never ends"
+        )
     if isinstance(error, GoRunError) and error.panic:
         return Verdict.not_yet(str(error).replace("the Go program panicked", "it panicked"))
     if isinstance(error, GoCommandError):

@@ -30,8 +30,11 @@ def _lab(args: argparse.Namespace) -> int:
     from . import lab
 
     argv = lab.command(args.port, no_browser=args.no_browser, extra=args.jupyter_args)
-    print(f"Your notebooks: {lab.working_copy()} (the originals stay untouched; "
-          "`gomemlab reset NN` restores one)", flush=True)
+    print(
+        f"Your notebooks: {lab.working_copy()} (the originals stay untouched; "
+        "`gomemlab reset NN` restores one)",
+        flush=True,
+    )
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover
 
@@ -40,8 +43,10 @@ def _reset(args: argparse.Namespace) -> int:
     from . import lab
 
     restored, kept = lab.reset(args.notebook)
-    print(f"restored {restored.name}" + (f"; your edited copy is kept as {kept.name}"
-                                          if kept else " (it had no changes)"))
+    print(
+        f"restored {restored.name}"
+        + (f"; your edited copy is kept as {kept.name}" if kept else " (it had no changes)")
+    )
     return 0
 
 
@@ -52,16 +57,25 @@ def _hub(args: argparse.Namespace) -> int:
     names = hub.learners(args.users)
     seed = None
     if not args.no_seed:
-        print("Warming the learners' seed Go build cache (once; minutes the first time)...",
-              flush=True)
+        print(
+            "Warming the learners' seed Go build cache (once; minutes the first time)...",
+            flush=True,
+        )
         seed = hub.seed_cache(hub.default_root())
-    server = hub.start(args.port, users=names, password=os.environ.get("GOMEMLAB_HUB_PASSWORD"),
-                       log="file", seed=seed)
-    print(f"Workshop server: {server.url} (127.0.0.1 only; e.g. ssh -L {args.port}:127.0.0.1:"
-          f"{args.port} this-machine)\nLearners: {names[0]} ... {names[-1]}; shared password: "
-          f"{server.password}\nHomes: {server.root / 'home'}; log: {server.log}\n"
-          "Ctrl-C stops the hub and every learner's server.",
-          flush=True)
+    server = hub.start(
+        args.port,
+        users=names,
+        password=os.environ.get("GOMEMLAB_HUB_PASSWORD"),
+        log="file",
+        seed=seed,
+    )
+    print(
+        f"Workshop server: {server.url} (127.0.0.1 only; e.g. ssh -L {args.port}:127.0.0.1:"
+        f"{args.port} this-machine)\nLearners: {names[0]} ... {names[-1]}; shared password: "
+        f"{server.password}\nHomes: {server.root / 'home'}; log: {server.log}\n"
+        "Ctrl-C stops the hub and every learner's server.",
+        flush=True,
+    )
 
     def _interrupt(*_: object) -> None:
         raise KeyboardInterrupt
@@ -79,8 +93,13 @@ def _hub(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
-    written = export(args.notebooks, out=args.out, with_solutions=args.with_solutions,
-                     quick=args.quick, progress=sys.stderr.isatty())
+    written = export(
+        args.notebooks,
+        out=args.out,
+        with_solutions=args.with_solutions,
+        quick=args.quick,
+        progress=sys.stderr.isatty(),
+    )
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -97,32 +116,42 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `gomemlab` command line; the exit status."""
     parser = argparse.ArgumentParser(prog="gomemlab", description="Go Memory Lab helpers")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("doctor", help="show what was found; exit 1 with a fix when not usable"
-                        ).set_defaults(func=_doctor)
-    commands.add_parser("warm", help="pre-build samples and the pprof/trace tools"
-                        ).set_defaults(func=_warm)
+    commands.add_parser(
+        "doctor", help="show what was found; exit 1 with a fix when not usable"
+    ).set_defaults(func=_doctor)
+    commands.add_parser("warm", help="pre-build samples and the pprof/trace tools").set_defaults(
+        func=_warm
+    )
     lab = commands.add_parser("lab", help="start JupyterLab on the start-here notebook")
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                     help="further options for jupyter lab, after --")
+    lab.add_argument(
+        "jupyter_args", nargs=argparse.REMAINDER, help="further options for jupyter lab, after --"
+    )
     lab.set_defaults(func=_lab)
     reset = commands.add_parser("reset", help="restore one notebook; your edited copy is kept")
     reset.add_argument("notebook", help="e.g. 03 or 03-escape-analysis")
     reset.set_defaults(func=_reset)
-    commands.add_parser("progress", help="which exercises you have solved"
-                        ).set_defaults(func=_progress)
+    commands.add_parser("progress", help="which exercises you have solved").set_defaults(
+        func=_progress
+    )
     workshop = commands.add_parser("hub", help="a workshop server: JupyterHub for N learners")
     workshop.add_argument("--port", type=int, default=8000)
     workshop.add_argument("--users", type=int, default=8, help="learner01 ... learnerNN")
-    workshop.add_argument("--no-seed", action="store_true",
-                          help="learners start with an empty Go build cache (no warm copy)")
+    workshop.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="learners start with an empty Go build cache (no warm copy)",
+    )
     workshop.set_defaults(func=_hub)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
     handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")
     handouts.add_argument("--out", default="handouts", help="folder for the HTML files")
-    handouts.add_argument("--with-solutions", action="store_true",
-                          help="keep the exercises' solutions (left out by default)")
+    handouts.add_argument(
+        "--with-solutions",
+        action="store_true",
+        help="keep the exercises' solutions (left out by default)",
+    )
     handouts.add_argument("--quick", action="store_true", help="quick mode (short runs)")
     handouts.set_defaults(func=_export)
     args = parser.parse_args(argv)

@@ -24,15 +24,16 @@ def parse_diagnostics(text: str, *, strip_prefix: str = "") -> list[Diagnostic]:
         if match:
             file = match["file"]
             if strip_prefix and file.startswith(strip_prefix):
-                file = file[len(strip_prefix):].lstrip("/")
-            found.append(Diagnostic(
-                file=file.removeprefix("./"),
-                line=int(match["line"]),
-                col=int(match["col"]) if match["col"] else None,
-                message=match["message"],
-            ))
+                file = file[len(strip_prefix) :].lstrip("/")
+            found.append(
+                Diagnostic(
+                    file=file.removeprefix("./"),
+                    line=int(match["line"]),
+                    col=int(match["col"]) if match["col"] else None,
+                    message=match["message"],
+                )
+            )
         elif raw.startswith("\t") and found:
             last = found[-1]
-            found[-1] = Diagnostic(last.file, last.line, last.col,
-                                   f"{last.message}\n{raw.strip()}")
+            found[-1] = Diagnostic(last.file, last.line, last.col, f"{last.message}\n{raw.strip()}")
     return found

@@ -11,8 +11,16 @@ from dataclasses import dataclass
 from . import programs, toolchain, workspace
 from .errors import GomemlabError
 
-PYTHON_PACKAGES = ("pandas", "numpy", "matplotlib", "scipy", "pygments", "ipywidgets", "tqdm",
-                   "jupyterlab")
+PYTHON_PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "scipy",
+    "pygments",
+    "ipywidgets",
+    "tqdm",
+    "jupyterlab",
+)
 _PROBE = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("gomemlab probe ok") }\n'
 MIN_PYTHON = (3, 10)
 
@@ -51,8 +59,11 @@ class DoctorReport:
     def _repr_html_(self) -> str:
         rows = "".join(
             "<tr><td>{}</td><td><b>{}</b></td><td><code>{}</code>{}</td></tr>".format(
-                "✔" if c.ok else "✘", html.escape(c.name), html.escape(c.detail),
-                f"<br>fix: {html.escape(c.fix)}" if c.fix else "")
+                "✔" if c.ok else "✘",
+                html.escape(c.name),
+                html.escape(c.detail),
+                f"<br>fix: {html.escape(c.fix)}" if c.fix else "",
+            )
             for c in self.checks
         )
         return f"<table>{rows}</table>"
@@ -72,8 +83,14 @@ def _go_checks() -> list[Check]:
     done = toolchain.go("env", "GOCACHE", timeout=30)
     cache = done.stdout.strip()
     usable = done.ok and cache not in ("", "off")
-    checks.append(Check("Go build cache", usable, cache or done.stderr.strip(),
-                        "" if usable else "set GOCACHE (or HOME) to a writable folder"))
+    checks.append(
+        Check(
+            "Go build cache",
+            usable,
+            cache or done.stderr.strip(),
+            "" if usable else "set GOCACHE (or HOME) to a writable folder",
+        )
+    )
     checks.append(_probe_check())
     checks.append(_trace_reader_check())
     return checks
@@ -86,8 +103,11 @@ def _trace_reader_check() -> Check:
 
     if fastread.built():
         return Check("trace reader", True, "built: traces load fast")
-    return Check("trace reader", True, "not built yet: the first trace builds it (a few "
-                 "seconds), or `gomemlab warm` does now")
+    return Check(
+        "trace reader",
+        True,
+        "not built yet: the first trace builds it (a few seconds), or `gomemlab warm` does now",
+    )
 
 
 def _probe_check() -> Check:
@@ -96,12 +116,21 @@ def _probe_check() -> Check:
         done = programs.run(workspace.snippet(_PROBE, label="probe"), timeout=120)
     except GomemlabError as exc:
         first = str(exc).splitlines()[0]
-        return Check("build and run", False, first,
-                     "see the message; `make lab` reinstalls, GOMEMLAB_SCRATCH moves scratch")
+        return Check(
+            "build and run",
+            False,
+            first,
+            "see the message; `make lab` reinstalls, GOMEMLAB_SCRATCH moves scratch",
+        )
     ok = done.stdout.strip() == "gomemlab probe ok"
-    return Check("build and run", ok, f"a test program built in {done.build_seconds:.2f} s "
-                 f"and ran in {done.seconds:.2f} s" if ok else f"printed {done.stdout[:80]!r}",
-                 "" if ok else "the Go toolchain does not work: reinstall with `make lab`")
+    return Check(
+        "build and run",
+        ok,
+        f"a test program built in {done.build_seconds:.2f} s and ran in {done.seconds:.2f} s"
+        if ok
+        else f"printed {done.stdout[:80]!r}",
+        "" if ok else "the Go toolchain does not work: reinstall with `make lab`",
+    )
 
 
 def _package_check(name: str) -> Check:
@@ -114,8 +143,14 @@ def _package_check(name: str) -> Check:
 def diagnose() -> DoctorReport:
     """Check Python, Go, the samples, the scratch folder and the Python packages."""
     python_ok = sys.version_info[:2] >= MIN_PYTHON
-    checks = [Check("Python", python_ok, f"{platform.python_version()} ({sys.executable})",
-                    "" if python_ok else "use Python 3.10 or newer")]
+    checks = [
+        Check(
+            "Python",
+            python_ok,
+            f"{platform.python_version()} ({sys.executable})",
+            "" if python_ok else "use Python 3.10 or newer",
+        )
+    ]
     try:
         checks.append(Check("scratch folder", True, str(workspace.scratch_root())))
     except GomemlabError as exc:

@@ -85,8 +85,9 @@ def exit_meaning(returncode: int) -> str:
 class GoCommandError(GomemlabError):
     """A Go command or program ended badly."""
 
-    def __init__(self, message: str, *, command: Sequence[str] = (), stdout: str = "",
-                 stderr: str = ""):
+    def __init__(
+        self, message: str, *, command: Sequence[str] = (), stdout: str = "", stderr: str = ""
+    ):
         self.command = tuple(command)
         self.stdout = stdout
         self.stderr = stderr
@@ -99,8 +100,14 @@ _HEAD = '<th style="text-align:left;padding:2px 10px">{}</th>'
 class GoBuildError(GoCommandError):
     """The compiler (or vet) rejected the code; `diagnostics` says where and why."""
 
-    def __init__(self, diagnostics: Sequence[Diagnostic], *, command: Sequence[str] = (),
-                 stdout: str = "", stderr: str = ""):
+    def __init__(
+        self,
+        diagnostics: Sequence[Diagnostic],
+        *,
+        command: Sequence[str] = (),
+        stdout: str = "",
+        stderr: str = "",
+    ):
         self.diagnostics = list(diagnostics)
         if self.diagnostics:
             first, n = self.diagnostics[0], len(self.diagnostics)
@@ -120,9 +127,12 @@ class GoBuildError(GoCommandError):
             return super()._repr_html_()
         cell = '<td style="text-align:left;padding:2px 10px">{}</td>'
         rows = "".join(
-            "<tr>" + cell.format(f"<code>{html.escape(d.file)}</code>") + cell.format(d.line)
+            "<tr>"
+            + cell.format(f"<code>{html.escape(d.file)}</code>")
+            + cell.format(d.line)
             + cell.format("" if d.col is None else d.col)
-            + cell.format(f"<code>{html.escape(d.message)}</code>") + "</tr>"
+            + cell.format(f"<code>{html.escape(d.message)}</code>")
+            + "</tr>"
             for d in self.diagnostics
         )
         n = len(self.diagnostics)
@@ -140,8 +150,15 @@ _PANIC = re.compile(r"^(panic: .*|fatal error: .*)$", re.MULTILINE)
 class GoRunError(GoCommandError):
     """A Go program (or `go test`) exited with a non-zero status."""
 
-    def __init__(self, returncode: int, *, command: Sequence[str] = (), stdout: str = "",
-                 stderr: str = "", source_dir: str = ""):
+    def __init__(
+        self,
+        returncode: int,
+        *,
+        command: Sequence[str] = (),
+        stdout: str = "",
+        stderr: str = "",
+        source_dir: str = "",
+    ):
         self.returncode = returncode
         # A program panics on stderr; `go test` relays a test binary's panic on stdout.
         told = stderr if _PANIC.search(stderr) else stdout
@@ -150,7 +167,7 @@ class GoRunError(GoCommandError):
         if self.panic:
             where = _first_user_frame(told)
             if where and source_dir and where.startswith(source_dir):
-                where = where[len(source_dir):].lstrip("/")
+                where = where[len(source_dir) :].lstrip("/")
             message = f"the Go program panicked: {self.panic.removeprefix('panic: ')}"
             if where:
                 message += f"\n  at {where}"
@@ -166,11 +183,15 @@ class GoRunError(GoCommandError):
 
 
 _HINTS = (
-    ("build constraints exclude all Go files",
-     'The lab builds with CGO_ENABLED=0 (no C compiler needed), so a file that imports "C" is '
-     "left out: write it in pure Go."),
-    ("no space left on device",
-     "The disk is full: free some space (`go clean -cache` empties Go's build cache)."),
+    (
+        "build constraints exclude all Go files",
+        'The lab builds with CGO_ENABLED=0 (no C compiler needed), so a file that imports "C" is '
+        "left out: write it in pure Go.",
+    ),
+    (
+        "no space left on device",
+        "The disk is full: free some space (`go clean -cache` empties Go's build cache).",
+    ),
 )
 
 
@@ -205,8 +226,9 @@ def _first_user_frame(stderr: str) -> str | None:
 class GoTimeoutError(GoCommandError):
     """A Go command ran past its time limit and was killed, with every child process."""
 
-    def __init__(self, timeout: float, *, command: Sequence[str] = (), stdout: str = "",
-                 stderr: str = ""):
+    def __init__(
+        self, timeout: float, *, command: Sequence[str] = (), stdout: str = "", stderr: str = ""
+    ):
         self.timeout = timeout
         message = (
             f"stopped after {timeout:g} s: `{_command_text(command)}` was still running "

@@ -17,7 +17,7 @@ def baseline(found: GoToolchain | None = None) -> dict[str, bool]:
     path = found.goroot / "src" / "internal" / "buildcfg" / "exp.go"
     text = path.read_text() if path.is_file() else ""
     start = text.find("baseline := goexperiment.Flags{")
-    block = text[start:text.find("}", start)] if start >= 0 else ""
+    block = text[start : text.find("}", start)] if start >= 0 else ""
     return {name: value == "true" for name, value in _FLAG.findall(block)}
 
 

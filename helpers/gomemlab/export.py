@@ -13,8 +13,11 @@ from . import lab
 from .errors import UsageError
 from .settings import scratch_root
 
-_EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)=\"https?://[^\"]*\"[^>]*>"
-                       r"(\s*</script>)?", re.IGNORECASE)
+_EXTERNAL = re.compile(
+    r"<(script|link)\b[^>]*\b(src|href)=\"https?://[^\"]*\"[^>]*>"
+    r"(\s*</script>)?",
+    re.IGNORECASE,
+)
 
 
 def _is_solution(cell) -> bool:
@@ -40,9 +43,15 @@ def _notebooks(names: Sequence[str | os.PathLike]) -> list[Path]:
     return found
 
 
-def export(names: Sequence[str | os.PathLike] = (), *, out: str | os.PathLike = "handouts",
-           with_solutions: bool = False, quick: bool = False, progress: bool = True,
-           timeout: float = 600.0) -> list[Path]:
+def export(
+    names: Sequence[str | os.PathLike] = (),
+    *,
+    out: str | os.PathLike = "handouts",
+    with_solutions: bool = False,
+    quick: bool = False,
+    progress: bool = True,
+    timeout: float = 600.0,
+) -> list[Path]:
     """Execute each notebook (all when `names` is empty; "03" names one) in full mode (or
     `quick`) and write `out/NN-name.html`; returns the files written."""
     import nbformat
@@ -61,8 +70,12 @@ def export(names: Sequence[str | os.PathLike] = (), *, out: str | os.PathLike = 
             nb = nbformat.read(path, as_version=4)
             work = scratch_root() / "handouts"
             work.mkdir(parents=True, exist_ok=True)
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                    resources={"metadata": {"path": str(work)}})
+            client = NotebookClient(
+                nb,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(work)}},
+            )
             client.execute()
             html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
             target = folder / f"{path.stem}.html"

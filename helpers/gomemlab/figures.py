@@ -52,8 +52,9 @@ def plot_function(draw: Callable[P, Figure]) -> Callable[P, Figure]:
     return wrapper
 
 
-def new(width: float = WIDTH, height: float = 4.5, *, nrows: int = 1, ncols: int = 1,
-        **subplot_kw: Any) -> tuple[Figure, Any]:
+def new(
+    width: float = WIDTH, height: float = 4.5, *, nrows: int = 1, ncols: int = 1, **subplot_kw: Any
+) -> tuple[Figure, Any]:
     """A fresh figure with its axes (`Figure.subplots` arguments), constrained layout."""
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, **subplot_kw)

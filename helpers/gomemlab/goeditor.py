@@ -49,9 +49,14 @@ class EditorBox(widgets.VBox):
         return self.editor.code
 
 
-def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict], Any]],
-               button_text: str = "Run the compiler", height: int = 420,
-               waiting: str = "Press Run (or Ctrl-Enter in the editor).") -> EditorBox:
+def editor_box(
+    source: str,
+    *,
+    on_run: Callable[[str], tuple[str, Sequence[dict], Any]],
+    button_text: str = "Run the compiler",
+    height: int = 420,
+    waiting: str = "Press Run (or Ctrl-Enter in the editor).",
+) -> EditorBox:
     """An EditorBox whose Run (button or Ctrl-Enter) calls `on_run(code)`, which returns the
     output HTML, the marks to paint and a result kept as `box.result`; an exception it raises
     is shown (its diagnostics marked on their lines), not raised."""
@@ -66,10 +71,15 @@ def editor_box(source: str, *, on_run: Callable[[str], tuple[str, Sequence[dict]
         try:
             shown, marks, box.result = on_run(editor.code)
         except Exception as error:  # shown to the learner, never raised into the widget
-            shown = error._repr_html_() if hasattr(error, "_repr_html_") else (
-                f"<pre>{html.escape(f'{type(error).__name__}: {error}')}</pre>")
-            marks = [{"line": d.line, "kind": "error", "message": d.message}
-                     for d in getattr(error, "diagnostics", ())]
+            shown = (
+                error._repr_html_()
+                if hasattr(error, "_repr_html_")
+                else (f"<pre>{html.escape(f'{type(error).__name__}: {error}')}</pre>")
+            )
+            marks = [
+                {"line": d.line, "kind": "error", "message": d.message}
+                for d in getattr(error, "diagnostics", ())
+            ]
         output.value = shown
         editor.marks = list(marks)
 

@@ -53,8 +53,10 @@ class Span:
             return False
         if col is None:
             return True
-        return not ((line == self.line and col < self.col)
-                    or (line == self.end_line and col >= self.end_col))
+        return not (
+            (line == self.line and col < self.col)
+            or (line == self.end_line and col >= self.end_col)
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class Declaration:
     def matches(self, name: str) -> bool:
         """True for its own name, its qualified name, or `T.M` for a pointer method."""
         return name in (self.name, self.qualified) or (
-            self.kind == "method" and name == f"{self.receiver.lstrip('*')}.{self.name}")
+            self.kind == "method" and name == f"{self.receiver.lstrip('*')}.{self.name}"
+        )
 
 
 @dataclass(frozen=True)
@@ -101,26 +104,37 @@ class GoFile:
 
 
 def _span(data: dict) -> Span:
-    return Span(int(data["line"]), int(data["col"]), int(data["end_line"]),
-                int(data["end_col"]))
+    return Span(int(data["line"]), int(data["col"]), int(data["end_line"]), int(data["end_col"]))
 
 
 def _go_file(path: str, data: dict, label: str | None = None) -> GoFile:
     errors = data.get("errors") or []
     if errors:
         where = label or short(path)
-        shown = "\n".join(f"  {'line ' if label else where + ':'}{e['line']}:{e['col']}: "
-                          f"{e['message']}" for e in errors[:5])
+        shown = "\n".join(
+            f"  {'line ' if label else where + ':'}{e['line']}:{e['col']}: {e['message']}"
+            for e in errors[:5]
+        )
         more = f"\n  ... and {len(errors) - 5} more" if len(errors) > 5 else ""
         raise WorkspaceError(
             f"Go cannot parse {where} ({len(errors)} syntax error"
-            f"{'s' * (len(errors) != 1)}); fix the code first:\n{shown}{more}")
+            f"{'s' * (len(errors) != 1)}); fix the code first:\n{shown}{more}"
+        )
     decls = tuple(
-        Declaration(path, d["name"], d["kind"], d.get("receiver", ""), int(d["doc_line"]),
-                    _span(d), _span(d["body"]) if d.get("body") else None)
-        for d in data.get("decls") or [])
-    return GoFile(path, data.get("package", ""), decls,
-                  tuple(_span(s) for s in data.get("literals") or []))
+        Declaration(
+            path,
+            d["name"],
+            d["kind"],
+            d.get("receiver", ""),
+            int(d["doc_line"]),
+            _span(d),
+            _span(d["body"]) if d.get("body") else None,
+        )
+        for d in data.get("decls") or []
+    )
+    return GoFile(
+        path, data.get("package", ""), decls, tuple(_span(s) for s in data.get("literals") or [])
+    )
 
 
 def parse_json(text: str, *, label: str | None = None) -> list[GoFile]:
@@ -137,8 +151,9 @@ def parse_json(text: str, *, label: str | None = None) -> list[GoFile]:
 def tool() -> Path:
     """The goast binary: built on first use, then reused from its content-hashed path."""
     if not (TOOL_DIR / "main.go").is_file():
-        raise WorkspaceError(f"the Go source reader is missing from {TOOL_DIR} "
-                             "(reinstall gomemlab)")
+        raise WorkspaceError(
+            f"the Go source reader is missing from {TOOL_DIR} (reinstall gomemlab)"
+        )
     digest = hashlib.sha256()
     for name in ("go.mod", "main.go"):
         digest.update((TOOL_DIR / name).read_bytes())
@@ -176,8 +191,7 @@ def go_files(paths: list[Path], *, label: str | None = None) -> list[GoFile]:
     with _lock:
         missing = [key for key in dict.fromkeys(keys) if key not in _cache]
     if missing:
-        done = toolchain.run([tool(), *(key[0] for key in missing)],
-                             timeout=_TIMEOUT).check_run()
+        done = toolchain.run([tool(), *(key[0] for key in missing)], timeout=_TIMEOUT).check_run()
         try:
             found = json.loads(done.stdout)
         except json.JSONDecodeError as error:
@@ -202,14 +216,15 @@ def _paths(target: Target, tests: bool) -> list[Path]:
     if isinstance(target, str | os.PathLike) and str(target).endswith(".go"):
         return [Path(target)]
     if not isinstance(target, str | os.PathLike | Package):
-        raise UsageError(f"target must be a topic, a folder, a .go file or a Package, "
-                         f"not {type(target).__name__}")
+        raise UsageError(
+            f"target must be a topic, a folder, a .go file or a Package, "
+            f"not {type(target).__name__}"
+        )
     package = workspace.resolve(target)
     return package.go_files(tests=tests)
 
 
-def declarations(target: Target, *,
-                 tests: bool = True) -> list[Declaration]:
+def declarations(target: Target, *, tests: bool = True) -> list[Declaration]:
     """Top-level declarations of a .go file, or of a package's files (tests included unless
     `tests=False`), in file then source order."""
     return [d for file in go_files(_paths(target, tests)) for d in file.declarations]
@@ -236,7 +251,7 @@ def declarations_in(text: str) -> list[Declaration]:
 
 def _lines(declaration: Declaration, text: str) -> str:
     lines = text.splitlines()
-    return "\n".join(lines[declaration.doc_line - 1:declaration.span.end_line])
+    return "\n".join(lines[declaration.doc_line - 1 : declaration.span.end_line])
 
 
 def _pick(found: list[Declaration], name: str, where: str) -> Declaration:
@@ -245,13 +260,13 @@ def _pick(found: list[Declaration], name: str, where: str) -> Declaration:
     matching = [d for d in found if d.matches(name)]
     if not matching:
         names = ", ".join(sorted({d.qualified for d in found})[:12]) or "none"
-        raise WorkspaceError(f"no func, method, type, var or const called {name!r} in {where}"
-                             f" (declared: {names})")
+        raise WorkspaceError(
+            f"no func, method, type, var or const called {name!r} in {where} (declared: {names})"
+        )
     return matching[0]
 
 
-def extract(target: Target, name: str, *,
-            filename: str | None = None) -> str:
+def extract(target: Target, name: str, *, filename: str | None = None) -> str:
     """The source of declaration `name` (`F`, `T`, `M`, `T.M` or `(*T).M`), from its doc
     comment to its last line, found in a package's files (tests included) or one file."""
     if filename is not None:

@@ -73,12 +73,21 @@ def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
     if (home / ".warm").exists() and cache.is_dir():
         return cache
     home.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GOMEMLAB_", "GOCACHE", "XDG_", "GOPATH", "GOMODCACHE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GOMEMLAB_", "GOCACHE", "XDG_", "GOPATH", "GOMODCACHE"))
+    }
     env["HOME"] = str(home)
     try:
-        subprocess.run([sys.executable, "-m", "gomemlab.cli", "warm"], env=env, cwd=home,
-                       check=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "gomemlab.cli", "warm"],
+            env=env,
+            cwd=home,
+            check=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         raise HubError(f"warming the learners' seed Go cache in {home} failed: {error}") from None
     (home / ".warm").write_text("gomemlab warm done\n")
@@ -87,10 +96,16 @@ def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
 
 def command(port: int, hub_port: int, proxy_api_port: int) -> list[str]:
     """The `jupyterhub` argument list (ports on the command line win over the config file)."""
-    return [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG),
-            f"--JupyterHub.bind_url=http://127.0.0.1:{port}",
-            f"--JupyterHub.hub_port={hub_port}",
-            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{proxy_api_port}"]
+    return [
+        sys.executable,
+        "-m",
+        "jupyterhub",
+        "-f",
+        str(CONFIG),
+        f"--JupyterHub.bind_url=http://127.0.0.1:{port}",
+        f"--JupyterHub.hub_port={hub_port}",
+        f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{proxy_api_port}",
+    ]
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,11 @@ class Hub:
         """Call the hub's REST API (`path` under /hub/api/) with the admin token; JSON or None."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            f"{self.url}hub/api/{path.lstrip('/')}", data=data, method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            f"{self.url}hub/api/{path.lstrip('/')}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as answer:
                 text = answer.read()
@@ -184,10 +202,18 @@ class Hub:
         self.stop()
 
 
-def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01",),
-          root: Path | str | None = None, password: str | None = None,
-          token: str | None = None, quick: bool | None = None, log: Path | str | None = "file",
-          seed: Path | str | None = None, timeout: float = 120) -> Hub:
+def start(
+    port: int = 8000,
+    *,
+    users: tuple[str, ...] | list[str] = ("learner01",),
+    root: Path | str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    quick: bool | None = None,
+    log: Path | str | None = "file",
+    seed: Path | str | None = None,
+    timeout: float = 120,
+) -> Hub:
     """Start the workshop server on 127.0.0.1:`port` and wait until it answers.
 
     `password` is the shared learners' password (made up when None); `token` the admin API
@@ -201,8 +227,10 @@ def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01"
         raise UsageError("users: name at least one learner")
     program = proxy_program()
     if program is None:
-        raise HubError("configurable-http-proxy is not installed: run `npm ci --prefix hub` "
-                       "(needs Node.js 20 or newer)")
+        raise HubError(
+            "configurable-http-proxy is not installed: run `npm ci --prefix hub` "
+            "(needs Node.js 20 or newer)"
+        )
     home = Path(root).expanduser() if root is not None else default_root()
     state = home / "state"
     state.mkdir(parents=True, exist_ok=True)
@@ -211,9 +239,15 @@ def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01"
         raise UsageError("password: the shared password needs 8 characters or more")
     token = token or secrets.token_hex(24)
     marker = secrets.token_hex(8)
-    env = dict(os.environ, GOMEMLAB_HUB_ROOT=str(home), GOMEMLAB_HUB_USERS=",".join(names),
-               GOMEMLAB_HUB_PASSWORD=password, GOMEMLAB_HUB_API_TOKEN=token,
-               GOMEMLAB_HUB_PROXY=str(program), **{MARKER_VAR: marker})
+    env = dict(
+        os.environ,
+        GOMEMLAB_HUB_ROOT=str(home),
+        GOMEMLAB_HUB_USERS=",".join(names),
+        GOMEMLAB_HUB_PASSWORD=password,
+        GOMEMLAB_HUB_API_TOKEN=token,
+        GOMEMLAB_HUB_PROXY=str(program),
+        **{MARKER_VAR: marker},
+    )
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if seed is not None:
         env["GOMEMLAB_HUB_SEED_GOCACHE"] = str(seed)
@@ -225,20 +259,35 @@ def start(port: int = 8000, *, users: tuple[str, ...] | list[str] = ("learner01"
     log_path = state / "hub.log" if log == "file" else (Path(log) if log else None)
     out = open(log_path, "ab") if log_path else None  # noqa: SIM115 (the child keeps it)
     try:
-        process = subprocess.Popen(argv, cwd=state, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=subprocess.STDOUT if out else None,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            cwd=state,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
     finally:
         if out:
             out.close()
-    hub = Hub(url=f"http://127.0.0.1:{port}/", root=home, users=names, password=password,
-              token=token, marker=marker, log=log_path, process=process)
+    hub = Hub(
+        url=f"http://127.0.0.1:{port}/",
+        root=home,
+        users=names,
+        password=password,
+        token=token,
+        marker=marker,
+        log=log_path,
+        process=process,
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             hub.stop()
-            raise HubError(f"the hub exited ({process.returncode}) while starting: "
-                           f"{_tail(log_path)}")
+            raise HubError(
+                f"the hub exited ({process.returncode}) while starting: {_tail(log_path)}"
+            )
         try:
             hub.api("GET", "", timeout=5)
             return hub
@@ -270,25 +319,43 @@ class Kernel:
         self._n = 0
 
     @classmethod
-    async def open(cls, hub: Hub, server_url: str, token: str, *, path: str = "scratch.ipynb",
-                   timeout: float = 120) -> Kernel:
+    async def open(
+        cls,
+        hub: Hub,
+        server_url: str,
+        token: str,
+        *,
+        path: str = "scratch.ipynb",
+        timeout: float = 120,
+    ) -> Kernel:
         """Start a kernel for the notebook `path` (its folder is the kernel's working folder)."""
         from tornado.httpclient import AsyncHTTPClient, HTTPRequest
         from tornado.websocket import websocket_connect
 
         base = hub.url.rstrip("/") + server_url
-        body = json.dumps({"path": path, "type": "notebook", "name": "",
-                           "kernel": {"name": "python3"}})
-        answer = await AsyncHTTPClient().fetch(HTTPRequest(
-            f"{base}api/sessions", method="POST", body=body, request_timeout=timeout,
-            headers={"Authorization": f"token {token}", "Content-Type": "application/json"}))
+        body = json.dumps(
+            {"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}}
+        )
+        answer = await AsyncHTTPClient().fetch(
+            HTTPRequest(
+                f"{base}api/sessions",
+                method="POST",
+                body=body,
+                request_timeout=timeout,
+                headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+            )
+        )
         session = json.loads(answer.body)
         kernel_id = session["kernel"]["id"]
         ws_url = base.replace("http://", "ws://", 1) + (
-            f"api/kernels/{kernel_id}/channels?session_id={secrets.token_hex(8)}")
-        ws = await websocket_connect(HTTPRequest(
-            ws_url, headers={"Authorization": f"token {token}"}, request_timeout=timeout),
-            max_message_size=64 * 2**20)
+            f"api/kernels/{kernel_id}/channels?session_id={secrets.token_hex(8)}"
+        )
+        ws = await websocket_connect(
+            HTTPRequest(
+                ws_url, headers={"Authorization": f"token {token}"}, request_timeout=timeout
+            ),
+            max_message_size=64 * 2**20,
+        )
         return cls(base, token, session, ws)
 
     async def run(self, code: str, *, timeout: float = 300) -> CellRun:
@@ -297,13 +364,32 @@ class Kernel:
 
         self._n += 1
         msg_id = f"gomemlab-{secrets.token_hex(6)}-{self._n}"
-        self.ws.write_message(json.dumps({
-            "channel": "shell", "buffers": [], "metadata": {}, "parent_header": {},
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "",
-                       "session": self.session["id"], "version": "5.3",
-                       "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-            "content": {"code": code, "silent": False, "store_history": True,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        self.ws.write_message(
+            json.dumps(
+                {
+                    "channel": "shell",
+                    "buffers": [],
+                    "metadata": {},
+                    "parent_header": {},
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": "",
+                        "session": self.session["id"],
+                        "version": "5.3",
+                        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    },
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         began = time.perf_counter()
         deadline = time.monotonic() + timeout
         stdout: list[str] = []
@@ -335,8 +421,9 @@ class Kernel:
                     error = f"{content.get('ename')}: {content.get('evalue')}"
             elif kind == "status" and content.get("execution_state") == "idle":
                 idle = True
-        return CellRun(time.perf_counter() - began, "error" if error else "ok",
-                       "".join(stdout), error)
+        return CellRun(
+            time.perf_counter() - began, "error" if error else "ok", "".join(stdout), error
+        )
 
     async def close(self) -> None:
         """Close the websocket and shut the kernel down."""
@@ -344,15 +431,21 @@ class Kernel:
 
         self.ws.close()
         with contextlib.suppress(HTTPClientError, OSError):
-            await AsyncHTTPClient().fetch(HTTPRequest(
-                f"{self.base}api/sessions/{self.session['id']}", method="DELETE",
-                headers={"Authorization": f"token {self.token}"}, request_timeout=60))
+            await AsyncHTTPClient().fetch(
+                HTTPRequest(
+                    f"{self.base}api/sessions/{self.session['id']}",
+                    method="DELETE",
+                    headers={"Authorization": f"token {self.token}"},
+                    request_timeout=60,
+                )
+            )
 
 
 def user_token(hub: Hub, user: str) -> str:
     """A new API token owned by `user` (what their browser session could do, no more)."""
-    return hub.api("POST", f"users/{user}/tokens", {"note": "gomemlab hub client",
-                                                     "expires_in": 86400})["token"]
+    return hub.api(
+        "POST", f"users/{user}/tokens", {"note": "gomemlab hub client", "expires_in": 86400}
+    )["token"]
 
 
 def _tail(log: Path | None, lines: int = 8) -> str:
@@ -377,8 +470,10 @@ def singleuser_command(extra: list[str]) -> list[str]:
 
 def _main(argv: list[str]) -> int:
     if argv[:1] != ["singleuser"]:
-        print("usage: python -m gomemlab.hub singleuser [jupyterhub-singleuser options]",
-              file=sys.stderr)
+        print(
+            "usage: python -m gomemlab.hub singleuser [jupyterhub-singleuser options]",
+            file=sys.stderr,
+        )
         return 2
     argv = singleuser_command(argv[1:])  # also makes the working copy (lab.prepare)
     os.execv(argv[0], argv)

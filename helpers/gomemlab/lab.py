@@ -46,8 +46,11 @@ def prepare() -> tuple[Path, list[str]]:
 
 def notebook(name: str) -> Path:
     """The pristine notebook `name` ("03", "03-escape-analysis" or the file name)."""
-    matches = [p for p in sorted(pristine().glob("*.ipynb"))
-               if p.name == name or p.stem == name or p.name.startswith(f"{name}-")]
+    matches = [
+        p
+        for p in sorted(pristine().glob("*.ipynb"))
+        if p.name == name or p.stem == name or p.name.startswith(f"{name}-")
+    ]
     if len(matches) != 1:
         names = ", ".join(p.stem for p in sorted(pristine().glob("*.ipynb")))
         raise UsageError(f"no single notebook called {name!r}: the notebooks are {names}")
@@ -73,14 +76,21 @@ def command(port: int, *, no_browser: bool, extra: list[str]) -> list[str]:
     """The `jupyter lab` argument list: the working copy, 127.0.0.1 only, start-here first."""
     folder, _ = prepare()
     settings = Path(__file__).resolve().parent / "lab_settings"
-    argv = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            # LabApp's own default_url ("/lab") wins over ServerApp's: set the lab's.
-            f"--LabApp.default_url=/lab/tree/{START}",
-            # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates.
-            f"--LabApp.app_settings_dir={settings}",
-            # The Go tools' web UIs at a path of the lab's own URL (gomemlab.serverext).
-            "--ServerApp.jpserver_extensions=gomemlab.serverext=True"]
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        f"--notebook-dir={folder}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        # LabApp's own default_url ("/lab") wins over ServerApp's: set the lab's.
+        f"--LabApp.default_url=/lab/tree/{START}",
+        # Our overrides.json: JupyterLab neither asks to fetch news nor checks for updates.
+        f"--LabApp.app_settings_dir={settings}",
+        # The Go tools' web UIs at a path of the lab's own URL (gomemlab.serverext).
+        "--ServerApp.jpserver_extensions=gomemlab.serverext=True",
+    ]
     if no_browser:
         argv.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers, Binder-like images

@@ -12,8 +12,10 @@ import shlex
 from collections.abc import Iterable
 
 _PREFIXES: dict[str, str] = {}
-_HASHED = re.compile(r"…/scratch/(?:(?:bin|snippets|escape|releases)/[0-9a-f]{12,64}|"
-                     r"runs/[\w.-]+-[a-z0-9_]{8})(/|(?=[\s'\"]|$))")
+_HASHED = re.compile(
+    r"…/scratch/(?:(?:bin|snippets|escape|releases)/[0-9a-f]{12,64}|"
+    r"runs/[\w.-]+-[a-z0-9_]{8})(/|(?=[\s'\"]|$))"
+)
 """Content-addressed and per-run scratch folders: a learner needs the file's name, not the
 hash or the random folder it sits in."""
 

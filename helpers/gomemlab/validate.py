@@ -20,18 +20,25 @@ def timeout(value: Any, name: str = "timeout") -> float:
 
 def positive(value: Any, name: str, *, unit: str = "") -> float:
     """A finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         what = f" ({unit})" if unit else ""
         raise UsageError(f"{name} must be a number > 0{what}, not {value!r}")
     return float(value)
 
 
-def count(value: Any, name: str = "count", *, minimum: int = 1,
-          maximum: int | None = None) -> int:
+def count(value: Any, name: str = "count", *, minimum: int = 1, maximum: int | None = None) -> int:
     """A whole number in [minimum, maximum]."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (
-            maximum is not None and value > maximum):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
         bound = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
         raise UsageError(f"{name} must be a whole number {bound}, not {value!r}")
     return value
@@ -56,8 +63,10 @@ def memory_limit(value: Any, name: str = "memory_limit") -> str:
         text = value.strip()
         if text == "off" or _SIZE.match(text):
             return text
-    raise UsageError(f'{name} must be a number of bytes > 0, a size like "64MiB" '
-                     f'(B, KiB, MiB, GiB, TiB), or "off", not {value!r}')
+    raise UsageError(
+        f'{name} must be a number of bytes > 0, a size like "64MiB" '
+        f'(B, KiB, MiB, GiB, TiB), or "off", not {value!r}'
+    )
 
 
 def choice(value: Any, options: Collection[Any], name: str) -> Any:
@@ -83,8 +92,9 @@ def pattern(value: Any, name: str = "pattern") -> str:
 def text(value: Any, name: str) -> str:
     """A str (not bytes: decode it first)."""
     if isinstance(value, bytes | bytearray):
-        raise UsageError(f"{name} must be text (str), not bytes: decode it first, e.g. "
-                         f"data.decode()")
+        raise UsageError(
+            f"{name} must be text (str), not bytes: decode it first, e.g. data.decode()"
+        )
     if not isinstance(value, str):
         raise UsageError(f"{name} must be text (str), not {type(value).__name__}")
     return value

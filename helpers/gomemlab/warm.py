@@ -22,18 +22,26 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         ("go tool pprof", lambda: toolchain.go("tool", "-n", "pprof").check_run()),
         ("go tool trace", lambda: toolchain.go("tool", "-n", "trace").check_run()),
         ("trace reader", _trace_reader),
-        ("sample tests", lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...",
-                                               cwd=root).check_build()),
-        ("escape reports", lambda: toolchain.go("build", "-gcflags=-m=2", "./...",
-                                                 cwd=root).check_build()),
+        (
+            "sample tests",
+            lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...", cwd=root).check_build(),
+        ),
+        (
+            "escape reports",
+            lambda: toolchain.go("build", "-gcflags=-m=2", "./...", cwd=root).check_build(),
+        ),
     ]
     for topic in workspace.TOPICS:
         steps.append((f"sample {topic}", lambda topic=topic: programs.build(topic)))
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
-        steps.append((f"runtime with {experiment}",
-                      lambda e=experiment: programs.build("gc", goexperiment=e)))
+        steps.append(
+            (
+                f"runtime with {experiment}",
+                lambda e=experiment: programs.build("gc", goexperiment=e),
+            )
+        )
     return steps
 
 

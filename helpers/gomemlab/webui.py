@@ -95,15 +95,25 @@ class WebUI:
 
     def _repr_html_(self) -> str:
         state = "running" if self.running else "stopped"
-        where = ("served through this Jupyter server" if self.url != self.direct_url
-                 else "on the machine running Jupyter")
-        return (f'<b>{html.escape(self.title)}</b> ({state}): <a href="{html.escape(self.url)}" '
-                f'target="_blank">open it in a new tab</a> ({where}; it runs until '
-                "<code>.stop()</code> or the kernel ends)")
+        where = (
+            "served through this Jupyter server"
+            if self.url != self.direct_url
+            else "on the machine running Jupyter"
+        )
+        return (
+            f'<b>{html.escape(self.title)}</b> ({state}): <a href="{html.escape(self.url)}" '
+            f'target="_blank">open it in a new tab</a> ({where}; it runs until '
+            "<code>.stop()</code> or the kernel ends)"
+        )
 
 
-def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
-          path: str = "/", timeout: float = 60.0) -> WebUI:
+def serve(
+    title: str,
+    *go_args: str | os.PathLike,
+    port: int | None = None,
+    path: str = "/",
+    timeout: float = 60.0,
+) -> WebUI:
     """Run `go ARGS...` whose web UI listens on `port` (127.0.0.1), and wait until it answers.
 
     The caller puts `port` into `go_args` (e.g. `-http=127.0.0.1:PORT`); use `free_port()`.
@@ -115,8 +125,10 @@ def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
     if port is None:
         raise UsageError("serve needs the port the tool was told to listen on (free_port())")
     if _listening(port):
-        raise UsageError(f"port {port} on {LOOPBACK} is already in use: pass another port, or "
-                         "leave it out to get a free one")
+        raise UsageError(
+            f"port {port} on {LOOPBACK} is already in use: pass another port, or "
+            "leave it out to get a free one"
+        )
     log = workspace.scratch_dir("webui") / "output.log"
     process = toolchain.start_go(*go_args, log=log)
     with _LOCK:
@@ -130,7 +142,10 @@ def serve(title: str, *go_args: str | os.PathLike, port: int | None = None,
                 state = "exited" if process.returncode is not None else "timed out"
                 raise GoCommandError(
                     f"{title} did not start listening on {LOOPBACK}:{port} ({state}):\n"
-                    f"{output[-2000:]}", command=[str(a) for a in go_args], stderr=output)
+                    f"{output[-2000:]}",
+                    command=[str(a) for a in go_args],
+                    stderr=output,
+                )
             time.sleep(0.1)
     except BaseException:
         ui.stop()

@@ -23,8 +23,18 @@ from .errors import UsageError, WorkspaceError
 from .paths import remember
 from .settings import scratch_root
 
-TOPICS = ("newmake", "valuesem", "escape", "bench", "pprof", "trace", "gc", "layout",
-          "lifetimes", "releases")
+TOPICS = (
+    "newmake",
+    "valuesem",
+    "escape",
+    "bench",
+    "pprof",
+    "trace",
+    "gc",
+    "layout",
+    "lifetimes",
+    "releases",
+)
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.go")
@@ -120,7 +130,8 @@ def scratch_copy(topic: str, *, go: Any = None) -> Package:
     target = scratch_dir(topic)
     text = (original.module_dir / "go.mod").read_text()
     (target / "go.mod").write_text(
-        re.sub(r"^go\s+\S+", f"go {_language(go)}", text, count=1, flags=re.MULTILINE))
+        re.sub(r"^go\s+\S+", f"go {_language(go)}", text, count=1, flags=re.MULTILINE)
+    )
     shutil.copytree(original.dir, target / topic)
     return Package(target, topic, label=topic)
 
@@ -129,8 +140,7 @@ def _go_mod(module: str, language: str = GO_DIRECTIVE) -> str:
     return f"module {module}\n\ngo {language}\n"
 
 
-def snippet(source: str | Mapping[str, str], *, label: str = "snippet",
-            go: Any = None) -> Package:
+def snippet(source: str | Mapping[str, str], *, label: str = "snippet", go: Any = None) -> Package:
     """A module made from Go source text: one file (`main.go`) or a {filename: text} mapping.
 
     The module's folder is named after a hash of its content, so the same code always lands
@@ -145,8 +155,10 @@ def snippet(source: str | Mapping[str, str], *, label: str = "snippet",
         validate.text(text, f"the text of {name}")
     for name in files:
         if not _FILE_NAME.fullmatch(name):
-            raise WorkspaceError(f"snippet file names must be plain names like main.go or "
-                                 f"x_test.go (letters, digits, _ . -), not {name!r}")
+            raise WorkspaceError(
+                f"snippet file names must be plain names like main.go or "
+                f"x_test.go (letters, digits, _ . -), not {name!r}"
+            )
     files["go.mod"] = _go_mod(SNIPPET_MODULE, _language(go))
     digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:20]
     home = scratch_root() / "snippets"
@@ -168,9 +180,11 @@ def resolve(target: Target) -> Package:
     if isinstance(target, Package):
         return target
     if not isinstance(target, str | os.PathLike):
-        raise UsageError(f"Go code is named by a topic ({', '.join(TOPICS)}), a folder or .go "
-                         f"file, or a Package (gm.snippet makes one from source), not "
-                         f"{type(target).__name__}")
+        raise UsageError(
+            f"Go code is named by a topic ({', '.join(TOPICS)}), a folder or .go "
+            f"file, or a Package (gm.snippet makes one from source), not "
+            f"{type(target).__name__}"
+        )
     if isinstance(target, str) and target in TOPICS:
         return sample(target)
     path = Path(target).expanduser().resolve()

@@ -64,7 +64,8 @@ class Comparison:
                 f"{name} {unit}: expected {verdict!r} but got {got!r} ({self.old_label} "
                 f"{_fmt(row['old'])} → {self.new_label} {_fmt(row['new'])}, "
                 f"delta {row['delta_pct']:+.1f}%, p={row['p']:.3g}, "
-                f"n={row['n_old']}+{row['n_new']}) {row['note']}")
+                f"n={row['n_old']}+{row['n_new']}) {row['note']}"
+            )
         return self.row(name, unit)
 
     def plot(self, kind: str = "change", **options: Any) -> Figure:
@@ -86,29 +87,38 @@ class Comparison:
 
     def table(self) -> pd.DataFrame:
         """benchstat's layout: old ± ci, new ± ci, vs base (delta or ~) and p with n."""
+
         def with_ci(value, pct) -> str:
             shown = pct is not None and pd.notna(pct) and math.isfinite(pct)
             return _fmt(value) + (f" ± {pct:.0f}%" if shown else " ± ∞")
+
         rows = []
         for _, r in self.frame.iterrows():
             geo = r["name"] == "geomean"
-            rows.append({
-                "unit": r["unit"], "benchmark": r["name"],
-                self.old_label: _fmt(r["old"]) if geo else with_ci(r["old"], r["old_ci_pct"]),
-                self.new_label: _fmt(r["new"]) if geo else with_ci(r["new"], r["new_ci_pct"]),
-                "vs base": r["verdict"],
-                "p (n)": "" if geo else f"p={r['p']:.3f} n={r['n_old']}+{r['n_new']}"})
+            rows.append(
+                {
+                    "unit": r["unit"],
+                    "benchmark": r["name"],
+                    self.old_label: _fmt(r["old"]) if geo else with_ci(r["old"], r["old_ci_pct"]),
+                    self.new_label: _fmt(r["new"]) if geo else with_ci(r["new"], r["new_ci_pct"]),
+                    "vs base": r["verdict"],
+                    "p (n)": "" if geo else f"p={r['p']:.3f} n={r['n_old']}+{r['n_new']}",
+                }
+            )
         columns = ["unit", "benchmark", self.old_label, self.new_label, "vs base", "p (n)"]
         return pd.DataFrame(rows, columns=columns).set_index(["unit", "benchmark"])
 
     def _repr_html_(self) -> str:
         warn = "".join(f"<div>⚠ {html.escape(w)}</div>" for w in self.warnings())
-        body = tables.to_html(self.table().reset_index(),
-                              caption="median ± 95% CI; vs base: change of the median, "
-                                      "~ when not significant")
-        return (f"<div><b>Comparison</b> {html.escape(self.old_label)} → "
-                f"{html.escape(self.new_label)} (Mann–Whitney U, α={self.alpha})"
-                f"{warn}{body}</div>")
+        body = tables.to_html(
+            self.table().reset_index(),
+            caption="median ± 95% CI; vs base: change of the median, ~ when not significant",
+        )
+        return (
+            f"<div><b>Comparison</b> {html.escape(self.old_label)} → "
+            f"{html.escape(self.new_label)} (Mann–Whitney U, α={self.alpha})"
+            f"{warn}{body}</div>"
+        )
 
 
 def _pct(summary: stats.Summary) -> float:
@@ -124,9 +134,15 @@ def _key_frame(result: BenchResult, with_pkg: bool) -> pd.DataFrame:
     return frame
 
 
-def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None = None,
-            alpha: float = stats.ALPHA, old_label: str = "old",
-            new_label: str = "new") -> Comparison:
+def compare(
+    old: BenchResult,
+    new: BenchResult,
+    *,
+    units: tuple[str, ...] | None = None,
+    alpha: float = stats.ALPHA,
+    old_label: str = "old",
+    new_label: str = "new",
+) -> Comparison:
     """Compare the benchmarks present in both `old` and `new`, per unit.
 
     The verdict is the change of the median when the Mann–Whitney U test gives p ≤ alpha and
@@ -134,13 +150,17 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
     """
     for side, value in (("old", old), ("new", new)):
         if not isinstance(value, BenchResult):
-            raise UsageError(f"{side} must be a BenchResult (from gm.bench.run or parse), "
-                             f"not {type(value).__name__}")
+            raise UsageError(
+                f"{side} must be a BenchResult (from gm.bench.run or parse), "
+                f"not {type(value).__name__}"
+            )
     alpha = validate.positive(alpha, "alpha")
     if isinstance(units, str):
         units = (units,)
-    old_pkgs, new_pkgs = {r.config.get("pkg", "") for r in old.results}, {
-        r.config.get("pkg", "") for r in new.results}
+    old_pkgs, new_pkgs = (
+        {r.config.get("pkg", "") for r in old.results},
+        {r.config.get("pkg", "") for r in new.results},
+    )
     with_pkg = old_pkgs == new_pkgs and len(old_pkgs) > 1
     a, b = _key_frame(old, with_pkg), _key_frame(new, with_pkg)
     units = units or tuple(u for u in old.units if u in new.units)
@@ -158,33 +178,71 @@ def compare(old: BenchResult, new: BenchResult, *, units: tuple[str, ...] | None
                 continue
             so, sn = stats.summarize(xs), stats.summarize(ys)
             p = stats.mann_whitney_p(xs, ys)
-            delta = (sn.median / so.median - 1) * 100 if so.median else (
-                0.0 if sn.median == 0 else math.inf)
+            delta = (
+                (sn.median / so.median - 1) * 100
+                if so.median
+                else (0.0 if sn.median == 0 else math.inf)
+            )
             notes = []
             if min(len(xs), len(ys)) < need_diff:
-                notes.append(f"need ≥ {need_diff} runs per side to detect a difference at "
-                             f"α={alpha}")
+                notes.append(
+                    f"need ≥ {need_diff} runs per side to detect a difference at α={alpha}"
+                )
             elif min(len(xs), len(ys)) < need_ci:
                 notes.append(f"need ≥ {need_ci} runs for a 95% CI")
             if len(set(xs) | set(ys)) == 1:
                 notes.append("all runs are equal")
             verdict = f"{delta:+.2f}%" if p <= alpha and delta != 0 else "~"
-            rows.append({"name": key, "unit": unit, "old": so.median, "old_ci_pct": _pct(so),
-                         "n_old": len(xs), "new": sn.median, "new_ci_pct": _pct(sn),
-                         "n_new": len(ys), "delta_pct": delta, "p": p, "verdict": verdict,
-                         "note": "; ".join(notes)})
+            rows.append(
+                {
+                    "name": key,
+                    "unit": unit,
+                    "old": so.median,
+                    "old_ci_pct": _pct(so),
+                    "n_old": len(xs),
+                    "new": sn.median,
+                    "new_ci_pct": _pct(sn),
+                    "n_new": len(ys),
+                    "delta_pct": delta,
+                    "p": p,
+                    "verdict": verdict,
+                    "note": "; ".join(notes),
+                }
+            )
             medians_old.append(so.median)
             medians_new.append(sn.median)
         go, gn = stats.geomean(medians_old), stats.geomean(medians_new)
         if medians_old:
             ok = go is not None and gn is not None and math.isfinite(go * gn)
             delta = (gn / go - 1) * 100 if ok else math.nan
-            rows.append({"name": "geomean", "unit": unit, "old": go if ok else math.nan,
-                         "old_ci_pct": math.nan, "n_old": len(medians_old),
-                         "new": gn if ok else math.nan, "new_ci_pct": math.nan,
-                         "n_new": len(medians_new), "delta_pct": delta, "p": math.nan,
-                         "verdict": f"{delta:+.2f}%" if ok else "",
-                         "note": "" if ok else "geomean needs finite medians > 0"})
-    columns = ["name", "unit", "old", "old_ci_pct", "n_old", "new", "new_ci_pct", "n_new",
-               "delta_pct", "p", "verdict", "note"]
+            rows.append(
+                {
+                    "name": "geomean",
+                    "unit": unit,
+                    "old": go if ok else math.nan,
+                    "old_ci_pct": math.nan,
+                    "n_old": len(medians_old),
+                    "new": gn if ok else math.nan,
+                    "new_ci_pct": math.nan,
+                    "n_new": len(medians_new),
+                    "delta_pct": delta,
+                    "p": math.nan,
+                    "verdict": f"{delta:+.2f}%" if ok else "",
+                    "note": "" if ok else "geomean needs finite medians > 0",
+                }
+            )
+    columns = [
+        "name",
+        "unit",
+        "old",
+        "old_ci_pct",
+        "n_old",
+        "new",
+        "new_ci_pct",
+        "n_new",
+        "delta_pct",
+        "p",
+        "verdict",
+        "note",
+    ]
     return Comparison(pd.DataFrame(rows, columns=columns), alpha, old_label, new_label)

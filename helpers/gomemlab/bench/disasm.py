@@ -19,8 +19,9 @@ def disassemble(target: Target, functions: str) -> dict[str, str]:
     package = workspace.resolve(target)
     folder = workspace.scratch_dir("objdump")
     binary = folder / f"{package.name}.test"
-    toolchain.go("test", "-c", "-o", str(binary), package.pattern, cwd=package.module_dir,
-                 timeout=300).check_build()
+    toolchain.go(
+        "test", "-c", "-o", str(binary), package.pattern, cwd=package.module_dir, timeout=300
+    ).check_build()
     symbol = rf"\.(?:{functions.removeprefix('^')})"
     done = toolchain.go("tool", "objdump", "-s", symbol, str(binary), timeout=120).check_run()
     listings: dict[str, list[str]] = {}

@@ -21,7 +21,7 @@ endless loop ends here)."""
 BENCH_TIMEOUT = 120.0
 """Seconds for the benchmark run of a check."""
 
-WORDS_TEST = '''package words
+WORDS_TEST = """package words
 
 import (
 	"strings"
@@ -45,9 +45,9 @@ func BenchmarkCountWords(b *testing.B) {
 		CountWords(text)
 	}
 }
-'''
+"""
 
-WORDS_START = '''package words
+WORDS_START = """package words
 
 import "strings"
 
@@ -55,9 +55,9 @@ import "strings"
 func CountWords(s string) int {
 	return len(strings.Fields(s))
 }
-'''
+"""
 
-WORDS_SOLUTION = '''package words
+WORDS_SOLUTION = """package words
 
 import "unicode"
 
@@ -74,9 +74,9 @@ func CountWords(s string) int {
 	}
 	return n
 }
-'''
+"""
 
-TRAP_START = '''package hash
+TRAP_START = """package hash
 
 import "testing"
 
@@ -85,9 +85,9 @@ func BenchmarkHash(b *testing.B) {
 		Hash(uint64(i))
 	}
 }
-'''
+"""
 
-TRAP_SOLUTION = '''package hash
+TRAP_SOLUTION = """package hash
 
 import "testing"
 
@@ -98,7 +98,7 @@ func BenchmarkHash(b *testing.B) {
 		x++     // a changing input: a constant one would be folded at compile time
 	}
 }
-'''
+"""
 
 
 def _hash_source() -> str:
@@ -106,8 +106,10 @@ def _hash_source() -> str:
     text = workspace.sample("bench").source("main.go")
     match = re.search(r"^// Hash mixes.*?^}\n", text, re.MULTILINE | re.DOTALL)
     if match is None:
-        raise WorkspaceError("Hash not found in gosamples/bench/main.go: restore the sample "
-                             "(git checkout gosamples/bench)")
+        raise WorkspaceError(
+            "Hash not found in gosamples/bench/main.go: restore the sample "
+            "(git checkout gosamples/bench)"
+        )
     return "package hash\n\n" + match.group(0)
 
 
@@ -122,17 +124,21 @@ def _explain(error: GoRunError, what: str) -> Verdict:
     output = error.stdout + "\n" + error.stderr
     panic = _PANIC.search(output)
     if panic:
-        frames = [m.group(2) for m in _FRAME.finditer(output, panic.end())
-                  if "/src/runtime/" not in (m.group(1) or "")
-                  and not m.group(2).startswith(("testing.go", "benchmark.go"))]
+        frames = [
+            m.group(2)
+            for m in _FRAME.finditer(output, panic.end())
+            if "/src/runtime/" not in (m.group(1) or "")
+            and not m.group(2).startswith(("testing.go", "benchmark.go"))
+        ]
         where = f" at {frames[0]}" if frames else ""
         return Verdict.not_yet(f"{what} panicked: {panic.group(1)}{where}")
     complaints = _TEST_LOG.findall(output)
     if complaints:
         listed = "\n".join(f"  {c}" for c in complaints[:6])
         more = f"\n  … and {len(complaints) - 6} more" if len(complaints) > 6 else ""
-        return Verdict.not_yet(f"{what} gives wrong answers:\n{listed}{more}",
-                               failures=len(complaints))
+        return Verdict.not_yet(
+            f"{what} gives wrong answers:\n{listed}{more}", failures=len(complaints)
+        )
     return checks.from_error(error)
 
 
@@ -143,45 +149,65 @@ def check_zero_allocs(source: str) -> Verdict:
     One `go test` builds the package once, runs TestCountWords and, only when it passes,
     BenchmarkCountWords for a fixed 2000 iterations (so every check measures the same work)."""
     source = validate.text(source, "source")
-    package = workspace.snippet({"words.go": source, "words_test.go": WORDS_TEST},
-                                label="words")
+    package = workspace.snippet({"words.go": source, "words_test.go": WORDS_TEST}, label="words")
     try:
         # The later -run wins over run()'s own -run '^$': the tests run first, and go test
         # runs no benchmark when a test fails.
-        result = run(package, "^BenchmarkCountWords$", benchtime="2000x", count=1,
-                     progress=False, timeout=TEST_TIMEOUT,
-                     extra=["-run", "^TestCountWords$"])
+        result = run(
+            package,
+            "^BenchmarkCountWords$",
+            benchtime="2000x",
+            count=1,
+            progress=False,
+            timeout=TEST_TIMEOUT,
+            extra=["-run", "^TestCountWords$"],
+        )
     except GoRunError as error:
         return _explain(error, "CountWords")
     allocs = result.median("CountWords", "allocs/op")
     size = result.median("CountWords", "B/op")
     speed = result.median("CountWords", "ns/op")
-    measured = (f"{allocs:g} allocs/op, {tables.format_bytes(size)}/op, "
-                f"{tables.format_number(speed)} ns/op")
+    measured = (
+        f"{allocs:g} allocs/op, {tables.format_bytes(size)}/op, {tables.format_number(speed)} ns/op"
+    )
     evidence = {"allocs_per_op": allocs, "bytes_per_op": size, "ns_per_op": speed}
     if allocs == 0 and size == 0:
-        return Verdict.solved(f"CountWords is correct and allocates nothing: {measured}",
-                              **evidence)
+        return Verdict.solved(
+            f"CountWords is correct and allocates nothing: {measured}", **evidence
+        )
     if allocs == 0:  # averages rounded down: an occasional allocation shows as 0 allocs/op
-        return Verdict.not_yet(f"CountWords is correct but still allocates now and then: "
-                               f"{measured} (allocs/op is rounded down). Allocate nothing.",
-                               **evidence)
-    return Verdict.not_yet(f"CountWords is correct but still allocates: {measured}. "
-                           "Count the words without building a slice of them.", **evidence)
+        return Verdict.not_yet(
+            f"CountWords is correct but still allocates now and then: "
+            f"{measured} (allocs/op is rounded down). Allocate nothing.",
+            **evidence,
+        )
+    return Verdict.not_yet(
+        f"CountWords is correct but still allocates: {measured}. "
+        "Count the words without building a slice of them.",
+        **evidence,
+    )
 
 
 def _compile_tests(package: workspace.Package) -> Path:
     """The package's test binary, built once into scratch (compile errors: GoBuildError)."""
     binary = workspace.scratch_dir(f"check-{package.name}") / f"{package.name}.test"
-    toolchain.go("test", "-c", "-o", str(binary), package.pattern, cwd=package.module_dir,
-                 timeout=BENCH_TIMEOUT).check_build()
+    toolchain.go(
+        "test",
+        "-c",
+        "-o",
+        str(binary),
+        package.pattern,
+        cwd=package.module_dir,
+        timeout=BENCH_TIMEOUT,
+    ).check_build()
     return binary
 
 
 def _listing(binary: Path, function: str) -> str | None:
     """The machine code of the package-level `function` in `binary` (None when absent)."""
-    done = toolchain.go("tool", "objdump", "-s", rf"\.{function}$", str(binary),
-                        timeout=BENCH_TIMEOUT).check_run()
+    done = toolchain.go(
+        "tool", "objdump", "-s", rf"\.{function}$", str(binary), timeout=BENCH_TIMEOUT
+    ).check_run()
     text = done.stdout.strip()
     return text if text.startswith("TEXT ") else None
 
@@ -192,25 +218,42 @@ def check_trap_fixed(benchmark_source: str) -> Verdict:
     multiplications (the compiler deletes them when the result is dropped), and it must run to
     the end. The test binary is built once: read with `go tool objdump`, then run."""
     benchmark_source = validate.text(benchmark_source, "benchmark_source")
-    package = workspace.snippet({"hash.go": _hash_source(), "hash_test.go": benchmark_source},
-                                label="hash")
+    package = workspace.snippet(
+        {"hash.go": _hash_source(), "hash_test.go": benchmark_source}, label="hash"
+    )
     binary = _compile_tests(package)
     listing = _listing(binary, "BenchmarkHash")
     if listing is None:
-        return Verdict.not_yet("there is no `func BenchmarkHash(b *testing.B)` in your code: "
-                               "keep the benchmark's name")
+        return Verdict.not_yet(
+            "there is no `func BenchmarkHash(b *testing.B)` in your code: keep the benchmark's name"
+        )
     multiplies = count_multiplies(listing)
     try:
-        done = run_test_binary([str(binary), "-test.run=^$", "-test.bench=^BenchmarkHash$",
-                                "-test.benchmem", "-test.benchtime=100000x", "-test.count=1"],
-                               cwd=binary.parent, timeout=BENCH_TIMEOUT)
+        done = run_test_binary(
+            [
+                str(binary),
+                "-test.run=^$",
+                "-test.bench=^BenchmarkHash$",
+                "-test.benchmem",
+                "-test.benchtime=100000x",
+                "-test.count=1",
+            ],
+            cwd=binary.parent,
+            timeout=BENCH_TIMEOUT,
+        )
     except GoRunError as error:
         return _explain(error, "BenchmarkHash")
     speed = parse(done.stdout).median("Hash", "ns/op")
     evidence = {"multiplies": multiplies, "ns_per_op": speed}
     if multiplies >= 5:
-        return Verdict.solved(f"BenchmarkHash runs Hash: {multiplies} multiply instructions in "
-                              f"its machine code, {speed:.2f} ns/op", **evidence)
-    return Verdict.not_yet(f"BenchmarkHash measures (almost) nothing: {multiplies} multiply "
-                           f"instructions in its machine code, {speed:.2f} ns/op. Keep the "
-                           "result alive, with a changing input.", **evidence)
+        return Verdict.solved(
+            f"BenchmarkHash runs Hash: {multiplies} multiply instructions in "
+            f"its machine code, {speed:.2f} ns/op",
+            **evidence,
+        )
+    return Verdict.not_yet(
+        f"BenchmarkHash measures (almost) nothing: {multiplies} multiply "
+        f"instructions in its machine code, {speed:.2f} ns/op. Keep the "
+        "result alive, with a changing input.",
+        **evidence,
+    )

@@ -49,23 +49,30 @@ def _split_name(full: str) -> _Name:
 
 def _values(rest: list[str], line_no: int, line: str) -> dict[str, float]:
     if not rest or len(rest) % 2:
-        raise ParseError("a benchmark result needs value/unit pairs after the iteration count",
-                         line_no=line_no, line=line)
+        raise ParseError(
+            "a benchmark result needs value/unit pairs after the iteration count",
+            line_no=line_no,
+            line=line,
+        )
     values: dict[str, float] = {}
     for i in range(0, len(rest), 2):
         value, unit = rest[i], rest[i + 1]
         if unit in values:
             raise ParseError(f"unit {unit!r} appears twice", line_no=line_no, line=line)
         if unit[0] in "0123456789+-." and _NUMBER.fullmatch(unit):
-            raise ParseError(f"expected a unit after {value!r}, got the number {unit!r}",
-                             line_no=line_no, line=line)
+            raise ParseError(
+                f"expected a unit after {value!r}, got the number {unit!r}",
+                line_no=line_no,
+                line=line,
+            )
         try:
             number = float(value)
         except ValueError:
             number = None
         if number is None or "_" in value:  # Python's float() takes 1_000, Go's does not
-            raise ParseError(f"benchmark value {value!r} is not a number", line_no=line_no,
-                             line=line)
+            raise ParseError(
+                f"benchmark value {value!r} is not a number", line_no=line_no, line=line
+            )
         values[unit] = number
     return values
 
@@ -87,15 +94,19 @@ def parse_lines(text: str) -> list[Record]:
             if len(fields) > 1 and fields[1][:1].isdigit() and _NAME.fullmatch(fields[0]):
                 iterations = fields[1]
                 if not (iterations.isascii() and iterations.isdigit()):
-                    raise ParseError(f"iteration count {iterations!r} is not a whole number",
-                                     line_no=line_no, line=line)
+                    raise ParseError(
+                        f"iteration count {iterations!r} is not a whole number",
+                        line_no=line_no,
+                        line=line,
+                    )
                 values = _values(fields[2:], line_no, line)
                 split = names.get(fields[0])
                 if split is None:
                     split = names[fields[0]] = _split_name(fields[0])
                 name, procs, parts, plain = split
-                records.append(Result(line_no, name, procs, int(iterations), values, config,
-                                      parts, plain))
+                records.append(
+                    Result(line_no, name, procs, int(iterations), values, config, parts, plain)
+                )
                 continue
         match = _CONFIG.fullmatch(line)
         if match and _is_config_key(match.group(1)):

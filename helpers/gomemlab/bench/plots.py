@@ -13,11 +13,18 @@ from ..errors import UsageError
 from . import stats
 from .stats import HIGHER_IS_BETTER
 
-UNIT_LABELS = {"ns/op": "time per operation (ns/op)", "B/op": "bytes allocated per op (B/op)",
-               "allocs/op": "heap allocations per op (allocs/op)",
-               "MB/s": "throughput (MB/s)"}
-SHORT_LABELS = {"ns/op": "nanoseconds per op", "B/op": "bytes per op",
-                "allocs/op": "allocations per op", "MB/s": "MB per second"}
+UNIT_LABELS = {
+    "ns/op": "time per operation (ns/op)",
+    "B/op": "bytes allocated per op (B/op)",
+    "allocs/op": "heap allocations per op (allocs/op)",
+    "MB/s": "throughput (MB/s)",
+}
+SHORT_LABELS = {
+    "ns/op": "nanoseconds per op",
+    "B/op": "bytes per op",
+    "allocs/op": "allocations per op",
+    "MB/s": "MB per second",
+}
 """Axis labels beside a panel titled with the unit (side by side, long labels would touch)."""
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 _SMALL = {"fontsize": 11}
@@ -62,8 +69,12 @@ def _present(frame: pd.DataFrame, units: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @figures.plot_function
-def plot_runs(frame: pd.DataFrame, units: tuple[str, ...] = ("ns/op", "B/op", "allocs/op"), *,
-              title: str | None = None) -> Figure:
+def plot_runs(
+    frame: pd.DataFrame,
+    units: tuple[str, ...] = ("ns/op", "B/op", "allocs/op"),
+    *,
+    title: str | None = None,
+) -> Figure:
     """One panel per unit: each benchmark's runs as dots, the median as a diamond with its
     95% CI as an error bar (no error bar when n < 6). Infinite values are left out."""
     units = _present(frame, units)
@@ -80,16 +91,33 @@ def plot_runs(frame: pd.DataFrame, units: tuple[str, ...] = ("ns/op", "B/op", "a
             if len(values) == 0:
                 continue
             jitter = rng.uniform(-0.18, 0.18, len(values))
-            ax.scatter(values, i + jitter, s=22, color="0.55", alpha=0.7, zorder=2,
-                       label="one run" if i == 0 else None)
+            ax.scatter(
+                values,
+                i + jitter,
+                s=22,
+                color="0.55",
+                alpha=0.7,
+                zorder=2,
+                label="one run" if i == 0 else None,
+            )
             s = stats.summarize(values)
             err = [[s.median - s.low], [s.high - s.median]] if s.has_ci else None
-            ax.errorbar([s.median], [i], xerr=err, fmt="D", color=_COLORS[0], ms=8,
-                        capsize=5, lw=2, zorder=3,
-                        label="median ± 95% CI" if i == 0 else None)
+            ax.errorbar(
+                [s.median],
+                [i],
+                xerr=err,
+                fmt="D",
+                color=_COLORS[0],
+                ms=8,
+                capsize=5,
+                lw=2,
+                zorder=3,
+                label="median ± 95% CI" if i == 0 else None,
+            )
         _scale(ax, frame[unit].dropna().to_numpy(float), "x")
-        ax.set_xlabel(SHORT_LABELS.get(unit, unit) if len(units) > 1 else
-                      UNIT_LABELS.get(unit, unit))
+        ax.set_xlabel(
+            SHORT_LABELS.get(unit, unit) if len(units) > 1 else UNIT_LABELS.get(unit, unit)
+        )
         ax.grid(axis="x", alpha=0.3)
         ax.set_title(unit)
     axes[0].set_yticks(np.arange(len(labels)), labels)
@@ -113,8 +141,14 @@ def _legend(column: str, key: object) -> str:
 
 
 @figures.plot_function
-def plot_scaling(frame: pd.DataFrame, param: str, units: tuple[str, ...] = ("ns/op",
-                 "allocs/op"), *, by: str | None = None, title: str | None = None) -> Figure:
+def plot_scaling(
+    frame: pd.DataFrame,
+    param: str,
+    units: tuple[str, ...] = ("ns/op", "allocs/op"),
+    *,
+    by: str | None = None,
+    title: str | None = None,
+) -> Figure:
     """Median (line) and 95% CI (band) of each unit against a numeric sub-benchmark parameter
     (a frame column such as `sub.size`), one line per value of `by` (default: another part that
     varies, e.g. `sub.impl`)."""
@@ -169,8 +203,10 @@ def plot_comparison(comparison_frame: pd.DataFrame, *, title: str | None = None)
         rows = data[data["unit"] == unit].set_index("name").reindex(names)
         better_up = unit in HIGHER_IS_BETTER
         delta = rows["delta_pct"].replace([np.inf, -np.inf], np.nan).fillna(0)
-        colors = ["0.7" if v == "~" else ("#2ca02c" if (d > 0) == better_up else "#d62728")
-                  for v, d in zip(rows["verdict"].fillna("~"), delta, strict=True)]
+        colors = [
+            "0.7" if v == "~" else ("#2ca02c" if (d > 0) == better_up else "#d62728")
+            for v, d in zip(rows["verdict"].fillna("~"), delta, strict=True)
+        ]
         ax.barh(np.arange(len(names)), delta, color=colors)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel("change of median (%)")

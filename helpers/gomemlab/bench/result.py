@@ -91,8 +91,12 @@ class _Columns:
 
 
 def _reserved(name: str, taken: Iterable[str] = ()) -> bool:
-    return (name in FIXED_COLUMNS or name in _TABLE_COLUMNS or name.startswith(_PREFIXES)
-            or name in taken)
+    return (
+        name in FIXED_COLUMNS
+        or name in _TABLE_COLUMNS
+        or name.startswith(_PREFIXES)
+        or name in taken
+    )
 
 
 def _layout(results: list[Result], units: list[str]) -> _Columns:
@@ -112,8 +116,9 @@ def _layout(results: list[Result], units: list[str]) -> _Columns:
         for key in snapshot:
             if key != "pkg" and key not in config:
                 config[key] = f"config.{key}" if _reserved(key, taken) else key
-    return _Columns(MappingProxyType(parts), plain, MappingProxyType(unit_columns),
-                    MappingProxyType(config))
+    return _Columns(
+        MappingProxyType(parts), plain, MappingProxyType(unit_columns), MappingProxyType(config)
+    )
 
 
 def _repeat_key(r: Result) -> tuple[str, str, int]:
@@ -138,8 +143,10 @@ class BenchResult(ResultRepr):
 
     def __repr__(self) -> str:
         source = f", from {self.provenance.shell!r}" if self.provenance.command else ""
-        return (f"<BenchResult: {len(self)} runs of {len(self.names)} benchmark(s), "
-                f"units {', '.join(self.units) or 'none'}{source}>")
+        return (
+            f"<BenchResult: {len(self)} runs of {len(self.names)} benchmark(s), "
+            f"units {', '.join(self.units) or 'none'}{source}>"
+        )
 
     # ----- access ---------------------------------------------------------------------------
     @cached_property
@@ -196,8 +203,7 @@ class BenchResult(ResultRepr):
         key = key.removeprefix("sub.") if key not in self._columns.parts else key
         if key not in self._columns.parts:
             known = ", ".join(self._columns.parts) or "none"
-            raise UsageError(f"no sub-benchmark key {key!r} in these names; the keys are: "
-                             f"{known}")
+            raise UsageError(f"no sub-benchmark key {key!r} in these names; the keys are: {known}")
         return self._columns.parts[key]
 
     @cached_property
@@ -213,15 +219,27 @@ class BenchResult(ResultRepr):
                 config_rows[id(r.config)] = extra
             key = _repeat_key(r)
             repeat[key] = repeat.get(key, -1) + 1
-            row = {"pkg": key[0], "name": r.name, "base": r.base, "procs": r.procs,
-                   "run": repeat[key], "iterations": r.iterations, "line_no": r.line_no}
+            row = {
+                "pkg": key[0],
+                "name": r.name,
+                "base": r.base,
+                "procs": r.procs,
+                "run": repeat[key],
+                "iterations": r.iterations,
+                "line_no": r.line_no,
+            }
             row.update({cols.parts[k]: v for k, v in r.parts.items()})
             row.update({f"sub[{i}]": v for i, v in enumerate(r.plain, start=1)})
             row.update({cols.units[u]: v for u, v in r.values.items()})
             row.update(extra)
             rows.append(row)
-        columns = [*FIXED_COLUMNS[:-1], *cols.part_names, *cols.units.values(),
-                   *cols.config.values(), "line_no"]
+        columns = [
+            *FIXED_COLUMNS[:-1],
+            *cols.part_names,
+            *cols.units.values(),
+            *cols.config.values(),
+            "line_no",
+        ]
         frame = pd.DataFrame(rows, columns=columns)
         for column in cols.units.values():
             frame[column] = frame[column].astype(float)
@@ -245,8 +263,7 @@ class BenchResult(ResultRepr):
 
     def _keep(self, results: Iterable[Result]) -> BenchResult:
         kept = {id(r) for r in results}
-        return self._derived(r for r in self.records if not isinstance(r, Result)
-                             or id(r) in kept)
+        return self._derived(r for r in self.records if not isinstance(r, Result) or id(r) in kept)
 
     def select(self, pattern: str) -> BenchResult:
         """The runs whose name matches the regular expression `pattern` (re.search)."""
@@ -272,15 +289,20 @@ class BenchResult(ResultRepr):
         any word (`r.where(n=10)`, `r.where(**{"name": "x"})`)."""
         for key in parts:
             self.part_column(key)  # a UsageError for a key no name has
-        wanted = {k.removeprefix("sub.") if k not in self._columns.parts else k: str(v)
-                  for k, v in parts.items()}
+        wanted = {
+            k.removeprefix("sub.") if k not in self._columns.parts else k: str(v)
+            for k, v in parts.items()
+        }
         records: list[Record] = []
         for rec in self.records:
             if isinstance(rec, Result):
                 if any(rec.parts.get(k) != v for k, v in wanted.items()):
                     continue
-                segments = [s for s in rec.name.split("/")[1:]
-                            if "=" not in s or s.partition("=")[0] not in wanted]
+                segments = [
+                    s
+                    for s in rec.name.split("/")[1:]
+                    if "=" not in s or s.partition("=")[0] not in wanted
+                ]
                 rec = rec.renamed("/".join([rec.base, *segments]))
             records.append(rec)
         return self._derived(records)
@@ -310,16 +332,36 @@ class BenchResult(ResultRepr):
                 note = ""
                 if not s.has_ci:
                     note = f"n={s.n}: no {s.confidence:.0%} CI (needs n ≥ {stats.min_n_for_ci()})"
-                rows.append({
-                    "pkg": pkg, "name": name, "procs": procs,
-                    "label": f"{name}-{procs}" if show_procs else name,
-                    **{p: first[p] for p in parts},
-                    "unit": unit, "n": s.n, "median": s.median,
-                    "low": math.nan if s.low is None else s.low,
-                    "high": math.nan if s.high is None else s.high,
-                    "ci_pct": math.nan if s.ci_pct is None else s.ci_pct, "note": note})
-        columns = ["pkg", "name", "procs", "label", *parts, "unit", "n", "median", "low", "high",
-                   "ci_pct", "note"]
+                rows.append(
+                    {
+                        "pkg": pkg,
+                        "name": name,
+                        "procs": procs,
+                        "label": f"{name}-{procs}" if show_procs else name,
+                        **{p: first[p] for p in parts},
+                        "unit": unit,
+                        "n": s.n,
+                        "median": s.median,
+                        "low": math.nan if s.low is None else s.low,
+                        "high": math.nan if s.high is None else s.high,
+                        "ci_pct": math.nan if s.ci_pct is None else s.ci_pct,
+                        "note": note,
+                    }
+                )
+        columns = [
+            "pkg",
+            "name",
+            "procs",
+            "label",
+            *parts,
+            "unit",
+            "n",
+            "median",
+            "low",
+            "high",
+            "ci_pct",
+            "note",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def warnings(self) -> list[str]:
@@ -331,23 +373,29 @@ class BenchResult(ResultRepr):
         if few.empty:
             return []
         n = int(few["n"].min())
-        return [f"{few['label'].nunique()} benchmark(s) have only n={n} run(s): a 95% CI of "
-                f"the median needs n ≥ {stats.min_n_for_ci()}; use count ≥ 10."]
+        return [
+            f"{few['label'].nunique()} benchmark(s) have only n={n} run(s): a 95% CI of "
+            f"the median needs n ≥ {stats.min_n_for_ci()}; use count ≥ 10."
+        ]
 
     def median(self, name: str, unit: str = "ns/op", *, procs: int | None = None) -> float:
         """The median of `unit` over the runs of benchmark `name` (exact name, no procs)."""
         return self.summarized(name, unit, procs=procs).median
 
-    def summarized(self, name: str, unit: str = "ns/op", *,
-                   procs: int | None = None) -> stats.Summary:
+    def summarized(
+        self, name: str, unit: str = "ns/op", *, procs: int | None = None
+    ) -> stats.Summary:
         """Median and 95% CI of `unit` over the runs of benchmark `name`."""
         frame = self._frame
         rows = frame[frame["name"] == name] if len(frame) else frame
         if procs is not None:
             rows = rows[rows["procs"] == procs]
         if rows.empty:
-            raise AssertionError(f"no benchmark named {name!r}; the names are: "
-                                 + (", ".join(self.names) or "none") + self._source())
+            raise AssertionError(
+                f"no benchmark named {name!r}; the names are: "
+                + (", ".join(self.names) or "none")
+                + self._source()
+            )
         column = self.column(unit)
         if unit not in self._columns.units or rows[column].isna().all():
             raise AssertionError(f"benchmark {name!r} reports no {unit!r}{self._source()}")
@@ -357,23 +405,41 @@ class BenchResult(ResultRepr):
         return f" (from `{self.provenance.shell}`)" if self.provenance.command else ""
 
     # ----- claim checks ---------------------------------------------------------------------
-    def expect(self, name: str, unit: str, *, equals: float | None = None,
-               at_most: float | None = None, at_least: float | None = None,
-               procs: int | None = None) -> float:
+    def expect(
+        self,
+        name: str,
+        unit: str,
+        *,
+        equals: float | None = None,
+        at_most: float | None = None,
+        at_least: float | None = None,
+        procs: int | None = None,
+    ) -> float:
         """Check the median of `unit` for benchmark `name`; return it. AssertionError says
         what the toolchain measured when the claim does not hold."""
         summary = self.summarized(name, unit, procs=procs)
         got = summary.median
-        checks = [(equals, lambda v: got == v, "="), (at_most, lambda v: got <= v, "≤"),
-                  (at_least, lambda v: got >= v, "≥")]
+        checks = [
+            (equals, lambda v: got == v, "="),
+            (at_most, lambda v: got <= v, "≤"),
+            (at_least, lambda v: got >= v, "≥"),
+        ]
         for bound, holds, sign in checks:
             if bound is not None and not holds(bound):
-                raise AssertionError(f"{name}: expected {unit} {sign} {bound:g}, but the median "
-                                     f"of {summary.n} run(s) is {got:g}{self._source()}")
+                raise AssertionError(
+                    f"{name}: expected {unit} {sign} {bound:g}, but the median "
+                    f"of {summary.n} run(s) is {got:g}{self._source()}"
+                )
         return got
 
-    def expect_all(self, unit: str, *, equals: float | None = None,
-                   at_most: float | None = None, at_least: float | None = None) -> None:
+    def expect_all(
+        self,
+        unit: str,
+        *,
+        equals: float | None = None,
+        at_most: float | None = None,
+        at_least: float | None = None,
+    ) -> None:
         """`expect` for every benchmark in the result."""
         for name in self.names:
             self.expect(name, unit, equals=equals, at_most=at_most, at_least=at_least)
@@ -387,13 +453,20 @@ class BenchResult(ResultRepr):
 
         validate.choice(kind, BENCH_PLOT_KINDS, "kind")
         frame = self._frame
-        units = [self.column(u) for u in self._units(options.pop("units", None) or (
-            SUMMARY_UNITS if kind == "runs" else ("ns/op", "allocs/op")))]
+        units = [
+            self.column(u)
+            for u in self._units(
+                options.pop("units", None)
+                or (SUMMARY_UNITS if kind == "runs" else ("ns/op", "allocs/op"))
+            )
+        ]
         if kind == "runs":
             return plots.plot_runs(frame, units=tuple(units), **options)
         if "param" not in options:
-            raise UsageError('plot(kind="scaling") needs param=, the sub-benchmark key to put '
-                             f"on the x axis; the keys are: {', '.join(self.part_keys) or 'none'}")
+            raise UsageError(
+                'plot(kind="scaling") needs param=, the sub-benchmark key to put '
+                f"on the x axis; the keys are: {', '.join(self.part_keys) or 'none'}"
+            )
         param = self.part_column(options.pop("param"))
         by = options.pop("by", None)
         by = self.part_column(by) if by is not None else None
@@ -409,8 +482,9 @@ class BenchResult(ResultRepr):
         columns = [self.column(u) for u in units]
         rows: dict[str, dict[str, object]] = {}
         for rec in summary.itertuples(index=False):
-            row = rows.setdefault(rec.label, {"benchmark": rec.label, "n": 0,
-                                              **dict.fromkeys(columns, "")})
+            row = rows.setdefault(
+                rec.label, {"benchmark": rec.label, "n": 0, **dict.fromkeys(columns, "")}
+            )
             row["n"] = max(int(row["n"]), rec.n)
             ci = None if math.isnan(rec.ci_pct) else rec.ci_pct
             row[self.column(rec.unit)] = _cell(rec.median, ci, not math.isnan(rec.low))
@@ -419,14 +493,17 @@ class BenchResult(ResultRepr):
 
     def _repr_html_(self) -> str:
         pkgs = sorted({r.config.get("pkg", "") for r in self.results} - {""})
-        head = (f"<b>BenchResult</b>: {len(self)} runs of {len(self.names)} benchmark(s)"
-                + (f" in {', '.join(map(html.escape, pkgs))}" if pkgs else "")
-                + f" · {len(self.other)} other line(s)")
+        head = (
+            f"<b>BenchResult</b>: {len(self)} runs of {len(self.names)} benchmark(s)"
+            + (f" in {', '.join(map(html.escape, pkgs))}" if pkgs else "")
+            + f" · {len(self.other)} other line(s)"
+        )
         warn = "".join(f"<div>⚠ {html.escape(w)}</div>" for w in self.warnings())
         body = ""
         if len(self):
-            body = tables.to_html(self.table().reset_index(),
-                                  caption="median ± 95% CI (± ∞: too few runs for a CI)")
+            body = tables.to_html(
+                self.table().reset_index(), caption="median ± 95% CI (± ∞: too few runs for a CI)"
+            )
         source = self.provenance._repr_html_() if self.provenance.command else ""
         return f"<div>{head}{warn}{body}{source}</div>"
 

@@ -32,11 +32,18 @@ QUICK_COUNT = 6
 QUICK_MAX_COUNT = 10
 
 _DURATION = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0,
-                 "m": 60.0, "h": 3600.0}
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
 _MAX_SECONDS = (2**63 - 1) / 1e9  # time.Duration is an int64 of nanoseconds
-_BENCHTIME_FORMS = ('a Go duration like "1s", "200ms" or "1m30s", or an iteration count like '
-                    '"100x"')
+_BENCHTIME_FORMS = 'a Go duration like "1s", "200ms" or "1m30s", or an iteration count like "100x"'
 
 Progress = Callable[[int, str], None]
 """A progress callback: (results so far, name of the latest benchmark line)."""
@@ -54,16 +61,21 @@ def check_benchtime(value: object, name: str = "benchtime") -> str:
     """A `-benchtime` as Go's testing package takes it: a duration > 0 (`1s`, `200ms`) or an
     iteration count ≥ 1 (`100x`); anything else is a UsageError naming the argument."""
     if not isinstance(value, str):
-        hint = f' (did you mean "{value}x" or "{value}s"?)' if isinstance(
-            value, int) and not isinstance(value, bool) else ""
+        hint = (
+            f' (did you mean "{value}x" or "{value}s"?)'
+            if isinstance(value, int) and not isinstance(value, bool)
+            else ""
+        )
         raise UsageError(f"{name} must be {_BENCHTIME_FORMS}, not {value!r}{hint}")
     text = value.strip()
     if text.endswith("x"):
         digits = text[:-1]
         if digits.isascii() and digits.isdigit() and 1 <= int(digits) < 2**63:
             return text
-        raise UsageError(f"{name} {value!r}: an iteration count must be a whole number ≥ 1 "
-                         f'followed by x, like "100x"')
+        raise UsageError(
+            f"{name} {value!r}: an iteration count must be a whole number ≥ 1 "
+            f'followed by x, like "100x"'
+        )
     seconds = _seconds(text)
     if seconds is None or not 0 < seconds <= _MAX_SECONDS:
         raise UsageError(f"{name} must be {_BENCHTIME_FORMS} (> 0), not {value!r}")
@@ -79,15 +91,17 @@ def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple
     if benchtime is None:
         benchtime = QUICK_BENCHTIME if quick else FULL_BENCHTIME
     benchtime = check_benchtime(benchtime)
-    count = validate.count(count, "count", maximum=MAX_COUNT) if count is not None else (
-        QUICK_COUNT if quick else FULL_COUNT)
+    count = (
+        validate.count(count, "count", maximum=MAX_COUNT)
+        if count is not None
+        else (QUICK_COUNT if quick else FULL_COUNT)
+    )
     if quick:
         seconds = _seconds(benchtime)
         if seconds is not None and seconds > _seconds(QUICK_BENCHTIME):
             benchtime = QUICK_BENCHTIME
         count = min(count, QUICK_MAX_COUNT)
     return benchtime, count
-
 
 
 def _cpu_arg(cpu: int | str | Sequence[int]) -> str:
@@ -116,15 +130,18 @@ def _profile_kinds(profile: bool | str | Sequence[str] | None) -> list[str]:
     elif isinstance(profile, list | tuple):
         kinds = list(profile)
     else:
-        raise UsageError(f"profile must be True, a kind ({', '.join(PROFILE_FLAGS)}) or a list "
-                         f"of kinds, not {profile!r}")
+        raise UsageError(
+            f"profile must be True, a kind ({', '.join(PROFILE_FLAGS)}) or a list "
+            f"of kinds, not {profile!r}"
+        )
     return [validate.choice(k, tuple(PROFILE_FLAGS), "profile") for k in kinds]
 
 
 def _extra(extra: Sequence[str]) -> list[str]:
     if isinstance(extra, str) or not all(isinstance(e, str) for e in extra):
-        raise UsageError(f"extra must be a list of go test flags (each a str), like "
-                         f'["-v"], not {extra!r}')
+        raise UsageError(
+            f'extra must be a list of go test flags (each a str), like ["-v"], not {extra!r}'
+        )
     return list(extra)
 
 
@@ -137,8 +154,13 @@ class _Display:
         self.bar = None
         if enabled is True:
             from tqdm.auto import tqdm
-            self.bar = tqdm(desc=title, unit=" runs", leave=True, bar_format=(
-                "{desc}: {n_fmt} runs · {elapsed}{postfix}"))
+
+            self.bar = tqdm(
+                desc=title,
+                unit=" runs",
+                leave=True,
+                bar_format=("{desc}: {n_fmt} runs · {elapsed}{postfix}"),
+            )
             self.bar.set_postfix_str("compiling the test binary…")
 
     def line(self, text: str) -> None:
@@ -163,11 +185,19 @@ class _Display:
             self.bar.close()
 
 
-def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
-        count: int | None = None, cpu: int | str | Sequence[int] | None = None,
-        profile: bool | str | Sequence[str] | None = None, timeout: float = 1800.0,
-        progress: bool | Progress = True, extra: Sequence[str] = (),
-        go: str | GoToolchain | None = None) -> BenchResult:
+def run(
+    target: Target,
+    pattern: str = ".",
+    *,
+    benchtime: str | None = None,
+    count: int | None = None,
+    cpu: int | str | Sequence[int] | None = None,
+    profile: bool | str | Sequence[str] | None = None,
+    timeout: float = 1800.0,
+    progress: bool | Progress = True,
+    extra: Sequence[str] = (),
+    go: str | GoToolchain | None = None,
+) -> BenchResult:
     """Run the benchmarks of `target` (a topic, folder or snippet) matching `pattern`.
 
     Runs `go test -run '^$' -bench PATTERN -benchmem -benchtime T -count N [-cpu LIST]`, with
@@ -185,11 +215,19 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
     timeout = validate.timeout(timeout)
     extra = _extra(extra)
     if not (isinstance(progress, bool) or callable(progress)):
-        raise UsageError(f"progress must be True, False or a function (runs, name), "
-                         f"not {progress!r}")
+        raise UsageError(
+            f"progress must be True, False or a function (runs, name), not {progress!r}"
+        )
     package = workspace.resolve(target)
-    args = ["-run", "^$", "-bench", pattern, "-benchmem", f"-benchtime={benchtime}",
-            f"-count={count}"]
+    args = [
+        "-run",
+        "^$",
+        "-bench",
+        pattern,
+        "-benchmem",
+        f"-benchtime={benchtime}",
+        f"-count={count}",
+    ]
     if cpu_arg is not None:
         args.append(f"-cpu={cpu_arg}")
     profiles = {}
@@ -206,8 +244,9 @@ def run(target: Target, pattern: str = ".", *, benchtime: str | None = None,
         done = programs.test(package, *args, timeout=timeout, on_stdout=display.line, go=go)
     finally:
         display.close()
-    provenance = dataclasses.replace(done.provenance,
-                                     files=tuple(str(p) for p in profiles.values()))
+    provenance = dataclasses.replace(
+        done.provenance, files=tuple(str(p) for p in profiles.values())
+    )
     return dataclasses.replace(parse(done.stdout), provenance=provenance, profiles=profiles)
 
 
@@ -215,12 +254,23 @@ def list_benchmarks(target: Target, pattern: str = ".") -> list[str]:
     """The top-level benchmarks of a package (names without `Benchmark`), via `go test -list`."""
     pattern = validate.pattern(pattern, "pattern")
     package = workspace.resolve(target)
-    done = toolchain.go("test", "-run", "^$", "-list", f"^Benchmark.*(?:{pattern})",
-                        package.pattern, cwd=package.module_dir, timeout=300)
+    done = toolchain.go(
+        "test",
+        "-run",
+        "^$",
+        "-list",
+        f"^Benchmark.*(?:{pattern})",
+        package.pattern,
+        cwd=package.module_dir,
+        timeout=300,
+    )
     if not done.ok:
         done.check_build()
-    return [line.removeprefix("Benchmark") for line in done.stdout.splitlines()
-            if re.fullmatch(r"Benchmark\S*", line)]
+    return [
+        line.removeprefix("Benchmark")
+        for line in done.stdout.splitlines()
+        if re.fullmatch(r"Benchmark\S*", line)
+    ]
 
 
 _ZERO_RUN = re.compile(r"^Benchmark\S*\s+0\s", re.MULTILINE)
@@ -240,18 +290,33 @@ def run_test_binary(command: Sequence[str | os.PathLike], **options: Any) -> Com
     return toolchain.run(command, **options).check_run()
 
 
-def run_cached(target: Target, pattern: str, *, benchtime: str, count: int,
-               timeout: float) -> BenchResult:
+def run_cached(
+    target: Target, pattern: str, *, benchtime: str, count: int, timeout: float
+) -> BenchResult:
     """Run the benchmarks matching `pattern` with `-benchmem` from the package's cached test
     binary (what `go test -run '^$' -bench PATTERN -benchmem` would print), as a BenchResult:
     no `go` runs while the binary is up to date (see `gomemlab.binaries`)."""
     package = workspace.resolve(target)
     binary, built = binaries.test_binary(package, timeout)
-    done = run_test_binary([binary, "-test.run", "^$", "-test.bench", pattern,
-                            "-test.benchmem", f"-test.benchtime={benchtime}",
-                            f"-test.count={count}"],
-                           cwd=workspace.scratch_dir(f"bench-{package.name}"),
-                           env=toolchain.go_env(), timeout=timeout)
-    provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
-                               build_seconds=built, run_seconds=done.seconds)
+    done = run_test_binary(
+        [
+            binary,
+            "-test.run",
+            "^$",
+            "-test.bench",
+            pattern,
+            "-test.benchmem",
+            f"-test.benchtime={benchtime}",
+            f"-test.count={count}",
+        ],
+        cwd=workspace.scratch_dir(f"bench-{package.name}"),
+        env=toolchain.go_env(),
+        timeout=timeout,
+    )
+    provenance = Provenance.of(
+        done.command,
+        go_version=toolchain.find_go().version,
+        build_seconds=built,
+        run_seconds=done.seconds,
+    )
     return dataclasses.replace(parse(done.stdout), provenance=provenance)

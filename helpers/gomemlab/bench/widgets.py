@@ -29,24 +29,36 @@ class Panel:
     Defaults follow the lesson: benchtime 20ms and count 10 (quick mode 6, the least with a
     95% CI of the median)."""
 
-    def __init__(self, target: Target = "bench", *, benchmarks: list[str] | None = None,
-                 units: tuple[str, ...] = SUMMARY_UNITS):
+    def __init__(
+        self,
+        target: Target = "bench",
+        *,
+        benchmarks: list[str] | None = None,
+        units: tuple[str, ...] = SUMMARY_UNITS,
+    ):
         self.target = target
         self.units = units
         names = benchmarks or list_benchmarks(target)
         self.benchmark = widgets.Dropdown(options=names, description="benchmark")
-        self.benchtime = widgets.Dropdown(options=BENCHTIMES, value=DEFAULT_BENCHTIME,
-                                          description="benchtime")
-        self.count = widgets.IntSlider(value=6 if settings.quick() else 10, min=1, max=20,
-                                       description="count")
+        self.benchtime = widgets.Dropdown(
+            options=BENCHTIMES, value=DEFAULT_BENCHTIME, description="benchtime"
+        )
+        self.count = widgets.IntSlider(
+            value=6 if settings.quick() else 10, min=1, max=20, description="count"
+        )
         self.button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.status = widgets.HTML("Choose a benchmark and press Run.")
         self.output = widgets.HTML()
         self.result: BenchResult | None = None
         self.button.on_click(lambda _button: self.run())
-        self.widget = widgets.VBox([
-            widgets.HBox([self.benchmark, self.benchtime]),
-            widgets.HBox([self.count, self.button]), self.status, self.output])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.benchmark, self.benchtime]),
+                widgets.HBox([self.count, self.button]),
+                self.status,
+                self.output,
+            ]
+        )
 
     def _progress(self, runs: int, name: str) -> None:
         self.status.value = f"running… {runs} run(s) done, latest: <code>{html.escape(name)}</code>"
@@ -57,9 +69,13 @@ class Panel:
         self.button.disabled = True
         self.status.value = f"building and starting <code>Benchmark{html.escape(name)}</code>…"
         try:
-            result = run(self.target, f"^Benchmark{re.escape(name)}$",
-                         benchtime=self.benchtime.value, count=self.count.value,
-                         progress=self._progress)
+            result = run(
+                self.target,
+                f"^Benchmark{re.escape(name)}$",
+                benchtime=self.benchtime.value,
+                count=self.count.value,
+                progress=self._progress,
+            )
         except GomemlabError as error:
             self.status.value = error._repr_html_()
             return None
@@ -67,8 +83,10 @@ class Panel:
             self.button.disabled = False
         self.result = result
         seconds = result.provenance.seconds
-        self.status.value = (f"done: {len(result)} runs in {seconds:.1f} s "
-                             f"(<code>{html.escape(result.provenance.shell)}</code>)")
+        self.status.value = (
+            f"done: {len(result)} runs in {seconds:.1f} s "
+            f"(<code>{html.escape(result.provenance.shell)}</code>)"
+        )
         units = tuple(u for u in self.units if u in result.units)
         image = ""
         if units:
@@ -79,4 +97,5 @@ class Panel:
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
+
         display(self.widget)

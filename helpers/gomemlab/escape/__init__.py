@@ -32,8 +32,23 @@ def editor(*args, **kwargs):
 
 
 __all__ = [
-    "CATEGORY", "FRAME_DOC", "MESSAGE_KINDS", "VERDICT_KINDS", "CompilerOutput",
-    "EscapeMessage", "EscapeReport", "Explanation", "FlowNote", "FlowStep", "FunctionSpan",
-    "analyze", "check_no_heap", "classify", "command", "editor", "looks_like_go", "parse",
+    "CATEGORY",
+    "FRAME_DOC",
+    "MESSAGE_KINDS",
+    "VERDICT_KINDS",
+    "CompilerOutput",
+    "EscapeMessage",
+    "EscapeReport",
+    "Explanation",
+    "FlowNote",
+    "FlowStep",
+    "FunctionSpan",
+    "analyze",
+    "check_no_heap",
+    "classify",
+    "command",
+    "editor",
+    "looks_like_go",
+    "parse",
     "parse_output",
 ]

@@ -9,8 +9,9 @@ from .run import analyze
 
 
 @checks.exercise
-def check_no_heap(source: str, function: str, *, same_output_as: str | None = None,
-                  timeout: float = 60.0) -> Verdict:
+def check_no_heap(
+    source: str, function: str, *, same_output_as: str | None = None, timeout: float = 60.0
+) -> Verdict:
     """Compile `source` (-m=2) and check that `function` is still there and sends nothing to
     the heap. With `same_output_as` (the original program), both programs are also run and
     must print the same (stdout and stderr, where `println` writes), so an answer that drops
@@ -24,32 +25,40 @@ def check_no_heap(source: str, function: str, *, same_output_as: str | None = No
     timeout = validate.timeout(timeout)
     report = analyze(source, level=2, timeout=timeout)
     if function not in report.functions():
-        return Verdict.not_yet(f"there is no function {function} in the code any more: keep "
-                               "its name", report=report)
+        return Verdict.not_yet(
+            f"there is no function {function} in the code any more: keep its name", report=report
+        )
     heap = report.about(function=function, kinds=("moved_to_heap", "escapes_to_heap"))
     if heap:
         said = "\n".join(f"  line {m.line}: {m.message}" for m in heap)
-        return Verdict.not_yet(f"{function} still sends values to the heap:\n{said}",
-                               report=report, heap=tuple(heap))
+        return Verdict.not_yet(
+            f"{function} still sends values to the heap:\n{said}", report=report, heap=tuple(heap)
+        )
     if same_output_as is not None:
         wanted, got = (_printed(text, timeout) for text in (same_output_as, source))
         if got != wanted:
             return Verdict.not_yet(
                 f"{function} is heap-free now, but the program prints {got.strip()[:80]!r} "
                 f"instead of {wanted.strip()[:80]!r}: keep what it computes",
-                report=report, printed=got, wanted=wanted)
-        return Verdict.solved(f"the compiler keeps everything in {function} off the heap, "
-                              "and the program prints the same as before", report=report,
-                              printed=got)
-    return Verdict.solved(f"the compiler keeps everything in {function} off the heap",
-                          report=report)
+                report=report,
+                printed=got,
+                wanted=wanted,
+            )
+        return Verdict.solved(
+            f"the compiler keeps everything in {function} off the heap, "
+            "and the program prints the same as before",
+            report=report,
+            printed=got,
+        )
+    return Verdict.solved(
+        f"the compiler keeps everything in {function} off the heap", report=report
+    )
 
 
 def _printed(source: str, timeout: float) -> str:
     """What a program prints, stdout then stderr."""
     done = programs.run(workspace.snippet(source), timeout=timeout)
     return done.stdout + done.stderr
-
 
 
 POINT_TASK = """

@@ -47,9 +47,13 @@ def chip(name: str) -> str:
 
 def legend() -> str:
     """One line explaining every category's label."""
-    text = {"heap": "moved to / escapes to the heap", "leak": "a parameter leaks (its value "
-            "outlives the call)", "stack": "does not escape", "inline": "inlining decisions",
-            "note": "other compiler notes"}
+    text = {
+        "heap": "moved to / escapes to the heap",
+        "leak": "a parameter leaks (its value outlives the call)",
+        "stack": "does not escape",
+        "inline": "inlining decisions",
+        "note": "other compiler notes",
+    }
     items = "".join(f"{chip(c)} {html.escape(text[c])} &nbsp; " for c in SEVERITY)
     return f'<div class="legend">{items}</div>'
 
@@ -61,8 +65,10 @@ def message_html(message: EscapeMessage) -> str:
     if flow:
         steps = sum(line.startswith("flow:") for line in flow) or len(flow)
         body = html.escape("\n".join(flow))
-        text += (f"<details><summary>why? ({steps} flow step{'s' * (steps != 1)})</summary>"
-                 f"<pre>{body}</pre></details>")
+        text += (
+            f"<details><summary>why? ({steps} flow step{'s' * (steps != 1)})</summary>"
+            f"<pre>{body}</pre></details>"
+        )
     return f"<div>{text}</div>"
 
 
@@ -74,8 +80,14 @@ def _line_messages(messages: Sequence[EscapeMessage], show_inline: bool):
     return by_line
 
 
-def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | None = None,
-                 show_inline: bool = True, compact: bool = False) -> str:
+def listing_html(
+    report: EscapeReport,
+    file: str,
+    *,
+    functions: Sequence[str] | None = None,
+    show_inline: bool = True,
+    compact: bool = False,
+) -> str:
     """One source file as a table: line number, code, what the compiler said there
     (`compact`: only the lines it said something about)."""
     source = report.sources[file].splitlines()
@@ -90,63 +102,88 @@ def listing_html(report: EscapeReport, file: str, *, functions: Sequence[str] | 
     for number, code in enumerate(source, start=1):
         if keep is not None and number not in keep:
             continue
-        said = sorted(by_line.get(number, []), key=lambda m: (m.col or 0))
+        said = sorted(by_line.get(number, []), key=lambda m: m.col or 0)
         if compact and not said:
             continue
         worst = min((SEVERITY.index(m.category) for m in said), default=None)
-        tint = ("" if worst is None
-                else f' style="background:{CATEGORY_STYLE[SEVERITY[worst]][3]}"')
+        tint = "" if worst is None else f' style="background:{CATEGORY_STYLE[SEVERITY[worst]][3]}"'
         marks = "".join(message_html(m) for m in said)
-        rows.append(f'<tr{tint}><td class="no">{number}</td><td class="code">'
-                    f'{html.escape(code)}</td><td class="says">{marks}</td></tr>')
-    return (f'<div class="meta"><b>{html.escape(file)}</b></div>'
-            f'<table class="src">{"".join(rows)}</table>')
+        rows.append(
+            f'<tr{tint}><td class="no">{number}</td><td class="code">'
+            f'{html.escape(code)}</td><td class="says">{marks}</td></tr>'
+        )
+    return (
+        f'<div class="meta"><b>{html.escape(file)}</b></div>'
+        f'<table class="src">{"".join(rows)}</table>'
+    )
 
 
 def messages_table_html(messages: Sequence[EscapeMessage]) -> str:
     """Messages without a listed source file, one per row (at most MAX_ROWS)."""
     rows = []
     for message in messages[:MAX_ROWS]:
-        rows.append(f'<tr><td class="no">{html.escape(message.position)}</td>'
-                    f'<td class="says">{message_html(message)}</td></tr>')
-    more = (f'<div class="meta">... and {len(messages) - MAX_ROWS} more (see .frame)</div>'
-            if len(messages) > MAX_ROWS else "")
+        rows.append(
+            f'<tr><td class="no">{html.escape(message.position)}</td>'
+            f'<td class="says">{message_html(message)}</td></tr>'
+        )
+    more = (
+        f'<div class="meta">... and {len(messages) - MAX_ROWS} more (see .frame)</div>'
+        if len(messages) > MAX_ROWS
+        else ""
+    )
     return f'<table class="src">{"".join(rows)}</table>{more}'
 
 
 def counts_html(report: EscapeReport) -> str:
     """Messages per kind, as a small table."""
     counts = report.counts()
-    cells = "".join(f"<tr><td>{chip(category(kind))}</td><td>{kind}</td>"
-                    f"<td style='text-align:right'>{n}</td></tr>" for kind, n in counts.items())
-    return ("<table class='sum'><tr><th></th><th>kind</th><th>messages</th></tr>"
-            f"{cells}</table>")
+    cells = "".join(
+        f"<tr><td>{chip(category(kind))}</td><td>{kind}</td>"
+        f"<td style='text-align:right'>{n}</td></tr>"
+        for kind, n in counts.items()
+    )
+    return f"<table class='sum'><tr><th></th><th>kind</th><th>messages</th></tr>{cells}</table>"
 
 
-def report_html(report: EscapeReport, *, functions: Sequence[str] | None = None,
-                file: str | None = None, compact: bool = False) -> str:
+def report_html(
+    report: EscapeReport,
+    *,
+    functions: Sequence[str] | None = None,
+    file: str | None = None,
+    compact: bool = False,
+) -> str:
     """The whole report: title, provenance, legend, listings, other messages, counts.
     `compact` (for the editor, which shows the code itself): only the lines with messages,
     no inlining notes, no counts."""
     parts = [CSS, '<div class="gml-esc">']
     level = f"-m={report.level}" if report.level else "-m"
     title = html.escape(report.label or ", ".join(report.packages) or "compiler output")
-    parts.append(f'<div class="meta"><b>Escape analysis of {title}</b> ({level}, '
-                 f"{len(report.messages)} messages)</div>")
+    parts.append(
+        f'<div class="meta"><b>Escape analysis of {title}</b> ({level}, '
+        f"{len(report.messages)} messages)</div>"
+    )
     if report.provenance.command:
-        parts.append(f'<div class="meta"><code>{html.escape(report.provenance.line())}'
-                     "</code></div>")
+        parts.append(
+            f'<div class="meta"><code>{html.escape(report.provenance.line())}</code></div>'
+        )
     if not compact:
         parts.append(legend())
     shown = set()
-    files = [file] if file else [f for f in report.sources
-                                 if any(m.file == f for m in report.messages)]
+    files = (
+        [file] if file else [f for f in report.sources if any(m.file == f for m in report.messages)]
+    )
     for name in files:
-        parts.append(listing_html(report, name, functions=functions, compact=compact,
-                                  show_inline=not compact))
+        parts.append(
+            listing_html(
+                report, name, functions=functions, compact=compact, show_inline=not compact
+            )
+        )
         shown.add(name)
-    rest = [m for m in report.messages if m.file not in shown
-            and (functions is None or m.function in functions)]
+    rest = [
+        m
+        for m in report.messages
+        if m.file not in shown and (functions is None or m.function in functions)
+    ]
     if rest and not functions:
         label = "Other messages" if shown else "Messages"
         parts.append(f'<div class="meta"><b>{label}</b></div>')

@@ -15,11 +15,16 @@ CATEGORY_STYLE = {  # category: (symbol, word, colour, light tint)
     "note": ("·", "note", "#6b6b6b", "#eeeeee"),
 }
 KIND_STYLE = {  # kind: (colour, hatch)
-    "moved_to_heap": ("#D55E00", "//"), "escapes_to_heap": ("#f0a07a", "\\\\"),
-    "leaking_param": ("#E69F00", ".."), "leaking_param_content": ("#f5cd6e", "oo"),
-    "leaking_to_result": ("#CC79A7", "++"), "does_not_escape": ("#0072B2", ""),
-    "can_inline": ("#009E73", "xx"), "cannot_inline": ("#56B4E9", "--"),
-    "inlining_call": ("#7fcfb7", "||"), "devirtualized": ("#999999", ""),
+    "moved_to_heap": ("#D55E00", "//"),
+    "escapes_to_heap": ("#f0a07a", "\\\\"),
+    "leaking_param": ("#E69F00", ".."),
+    "leaking_param_content": ("#f5cd6e", "oo"),
+    "leaking_to_result": ("#CC79A7", "++"),
+    "does_not_escape": ("#0072B2", ""),
+    "can_inline": ("#009E73", "xx"),
+    "cannot_inline": ("#56B4E9", "--"),
+    "inlining_call": ("#7fcfb7", "||"),
+    "devirtualized": ("#999999", ""),
 }
 SEVERITY = ("heap", "leak", "stack", "inline", "note")
 """Categories from most to least important: a source line is tinted by its worst message."""

@@ -29,50 +29,67 @@ from ..errors import ParseError, UsageError
 from .records import HEAP_KINDS, CompilerOutput, EscapeMessage, Explanation, FlowNote, FlowStep
 
 # FILE:LINE[:COL]:REST. A file name has no colon, except a Windows drive letter.
-_POS = re.compile(r"(?P<file>(?:[A-Za-z]:[\\/])?[^:\n]+):(?P<line>\d+)(?::(?P<col>\d+))?:"
-                  r"(?P<rest>.*)")
+_POS = re.compile(
+    r"(?P<file>(?:[A-Za-z]:[\\/])?[^:\n]+):(?P<line>\d+)(?::(?P<col>\d+))?:"
+    r"(?P<rest>.*)"
+)
 _HEADER = re.compile(r"^# (?P<pkg>\S+)(?: \[(?P<variant>[^\]]+)\])?\s*$")
 _GO_CHATTER = re.compile(
     r"^(?:ok\s|FAIL\b|PASS$|\?\s|--- |=== |exit status \d|goos: |goarch: |pkg: |cpu: |"
-    r"Benchmark|testing: |go: |coverage: |no test files)")
+    r"Benchmark|testing: |go: |coverage: |no test files)"
+)
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_POSITION = 10**8
 
 # Explanation headers (-m=2), newest format first.
 _ESC_HEADER = re.compile(r"^(?P<s>.+?) escapes to heap(?: in (?P<f>.+))?:$")
 # `L` may hold " for " itself (`{storage for &T{...}}`); a function name holds no space or brace.
-_LEAK_HEADER = re.compile(r"^parameter (?P<s>\S+) leaks to (?P<to>.+?)"
-                          r"(?: for (?P<f>[^\s{}]+))? with derefs=(?P<d>-?\d+):$")
+_LEAK_HEADER = re.compile(
+    r"^parameter (?P<s>\S+) leaks to (?P<to>.+?)"
+    r"(?: for (?P<f>[^\s{}]+))? with derefs=(?P<d>-?\d+):$"
+)
 # Continuation lines of an explanation.
 _FLOW = re.compile(r"^flow: (?P<dst>.+?) (?:←|=) (?P<src>.+?):?$")
 
-_VERDICTS: list[tuple[str, re.Pattern]] = [(kind, re.compile(pattern)) for kind, pattern in [
-    ("moved_to_heap", r"^moved to heap: (?P<s>.+)$"),
-    ("escapes_to_heap", r"^(?P<s>.+?) escapes to heap$"),
-    ("does_not_escape", r"^(?P<s>.+?) does not escape(?:, mutate, or call)?$"),
-    ("leaking_param_content", r"^leaking param content: (?P<s>.+)$"),
-    ("leaking_to_result",
-     r"^leaking param: (?P<s>\S+) to result (?P<to>\S+) level=(?P<level>-?\d+)$"),
-    ("leaking_param", r"^leaking param: (?P<s>.+)$"),
-    ("cannot_inline", r"^cannot inline (?P<s>.+?) into (?P<f>.+?): (?P<why>.+)$"),
-    ("cannot_inline", r"^cannot inline (?P<s>.+?): (?P<why>.+)$"),
-    ("can_inline", r"^can inline (?P<s>.+?)(?: with cost (?P<cost>\d+))?(?: as: (?P<body>.*))?$"),
-    ("inlining_call", r"^inlining call to (?P<s>.+?)(?: with score (?P<score>-?\d+))?$"),
-    ("devirtualized", r"^(?:PGO )?(?:partially )?devirtualizing (?:interface call |function call )?"
-                      r"(?P<s>.+?) to (?P<to>.+)$"),
-    ("devirtualized", r"^de-virtualizing call$"),
-    ("closure_capture", r"^(?P<f>.+?) capturing by (?P<how>value|ref): (?P<s>\S+) \(.*\)$"),
-    ("self_assignment", r"^(?P<f>.+?) ignoring self-assignment in (?P<s>.+)$"),
-    ("zero_copy", r"^zero-copy string->\[\]byte conversion$"),
-    ("bounds_check_elided", r"^index bounds check elided$"),
-]]
+_VERDICTS: list[tuple[str, re.Pattern]] = [
+    (kind, re.compile(pattern))
+    for kind, pattern in [
+        ("moved_to_heap", r"^moved to heap: (?P<s>.+)$"),
+        ("escapes_to_heap", r"^(?P<s>.+?) escapes to heap$"),
+        ("does_not_escape", r"^(?P<s>.+?) does not escape(?:, mutate, or call)?$"),
+        ("leaking_param_content", r"^leaking param content: (?P<s>.+)$"),
+        (
+            "leaking_to_result",
+            r"^leaking param: (?P<s>\S+) to result (?P<to>\S+) level=(?P<level>-?\d+)$",
+        ),
+        ("leaking_param", r"^leaking param: (?P<s>.+)$"),
+        ("cannot_inline", r"^cannot inline (?P<s>.+?) into (?P<f>.+?): (?P<why>.+)$"),
+        ("cannot_inline", r"^cannot inline (?P<s>.+?): (?P<why>.+)$"),
+        (
+            "can_inline",
+            r"^can inline (?P<s>.+?)(?: with cost (?P<cost>\d+))?(?: as: (?P<body>.*))?$",
+        ),
+        ("inlining_call", r"^inlining call to (?P<s>.+?)(?: with score (?P<score>-?\d+))?$"),
+        (
+            "devirtualized",
+            r"^(?:PGO )?(?:partially )?devirtualizing (?:interface call |function call )?"
+            r"(?P<s>.+?) to (?P<to>.+)$",
+        ),
+        ("devirtualized", r"^de-virtualizing call$"),
+        ("closure_capture", r"^(?P<f>.+?) capturing by (?P<how>value|ref): (?P<s>\S+) \(.*\)$"),
+        ("self_assignment", r"^(?P<f>.+?) ignoring self-assignment in (?P<s>.+)$"),
+        ("zero_copy", r"^zero-copy string->\[\]byte conversion$"),
+        ("bounds_check_elided", r"^index bounds check elided$"),
+    ]
+]
 # Before Go 1.13 an inlined call printed the callee's body: `inlining call to F func() {...}`.
 _OLD_INLINE_BODY = re.compile(r"^(?P<s>\S+) func\(.*$")
 # Before Go 1.13 "does not escape" named the function first: `main &x does not escape`.
 # (Not a keyword starting a type literal, and not a binary expression such as `a + b`.)
 _OLD_FUNCTION_PREFIX = re.compile(
     r"^(?!(?:struct|func|map|chan|interface)\b)(?P<f>[A-Za-z_][\w.]*) "
-    r"(?![-+*/%&|^<>=!]+ )(?P<s>\S.*)$")
+    r"(?![-+*/%&|^<>=!]+ )(?P<s>\S.*)$"
+)
 
 
 def classify(message: str) -> tuple[str, str, str]:
@@ -116,9 +133,18 @@ class _Draft:
     line_numbers: list[int] = field(default_factory=list)
 
     def freeze(self) -> EscapeMessage:
-        return EscapeMessage(self.file, self.line, self.col, self.kind, self.subject,
-                             self.function, self.message, self.package,
-                             tuple(self.explanations), tuple(self.line_numbers))
+        return EscapeMessage(
+            self.file,
+            self.line,
+            self.col,
+            self.kind,
+            self.subject,
+            self.function,
+            self.message,
+            self.package,
+            tuple(self.explanations),
+            tuple(self.line_numbers),
+        )
 
 
 class _Pending:
@@ -136,8 +162,9 @@ class _Pending:
 
     def freeze(self) -> Explanation:
         steps = tuple(FlowStep(dst, src, tuple(notes)) for dst, src, notes in self.steps)
-        return Explanation(self.header, self.subject, self.target, self.function, steps,
-                           tuple(self.line_numbers))
+        return Explanation(
+            self.header, self.subject, self.target, self.function, steps, tuple(self.line_numbers)
+        )
 
 
 def _continuation(text: str) -> tuple[str, str, FlowNote | None]:
@@ -157,7 +184,7 @@ def _continuation(text: str) -> tuple[str, str, FlowNote | None]:
 
 def _clean_file(name: str, strip_prefix: str = "") -> str:
     if strip_prefix and name.startswith(strip_prefix):
-        name = name[len(strip_prefix):].lstrip("/\\")
+        name = name[len(strip_prefix) :].lstrip("/\\")
     return name.removeprefix("./")
 
 
@@ -183,8 +210,9 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
     files: dict[str, str] = {}
     for line_no, raw in enumerate(lines, start=1):
         if check_chars and _BAD_CHARS.search(raw):
-            raise ParseError("control characters: this is not compiler output",
-                             line_no=line_no, line=raw)
+            raise ParseError(
+                "control characters: this is not compiler output", line_no=line_no, line=raw
+            )
         if not raw.strip():
             skipped.append((line_no, raw, "blank"))
             continue
@@ -206,8 +234,19 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
                 skipped.append((line_no, raw, "go command output"))
                 continue
             kind, subject, function = _classify(raw.strip())
-            messages.append(_Draft("", None, None, kind, subject, function, raw.strip(),
-                                   package, line_numbers=[line_no]))
+            messages.append(
+                _Draft(
+                    "",
+                    None,
+                    None,
+                    kind,
+                    subject,
+                    function,
+                    raw.strip(),
+                    package,
+                    line_numbers=[line_no],
+                )
+            )
             current = None
             continue
         file = files.get(pos["file"])
@@ -230,21 +269,35 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
         leak = _LEAK_HEADER.match(body) if not esc else None
         if esc or leak:
             match = esc or leak
-            current = _Pending(key, match["s"], "{heap}" if esc else match["to"],
-                               match["f"] or "", body.rstrip(":"), line_no, bool(leak))
+            current = _Pending(
+                key,
+                match["s"],
+                "{heap}" if esc else match["to"],
+                match["f"] or "",
+                body.rstrip(":"),
+                line_no,
+                bool(leak),
+            )
             pendings.append(current)
             continue
         current = None
         kind, subject, function = _classify(body)
-        messages.append(_Draft(file, line, col, kind, subject, function, body, package,
-                               line_numbers=[line_no]))
+        messages.append(
+            _Draft(file, line, col, kind, subject, function, body, package, line_numbers=[line_no])
+        )
     _attach(messages, pendings)
     _infer_functions(messages)
     return CompilerOutput(tuple(m.freeze() for m in messages), tuple(skipped), tuple(packages))
 
 
-def _add_continuation(text: str, key: tuple, line_no: int, current: _Pending | None,
-                      messages: list[_Draft], package: str) -> _Pending | None:
+def _add_continuation(
+    text: str,
+    key: tuple,
+    line_no: int,
+    current: _Pending | None,
+    messages: list[_Draft],
+    package: str,
+) -> _Pending | None:
     """An indented line at position `key`: a step or note of the explanation being read, a
     note after its verdict (Go <= 1.12), or else a message of its own (kind "other").
     Returns the explanation that receives the next continuation lines."""
@@ -262,20 +315,28 @@ def _add_continuation(text: str, key: tuple, line_no: int, current: _Pending | N
     last = messages[-1] if messages else None
     if last is not None and (last.file, last.line, last.col) == key and what == "note":
         # Go <= 1.12: notes follow the verdict they explain.
-        last.explanations.append(Explanation(last.message, last.subject, "", last.function,
-                                             (FlowStep("", "", (note,)),), (line_no,)))
+        last.explanations.append(
+            Explanation(
+                last.message,
+                last.subject,
+                "",
+                last.function,
+                (FlowStep("", "", (note,)),),
+                (line_no,),
+            )
+        )
         last.line_numbers.append(line_no)
         return current
     file, line, col = key
-    messages.append(_Draft(file, line, col, "other", "", "", text, package,
-                           line_numbers=[line_no]))
+    messages.append(_Draft(file, line, col, "other", "", "", text, package, line_numbers=[line_no]))
     return None
 
 
 def _compatible(message: _Draft, pending: _Pending) -> int:
     """How well an explanation fits a verdict at its position: 2 best, 0 not at all."""
     subject_ok = message.subject == pending.subject or (
-        message.subject == "append" and pending.subject.startswith("append("))
+        message.subject == "append" and pending.subject.startswith("append(")
+    )
     if not subject_ok:
         return 0
     if not pending.is_leak:
@@ -299,8 +360,10 @@ def _attach(messages: list[_Draft], pendings: Iterable[_Pending]) -> None:
         candidates = [(m, score) for m, score in candidates if score]
         if candidates:
             # Prefer the best fit printed after the explanation with the fewest explanations.
-            best, _ = max(candidates, key=lambda c: (c[1], c[0].line_numbers[0] > first,
-                                                     -len(c[0].explanations)))
+            best, _ = max(
+                candidates,
+                key=lambda c: (c[1], c[0].line_numbers[0] > first, -len(c[0].explanations)),
+            )
             best.explanations.append(frozen)
             best.line_numbers.extend(frozen.line_numbers)
             if not best.function:
@@ -308,8 +371,18 @@ def _attach(messages: list[_Draft], pendings: Iterable[_Pending]) -> None:
             continue
         kind = "leaking_param" if pending.is_leak else "escapes_to_heap"
         file, line, col = pending.key
-        message = _Draft(file, line, col, kind, pending.subject, pending.function,
-                         pending.header, "", [frozen], list(frozen.line_numbers))
+        message = _Draft(
+            file,
+            line,
+            col,
+            kind,
+            pending.subject,
+            pending.function,
+            pending.header,
+            "",
+            [frozen],
+            list(frozen.line_numbers),
+        )
         messages.append(message)
         at[pending.key].append(message)
     messages.sort(key=lambda m: m.line_numbers[0])
@@ -318,14 +391,16 @@ def _attach(messages: list[_Draft], pendings: Iterable[_Pending]) -> None:
 _CLOSURE = re.compile(r"\.(?:func|gowrap|deferwrap)\d|-range\d")
 
 
-def compiler_declarations(messages: Iterable[EscapeMessage | _Draft]
-                          ) -> dict[str, list[tuple[int, int, str]]]:
+def compiler_declarations(
+    messages: Iterable[EscapeMessage | _Draft],
+) -> dict[str, list[tuple[int, int, str]]]:
     """Functions the compiler named (can/cannot inline F, closures included), per file:
     (line, col, F) at the position it gave."""
     found: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
     for message in messages:
         declared = message.kind == "can_inline" or (
-            message.kind == "cannot_inline" and " into " not in message.message)
+            message.kind == "cannot_inline" and " into " not in message.message
+        )
         if declared and message.line is not None and message.file:
             found[message.file].add((message.line, message.col or 0, message.subject))
     return {file: sorted(decls) for file, decls in found.items()}
@@ -333,8 +408,10 @@ def compiler_declarations(messages: Iterable[EscapeMessage | _Draft]
 
 def _infer_functions(messages: list[_Draft]) -> None:
     """Without the source, a message belongs to the nearest top-level function above it."""
-    tops = {file: [d for d in decls if not _CLOSURE.search(d[2])]
-            for file, decls in compiler_declarations(messages).items()}
+    tops = {
+        file: [d for d in decls if not _CLOSURE.search(d[2])]
+        for file, decls in compiler_declarations(messages).items()
+    }
     for message in messages:
         if message.function or message.line is None or message.file not in tops:
             continue

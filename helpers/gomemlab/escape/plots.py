@@ -33,8 +33,16 @@ def verdicts_per_function(table, *, title: str | None = None) -> Figure:
     for kind in table.columns:
         colour, hatch = kind_style(kind)
         values = table[kind].tolist()
-        ax.barh(table.index, values, left=left, color=colour, hatch=hatch,
-                edgecolor="white", linewidth=0.5, label=kind.replace("_", " "))
+        ax.barh(
+            table.index,
+            values,
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="white",
+            linewidth=0.5,
+            label=kind.replace("_", " "),
+        )
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel("compiler messages (count)")
     ax.set_ylabel("function")
@@ -54,8 +62,12 @@ def verdicts_per_kind(counts: Mapping[str, int], *, title: str | None = None) ->
         return _empty(fig, ax, title)
     kinds = list(counts)[::-1]
     styles = [kind_style(kind) for kind in kinds]
-    bars = ax.barh([k.replace("_", " ") for k in kinds], [counts[k] for k in kinds],
-                   color=[c for c, _ in styles], edgecolor="white")
+    bars = ax.barh(
+        [k.replace("_", " ") for k in kinds],
+        [counts[k] for k in kinds],
+        color=[c for c, _ in styles],
+        edgecolor="white",
+    )
     for bar, (_, hatch) in zip(bars, styles, strict=True):
         bar.set_hatch(hatch)
     ax.bar_label(bars, padding=3)

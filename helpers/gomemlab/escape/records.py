@@ -5,22 +5,44 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MESSAGE_KINDS = (
-    "moved_to_heap", "escapes_to_heap", "does_not_escape", "leaking_param",
-    "leaking_param_content", "leaking_to_result", "can_inline", "cannot_inline",
-    "inlining_call", "devirtualized", "closure_capture", "self_assignment", "zero_copy",
-    "bounds_check_elided", "other",
+    "moved_to_heap",
+    "escapes_to_heap",
+    "does_not_escape",
+    "leaking_param",
+    "leaking_param_content",
+    "leaking_to_result",
+    "can_inline",
+    "cannot_inline",
+    "inlining_call",
+    "devirtualized",
+    "closure_capture",
+    "self_assignment",
+    "zero_copy",
+    "bounds_check_elided",
+    "other",
 )
 """Every kind a compiler message can have; `other` is a well-formed message of no known shape."""
 
-VERDICT_KINDS = ("moved_to_heap", "escapes_to_heap", "leaking_param", "leaking_param_content",
-                 "leaking_to_result", "does_not_escape")
+VERDICT_KINDS = (
+    "moved_to_heap",
+    "escapes_to_heap",
+    "leaking_param",
+    "leaking_param_content",
+    "leaking_to_result",
+    "does_not_escape",
+)
 """The kinds that say where a value lives (heap, leak, stack): what `summary()` counts."""
 
 CATEGORY = {
-    "moved_to_heap": "heap", "escapes_to_heap": "heap",
+    "moved_to_heap": "heap",
+    "escapes_to_heap": "heap",
     "does_not_escape": "stack",
-    "leaking_param": "leak", "leaking_param_content": "leak", "leaking_to_result": "leak",
-    "can_inline": "inline", "cannot_inline": "inline", "inlining_call": "inline",
+    "leaking_param": "leak",
+    "leaking_param_content": "leak",
+    "leaking_to_result": "leak",
+    "can_inline": "inline",
+    "cannot_inline": "inline",
+    "inlining_call": "inline",
     "devirtualized": "inline",
 }
 """What a kind means for a reader: heap, stack, leak, inline, or note (everything else)."""

@@ -70,8 +70,9 @@ class EscapeReport(ResultRepr):
         for name in ("messages", "skipped", "packages"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "sources", _frozen_map(self.sources))
-        object.__setattr__(self, "spans", _frozen_map(
-            {file: tuple(spans) for file, spans in self.spans.items()}))
+        object.__setattr__(
+            self, "spans", _frozen_map({file: tuple(spans) for file, spans in self.spans.items()})
+        )
 
     # --- structure -------------------------------------------------------------------------
 
@@ -99,8 +100,22 @@ class EscapeReport(ResultRepr):
         import pandas as pd
 
         frame = pd.DataFrame(
-            [(m.file, m.line, m.col, m.kind, m.category, m.subject, m.function, m.message,
-              m.flow) for m in self.messages], columns=list(FRAME_DOC))
+            [
+                (
+                    m.file,
+                    m.line,
+                    m.col,
+                    m.kind,
+                    m.category,
+                    m.subject,
+                    m.function,
+                    m.message,
+                    m.flow,
+                )
+                for m in self.messages
+            ],
+            columns=list(FRAME_DOC),
+        )
         for column in ("line", "col"):
             frame[column] = frame[column].astype("Int64")
         return frame
@@ -117,37 +132,50 @@ class EscapeReport(ResultRepr):
         ordered = [kind for kind in kinds if kind in table.columns]
         return table.reindex(columns=ordered).rename_axis(None, axis=1)
 
-    def only(self, *, file: str | None = None, functions: Sequence[str] | None = None
-             ) -> EscapeReport:
+    def only(
+        self, *, file: str | None = None, functions: Sequence[str] | None = None
+    ) -> EscapeReport:
         """A report of the messages in one file and/or some functions (sources kept)."""
         if file is not None and self.sources and file not in self.sources:
-            raise UsageError(f"file must be one of the report's files "
-                             f"({', '.join(self.sources)}), not {file!r}")
+            raise UsageError(
+                f"file must be one of the report's files ({', '.join(self.sources)}), not {file!r}"
+            )
         if isinstance(functions, str):
             functions = [functions]
-        kept = [m for m in self.messages if (file is None or m.file == file)
-                and (functions is None or m.function in functions)]
+        kept = [
+            m
+            for m in self.messages
+            if (file is None or m.file == file) and (functions is None or m.function in functions)
+        ]
         sources = {f: t for f, t in self.sources.items() if file is None or f == file}
         spans = {f: s for f, s in self.spans.items() if f in sources}
         return dataclasses.replace(self, messages=tuple(kept), sources=sources, spans=spans)
 
     # --- queries ---------------------------------------------------------------------------
 
-    def about(self, subject: str | None = None, line: int | None = None, *,
-              function: str | None = None, file: str | None = None,
-              kinds: Sequence[str] | None = None) -> list[EscapeMessage]:
+    def about(
+        self,
+        subject: str | None = None,
+        line: int | None = None,
+        *,
+        function: str | None = None,
+        file: str | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> list[EscapeMessage]:
         """Messages matching every given filter (subject, line, function, file, kinds)."""
         if kinds is not None:
             kinds = _kinds(kinds)
-        return [m for m in self.messages
-                if (subject is None or m.subject == subject)
-                and (line is None or m.line == line)
-                and (function is None or m.function == function)
-                and (file is None or m.file == file)
-                and (kinds is None or m.kind in kinds)]
+        return [
+            m
+            for m in self.messages
+            if (subject is None or m.subject == subject)
+            and (line is None or m.line == line)
+            and (function is None or m.function == function)
+            and (file is None or m.file == file)
+            and (kinds is None or m.kind in kinds)
+        ]
 
-    def verdict(self, subject: str, line: int | None = None, *, function: str | None = None
-                ) -> str:
+    def verdict(self, subject: str, line: int | None = None, *, function: str | None = None) -> str:
         """'heap', 'stack' or 'leak' for a subject, by the rules of `expect_heap`/`expect_stack`."""
         said = self.about(subject, line, function=function)
         if any(m.kind in HEAP_KINDS for m in said):
@@ -160,8 +188,7 @@ class EscapeReport(ResultRepr):
         """The functions (and named closures) of the report's source files, in source order."""
         return [span.name for spans in self.spans.values() for span in spans]
 
-    def line_of(self, text: str, *, function: str | None = None, file: str | None = None
-                ) -> int:
+    def line_of(self, text: str, *, function: str | None = None, file: str | None = None) -> int:
         """The first line whose source contains `text` (inside `function`, if named)."""
         for name, source in self._files(file):
             span = self._span(name, function) if function else None
@@ -175,8 +202,10 @@ class EscapeReport(ResultRepr):
 
     def _files(self, file: str | None) -> list[tuple[str, str]]:
         if not self.sources:
-            raise UsageError("this report has no source files: make it with "
-                             "gm.escape.analyze(...) rather than parse(text)")
+            raise UsageError(
+                "this report has no source files: make it with "
+                "gm.escape.analyze(...) rather than parse(text)"
+            )
         if file is not None:
             if file not in self.sources:
                 raise UsageError(f"file must be one of {', '.join(self.sources)}, not {file!r}")
@@ -195,7 +224,7 @@ class EscapeReport(ResultRepr):
             for span in spans:
                 if span.name == function:
                     lines = self.sources[file].splitlines()
-                    return "\n".join(lines[span.doc_line - 1:span.end])
+                    return "\n".join(lines[span.doc_line - 1 : span.end])
         known = ", ".join(self.functions()[:20]) or "none"
         raise UsageError(f"no function {function!r} in this report's sources (known: {known})")
 
@@ -212,32 +241,38 @@ class EscapeReport(ResultRepr):
         named = self.about(subject, function=function)
         shown = list({id(m): m for m in near + named}.values())
         where = (f" at line {line}" if line is not None else "") + (
-            f" in {function}" if function else "")
+            f" in {function}" if function else ""
+        )
         if not shown:
             return f"The compiler said nothing about {subject!r}{where}."
         said = "\n".join(f"  {m}" for m in shown[:_MAX_QUOTED])
-        more = (f"\n  ... and {len(shown) - _MAX_QUOTED} more"
-                if len(shown) > _MAX_QUOTED else "")
+        more = f"\n  ... and {len(shown) - _MAX_QUOTED} more" if len(shown) > _MAX_QUOTED else ""
         return f"What the compiler said about {subject!r}{where}:\n{said}{more}"
 
-    def expect_heap(self, subject: str, line: int | None = None, *,
-                    function: str | None = None) -> EscapeMessage:
+    def expect_heap(
+        self, subject: str, line: int | None = None, *, function: str | None = None
+    ) -> EscapeMessage:
         """Assert the compiler moved `subject` to the heap (`moved to heap` / `escapes`)."""
         found = self.about(subject, line, function=function, kinds=HEAP_KINDS)
         if not found:
-            raise AssertionError(f"expected {subject!r} on the heap, but it is not.\n"
-                                 + self._said(subject, line, function))
+            raise AssertionError(
+                f"expected {subject!r} on the heap, but it is not.\n"
+                + self._said(subject, line, function)
+            )
         return found[0]
 
-    def expect_stack(self, subject: str, line: int | None = None, *,
-                     function: str | None = None) -> EscapeMessage | None:
+    def expect_stack(
+        self, subject: str, line: int | None = None, *, function: str | None = None
+    ) -> EscapeMessage | None:
         """Assert `subject` stays on the stack: no heap verdict, and either a `does not
         escape` verdict or (for a named variable, about which the compiler says nothing when
         it stays) the name really appears on that line or in that function."""
         heap = self.about(subject, line, function=function, kinds=HEAP_KINDS)
         if heap:
-            raise AssertionError(f"expected {subject!r} on the stack, but it escapes.\n"
-                                 + self._said(subject, line, function))
+            raise AssertionError(
+                f"expected {subject!r} on the stack, but it escapes.\n"
+                + self._said(subject, line, function)
+            )
         stays = self.about(subject, line, function=function, kinds=("does_not_escape",))
         if stays:
             return stays[0]
@@ -245,7 +280,8 @@ class EscapeReport(ResultRepr):
             return None
         raise AssertionError(
             f"cannot confirm {subject!r} stays on the stack: the compiler gave no verdict and "
-            "the name is not in that source.\n" + self._said(subject, line, function))
+            "the name is not in that source.\n" + self._said(subject, line, function)
+        )
 
     def _appears(self, subject: str, line: int | None, function: str | None) -> bool:
         if not re.fullmatch(r"[A-Za-z_]\w*", subject) or not self.sources:
@@ -259,26 +295,32 @@ class EscapeReport(ResultRepr):
             first, last = (span.start, span.end) if span else (1, len(lines))
             if line is not None:
                 first, last = max(first, line), min(last, line)
-            if any(word.search(text) for text in lines[first - 1:last]):
+            if any(word.search(text) for text in lines[first - 1 : last]):
                 return True
         return False
 
-    def expect_leak(self, subject: str, line: int | None = None, *,
-                    function: str | None = None) -> EscapeMessage:
+    def expect_leak(
+        self, subject: str, line: int | None = None, *, function: str | None = None
+    ) -> EscapeMessage:
         """Assert the compiler reports parameter `subject` as leaking (to heap or result)."""
         found = self.about(subject, line, function=function, kinds=LEAK_KINDS)
         if not found:
-            raise AssertionError(f"expected parameter {subject!r} to leak, but it does not.\n"
-                                 + self._said(subject, line, function))
+            raise AssertionError(
+                f"expected parameter {subject!r} to leak, but it does not.\n"
+                + self._said(subject, line, function)
+            )
         return found[0]
 
-    def expect_inlined(self, callee: str, line: int | None = None, *,
-                       function: str | None = None) -> EscapeMessage:
+    def expect_inlined(
+        self, callee: str, line: int | None = None, *, function: str | None = None
+    ) -> EscapeMessage:
         """Assert the compiler inlined a call to `callee` (at `line` / in `function`)."""
         found = self.about(callee, line, function=function, kinds=("inlining_call",))
         if not found:
-            raise AssertionError(f"expected a call to {callee!r} to be inlined, it is not.\n"
-                                 + self._said(callee, None, None))
+            raise AssertionError(
+                f"expected a call to {callee!r} to be inlined, it is not.\n"
+                + self._said(callee, None, None)
+            )
         return found[0]
 
     def expect_no_heap(self, function: str) -> None:
@@ -290,8 +332,14 @@ class EscapeReport(ResultRepr):
 
     # --- views -----------------------------------------------------------------------------
 
-    def plot(self, kind: str = "functions", *, kinds: Sequence[str] = VERDICT_KINDS,
-             top: int = 30, title: str | None = None) -> Figure:
+    def plot(
+        self,
+        kind: str = "functions",
+        *,
+        kinds: Sequence[str] = VERDICT_KINDS,
+        top: int = 30,
+        title: str | None = None,
+    ) -> Figure:
         """A chart of the verdicts. `kind="functions"`: a stacked bar per function of the
         `kinds` it got (the `top` functions with the most, in name order); `kind="kinds"`:
         one bar per message kind."""
@@ -306,8 +354,9 @@ class EscapeReport(ResultRepr):
         if len(table) > top:
             busiest = table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]
             table = table.loc[sorted(busiest)]
-            title = title or (f"Where does each function's data go? The {top} functions with "
-                              "the most verdicts")
+            title = title or (
+                f"Where does each function's data go? The {top} functions with the most verdicts"
+            )
         return plots.verdicts_per_function(table, title=title)
 
     def _repr_html_(self) -> str:
@@ -322,8 +371,9 @@ class EscapeReport(ResultRepr):
         from .listing import report_html
 
         if file is not None and file not in self.sources:
-            raise UsageError(f"file must be one of {', '.join(self.sources) or 'no files'}, "
-                             f"not {file!r}")
+            raise UsageError(
+                f"file must be one of {', '.join(self.sources) or 'no files'}, not {file!r}"
+            )
         if isinstance(functions, str):
             functions = [functions]
         return HTML(report_html(self, functions=functions, file=file))
@@ -334,8 +384,10 @@ def _kinds(kinds: Sequence[str]) -> tuple[str, ...]:
         kinds = (kinds,)
     unknown = [k for k in kinds if k not in MESSAGE_KINDS]
     if unknown:
-        raise UsageError(f"kinds must be names from MESSAGE_KINDS ({', '.join(MESSAGE_KINDS)}),"
-                         f" not {unknown[0]!r}")
+        raise UsageError(
+            f"kinds must be names from MESSAGE_KINDS ({', '.join(MESSAGE_KINDS)}),"
+            f" not {unknown[0]!r}"
+        )
     return tuple(kinds)
 
 

@@ -50,8 +50,10 @@ def package_of(target: Analyzable) -> Package:
     if isinstance(target, bytes | bytearray):
         validate.text(target, "target")
     if not isinstance(target, str | os.PathLike | Package):
-        raise UsageError("target must be a topic name, a folder, a .go file, a Package or Go "
-                         f"source, not {type(target).__name__}")
+        raise UsageError(
+            "target must be a topic name, a folder, a .go file, a Package or Go "
+            f"source, not {type(target).__name__}"
+        )
     if isinstance(target, str) and looks_like_go(target):
         return workspace.snippet(_with_package(target))
     return workspace.resolve(target)
@@ -64,15 +66,17 @@ def _output_path(package: Package, level: int, tests: bool) -> str:
     module that already lives in scratch (a snippet, a scratch copy) keeps its own, relative
     to it (`.escape/m2/out`); any other folder gets one in scratch named by a hash."""
     relative, folder = _output_folder(
-        package, f"m{level}" + ("-tests" if tests else ""),
-        os.environ.get("GOMEMLAB_SCRATCH"), os.environ.get("GOMEMLAB_SAMPLES"))
+        package,
+        f"m{level}" + ("-tests" if tests else ""),
+        os.environ.get("GOMEMLAB_SCRATCH"),
+        os.environ.get("GOMEMLAB_SAMPLES"),
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return relative or str(folder / "out")
 
 
 @functools.lru_cache(maxsize=256)
-def _output_folder(package: Package, suffix: str, *_settings: str | None
-                   ) -> tuple[str, Path]:
+def _output_folder(package: Package, suffix: str, *_settings: str | None) -> tuple[str, Path]:
     """(the -o argument when relative to the module, else "", the folder to create);
     memoised per package and the scratch/samples settings."""
     module = package.module_dir.resolve()
@@ -113,8 +117,14 @@ def command(package: Package, *, level: int = 2, tests: bool = False) -> list[st
     return ["build", flag, package.pattern]
 
 
-def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
-            timeout: float = 300.0, go: str | GoToolchain | None = None) -> EscapeReport:
+def analyze(
+    target: Analyzable,
+    *,
+    level: int = 2,
+    tests: bool = False,
+    timeout: float = 300.0,
+    go: str | GoToolchain | None = None,
+) -> EscapeReport:
     """Compile `target` with `-gcflags=-m=LEVEL` and return the parsed `EscapeReport`.
 
     `target` is a topic name ("escape"), a folder or .go file inside a module, a Package, or
@@ -133,17 +143,23 @@ def analyze(target: Analyzable, *, level: int = 2, tests: bool = False,
     if not paths:
         raise WorkspaceError(f"{package.name} has no Go files to compile ({package.dir})")
     args = command(package, level=level, tests=tests)
-    done = toolchain.go(*args, cwd=package.module_dir, timeout=timeout,
-                        using=found).check_build()
+    done = toolchain.go(*args, cwd=package.module_dir, timeout=timeout, using=found).check_build()
     stats = tuple((str(path), *_stamp(path)) for path in paths)
     text = done.stderr + done.stdout
     reader = _read if len(text) <= _MEMO_LIMIT else _read.__wrapped__
     output, messages, spans, sources = reader(text, str(package.module_dir), stats)
     return EscapeReport(
-        messages, skipped=output.skipped, packages=output.packages, sources=sources,
-        spans=spans, level=level, label=package.name,
-        provenance=Provenance.of(done.command, go_version=found.version,
-                                 build_seconds=done.seconds, files=paths))
+        messages,
+        skipped=output.skipped,
+        packages=output.packages,
+        sources=sources,
+        spans=spans,
+        level=level,
+        label=package.name,
+        provenance=Provenance.of(
+            done.command, go_version=found.version, build_seconds=done.seconds, files=paths
+        ),
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -152,9 +168,11 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=16)
-def _read(text: str, module_dir: str, stats: tuple[tuple[str, int, int], ...]
-          ) -> tuple[CompilerOutput, tuple[EscapeMessage, ...],
-                     dict[str, tuple[FunctionSpan, ...]], dict[str, str]]:
+def _read(
+    text: str, module_dir: str, stats: tuple[tuple[str, int, int], ...]
+) -> tuple[
+    CompilerOutput, tuple[EscapeMessage, ...], dict[str, tuple[FunctionSpan, ...]], dict[str, str]
+]:
     """Parse the compiler's output and place its messages in the source's functions.
 
     Pure in its arguments (the output text, and the source files as they were: path,

@@ -6,7 +6,7 @@ from .. import validate
 from .listing import report_html
 from .run import LEVELS, analyze
 
-STARTER = '''package main
+STARTER = """package main
 
 type point struct{ x, y int }
 
@@ -19,7 +19,7 @@ func newPoint() *point {
 func main() {
 	println(newPoint().x)
 }
-'''
+"""
 
 
 _MARKED = {"heap": "heap", "leak": "leak", "stack": "stack"}
@@ -35,8 +35,7 @@ def marks(report) -> list[dict]:
         kind = _MARKED.get(message.category)
         if kind is None or message.file not in ("main.go", "./main.go"):
             continue
-        mark = best.setdefault(message.line, {"line": message.line, "kind": kind,
-                                               "message": ""})
+        mark = best.setdefault(message.line, {"line": message.line, "kind": kind, "message": ""})
         if order.index(kind) > order.index(mark["kind"]):
             mark["kind"] = kind
         mark["message"] = (mark["message"] + "\n" + message.message).strip()

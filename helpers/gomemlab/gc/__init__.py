@@ -43,8 +43,14 @@ from .result import (
 )
 from .run import GOGC_SWEEP, default_workload, run, run_phases, sweep
 
-_LAZY = {"plots": None, "widgets": None, "explorer": "widgets", "ModelExplorer": "widgets",
-         "guide_explorer": "widgets", "GuideExplorer": "widgets"}
+_LAZY = {
+    "plots": None,
+    "widgets": None,
+    "explorer": "widgets",
+    "ModelExplorer": "widgets",
+    "guide_explorer": "widgets",
+    "GuideExplorer": "widgets",
+}
 
 
 def __getattr__(name: str) -> Any:

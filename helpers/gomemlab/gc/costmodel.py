@@ -51,8 +51,11 @@ MIN_RUNWAY_MIB = 1 / 16
 
 
 def _fraction_or_amount(value: Any, name: str, *, at_most: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            math.isfinite(value) and 0 <= value <= at_most):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (math.isfinite(value) and 0 <= value <= at_most)
+    ):
         bound = f"from 0 to {at_most:g}" if math.isfinite(at_most) else "≥ 0"
         raise UsageError(f"Phase {name} must be a number {bound}, not {value!r}")
     return float(value)
@@ -83,14 +86,23 @@ def model_gogc(value: Any) -> float | str:
         return "off"
     if isinstance(value, str):
         return float(validate.gogc(value))
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            value >= 0 and not math.isnan(value)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (value >= 0 and not math.isnan(value))
+    ):
         raise UsageError(f'gogc must be a number ≥ 0 or "off", not {value!r}')
     return "off" if math.isinf(value) else float(value)
 
 
-def heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None = None,
-              other_mib: float = 0.0, *, roots_mib: float | None = None) -> float:
+def heap_goal(
+    live_mib: float,
+    gogc: float | str,
+    memlimit_mib: float | None = None,
+    other_mib: float = 0.0,
+    *,
+    roots_mib: float | None = None,
+) -> float:
     """The model's heap goal for a live heap (see the module docstring for the rules).
 
     `roots_mib` (off by default) uses the runtime's formula instead of the guide's:
@@ -99,8 +111,13 @@ def heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None = N
     return _heap_goal(live_mib, model_gogc(gogc), memlimit_mib, other_mib, roots_mib)
 
 
-def _heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None,
-               other_mib: float, roots_mib: float | None) -> float:
+def _heap_goal(
+    live_mib: float,
+    gogc: float | str,
+    memlimit_mib: float | None,
+    other_mib: float,
+    roots_mib: float | None,
+) -> float:
     off = gogc == "off"
     k = math.inf if off else gogc / 100
     if off:
@@ -117,8 +134,9 @@ def _heap_goal(live_mib: float, gogc: float | str, memlimit_mib: float | None,
     return max(goal, live_mib + MIN_RUNWAY_MIB)
 
 
-def _first_goal(initial_live: float, gogc: float | str, limit: float | None, other: float,
-                roots: float | None) -> float:
+def _first_goal(
+    initial_live: float, gogc: float | str, limit: float | None, other: float, roots: float | None
+) -> float:
     """The goal before any collection: that of the initial live heap, or, with none, the 4 MiB
     minimum (computed, as the guide does, from the live heap that would give it)."""
     if initial_live:
@@ -152,8 +170,9 @@ class ModelResult:
         """t_s (wall s), other_mib, live_mib (heap kept by the last GC), new_mib (allocated
         since), total_mib, in_gc (the program is paused). Made on first use (sliders and the
         guide check need only the totals)."""
-        f = pd.DataFrame(list(self.points), columns=["t_s", "other_mib", "live_mib", "new_mib",
-                                                     "in_gc"])
+        f = pd.DataFrame(
+            list(self.points), columns=["t_s", "other_mib", "live_mib", "new_mib", "in_gc"]
+        )
         f["total_mib"] = f.other_mib + f.live_mib + f.new_mib
         return f
 
@@ -164,9 +183,17 @@ class ModelResult:
 
     def summary(self) -> pd.DataFrame:
         """One row: cycles, gc_cpu_pct, peak_mib, wall_s, thrashing."""
-        return pd.DataFrame([{"cycles": self.cycles, "gc_cpu_pct": self.gc_cpu_pct,
-                              "peak_mib": self.peak_mib, "wall_s": self.wall_seconds,
-                              "thrashing": self.thrashing}])
+        return pd.DataFrame(
+            [
+                {
+                    "cycles": self.cycles,
+                    "gc_cpu_pct": self.gc_cpu_pct,
+                    "peak_mib": self.peak_mib,
+                    "wall_s": self.wall_seconds,
+                    "thrashing": self.thrashing,
+                }
+            ]
+        )
 
     def plot(self, kind: str = "memory", **options: Any) -> Figure:
         """`"memory"`: the stacked area of other memory, live heap and new heap over time."""
@@ -176,16 +203,25 @@ class ModelResult:
         return plots.model_area(self, **options)
 
     def _repr_html_(self) -> str:
-        return (f"<div><b>GC model</b>: {self.cycles} collections, GC CPU "
-                f"{self.gc_cpu_pct:.1f} %, peak memory {self.peak_mib:.1f} MiB"
-                f"{' (thrashing: GC back to back)' if self.thrashing else ''}</div>")
+        return (
+            f"<div><b>GC model</b>: {self.cycles} collections, GC CPU "
+            f"{self.gc_cpu_pct:.1f} %, peak memory {self.peak_mib:.1f} MiB"
+            f"{' (thrashing: GC back to back)' if self.thrashing else ''}</div>"
+        )
 
 
-def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
-             memlimit_mib: float | None = None, other_mib: float = 0.0,
-             initial_live_mib: float = 0.0, scan_mib_s: float = 1024.0,
-             fixed_cost_s: float = 0.0005, roots_mib: float | None = None,
-             max_cycles: int = 2_000_000) -> ModelResult:
+def simulate(
+    phases: Sequence[Phase],
+    *,
+    gogc: float | str = 100,
+    memlimit_mib: float | None = None,
+    other_mib: float = 0.0,
+    initial_live_mib: float = 0.0,
+    scan_mib_s: float = 1024.0,
+    fixed_cost_s: float = 0.0005,
+    roots_mib: float | None = None,
+    max_cycles: int = 2_000_000,
+) -> ModelResult:
     """Run the cost model over `phases` (see the module docstring). Exact for the model:
     allocation is linear inside a phase, so each collection's time is solved, not stepped.
 
@@ -194,10 +230,16 @@ def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
     """
     gogc = model_gogc(gogc)
     validate.positive(scan_mib_s, "scan_mib_s", unit="MiB/s")
-    for name, value in (("fixed_cost_s", fixed_cost_s), ("other_mib", other_mib),
-                        ("initial_live_mib", initial_live_mib)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                math.isfinite(value) and value >= 0):
+    for name, value in (
+        ("fixed_cost_s", fixed_cost_s),
+        ("other_mib", other_mib),
+        ("initial_live_mib", initial_live_mib),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and value >= 0)
+        ):
             raise UsageError(f"{name} must be a number ≥ 0, not {value!r}")
     if memlimit_mib is not None:
         validate.positive(memlimit_mib, "memlimit_mib", unit="MiB")
@@ -221,8 +263,11 @@ def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
         duration, rate = phase.duration_s, phase.alloc_mib_s
         scan = phase.scan_mib_s or scan_mib_s
         # what the phase adds to and takes from the live heap, spread evenly over its time
-        net_per_s = ((duration * rate * phase.survival - (live + pending) * phase.old_death)
-                     / duration) if duration > 0 else 0.0
+        net_per_s = (
+            ((duration * rate * phase.survival - (live + pending) * phase.old_death) / duration)
+            if duration > 0
+            else 0.0
+        )
         left = duration
         while left > 0:
             alloc = left * rate
@@ -245,18 +290,31 @@ def simulate(phases: Sequence[Phase], *, gogc: float | str = 100,
             gc_seconds += pause
             cycles += 1
             if cycles > max_cycles:
-                raise UsageError(f"more than {max_cycles} collections: raise the memory "
-                                 "limit or GOGC (or max_cycles)")
+                raise UsageError(
+                    f"more than {max_cycles} collections: raise the memory "
+                    "limit or GOGC (or max_cycles)"
+                )
             points.append((t, other_mib, live, new, False))
             goal, tight = goal_of(live)
             thrashing = thrashing or tight
         points.append((t, other_mib, live, new, False))
-    return ModelResult(points=tuple(points), gc_seconds=gc_seconds, wall_seconds=t,
-                       cycles=cycles, thrashing=thrashing,
-                       settings={"gogc": gogc, "memlimit_mib": memlimit_mib,
-                                 "other_mib": other_mib, "initial_live_mib": initial_live_mib,
-                                 "scan_mib_s": scan_mib_s, "fixed_cost_s": fixed_cost_s,
-                                 "roots_mib": roots_mib, "mutator_s": mutator})
+    return ModelResult(
+        points=tuple(points),
+        gc_seconds=gc_seconds,
+        wall_seconds=t,
+        cycles=cycles,
+        thrashing=thrashing,
+        settings={
+            "gogc": gogc,
+            "memlimit_mib": memlimit_mib,
+            "other_mib": other_mib,
+            "initial_live_mib": initial_live_mib,
+            "scan_mib_s": scan_mib_s,
+            "fixed_cost_s": fixed_cost_s,
+            "roots_mib": roots_mib,
+            "mutator_s": mutator,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -270,39 +328,65 @@ class GuideGraph:
     fixed_cost_s: float = 0.04
     has_limit: bool = False  # a memory-limit slider (1..100 MiB, default 100)
 
-    def simulate(self, gogc: float | str = 100, memlimit_mib: float | None = None,
-                 **options: Any) -> ModelResult:
+    def simulate(
+        self, gogc: float | str = 100, memlimit_mib: float | None = None, **options: Any
+    ) -> ModelResult:
         """The model at one slider setting (no limit slider: the guide's 100000 MiB)."""
         if memlimit_mib is None:
             memlimit_mib = 100.0 if self.has_limit else GUIDE_NO_LIMIT_MIB
-        return simulate(self.phases, gogc=gogc, memlimit_mib=memlimit_mib,
-                        other_mib=self.other_mib, fixed_cost_s=self.fixed_cost_s, **options)
+        return simulate(
+            self.phases,
+            gogc=gogc,
+            memlimit_mib=memlimit_mib,
+            other_mib=self.other_mib,
+            fixed_cost_s=self.fixed_cost_s,
+            **options,
+        )
 
 
 GUIDE_NO_LIMIT_MIB = 100_000.0
 """The guide's memory limit for the graphs without a limit slider (far above any heap)."""
-_STEADY = (Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
-           Phase(9.0, 20, scan_mib_s=1024))
-_SPIKE = (Phase(1.0, 20, survival=1.0, scan_mib_s=1024), Phase(4.0, 20, scan_mib_s=1024),
-          Phase(0.5, 20, survival=1.0, scan_mib_s=1024), Phase(0.5, 20, scan_mib_s=1024),
-          Phase(0.5, 20, old_death=0.5, scan_mib_s=1024), Phase(3.5, 20, scan_mib_s=1024))
+_STEADY = (Phase(1.0, 20, survival=1.0, scan_mib_s=1024), Phase(9.0, 20, scan_mib_s=1024))
+_SPIKE = (
+    Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
+    Phase(4.0, 20, scan_mib_s=1024),
+    Phase(0.5, 20, survival=1.0, scan_mib_s=1024),
+    Phase(0.5, 20, scan_mib_s=1024),
+    Phase(0.5, 20, old_death=0.5, scan_mib_s=1024),
+    Phase(3.5, 20, scan_mib_s=1024),
+)
 GUIDE_GRAPHS = (
-    GuideGraph(1, "A 20 MiB live heap built in 1 s, then 9 s of garbage at 20 MiB/s: what "
-                  "does GOGC trade?", _STEADY),
-    GuideGraph(2, "A live heap that grows and shrinks, then a 200 MiB/s burst in which all "
-                  "old data dies", (
-                      Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
-                      Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
-                      Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
-                      Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
-                      Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
-                      Phase(5.0, 200, survival=0.02, old_death=1.0, scan_mib_s=1024))),
-    GuideGraph(3, "A brief spike of the live heap: GOGC sizes the whole run by its peak",
-               _SPIKE),
-    GuideGraph(4, "Graph 1's workload with 10 MiB of other memory under a memory limit",
-               _STEADY, other_mib=10.0, has_limit=True),
-    GuideGraph(5, "Graph 3's spike under a memory limit: the limit clips the peak only",
-               _SPIKE, has_limit=True),
+    GuideGraph(
+        1,
+        "A 20 MiB live heap built in 1 s, then 9 s of garbage at 20 MiB/s: what does GOGC trade?",
+        _STEADY,
+    ),
+    GuideGraph(
+        2,
+        "A live heap that grows and shrinks, then a 200 MiB/s burst in which all old data dies",
+        (
+            Phase(1.0, 20, survival=1.0, scan_mib_s=1024),
+            Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
+            Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
+            Phase(1.0, 20, old_death=0.5, scan_mib_s=1024),
+            Phase(1.0, 20, survival=0.5, scan_mib_s=1024),
+            Phase(5.0, 200, survival=0.02, old_death=1.0, scan_mib_s=1024),
+        ),
+    ),
+    GuideGraph(3, "A brief spike of the live heap: GOGC sizes the whole run by its peak", _SPIKE),
+    GuideGraph(
+        4,
+        "Graph 1's workload with 10 MiB of other memory under a memory limit",
+        _STEADY,
+        other_mib=10.0,
+        has_limit=True,
+    ),
+    GuideGraph(
+        5,
+        "Graph 3's spike under a memory limit: the limit clips the peak only",
+        _SPIKE,
+        has_limit=True,
+    ),
 )
 """The guide's five graphs (go.dev/doc/gc-guide), transcribed from their data attributes."""
 
@@ -335,8 +419,7 @@ def calibrate(frame: pd.DataFrame) -> dict:
         raise UsageError("need at least one automatic GC cycle to calibrate the model")
     mark_s = float((f.cpu_assist_ms + f.cpu_background_ms).sum()) / 1000
     fixed_s = float((f.cpu_sweep_term_ms + f.cpu_mark_term_ms).median()) / 1000
-    return {"scan_mib_s": float(f.heap_live_mib.sum()) / max(mark_s, 1e-9),
-            "fixed_cost_s": fixed_s}
+    return {"scan_mib_s": float(f.heap_live_mib.sum()) / max(mark_s, 1e-9), "fixed_cost_s": fixed_s}
 
 
 @dataclass(frozen=True)
@@ -349,12 +432,17 @@ class Workload:
     scan_mib_s: float
     fixed_cost_s: float
 
-    def simulate(self, gogc: float | str = 100, memlimit_mib: float | None = None
-                 ) -> ModelResult:
+    def simulate(self, gogc: float | str = 100, memlimit_mib: float | None = None) -> ModelResult:
         """The model for this workload at one GOGC and memory limit."""
-        return simulate(self.phases, gogc=gogc, memlimit_mib=memlimit_mib,
-                        other_mib=self.other_mib, initial_live_mib=self.initial_live_mib,
-                        scan_mib_s=self.scan_mib_s, fixed_cost_s=self.fixed_cost_s)
+        return simulate(
+            self.phases,
+            gogc=gogc,
+            memlimit_mib=memlimit_mib,
+            other_mib=self.other_mib,
+            initial_live_mib=self.initial_live_mib,
+            scan_mib_s=self.scan_mib_s,
+            fixed_cost_s=self.fixed_cost_s,
+        )
 
 
 def workload_from(sweep: SweepResult, *, live_mib: float | None = None) -> Workload:
@@ -377,8 +465,9 @@ def workload_from(sweep: SweepResult, *, live_mib: float | None = None) -> Workl
         other = max(0.0, (first.total_bytes - first.released_bytes - first.heap_bytes) / MiB)
     frames = [r.log.frame for r in runs if len(r.log) >= 1]
     fit = calibrate(pd.concat(frames, ignore_index=True))
-    return Workload((Phase(allocated_mib / rate, rate),), live, other, fit["scan_mib_s"],
-                    fit["fixed_cost_s"])
+    return Workload(
+        (Phase(allocated_mib / rate, rate),), live, other, fit["scan_mib_s"], fit["fixed_cost_s"]
+    )
 
 
 def model_curve(workload: Workload, gogcs: Sequence[float | str]) -> pd.DataFrame:
@@ -386,6 +475,7 @@ def model_curve(workload: Workload, gogcs: Sequence[float | str]) -> pd.DataFram
     rows = []
     for g in gogcs:
         r = workload.simulate(g)
-        rows.append({"GOGC": g, "peak_mib": r.peak_mib, "gc_cpu_pct": r.gc_cpu_pct,
-                     "cycles": r.cycles})
+        rows.append(
+            {"GOGC": g, "peak_mib": r.peak_mib, "gc_cpu_pct": r.gc_cpu_pct, "cycles": r.cycles}
+        )
     return pd.DataFrame(rows)

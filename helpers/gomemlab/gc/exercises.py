@@ -22,10 +22,12 @@ from .result import GCRun, parse_gctrace
 from .run import _workload_args, run
 
 _PROBE = {
-    "collector_on.go": ("//go:build goexperiment.greenteagc\n\npackage main\n\n"
-                        'const collector = "greentea"\n'),
-    "collector_off.go": ("//go:build !goexperiment.greenteagc\n\npackage main\n\n"
-                         'const collector = "classic"\n'),
+    "collector_on.go": (
+        '//go:build goexperiment.greenteagc\n\npackage main\n\nconst collector = "greentea"\n'
+    ),
+    "collector_off.go": (
+        '//go:build !goexperiment.greenteagc\n\npackage main\n\nconst collector = "classic"\n'
+    ),
 }
 """Two files of which a build compiles exactly one: the constant says which marker it got."""
 _SETTING_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789,")
@@ -36,8 +38,10 @@ def goexperiment(setting: str) -> Iterator[None]:
     """Build with `GOEXPERIMENT=setting` inside the block (the go command reads it from the
     environment; "" is the toolchain's defaults); the old value comes back afterwards."""
     if not isinstance(setting, str) or not set(setting.lower()) <= _SETTING_CHARS:
-        raise UsageError(f'goexperiment must be a GOEXPERIMENT value such as "nogreenteagc" '
-                         f"(letters, digits, commas), not {setting!r}")
+        raise UsageError(
+            f'goexperiment must be a GOEXPERIMENT value such as "nogreenteagc" '
+            f"(letters, digits, commas), not {setting!r}"
+        )
     old = os.environ.get("GOEXPERIMENT")
     os.environ["GOEXPERIMENT"] = setting
     try:
@@ -59,16 +63,19 @@ def experiment_package(files: Mapping[str, str], setting: str) -> workspace.Pack
 
 def _sample_files() -> dict[str, str]:
     folder = workspace.sample("gc").dir
-    return {p.name: p.read_text() for p in sorted(folder.glob("*.go"))
-            if not p.name.endswith("_test.go")}
+    return {
+        p.name: p.read_text()
+        for p in sorted(folder.glob("*.go"))
+        if not p.name.endswith("_test.go")
+    }
 
 
-_REPORT = ('package main\n\nimport "fmt"\n\n'
-           'func init() { fmt.Println("collector:", collector) }\n')
+_REPORT = 'package main\n\nimport "fmt"\n\nfunc init() { fmt.Println("collector:", collector) }\n'
 
 
-def experiment_run(setting: str = "", *, gogc: int | str | None = None,
-                   timeout: float = 120.0, **workload: Any) -> GCRun:
+def experiment_run(
+    setting: str = "", *, gogc: int | str | None = None, timeout: float = 120.0, **workload: Any
+) -> GCRun:
     """The gc sample (workload flags as for `gm.gc.run`, no metrics) built with
     GOEXPERIMENT=`setting` and run under gctrace. Its first output line names the marker the
     build really got: `experiment_collector(result)`."""
@@ -79,23 +86,23 @@ def experiment_run(setting: str = "", *, gogc: int | str | None = None,
 
 
 def experiment_collector(result: GCRun) -> str:
-    """"greentea" or "classic": what an `experiment_run` build printed it was built with."""
+    """ "greentea" or "classic": what an `experiment_run` build printed it was built with."""
     first = result.completed.stdout.splitlines()[:1]
     if not first or not first[0].startswith("collector: "):
         raise AssertionError(f"the build did not report its collector: {first!r}")
     return first[0].removeprefix("collector: ").strip()
 
 
-COLLECTOR_COLUMNS = ("build", "collector", "GCs", "mark_ms", "mark_cpu_ms", "stw_ms",
-                     "gc_cpu_ms")
+COLLECTOR_COLUMNS = ("build", "collector", "GCs", "mark_ms", "mark_cpu_ms", "stw_ms", "gc_cpu_ms")
 """`compare_collectors` columns: the GOEXPERIMENT setting, the marker the build reported,
 cycles (runtime-started), and per cycle the medians of the concurrent mark's wall time, its
 CPU time (assist + background + idle), and the stop-the-world time (ms); gc_cpu_ms is the
 run's total GC CPU time without idle marking (ms)."""
 
 
-def compare_collectors(pairs: int = 3, settings: tuple[str, str] = ("", "nogreenteagc"),
-                       **workload: Any) -> pd.DataFrame:
+def compare_collectors(
+    pairs: int = 3, settings: tuple[str, str] = ("", "nogreenteagc"), **workload: Any
+) -> pd.DataFrame:
     """Run the gc sample built with each setting, interleaved `pairs` times (A B A B ...), so
     that both builds see the same machine load: one row per run (`COLLECTOR_COLUMNS`)."""
     validate.count(pairs, "pairs", minimum=1)
@@ -106,27 +113,39 @@ def compare_collectors(pairs: int = 3, settings: tuple[str, str] = ("", "nogreen
             f = result.log.frame
             auto = f[~f.forced]
             mark = auto.cpu_assist_ms + auto.cpu_background_ms + auto.cpu_idle_ms
-            gc_cpu = (auto.cpu_sweep_term_ms + auto.cpu_assist_ms + auto.cpu_background_ms
-                      + auto.cpu_mark_term_ms).sum()
-            rows.append({"build": setting or "default", "collector":
-                         experiment_collector(result), "GCs": len(auto),
-                         "mark_ms": auto.clock_mark_ms.median(),
-                         "mark_cpu_ms": mark.median(), "stw_ms": auto.stw_ms.median(),
-                         "gc_cpu_ms": gc_cpu})
+            gc_cpu = (
+                auto.cpu_sweep_term_ms
+                + auto.cpu_assist_ms
+                + auto.cpu_background_ms
+                + auto.cpu_mark_term_ms
+            ).sum()
+            rows.append(
+                {
+                    "build": setting or "default",
+                    "collector": experiment_collector(result),
+                    "GCs": len(auto),
+                    "mark_ms": auto.clock_mark_ms.median(),
+                    "mark_cpu_ms": mark.median(),
+                    "stw_ms": auto.stw_ms.median(),
+                    "gc_cpu_ms": gc_cpu,
+                }
+            )
     return pd.DataFrame(rows, columns=list(COLLECTOR_COLUMNS))
 
 
 def gc_count(source: str, *, timeout: float = 120.0) -> tuple[int, str]:
     """Run a Go program (source text) with gctrace on: (GC cycles, its standard output)."""
     validate.text(source, "source")
-    done = programs.run(workspace.snippet(source), env={"GODEBUG": "gctrace=1"},
-                        timeout=validate.timeout(timeout))
+    done = programs.run(
+        workspace.snippet(source), env={"GODEBUG": "gctrace=1"}, timeout=validate.timeout(timeout)
+    )
     return len(parse_gctrace(done.stderr)), done.stdout
 
 
 @exercise
-def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10,
-                    timeout: float = 120.0) -> Verdict:
+def check_fewer_gcs(
+    source: str, baseline: str, *, factor: int = 10, timeout: float = 120.0
+) -> Verdict:
     """Solved when `source` prints what `baseline` prints with at least `factor` times fewer
     GC cycles (and at most 2). Both run now, one after the other, the same way, each within
     `timeout` seconds (a program still running then is a "not yet")."""
@@ -135,34 +154,51 @@ def check_fewer_gcs(source: str, baseline: str, *, factor: int = 10,
     validate.text(baseline, "baseline")
     if source.strip() == baseline.strip():
         before, _ = gc_count(baseline, timeout=timeout)
-        return Verdict.not_yet(f"this is still the baseline program ({before} GC cycles just "
-                               "now; the count moves a little from run to run with the "
-                               "machine's load): change it so it allocates less",
-                               before=before, after=before)
+        return Verdict.not_yet(
+            f"this is still the baseline program ({before} GC cycles just "
+            "now; the count moves a little from run to run with the "
+            "machine's load): change it so it allocates less",
+            before=before,
+            after=before,
+        )
     before, expected = gc_count(baseline, timeout=timeout)
     after, printed = gc_count(source, timeout=timeout)
     if printed != expected:
-        return Verdict.not_yet(f"the output changed: {printed.strip()!r} instead of "
-                               f"{expected.strip()!r}", before=before, after=after)
+        return Verdict.not_yet(
+            f"the output changed: {printed.strip()!r} instead of {expected.strip()!r}",
+            before=before,
+            after=after,
+        )
     aim = max(2, before // factor)
     if after <= aim:
-        return Verdict.solved(f"{before} GC cycles for the baseline, {after} for yours (both "
-                              "measured just now, one after the other)", before=before,
-                              after=after)
-    return Verdict.not_yet(f"{before} GC cycles for the baseline, {after} for yours (both "
-                           f"measured just now): aim for at most {aim}", before=before,
-                           after=after)
+        return Verdict.solved(
+            f"{before} GC cycles for the baseline, {after} for yours (both "
+            "measured just now, one after the other)",
+            before=before,
+            after=after,
+        )
+    return Verdict.not_yet(
+        f"{before} GC cycles for the baseline, {after} for yours (both "
+        f"measured just now): aim for at most {aim}",
+        before=before,
+        after=after,
+    )
 
 
 def _goal_ratio(gogc: str) -> tuple[float, int]:
     """Median goal / previous live heap over the settled cycles of one run, and their count."""
     f = run(gogc=gogc, alloc_mib=256).log.frame
     f = f[~f.forced]
-    pairs = [(live, goal) for live, goal in zip(f.heap_live_mib.iloc[2:-1], f.goal_mib.iloc[3:],
-                                               strict=True) if live > 0]
+    pairs = [
+        (live, goal)
+        for live, goal in zip(f.heap_live_mib.iloc[2:-1], f.goal_mib.iloc[3:], strict=True)
+        if live > 0
+    ]
     if len(pairs) < 2:
-        raise AssertionError(f"only {len(f)} GC cycles with this GOGC: too few to measure a "
-                             "goal (is the collector on?)")
+        raise AssertionError(
+            f"only {len(f)} GC cycles with this GOGC: too few to measure a "
+            "goal (is the collector on?)"
+        )
     return statistics.median(goal / live for live, goal in pairs), len(pairs)
 
 
@@ -181,7 +217,13 @@ def check_goal_ratio(gogc: Any, ratio: float, *, tolerance: float = 0.1) -> Verd
     evidence = {"measured_ratio": measured, "cycle_pairs": pairs}
     target = f"target {ratio:g} ± {tolerance * ratio:.2g}"
     if abs(measured - ratio) <= tolerance * ratio:
-        return Verdict.solved(f"the goal is {measured:.2f} × the previous cycle's live heap "
-                              f"({target}, over {pairs} cycles)", **evidence)
-    return Verdict.not_yet(f"with GOGC={setting} the goal is {measured:.2f} × the previous "
-                           f"cycle's live heap ({target})", **evidence)
+        return Verdict.solved(
+            f"the goal is {measured:.2f} × the previous cycle's live heap "
+            f"({target}, over {pairs} cycles)",
+            **evidence,
+        )
+    return Verdict.not_yet(
+        f"with GOGC={setting} the goal is {measured:.2f} × the previous "
+        f"cycle's live heap ({target})",
+        **evidence,
+    )

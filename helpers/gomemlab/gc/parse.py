@@ -50,11 +50,14 @@ GCTRACE_LINE = re.compile(
     rf"^gc #?(\d+) @({_N})s (\d+)%( \(checking for goroutine leaks\))?: "
     rf"({_N}(?:\+{_N})+) ms clock, ({_N}(?:\+{_N})+/{_N}/{_N}\+{_N}) ms cpu, "
     r"(\d+->\d+->\d+) MB, (\d+) MB goal, (?:(\d+) MB stacks, (\d+) ?MB globals, )?"
-    r"(\d+) P( \(forced\))?$", re.MULTILINE)
+    r"(\d+) P( \(forced\))?$",
+    re.MULTILINE,
+)
 """Groups: cycle, t_s, cpu_pct, leak check, clock (a+b+c), cpu (a+b/c/d+e), heaps (a->b->c),
 goal, stacks, globals, procs, forced."""
 _GO14 = re.compile(  # Go 1.3-1.4 (phases in µs); Go 1.1-1.2 printed ms and "MB 16 -> 18 ..."
-    r"gc(\d+)\((\d+)\): (\d+(?:\+\d+)+) (us|ms), (\d+) -> (\d+) MB\b.*")
+    r"gc(\d+)\((\d+)\): (\d+(?:\+\d+)+) (us|ms), (\d+) -> (\d+) MB\b.*"
+)
 _HUGE = re.compile(r"\d{19}")  # no GC count, size or P count has 19 digits
 _CANDIDATE = re.compile(r"gc ?#?\d")
 _LINE_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines splits at these too
@@ -68,8 +71,9 @@ def as_text(data: Any, name: str = "text") -> str:
     if isinstance(data, bytes | bytearray):
         return bytes(data).decode("utf-8", errors="replace")
     if not isinstance(data, str):
-        raise UsageError(f"{name} must be the program's output as text (str) or bytes, "
-                         f"not {type(data).__name__}")
+        raise UsageError(
+            f"{name} must be the program's output as text (str) or bytes, not {type(data).__name__}"
+        )
     return data
 
 
@@ -81,8 +85,9 @@ def _cycle(groups: tuple, line_no: int, line: str) -> GCCycle:
     try:
         return _cycle_of(groups, line_no, line)
     except ValueError:  # a "number" such as 1.2.3
-        raise ParseError("a malformed number in a gctrace line", line_no=line_no,
-                         line=line) from None
+        raise ParseError(
+            "a malformed number in a gctrace line", line_no=line_no, line=line
+        ) from None
 
 
 def _cycle_of(groups: tuple, line_no: int, line: str) -> GCCycle:
@@ -92,8 +97,11 @@ def _cycle_of(groups: tuple, line_no: int, line: str) -> GCCycle:
     head = _floats(before, "+")  # sweep termination [, scan, sync], assist
     idle, term = _floats(after, "+")
     if (len(phases), len(head)) not in ((3, 2), (5, 4)):
-        raise ParseError(f"expected 3 or 5 clock phases matching the cpu times, got {clock!r} "
-                         f"and {cpu!r}", line_no=line_no, line=line)
+        raise ParseError(
+            f"expected 3 or 5 clock phases matching the cpu times, got {clock!r} and {cpu!r}",
+            line_no=line_no,
+            line=line,
+        )
     if stacks is not None:
         fmt = "go1.18+"
     elif len(phases) == 3:
@@ -102,14 +110,28 @@ def _cycle_of(groups: tuple, line_no: int, line: str) -> GCCycle:
         fmt = "go1.5-1.6"
     h0, h1, h2 = _floats(heaps, "->")
     return GCCycle(
-        line_no=line_no, cycle=int(cycle), t_s=float(t), cpu_pct=float(pct),
-        clock_sweep_term_ms=phases[0], clock_mark_ms=sum(phases[1:-1]),
-        clock_mark_term_ms=phases[-1], cpu_sweep_term_ms=head[0], cpu_assist_ms=head[-1],
-        cpu_background_ms=float(marks) + sum(head[1:-1]), cpu_idle_ms=idle,
-        cpu_mark_term_ms=term, heap_start_mib=h0, heap_end_mib=h1, heap_live_mib=h2,
-        goal_mib=float(goal), stacks_mib=NAN if stacks is None else float(stacks),
-        globals_mib=NAN if globals_ is None else float(globals_), procs=int(procs),
-        forced=forced is not None, stw_ms=phases[0] + phases[-1], format=fmt,
+        line_no=line_no,
+        cycle=int(cycle),
+        t_s=float(t),
+        cpu_pct=float(pct),
+        clock_sweep_term_ms=phases[0],
+        clock_mark_ms=sum(phases[1:-1]),
+        clock_mark_term_ms=phases[-1],
+        cpu_sweep_term_ms=head[0],
+        cpu_assist_ms=head[-1],
+        cpu_background_ms=float(marks) + sum(head[1:-1]),
+        cpu_idle_ms=idle,
+        cpu_mark_term_ms=term,
+        heap_start_mib=h0,
+        heap_end_mib=h1,
+        heap_live_mib=h2,
+        goal_mib=float(goal),
+        stacks_mib=NAN if stacks is None else float(stacks),
+        globals_mib=NAN if globals_ is None else float(globals_),
+        procs=int(procs),
+        forced=forced is not None,
+        stw_ms=phases[0] + phases[-1],
+        format=fmt,
         leak_check=leak is not None,
     )
 
@@ -118,12 +140,28 @@ def _go14(match: re.Match, line_no: int) -> GCCycle:
     cycle, procs, phases, unit, h0, h1 = match.groups()
     pause_ms = sum(_floats(phases, "+")) / (1000.0 if unit == "us" else 1.0)
     return GCCycle(
-        line_no=line_no, cycle=int(cycle), t_s=NAN, cpu_pct=NAN, clock_sweep_term_ms=NAN,
-        clock_mark_ms=NAN, clock_mark_term_ms=NAN, cpu_sweep_term_ms=NAN, cpu_assist_ms=NAN,
-        cpu_background_ms=NAN, cpu_idle_ms=NAN, cpu_mark_term_ms=NAN,
-        heap_start_mib=float(h0), heap_end_mib=float(h1), heap_live_mib=float(h1),
-        goal_mib=NAN, stacks_mib=NAN, globals_mib=NAN, procs=int(procs), forced=False,
-        stw_ms=pause_ms, format="go1.3-1.4" if unit == "us" else "go1.1-1.2",
+        line_no=line_no,
+        cycle=int(cycle),
+        t_s=NAN,
+        cpu_pct=NAN,
+        clock_sweep_term_ms=NAN,
+        clock_mark_ms=NAN,
+        clock_mark_term_ms=NAN,
+        cpu_sweep_term_ms=NAN,
+        cpu_assist_ms=NAN,
+        cpu_background_ms=NAN,
+        cpu_idle_ms=NAN,
+        cpu_mark_term_ms=NAN,
+        heap_start_mib=float(h0),
+        heap_end_mib=float(h1),
+        heap_live_mib=float(h1),
+        goal_mib=NAN,
+        stacks_mib=NAN,
+        globals_mib=NAN,
+        procs=int(procs),
+        forced=False,
+        stw_ms=pause_ms,
+        format="go1.3-1.4" if unit == "us" else "go1.1-1.2",
     )
 
 
@@ -151,8 +189,9 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
         elif old is not None:
             cycles.append(_go14(old, line_no))
         elif _CANDIDATE.match(line):
-            raise ParseError("a gctrace line in no format this parser knows", line_no=line_no,
-                             line=line)
+            raise ParseError(
+                "a gctrace line in no format this parser knows", line_no=line_no, line=line
+            )
         else:
             others.append(OtherLine(line_no, raw))
     return cycles, others
@@ -160,8 +199,9 @@ def parse_lines(text: str) -> tuple[list[GCCycle], list[OtherLine]]:
 
 def records_frame(cycles: list[GCCycle]) -> pd.DataFrame:
     """The cycles as a DataFrame, one column per GCCycle field."""
-    frame = pd.DataFrame([tuple(getattr(c, name) for name in COLUMNS) for c in cycles],
-                         columns=list(COLUMNS))
+    frame = pd.DataFrame(
+        [tuple(getattr(c, name) for name in COLUMNS) for c in cycles], columns=list(COLUMNS)
+    )
     return frame.astype(_DTYPES)
 
 
@@ -191,29 +231,71 @@ def _whole_text(text: str, line_nos: list[int] | None = None) -> pd.DataFrame | 
     csv = csv.replace("->", ",").replace("+", ",").replace("/", ",")
     if csv.count(",") != (_FIELDS_PER_ROW - 1) * lines:  # a five-phase (Go 1.5/1.6) line
         return None
-    names = ["cycle", "t_s", "cpu_pct", "leak", "c1", "c2", "c3", "u1", "u2", "u3", "u4", "u5",
-             "h0", "h1", "h2", "goal", "stacks", "globals", "procs", "forced"]
+    names = [
+        "cycle",
+        "t_s",
+        "cpu_pct",
+        "leak",
+        "c1",
+        "c2",
+        "c3",
+        "u1",
+        "u2",
+        "u3",
+        "u4",
+        "u5",
+        "h0",
+        "h1",
+        "h2",
+        "goal",
+        "stacks",
+        "globals",
+        "procs",
+        "forced",
+    ]
     kinds = {"leak": str, "forced": str, "cycle": "int64", "procs": "int64"}
     try:
-        raw = pd.read_csv(io.StringIO(csv), header=None, names=names,
-                          dtype={n: kinds.get(n, float) for n in names},
-                          keep_default_na=False, na_values={"stacks": [""], "globals": [""]},
-                          engine="c")
+        raw = pd.read_csv(
+            io.StringIO(csv),
+            header=None,
+            names=names,
+            dtype={n: kinds.get(n, float) for n in names},
+            keep_default_na=False,
+            na_values={"stacks": [""], "globals": [""]},
+            engine="c",
+        )
     except (ValueError, OverflowError):  # let the line parser name the line
         return None
     stacks = raw.stacks
-    return pd.DataFrame({
-        "line_no": np.asarray(line_nos, dtype=np.int64) if line_nos
-        else np.arange(1, lines + 1, dtype=np.int64), "cycle": raw.cycle, "t_s": raw.t_s,
-        "cpu_pct": raw.cpu_pct, "clock_sweep_term_ms": raw.c1, "clock_mark_ms": raw.c2,
-        "clock_mark_term_ms": raw.c3, "cpu_sweep_term_ms": raw.u1, "cpu_assist_ms": raw.u2,
-        "cpu_background_ms": raw.u3, "cpu_idle_ms": raw.u4, "cpu_mark_term_ms": raw.u5,
-        "heap_start_mib": raw.h0, "heap_end_mib": raw.h1, "heap_live_mib": raw.h2,
-        "goal_mib": raw.goal, "stacks_mib": stacks, "globals_mib": raw["globals"],
-        "procs": raw.procs, "forced": raw.forced != "", "stw_ms": raw.c1 + raw.c3,
-        "format": np.where(stacks.isna(), "go1.7-1.17", "go1.18+").astype(object),
-        "leak_check": raw.leak != "",
-    })
+    return pd.DataFrame(
+        {
+            "line_no": np.asarray(line_nos, dtype=np.int64)
+            if line_nos
+            else np.arange(1, lines + 1, dtype=np.int64),
+            "cycle": raw.cycle,
+            "t_s": raw.t_s,
+            "cpu_pct": raw.cpu_pct,
+            "clock_sweep_term_ms": raw.c1,
+            "clock_mark_ms": raw.c2,
+            "clock_mark_term_ms": raw.c3,
+            "cpu_sweep_term_ms": raw.u1,
+            "cpu_assist_ms": raw.u2,
+            "cpu_background_ms": raw.u3,
+            "cpu_idle_ms": raw.u4,
+            "cpu_mark_term_ms": raw.u5,
+            "heap_start_mib": raw.h0,
+            "heap_end_mib": raw.h1,
+            "heap_live_mib": raw.h2,
+            "goal_mib": raw.goal,
+            "stacks_mib": stacks,
+            "globals_mib": raw["globals"],
+            "procs": raw.procs,
+            "forced": raw.forced != "",
+            "stw_ms": raw.c1 + raw.c3,
+            "format": np.where(stacks.isna(), "go1.7-1.17", "go1.18+").astype(object),
+            "leak_check": raw.leak != "",
+        }
+    )
 
 
 def gctrace_table(data: str | bytes) -> tuple[pd.DataFrame, tuple[OtherLine, ...]]:
@@ -228,8 +310,9 @@ def gctrace_table(data: str | bytes) -> tuple[pd.DataFrame, tuple[OtherLine, ...
     if trace:  # trace lines among others: the fast path on the trace lines alone
         fast = _whole_text("\n".join(line for _, line in trace), [no for no, _ in trace])
         if fast is not None:
-            return fast, tuple(OtherLine(no, line) for no, line in enumerate(lines, 1)
-                               if not line.startswith("gc"))
+            return fast, tuple(
+                OtherLine(no, line) for no, line in enumerate(lines, 1) if not line.startswith("gc")
+            )
     cycles, others = parse_lines(text)
     return records_frame(cycles), tuple(others)
 
@@ -242,8 +325,10 @@ def explain(line: str) -> pd.DataFrame:
         raise UsageError(f"explain() takes one gctrace line of Go 1.7 or later, not {line!r}")
     c = _cycle(match.groups(), 1, text)
     if c.format not in ("go1.18+", "go1.7-1.17"):
-        raise UsageError("explain() takes one gctrace line of Go 1.7 or later (this one has "
-                         "Go 1.5/1.6's five clock phases)")
+        raise UsageError(
+            "explain() takes one gctrace line of Go 1.7 or later (this one has "
+            "Go 1.5/1.6's five clock phases)"
+        )
     p = c.procs
     clock, cpu = match.group(5), match.group(6)
     ck = [f"{x} of {clock} ms clock" for x in clock.split("+")]
@@ -251,39 +336,100 @@ def explain(line: str) -> pd.DataFrame:
     rows = [
         (f"gc {c.cycle}", "cycle", c.cycle, "GC number: collections since the program started"),
         (f"@{c.t_s:g}s", "t_s", c.t_s, "when this cycle started (s since program start)"),
-        (f"{c.cpu_pct:g}%", "cpu_pct", c.cpu_pct,
-         "share of all CPU time so far spent in GC (idle-time marking not counted)"),
-        (ck[0], "clock_sweep_term_ms", c.clock_sweep_term_ms,
-         "STW sweep termination: world stopped, leftover sweeping finished, write barrier on"),
-        (ck[1], "clock_mark_ms", c.clock_mark_ms,
-         "concurrent mark: the program runs while the GC traces pointers from the roots"),
-        (ck[2], "clock_mark_term_ms", c.clock_mark_term_ms,
-         "STW mark termination: world stopped, marking finished, next goal computed"),
-        (cu[0], "cpu_sweep_term_ms", c.cpu_sweep_term_ms,
-         f"CPU of sweep termination: its wall time × {p} P (every P waits)"),
-        (cu[1], "cpu_assist_ms", c.cpu_assist_ms,
-         "mark assists: allocating goroutines made to mark in proportion to what they allocate"),
-        (cu[2], "cpu_background_ms", c.cpu_background_ms,
-         "background mark workers (the GC's own 25% of the Ps)"),
+        (
+            f"{c.cpu_pct:g}%",
+            "cpu_pct",
+            c.cpu_pct,
+            "share of all CPU time so far spent in GC (idle-time marking not counted)",
+        ),
+        (
+            ck[0],
+            "clock_sweep_term_ms",
+            c.clock_sweep_term_ms,
+            "STW sweep termination: world stopped, leftover sweeping finished, write barrier on",
+        ),
+        (
+            ck[1],
+            "clock_mark_ms",
+            c.clock_mark_ms,
+            "concurrent mark: the program runs while the GC traces pointers from the roots",
+        ),
+        (
+            ck[2],
+            "clock_mark_term_ms",
+            c.clock_mark_term_ms,
+            "STW mark termination: world stopped, marking finished, next goal computed",
+        ),
+        (
+            cu[0],
+            "cpu_sweep_term_ms",
+            c.cpu_sweep_term_ms,
+            f"CPU of sweep termination: its wall time × {p} P (every P waits)",
+        ),
+        (
+            cu[1],
+            "cpu_assist_ms",
+            c.cpu_assist_ms,
+            "mark assists: allocating goroutines made to mark in proportion to what they allocate",
+        ),
+        (
+            cu[2],
+            "cpu_background_ms",
+            c.cpu_background_ms,
+            "background mark workers (the GC's own 25% of the Ps)",
+        ),
         (cu[3], "cpu_idle_ms", c.cpu_idle_ms, "marking done by Ps that had nothing else to run"),
-        (cu[4], "cpu_mark_term_ms", c.cpu_mark_term_ms,
-         f"CPU of mark termination: its wall time × {p} P"),
-        (f"{c.heap_start_mib:g}->", "heap_start_mib", c.heap_start_mib,
-         "heap in use when the cycle started (MiB, rounded down)"),
-        (f"->{c.heap_end_mib:g}->", "heap_end_mib", c.heap_end_mib,
-         "heap in use when marking ended: it grew because the program kept allocating"),
-        (f"->{c.heap_live_mib:g} MB", "heap_live_mib", c.heap_live_mib,
-         "heap marked live (reachable, or allocated during the mark)"),
-        (f"{c.goal_mib:g} MB goal", "goal_mib", c.goal_mib,
-         "the heap size this cycle aimed to finish by"),
-        (f"{c.stacks_mib:g} MB stacks", "stacks_mib", c.stacks_mib,
-         "goroutine stacks scanned for pointers (a root; part of the next goal)"),
-        (f"{c.globals_mib:g} MB globals", "globals_mib", c.globals_mib,
-         "global variables scanned for pointers (a root; part of the next goal)"),
+        (
+            cu[4],
+            "cpu_mark_term_ms",
+            c.cpu_mark_term_ms,
+            f"CPU of mark termination: its wall time × {p} P",
+        ),
+        (
+            f"{c.heap_start_mib:g}->",
+            "heap_start_mib",
+            c.heap_start_mib,
+            "heap in use when the cycle started (MiB, rounded down)",
+        ),
+        (
+            f"->{c.heap_end_mib:g}->",
+            "heap_end_mib",
+            c.heap_end_mib,
+            "heap in use when marking ended: it grew because the program kept allocating",
+        ),
+        (
+            f"->{c.heap_live_mib:g} MB",
+            "heap_live_mib",
+            c.heap_live_mib,
+            "heap marked live (reachable, or allocated during the mark)",
+        ),
+        (
+            f"{c.goal_mib:g} MB goal",
+            "goal_mib",
+            c.goal_mib,
+            "the heap size this cycle aimed to finish by",
+        ),
+        (
+            f"{c.stacks_mib:g} MB stacks",
+            "stacks_mib",
+            c.stacks_mib,
+            "goroutine stacks scanned for pointers (a root; part of the next goal)",
+        ),
+        (
+            f"{c.globals_mib:g} MB globals",
+            "globals_mib",
+            c.globals_mib,
+            "global variables scanned for pointers (a root; part of the next goal)",
+        ),
         (f"{p} P", "procs", p, "GOMAXPROCS: Ps, the slots that run goroutines on OS threads"),
-        ("(forced)" if c.forced else "(not forced)", "forced", c.forced,
-         "a runtime.GC() call started this cycle" if c.forced
-         else "started because the heap neared its goal"),
+        (
+            "(forced)" if c.forced else "(not forced)",
+            "forced",
+            c.forced,
+            "a runtime.GC() call started this cycle"
+            if c.forced
+            else "started because the heap neared its goal",
+        ),
     ]
     return pd.DataFrame(rows, columns=["printed", "column", "value", "meaning"])
 
@@ -296,17 +442,29 @@ def _check_sample(obj: Any, line_no: int, line: str) -> dict:
     if isinstance(obj, dict) and obj.get("pauses", []) is None:
         # Go before 1.22 has no /sched/pauses/total/gc:seconds: the sample writes null.
         obj = {**obj, "pauses": []}
-    ok = (isinstance(obj, dict) and _is_number(obj.get("t_s"))
-          and isinstance(obj.get("values"), dict) and isinstance(obj.get("pauses"), list)
-          and all(_is_number(v) for v in obj["values"].values())
-          and all(isinstance(b, dict) and isinstance(b.get("n"), int)
-                  and all(b.get(k) is None or _is_number(b.get(k)) for k in ("lo", "hi"))
-                  for b in obj["pauses"]))
+    ok = (
+        isinstance(obj, dict)
+        and _is_number(obj.get("t_s"))
+        and isinstance(obj.get("values"), dict)
+        and isinstance(obj.get("pauses"), list)
+        and all(_is_number(v) for v in obj["values"].values())
+        and all(
+            isinstance(b, dict)
+            and isinstance(b.get("n"), int)
+            and all(b.get(k) is None or _is_number(b.get(k)) for k in ("lo", "hi"))
+            for b in obj["pauses"]
+        )
+    )
     if not ok:
-        raise ParseError("not a runtime/metrics sample (want t_s, values, pauses)",
-                         line_no=line_no, line=line)
-    return {"t_s": obj["t_s"], "final": bool(obj.get("final", False)),
-            "values": obj["values"], "pauses": obj["pauses"]}
+        raise ParseError(
+            "not a runtime/metrics sample (want t_s, values, pauses)", line_no=line_no, line=line
+        )
+    return {
+        "t_s": obj["t_s"],
+        "final": bool(obj.get("final", False)),
+        "values": obj["values"],
+        "pauses": obj["pauses"],
+    }
 
 
 def metrics_samples(data: str | bytes) -> tuple[dict, ...]:

@@ -11,8 +11,15 @@ from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .. import figures
 
-COLORS = {"heap": "#1f77b4", "live": "#2ca02c", "goal": "#d62728", "new": "#9ecae1",
-          "other": "#bdbdbd", "sweep": "#ff7f0e", "markterm": "#9467bd"}
+COLORS = {
+    "heap": "#1f77b4",
+    "live": "#2ca02c",
+    "goal": "#d62728",
+    "new": "#9ecae1",
+    "other": "#bdbdbd",
+    "sweep": "#ff7f0e",
+    "markterm": "#9467bd",
+}
 
 
 def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
@@ -20,16 +27,17 @@ def sawtooth(frame: pd.DataFrame) -> pd.DataFrame:
     and just after (down to the live heap). Columns t_s, heap_mib."""
     points = []
     for row in frame.itertuples():
-        end = row.t_s + (row.clock_sweep_term_ms + row.clock_mark_ms
-                         + row.clock_mark_term_ms) / 1000
-        points += [(row.t_s, row.heap_start_mib), (end, row.heap_end_mib),
-                   (end, row.heap_live_mib)]
+        end = (
+            row.t_s + (row.clock_sweep_term_ms + row.clock_mark_ms + row.clock_mark_term_ms) / 1000
+        )
+        points += [(row.t_s, row.heap_start_mib), (end, row.heap_end_mib), (end, row.heap_live_mib)]
     return pd.DataFrame(points, columns=["t_s", "heap_mib"])
 
 
 @figures.plot_function
-def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
-                   title: str | None = None) -> Figure:
+def heap_over_time(
+    frame: pd.DataFrame, *, limit_mib: float | None = None, title: str | None = None
+) -> Figure:
     """The sawtooth: heap grows to the goal, a collection brings it down to the live heap.
     `limit_mib` draws a memory limit (GOMEMLIMIT) as a line."""
     fig, ax = figures.new(height=4.5)
@@ -39,18 +47,37 @@ def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
         ax.set_axis_off()
         return fig
     saw = sawtooth(f)
-    ax.plot(saw.t_s, saw.heap_mib, color=COLORS["heap"], lw=1.6,
-            label="heap in use (start → end of each cycle → live)")
+    ax.plot(
+        saw.t_s,
+        saw.heap_mib,
+        color=COLORS["heap"],
+        lw=1.6,
+        label="heap in use (start → end of each cycle → live)",
+    )
     ends = saw.t_s.iloc[1::3].to_numpy()
-    ax.plot(ends, f.heap_live_mib, "o", color=COLORS["live"], ms=4,
-            label="live heap (marked by the cycle)")
+    ax.plot(
+        ends,
+        f.heap_live_mib,
+        "o",
+        color=COLORS["live"],
+        ms=4,
+        label="live heap (marked by the cycle)",
+    )
     starts = np.concatenate([[0.0], ends[:-1]])
-    ax.hlines(f.goal_mib, starts, ends, color=COLORS["goal"], lw=1.4, ls="--",
-              label="heap goal of the cycle")
+    ax.hlines(
+        f.goal_mib,
+        starts,
+        ends,
+        color=COLORS["goal"],
+        lw=1.4,
+        ls="--",
+        label="heap goal of the cycle",
+    )
     forced = f[f.forced]
     if not forced.empty:
-        ax.plot(forced.t_s, forced.heap_start_mib, "x", color="black", ms=8,
-                label="forced (runtime.GC)")
+        ax.plot(
+            forced.t_s, forced.heap_start_mib, "x", color="black", ms=8, label="forced (runtime.GC)"
+        )
     if limit_mib is not None:
         ax.axhline(limit_mib, color="black", lw=1.2, label=f"memory limit ({limit_mib:g} MiB)")
     ax.set_xlabel("time since program start (s)")
@@ -64,8 +91,9 @@ def heap_over_time(frame: pd.DataFrame, *, limit_mib: float | None = None,
 
 
 @figures.plot_function
-def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
-           title: str | None = None) -> Figure:
+def pauses(
+    frame: pd.DataFrame, hist: pd.DataFrame | None = None, *, title: str | None = None
+) -> Figure:
     """Stop-the-world pauses: per cycle (gctrace) and, given, the runtime/metrics histogram."""
     two = hist is not None and not hist.empty
     fig, axes = figures.new(height=4.2, ncols=2 if two else 1, squeeze=False)
@@ -87,8 +115,9 @@ def pauses(frame: pd.DataFrame, hist: pd.DataFrame | None = None, *,
         ax2 = axes[0][1]
         h = hist[np.isfinite(hist.lo_s) & np.isfinite(hist.hi_s)]
         lo, hi = h.lo_s.to_numpy() * 1e6, h.hi_s.to_numpy() * 1e6
-        ax2.bar(lo, h["count"], width=hi - lo, align="edge", color=COLORS["heap"],
-                edgecolor="white")
+        ax2.bar(
+            lo, h["count"], width=hi - lo, align="edge", color=COLORS["heap"], edgecolor="white"
+        )
         ax2.set_xscale("log")
         ax2.set_xlabel("pause length (µs, log scale)")
         ax2.set_ylabel("pauses")
@@ -104,8 +133,13 @@ def _gogc_order(values) -> list[float]:
 
 
 @figures.plot_function
-def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame | None = None,
-             title: str | None = None) -> Figure:
+def tradeoff(
+    frame: pd.DataFrame,
+    *,
+    y: str = "gc_cpu_pct",
+    model: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Figure:
     """GOGC's trade-off: each run's GC CPU % against its peak heap, labelled by GOGC.
 
     `model` (optional): columns GOGC, peak_mib, gc_cpu_pct from the cost model, drawn as a line
@@ -113,19 +147,39 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
     """
     fig, ax = figures.new(height=4.5)
     f = frame.assign(order=_gogc_order(frame.GOGC)).sort_values("order")
-    ylabel = {"gc_cpu_pct": "GC CPU (% of available CPU)",
-              "gc_share_pct": "GC share of the CPU work (%)"}.get(y, y)
+    ylabel = {
+        "gc_cpu_pct": "GC CPU (% of available CPU)",
+        "gc_share_pct": "GC share of the CPU work (%)",
+    }.get(y, y)
     ax.plot(f.peak_heap_mib, f[y], "o-", color=COLORS["heap"], ms=7, label="measured runs")
     for row in f.itertuples():
-        ax.annotate(f"GOGC={row.GOGC}", (row.peak_heap_mib, getattr(row, y)),
-                    textcoords="offset points", xytext=(6, 6), fontsize=10)
+        ax.annotate(
+            f"GOGC={row.GOGC}",
+            (row.peak_heap_mib, getattr(row, y)),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=10,
+        )
     if model is not None and not model.empty:
         m = model.assign(order=_gogc_order(model.GOGC)).sort_values("order")
-        ax.plot(m.peak_mib, m.gc_cpu_pct, "s--", color=COLORS["goal"], ms=5,
-                label="cost model (program paused during GC)")
+        ax.plot(
+            m.peak_mib,
+            m.gc_cpu_pct,
+            "s--",
+            color=COLORS["goal"],
+            ms=5,
+            label="cost model (program paused during GC)",
+        )
         for row in m.itertuples():  # labelled too: a model point may sit on another run's dot
-            ax.annotate(f"{row.GOGC}", (row.peak_mib, row.gc_cpu_pct), color=COLORS["goal"],
-                        textcoords="offset points", xytext=(-7, 3), ha="right", fontsize=9)
+            ax.annotate(
+                f"{row.GOGC}",
+                (row.peak_mib, row.gc_cpu_pct),
+                color=COLORS["goal"],
+                textcoords="offset points",
+                xytext=(-7, 3),
+                ha="right",
+                fontsize=9,
+            )
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.xaxis.set_minor_formatter(ScalarFormatter())
@@ -141,21 +195,38 @@ def tradeoff(frame: pd.DataFrame, *, y: str = "gc_cpu_pct", model: pd.DataFrame 
 
 
 @figures.plot_function
-def model_area(result, *, measured: pd.DataFrame | None = None, title: str | None = None,
-               xmax: float | None = None, ymax: float | None = None,
-               height: float = 4.4) -> Figure:
+def model_area(
+    result,
+    *,
+    measured: pd.DataFrame | None = None,
+    title: str | None = None,
+    xmax: float | None = None,
+    ymax: float | None = None,
+    height: float = 4.4,
+) -> Figure:
     """The cost model's memory over time as a stacked area (other / live / new heap), the way
     the GC guide draws it, with GC CPU % and peak in the title and, given, a measured heap line
     (columns t_s, heap_mib). `xmax`/`ymax` fix the axes (a slider then moves only the data);
     the legend sits below the plot, off the data."""
     fig, ax = figures.new(height=height)
     f = result.frame
-    ax.stackplot(f.t_s, f.other_mib, f.live_mib, f.new_mib,
-                 colors=[COLORS["other"], COLORS["live"], COLORS["new"]],
-                 labels=["other memory", "live heap", "new heap (allocated since last GC)"])
+    ax.stackplot(
+        f.t_s,
+        f.other_mib,
+        f.live_mib,
+        f.new_mib,
+        colors=[COLORS["other"], COLORS["live"], COLORS["new"]],
+        labels=["other memory", "live heap", "new heap (allocated since last GC)"],
+    )
     if measured is not None and not measured.empty:
-        ax.plot(measured.t_s, measured.heap_mib, color="black", lw=1.2, alpha=0.85,
-                label="measured heap (gctrace)")
+        ax.plot(
+            measured.t_s,
+            measured.heap_mib,
+            color="black",
+            lw=1.2,
+            alpha=0.85,
+            label="measured heap (gctrace)",
+        )
     limit = result.settings.get("memlimit_mib")
     if limit is not None and limit <= max(ymax or 0, 1.5 * result.peak_mib):  # when in view
         ax.axhline(limit, color=COLORS["goal"], ls="--", lw=1.2, label="memory limit")
@@ -169,15 +240,19 @@ def model_area(result, *, measured: pd.DataFrame | None = None, title: str | Non
     gogc = gogc if isinstance(gogc, str) else f"{gogc:.0f}"
     limit_text = f", limit {limit:g} MiB" if limit is not None else ""
     thrash = " (thrashing)" if result.thrashing else ""
-    ax.set_title(title or f"Model, GOGC={gogc}{limit_text}: GC CPU {result.gc_cpu_pct:.1f} %, "
-                          f"peak {result.peak_mib:.1f} MiB{thrash}")
+    ax.set_title(
+        title
+        or f"Model, GOGC={gogc}{limit_text}: GC CPU {result.gc_cpu_pct:.1f} %, "
+        f"peak {result.peak_mib:.1f} MiB{thrash}"
+    )
     fig.legend(loc="outside lower center", ncols=4, fontsize=10, frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
-def measured_on_model_clock(frame: pd.DataFrame, *, speed: float = 1.0,
-                            other_mib: float = 0.0) -> pd.DataFrame:
+def measured_on_model_clock(
+    frame: pd.DataFrame, *, speed: float = 1.0, other_mib: float = 0.0
+) -> pd.DataFrame:
     """A measured gctrace sawtooth put on the model's axes: times × `speed` (the real run was
     that much faster), heap + `other_mib` (memory the model counts but the program did not
     allocate). Columns t_s, heap_mib."""
@@ -186,8 +261,9 @@ def measured_on_model_clock(frame: pd.DataFrame, *, speed: float = 1.0,
 
 
 @figures.plot_function
-def model_and_run(model, run, *, title: str | None = None, xmax: float | None = None,
-                  ymax: float | None = None) -> Figure:
+def model_and_run(
+    model, run, *, title: str | None = None, xmax: float | None = None, ymax: float | None = None
+) -> Figure:
     """The model's stacked area with a real run of the same workload drawn over it (a GCRun
     from `run_phases`), GC CPU and peak of both in the title."""
     speed = run.settings.get("speed", 1.0)
@@ -196,10 +272,13 @@ def model_and_run(model, run, *, title: str | None = None, xmax: float | None = 
     row = run.row()
     limit = run.settings.get("memlimit_mib")  # the run's: the model's "none" is 100000 MiB
     gogc = model.settings.get("gogc")
-    settings = (f"GOGC={gogc if isinstance(gogc, str) else format(gogc, 'g')}"
-                + (f", limit {limit:g} MiB" if limit else ""))
-    words = title or (f"{settings} · model: GC CPU {model.gc_cpu_pct:.1f} %, peak "
-                      f"{model.peak_mib:.0f} MiB"
-                      f" · measured: GC share {row['gc_share_pct']:.1f} %, peak "
-                      f"{row['peak_heap_mib'] + other:.0f} MiB")
+    settings = f"GOGC={gogc if isinstance(gogc, str) else format(gogc, 'g')}" + (
+        f", limit {limit:g} MiB" if limit else ""
+    )
+    words = title or (
+        f"{settings} · model: GC CPU {model.gc_cpu_pct:.1f} %, peak "
+        f"{model.peak_mib:.0f} MiB"
+        f" · measured: GC share {row['gc_share_pct']:.1f} %, peak "
+        f"{row['peak_heap_mib'] + other:.0f} MiB"
+    )
     return model_area(model, measured=measured, title=words, xmax=xmax, ymax=ymax)

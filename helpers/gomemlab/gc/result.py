@@ -54,28 +54,42 @@ METRICS = {  # MetricsLog.frame column: (runtime/metrics name, meaning)
     "forced_cycles": ("/gc/cycles/forced:gc-cycles", "cycles started by runtime.GC()"),
     "goal_bytes": ("/gc/heap/goal:bytes", "heap goal for the current cycle, bytes"),
     "live_bytes": ("/gc/heap/live:bytes", "heap marked live by the last cycle, bytes"),
-    "heap_bytes": ("/memory/classes/heap/objects:bytes",
-                   "heap in use by objects, live or not yet swept, bytes"),
+    "heap_bytes": (
+        "/memory/classes/heap/objects:bytes",
+        "heap in use by objects, live or not yet swept, bytes",
+    ),
     "total_bytes": ("/memory/classes/total:bytes", "all memory mapped by the runtime, bytes"),
-    "released_bytes": ("/memory/classes/heap/released:bytes",
-                       "heap memory returned to the OS (still mapped), bytes"),
+    "released_bytes": (
+        "/memory/classes/heap/released:bytes",
+        "heap memory returned to the OS (still mapped), bytes",
+    ),
     "allocs_bytes": ("/gc/heap/allocs:bytes", "bytes allocated since start, cumulative"),
     "stacks_bytes": ("/gc/scan/stack:bytes", "scannable stack bytes"),
     "globals_bytes": ("/gc/scan/globals:bytes", "scannable global bytes"),
     "gogc": ("/gc/gogc:percent", "GOGC"),
     "memlimit_bytes": ("/gc/gomemlimit:bytes", "GOMEMLIMIT, bytes"),
-    "limiter_cycle": ("/gc/limiter/last-enabled:gc-cycle",
-                      "last cycle in which the GC CPU limiter (about 50%) was on, 0 = never"),
+    "limiter_cycle": (
+        "/gc/limiter/last-enabled:gc-cycle",
+        "last cycle in which the GC CPU limiter (about 50%) was on, 0 = never",
+    ),
     "gomaxprocs": ("/sched/gomaxprocs:threads", "GOMAXPROCS"),
     "gc_cpu_s": ("/cpu/classes/gc/total:cpu-seconds", "CPU seconds in GC, cumulative"),
-    "gc_idle_cpu_s": ("/cpu/classes/gc/mark/idle:cpu-seconds",
-                      "CPU seconds of GC on idle Ps, cumulative"),
-    "gc_pause_cpu_s": ("/cpu/classes/gc/pause:cpu-seconds",
-                       "CPU seconds of GC pauses (pause × GOMAXPROCS), cumulative"),
-    "user_cpu_s": ("/cpu/classes/user:cpu-seconds",
-                   "CPU seconds running the program's own code, cumulative"),
-    "total_cpu_s": ("/cpu/classes/total:cpu-seconds",
-                    "available CPU seconds (wall × GOMAXPROCS), cumulative"),
+    "gc_idle_cpu_s": (
+        "/cpu/classes/gc/mark/idle:cpu-seconds",
+        "CPU seconds of GC on idle Ps, cumulative",
+    ),
+    "gc_pause_cpu_s": (
+        "/cpu/classes/gc/pause:cpu-seconds",
+        "CPU seconds of GC pauses (pause × GOMAXPROCS), cumulative",
+    ),
+    "user_cpu_s": (
+        "/cpu/classes/user:cpu-seconds",
+        "CPU seconds running the program's own code, cumulative",
+    ),
+    "total_cpu_s": (
+        "/cpu/classes/total:cpu-seconds",
+        "available CPU seconds (wall × GOMAXPROCS), cumulative",
+    ),
 }
 PAUSES = "/sched/pauses/total/gc:seconds"
 
@@ -104,20 +118,36 @@ def goal_check(frame: pd.DataFrame, gogc: int) -> pd.DataFrame:
     rows = []
     for prev, nxt in zip(frame.itertuples(), frame.iloc[1:].itertuples(), strict=False):
         roots = (0.0 if math.isnan(prev.stacks_mib) else prev.stacks_mib) + (
-            0.0 if math.isnan(prev.globals_mib) else prev.globals_mib)
+            0.0 if math.isnan(prev.globals_mib) else prev.globals_mib
+        )
         nroots = 0 if math.isnan(prev.stacks_mib) else 2
         low = prev.heap_live_mib + (prev.heap_live_mib + roots) * k
         high = prev.heap_live_mib + 1 + (prev.heap_live_mib + roots + 1 + nroots) * k  # excluded
         floor = HEAP_MINIMUM_MIB * k
         lo, hi = _floor(max(low, floor)), max(_floor(high - 1e-6), _floor(floor))
-        rows.append({
-            "cycle": nxt.cycle, "prev_live_mib": prev.heap_live_mib,
-            "prev_roots_mib": roots, "predicted_low_mib": lo, "predicted_high_mib": hi,
-            "goal_mib": nxt.goal_mib, "ok": lo <= nxt.goal_mib <= hi,
-        })
-    return pd.DataFrame(rows, columns=["cycle", "prev_live_mib", "prev_roots_mib",
-                                       "predicted_low_mib", "predicted_high_mib", "goal_mib",
-                                       "ok"])
+        rows.append(
+            {
+                "cycle": nxt.cycle,
+                "prev_live_mib": prev.heap_live_mib,
+                "prev_roots_mib": roots,
+                "predicted_low_mib": lo,
+                "predicted_high_mib": hi,
+                "goal_mib": nxt.goal_mib,
+                "ok": lo <= nxt.goal_mib <= hi,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "cycle",
+            "prev_live_mib",
+            "prev_roots_mib",
+            "predicted_low_mib",
+            "predicted_high_mib",
+            "goal_mib",
+            "ok",
+        ],
+    )
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -149,11 +179,19 @@ class GCLog(ResultRepr):
         """cycles, forced, total_stw_ms, max_stw_ms, gc_cpu_pct (the last line's), peak_heap_mib."""
         f = self.frame
         if f.empty:
-            return {"cycles": 0, "forced": 0, "total_stw_ms": 0.0, "max_stw_ms": 0.0,
-                    "gc_cpu_pct": 0.0, "peak_heap_mib": math.nan}
+            return {
+                "cycles": 0,
+                "forced": 0,
+                "total_stw_ms": 0.0,
+                "max_stw_ms": 0.0,
+                "gc_cpu_pct": 0.0,
+                "peak_heap_mib": math.nan,
+            }
         return {
-            "cycles": len(f), "forced": int(f.forced.sum()),
-            "total_stw_ms": float(f.stw_ms.sum()), "max_stw_ms": float(f.stw_ms.max()),
+            "cycles": len(f),
+            "forced": int(f.forced.sum()),
+            "total_stw_ms": float(f.stw_ms.sum()),
+            "max_stw_ms": float(f.stw_ms.max()),
             "gc_cpu_pct": float(f.cpu_pct.iloc[-1]),
             "peak_heap_mib": float(f[["heap_start_mib", "heap_end_mib"]].max().max()),
         }
@@ -170,14 +208,17 @@ class GCLog(ResultRepr):
         """Assert every cycle's goal follows from the previous one (within MiB rounding)."""
         table = self.goal_check(gogc)
         if len(table) < at_least:
-            raise AssertionError(f"only {len(table)} consecutive cycle pairs to check; "
-                                 f"want at least {at_least} (run longer or lower GOGC)")
+            raise AssertionError(
+                f"only {len(table)} consecutive cycle pairs to check; "
+                f"want at least {at_least} (run longer or lower GOGC)"
+            )
         bad = table[~table.ok]
         if not bad.empty:
             raise AssertionError(
                 "heap goal differs from live + (live + stacks + globals) × GOGC/100 "
                 f"(GOGC={gogc}) beyond MiB rounding:\n{bad.to_string(index=False)}"
-                + (f"\n{self.provenance.line()}" if self.provenance.command else ""))
+                + (f"\n{self.provenance.line()}" if self.provenance.command else "")
+            )
         return table
 
     def expect_cycles(self, *, at_least: int = 0, at_most: int | None = None) -> None:
@@ -198,14 +239,17 @@ class GCLog(ResultRepr):
 
     def _repr_html_(self) -> str:
         s = self.totals()
-        text = (f"{s['cycles']} cycles ({s['forced']} forced), STW total "
-                f"{s['total_stw_ms']:.2f} ms, longest {s['max_stw_ms']:.2f} ms, "
-                f"{self.other_count} other lines")
+        text = (
+            f"{s['cycles']} cycles ({s['forced']} forced), STW total "
+            f"{s['total_stw_ms']:.2f} ms, longest {s['max_stw_ms']:.2f} ms, "
+            f"{self.other_count} other lines"
+        )
         shown = self.frame.drop(columns=["line_no"], errors="ignore")
         if len(shown) > 12:
             shown = pd.concat([shown.head(6), shown.tail(6)])
-        return (f"<div><b>GCLog</b>: {html.escape(text)}"
-                f"{shown.to_html(index=False, max_cols=30)}</div>")
+        return (
+            f"<div><b>GCLog</b>: {html.escape(text)}{shown.to_html(index=False, max_cols=30)}</div>"
+        )
 
 
 def parse_gctrace(data: str | bytes, *, provenance: Provenance | None = None) -> GCLog:
@@ -234,8 +278,7 @@ class MetricsLog(ResultRepr):
         samples = tuple(self.samples)
         rows = []
         for s in samples:
-            row = {"t_s": s["t_s"], "final": s["final"],
-                   "pauses": sum(b["n"] for b in s["pauses"])}
+            row = {"t_s": s["t_s"], "final": s["final"], "pauses": sum(b["n"] for b in s["pauses"])}
             for column, (name, _) in METRICS.items():
                 row[column] = s["values"].get(name, math.nan)
             rows.append(row)
@@ -244,8 +287,12 @@ class MetricsLog(ResultRepr):
         buckets = samples[-1]["pauses"] if samples else []
         inf = math.inf
         pauses = pd.DataFrame(
-            [(-inf if b["lo"] is None else b["lo"], inf if b["hi"] is None else b["hi"], b["n"])
-             for b in buckets], columns=["lo_s", "hi_s", "count"])
+            [
+                (-inf if b["lo"] is None else b["lo"], inf if b["hi"] is None else b["hi"], b["n"])
+                for b in buckets
+            ],
+            columns=["lo_s", "hi_s", "count"],
+        )
         _set(self, samples=samples, frame=frame, pauses=pauses)
 
     @property
@@ -275,11 +322,17 @@ class MetricsLog(ResultRepr):
     def summary(self) -> pd.DataFrame:
         """One row: readings, GC cycles, GC CPU % and GC share %, peak heap (MiB)."""
         f = self.frame
-        return pd.DataFrame([{
-            "readings": len(f), "cycles": f.cycles.iloc[-1] if len(f) else 0,
-            "gc_cpu_pct": self.gc_cpu_pct(), "gc_share_pct": self.gc_share_pct(),
-            "peak_heap_mib": f.heap_bytes.max() / MiB if len(f) else math.nan}])
-
+        return pd.DataFrame(
+            [
+                {
+                    "readings": len(f),
+                    "cycles": f.cycles.iloc[-1] if len(f) else 0,
+                    "gc_cpu_pct": self.gc_cpu_pct(),
+                    "gc_share_pct": self.gc_share_pct(),
+                    "peak_heap_mib": f.heap_bytes.max() / MiB if len(f) else math.nan,
+                }
+            ]
+        )
 
     def _repr_html_(self) -> str:
         return "<div><b>MetricsLog</b>" + tables.to_html(self.summary().round(2)) + "</div>"
@@ -313,8 +366,9 @@ def _joined(log: GCLog, metrics: MetricsLog | None) -> pd.DataFrame:
     # one cycle with the live heap of the next. Keep readings whose successor still shows
     # the same count: no cycle ended around them.
     m = m[m.cycles == m.cycles.shift(-1)]
-    first = m.groupby("cycles", as_index=False).first()[["cycles", "t_s", "live_bytes",
-                                                         "goal_bytes"]]
+    first = m.groupby("cycles", as_index=False).first()[
+        ["cycles", "t_s", "live_bytes", "goal_bytes"]
+    ]
     first.columns = ["cycle", *extra]
     return frame.merge(first, on="cycle", how="left")
 
@@ -337,9 +391,12 @@ class GCRun(ResultRepr):
     empty if the program printed none)."""
 
     def __post_init__(self) -> None:
-        _set(self, settings=MappingProxyType(dict(self.settings)),
-             frame=_joined(self.log, self.metrics),
-             sample_stats=_sample_stats(self.completed.stdout))
+        _set(
+            self,
+            settings=MappingProxyType(dict(self.settings)),
+            frame=_joined(self.log, self.metrics),
+            sample_stats=_sample_stats(self.completed.stdout),
+        )
 
     def peak_heap_mib(self) -> float:
         """Largest heap seen: the trace's heap at start/end of each cycle, or a metrics sample."""
@@ -359,8 +416,10 @@ class GCRun(ResultRepr):
         return {
             "GOGC": 100 if self.settings.get("gogc") is None else self.settings["gogc"],
             "memlimit": self.settings.get("memlimit"),
-            "GCs": s["cycles"], "total_pause_ms": s["total_stw_ms"],
-            "max_pause_ms": s["max_stw_ms"], "gc_cpu_pct": gc_cpu,
+            "GCs": s["cycles"],
+            "total_pause_ms": s["total_stw_ms"],
+            "max_pause_ms": s["max_stw_ms"],
+            "gc_cpu_pct": gc_cpu,
             "gc_share_pct": share,
             "peak_heap_mib": self.peak_heap_mib(),
             "wall_s": self.sample_stats.get("seconds", self.completed.seconds),
@@ -375,14 +434,18 @@ class GCRun(ResultRepr):
         metrics sample fell between two cycles; returns the compared rows."""
         f = self.frame.dropna(subset=["m_live_bytes"])
         if f.empty:
-            raise AssertionError("no metrics sample fell between two GC cycles: sample more "
-                                 f"often or run longer\n{self.provenance.line()}")
+            raise AssertionError(
+                "no metrics sample fell between two GC cycles: sample more "
+                f"often or run longer\n{self.provenance.line()}"
+            )
         expected = (f.m_live_bytes // MiB).astype(int)
         bad = f[expected != f.heap_live_mib.astype(int)]
         if not bad.empty:
-            raise AssertionError("gctrace live heap differs from runtime/metrics:\n"
-                                 + bad[["cycle", "heap_live_mib", "m_live_bytes"]].to_string()
-                                 + f"\n{self.provenance.line()}")
+            raise AssertionError(
+                "gctrace live heap differs from runtime/metrics:\n"
+                + bad[["cycle", "heap_live_mib", "m_live_bytes"]].to_string()
+                + f"\n{self.provenance.line()}"
+            )
         return f[["cycle", "heap_live_mib", "m_live_bytes"]]
 
     def plot(self, kind: str = "heap", **options: Any) -> Figure:
@@ -397,13 +460,18 @@ class GCRun(ResultRepr):
 
     def _repr_html_(self) -> str:
         r = self.row()
-        env = ", ".join(f"{k}={v}" for k, v in self.settings.items()
-                        if v is not None and k != "workload")
-        text = (f"{r['GCs']} GCs, STW total {r['total_pause_ms']:.2f} ms (longest "
-                f"{r['max_pause_ms']:.2f} ms), GC CPU {r['gc_cpu_pct']:.1f} %, peak heap "
-                f"{r['peak_heap_mib']:.0f} MiB, {r['wall_s']:.2f} s")
-        return (f"<div><b>GCRun</b> ({html.escape(env)}): {html.escape(text)}"
-                f"{self.provenance._repr_html_()}{self.log._repr_html_()}</div>")
+        env = ", ".join(
+            f"{k}={v}" for k, v in self.settings.items() if v is not None and k != "workload"
+        )
+        text = (
+            f"{r['GCs']} GCs, STW total {r['total_pause_ms']:.2f} ms (longest "
+            f"{r['max_pause_ms']:.2f} ms), GC CPU {r['gc_cpu_pct']:.1f} %, peak heap "
+            f"{r['peak_heap_mib']:.0f} MiB, {r['wall_s']:.2f} s"
+        )
+        return (
+            f"<div><b>GCRun</b> ({html.escape(env)}): {html.escape(text)}"
+            f"{self.provenance._repr_html_()}{self.log._repr_html_()}</div>"
+        )
 
 
 def _gogc_order(values: Sequence[Any]) -> list[float]:
@@ -430,9 +498,12 @@ class SweepResult:
         if not self.runs:
             return Provenance()
         first = self.runs[0].provenance
-        return Provenance.of(first.command, go_version=first.go_version,
-                             build_seconds=sum(r.provenance.build_seconds for r in self.runs),
-                             run_seconds=sum(r.provenance.run_seconds for r in self.runs))
+        return Provenance.of(
+            first.command,
+            go_version=first.go_version,
+            build_seconds=sum(r.provenance.build_seconds for r in self.runs),
+            run_seconds=sum(r.provenance.run_seconds for r in self.runs),
+        )
 
     def summary(self) -> pd.DataFrame:
         """The comparison table (`.frame`)."""
@@ -454,8 +525,12 @@ class SweepResult:
         if not f.peak_heap_mib.is_monotonic_increasing:
             problems.append("peak heap does not grow as GOGC rises")
         if problems:
-            raise AssertionError("; ".join(problems) + ":\n" + f.to_string(index=False)
-                                 + f"\n{self.provenance.line()}")
+            raise AssertionError(
+                "; ".join(problems)
+                + ":\n"
+                + f.to_string(index=False)
+                + f"\n{self.provenance.line()}"
+            )
 
     def _repr_html_(self) -> str:
         shown = self.frame.dropna(axis=1, how="all").round(3)

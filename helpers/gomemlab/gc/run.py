@@ -17,8 +17,14 @@ from ..toolchain import GoToolchain
 from .result import GCRun, MiB, SweepResult, parse_gctrace, parse_metrics
 
 GOGC_SWEEP = (25, 50, 100, 200, 400, "off")
-WORKLOAD_FLAGS = {"live_mib": "-live", "alloc_mib": "-alloc", "rate_mib": "-rate",
-                  "duration_s": "-duration", "survive": "-survive", "forced": "-forced"}
+WORKLOAD_FLAGS = {
+    "live_mib": "-live",
+    "alloc_mib": "-alloc",
+    "rate_mib": "-rate",
+    "duration_s": "-duration",
+    "survive": "-survive",
+    "forced": "-forced",
+}
 """The gc sample's workload settings (keyword arguments of `run`) and the flags they set."""
 MAX_REAL_RATE_MIB_S = 400.0
 """The fastest real allocation `run_phases` picks a speed for (MiB/s)."""
@@ -32,8 +38,12 @@ def default_workload() -> dict[str, int]:
 
 
 def _amount(value: Any, name: str, *, unit: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise UsageError(f"{name} must be a number ≥ 0 ({unit}), not {value!r}")
     return value
 
@@ -42,18 +52,23 @@ def _workload_args(workload: dict[str, Any]) -> list[str]:
     """The sample's flags for `workload` (defaults filled in), each value checked."""
     unknown = sorted(set(workload) - set(WORKLOAD_FLAGS))
     if unknown:
-        raise UsageError(f"unknown workload setting(s) {unknown}: the gc sample takes "
-                         f"{sorted(WORKLOAD_FLAGS)}")
+        raise UsageError(
+            f"unknown workload setting(s) {unknown}: the gc sample takes {sorted(WORKLOAD_FLAGS)}"
+        )
     merged = {**default_workload(), **{k: v for k, v in workload.items() if v is not None}}
     for name in ("live_mib", "alloc_mib", "rate_mib"):
         if name in merged:
             _amount(merged[name], name, unit="MiB" if name != "rate_mib" else "MiB/s")
     if "duration_s" in merged:
         validate.positive(merged["duration_s"], "duration_s", unit="seconds")
-    if "survive" in merged and not 0 <= _amount(merged["survive"], "survive",
-                                                unit="a fraction") <= 1:
-        raise UsageError(f"survive is the fraction of new objects that stay live, from 0 to "
-                         f"1, not {merged['survive']!r}")
+    if (
+        "survive" in merged
+        and not 0 <= _amount(merged["survive"], "survive", unit="a fraction") <= 1
+    ):
+        raise UsageError(
+            f"survive is the fraction of new objects that stay live, from 0 to "
+            f"1, not {merged['survive']!r}"
+        )
     if "forced" in merged:
         validate.count(merged["forced"], "forced", minimum=0)
     if not merged.get("alloc_mib") and "duration_s" not in merged:
@@ -64,11 +79,20 @@ def _workload_args(workload: dict[str, Any]) -> list[str]:
     return argv
 
 
-def run(target: Target = "gc", *, gogc: int | str | None = None,
-        memlimit: int | str | None = None, gomaxprocs: int | None = None,
-        args: Sequence[str] = (), metrics: bool | None = None, every: str = "5ms",
-        timeout: float = 120.0, go: str | GoToolchain | None = None,
-        goexperiment: str | None = None, **workload: Any) -> GCRun:
+def run(
+    target: Target = "gc",
+    *,
+    gogc: int | str | None = None,
+    memlimit: int | str | None = None,
+    gomaxprocs: int | None = None,
+    args: Sequence[str] = (),
+    metrics: bool | None = None,
+    every: str = "5ms",
+    timeout: float = 120.0,
+    go: str | GoToolchain | None = None,
+    goexperiment: str | None = None,
+    **workload: Any,
+) -> GCRun:
     """Run `target` with `GODEBUG=gctrace=1` and the given GOGC / GOMEMLIMIT / GOMAXPROCS.
 
     For the bundled gc sample (the default), `workload` sets its flags: live_mib, alloc_mib,
@@ -91,8 +115,10 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
     package = workspace.resolve(target)
     is_sample = package.dir == workspace.sample("gc").dir
     if workload and not is_sample:
-        raise UsageError(f"workload settings {sorted(workload)} are flags of the gc sample "
-                         f"only; pass args=[...] to another program")
+        raise UsageError(
+            f"workload settings {sorted(workload)} are flags of the gc sample "
+            f"only; pass args=[...] to another program"
+        )
     if metrics and not is_sample:
         raise UsageError("metrics=True needs the gc sample (it writes the samples itself)")
     argv = list(args)
@@ -103,28 +129,43 @@ def run(target: Target = "gc", *, gogc: int | str | None = None,
             metrics_path = workspace.scratch_dir("gc") / "metrics.jsonl"
             argv += ["-metrics", str(metrics_path), "-every", every]
     env = {"GODEBUG": "gctrace=1"}
-    for name, value in (("GOGC", gogc_text), ("GOMEMLIMIT", limit_text),
-                        ("GOMAXPROCS", gomaxprocs)):
+    for name, value in (
+        ("GOGC", gogc_text),
+        ("GOMEMLIMIT", limit_text),
+        ("GOMAXPROCS", gomaxprocs),
+    ):
         if value is not None:
             env[name] = str(value)
-    done = programs.run(package, argv, env=env, timeout=timeout, go=go,
-                        goexperiment=goexperiment)
+    done = programs.run(package, argv, env=env, timeout=timeout, go=go, goexperiment=goexperiment)
     provenance = done.provenance
     samples = None
     if metrics_path is not None:
         samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
         metrics_path.unlink()
         metrics_path.parent.rmdir()
-    shown_gogc = None if gogc_text is None else (
-        "off" if gogc_text == "off" else int(gogc_text))
-    settings = {"gogc": shown_gogc, "memlimit": limit_text, "gomaxprocs": gomaxprocs,
-                "workload": dict(workload) or None}
-    return GCRun(settings=settings, log=parse_gctrace(done.stderr, provenance=provenance),
-                 metrics=samples, completed=done, provenance=provenance)
+    shown_gogc = None if gogc_text is None else ("off" if gogc_text == "off" else int(gogc_text))
+    settings = {
+        "gogc": shown_gogc,
+        "memlimit": limit_text,
+        "gomaxprocs": gomaxprocs,
+        "workload": dict(workload) or None,
+    }
+    return GCRun(
+        settings=settings,
+        log=parse_gctrace(done.stderr, provenance=provenance),
+        metrics=samples,
+        completed=done,
+        provenance=provenance,
+    )
 
 
-def sweep(target: Target = "gc", gogc: Iterable[int | str] = GOGC_SWEEP, *,
-          progress: bool = True, **run_kwargs: Any) -> SweepResult:
+def sweep(
+    target: Target = "gc",
+    gogc: Iterable[int | str] = GOGC_SWEEP,
+    *,
+    progress: bool = True,
+    **run_kwargs: Any,
+) -> SweepResult:
     """Run `target` once per GOGC value (with a progress bar) and compare the runs."""
     values = [validate.gogc(g) and g for g in gogc]
     if not values:
@@ -153,13 +194,22 @@ def _phase_spec(phases: Sequence[Any]) -> str:
 
     if not phases or not all(isinstance(p, Phase) for p in phases):
         raise UsageError("phases must be a non-empty list of gm.gc.Phase")
-    return ";".join(f"{p.duration_s:g},{p.alloc_mib_s:g},{p.survival:g},{p.old_death:g}"
-                    for p in phases)
+    return ";".join(
+        f"{p.duration_s:g},{p.alloc_mib_s:g},{p.survival:g},{p.old_death:g}" for p in phases
+    )
 
 
-def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None = None,
-               other_mib: float = 0.0, speed: float | None = None, every: str = "5ms",
-               timeout: float = 120.0, go: str | GoToolchain | None = None) -> GCRun:
+def run_phases(
+    phases: Any,
+    *,
+    gogc: int | str = 100,
+    memlimit_mib: float | None = None,
+    other_mib: float = 0.0,
+    speed: float | None = None,
+    every: str = "5ms",
+    timeout: float = 120.0,
+    go: str | GoToolchain | None = None,
+) -> GCRun:
     """Run a real Go program with the shape of a cost-model workload (a list of `Phase`, or a
     `GuideGraph`, whose other memory it takes): each phase allocates 1 KiB objects at its rate,
     keeps its `survival` share and drops its `old_death` share of the live heap it started
@@ -183,8 +233,10 @@ def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None
     if memlimit_mib is not None:
         room = validate.positive(memlimit_mib, "memlimit_mib", unit="MiB") - other_mib
         if room <= 0:
-            raise UsageError(f"memlimit_mib {memlimit_mib:g} leaves no room above the "
-                             f"{other_mib:g} MiB of other memory")
+            raise UsageError(
+                f"memlimit_mib {memlimit_mib:g} leaves no room above the "
+                f"{other_mib:g} MiB of other memory"
+            )
         limit = f"{int(room * MiB)}"
     timeout = validate.timeout(timeout)
     if not isinstance(every, str) or not _DURATION.match(every):
@@ -193,15 +245,29 @@ def run_phases(phases: Any, *, gogc: int | str = 100, memlimit_mib: float | None
     env = {"GODEBUG": "gctrace=1", "GOGC": gogc_text}
     if limit is not None:
         env["GOMEMLIMIT"] = limit
-    done = programs.run(workspace.snippet(SOURCE),
-                        ["-phases", spec, "-speed", f"{speed:g}", "-metrics", str(metrics_path),
-                         "-every", every], env=env, timeout=timeout, go=go)
+    done = programs.run(
+        workspace.snippet(SOURCE),
+        ["-phases", spec, "-speed", f"{speed:g}", "-metrics", str(metrics_path), "-every", every],
+        env=env,
+        timeout=timeout,
+        go=go,
+    )
     provenance = done.provenance
     samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
     metrics_path.unlink()
     metrics_path.parent.rmdir()
-    settings = {"gogc": "off" if gogc_text == "off" else int(gogc_text),
-                "memlimit": limit, "memlimit_mib": memlimit_mib, "other_mib": other_mib,
-                "speed": speed, "phases": spec}
-    return GCRun(settings=settings, log=parse_gctrace(done.stderr, provenance=provenance),
-                 metrics=samples, completed=done, provenance=provenance)
+    settings = {
+        "gogc": "off" if gogc_text == "off" else int(gogc_text),
+        "memlimit": limit,
+        "memlimit_mib": memlimit_mib,
+        "other_mib": other_mib,
+        "speed": speed,
+        "phases": spec,
+    }
+    return GCRun(
+        settings=settings,
+        log=parse_gctrace(done.stderr, provenance=provenance),
+        metrics=samples,
+        completed=done,
+        provenance=provenance,
+    )

@@ -1,10 +1,10 @@
 """Memory layout: struct sizes and padding, size classes, pointer-free memory, stacks.
 
-    lay = gm.layout.layouts()              # the sample's structs, as unsafe reports them
-    lay.plot("bytes", names=["Padded"])    # fields and padding, byte by byte
-    gm.layout.measure(src)                 # compile your structs: Sizeof, Offsetof, B/op
-    gm.layout.alloc_sweep().plot()         # B/op of n-byte objects vs the runtime's classes
-    gm.layout.scan(), gm.layout.stack()    # GC scan work per working set; a stack that moves
+lay = gm.layout.layouts()              # the sample's structs, as unsafe reports them
+lay.plot("bytes", names=["Padded"])    # fields and padding, byte by byte
+gm.layout.measure(src)                 # compile your structs: Sizeof, Offsetof, B/op
+gm.layout.alloc_sweep().plot()         # B/op of n-byte objects vs the runtime's classes
+gm.layout.scan(), gm.layout.stack()    # GC scan work per working set; a stack that moves
 """
 
 from . import optimize
@@ -55,11 +55,41 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "CLASS_FRAME_DOC", "FRAME_DOC", "LAYOUT_KINDS", "SCAN_FRAME_DOC", "SWEEP_FRAME_DOC",
-    "AllocRecord", "FieldRecord", "Hole", "Layout", "OtherRecord", "Placed", "ScanRecord",
-    "ScanReport", "SizeClass", "SizeClasses", "SizeSweep", "StackRecord", "StackReport",
-    "StructLayout", "StructRecord", "TypeRecord", "alloc_sweep", "benchmarks", "go_struct",
+    "CLASS_FRAME_DOC",
+    "FRAME_DOC",
+    "LAYOUT_KINDS",
+    "SCAN_FRAME_DOC",
+    "SWEEP_FRAME_DOC",
+    "AllocRecord",
+    "FieldRecord",
+    "Hole",
+    "Layout",
+    "OtherRecord",
+    "Placed",
+    "ScanRecord",
+    "ScanReport",
+    "SizeClass",
+    "SizeClasses",
+    "SizeSweep",
+    "StackRecord",
+    "StackReport",
+    "StructLayout",
+    "StructRecord",
+    "TypeRecord",
+    "alloc_sweep",
+    "benchmarks",
+    "go_struct",
     "layouts",
-    "measure", "optimal_order", "optimal_size", "optimize", "parse_lines", "parse_size_classes",
-    "place", "scan", "size_class_file", "size_classes", "stack", "struct_names",
+    "measure",
+    "optimal_order",
+    "optimal_size",
+    "optimize",
+    "parse_lines",
+    "parse_size_classes",
+    "place",
+    "scan",
+    "size_class_file",
+    "size_classes",
+    "stack",
+    "struct_names",
 ]

@@ -17,7 +17,7 @@ SCAN_SHARE = 0.10
 """Exercise 2's goal: at most this share of the baseline's scannable heap."""
 WORKING_SET_ELEMENTS = 1 << 17
 
-WORKING_SET_BASELINE = '''import "strconv"
+WORKING_SET_BASELINE = """import "strconv"
 
 // Particle is one element of the hot loop's working set.
 type Particle struct {
@@ -45,7 +45,7 @@ func (w WorkingSet) Sum() int {
 	}
 	return total
 }
-'''
+"""
 """Exercise 2's starting point: a slice of pointers to structs that hold a string."""
 
 
@@ -70,8 +70,10 @@ def check_smaller_class(source: str) -> Verdict:
     if want != got:
         missing = sorted(f"{n} {t}" for n, t in (want - got))
         extra = sorted(f"{n} {t}" for n, t in (got - want))
-        raise AssertionError("keep exactly the sample's fields (reorder them only): "
-                             f"missing {missing or 'none'}, new {extra or 'none'}")
+        raise AssertionError(
+            "keep exactly the sample's fields (reorder them only): "
+            f"missing {missing or 'none'}, new {extra or 'none'}"
+        )
     size = mine.struct("Reading").size
     row = mine.allocs.iloc[0]
     b_per_op, before = int(row.b_per_op), sample.struct("Reading").size
@@ -80,11 +82,15 @@ def check_smaller_class(source: str) -> Verdict:
         return Verdict.not_yet(
             f"unsafe.Sizeof(Reading{{}}) is {size} B and new(Reading) costs {b_per_op} B/op; "
             f"the goal is the {READING_TARGET_BYTES}-byte class. Hint: put the 8-byte fields "
-            "first, then the 4-, 2- and 1-byte ones.", **evidence)
+            "first, then the 4-, 2- and 1-byte ones.",
+            **evidence,
+        )
     return Verdict.solved(
         f"unsafe.Sizeof(Reading{{}}) went from {before} B to {size} B, and new(Reading) now "
         f"costs {b_per_op} B/op (was 48): {48 - b_per_op} B less per object, "
-        f"{(48 - b_per_op):,} MB per million objects.", **evidence)
+        f"{(48 - b_per_op):,} MB per million objects.",
+        **evidence,
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,8 +101,9 @@ def _measured(source: str) -> tuple[ScanReport, int]:
 
 
 @checks.exercise
-def check_pointer_free(source: str, baseline: str = WORKING_SET_BASELINE, *,
-                       timeout: float = 45.0) -> Verdict:
+def check_pointer_free(
+    source: str, baseline: str = WORKING_SET_BASELINE, *, timeout: float = 45.0
+) -> Verdict:
     """Exercise 2: `source` keeps the same `Sum()` as `baseline` with a working set the
     collector need not scan: /gc/scan/heap:bytes at most 10% of the baseline's. An answer
     still running after `timeout` seconds (build included; the baseline takes about one) is a
@@ -104,21 +111,30 @@ def check_pointer_free(source: str, baseline: str = WORKING_SET_BASELINE, *,
     base, base_sum = _measured(baseline)
     mine, my_sum = run.working_set(source, n=WORKING_SET_ELEMENTS, timeout=timeout)
     b, m = base.frame.iloc[0], mine.frame.iloc[0]
-    evidence = {"sum": my_sum, "baseline_sum": base_sum,
-                "heap_scan_mib": round(float(m.heap_scan_mib), 3),
-                "baseline_heap_scan_mib": round(float(b.heap_scan_mib), 3),
-                "gc_cpu_ms": round(float(m.gc_cpu_ms), 3),
-                "baseline_gc_cpu_ms": round(float(b.gc_cpu_ms), 3)}
+    evidence = {
+        "sum": my_sum,
+        "baseline_sum": base_sum,
+        "heap_scan_mib": round(float(m.heap_scan_mib), 3),
+        "baseline_heap_scan_mib": round(float(b.heap_scan_mib), 3),
+        "gc_cpu_ms": round(float(m.gc_cpu_ms), 3),
+        "baseline_gc_cpu_ms": round(float(b.gc_cpu_ms), 3),
+    }
     if my_sum != base_sum:
-        return Verdict.not_yet(f"Sum() is {my_sum}, the baseline's is {base_sum}: the hot "
-                               "loop must compute the same thing", **evidence)
+        return Verdict.not_yet(
+            f"Sum() is {my_sum}, the baseline's is {base_sum}: the hot "
+            "loop must compute the same thing",
+            **evidence,
+        )
     if m.heap_scan_mib > SCAN_SHARE * b.heap_scan_mib:
         return Verdict.not_yet(
             f"the collector still has {m.heap_scan_mib:.2f} MiB to scan with {m['shape']} "
             f"live (baseline {b.heap_scan_mib:.2f} MiB); the goal is at most "
             f"{SCAN_SHARE:.0%}. Hint: a slice of values, and no string or pointer inside.",
-            **evidence)
+            **evidence,
+        )
     return Verdict.solved(
         f"{m['shape']}: {m.heap_scan_mib:.2f} MiB to scan instead of {b.heap_scan_mib:.2f} "
         f"MiB; GC CPU of the cheapest cycle {m.gc_cpu_ms:.2f} ms instead of {b.gc_cpu_ms:.2f} ms "
-        "(timings vary with load; the scan bytes do not).", **evidence)
+        "(timings vary with load; the scan bytes do not).",
+        **evidence,
+    )

@@ -51,8 +51,10 @@ def place(fields: Sequence[FieldRecord | Placed]) -> tuple[tuple[Placed, ...], i
     offset, align, placed = 0, 1, []
     for f in fields:
         if f.align < 1 or f.align & (f.align - 1) or f.size < 0 or f.size % f.align:
-            raise UsageError(f"field {f.name}: alignment must be a power of two dividing the "
-                             f"size, not size {f.size}, align {f.align}")
+            raise UsageError(
+                f"field {f.name}: alignment must be a power of two dividing the "
+                f"size, not size {f.size}, align {f.align}"
+            )
         offset = _align_up(offset, f.align)
         placed.append(Placed(f.name, f.type, offset, f.size, f.align, f.pointers))
         offset += f.size

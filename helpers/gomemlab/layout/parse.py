@@ -47,13 +47,18 @@ def _typed(cls: type, data: dict[str, Any], line_no: int, line: str) -> Record:
             raise ParseError(f"{data['kind']} line lacks {f.name!r}", line_no=line_no, line=line)
         value = data[f.name]
         want = f.type if isinstance(f.type, str) else f.type.__name__
-        ok = {"int": isinstance(value, int) and not isinstance(value, bool),
-              "float": isinstance(value, int | float) and not isinstance(value, bool),
-              "bool": isinstance(value, bool),
-              "str": isinstance(value, str)}.get(want, True)
+        ok = {
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, int | float) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+            "str": isinstance(value, str),
+        }.get(want, True)
         if not ok:
-            raise ParseError(f"{data['kind']} field {f.name!r} should be {want}, not "
-                             f"{value!r}", line_no=line_no, line=line)
+            raise ParseError(
+                f"{data['kind']} field {f.name!r} should be {want}, not {value!r}",
+                line_no=line_no,
+                line=line,
+            )
         values[f.name] = float(value) if want == "float" else value
     return cls(**values, line_no=line_no)
 
@@ -73,8 +78,9 @@ def parse_lines(text: str | bytes) -> tuple[Record, ...]:
         except ValueError:
             raise ParseError("not a JSON line", line_no=line_no, line=line) from None
         if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
-            raise ParseError("a JSON object with a string 'kind' expected", line_no=line_no,
-                             line=line)
+            raise ParseError(
+                "a JSON object with a string 'kind' expected", line_no=line_no, line=line
+            )
         cls = LAYOUT_KINDS.get(data["kind"])
         if cls is None:
             records.append(OtherRecord(data["kind"], data, line_no))
@@ -83,8 +89,10 @@ def parse_lines(text: str | bytes) -> tuple[Record, ...]:
     return tuple(records)
 
 
-_CLASS_HEADER = re.compile(r"^//\s*class\s+bytes/obj\s+bytes/span\s+objects\s+tail waste\s+"
-                           r"max waste\s+min align\s*$")
+_CLASS_HEADER = re.compile(
+    r"^//\s*class\s+bytes/obj\s+bytes/span\s+objects\s+tail waste\s+"
+    r"max waste\s+min align\s*$"
+)
 _CLASS_ROW = re.compile(r"^//\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)%\s+(\d+)\s*$")
 
 
@@ -101,20 +109,26 @@ def parse_size_classes(text: str) -> tuple[SizeClass, ...]:
     if start is None:
         raise ParseError("no '// class  bytes/obj  bytes/span ...' table in the text")
     rows: list[SizeClass] = []
-    for line_no, line in enumerate(lines[start + 1:], start + 2):
+    for line_no, line in enumerate(lines[start + 1 :], start + 2):
         if not line.strip() or line.strip() == "//":
             break
         match = _CLASS_ROW.match(line)
         if not match:
             raise ParseError("a size-class row expected", line_no=line_no, line=line)
         cls, size, span, objects, tail, waste, align = match.groups()
-        row = SizeClass(int(cls), int(size), int(span), int(objects), int(tail), float(waste),
-                        int(align))
+        row = SizeClass(
+            int(cls), int(size), int(span), int(objects), int(tail), float(waste), int(align)
+        )
         expected = rows[-1].size_class + 1 if rows else 1
-        if row.size_class != expected or (rows and row.bytes_per_object
-                                          <= rows[-1].bytes_per_object):
-            raise ParseError(f"size class {row.size_class} out of order (expected {expected} "
-                             "with a larger size)", line_no=line_no, line=line)
+        if row.size_class != expected or (
+            rows and row.bytes_per_object <= rows[-1].bytes_per_object
+        ):
+            raise ParseError(
+                f"size class {row.size_class} out of order (expected {expected} "
+                "with a larger size)",
+                line_no=line_no,
+                line=line,
+            )
         rows.append(row)
     if not rows:
         raise ParseError("the size-class table has no rows", line_no=start + 1)

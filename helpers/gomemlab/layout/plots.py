@@ -28,41 +28,77 @@ def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Fi
         y = len(layouts) - 1 - row
         for f in s.fields:
             colour = POINTER_COLOUR if f.pointers else FIELD_COLOUR
-            ax.add_patch(Rectangle((f.offset, y + 0.1), max(f.size, 0.15), 0.8,
-                                   facecolor=colour, edgecolor="white", linewidth=1.5))
+            ax.add_patch(
+                Rectangle(
+                    (f.offset, y + 0.1),
+                    max(f.size, 0.15),
+                    0.8,
+                    facecolor=colour,
+                    edgecolor="white",
+                    linewidth=1.5,
+                )
+            )
             room = f.size * 60 / max(width, 1) / max(len(f.name), 1)  # about characters
             if room >= 0.9:  # the name fits inside its box (smaller type where it is tight)
-                ax.text(f.offset + f.size / 2, y + 0.5, f.name, ha="center", va="center",
-                        color="white", fontsize=10 if room >= 1.2 else 7.5)
+                ax.text(
+                    f.offset + f.size / 2,
+                    y + 0.5,
+                    f.name,
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=10 if room >= 1.2 else 7.5,
+                )
         for h in s.holes:
-            ax.add_patch(Rectangle((h.start, y + 0.1), h.size, 0.8, facecolor=HOLE_COLOUR,
-                                   edgecolor="white", hatch="//", linewidth=1.5))
-        ax.text(width + 0.5, y + 0.5, f"{s.size} B ({s.padding} B padding)", va="center",
-                fontsize=10)
+            ax.add_patch(
+                Rectangle(
+                    (h.start, y + 0.1),
+                    h.size,
+                    0.8,
+                    facecolor=HOLE_COLOUR,
+                    edgecolor="white",
+                    hatch="//",
+                    linewidth=1.5,
+                )
+            )
+        ax.text(
+            width + 0.5, y + 0.5, f"{s.size} B ({s.padding} B padding)", va="center", fontsize=10
+        )
     ax.set_xlim(0, width * 1.22 + 2)
     ax.set_ylim(0, max(len(layouts), 1))
-    ax.set_yticks([len(layouts) - 1 - i + 0.5 for i in range(len(layouts))],
-                  [s.name for s in layouts])
+    ax.set_yticks(
+        [len(layouts) - 1 - i + 0.5 for i in range(len(layouts))], [s.name for s in layouts]
+    )
     step = 8 if width <= 96 else 16
     ax.set_xticks(range(0, width + 1, step))
     ax.set_xlabel("byte offset (B); grid every 8 bytes, the alignment of an int64")
     ax.grid(axis="x", alpha=0.3)
-    fig.legend(handles=[Patch(color=FIELD_COLOUR, label="field"),
-                        Patch(color=POINTER_COLOUR, label="field with a pointer"),
-                        Patch(facecolor=HOLE_COLOUR, hatch="//", label="padding")],
-               loc="outside lower center", ncol=3, frameon=False)  # below the axis label
+    fig.legend(
+        handles=[
+            Patch(color=FIELD_COLOUR, label="field"),
+            Patch(color=POINTER_COLOUR, label="field with a pointer"),
+            Patch(facecolor=HOLE_COLOUR, hatch="//", label="padding"),
+        ],
+        loc="outside lower center",
+        ncol=3,
+        frameon=False,
+    )  # below the axis label
     ax.set_title(title or "Where do a struct's bytes go? Fields and padding, byte by byte")
     return fig
 
 
 @figures.plot_function
-def size_classes(classes: SizeClasses, measured: pd.DataFrame | None = None, *,
-                 up_to: int | None = None, title: str | None = None) -> Figure:
+def size_classes(
+    classes: SizeClasses,
+    measured: pd.DataFrame | None = None,
+    *,
+    up_to: int | None = None,
+    title: str | None = None,
+) -> Figure:
     """The class table as a step line (bytes charged per requested size) and, when given,
     measured B/op as points; a log-scale x axis."""
     fig, ax = figures.new(height=4.8)
-    limit = up_to or (int(measured.bytes.max()) if measured is not None and len(measured)
-                      else 1024)
+    limit = up_to or (int(measured.bytes.max()) if measured is not None and len(measured) else 1024)
     sizes = [c.bytes_per_object for c in classes.classes if c.bytes_per_object <= 2 * limit]
     xs, ys, previous = [], [], 0
     for size in sizes:
@@ -72,8 +108,14 @@ def size_classes(classes: SizeClasses, measured: pd.DataFrame | None = None, *,
     ax.plot(xs, ys, color="#888888", linewidth=1.5, label="size class (runtime's table)")
     ax.plot([1, limit], [1, limit], color="#bbbbbb", linestyle=":", label="requested = charged")
     if measured is not None and len(measured):
-        ax.scatter(measured.bytes, measured.b_per_op, color=FIELD_COLOUR, zorder=3, s=28,
-                   label="B/op measured (go test -benchmem)")
+        ax.scatter(
+            measured.bytes,
+            measured.b_per_op,
+            color=FIELD_COLOUR,
+            zorder=3,
+            s=28,
+            label="B/op measured (go test -benchmem)",
+        )
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
     ax.set_xlim(1, limit * 1.1)

@@ -120,5 +120,6 @@ class SizeClass:
     min_align: int
 
 
-Record = (StructRecord | FieldRecord | TypeRecord | AllocRecord | ScanRecord | StackRecord
-          | OtherRecord)
+Record = (
+    StructRecord | FieldRecord | TypeRecord | AllocRecord | ScanRecord | StackRecord | OtherRecord
+)

@@ -127,20 +127,43 @@ class StructLayout:
     def frame(self) -> pd.DataFrame:
         """One row per field (columns: `FRAME_DOC`)."""
         nexts = [f.offset for f in self.fields[1:]] + [self.size]
-        rows = [{"struct": self.name, "index": f.index, "name": f.name, "type": f.type,
-                 "offset": f.offset, "size": f.size, "align": f.align, "end": f.end,
-                 "pad_after": nxt - f.end, "pointers": f.pointers}
-                for f, nxt in zip(self.fields, nexts, strict=True)]
+        rows = [
+            {
+                "struct": self.name,
+                "index": f.index,
+                "name": f.name,
+                "type": f.type,
+                "offset": f.offset,
+                "size": f.size,
+                "align": f.align,
+                "end": f.end,
+                "pad_after": nxt - f.end,
+                "pointers": f.pointers,
+            }
+            for f, nxt in zip(self.fields, nexts, strict=True)
+        ]
         return _frame(rows, FIELD_COLUMNS)
 
     def _repr_html_(self) -> str:
-        caption = (f"{self.name}: {self.size} B, align {self.align}, {self.padding} B of "
-                   f"padding (reordered: {self.optimal_size} B)")
+        caption = (
+            f"{self.name}: {self.size} B, align {self.align}, {self.padding} B of "
+            f"padding (reordered: {self.optimal_size} B)"
+        )
         return tables.to_html(self.frame.drop(columns=["struct"]), caption=caption)
 
 
-FIELD_COLUMNS = ("struct", "index", "name", "type", "offset", "size", "align", "end",
-                 "pad_after", "pointers")
+FIELD_COLUMNS = (
+    "struct",
+    "index",
+    "name",
+    "type",
+    "offset",
+    "size",
+    "align",
+    "end",
+    "pad_after",
+    "pointers",
+)
 
 
 @dataclass(frozen=True, repr=False)
@@ -159,13 +182,18 @@ class Layout(ResultRepr):
 
     def struct(self, name: str) -> StructLayout:
         """One struct by name (UsageError naming the ones there are)."""
-        record = next((r for r in self.records if isinstance(r, StructRecord)
-                       and r.name == name), None)
+        record = next(
+            (r for r in self.records if isinstance(r, StructRecord) and r.name == name), None
+        )
         if record is None:
             validate.choice(name, self.names, "struct")
         assert record is not None
-        fields = tuple(sorted((r for r in self.records if isinstance(r, FieldRecord)
-                               and r.struct == name), key=lambda f: f.index))
+        fields = tuple(
+            sorted(
+                (r for r in self.records if isinstance(r, FieldRecord) and r.struct == name),
+                key=lambda f: f.index,
+            )
+        )
         return StructLayout(record.name, record.size, record.align, fields)
 
     @property
@@ -182,34 +210,65 @@ class Layout(ResultRepr):
     @property
     def types(self) -> pd.DataFrame:
         """Built-in types' sizes: name, size (B), align (B)."""
-        rows = [{"type": r.name, "size": r.size, "align": r.align} for r in self.records
-                if isinstance(r, TypeRecord)]
+        rows = [
+            {"type": r.name, "size": r.size, "align": r.align}
+            for r in self.records
+            if isinstance(r, TypeRecord)
+        ]
         return _frame(rows, ("type", "size", "align"))
 
     @property
     def allocs(self) -> pd.DataFrame:
         """`testing.Benchmark` results of `new(T)`: name, b_per_op (B), allocs_per_op."""
-        rows = [{"name": r.name, "b_per_op": r.bytes_per_op, "allocs_per_op": r.allocs_per_op,
-                 "iterations": r.iterations} for r in self.records
-                if isinstance(r, AllocRecord)]
+        rows = [
+            {
+                "name": r.name,
+                "b_per_op": r.bytes_per_op,
+                "allocs_per_op": r.allocs_per_op,
+                "iterations": r.iterations,
+            }
+            for r in self.records
+            if isinstance(r, AllocRecord)
+        ]
         return _frame(rows, ("name", "b_per_op", "allocs_per_op", "iterations"))
 
     def summary(self) -> pd.DataFrame:
         """One row per struct: size and align (B), fields, data and padding bytes, and the
         size our own rule predicts as declared and reordered."""
-        rows = [{"struct": s.name, "size": s.size, "align": s.align, "fields": len(s.fields),
-                 "data_bytes": sum(f.size for f in s.fields), "padding": s.padding,
-                 "predicted_size": s.predicted_size, "optimal_size": s.optimal_size}
-                for s in self.layouts]
-        return _frame(rows, ("struct", "size", "align", "fields", "data_bytes", "padding",
-                             "predicted_size", "optimal_size"))
+        rows = [
+            {
+                "struct": s.name,
+                "size": s.size,
+                "align": s.align,
+                "fields": len(s.fields),
+                "data_bytes": sum(f.size for f in s.fields),
+                "padding": s.padding,
+                "predicted_size": s.predicted_size,
+                "optimal_size": s.optimal_size,
+            }
+            for s in self.layouts
+        ]
+        return _frame(
+            rows,
+            (
+                "struct",
+                "size",
+                "align",
+                "fields",
+                "data_bytes",
+                "padding",
+                "predicted_size",
+                "optimal_size",
+            ),
+        )
 
     def expect_size(self, name: str, size: int) -> None:
         """Assert `unsafe.Sizeof` of struct `name` is `size` bytes."""
         got = self.struct(name).size
         if got != size:
-            raise AssertionError(f"unsafe.Sizeof({name}{{}}) is {got} B, not {size} B"
-                                 + _quote(self.provenance))
+            raise AssertionError(
+                f"unsafe.Sizeof({name}{{}}) is {got} B, not {size} B" + _quote(self.provenance)
+            )
 
     def expect_rule_holds(self) -> pd.DataFrame:
         """Assert our placement rule (`optimize.place`) predicts every offset and size Go
@@ -219,15 +278,18 @@ class Layout(ResultRepr):
             placed, size, align = optimize.place(s.fields)
             offsets = [p.offset for p in placed]
             if offsets != [f.offset for f in s.fields] or (size, align) != (s.size, s.align):
-                bad.append(f"{s.name}: Go says size {s.size}, align {s.align}, offsets "
-                           f"{[f.offset for f in s.fields]}; the rule says {size}, {align}, "
-                           f"{offsets}")
+                bad.append(
+                    f"{s.name}: Go says size {s.size}, align {s.align}, offsets "
+                    f"{[f.offset for f in s.fields]}; the rule says {size}, {align}, "
+                    f"{offsets}"
+                )
         if bad:
             raise AssertionError("\n".join(bad) + _quote(self.provenance))
         return self.summary()
 
-    def plot(self, kind: str = "bytes", *, names: Sequence[str] | None = None,
-             **options: Any) -> Figure:
+    def plot(
+        self, kind: str = "bytes", *, names: Sequence[str] | None = None, **options: Any
+    ) -> Figure:
         """`kind="bytes"`: a byte map of the named structs (default: all), fields and holes."""
         from . import plots
 
@@ -236,8 +298,7 @@ class Layout(ResultRepr):
         return plots.byte_map(chosen, **options)
 
     def _repr_html_(self) -> str:
-        return tables.to_html(self.summary(), caption=self.provenance.line()
-                              or "struct layouts")
+        return tables.to_html(self.summary(), caption=self.provenance.line() or "struct layouts")
 
 
 # ---------------------------------------------------------------------------- size classes
@@ -275,9 +336,15 @@ class SizeClasses(ResultRepr):
     def summary(self) -> pd.DataFrame:
         """Classes per span size: how many classes carve spans of each size (KiB)."""
         f = self.frame.assign(span_kib=lambda d: d.bytes_per_span // 1024)
-        return (f.groupby("span_kib").agg(classes=("size_class", "count"),
-                                          smallest=("bytes_per_object", "min"),
-                                          largest=("bytes_per_object", "max")).reset_index())
+        return (
+            f.groupby("span_kib")
+            .agg(
+                classes=("size_class", "count"),
+                smallest=("bytes_per_object", "min"),
+                largest=("bytes_per_object", "max"),
+            )
+            .reset_index()
+        )
 
     def plot(self, kind: str = "classes", **options: Any) -> Figure:
         """`kind="classes"`: what each requested size costs, as a step line."""
@@ -287,8 +354,10 @@ class SizeClasses(ResultRepr):
         return plots.size_classes(self, None, **options)
 
     def _repr_html_(self) -> str:
-        return tables.to_html(self.frame.head(20), caption=f"{len(self.classes)} size classes "
-                              f"from {self.source} (first 20)")
+        return tables.to_html(
+            self.frame.head(20),
+            caption=f"{len(self.classes)} size classes from {self.source} (first 20)",
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -311,21 +380,47 @@ class SizeSweep(ResultRepr):
         rows = []
         for n in sorted(runs):
             cls = self.classes.class_of(n)
-            rows.append({"bytes": n, "b_per_op": min(b for b, _ in runs[n]),
-                         "b_per_op_max": max(b for b, _ in runs[n]), "runs": len(runs[n]),
-                         "allocs_per_op": min(a for _, a in runs[n]),
-                         "class_bytes": cls.bytes_per_object, "size_class": cls.size_class,
-                         "waste_bytes": cls.bytes_per_object - n,
-                         "waste_pct": 100 * (cls.bytes_per_object - n) / cls.bytes_per_object})
-        return _frame(rows, ("bytes", "b_per_op", "b_per_op_max", "runs", "allocs_per_op",
-                             "class_bytes", "size_class", "waste_bytes", "waste_pct"))
+            rows.append(
+                {
+                    "bytes": n,
+                    "b_per_op": min(b for b, _ in runs[n]),
+                    "b_per_op_max": max(b for b, _ in runs[n]),
+                    "runs": len(runs[n]),
+                    "allocs_per_op": min(a for _, a in runs[n]),
+                    "class_bytes": cls.bytes_per_object,
+                    "size_class": cls.size_class,
+                    "waste_bytes": cls.bytes_per_object - n,
+                    "waste_pct": 100 * (cls.bytes_per_object - n) / cls.bytes_per_object,
+                }
+            )
+        return _frame(
+            rows,
+            (
+                "bytes",
+                "b_per_op",
+                "b_per_op_max",
+                "runs",
+                "allocs_per_op",
+                "class_bytes",
+                "size_class",
+                "waste_bytes",
+                "waste_pct",
+            ),
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row per size class the sweep reached: sizes tried, B/op seen, worst waste."""
-        return (self.frame.groupby(["size_class", "class_bytes"])
-                .agg(sizes=("bytes", "count"), smallest=("bytes", "min"),
-                     largest=("bytes", "max"), b_per_op_max=("b_per_op", "max"),
-                     worst_waste_pct=("waste_pct", "max")).reset_index())
+        return (
+            self.frame.groupby(["size_class", "class_bytes"])
+            .agg(
+                sizes=("bytes", "count"),
+                smallest=("bytes", "min"),
+                largest=("bytes", "max"),
+                b_per_op_max=("b_per_op", "max"),
+                worst_waste_pct=("waste_pct", "max"),
+            )
+            .reset_index()
+        )
 
     def expect_matches_classes(self, *, from_bytes: int = 16) -> pd.DataFrame:
         """Assert B/op (the fewest of any run) equals the class size for every size ≥
@@ -337,9 +432,11 @@ class SizeSweep(ResultRepr):
         bad = big[big.b_per_op != big.class_bytes]
         small = f[(f.bytes < from_bytes) & (f.b_per_op > f.class_bytes)]
         if not bad.empty or not small.empty:
-            raise AssertionError("B/op differs from the size class:\n"
-                                 + pd.concat([bad, small]).to_string(index=False)
-                                 + _quote(self.provenance))
+            raise AssertionError(
+                "B/op differs from the size class:\n"
+                + pd.concat([bad, small]).to_string(index=False)
+                + _quote(self.provenance)
+            )
         return big
 
     def plot(self, kind: str = "classes", **options: Any) -> Figure:
@@ -371,22 +468,42 @@ class ScanReport(ResultRepr):
         for r in self.records:
             indirect = r.shape.startswith("[]*")
             data = r.elements * (r.element_bytes + (8 if indirect else 0))
-            rows.append({"shape": r.shape, "elements": r.elements,
-                         "element_bytes": r.element_bytes, "data_mib": data / MiB,
-                         "heap_scan_mib": r.heap_scan_bytes / MiB, "live_mib": r.live_bytes / MiB,
-                         "gc_cpu_ms": 1e3 * r.gc_cpu_seconds_min,
-                         "gc_wall_ms": 1e3 * r.gc_wall_seconds_min,
-                         "gc_cpu_mean_ms": 1e3 * r.gc_cpu_seconds,
-                         "gc_wall_mean_ms": 1e3 * r.gc_wall_seconds})
-        return _frame(rows, ("shape", "elements", "element_bytes", "data_mib", "heap_scan_mib",
-                             "live_mib", "gc_cpu_ms", "gc_wall_ms", "gc_cpu_mean_ms",
-                             "gc_wall_mean_ms"))
+            rows.append(
+                {
+                    "shape": r.shape,
+                    "elements": r.elements,
+                    "element_bytes": r.element_bytes,
+                    "data_mib": data / MiB,
+                    "heap_scan_mib": r.heap_scan_bytes / MiB,
+                    "live_mib": r.live_bytes / MiB,
+                    "gc_cpu_ms": 1e3 * r.gc_cpu_seconds_min,
+                    "gc_wall_ms": 1e3 * r.gc_wall_seconds_min,
+                    "gc_cpu_mean_ms": 1e3 * r.gc_cpu_seconds,
+                    "gc_wall_mean_ms": 1e3 * r.gc_wall_seconds,
+                }
+            )
+        return _frame(
+            rows,
+            (
+                "shape",
+                "elements",
+                "element_bytes",
+                "data_mib",
+                "heap_scan_mib",
+                "live_mib",
+                "gc_cpu_ms",
+                "gc_wall_ms",
+                "gc_cpu_mean_ms",
+                "gc_wall_mean_ms",
+            ),
+        )
 
     def summary(self) -> pd.DataFrame:
         """Per shape: data and scannable heap (MiB), and the share of the data to scan (%)."""
         f = self.frame
         return f[["shape", "data_mib", "heap_scan_mib"]].assign(
-            scanned_pct=100 * f.heap_scan_mib / f.data_mib)
+            scanned_pct=100 * f.heap_scan_mib / f.data_mib
+        )
 
     def row(self, shape: str) -> pd.Series:
         """The row of one shape (UsageError naming the shapes there are)."""
@@ -398,15 +515,19 @@ class ScanReport(ResultRepr):
         """Assert the heap the collector must scan with `shape` live is at most `mib` MiB."""
         got = self.row(shape).heap_scan_mib
         if got > mib:
-            raise AssertionError(f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
-                                 f"more than {mib:g} MiB" + _quote(self.provenance))
+            raise AssertionError(
+                f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
+                f"more than {mib:g} MiB" + _quote(self.provenance)
+            )
 
     def expect_scan_at_least(self, shape: str, mib: float) -> None:
         """Assert the heap the collector must scan with `shape` live is at least `mib` MiB."""
         got = self.row(shape).heap_scan_mib
         if got < mib:
-            raise AssertionError(f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
-                                 f"less than {mib:g} MiB" + _quote(self.provenance))
+            raise AssertionError(
+                f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
+                f"less than {mib:g} MiB" + _quote(self.provenance)
+            )
 
     def plot(self, kind: str = "scan", **options: Any) -> Figure:
         """`kind="scan"`: scannable heap and GC CPU per cycle, one bar per shape."""
@@ -445,12 +566,22 @@ stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call,
     def frame(self) -> pd.DataFrame:
         """The result as a table (columns in FRAME_DOC)."""
         r = self.record
-        return pd.DataFrame([{
-            "starting_size": r.starting_size, "depth": r.depth, "used_bytes": r.used_bytes,
-            "addr_before": hex(r.addr_before), "addr_after": hex(r.addr_after),
-            "moved_by": r.addr_after - r.addr_before, "value": r.value,
-            "stacks_before": r.stacks_before, "stacks_deep": r.stacks_deep,
-            "stacks_after": r.stacks_after}])
+        return pd.DataFrame(
+            [
+                {
+                    "starting_size": r.starting_size,
+                    "depth": r.depth,
+                    "used_bytes": r.used_bytes,
+                    "addr_before": hex(r.addr_before),
+                    "addr_after": hex(r.addr_after),
+                    "moved_by": r.addr_after - r.addr_before,
+                    "value": r.value,
+                    "stacks_before": r.stacks_before,
+                    "stacks_deep": r.stacks_deep,
+                    "stacks_after": r.stacks_after,
+                }
+            ]
+        )
 
     def summary(self) -> pd.DataFrame:
         """The one row of `.frame` (a single goroutine's story)."""
@@ -461,8 +592,10 @@ stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call,
         r = self.record
         problems = []
         if r.used_bytes <= r.starting_size:
-            problems.append(f"the recursion used {r.used_bytes} B, within the "
-                            f"{r.starting_size} B starting stack")
+            problems.append(
+                f"the recursion used {r.used_bytes} B, within the "
+                f"{r.starting_size} B starting stack"
+            )
         if not self.moved:
             problems.append("the variable's address did not change")
         if r.value != value:

@@ -31,7 +31,7 @@ the fewest B/op of three runs is the object's cost."""
 
 _TYPE_NAME = re.compile(r"^type\s+([A-Za-z_]\w*)\s+struct\b", re.MULTILINE)
 
-_HARNESS = '''package main
+_HARNESS = """package main
 
 import (
 	"encoding/json"
@@ -100,28 +100,39 @@ func main() {
 	flag.Parse()
 	enc := json.NewEncoder(os.Stdout)
 %(calls)s}
-'''
+"""
 
 
 def _run_sample(args: Sequence[str], timeout: float) -> toolchain.Completed:
     """Run the layout sample's program, built once and reused (`gomemlab.binaries`)."""
     binary, built = _binaries.program(workspace.resolve(TOPIC), timeout)
-    done = toolchain.run([binary, *args], cwd=workspace.scratch_dir(f"run-{TOPIC}"),
-                         env=toolchain.go_env(), timeout=timeout).check_run()
-    return dataclasses.replace(done, build_seconds=built,
-                               go_version=toolchain.find_go().version)
+    done = toolchain.run(
+        [binary, *args],
+        cwd=workspace.scratch_dir(f"run-{TOPIC}"),
+        env=toolchain.go_env(),
+        timeout=timeout,
+    ).check_run()
+    return dataclasses.replace(done, build_seconds=built, go_version=toolchain.find_go().version)
 
 
-def benchmarks(pattern: str = ".", *, benchtime: str = BENCH_ITERATIONS,
-               count: int = BENCH_COUNT, timeout: float = 300.0):
+def benchmarks(
+    pattern: str = ".",
+    *,
+    benchtime: str = BENCH_ITERATIONS,
+    count: int = BENCH_COUNT,
+    timeout: float = 300.0,
+):
     """The sample's benchmarks matching `pattern`, with `-benchmem`, from its test binary
     (built once with `go test -c`, then reused), as a `gm.bench.BenchResult`."""
     from ..bench import check_benchtime
 
-    return _bench_run_cached(TOPIC, validate.pattern(pattern, "pattern"),
-                                benchtime=check_benchtime(benchtime),
-                                count=validate.count(count, "count", maximum=100),
-                                timeout=validate.timeout(timeout))
+    return _bench_run_cached(
+        TOPIC,
+        validate.pattern(pattern, "pattern"),
+        benchtime=check_benchtime(benchtime),
+        count=validate.count(count, "count", maximum=100),
+        timeout=validate.timeout(timeout),
+    )
 
 
 def layouts(*, timeout: float = 120.0) -> Layout:
@@ -136,8 +147,9 @@ def struct_names(source: str) -> list[str]:
     return _TYPE_NAME.findall(validate.text(source, "source"))
 
 
-def measure(source: str, *, names: Sequence[str] | None = None, bench: bool = True,
-            timeout: float = 120.0) -> Layout:
+def measure(
+    source: str, *, names: Sequence[str] | None = None, bench: bool = True, timeout: float = 120.0
+) -> Layout:
     """Compile Go type declarations (`source`, no package clause or imports) into a program
     that reports each struct's `unsafe.Sizeof`/`Alignof`/`Offsetof` and, with `bench`, the
     B/op and allocs/op of `new(T)` measured by `testing.Benchmark` (the fewest of
@@ -145,20 +157,22 @@ def measure(source: str, *, names: Sequence[str] | None = None, bench: bool = Tr
     source = validate.text(source, "source")
     timeout = validate.timeout(timeout)
     if re.search(r"^\s*(package|import)\b", source, re.MULTILINE):
-        raise UsageError("source holds declarations only: leave out `package` and `import` "
-                         "(the lab supplies them)")
+        raise UsageError(
+            "source holds declarations only: leave out `package` and `import` "
+            "(the lab supplies them)"
+        )
     chosen = list(names) if names is not None else struct_names(source)
     if not chosen:
         raise UsageError("source declares no struct type (`type Name struct { ... }`)")
     for name in chosen:
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise UsageError(f"{name!r} is not a Go type name")
-    calls = "".join(f'\tlayoutDescribe[{n}](enc, "{n}", {str(bench).lower()})\n'
-                    for n in chosen)
-    package = workspace.snippet(_HARNESS % {"source": source, "calls": calls,
-                                            "benchtime": BENCH_ITERATIONS,
-                                            "count": BENCH_COUNT},
-                                label="layout-measure")
+    calls = "".join(f'\tlayoutDescribe[{n}](enc, "{n}", {str(bench).lower()})\n' for n in chosen)
+    package = workspace.snippet(
+        _HARNESS
+        % {"source": source, "calls": calls, "benchtime": BENCH_ITERATIONS, "count": BENCH_COUNT},
+        label="layout-measure",
+    )
     done = programs.run(package, timeout=timeout)
     return Layout(parse_lines(done.stdout), done.provenance)
 
@@ -169,8 +183,10 @@ def size_class_file(goroot: str | Path | None = None) -> Path:
     for rel in SIZE_CLASS_FILES:
         if (root / rel).is_file():
             return root / rel
-    raise WorkspaceError(f"no sizeclasses.go under {root} (looked for "
-                         f"{', '.join(SIZE_CLASS_FILES)}): is GOROOT complete?")
+    raise WorkspaceError(
+        f"no sizeclasses.go under {root} (looked for "
+        f"{', '.join(SIZE_CLASS_FILES)}): is GOROOT complete?"
+    )
 
 
 def size_classes(goroot: str | Path | None = None) -> SizeClasses:
@@ -178,8 +194,11 @@ def size_classes(goroot: str | Path | None = None) -> SizeClasses:
     path = size_class_file(goroot)
     go = toolchain.find_go()
     shown = "$GOROOT/" + next(r for r in SIZE_CLASS_FILES if path.as_posix().endswith(r))
-    return SizeClasses(parse_size_classes(path.read_text()), shown,
-                       Provenance.of(go_version=go.version, files=[path]))
+    return SizeClasses(
+        parse_size_classes(path.read_text()),
+        shown,
+        Provenance.of(go_version=go.version, files=[path]),
+    )
 
 
 def alloc_rows(frame: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
@@ -187,8 +206,9 @@ def alloc_rows(frame: pd.DataFrame) -> tuple[tuple[int, float, float], ...]:
     size is read from the benchmark's name); repeated runs that measured the same are kept
     once, runs that disagree all stay."""
     rows: dict[tuple[int, float, float], None] = {}
-    for name, b_per_op, allocs in zip(frame["name"], frame["B/op"], frame["allocs/op"],
-                                      strict=True):
+    for name, b_per_op, allocs in zip(
+        frame["name"], frame["B/op"], frame["allocs/op"], strict=True
+    ):
         size = re.search(r"^Alloc/bytes=(\d+)$", str(name))
         if size:
             rows[(int(size.group(1)), float(b_per_op), float(allocs))] = None
@@ -202,15 +222,21 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
     benchmarks of the sample, in one `go test`); without it the sweep runs now.
     """
     if benchmarks is None:
-        benchmarks = _bench_run_cached(TOPIC, "^BenchmarkAlloc$", benchtime=BENCH_ITERATIONS,
-                                          count=BENCH_COUNT, timeout=validate.timeout(timeout))
+        benchmarks = _bench_run_cached(
+            TOPIC,
+            "^BenchmarkAlloc$",
+            benchtime=BENCH_ITERATIONS,
+            count=BENCH_COUNT,
+            timeout=validate.timeout(timeout),
+        )
     measured = alloc_rows(benchmarks.frame)
     if not measured:
         raise UsageError("the benchmarks hold no BenchmarkAlloc/bytes=N results")
     provenance = getattr(benchmarks, "provenance", None)
     if not isinstance(provenance, Provenance):
-        provenance = Provenance.of(getattr(benchmarks, "command", ()) or (),
-                                   go_version=toolchain.find_go().version)
+        provenance = Provenance.of(
+            getattr(benchmarks, "command", ()) or (), go_version=toolchain.find_go().version
+        )
     return SizeSweep(measured, size_classes(), provenance)
 
 
@@ -218,8 +244,9 @@ def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0
     """What each of the sample's working sets costs the collector (`layout -n N scan`).
     Defaults: 256 Ki elements and 5 timed collections (quick mode: 128 Ki and 3)."""
     quick = settings.quick()
-    n = validate.count(n if n is not None else (QUICK_SCAN_ELEMENTS if quick
-                                                else FULL_SCAN_ELEMENTS), "n")
+    n = validate.count(
+        n if n is not None else (QUICK_SCAN_ELEMENTS if quick else FULL_SCAN_ELEMENTS), "n"
+    )
     gcs = validate.count(gcs if gcs is not None else (3 if quick else 5), "gcs", maximum=100)
     timeout = validate.timeout(timeout)
     done = _run_sample(["-n", str(n), "-gcs", str(gcs), "scan"], timeout)
@@ -238,7 +265,7 @@ def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
     return StackReport(records[0], done.provenance)
 
 
-_WORKING_SET_HARNESS = '''package main
+_WORKING_SET_HARNESS = """package main
 
 import (
 	"encoding/json"
@@ -299,11 +326,12 @@ func main() {
 	enc.Encode(map[string]any{"kind": "sum", "value": sum})
 	runtime.KeepAlive(ws)
 }
-'''
+"""
 
 
-def working_set(source: str, *, n: int = 1 << 18, gcs: int = 3,
-                timeout: float = 120.0) -> tuple[ScanReport, int]:
+def working_set(
+    source: str, *, n: int = 1 << 18, gcs: int = 3, timeout: float = 120.0
+) -> tuple[ScanReport, int]:
     """Build the working set `source` declares and measure what it costs the collector.
 
     `source` (declarations, with any `import` lines it needs) defines `type WorkingSet ...`,
@@ -317,13 +345,15 @@ def working_set(source: str, *, n: int = 1 << 18, gcs: int = 3,
     imports = re.findall(r'^import\s+(?:\(\s*([^)]*)\)|("[^"]+"))', source, re.MULTILINE)
     body = re.sub(r'^import\s+(?:\([^)]*\)|"[^"]+")', "", source, flags=re.MULTILINE)
     body = re.sub(r"^package\s+\w+\s*$", "", body, flags=re.MULTILINE)
-    extra = sorted({p for group in imports for text in group for p in
-                    re.findall(r'"([^"]+)"', text)} - {"encoding/json", "flag", "os", "reflect",
-                                                       "runtime", "runtime/metrics", "time"})
+    extra = sorted(
+        {p for group in imports for text in group for p in re.findall(r'"([^"]+)"', text)}
+        - {"encoding/json", "flag", "os", "reflect", "runtime", "runtime/metrics", "time"}
+    )
     harness = _WORKING_SET_HARNESS % {"source": body}
     if extra:
-        harness = harness.replace('import (\n', "import (\n" + "".join(
-            f'\t"{p}"\n' for p in extra), 1)
+        harness = harness.replace(
+            "import (\n", "import (\n" + "".join(f'\t"{p}"\n' for p in extra), 1
+        )
     package = workspace.snippet(harness, label="layout-working-set")
     done = programs.run(package, ["-n", str(n), "-gcs", str(gcs)], timeout=timeout)
     records = parse_lines(done.stdout)

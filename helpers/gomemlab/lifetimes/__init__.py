@@ -29,7 +29,19 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BENCHTIME", "FRAME_DOC", "LEAK_BASELINE", "LIFETIMES_SECTIONS", "POOL_BASELINE",
-    "LifetimesRun", "Measurement", "OtherLine", "benchmarks", "check_leak_fixed",
-    "check_pooled", "parse", "parse_line", "parse_lines", "run",
+    "BENCHTIME",
+    "FRAME_DOC",
+    "LEAK_BASELINE",
+    "LIFETIMES_SECTIONS",
+    "POOL_BASELINE",
+    "LifetimesRun",
+    "Measurement",
+    "OtherLine",
+    "benchmarks",
+    "check_leak_fixed",
+    "check_pooled",
+    "parse",
+    "parse_line",
+    "parse_lines",
+    "run",
 ]

@@ -18,7 +18,7 @@ BENCH_COUNT = 3
 DOCUMENTS = 32
 """Exercise 1 loads this many 1 MiB documents and keeps their titles."""
 
-LEAK_BASELINE = '''package main
+LEAK_BASELINE = """package main
 
 import "strings"
 
@@ -27,10 +27,10 @@ func firstLine(doc string) string {
 	end := strings.IndexByte(doc, '\\n')
 	return doc[:end]
 }
-'''
+"""
 """Exercise 1's starting point: titles that keep their documents alive."""
 
-_LEAK_HARNESS = '''package main
+_LEAK_HARNESS = """package main
 
 import (
 	"flag"
@@ -84,44 +84,58 @@ func main() {
 	f.Close()
 	runtime.KeepAlive(titles)
 }
-'''.replace("DOCUMENTS", str(DOCUMENTS))
+""".replace("DOCUMENTS", str(DOCUMENTS))
 
 
 @exercise
-def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 45.0
-                     ) -> Verdict:
+def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 45.0) -> Verdict:
     """Solved when the program, with your `firstLine` (Go source of a file of package main),
     keeps the 32 titles right and the in-use heap profile, after a GC, holds at most
     `at_most_mib` MiB (the 32 documents are 32 MiB)."""
     validate.text(source, "source")
     validate.positive(at_most_mib, "at_most_mib")
-    package = workspace.snippet({"main.go": _LEAK_HARNESS, "title.go": source},
-                                label="exercise-leak")
+    package = workspace.snippet(
+        {"main.go": _LEAK_HARNESS, "title.go": source}, label="exercise-leak"
+    )
     folder = workspace.scratch_dir("lifetimes-exercise")
     path = folder / "heap.pprof"
-    done = programs.run(package, ["-memprofile", str(path)], cwd=folder, check=False,
-                        timeout=validate.timeout(timeout))
+    done = programs.run(
+        package,
+        ["-memprofile", str(path)],
+        cwd=folder,
+        check=False,
+        timeout=validate.timeout(timeout),
+    )
     result = parse(done.stdout, sections=("exercise",), provenance=done.provenance)
     if result.has("wrong_title"):
         return Verdict.not_yet(f"the titles are wrong: {result.text('wrong_title')}")
     if not done.ok:  # a panic names the line of title.go, not the scratch path
-        raise GoRunError(done.returncode, command=done.command, stdout=done.stdout,
-                         stderr=done.stderr, source_dir=str(package.dir))
+        raise GoRunError(
+            done.returncode,
+            command=done.command,
+            stdout=done.stdout,
+            stderr=done.stderr,
+            source_dir=str(package.dir),
+        )
     from ..pprof import load
 
     inuse = load(path).total("inuse_space")
     live = result.value("live")
     evidence = {"inuse_bytes": inuse, "live_bytes": live}
-    message = (f"in-use heap profile after a GC: {tables.format_bytes(inuse)} "
-               f"(runtime/metrics live heap: {tables.format_bytes(live)}) for {DOCUMENTS} titles "
-               f"of {DOCUMENTS} MiB of documents")
+    message = (
+        f"in-use heap profile after a GC: {tables.format_bytes(inuse)} "
+        f"(runtime/metrics live heap: {tables.format_bytes(live)}) for {DOCUMENTS} titles "
+        f"of {DOCUMENTS} MiB of documents"
+    )
     if inuse <= at_most_mib * 2**20:
         return Verdict.solved(message, **evidence)
-    return Verdict.not_yet(message + f": aim for at most {at_most_mib:g} MiB. What does each "
-                           "title still point into?", **evidence)
+    return Verdict.not_yet(
+        message + f": aim for at most {at_most_mib:g} MiB. What does each title still point into?",
+        **evidence,
+    )
 
 
-POOL_BASELINE = '''package main
+POOL_BASELINE = """package main
 
 import (
 	"io"
@@ -138,17 +152,17 @@ func render(w io.Writer, id int) {
 	}
 	w.Write(buf)
 }
-'''
+"""
 """Exercise 2's starting point: one 4 KiB allocation per call."""
 
-_POOL_MAIN = '''package main
+_POOL_MAIN = """package main
 
 import "os"
 
 func main() { render(os.Stdout, 1) }
-'''
+"""
 
-_POOL_TEST = '''package main
+_POOL_TEST = """package main
 
 import (
 	"bytes"
@@ -185,13 +199,19 @@ func BenchmarkRender(b *testing.B) {
 		render(sink, i)
 	}
 }
-'''
+"""
 
 
 def _panic(output: str) -> str | None:
     """ "it panicked: MESSAGE / at render.go:N" from a test binary's output, or None."""
-    message = next((line.removeprefix("panic: ") for line in output.splitlines()
-                    if line.startswith("panic: ")), None)
+    message = next(
+        (
+            line.removeprefix("panic: ")
+            for line in output.splitlines()
+            if line.startswith("panic: ")
+        ),
+        None,
+    )
     if message is None:
         return None
     where = re.search(r"(render\.go:\d+)", output)
@@ -199,8 +219,7 @@ def _panic(output: str) -> str | None:
 
 
 @exercise
-def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90.0
-                 ) -> Verdict:
+def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90.0) -> Verdict:
     """Solved when your `render` (Go source of a file of package main) uses a sync.Pool,
     still writes the right report, and `BenchmarkRender` reaches at most `target_allocs`
     allocs/op (median of the runs; the starting point makes one 4 KiB allocation per call)."""
@@ -208,15 +227,25 @@ def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90
     if not isinstance(target_allocs, int | float) or target_allocs < 0:
         raise AssertionError(f"target_allocs must be a number ≥ 0, not {target_allocs!r}")
     if "sync.Pool" not in source:
-        return Verdict.not_yet("render does not use a sync.Pool yet: keep buffers in one "
-                               "(hint: store *[]byte, so that Put does not allocate)")
+        return Verdict.not_yet(
+            "render does not use a sync.Pool yet: keep buffers in one "
+            "(hint: store *[]byte, so that Put does not allocate)"
+        )
     from .. import bench
 
-    package = workspace.snippet({"main.go": _POOL_MAIN, "render.go": source,
-                                 "main_test.go": _POOL_TEST}, label="exercise-pool")
+    package = workspace.snippet(
+        {"main.go": _POOL_MAIN, "render.go": source, "main_test.go": _POOL_TEST},
+        label="exercise-pool",
+    )
     try:
-        result = bench.run(package, "^BenchmarkRender$", benchtime=BENCHTIME,
-                           count=BENCH_COUNT, progress=False, timeout=validate.timeout(timeout))
+        result = bench.run(
+            package,
+            "^BenchmarkRender$",
+            benchtime=BENCHTIME,
+            count=BENCH_COUNT,
+            progress=False,
+            timeout=validate.timeout(timeout),
+        )
     except GoRunError as error:
         panicked = _panic(error.stdout + "\n" + error.stderr)
         if panicked is None:
@@ -228,8 +257,12 @@ def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90
     message = f"BenchmarkRender: {allocs:g} allocs/op, {per_op:g} B/op (median)"
     if allocs <= target_allocs:
         return Verdict.solved(message, **evidence)
-    hint = ("a fresh buffer is still made on every call" if per_op >= 1024 else
-            "something small still allocates on every call: does Put box a slice header "
-            "into an interface? Pool *[]byte instead")
-    return Verdict.not_yet(message + f": aim for at most {target_allocs:g} allocs/op; {hint}",
-                           **evidence)
+    hint = (
+        "a fresh buffer is still made on every call"
+        if per_op >= 1024
+        else "something small still allocates on every call: does Put box a slice header "
+        "into an interface? Pool *[]byte instead"
+    )
+    return Verdict.not_yet(
+        message + f": aim for at most {target_allocs:g} allocs/op; {hint}", **evidence
+    )

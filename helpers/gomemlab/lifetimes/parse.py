@@ -19,8 +19,9 @@ _NUMBER = (int, float)
 
 def _number(value: Any, name: str, line_no: int, line: str) -> float:
     if isinstance(value, bool) or not isinstance(value, _NUMBER) or not math.isfinite(value):
-        raise ParseError(f"{name} must be a finite number, not {value!r}", line_no=line_no,
-                         line=line)
+        raise ParseError(
+            f"{name} must be a finite number, not {value!r}", line_no=line_no, line=line
+        )
     return float(value)
 
 
@@ -47,8 +48,7 @@ def parse_line(line: str, line_no: int = 1) -> Record | None:
         raise ParseError("a measurement has no value", line_no=line_no, line=line)
     step = data.get("step")
     if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
-        raise ParseError(f"step must be a whole number, not {step!r}", line_no=line_no,
-                         line=line)
+        raise ParseError(f"step must be a whole number, not {step!r}", line_no=line_no, line=line)
     t = data.get("t")
     return Measurement(
         section=_text(data["section"], "section", line_no, line),

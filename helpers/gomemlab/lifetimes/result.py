@@ -38,8 +38,19 @@ MIB = 2**20
 
 
 def _frame(measurements: list[Measurement]) -> pd.DataFrame:
-    rows = [(m.section, m.metric, m.step, math.nan if m.t is None else m.t, m.value, m.unit,
-             m.text, m.line_no) for m in measurements]
+    rows = [
+        (
+            m.section,
+            m.metric,
+            m.step,
+            math.nan if m.t is None else m.t,
+            m.value,
+            m.unit,
+            m.text,
+            m.line_no,
+        )
+        for m in measurements
+    ]
     frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
     frame["step"] = frame["step"].astype("Int64")
     frame["t_s"] = frame["t_s"].astype(float)
@@ -94,8 +105,10 @@ class LifetimesRun(ResultRepr):
         rows = t[(t.metric == metric) & ((t.section == section) if section else True)]
         if rows.empty:
             where = f" in section {section!r}" if section else ""
-            raise UsageError(f"this run measured no {metric!r}{where}; it measured: "
-                             f"{', '.join(self.metrics) or 'nothing'}")
+            raise UsageError(
+                f"this run measured no {metric!r}{where}; it measured: "
+                f"{', '.join(self.metrics) or 'nothing'}"
+            )
         return rows
 
     def has(self, metric: str, section: str | None = None) -> bool:
@@ -119,8 +132,7 @@ class LifetimesRun(ResultRepr):
     def series(self, metric: str, section: str | None = None) -> pd.Series:
         """Every reading of `metric`, indexed by step."""
         rows = self._rows(metric, section)
-        return pd.Series(rows.value.to_numpy(), index=pd.Index(rows.step, name="step"),
-                         name=metric)
+        return pd.Series(rows.value.to_numpy(), index=pd.Index(rows.step, name="step"), name=metric)
 
     def timeline(self, section: str = "scavenge") -> pd.DataFrame:
         """A series section as one row per step: `t_s` and one column per metric."""
@@ -136,26 +148,42 @@ class LifetimesRun(ResultRepr):
         """The profile the run wrote (`heap` with memprofile=True, `goroutineleak` with
         leakprofile=True), decoded by `gm.pprof`."""
         if kind not in self.profiles:
-            raise UsageError(f"this run wrote no {kind!r} profile; it wrote: "
-                             f"{', '.join(self.profiles) or 'none'} (ask for it in run())")
+            raise UsageError(
+                f"this run wrote no {kind!r} profile; it wrote: "
+                f"{', '.join(self.profiles) or 'none'} (ask for it in run())"
+            )
         from ..pprof import load
 
         return load(self.profiles[kind])
 
-    def expect(self, metric: str, *, at_least: float | None = None,
-               at_most: float | None = None, equals: float | None = None,
-               step: int | None = None, section: str | None = None) -> float:
+    def expect(
+        self,
+        metric: str,
+        *,
+        at_least: float | None = None,
+        at_most: float | None = None,
+        equals: float | None = None,
+        step: int | None = None,
+        section: str | None = None,
+    ) -> float:
         """Check a measured value against bounds; AssertionError quoting the run if it fails.
         Returns the value."""
         value = self.value(metric, step=step, section=section)
-        wrong = [f"{name} {bound:g}" for name, bound, ok in (
-            ("at least", at_least, at_least is None or value >= at_least),
-            ("at most", at_most, at_most is None or value <= at_most),
-            ("exactly", equals, equals is None or value == equals)) if not ok]
+        wrong = [
+            f"{name} {bound:g}"
+            for name, bound, ok in (
+                ("at least", at_least, at_least is None or value >= at_least),
+                ("at most", at_most, at_most is None or value <= at_most),
+                ("exactly", equals, equals is None or value == equals),
+            )
+            if not ok
+        ]
         if wrong:
             at = f" at step {step}" if step is not None else ""
-            raise AssertionError(f"{metric}{at} = {value:g}, expected {' and '.join(wrong)}\n"
-                                 f"  {self.provenance.line()}")
+            raise AssertionError(
+                f"{metric}{at} = {value:g}, expected {' and '.join(wrong)}\n"
+                f"  {self.provenance.line()}"
+            )
         return value
 
     def summary(self) -> pd.DataFrame:
@@ -165,12 +193,18 @@ class LifetimesRun(ResultRepr):
         def shown(row: pd.Series) -> str:
             if row.unit == "bytes":
                 return tables.format_bytes(row.value)
-            return tables.format_number(row.value) + (f" {row.unit}" if row.unit in (
-                "cycles", "percent") else "")
+            return tables.format_number(row.value) + (
+                f" {row.unit}" if row.unit in ("cycles", "percent") else ""
+            )
 
-        return pd.DataFrame({"section": t.section, "metric": t.metric,
-                             "value": [shown(r) for r in t.itertuples()],
-                             "note": t.text}).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "section": t.section,
+                "metric": t.metric,
+                "value": [shown(r) for r in t.itertuples()],
+                "note": t.text,
+            }
+        ).reset_index(drop=True)
 
     def plot(self, kind: str = "auto", **options: Any):
         """A figure: `pool` (Get hits after k collections), `scavenge` (heap classes and RSS
@@ -179,18 +213,23 @@ class LifetimesRun(ResultRepr):
         from . import plots
 
         if kind == "auto":
-            kind = {"pool": "pool", "scavenge": "scavenge"}.get(self.sections[0] if len(
-                self.sections) == 1 else "", "bars")
+            kind = {"pool": "pool", "scavenge": "scavenge"}.get(
+                self.sections[0] if len(self.sections) == 1 else "", "bars"
+            )
         if kind not in plots.LIFETIMES_PLOT_KINDS:
-            raise UsageError(f"kind must be one of {', '.join(plots.LIFETIMES_PLOT_KINDS)} or "
-                             f"'auto', not {kind!r}")
+            raise UsageError(
+                f"kind must be one of {', '.join(plots.LIFETIMES_PLOT_KINDS)} or "
+                f"'auto', not {kind!r}"
+            )
         if kind == "pool":
-            return plots.pool_hits(self.series("hits", "pool"),
-                                   trials=self.value("trials", section="pool"), **options)
+            return plots.pool_hits(
+                self.series("hits", "pool"), trials=self.value("trials", section="pool"), **options
+            )
         if kind == "scavenge":
             return plots.scavenge(self.timeline("scavenge"), **options)
         metrics = options.pop("metrics", None) or [
-            m for m in dict.fromkeys(self._table[self._table.unit == "bytes"].metric)]
+            m for m in dict.fromkeys(self._table[self._table.unit == "bytes"].metric)
+        ]
         values = [self.value(m) for m in metrics]
         return plots.bars(values, options.pop("labels", None) or metrics, **options)
 
@@ -199,11 +238,13 @@ class LifetimesRun(ResultRepr):
         return tables.to_html(self.summary(), caption=caption)
 
     def __repr__(self) -> str:
-        return (f"LifetimesRun(sections={list(self.sections)}, {len(self.measurements)} "
-                f"measurements)")
+        return (
+            f"LifetimesRun(sections={list(self.sections)}, {len(self.measurements)} measurements)"
+        )
 
 
-def parse(text: str, *, sections: tuple[str, ...] = (),
-          provenance: Provenance | None = None) -> LifetimesRun:
+def parse(
+    text: str, *, sections: tuple[str, ...] = (), provenance: Provenance | None = None
+) -> LifetimesRun:
     """A LifetimesRun from the sample's output text (pure)."""
     return LifetimesRun(parse_lines(text), sections, provenance=provenance or Provenance())

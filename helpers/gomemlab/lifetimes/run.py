@@ -11,18 +11,39 @@ from ..errors import UsageError
 from ..provenance import Provenance
 from .result import LifetimesRun, parse
 
-LIFETIMES_SECTIONS = ("pool", "poolsize", "finalizers", "cycles", "exit", "weak", "unique",
-                      "substring", "maps", "goroutines", "timers", "scavenge", "settings",
-                      "address")
+LIFETIMES_SECTIONS = (
+    "pool",
+    "poolsize",
+    "finalizers",
+    "cycles",
+    "exit",
+    "weak",
+    "unique",
+    "substring",
+    "maps",
+    "goroutines",
+    "timers",
+    "scavenge",
+    "settings",
+    "address",
+)
 """The sample's sections, in the order chapter 09 meets them."""
 QUICK_WATCH_S = 0.3
 FULL_WATCH_S = 0.5
 
 
-def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None = None,
-        watch: float | None = None, memprofile: bool = False, leakprofile: bool = False,
-        env: Mapping[str, str] | None = None, target: workspace.Target = "lifetimes",
-        timeout: float = 180.0) -> LifetimesRun:
+def run(
+    *sections: str,
+    fix: bool = False,
+    n: int | None = None,
+    mib: int | None = None,
+    watch: float | None = None,
+    memprofile: bool = False,
+    leakprofile: bool = False,
+    env: Mapping[str, str] | None = None,
+    target: workspace.Target = "lifetimes",
+    timeout: float = 180.0,
+) -> LifetimesRun:
     """Run the named sections of `gosamples/lifetimes` (in order) and parse their JSON lines.
 
     `n` scales a section (trials, items, entries, documents: see the sample), `mib` and
@@ -42,8 +63,7 @@ def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None
         args += ["-n", str(validate.count(n, "n"))]
     if mib is not None:
         args += ["-mib", str(validate.count(mib, "mib", maximum=1024))]
-    seconds = FULL_WATCH_S if watch is None else validate.positive(watch, "watch",
-                                                                    unit="seconds")
+    seconds = FULL_WATCH_S if watch is None else validate.positive(watch, "watch", unit="seconds")
     if watch is None and settings.quick():
         seconds = QUICK_WATCH_S
     args += ["-watch", f"{seconds:g}s"]
@@ -57,15 +77,24 @@ def run(*sections: str, fix: bool = False, n: int | None = None, mib: int | None
         args += ["-leakprofile", str(profiles["goroutineleak"])]
     timeout = validate.timeout(timeout)
     binary, built = _binaries.program(workspace.resolve(target), timeout)
-    done = toolchain.run([binary, *args], cwd=folder, env=toolchain.go_env(env),
-                         timeout=timeout).check_run()
-    provenance = Provenance.of(done.command, go_version=toolchain.find_go().version,
-                               build_seconds=built, run_seconds=done.seconds,
-                               files=profiles.values())
+    done = toolchain.run(
+        [binary, *args], cwd=folder, env=toolchain.go_env(env), timeout=timeout
+    ).check_run()
+    provenance = Provenance.of(
+        done.command,
+        go_version=toolchain.find_go().version,
+        build_seconds=built,
+        run_seconds=done.seconds,
+        files=profiles.values(),
+    )
     result = parse(done.stdout, sections=tuple(sections), provenance=provenance)
-    return LifetimesRun(result.records, result.sections,
-                        {"fix": fix, "n": n, "mib": mib, "watch_s": seconds}, provenance,
-                        profiles)
+    return LifetimesRun(
+        result.records,
+        result.sections,
+        {"fix": fix, "n": n, "mib": mib, "watch_s": seconds},
+        provenance,
+        profiles,
+    )
 
 
 BENCHTIME = "2000x"
@@ -73,13 +102,17 @@ BENCHTIME = "2000x"
 2000 iterations measure allocs/op and B/op exactly (ns/op is only shown)."""
 
 
-def benchmarks(pattern: str = ".", *, benchtime: str = BENCHTIME, count: int = 3,
-               timeout: float = 300.0):
+def benchmarks(
+    pattern: str = ".", *, benchtime: str = BENCHTIME, count: int = 3, timeout: float = 300.0
+):
     """The sample's benchmarks matching `pattern`, run with `-benchmem` from its test binary
     (built once, then reused: see `gomemlab.binaries`), as a `gm.bench.BenchResult`."""
     from ..bench import check_benchtime
 
-    return _bench_run_cached("lifetimes", validate.pattern(pattern, "pattern"),
-                                benchtime=check_benchtime(benchtime),
-                                count=validate.count(count, "count", maximum=100),
-                                timeout=validate.timeout(timeout))
+    return _bench_run_cached(
+        "lifetimes",
+        validate.pattern(pattern, "pattern"),
+        benchtime=check_benchtime(benchtime),
+        count=validate.count(count, "count", maximum=100),
+        timeout=validate.timeout(timeout),
+    )

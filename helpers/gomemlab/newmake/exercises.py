@@ -12,8 +12,9 @@ _REASON = re.compile(r"^\s*(solution_test\.go:\d+: .*|panic: .*)$", re.MULTILINE
 
 
 @checks.exercise
-def check_with_tests(source: str, tests: str, *, label: str = "exercise",
-                     timeout: float = 60.0) -> Verdict:
+def check_with_tests(
+    source: str, tests: str, *, label: str = "exercise", timeout: float = 60.0
+) -> Verdict:
     """`source` as solution.go beside `tests` as solution_test.go, under `go test`: solved
     when every test passes. A failing test, a compile error, a panic or a run longer than
     `timeout` seconds is a "not yet" with Go's reason. Go's test cache replays a pass for
@@ -115,12 +116,10 @@ def check_stock(source: str, *, timeout: float = 60.0) -> Verdict:
 @checks.exercise
 def check_add_item(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 2: `AddItem(&list, item)` appends to the caller's slice (APPEND_TESTS pass)."""
-    return check_with_tests.__wrapped__(source, APPEND_TESTS, label="ex2-additem",
-                                        timeout=timeout)
+    return check_with_tests.__wrapped__(source, APPEND_TESTS, label="ex2-additem", timeout=timeout)
 
 
 @checks.exercise
 def check_with_extra(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 3: `WithExtra` returns independent slices (EXTRA_TESTS pass)."""
-    return check_with_tests.__wrapped__(source, EXTRA_TESTS, label="ex3-withextra",
-                                        timeout=timeout)
+    return check_with_tests.__wrapped__(source, EXTRA_TESTS, label="ex3-withextra", timeout=timeout)

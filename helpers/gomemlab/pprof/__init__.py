@@ -1,10 +1,10 @@
 """Profiles with pprof: record them from real runs, decode them in Python, find hot spots.
 
-    p = gm.pprof.run("pprof", "mem")               # the sample writes its own profile
-    p = gm.pprof.run("pprof", bench="Wasteful")    # go test -bench -benchmem -memprofile
-    p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> Profile
-    p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
-    p.list("countWasteful"), p.pprof("-top"), p.web()   # the real go tool pprof
+p = gm.pprof.run("pprof", "mem")               # the sample writes its own profile
+p = gm.pprof.run("pprof", bench="Wasteful")    # go test -bench -benchmem -memprofile
+p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> Profile
+p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
+p.list("countWasteful"), p.pprof("-top"), p.web()   # the real go tool pprof
 """
 
 from . import exercises
@@ -24,8 +24,29 @@ from .run import PPROF_KINDS, default_benchtime, run
 from .tools import ToolReport, pprof_text
 
 __all__ = [
-    "FRAME_DOC", "MAX_PROFILE_BYTES", "PLOT_KINDS", "PPROF_KINDS", "Decoded", "Function", "Label",
-    "Line", "Location", "Mapping", "Profile", "Sample", "StackFrame", "ToolReport", "ValueType",
-    "decode", "decompress", "default_benchtime", "exercises", "format_value", "load", "parse",
-    "pprof_text", "run", "short_path",
+    "FRAME_DOC",
+    "MAX_PROFILE_BYTES",
+    "PLOT_KINDS",
+    "PPROF_KINDS",
+    "Decoded",
+    "Function",
+    "Label",
+    "Line",
+    "Location",
+    "Mapping",
+    "Profile",
+    "Sample",
+    "StackFrame",
+    "ToolReport",
+    "ValueType",
+    "decode",
+    "decompress",
+    "default_benchtime",
+    "exercises",
+    "format_value",
+    "load",
+    "parse",
+    "pprof_text",
+    "run",
+    "short_path",
 ]

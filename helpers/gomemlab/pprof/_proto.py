@@ -32,40 +32,62 @@ _OPT, _REP = 1, 3  # FieldDescriptorProto.Label values
 # message -> (number, name, type, label, message type), as in profile.proto
 _MESSAGES: dict[str, tuple[tuple[int, str, int, int, str], ...]] = {
     "Profile": (
-        (1, "sample_type", _MSG, _REP, "ValueType"), (2, "sample", _BYTES, _REP, ""),
-        (3, "mapping", _MSG, _REP, "Mapping"), (4, "location", _MSG, _REP, "Location"),
-        (5, "function", _MSG, _REP, "Function"), (6, "string_table", _BYTES, _REP, ""),
-        (7, "drop_frames", _I64, _OPT, ""), (8, "keep_frames", _I64, _OPT, ""),
-        (9, "time_nanos", _I64, _OPT, ""), (10, "duration_nanos", _I64, _OPT, ""),
-        (11, "period_type", _MSG, _OPT, "ValueType"), (12, "period", _I64, _OPT, ""),
-        (13, "comment", _I64, _REP, ""), (14, "default_sample_type", _I64, _OPT, ""),
+        (1, "sample_type", _MSG, _REP, "ValueType"),
+        (2, "sample", _BYTES, _REP, ""),
+        (3, "mapping", _MSG, _REP, "Mapping"),
+        (4, "location", _MSG, _REP, "Location"),
+        (5, "function", _MSG, _REP, "Function"),
+        (6, "string_table", _BYTES, _REP, ""),
+        (7, "drop_frames", _I64, _OPT, ""),
+        (8, "keep_frames", _I64, _OPT, ""),
+        (9, "time_nanos", _I64, _OPT, ""),
+        (10, "duration_nanos", _I64, _OPT, ""),
+        (11, "period_type", _MSG, _OPT, "ValueType"),
+        (12, "period", _I64, _OPT, ""),
+        (13, "comment", _I64, _REP, ""),
+        (14, "default_sample_type", _I64, _OPT, ""),
     ),
     "ValueType": ((1, "type", _I64, _OPT, ""), (2, "unit", _I64, _OPT, "")),
     "Samples": (
-        (1, "location_id", _U64, _REP, ""), (2, "value", _I64, _REP, ""),
+        (1, "location_id", _U64, _REP, ""),
+        (2, "value", _I64, _REP, ""),
         (3, "label", _BYTES, _REP, ""),
     ),
     "Labels": (
-        (1, "key", _I64, _REP, ""), (2, "str", _I64, _REP, ""), (3, "num", _I64, _REP, ""),
+        (1, "key", _I64, _REP, ""),
+        (2, "str", _I64, _REP, ""),
+        (3, "num", _I64, _REP, ""),
         (4, "num_unit", _I64, _REP, ""),
     ),
     "Mapping": (
-        (1, "id", _U64, _OPT, ""), (2, "memory_start", _U64, _OPT, ""),
-        (3, "memory_limit", _U64, _OPT, ""), (4, "file_offset", _U64, _OPT, ""),
-        (5, "filename", _I64, _OPT, ""), (6, "build_id", _I64, _OPT, ""),
-        (7, "has_functions", _BOOL, _OPT, ""), (8, "has_filenames", _BOOL, _OPT, ""),
-        (9, "has_line_numbers", _BOOL, _OPT, ""), (10, "has_inline_frames", _BOOL, _OPT, ""),
+        (1, "id", _U64, _OPT, ""),
+        (2, "memory_start", _U64, _OPT, ""),
+        (3, "memory_limit", _U64, _OPT, ""),
+        (4, "file_offset", _U64, _OPT, ""),
+        (5, "filename", _I64, _OPT, ""),
+        (6, "build_id", _I64, _OPT, ""),
+        (7, "has_functions", _BOOL, _OPT, ""),
+        (8, "has_filenames", _BOOL, _OPT, ""),
+        (9, "has_line_numbers", _BOOL, _OPT, ""),
+        (10, "has_inline_frames", _BOOL, _OPT, ""),
     ),
     "Location": (
-        (1, "id", _U64, _OPT, ""), (2, "mapping_id", _U64, _OPT, ""),
-        (3, "address", _U64, _OPT, ""), (4, "line", _MSG, _REP, "Line"),
+        (1, "id", _U64, _OPT, ""),
+        (2, "mapping_id", _U64, _OPT, ""),
+        (3, "address", _U64, _OPT, ""),
+        (4, "line", _MSG, _REP, "Line"),
         (5, "is_folded", _BOOL, _OPT, ""),
     ),
-    "Line": ((1, "function_id", _U64, _OPT, ""), (2, "line", _I64, _OPT, ""),
-             (3, "column", _I64, _OPT, "")),
+    "Line": (
+        (1, "function_id", _U64, _OPT, ""),
+        (2, "line", _I64, _OPT, ""),
+        (3, "column", _I64, _OPT, ""),
+    ),
     "Function": (
-        (1, "id", _U64, _OPT, ""), (2, "name", _I64, _OPT, ""),
-        (3, "system_name", _I64, _OPT, ""), (4, "filename", _I64, _OPT, ""),
+        (1, "id", _U64, _OPT, ""),
+        (2, "name", _I64, _OPT, ""),
+        (3, "system_name", _I64, _OPT, ""),
+        (4, "filename", _I64, _OPT, ""),
         (5, "start_line", _I64, _OPT, ""),
     ),
 }
@@ -84,8 +106,15 @@ def _varint(value: int) -> bytes:
 ID_SENTINEL = (1 << 64) - 1
 VALUE_SENTINEL = -(1 << 63)
 SENTINEL_LABEL = b"\x08" + _varint(VALUE_SENTINEL)
-SAMPLE_END = (b"\x08" + _varint(ID_SENTINEL) + b"\x10" + _varint(VALUE_SENTINEL)
-              + b"\x1a" + _varint(len(SENTINEL_LABEL)) + SENTINEL_LABEL)
+SAMPLE_END = (
+    b"\x08"
+    + _varint(ID_SENTINEL)
+    + b"\x10"
+    + _varint(VALUE_SENTINEL)
+    + b"\x1a"
+    + _varint(len(SENTINEL_LABEL))
+    + SENTINEL_LABEL
+)
 LABEL_END = b"".join(bytes([number << 3]) + _varint(VALUE_SENTINEL) for number in (1, 2, 3, 4))
 
 
@@ -97,8 +126,9 @@ def classes() -> dict[str, Any] | None:
         from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
     except ImportError:
         return None
-    file = descriptor_pb2.FileDescriptorProto(name="gomemlab/pprof/profile.proto",
-                                              package=_PACKAGE, syntax="proto3")
+    file = descriptor_pb2.FileDescriptorProto(
+        name="gomemlab/pprof/profile.proto", package=_PACKAGE, syntax="proto3"
+    )
     for name, fields in _MESSAGES.items():
         message = file.message_type.add(name=name)
         for number, field_name, kind, label, type_name in fields:
@@ -107,8 +137,10 @@ def classes() -> dict[str, Any] | None:
                 field.type_name = f".{_PACKAGE}.{type_name}"
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file)
-    return {name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
-            for name in _MESSAGES}
+    return {
+        name: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"{_PACKAGE}.{name}"))
+        for name in _MESSAGES
+    }
 
 
 def decode_error() -> type[Exception]:

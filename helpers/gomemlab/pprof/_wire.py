@@ -41,8 +41,9 @@ def as_int64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def fields(data: bytes, start: int = 0, end: int | None = None
-           ) -> Iterator[tuple[int, int, int | tuple[int, int]]]:
+def fields(
+    data: bytes, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int, int | tuple[int, int]]]:
     """(field number, wire type, value) for each field of the message in data[start:end].
 
     The value is an int for varint and fixed fields, and a (start, end) span into `data` for
@@ -61,15 +62,17 @@ def fields(data: bytes, start: int = 0, end: int | None = None
         elif wire == BYTES:
             length, pos = read_varint(data, pos, end)
             if length > end - pos:
-                raise ParseError(f"field {number} claims {length} bytes at byte {pos}, "
-                                 f"only {end - pos} left (truncated?)")
+                raise ParseError(
+                    f"field {number} claims {length} bytes at byte {pos}, "
+                    f"only {end - pos} left (truncated?)"
+                )
             yield number, wire, (pos, pos + length)
             pos += length
         elif wire in (FIXED64, FIXED32):
             size = 8 if wire == FIXED64 else 4
             if size > end - pos:
                 raise ParseError(f"truncated fixed-size field {number} at byte {pos}")
-            yield number, wire, int.from_bytes(data[pos:pos + size], "little")
+            yield number, wire, int.from_bytes(data[pos : pos + size], "little")
             pos += size
         else:
             raise ParseError(f"unsupported wire type {wire} for field {number} at byte {pos}")
@@ -92,8 +95,10 @@ def packed_varints(data: bytes, span: tuple[int, int]) -> list[int]:
         else:
             shift += 7
             if shift >= 7 * _MAX_VARINT_BYTES:
-                raise ParseError(f"varint longer than {_MAX_VARINT_BYTES} bytes in a packed "
-                                 f"field at byte {start}")
+                raise ParseError(
+                    f"varint longer than {_MAX_VARINT_BYTES} bytes in a packed "
+                    f"field at byte {start}"
+                )
     if shift:
         raise ParseError(f"truncated varint at the end of a packed field at byte {start}")
     return values

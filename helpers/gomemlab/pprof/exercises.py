@@ -10,8 +10,11 @@ from .. import checks, programs, validate, workspace
 from ..errors import GoRunError
 from .result import Profile, load
 
-READING_KEYS = ("most_bytes_allocated_itself", "countWasteful_cum_percent",
-                "holds_memory_at_the_end")
+READING_KEYS = (
+    "most_bytes_allocated_itself",
+    "countWasteful_cum_percent",
+    "holds_memory_at_the_end",
+)
 """The answers exercise 1 asks for, about the notebook's memory profile `mem`."""
 RENDER_MAX_ALLOCS = 2
 """Exercise 2: allocations per call of `render` a solution may make, whatever the input."""
@@ -83,20 +86,22 @@ def _percent(answer: Any) -> float:
 def check_reading(profile: Profile, answers: Mapping[str, Any]) -> checks.Verdict:
     """Exercise 1: compare answers about a memory profile of the sample with the profile."""
     if not isinstance(answers, Mapping):
-        return checks.Verdict.not_yet(f"answers must be a dict with the keys "
-                                      f"{', '.join(READING_KEYS)}")
+        return checks.Verdict.not_yet(
+            f"answers must be a dict with the keys {', '.join(READING_KEYS)}"
+        )
     truth = reading_answers(profile)
     problems = []
-    if not _same_function(answers.get("most_bytes_allocated_itself"),
-                          truth["most_bytes_allocated_itself"]):
+    if not _same_function(
+        answers.get("most_bytes_allocated_itself"), truth["most_bytes_allocated_itself"]
+    ):
         problems.append("most_bytes_allocated_itself: look at the flat column of alloc_space")
     share = _percent(answers.get("countWasteful_cum_percent"))
     if not abs(share - truth["countWasteful_cum_percent"]) <= 5:
         problems.append("countWasteful_cum_percent: cum%, not flat% (within 5 points)")
-    if not _same_function(answers.get("holds_memory_at_the_end"),
-                          truth["holds_memory_at_the_end"]):
-        problems.append("holds_memory_at_the_end: which of our functions has the most "
-                        "inuse_space (cum)?")
+    if not _same_function(answers.get("holds_memory_at_the_end"), truth["holds_memory_at_the_end"]):
+        problems.append(
+            "holds_memory_at_the_end: which of our functions has the most inuse_space (cum)?"
+        )
     if problems:
         return checks.Verdict.not_yet("\n".join(problems), wrong=len(problems))
     return checks.Verdict.solved("all three answers agree with the profile", **truth)
@@ -137,25 +142,41 @@ def check_render(go_source: str, *, timeout: float = 90.0) -> checks.Verdict:
     path = folder / "mem.pprof"
     try:
         done = programs.test(
-            package, "-run", "^TestRender$", "-bench", "^BenchmarkRender$", "-benchmem",
-            "-benchtime", RENDER_BENCHTIME, "-count=1", "-memprofilerate=1",
-            f"-memprofile={path}", f"-outputdir={folder}", "-o", str(folder / "render.test"),
-            timeout=timeout)
+            package,
+            "-run",
+            "^TestRender$",
+            "-bench",
+            "^BenchmarkRender$",
+            "-benchmem",
+            "-benchtime",
+            RENDER_BENCHTIME,
+            "-count=1",
+            "-memprofilerate=1",
+            f"-memprofile={path}",
+            f"-outputdir={folder}",
+            "-o",
+            str(folder / "render.test"),
+            timeout=timeout,
+        )
     except GoRunError as error:
         return checks.Verdict.not_yet(_test_failure(error.stdout + error.stderr))
     output = done.stdout + done.stderr
     found = re.search(r"^BenchmarkRender\S*\s+\d+\s.*?(\d+) allocs/op", output, re.M)
     if not found or not path.is_file():
-        return checks.Verdict.not_yet(f"no allocs/op in the benchmark's output:\n"
-                                      f"{output[-500:]}")
+        return checks.Verdict.not_yet(f"no allocs/op in the benchmark's output:\n{output[-500:]}")
     allocs = int(found[1])
     if allocs <= RENDER_MAX_ALLOCS:
         return checks.Verdict.solved(
-            f"{allocs} allocation{'' if allocs == 1 else 's'} per call to render", allocs=allocs)
+            f"{allocs} allocation{'' if allocs == 1 else 's'} per call to render", allocs=allocs
+        )
     worst = _line_with_most(load(path, output=output), "snippet.render")
     lines = go_source.splitlines()
-    where = (f"; most of them come from line {worst}: {lines[worst - 1].strip()}"
-             if worst and worst <= len(lines) else "")
+    where = (
+        f"; most of them come from line {worst}: {lines[worst - 1].strip()}"
+        if worst and worst <= len(lines)
+        else ""
+    )
     return checks.Verdict.not_yet(
         f"{allocs} allocations per call to render (at most {RENDER_MAX_ALLOCS} wanted){where}",
-        allocs=allocs)
+        allocs=allocs,
+    )

@@ -83,8 +83,10 @@ class Decoded:
     def label_rows(self) -> tuple[tuple[int, Label], ...]:
         """(sample index, label) for every label, in file order."""
         text = self.strings
-        return tuple((i, Label(text[key], text[value], number, text[unit]))
-                     for i, key, value, number, unit in self.label_table.tolist())
+        return tuple(
+            (i, Label(text[key], text[value], number, text[unit]))
+            for i, key, value, number, unit in self.label_table.tolist()
+        )
 
     @cached_property
     def labels(self) -> tuple[tuple[Label, ...], ...]:
@@ -100,8 +102,10 @@ class Decoded:
         ids = self.stack_ids.tolist()
         starts = self.stack_starts.tolist()
         values = self.values.tolist()
-        return tuple(Sample(tuple(ids[a:b]), tuple(v), labels) for a, b, v, labels
-                     in zip(starts[:-1], starts[1:], values, self.labels, strict=True))
+        return tuple(
+            Sample(tuple(ids[a:b]), tuple(v), labels)
+            for a, b, v, labels in zip(starts[:-1], starts[1:], values, self.labels, strict=True)
+        )
 
 
 def decompress(data: bytes, *, limit: int = MAX_PROFILE_BYTES) -> bytes:
@@ -115,12 +119,15 @@ def decompress(data: bytes, *, limit: int = MAX_PROFILE_BYTES) -> bytes:
     if data[:2] == GZIP_MAGIC:
         return _gunzip(data, limit)
     if len(data) > limit:
-        raise ParseError(f"the profile is {len(data):,} bytes, more than the "
-                         f"{limit:,} this reader accepts")
+        raise ParseError(
+            f"the profile is {len(data):,} bytes, more than the {limit:,} this reader accepts"
+        )
     text_start = data[:40].lstrip()
     if text_start[:1].isalpha() and b":" in text_start:
-        raise ParseError("this looks like a text profile (written with debug=1 or older Go); "
-                         "write it with debug=0 for the pprof format")
+        raise ParseError(
+            "this looks like a text profile (written with debug=1 or older Go); "
+            "write it with debug=0 for the pprof format"
+        )
     return data
 
 
@@ -140,7 +147,8 @@ def _gunzip(data: bytes, limit: int) -> bytes:
                     raise ParseError(
                         f"the gzip data decompresses to more than {limit:,} bytes (the cap "
                         f"for a profile; from {len(data):,} compressed bytes): not a profile, "
-                        "or a gzip bomb")
+                        "or a gzip bomb"
+                    )
                 chunks.append(piece)
                 pending = stream.unconsumed_tail
                 if not piece and not pending:
@@ -148,8 +156,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
             rest = stream.unused_data
             if rest[:2] != GZIP_MAGIC:
                 if rest.strip(b"\0"):
-                    raise ParseError(f"{len(rest)} bytes of trailing garbage after the gzip "
-                                     "data")
+                    raise ParseError(f"{len(rest)} bytes of trailing garbage after the gzip data")
                 break
     except zlib.error as exc:
         raise ParseError(f"corrupt or truncated gzip data: {exc}") from None
@@ -170,6 +177,7 @@ def decode(data: bytes, *, limit: int = MAX_PROFILE_BYTES) -> Decoded:
 
 
 # --- the fast reader: protobuf's C parser, then checks on whole columns ---------------------
+
 
 class _Doubtful(Exception):
     """The fast reader found something wrong: the reference reader says exactly what."""
@@ -207,8 +215,9 @@ def _decode_fast(classes: dict[str, Any], raw: bytes) -> Decoded:
     for f in message.function:
         if f.id == 0:
             raise _Doubtful("function id 0")
-        functions[f.id] = Function(f.id, text(f.name), text(f.system_name), text(f.filename),
-                                   f.start_line)
+        functions[f.id] = Function(
+            f.id, text(f.name), text(f.system_name), text(f.filename), f.start_line
+        )
     locations: dict[int, Location] = {}
     for loc in message.location:
         lines = []
@@ -218,28 +227,50 @@ def _decode_fast(classes: dict[str, Any], raw: bytes) -> Decoded:
             lines.append(Line(functions.get(line.function_id), line.line, line.column))
         if loc.id == 0:
             raise _Doubtful("location id 0")
-        locations[loc.id] = Location(loc.id, loc.mapping_id, loc.address, tuple(lines),
-                                     loc.is_folded)
-    ids, starts, values, label_table = _sample_columns(classes, message.sample,
-                                                       len(sample_types), len(strings))
+        locations[loc.id] = Location(
+            loc.id, loc.mapping_id, loc.address, tuple(lines), loc.is_folded
+        )
+    ids, starts, values, label_table = _sample_columns(
+        classes, message.sample, len(sample_types), len(strings)
+    )
     if len(ids) and not np.isin(ids, np.fromiter(locations, np.uint64, len(locations))).all():
         raise _Doubtful("a sample refers to an undefined location")
     default = text(message.default_sample_type)
     if default and default not in {t.type for t in sample_types}:
         raise _Doubtful("unknown default sample type")
     return Decoded(
-        sample_types=sample_types, locations=MappingProxyType(locations),
+        sample_types=sample_types,
+        locations=MappingProxyType(locations),
         functions=MappingProxyType(functions),
-        mappings=tuple(Mapping(m.id, m.memory_start, m.memory_limit, m.file_offset,
-                               text(m.filename), text(m.build_id)) for m in message.mapping),
-        stack_ids=ids, stack_starts=starts, values=values, label_table=label_table,
+        mappings=tuple(
+            Mapping(
+                m.id,
+                m.memory_start,
+                m.memory_limit,
+                m.file_offset,
+                text(m.filename),
+                text(m.build_id),
+            )
+            for m in message.mapping
+        ),
+        stack_ids=ids,
+        stack_starts=starts,
+        values=values,
+        label_table=label_table,
         strings=tuple(strings),
-        period_type=(ValueType(text(message.period_type.type), text(message.period_type.unit))
-                     if message.HasField("period_type") else None),
-        period=message.period, time_nanos=message.time_nanos,
+        period_type=(
+            ValueType(text(message.period_type.type), text(message.period_type.unit))
+            if message.HasField("period_type")
+            else None
+        ),
+        period=message.period,
+        time_nanos=message.time_nanos,
         duration_nanos=message.duration_nanos,
-        comments=tuple(text(i) for i in message.comment), default_sample_type=default,
-        drop_frames=text(message.drop_frames), keep_frames=text(message.keep_frames))
+        comments=tuple(text(i) for i in message.comment),
+        default_sample_type=default,
+        drop_frames=text(message.drop_frames),
+        keep_frames=text(message.keep_frames),
+    )
 
 
 def _split(column: np.ndarray, sentinel: int, parts: int) -> tuple[np.ndarray, np.ndarray]:
@@ -263,13 +294,15 @@ def _last_of_each(column: np.ndarray, parts: int) -> np.ndarray:
     return np.where(present, column[np.maximum(ends - 1, 0)], 0)
 
 
-def _sample_columns(classes: dict[str, Any], samples: Any, n_types: int, n_strings: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sample_columns(
+    classes: dict[str, Any], samples: Any, n_types: int, n_strings: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Location ids, stack offsets, values and labels (sample, key, str, num, num_unit) of the
     samples, as columns, read in bulk (see `_proto`)."""
     n = len(samples)
-    flat = _parse(classes["Samples"], _proto.SAMPLE_END.join(samples) + _proto.SAMPLE_END
-                  if n else b"")
+    flat = _parse(
+        classes["Samples"], _proto.SAMPLE_END.join(samples) + _proto.SAMPLE_END if n else b""
+    )
     ids, starts = _split(np.array(flat.location_id, dtype=np.uint64), _proto.ID_SENTINEL, n)
     values, value_starts = _split(np.array(flat.value, dtype=np.int64), _proto.VALUE_SENTINEL, n)
     if len(values) != n * n_types or (np.diff(value_starts) != n_types).any():
@@ -285,8 +318,9 @@ def _sample_columns(classes: dict[str, Any], samples: Any, n_types: int, n_strin
     if real:
         labels = _parse(classes["Labels"], _proto.LABEL_END.join(real) + _proto.LABEL_END)
         for column, name in enumerate(("key", "str", "num", "num_unit"), 1):
-            table[:, column] = _last_of_each(np.array(getattr(labels, name), dtype=np.int64),
-                                             len(real))
+            table[:, column] = _last_of_each(
+                np.array(getattr(labels, name), dtype=np.int64), len(real)
+            )
         indices = table[:, [1, 2, 4]]
         if indices.min() < 0 or indices.max() >= n_strings:
             raise _Doubtful("a label refers to a string the table does not have")
@@ -294,6 +328,7 @@ def _sample_columns(classes: dict[str, Any], samples: Any, n_types: int, n_strin
 
 
 # --- the reference reader: the wire format in pure Python ------------------------------------
+
 
 class _Reader:
     """Decodes the top-level message; string indices are resolved at the end."""
@@ -319,8 +354,10 @@ class _Reader:
                 comments += repeated_ints(raw, wire, value)
             elif number in spans:
                 if wire != BYTES:
-                    raise ParseError(f"profile field {number} should be a message, has wire "
-                                     f"type {wire}: not a pprof profile")
+                    raise ParseError(
+                        f"profile field {number} should be a message, has wire "
+                        f"type {wire}: not a pprof profile"
+                    )
                 spans[number].append(value)  # type: ignore[arg-type]
             elif wire == VARINT:
                 scalars[number] = value  # type: ignore[assignment]
@@ -328,8 +365,10 @@ class _Reader:
 
     def text(self, index: int, what: str) -> str:
         if not 0 <= index < len(self.strings):
-            raise ParseError(f"{what} refers to string {index}, but the string table has "
-                             f"{len(self.strings)} entries")
+            raise ParseError(
+                f"{what} refers to string {index}, but the string table has "
+                f"{len(self.strings)} entries"
+            )
         return self.strings[index]
 
     def varints(self, span: tuple[int, int], what: str) -> dict[int, int]:
@@ -347,21 +386,30 @@ class _Reader:
 
     def value_type(self, span: tuple[int, int]) -> ValueType:
         v = self.varints(span, "ValueType")
-        return ValueType(self.text(v.get(1, 0), "a sample type"),
-                         self.text(v.get(2, 0), "a sample unit"))
+        return ValueType(
+            self.text(v.get(1, 0), "a sample type"), self.text(v.get(2, 0), "a sample unit")
+        )
 
     def function(self, span: tuple[int, int]) -> Function:
         v = self.varints(span, "Function")
-        return Function(id=v.get(1, 0) & _U64, name=self.text(v.get(2, 0), "a function name"),
-                        system_name=self.text(v.get(3, 0), "a function name"),
-                        filename=self.text(v.get(4, 0), "a file name"),
-                        start_line=as_int64(v.get(5, 0)))
+        return Function(
+            id=v.get(1, 0) & _U64,
+            name=self.text(v.get(2, 0), "a function name"),
+            system_name=self.text(v.get(3, 0), "a function name"),
+            filename=self.text(v.get(4, 0), "a file name"),
+            start_line=as_int64(v.get(5, 0)),
+        )
 
     def mapping(self, span: tuple[int, int]) -> Mapping:
         v = self.varints(span, "Mapping")
-        return Mapping(id=v.get(1, 0), start=v.get(2, 0), limit=v.get(3, 0), offset=v.get(4, 0),
-                       filename=self.text(v.get(5, 0), "a mapping file"),
-                       build_id=self.text(v.get(6, 0), "a build id"))
+        return Mapping(
+            id=v.get(1, 0),
+            start=v.get(2, 0),
+            limit=v.get(3, 0),
+            offset=v.get(4, 0),
+            filename=self.text(v.get(5, 0), "a mapping file"),
+            build_id=self.text(v.get(6, 0), "a build id"),
+        )
 
     def location(self, span: tuple[int, int], functions: dict[int, Function]) -> Location:
         scalars: dict[int, int] = {}
@@ -371,15 +419,20 @@ class _Reader:
                 v = self.varints(value, "Line")  # type: ignore[arg-type]
                 fid = v.get(1, 0) & _U64
                 if fid and fid not in functions:
-                    raise ParseError(f"a location line refers to function {fid}, which the "
-                                     "profile does not define")
-                lines.append(Line(functions.get(fid), as_int64(v.get(2, 0)),
-                                  as_int64(v.get(3, 0))))
+                    raise ParseError(
+                        f"a location line refers to function {fid}, which the "
+                        "profile does not define"
+                    )
+                lines.append(Line(functions.get(fid), as_int64(v.get(2, 0)), as_int64(v.get(3, 0))))
             elif wire == VARINT:
                 scalars[number] = value  # type: ignore[assignment]
-        return Location(id=scalars.get(1, 0) & _U64, mapping_id=scalars.get(2, 0),
-                        address=scalars.get(3, 0), lines=tuple(lines),
-                        is_folded=bool(scalars.get(5, 0)))
+        return Location(
+            id=scalars.get(1, 0) & _U64,
+            mapping_id=scalars.get(2, 0),
+            address=scalars.get(3, 0),
+            lines=tuple(lines),
+            is_folded=bool(scalars.get(5, 0)),
+        )
 
     def sample(self, span: tuple[int, int], n_types: int) -> Sample:
         """One sample. Fast path for the usual layout (packed ids and values, labels); any
@@ -398,8 +451,10 @@ class _Reader:
             if length >= 0x80:
                 length, pos = read_varint(data, pos - 1, end)
             if length > end - pos:
-                raise ParseError(f"sample field claims {length} bytes at byte {pos}, only "
-                                 f"{end - pos} left (truncated?)")
+                raise ParseError(
+                    f"sample field claims {length} bytes at byte {pos}, only "
+                    f"{end - pos} left (truncated?)"
+                )
             if key == 0x0A:
                 ids += packed_varints(data, (pos, pos + length))
             elif key == 0x12:
@@ -424,14 +479,19 @@ class _Reader:
 
     def label(self, span: tuple[int, int]) -> Label:
         v = self.varints(span, "Label")
-        return Label(self.text(v.get(1, 0), "a label key"), self.text(v.get(2, 0), "a label value"),
-                     as_int64(v.get(3, 0)), self.text(v.get(4, 0), "a label unit"))
+        return Label(
+            self.text(v.get(1, 0), "a label key"),
+            self.text(v.get(2, 0), "a label value"),
+            as_int64(v.get(3, 0)),
+            self.text(v.get(4, 0), "a label unit"),
+        )
 
     @staticmethod
     def _checked(ids: list[int], values: list[int], labels: list[Label], n_types: int) -> Sample:
         if len(values) != n_types:
-            raise ParseError(f"a sample has {len(values)} values but the profile declares "
-                             f"{n_types} sample types")
+            raise ParseError(
+                f"a sample has {len(values)} values but the profile declares {n_types} sample types"
+            )
         if values and (max(values) >= 1 << 63):
             values = [as_int64(v) for v in values]
         if ids and max(ids) > _U64:
@@ -440,8 +500,13 @@ class _Reader:
 
 
 _PACKED_SAMPLE_KEYS = frozenset({0x0A, 0x12, 0x1A})  # fields 1, 2, 3 as length-delimited
-_VARINT_FIELDS = {"ValueType": (1, 2), "Function": (1, 2, 3, 4, 5), "Line": (1, 2, 3),
-                  "Label": (1, 2, 3, 4), "Mapping": tuple(range(1, 11))}
+_VARINT_FIELDS = {
+    "ValueType": (1, 2),
+    "Function": (1, 2, 3, 4, 5),
+    "Line": (1, 2, 3),
+    "Label": (1, 2, 3, 4),
+    "Mapping": tuple(range(1, 11)),
+}
 
 
 def _decode_reference(raw: bytes) -> Decoded:
@@ -449,8 +514,7 @@ def _decode_reference(raw: bytes) -> Decoded:
     reader = _Reader(raw)
     spans, scalars, comments = reader.top_level()
     if not reader.strings or reader.strings[0] != "":
-        raise ParseError("no string table (or its first entry is not empty): "
-                         "not a pprof profile")
+        raise ParseError("no string table (or its first entry is not empty): not a pprof profile")
     if not spans[1]:
         raise ParseError("the profile declares no sample types: not a pprof profile")
     sample_types = tuple(reader.value_type(s) for s in spans[1])
@@ -470,29 +534,39 @@ def _decode_reference(raw: bytes) -> Decoded:
     for sample in samples:
         for lid in sample.location_ids:
             if lid not in locations:
-                raise ParseError(f"a sample refers to location {lid}, which the profile does "
-                                 "not define")
+                raise ParseError(
+                    f"a sample refers to location {lid}, which the profile does not define"
+                )
     default = reader.text(scalars.get(14, 0), "the default sample type")
     if default and default not in {t.type for t in sample_types}:
-        raise ParseError(f"the default sample type {default!r} is none of the profile's sample "
-                         "types")
+        raise ParseError(
+            f"the default sample type {default!r} is none of the profile's sample types"
+        )
     starts = np.zeros(len(samples) + 1, dtype=np.int64)
     np.cumsum([len(s.location_ids) for s in samples], out=starts[1:])
     index = {text: i for i, text in reversed(list(enumerate(reader.strings)))}
     return Decoded(
-        sample_types=sample_types, locations=MappingProxyType(locations),
+        sample_types=sample_types,
+        locations=MappingProxyType(locations),
         functions=MappingProxyType(functions),
         mappings=tuple(reader.mapping(s) for s in spans[3]),
         stack_ids=np.array([i for s in samples for i in s.location_ids], dtype=np.uint64),
         stack_starts=starts,
         values=np.array([s.values for s in samples], dtype=np.int64).reshape(
-            len(samples), len(sample_types)),
-        label_table=np.array([(i, *(index[t] for t in (lb.key, lb.text)), lb.number,
-                               index[lb.unit]) for i, s in enumerate(samples) for lb in s.labels],
-                             dtype=np.int64).reshape(-1, 5),
+            len(samples), len(sample_types)
+        ),
+        label_table=np.array(
+            [
+                (i, *(index[t] for t in (lb.key, lb.text)), lb.number, index[lb.unit])
+                for i, s in enumerate(samples)
+                for lb in s.labels
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 5),
         strings=tuple(reader.strings),
         period_type=reader.value_type(spans[11][-1]) if spans[11] else None,
-        period=as_int64(scalars.get(12, 0)), time_nanos=as_int64(scalars.get(9, 0)),
+        period=as_int64(scalars.get(12, 0)),
+        time_nanos=as_int64(scalars.get(9, 0)),
         duration_nanos=as_int64(scalars.get(10, 0)),
         comments=tuple(reader.text(i, "a comment") for i in comments),
         default_sample_type=default,

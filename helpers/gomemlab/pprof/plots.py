@@ -42,7 +42,7 @@ def family(function: str, file: str | None = None, goroot: str | None = None) ->
     if file and goroot and not file.startswith(goroot.rstrip("/") + "/"):
         return "main"
     package = function.split(" ", 1)[0]
-    package = package[:package.rfind("/") + 1] + package[package.rfind("/") + 1:].split(".")[0]
+    package = package[: package.rfind("/") + 1] + package[package.rfind("/") + 1 :].split(".")[0]
     if package == "main":
         return "main"
     if package.startswith(("runtime", "internal/runtime")) or package == "gcWriteBarrier":
@@ -54,14 +54,14 @@ def short_name(function: str) -> str:
     """A function name without its package path: "internal/runtime/maps.(*Map).get" ->
     "maps.(*Map).get"."""
     head, _, tail = function.partition(" ")
-    head = head[head.rfind("/") + 1:]
+    head = head[head.rfind("/") + 1 :]
     return f"{head} {tail}".strip()
 
 
 def _fit(text: str, chars: int) -> str:
     if len(text) <= chars:
         return text
-    return text[:max(chars - 1, 1)] + "…"
+    return text[: max(chars - 1, 1)] + "…"
 
 
 def box_label(function: str, share: float, chars: int) -> str:
@@ -85,10 +85,20 @@ def top_bars(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     fig, ax = figures.new(WIDTH, 0.5 * len(rows) + 1.9)
     y = range(len(rows))
     names = [_fit(short_name(name), 48) for name in rows.function]
-    ax.barh([v + 0.2 for v in y], rows.cum / divisor, height=0.4, color="#c9d6e3",
-            label="cum: the function and everything it calls")
-    ax.barh([v - 0.2 for v in y], rows.flat / divisor, height=0.4, color="#d1495b",
-            label="flat: in the function itself")
+    ax.barh(
+        [v + 0.2 for v in y],
+        rows.cum / divisor,
+        height=0.4,
+        color="#c9d6e3",
+        label="cum: the function and everything it calls",
+    )
+    ax.barh(
+        [v - 0.2 for v in y],
+        rows.flat / divisor,
+        height=0.4,
+        color="#d1495b",
+        label="flat: in the function itself",
+    )
     ax.set_yticks(list(y), names)
     for v, (flat, pct) in enumerate(zip(rows.flat, rows.flat_pct, strict=True)):
         if flat:
@@ -134,9 +144,17 @@ def call_tree(frame: pd.DataFrame, *, root: str | None = None) -> _Node:
 
 
 @figures.plot_function
-def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "value",
-                root: str | None = None, min_fraction: float = 0.004, max_depth: int = 20,
-                families: dict[str, str] | None = None, title: str | None = None) -> Figure:
+def flame_graph(
+    frame: pd.DataFrame,
+    *,
+    unit: str = "",
+    sample_index: str = "value",
+    root: str | None = None,
+    min_fraction: float = 0.004,
+    max_depth: int = 20,
+    families: dict[str, str] | None = None,
+    title: str | None = None,
+) -> Figure:
     """An icicle flame graph: the whole program on top, each callee below its caller, box
     widths proportional to the value; only boxes wide enough get a label. Boxes narrower than
     `min_fraction` of the total and levels below `max_depth` are left out (the web UI has them).
@@ -160,18 +178,28 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
     fig, ax = figures.new(WIDTH, 2.2 + 0.32 * depth)
     divisor, label = scale_for(unit, total)
     what = f"{total / divisor:.4g} {label}" if unit else f"{total:,}"
-    ax.set_title(title or f"Which call paths account for the {sample_index}? "
-                 f"({what} in all{'; from ' + root if root else ''})")
+    ax.set_title(
+        title
+        or f"Which call paths account for the {sample_index}? "
+        f"({what} in all{'; from ' + root if root else ''})"
+    )
     if not boxes:
-        ax.text(0.5, 0.5, "no samples with a non-zero value", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "no samples with a non-zero value",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_axis_off()
         return fig
     px_per_unit = fig.get_figwidth() * fig.dpi * 0.93
     for x, level, width, name in boxes:
         color = FAMILIES[(families or {}).get(name) or family(name)][0]
-        box = ax.add_patch(Rectangle((x, level), width, 0.92, facecolor=color,
-                                     edgecolor="white", linewidth=0.6))
+        box = ax.add_patch(
+            Rectangle((x, level), width, 0.92, facecolor=color, edgecolor="white", linewidth=0.6)
+        )
         chars = int((width * px_per_unit - 6) / CHAR_PX)
         label = box_label(name, width, chars)
         if not label:
@@ -186,6 +214,10 @@ def flame_graph(frame: pd.DataFrame, *, unit: str = "", sample_index: str = "val
     ax.set_xlabel(f"share of the {sample_index} ({what} = 100%)")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    fig.legend(handles=[Patch(color=c, label=text) for c, text in FAMILIES.values()],
-               loc="outside lower center", ncol=3, frameon=False)
+    fig.legend(
+        handles=[Patch(color=c, label=text) for c, text in FAMILIES.values()],
+        loc="outside lower center",
+        ncol=3,
+        frameon=False,
+    )
     return fig

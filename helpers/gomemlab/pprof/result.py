@@ -79,9 +79,14 @@ def _frames(location: Location) -> tuple[StackFrame, ...]:
         return (StackFrame(f"0x{location.address:x}", "", 0, False),)
     last = len(location.lines) - 1
     return tuple(
-        StackFrame(line.function.name if line.function else f"0x{location.address:x}",
-                   line.function.filename if line.function else "", line.line, i != last)
-        for i, line in enumerate(location.lines))
+        StackFrame(
+            line.function.name if line.function else f"0x{location.address:x}",
+            line.function.filename if line.function else "",
+            line.line,
+            i != last,
+        )
+        for i, line in enumerate(location.lines)
+    )
 
 
 _BYTE_SUFFIXES = ["B", "kB", "MB", "GB", "TB"]
@@ -108,7 +113,7 @@ def _exact_sums(keys: np.ndarray, weights: np.ndarray, size: int) -> list[int]:
     """Sum of `weights` per key in range(size), exactly (ints)."""
     if not len(keys):
         return [0] * size
-    if float(np.abs(weights.astype(np.float64)).sum()) < 2.0 ** 52:
+    if float(np.abs(weights.astype(np.float64)).sum()) < 2.0**52:
         # Every partial sum is an integer below 2**53: float64 adds them exactly.
         return np.bincount(keys, weights=weights, minlength=size).astype(np.int64).tolist()
     sums = [0] * size
@@ -126,16 +131,25 @@ def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
     return np.unique(keys)
 
 
-def _inline_suffixes(node: np.ndarray, inline: np.ndarray, live: np.ndarray,
-                     sample_of_frame: np.ndarray, n_nodes: int) -> dict[int, str]:
+def _inline_suffixes(
+    node: np.ndarray,
+    inline: np.ndarray,
+    live: np.ndarray,
+    sample_of_frame: np.ndarray,
+    n_nodes: int,
+) -> dict[int, str]:
     """pprof's " (inline)" for a function every call edge of which is inlined into its caller,
     " (partial-inline)" when some edges are and some are not (an edge, callee to caller, is
     inlined when every call along it is)."""
     inline_nodes = np.zeros(n_nodes, dtype=bool)
     inline_nodes[node[inline & live]] = True
-    callee = np.flatnonzero(inline_nodes[node[:-1]] & live[:-1] & live[1:]
-                            & (sample_of_frame[:-1] == sample_of_frame[1:])
-                            & (node[:-1] != node[1:]))
+    callee = np.flatnonzero(
+        inline_nodes[node[:-1]]
+        & live[:-1]
+        & live[1:]
+        & (sample_of_frame[:-1] == sample_of_frame[1:])
+        & (node[:-1] != node[1:])
+    )
     if not len(callee):
         return {}
     edge = node[callee] * n_nodes + node[callee + 1]
@@ -144,8 +158,10 @@ def _inline_suffixes(node: np.ndarray, inline: np.ndarray, live: np.ndarray,
     callee_of_edge = edges // n_nodes
     some_inline = np.bincount(callee_of_edge, weights=~not_inline, minlength=n_nodes) > 0
     some_not = np.bincount(callee_of_edge, weights=not_inline, minlength=n_nodes) > 0
-    return {int(k): " (partial-inline)" if some_not[k] else " (inline)"
-            for k in np.flatnonzero(some_inline)}
+    return {
+        int(k): " (partial-inline)" if some_not[k] else " (inline)"
+        for k in np.flatnonzero(some_inline)
+    }
 
 
 @dataclass(frozen=True)
@@ -217,8 +233,10 @@ class Profile(ResultRepr):
     def _index(self, sample_index: str | None) -> int:
         name = sample_index or self.default_index
         if name not in self.sample_types:
-            raise UsageError(f"sample_index: no sample type {name!r} in this profile; it has "
-                             f"{', '.join(self.sample_types)}")
+            raise UsageError(
+                f"sample_index: no sample type {name!r} in this profile; it has "
+                f"{', '.join(self.sample_types)}"
+            )
         return self.sample_types.index(name)
 
     @cached_property
@@ -244,12 +262,15 @@ class Profile(ResultRepr):
         counts = loc_counts[positions] if len(positions) else np.zeros(0, np.int64)
         before = np.cumsum(counts) - counts
         total = int(counts.sum())
-        frame_index = (np.repeat(loc_starts[positions] - before, counts)
-                       + np.arange(total, dtype=np.int64))
-        sample_of_entry = np.repeat(np.arange(len(decoded), dtype=np.int64),
-                                    np.diff(decoded.stack_starts))
-        per_sample = np.bincount(sample_of_entry, weights=counts,
-                                 minlength=len(decoded)).astype(np.int64)
+        frame_index = np.repeat(loc_starts[positions] - before, counts) + np.arange(
+            total, dtype=np.int64
+        )
+        sample_of_entry = np.repeat(
+            np.arange(len(decoded), dtype=np.int64), np.diff(decoded.stack_starts)
+        )
+        per_sample = np.bincount(sample_of_entry, weights=counts, minlength=len(decoded)).astype(
+            np.int64
+        )
         frame_starts = np.zeros(len(decoded) + 1, dtype=np.int64)
         np.cumsum(per_sample, out=frame_starts[1:])
         return _Expanded(frame_index, np.repeat(sample_of_entry, counts), frame_starts)
@@ -261,10 +282,17 @@ class Profile(ResultRepr):
         if key not in self._cache:
             frames, _, _ = self._frame_list
             names: dict[str, int] = {}
-            ids = [names.setdefault(f.function if by == "function" else
-                                    f"{f.function} {f.where}", len(names)) for f in frames]
-            self._cache[key] = (np.array(ids, dtype=np.int64), list(names),
-                                np.array([f.inline for f in frames], dtype=bool))
+            ids = [
+                names.setdefault(
+                    f.function if by == "function" else f"{f.function} {f.where}", len(names)
+                )
+                for f in frames
+            ]
+            self._cache[key] = (
+                np.array(ids, dtype=np.int64),
+                list(names),
+                np.array([f.inline for f in frames], dtype=bool),
+            )
         return self._cache[key]
 
     def _per_sample(self, of_location: dict[int, tuple]) -> list[tuple]:
@@ -290,8 +318,9 @@ class Profile(ResultRepr):
     def frame(self) -> pd.DataFrame:
         """One row per sample; columns and units: see `FRAME_DOC`."""
         frames = self._location_frames
-        callstack = self._per_sample({lid: tuple(f.function for f in fs)
-                                      for lid, fs in frames.items()})
+        callstack = self._per_sample(
+            {lid: tuple(f.function for f in fs) for lid, fs in frames.items()}
+        )
         lines = self._per_sample({lid: tuple(f.where for f in fs) for lid, fs in frames.items()})
         data: dict[str, Any] = {
             "callstack": callstack,
@@ -304,8 +333,9 @@ class Profile(ResultRepr):
             data[name] = self.decoded.values[:, i]
         labels = self.decoded.labels
         for key in sorted({lb.key for _, lb in self.decoded.label_rows}):
-            data[f"label_{key}"] = [next((lb.text or lb.number for lb in ls if lb.key == key),
-                                         None) for ls in labels]
+            data[f"label_{key}"] = [
+                next((lb.text or lb.number for lb in ls if lb.key == key), None) for ls in labels
+            ]
         frame = pd.DataFrame(data)
         frame.attrs["units"] = self.units
         return frame
@@ -316,8 +346,14 @@ class Profile(ResultRepr):
         return sum(abs(v) for v in column.tolist())
 
     # --- pprof's flat / cum table ------------------------------------------------------------
-    def top(self, sample_index: str | None = None, n: int | None = 10, *,
-            by: str = "function", sort: str = "flat") -> pd.DataFrame:
+    def top(
+        self,
+        sample_index: str | None = None,
+        n: int | None = 10,
+        *,
+        by: str = "function",
+        sort: str = "flat",
+    ) -> pd.DataFrame:
         """Like `go tool pprof -top -sample_index=... -nodecount=n`: one row per function
         (`by="line"`: per function and source line), sorted by flat (or `sort="cum"`).
 
@@ -340,8 +376,9 @@ class Profile(ResultRepr):
         table.insert(2, "flat_pct", (table.flat * pct).round(2))
         table.insert(3, "sum_pct", (table.flat.cumsum() * pct).round(2))
         table["cum_pct"] = (table.cum * pct).round(2)
-        table.attrs.update(sample_index=self.sample_types[i], unit=self.units[self.sample_types[i]],
-                           total=total)
+        table.attrs.update(
+            sample_index=self.sample_types[i], unit=self.units[self.sample_types[i]], total=total
+        )
         return table
 
     def _nodes(self, i: int, by: str) -> tuple[list[tuple[str, int, int]], int]:
@@ -362,8 +399,10 @@ class Profile(ResultRepr):
         present = np.zeros(n_nodes, dtype=bool)
         present[pairs % n_nodes] = True
         suffix = _inline_suffixes(node, inline, live, x.sample_of_frame, n_nodes)
-        rows = [(names[k] + suffix.get(k, ""), flat[k], cum[k])
-                for k in np.flatnonzero(present).tolist()]
+        rows = [
+            (names[k] + suffix.get(k, ""), flat[k], cum[k])
+            for k in np.flatnonzero(present).tolist()
+        ]
         self._cache[key] = (rows, total)
         return rows, total
 
@@ -406,8 +445,9 @@ class Profile(ResultRepr):
         """The value of samples with a function matching the regex `function` on the stack."""
         return self.value(sample_index, under=function)
 
-    def value(self, sample_index: str | None = None, *, leaf: str | None = None,
-              under: str | None = None) -> int:
+    def value(
+        self, sample_index: str | None = None, *, leaf: str | None = None, under: str | None = None
+    ) -> int:
         """The summed value of samples whose innermost function matches the regex `leaf` and
         whose stack has a function matching `under` (like pprof's -focus); None matches all.
 
@@ -423,8 +463,14 @@ class Profile(ResultRepr):
         return sum(values[mask].tolist())
 
     # --- claim checks ------------------------------------------------------------------------
-    def expect_hot_spot(self, function: str, sample_index: str | None = None, *,
-                        at_least_pct: float = 50.0, flat: bool = False) -> float:
+    def expect_hot_spot(
+        self,
+        function: str,
+        sample_index: str | None = None,
+        *,
+        at_least_pct: float = 50.0,
+        flat: bool = False,
+    ) -> float:
         """Assert functions matching `function` account for at least `at_least_pct` % of the
         total (cum, or flat with `flat=True`); returns the percentage."""
         total = self.total(sample_index)
@@ -436,7 +482,8 @@ class Profile(ResultRepr):
             raise AssertionError(
                 f"{function} accounts for {pct:.1f}% ({what}) of "
                 f"{self.sample_types[self._index(sample_index)]}, expected at least "
-                f"{at_least_pct}%. Top of the profile:\n{shown}")
+                f"{at_least_pct}%. Top of the profile:\n{shown}"
+            )
         return pct
 
     def expect_absent(self, function: str, sample_index: str | None = None) -> None:
@@ -444,12 +491,12 @@ class Profile(ResultRepr):
         value = self.cum(function, sample_index)
         if value:
             unit = self.units[self.sample_types[self._index(sample_index)]]
-            raise AssertionError(f"{function} is still in the profile: "
-                                 f"{format_value(value, unit)} under it")
+            raise AssertionError(
+                f"{function} is still in the profile: {format_value(value, unit)} under it"
+            )
 
     # --- views -------------------------------------------------------------------------------
-    def plot(self, kind: str = "top", sample_index: str | None = None, **options: Any
-             ) -> Figure:
+    def plot(self, kind: str = "top", sample_index: str | None = None, **options: Any) -> Figure:
         """`kind="top"`: bar chart of the top functions (`n=10`, `title=`); `"flame"`: flame
         graph (`root=` a regex to start stacks at, `min_fraction=`, `max_depth=`, `title=`)."""
         from .. import validate
@@ -463,10 +510,13 @@ class Profile(ResultRepr):
             return plots.top_bars(self.top(name, n), **options)
         frame = self.frame[["callstack", name]].rename(columns={name: "value"})
         goroot = self._goroot()
-        families = {fn.name: plots.family(fn.name, fn.filename, goroot)
-                    for fn in self.decoded.functions.values()}
-        return plots.flame_graph(frame, unit=self.units[name], sample_index=name,
-                                 families=families, **options)
+        families = {
+            fn.name: plots.family(fn.name, fn.filename, goroot)
+            for fn in self.decoded.functions.values()
+        }
+        return plots.flame_graph(
+            frame, unit=self.units[name], sample_index=name, families=families, **options
+        )
 
     def _goroot(self) -> str | None:
         """The GOROOT of the toolchain that built the profiled program, read off its runtime
@@ -502,43 +552,64 @@ class Profile(ResultRepr):
         """One row per sample type: its unit and total (also as pprof prints it); the kind,
         number of samples, period and duration are in `.attrs`."""
         table = pd.DataFrame(
-            [(name, unit, self.total(name), format_value(self.total(name), unit))
-             for name, unit in self.units.items()],
-            columns=["sample_type", "unit", "total", "shown"])
-        table.attrs.update(kind=self.kind, n_samples=len(self), period=self.period,
-                           duration_s=round(self.duration_s, 3))
+            [
+                (name, unit, self.total(name), format_value(self.total(name), unit))
+                for name, unit in self.units.items()
+            ],
+            columns=["sample_type", "unit", "total", "shown"],
+        )
+        table.attrs.update(
+            kind=self.kind,
+            n_samples=len(self),
+            period=self.period,
+            duration_s=round(self.duration_s, 3),
+        )
         return table
 
     def _repr_html_(self) -> str:
         s = self.summary()
         unit = self.units[self.default_index]
-        totals = ", ".join(f"{html.escape(name)} <b>{html.escape(value)}</b>"
-                           for name, value in zip(s.sample_type, s.shown, strict=True))
-        period = (f"one sample per {format_value(self.period, 'bytes')} allocated"
-                  if self.kind == "memory" else
-                  f"one sample per {format_value(self.period, 'nanoseconds')} of CPU"
-                  if self.kind == "cpu" else f"period {self.period}")
+        totals = ", ".join(
+            f"{html.escape(name)} <b>{html.escape(value)}</b>"
+            for name, value in zip(s.sample_type, s.shown, strict=True)
+        )
+        period = (
+            f"one sample per {format_value(self.period, 'bytes')} allocated"
+            if self.kind == "memory"
+            else f"one sample per {format_value(self.period, 'nanoseconds')} of CPU"
+            if self.kind == "cpu"
+            else f"period {self.period}"
+        )
         where = f" from <code>{html.escape(self.path.name)}</code>" if self.path else ""
         table = self.top(n=10)
-        shown = pd.DataFrame({
-            "flat": [format_value(v, unit) for v in table.flat],
-            "flat%": [f"{v:.2f}%" for v in table.flat_pct],
-            "sum%": [f"{v:.2f}%" for v in table.sum_pct],
-            "cum": [format_value(v, unit) for v in table.cum],
-            "cum%": [f"{v:.2f}%" for v in table.cum_pct],
-            "function": table.function,
-        })
-        made = (f"<div style='font-size:12px;color:#555'><code>"
-                f"{html.escape(self.provenance.line())}</code></div>"
-                if self.provenance.command else "")
-        return (f"<div><b>Profile</b> ({html.escape(self.kind)}{where}): {len(self)} samples, "
-                f"{period}; totals: {totals}.{made}"
-                f"{tables.to_html(shown, caption=f'Top functions by flat {self.default_index}')}"
-                "</div>")
+        shown = pd.DataFrame(
+            {
+                "flat": [format_value(v, unit) for v in table.flat],
+                "flat%": [f"{v:.2f}%" for v in table.flat_pct],
+                "sum%": [f"{v:.2f}%" for v in table.sum_pct],
+                "cum": [format_value(v, unit) for v in table.cum],
+                "cum%": [f"{v:.2f}%" for v in table.cum_pct],
+                "function": table.function,
+            }
+        )
+        made = (
+            f"<div style='font-size:12px;color:#555'><code>"
+            f"{html.escape(self.provenance.line())}</code></div>"
+            if self.provenance.command
+            else ""
+        )
+        return (
+            f"<div><b>Profile</b> ({html.escape(self.kind)}{where}): {len(self)} samples, "
+            f"{period}; totals: {totals}.{made}"
+            f"{tables.to_html(shown, caption=f'Top functions by flat {self.default_index}')}"
+            "</div>"
+        )
 
     def __repr__(self) -> str:
-        return (f"Profile({self.kind}, {len(self)} samples, types "
-                f"{', '.join(self.sample_types)}, default {self.default_index})")
+        return (
+            f"Profile({self.kind}, {len(self)} samples, types "
+            f"{', '.join(self.sample_types)}, default {self.default_index})"
+        )
 
 
 def _matcher(pattern: str) -> Callable[[str], bool]:
@@ -548,16 +619,27 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
     return lambda name: bool(regex.search(name))
 
 
-def parse(data: bytes, *, path: str | os.PathLike | None = None,
-          provenance: Provenance | None = None, output: str = "") -> Profile:
+def parse(
+    data: bytes,
+    *,
+    path: str | os.PathLike | None = None,
+    provenance: Provenance | None = None,
+    output: str = "",
+) -> Profile:
     """Decode pprof bytes (gzip-compressed profile.proto) into a Profile (pure; ParseError on
     corrupt, truncated or foreign input, or more than `parse.MAX_PROFILE_BYTES` unpacked)."""
-    return Profile(decode(data), path=Path(path) if path else None, data=bytes(data),
-                   provenance=provenance or Provenance(), output=output)
+    return Profile(
+        decode(data),
+        path=Path(path) if path else None,
+        data=bytes(data),
+        provenance=provenance or Provenance(),
+        output=output,
+    )
 
 
-def load(path: str | os.PathLike, *, provenance: Provenance | None = None,
-         output: str = "") -> Profile:
+def load(
+    path: str | os.PathLike, *, provenance: Provenance | None = None, output: str = ""
+) -> Profile:
     """Read and decode a profile file."""
     if not isinstance(path, str | os.PathLike):
         hint = ": for bytes, use gm.pprof.parse(data)" if isinstance(path, bytes) else ""
@@ -568,7 +650,8 @@ def load(path: str | os.PathLike, *, provenance: Provenance | None = None,
     except OSError as exc:
         raise ParseError(f"cannot read profile {path}: {exc.strerror}") from None
     try:
-        return parse(data, path=path, provenance=provenance or Provenance.of(files=[path]),
-                     output=output)
+        return parse(
+            data, path=path, provenance=provenance or Provenance.of(files=[path]), output=output
+        )
     except ParseError as exc:
         raise ParseError(f"{path.name}: {exc}") from None

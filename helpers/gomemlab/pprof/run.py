@@ -60,14 +60,22 @@ def _in_folder(args: list[str], folder: Path) -> list[str]:
     return out
 
 
-def _check(kind: str, bench: str | None, benchtime: str | None, memprofilerate: int | None,
-           gcflags: str | None, timeout: float) -> float:
+def _check(
+    kind: str,
+    bench: str | None,
+    benchtime: str | None,
+    memprofilerate: int | None,
+    gcflags: str | None,
+    timeout: float,
+) -> float:
     validate.choice(kind, PPROF_KINDS, "kind")
     if bench is not None:
         validate.pattern(bench, "bench")
     if benchtime is not None and not (isinstance(benchtime, str) and _BENCHTIME.match(benchtime)):
-        raise UsageError(f'benchtime must be a Go duration like "1s" or "300ms", or a count '
-                         f'like "100x", not {benchtime!r}')
+        raise UsageError(
+            f'benchtime must be a Go duration like "1s" or "300ms", or a count '
+            f'like "100x", not {benchtime!r}'
+        )
     if memprofilerate is not None:
         validate.count(memprofilerate, "memprofilerate", minimum=0)
     if gcflags is not None:
@@ -75,11 +83,19 @@ def _check(kind: str, bench: str | None, benchtime: str | None, memprofilerate: 
     return validate.timeout(timeout)
 
 
-def run(target: workspace.Target = "pprof", kind: str = "mem", *,
-        bench: str | None = None, args: Sequence[str] = (), memprofilerate: int | None = None,
-        benchtime: str | None = None, gcflags: str | None = None,
-        env: Mapping[str, str] | None = None, timeout: float = 300.0,
-        go: str | GoToolchain | None = None) -> Profile:
+def run(
+    target: workspace.Target = "pprof",
+    kind: str = "mem",
+    *,
+    bench: str | None = None,
+    args: Sequence[str] = (),
+    memprofilerate: int | None = None,
+    benchtime: str | None = None,
+    gcflags: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300.0,
+    go: str | GoToolchain | None = None,
+) -> Profile:
     """Record a memory (`kind="mem"`), CPU (`"cpu"`), block or mutex profile and decode it.
 
     Without `bench`, the program is built and run with `args` plus `-memprofile FILE` (or
@@ -98,21 +114,41 @@ def run(target: workspace.Target = "pprof", kind: str = "mem", *,
     folder = workspace.scratch_dir(f"pprof-{kind}")
     path = folder / f"{kind}.pprof"
     if bench is None:
-        done = programs.run(target, [*args, flag, str(path)], cwd=folder,
-                            env=_godebug(memprofilerate, env), timeout=timeout, go=go)
+        done = programs.run(
+            target,
+            [*args, flag, str(path)],
+            cwd=folder,
+            env=_godebug(memprofilerate, env),
+            timeout=timeout,
+            go=go,
+        )
     else:
-        options = ["-run", "^$", "-bench", bench, "-benchmem", "-count", "1",
-                   "-benchtime", benchtime or default_benchtime(kind), f"{flag}={path}",
-                   f"-outputdir={folder}", "-o", str(folder / "bench.test")]
+        options = [
+            "-run",
+            "^$",
+            "-bench",
+            bench,
+            "-benchmem",
+            "-count",
+            "1",
+            "-benchtime",
+            benchtime or default_benchtime(kind),
+            f"{flag}={path}",
+            f"-outputdir={folder}",
+            "-o",
+            str(folder / "bench.test"),
+        ]
         if memprofilerate is not None:
             options.append(f"-memprofilerate={memprofilerate}")
         if gcflags:
             options.append(f"-gcflags={gcflags}")
-        done = programs.test(target, *options, *_in_folder(args, folder), env=env,
-                             timeout=timeout, go=go)
+        done = programs.test(
+            target, *options, *_in_folder(args, folder), env=env, timeout=timeout, go=go
+        )
     if not path.is_file():
         raise GomemlabError(
             f"the run wrote no profile to {path} (does the program accept {flag} FILE?)"
-            f"\n{done.stdout}{done.stderr}")
+            f"\n{done.stdout}{done.stderr}"
+        )
     provenance = dataclasses.replace(done.provenance, files=(str(path),))
     return load(path, provenance=provenance, output=done.stdout + done.stderr)

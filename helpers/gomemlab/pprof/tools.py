@@ -17,8 +17,7 @@ from .. import paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
 from ..provenance import Provenance, ResultRepr
 
-WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source",
-             "/ui/disasm")
+WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source", "/ui/disasm")
 """Pages of the pprof web UI `pprof_web(view=...)` may open."""
 
 
@@ -43,12 +42,15 @@ class ToolReport(ResultRepr):
     def _repr_html_(self) -> str:
         """The command and its text; the `Build ID:` line (a hash of the binary) left out."""
         shown = " ".join(["go", *self.command[1:]]) if self.command else ""
-        text = "\n".join(line for line in self.text.split("\n")
-                         if not line.startswith("Build ID: "))
-        return (f"<div><code>$ {html.escape(shown)}</code>"
-                "<pre style='font-family:monospace;font-size:12px;line-height:1.25'>"
-                f"{html.escape(text)}"
-                "</pre></div>")
+        text = "\n".join(
+            line for line in self.text.split("\n") if not line.startswith("Build ID: ")
+        )
+        return (
+            f"<div><code>$ {html.escape(shown)}</code>"
+            "<pre style='font-family:monospace;font-size:12px;line-height:1.25'>"
+            f"{html.escape(text)}"
+            "</pre></div>"
+        )
 
 
 def profile_file(profile: ProfileSource | str | os.PathLike) -> Path:
@@ -70,16 +72,16 @@ def profile_file(profile: ProfileSource | str | os.PathLike) -> Path:
     return out
 
 
-def pprof_text(profile: ProfileSource | str | os.PathLike, *options: str,
-               timeout: float = 120.0) -> ToolReport:
+def pprof_text(
+    profile: ProfileSource | str | os.PathLike, *options: str, timeout: float = 120.0
+) -> ToolReport:
     """Run `go tool pprof OPTIONS... FILE` (a text report) and return what it printed."""
     timeout = validate.timeout(timeout)
     for option in options:
         validate.text(option, "option")
     path = profile_file(profile)
     done = toolchain.go("tool", "pprof", *options, path, timeout=timeout).check_run()
-    return ToolReport(("go", "tool", "pprof", *options, path.name), done.stdout,
-                      done.provenance)
+    return ToolReport(("go", "tool", "pprof", *options, path.name), done.stdout, done.provenance)
 
 
 def pprof_list(profile: ProfileSource, function: str, sample_index: str) -> ToolReport:
@@ -101,9 +103,17 @@ def pprof_web(profile: ProfileSource, sample_index: str, *, view: str = "/") -> 
     validate.choice(view, WEB_VIEWS, "view")
     path = profile_file(profile)
     port = webui.free_port()
-    return webui.serve("go tool pprof", "tool", "pprof", f"-http={webui.LOOPBACK}:{port}",
-                       "-no_browser", f"-sample_index={sample_index}", path, port=port,
-                       path=view)
+    return webui.serve(
+        "go tool pprof",
+        "tool",
+        "pprof",
+        f"-http={webui.LOOPBACK}:{port}",
+        "-no_browser",
+        f"-sample_index={sample_index}",
+        path,
+        port=port,
+        path=view,
+    )
 
 
 def lab_goroot() -> str | None:

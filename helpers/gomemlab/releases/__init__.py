@@ -1,10 +1,10 @@
 """Go across releases: the behaviours that changed from Go 1.21 to 1.27, measured live.
 
-    m = gm.releases.measure()                 # each release in versions.SERIES (quick: 3)
-    m                                         # the matrix: behaviour × release, ✔ / ✘
-    m.frame, m.provenance.shell               # one row per release × behaviour; the command
-    m.plot(kind="metric", behaviours=["map.no_hint.bytes"])   # one metric across releases
-    gm.releases.exercises.check_prediction("make_var.escape", "1.22", "escapes to heap")
+m = gm.releases.measure()                 # each release in versions.SERIES (quick: 3)
+m                                         # the matrix: behaviour × release, ✔ / ✘
+m.frame, m.provenance.shell               # one row per release × behaviour; the command
+m.plot(kind="metric", behaviours=["map.no_hint.bytes"])   # one metric across releases
+gm.releases.exercises.check_prediction("make_var.escape", "1.22", "escapes to heap")
 """
 
 from __future__ import annotations
@@ -26,7 +26,21 @@ from .run import (
 )
 
 __all__ = [
-    "BEHAVIOURS", "BEHAVIOUR_KEYS", "FRAME_DOC", "MATRIX_PLOT_KINDS", "NOT_AVAILABLE",
-    "Behaviour", "MatrixRow", "ReleaseMatrix", "default_series", "disk_bytes", "exercises",
-    "first_error", "measure", "measure_release", "parse_probe", "sample", "toolchains",
+    "BEHAVIOURS",
+    "BEHAVIOUR_KEYS",
+    "FRAME_DOC",
+    "MATRIX_PLOT_KINDS",
+    "NOT_AVAILABLE",
+    "Behaviour",
+    "MatrixRow",
+    "ReleaseMatrix",
+    "default_series",
+    "disk_bytes",
+    "exercises",
+    "first_error",
+    "measure",
+    "measure_release",
+    "parse_probe",
+    "sample",
+    "toolchains",
 ]

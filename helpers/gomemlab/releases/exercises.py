@@ -20,8 +20,9 @@ def choices(behaviour: str) -> tuple[str, ...]:
 
 
 @checks.exercise
-def check_prediction(behaviour: str, release: str, predicted: str, *,
-                     matrix: ReleaseMatrix | None = None) -> checks.Verdict:
+def check_prediction(
+    behaviour: str, release: str, predicted: str, *, matrix: ReleaseMatrix | None = None
+) -> checks.Verdict:
     """Compare your `predicted` value of `behaviour` on `release` with what that release
     does, e.g. check_prediction("loopvar.printed", "1.21", "333").
 
@@ -33,20 +34,28 @@ def check_prediction(behaviour: str, release: str, predicted: str, *,
     if matrix is None or not any(release in (r.release, r.series) for r in matrix.rows):
         matrix = measure([release], benchtime="100x", progress=False)
     got = matrix.value(behaviour, release)
-    rows = matrix.frame[(matrix.frame.behaviour == behaviour)
-                        & ((matrix.frame.release == release) | (matrix.frame.series == release))]
+    rows = matrix.frame[
+        (matrix.frame.behaviour == behaviour)
+        & ((matrix.frame.release == release) | (matrix.frame.series == release))
+    ]
     row = rows.iloc[0]
     why = row.why
     if got == predicted:
-        return checks.Verdict.solved(f"Go {row.release} says {got!r}, as you predicted. {why}",
-                                     value=got, release=row.release)
+        return checks.Verdict.solved(
+            f"Go {row.release} says {got!r}, as you predicted. {why}",
+            value=got,
+            release=row.release,
+        )
     # not yet: say why without giving the answer away (no measured value, no release note)
     options = choices(behaviour)
     among = f" (one of {', '.join(repr(o) for o in options)})" if options else ""
     if predicted in ("", PLACEHOLDER):
-        return checks.Verdict.not_yet(f"write your prediction in place of {PLACEHOLDER!r}"
-                                      f"{among}", release=row.release)
+        return checks.Verdict.not_yet(
+            f"write your prediction in place of {PLACEHOLDER!r}{among}", release=row.release
+        )
     unknown = " That is not a value this row takes." if options and predicted not in options else ""
-    return checks.Verdict.not_yet(f"Go {row.release} does not say {predicted!r}{among}.{unknown} "
-                                  f"Which release changed “{row.title}”?",
-                                  release=row.release)
+    return checks.Verdict.not_yet(
+        f"Go {row.release} does not say {predicted!r}{among}.{unknown} "
+        f"Which release changed “{row.title}”?",
+        release=row.release,
+    )

@@ -49,8 +49,9 @@ def parse_probe(text: str) -> ProbeOutput:
             continue
         match = _LINE.match(line.rstrip())
         if not match:
-            raise ParseError(f"line {number} of the releases probe's output is not "
-                             f"`name value`: {line[:120]!r}")
+            raise ParseError(
+                f"line {number} of the releases probe's output is not `name value`: {line[:120]!r}"
+            )
         name, value = match.groups()
         if name in found:
             raise ParseError(f"line {number}: {name} printed twice")
@@ -82,20 +83,27 @@ def escape_verdicts(text: str) -> dict[str, str]:
     decisions = frame[~frame["message"].str.startswith(" ")]
 
     def said(function: str, wanted: tuple[str, ...]) -> str:
-        inside = decisions[(decisions["function"] == function)
-                           | decisions["message"].str.contains(f" in {function}:", regex=False)]
+        inside = decisions[
+            (decisions["function"] == function)
+            | decisions["message"].str.contains(f" in {function}:", regex=False)
+        ]
         texts = [str(m) for m in inside["message"]]
         return next((w for w in wanted if any(w in t for t in texts)), "")
 
-    by_reference = ((frame["function"] == "Closures")
-                    & (frame["message"] == "moved to heap: i")).any()
+    by_reference = (
+        (frame["function"] == "Closures") & (frame["message"] == "moved to heap: i")
+    ).any()
     by_value = "Closures capturing by value: i" in text
     return {
-        "loopvar.escape": ("moved to heap: i" if by_reference
-                           else "captured by value" if by_value else "not reported"),
+        "loopvar.escape": (
+            "moved to heap: i"
+            if by_reference
+            else "captured by value"
+            if by_value
+            else "not reported"
+        ),
         "make_var.escape": said("Count", ("does not escape", "escapes to heap")),
-        "explicit256k.escape": said("Explicit256K", ("moved to heap: a",))
-        or "stays on the stack",
+        "explicit256k.escape": said("Explicit256K", ("moved to heap: a",)) or "stays on the stack",
         "explicit16m.escape": said("Explicit16M", ("moved to heap: a",)) or "stays on the stack",
         "implicit32k.escape": said("Implicit32K", ("does not escape", "escapes to heap")),
         "implicit128k.escape": said("Implicit128K", ("does not escape", "escapes to heap")),
@@ -118,25 +126,41 @@ def probe_values(said: ProbeOutput) -> dict[str, str]:
         "loopvar.printed": get("loopvar.printed"),
         # allocations per call, rounded down as `go test -benchmem` does: the probe's least
         # batch average can only be raised, by allocations of the runtime's own meanwhile
-        **{k: f"{math.floor(number(get(k)) + 1e-9):d}" for k in (
-            "loopvar.allocs", "make_var.allocs", "append4.allocs", "append4_returned.allocs",
-            "explicit256k.allocs")},
+        **{
+            k: f"{math.floor(number(get(k)) + 1e-9):d}"
+            for k in (
+                "loopvar.allocs",
+                "make_var.allocs",
+                "append4.allocs",
+                "append4_returned.allocs",
+                "explicit256k.allocs",
+            )
+        },
         "map.hint_helps": str(hint["allocs"] < no_hint["allocs"]),
         "map.no_hint.bytes": f"{no_hint['bytes']:.0f}",
         "map.no_hint.allocs": f"{no_hint['allocs']:g}",
         "map.hint.bytes": f"{hint['bytes']:.0f}",
         "map.hint.allocs": f"{hint['allocs']:g}",
-        **{k: get(k) for k in ("experiment.greenteagc", "experiment.sizespecializedmalloc",
-                               "experiment.jsonv2")},
+        **{
+            k: get(k)
+            for k in (
+                "experiment.greenteagc",
+                "experiment.sizespecializedmalloc",
+                "experiment.jsonv2",
+            )
+        },
     }
     frame = parse_bench("\n".join(said.benchmarks)).frame
     if frame.empty or not {"DecodeOrder", "SmallAlloc"} <= set(frame["name"]):
-        raise ParseError("the releases probe printed no DecodeOrder and SmallAlloc "
-                         "benchmark lines")
+        raise ParseError("the releases probe printed no DecodeOrder and SmallAlloc benchmark lines")
     by = frame.groupby("name").median(numeric_only=True)
-    values.update({"json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
-                   "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
-                   "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}"})
+    values.update(
+        {
+            "json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
+            "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
+            "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}",
+        }
+    )
     return values
 
 
@@ -162,5 +186,8 @@ def gctrace_values(text: str) -> tuple[dict[str, str], int]:
     if frame.empty:
         return {"gc.cycles": "False", "gc.mark_cpu_ms": "nan", "gc.mark_clock_ms": "nan"}, 0
     mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()
-    return {"gc.cycles": "True", "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
-            "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}"}, len(frame)
+    return {
+        "gc.cycles": "True",
+        "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
+        "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}",
+    }, len(frame)

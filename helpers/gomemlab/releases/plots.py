@@ -57,12 +57,19 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     fig, ax = figures.new(1.25 * len(releases) + 3.0, 0.3 * len(keys) + 1.6)
     from matplotlib.colors import ListedColormap
 
-    ax.imshow(grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2,
-              aspect="auto")
+    ax.imshow(
+        grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2, aspect="auto"
+    )
     for row in matrix.rows:
         text = row.value if len(row.value) <= 18 else row.value[:17] + "…"
-        ax.text(releases.index(row.release), keys.index(row.behaviour), text, ha="center",
-                va="center", fontsize=8)
+        ax.text(
+            releases.index(row.release),
+            keys.index(row.behaviour),
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xticks(range(len(releases)), releases)
     ax.set_yticks(range(len(keys)), keys, fontsize=8)
     ax.set_xticks(np.arange(len(releases) + 1) - 0.5, minor=True)
@@ -73,13 +80,21 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     ax.xaxis.set_label_position("top")
     ax.set_xlabel("Go release")
     ax.set_ylabel("behaviour (matrix key)")
-    ax.set_title("Does each release do what its notes say?\n(green: yes, orange: no, grey: "
-                 "measured only)", fontsize="medium")
+    ax.set_title(
+        "Does each release do what its notes say?\n(green: yes, orange: no, grey: measured only)",
+        fontsize="medium",
+    )
     return fig
 
 
-_UNITS = ((".bytes", "bytes"), ("_bytes", "bytes"), (".allocs", "allocations per call"),
-          ("allocs_per_op", "allocations per operation"), ("_ms", "ms"), ("ns_per_op", "ns/op"))
+_UNITS = (
+    (".bytes", "bytes"),
+    ("_bytes", "bytes"),
+    (".allocs", "allocations per call"),
+    ("allocs_per_op", "allocations per operation"),
+    ("_ms", "ms"),
+    ("ns_per_op", "ns/op"),
+)
 
 
 def _unit(key: str) -> str:

@@ -62,15 +62,23 @@ class ReleaseMatrix(ResultRepr):
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", tuple(self.rows))
         object.__setattr__(self, "provenances", tuple(self.provenances))
-        frame = pd.DataFrame([[getattr(r, c) for c in FRAME_DOC] for r in self.rows],
-                             columns=list(FRAME_DOC))
+        frame = pd.DataFrame(
+            [[getattr(r, c) for c in FRAME_DOC] for r in self.rows], columns=list(FRAME_DOC)
+        )
         frame["number"] = frame["number"].astype(float)
         frame["as_expected"] = frame["as_expected"].astype("boolean")
         object.__setattr__(self, "frame", frame)
         every = self.provenances
-        object.__setattr__(self, "provenance", Provenance(
-            every[-1].command if every else (), ", ".join(p.release for p in every),
-            sum(p.build_seconds for p in every), sum(p.run_seconds for p in every)))
+        object.__setattr__(
+            self,
+            "provenance",
+            Provenance(
+                every[-1].command if every else (),
+                ", ".join(p.release for p in every),
+                sum(p.build_seconds for p in every),
+                sum(p.run_seconds for p in every),
+            ),
+        )
 
     @property
     def releases(self) -> tuple[str, ...]:
@@ -82,18 +90,23 @@ class ReleaseMatrix(ResultRepr):
         for r in self.rows:
             if r.behaviour == behaviour and release in (r.release, r.series):
                 return r.value
-        raise KeyError(f"no row for {behaviour} on {release}; measured: "
-                       f"{', '.join(self.releases)}")
+        raise KeyError(f"no row for {behaviour} on {release}; measured: {', '.join(self.releases)}")
 
     def table(self) -> pd.DataFrame:
         """The matrix: one row per behaviour, one column per release (its values)."""
         wide = self.frame.pivot(index="behaviour", columns="release", values="value")
         order = list(dict.fromkeys(self.frame["behaviour"]))
         wide = wide.reindex(order)[list(self.releases)]
-        wide.insert(0, "since", self.frame.drop_duplicates("behaviour")
-                    .set_index("behaviour")["since"].reindex(order))
-        wide.insert(0, "what", self.frame.drop_duplicates("behaviour")
-                    .set_index("behaviour")["title"].reindex(order))
+        wide.insert(
+            0,
+            "since",
+            self.frame.drop_duplicates("behaviour").set_index("behaviour")["since"].reindex(order),
+        )
+        wide.insert(
+            0,
+            "what",
+            self.frame.drop_duplicates("behaviour").set_index("behaviour")["title"].reindex(order),
+        )
         wide = wide.reset_index()
         wide.columns.name = None
         return wide
@@ -101,15 +114,22 @@ class ReleaseMatrix(ResultRepr):
     def summary(self) -> pd.DataFrame:
         """Per release: how many predicted rows held, failed, and were measurements only."""
         f = self.frame
-        return pd.DataFrame({
-            "release": list(self.releases),
-            "as_expected": [int((f[f.release == r].as_expected == True).sum())  # noqa: E712
-                            for r in self.releases],
-            "not_as_expected": [int((f[f.release == r].as_expected == False).sum())  # noqa: E712
-                                for r in self.releases],
-            "measured_only": [int(f[f.release == r].as_expected.isna().sum())
-                              for r in self.releases],
-        })
+        return pd.DataFrame(
+            {
+                "release": list(self.releases),
+                "as_expected": [
+                    int((f[f.release == r].as_expected == True).sum())  # noqa: E712
+                    for r in self.releases
+                ],
+                "not_as_expected": [
+                    int((f[f.release == r].as_expected == False).sum())  # noqa: E712
+                    for r in self.releases
+                ],
+                "measured_only": [
+                    int(f[f.release == r].as_expected.isna().sum()) for r in self.releases
+                ],
+            }
+        )
 
     def surprises(self) -> pd.DataFrame:
         """The rows whose value differs from the release notes' prediction."""
@@ -122,10 +142,14 @@ class ReleaseMatrix(ResultRepr):
         if behaviour is not None:
             bad = bad[bad["behaviour"] == behaviour]
         if len(bad):
-            lines = [f"  Go {r.release}: {r.behaviour} = {r.value!r}, expected {r.expected!r}"
-                     f"{' (' + r.detail + ')' if r.detail else ''}" for r in bad.itertuples()]
-            raise AssertionError("the toolchains disagree with the release notes:\n"
-                                 + "\n".join(lines))
+            lines = [
+                f"  Go {r.release}: {r.behaviour} = {r.value!r}, expected {r.expected!r}"
+                f"{' (' + r.detail + ')' if r.detail else ''}"
+                for r in bad.itertuples()
+            ]
+            raise AssertionError(
+                "the toolchains disagree with the release notes:\n" + "\n".join(lines)
+            )
 
     def expect_changed(self, behaviour: str, old: str, new: str) -> None:
         """AssertionError unless `behaviour` differs between releases `old` and `new`."""
@@ -158,10 +182,14 @@ class ReleaseMatrix(ResultRepr):
         signs = {None: "", True: " ✔", False: " ✘"}
         marks = {(r.behaviour, r.release): signs[r.as_expected] for r in self.rows}
         for release in self.releases:
-            wide[release] = [f"{v}{marks[(b, release)]}"
-                             for b, v in zip(wide["behaviour"], wide[release], strict=True)]
-        caption = (f"{len(self.rows)} measurements on {len(self.releases)} releases; "
-                   "✔ as the release notes predict, ✘ not")
+            wide[release] = [
+                f"{v}{marks[(b, release)]}"
+                for b, v in zip(wide["behaviour"], wide[release], strict=True)
+            ]
+        caption = (
+            f"{len(self.rows)} measurements on {len(self.releases)} releases; "
+            "✔ as the release notes predict, ✘ not"
+        )
         prov = html.escape(self.provenance.line())
         return tables.to_html(wide, caption=caption) + f"<div><code>{prov}</code></div>"
 

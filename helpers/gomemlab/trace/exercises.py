@@ -27,12 +27,15 @@ def check_busiest_assister(trace: Trace, answer: int) -> Verdict:
         who = trace.goroutine_names.get(answer, "no goroutine of this trace")
         raise AssertionError(
             f"G{answer} ({who}) assisted {totals.get(answer, 0) / 1e6:.2f} ms; another goroutine "
-            "assisted longer. Group trace.assists by g and add up duration_ns.")
+            "assisted longer. Group trace.assists by g and add up duration_ns."
+        )
     name = trace.goroutine_names.get(best, "")
     return Verdict.solved(
         f"G{best} ({name}) assisted the GC for {totals[best] / 1e6:.2f} ms, the most of any "
         "goroutine: it allocates, so it is made to help mark.",
-        goroutine=best, assist_ms=float(totals[best]) / 1e6)
+        goroutine=best,
+        assist_ms=float(totals[best]) / 1e6,
+    )
 
 
 @checks.exercise
@@ -43,29 +46,34 @@ def check_longest_pause(trace: Trace, reason: str, duration_ms: float) -> Verdic
         raise AssertionError("this trace has no stop-the-world pause: record a longer run")
     longest = pauses.loc[pauses.duration_ns.idxmax()]
     if reason != longest.reason:
-        raise AssertionError(f"{reason!r} is not the reason of the longest pause: look at the "
-                             "reason column of the row with the largest duration_ns")
+        raise AssertionError(
+            f"{reason!r} is not the reason of the longest pause: look at the "
+            "reason column of the row with the largest duration_ns"
+        )
     off = duration_ms - longest.duration_ns / 1e6
     if abs(off) > 0.001:
-        raise AssertionError(f"the reason is right, but {duration_ms} ms is too "
-                             f"{'long' if off > 0 else 'short'} (by more than 0.001 ms): read "
-                             "duration_ns of that row; it is in nanoseconds (÷ 1e6 for ms)")
+        raise AssertionError(
+            f"the reason is right, but {duration_ms} ms is too "
+            f"{'long' if off > 0 else 'short'} (by more than 0.001 ms): read "
+            "duration_ns of that row; it is in nanoseconds (÷ 1e6 for ms)"
+        )
     mark = trace.gc[trace.gc.complete].mark_ns.median() / 1e6
     return Verdict.solved(
         f"longest pause: {reason}, {duration_ms:.3f} ms; a typical concurrent mark took "
         f"{mark:.3f} ms while the program kept running.",
-        reason=reason, pause_ms=float(longest.duration_ns) / 1e6, mark_median_ms=float(mark))
+        reason=reason,
+        pause_ms=float(longest.duration_ns) / 1e6,
+        mark_median_ms=float(mark),
+    )
 
 
 def _with_work(work_source: str) -> tuple[str, int]:
     """The sample's main.go with `work` replaced by `work_source`, and the line it starts on."""
     original = workspace.sample("trace").source("main.go")
-    if not isinstance(work_source, str) or not re.match(r"\s*(//.*\n\s*)*func work\(",
-                                                        work_source):
-        raise UsageError("work_source must be the Go declaration `func work(item int) int "
-                         "{...}`")
+    if not isinstance(work_source, str) or not re.match(r"\s*(//.*\n\s*)*func work\(", work_source):
+        raise UsageError("work_source must be the Go declaration `func work(item int) int {...}`")
     old = extract(original, "work")
-    first_line = original[:original.index(old)].count("\n") + 1
+    first_line = original[: original.index(old)].count("\n") + 1
     return original.replace(old, work_source.strip()), first_line
 
 
@@ -81,8 +89,9 @@ def _where_in_your_code(error: GoBuildError, first_line: int, lines: int) -> Ver
         mine = d.file.endswith("main.go") and first_line <= d.line < first_line + lines
         where = f"line {d.line - first_line + 1} of your work" if mine else f"{d.file}:{d.line}"
         said.append(f"  {where}: {d.message}")
-    return Verdict.not_yet("your work does not compile:\n" + "\n".join(said)
-                           if said else str(error))
+    return Verdict.not_yet(
+        "your work does not compile:\n" + "\n".join(said) if said else str(error)
+    )
 
 
 @checks.exercise
@@ -111,8 +120,9 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
     if got is None:
         raise AssertionError("your program no longer prints its checksum: keep main as it is")
     if got.group(1) != want.group(1):
-        raise AssertionError(f"your work() changes the result: checksum {got.group(1)}, want "
-                             f"{want.group(1)}")
+        raise AssertionError(
+            f"your work() changes the result: checksum {got.group(1)}, want {want.group(1)}"
+        )
     cycles_before, cycles_now = int(want.group(2)), int(got.group(2))
     complete = set(after.gc.cycle[after.gc.complete])
     assists = int(((after.assists.name == WORKER) & after.assists.cycle.isin(complete)).sum())
@@ -122,8 +132,11 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
             f"your version still ran {cycles_now} GC cycle(s) (the original, run the same way "
             f"just before: {cycles_before}), and its trace shows {traced} complete cycle(s) and "
             f"{assists} mark assist(s) by the workers: the buffers still reach the heap. Keep "
-            "them inside work, and do not return them.")
+            "them inside work, and do not return them."
+        )
     return Verdict.solved(
         f"same checksum, no GC cycle and no mark assist by the workers (the original, run the "
         f"same way just before: {cycles_before} GC cycles).",
-        cycles=cycles_now, cycles_before=cycles_before)
+        cycles=cycles_now,
+        cycles_before=cycles_before,
+    )

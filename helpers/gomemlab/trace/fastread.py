@@ -41,7 +41,7 @@ def _copy_packages(goroot: Path, into: Path) -> bool:
             continue
         done.add(package)
         source = goroot / "src" / package
-        target = into / ("trace" + package[len("internal/trace"):])
+        target = into / ("trace" + package[len("internal/trace") :])
         target.mkdir(parents=True, exist_ok=True)
         files = [f for f in source.glob("*.go") if not f.name.endswith("_test.go")]
         if not files:
@@ -70,9 +70,13 @@ def _build(found: GoToolchain, binary: Path) -> bool:
         (staging / "go.mod").write_text(f"module {MODULE}\n\ngo {_language(found)}\n")
         shutil.copy(SOURCE, staging / "main.go")
         done = toolchain.run(
-            [found.go, "build", "-trimpath", "-o", staging / "tracereader", "."], cwd=staging,
-            env=toolchain.go_env({"GOFLAGS": "-mod=mod", "GO111MODULE": "on", "GOWORK": "off"},
-                                 using=found), timeout=600)
+            [found.go, "build", "-trimpath", "-o", staging / "tracereader", "."],
+            cwd=staging,
+            env=toolchain.go_env(
+                {"GOFLAGS": "-mod=mod", "GO111MODULE": "on", "GOWORK": "off"}, using=found
+            ),
+            timeout=600,
+        )
         if not done.ok:
             return False
         binary.parent.mkdir(parents=True, exist_ok=True)
@@ -86,8 +90,9 @@ def _build(found: GoToolchain, binary: Path) -> bool:
 
 def _binary(found: GoToolchain) -> Path:
     """Where the reader for `found` is kept: one per reader source and Go installation."""
-    digest = hashlib.sha256(SOURCE.read_bytes() + found.version.encode()
-                            + os.fsencode(found.goroot)).hexdigest()[:16]
+    digest = hashlib.sha256(
+        SOURCE.read_bytes() + found.version.encode() + os.fsencode(found.goroot)
+    ).hexdigest()[:16]
     return scratch_root() / "bin" / digest / "tracereader"
 
 
@@ -130,9 +135,11 @@ def read(binary: Path, file: Path, *, timeout: float) -> tuple[ParsedEvents, Com
     try:
         done = toolchain.run([binary, file, out], timeout=timeout)
         if not done.ok:
-            raise GoCommandError(f"the trace reader could not read {file}:\n"
-                                 + done.stderr.strip()[-2000:], command=done.command,
-                                 stderr=done.stderr)
+            raise GoCommandError(
+                f"the trace reader could not read {file}:\n" + done.stderr.strip()[-2000:],
+                command=done.command,
+                stderr=done.stderr,
+            )
         return parse_columns(out.read_bytes()), done
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -76,13 +76,15 @@ _EVENT = re.compile(r"M=(-?\d+) P=(-?\d+) G=(-?\d+) (\w+) Time=(-?\d+)(?: ([^\n]
 _N = r"(-?\d{1,18})"
 _T = r"(\d{1,18})"
 _FAST = re.compile(  # the two commonest shapes, whole line in one match
-    rf'M={_N} P={_N} G={_N} (?:StateTransition Time={_T} (GoID|ProcID)={_N} '
+    rf"M={_N} P={_N} G={_N} (?:StateTransition Time={_T} (GoID|ProcID)={_N} "
     r'(\w+)->(\w+) Reason="([^"\\\n]*)"|Metric Time=' + _T + r' Name="([^"\\\n]*)" '
-    r'Value=Value\{Uint64\((\d+)\)\})\n')
+    r"Value=Value\{Uint64\((\d+)\)\})\n"
+)
 _FAST_RANGE = re.compile(  # ranges with a plain name; Attributes only on RangeEnd (checked)
-    rf'M={_N} P={_N} G={_N} (RangeBegin|RangeActive|RangeEnd) Time={_T} '
+    rf"M={_N} P={_N} G={_N} (RangeBegin|RangeActive|RangeEnd) Time={_T} "
     rf'Name="([^"\\\n]*)" Scope=(?:None|(Goroutine|Proc)\({_N}\))'
-    r'(?: Attributes=\[([^\n]*)\])?\n')
+    r"(?: Attributes=\[([^\n]*)\])?\n"
+)
 _Q_PLAIN = r'"([^"\\\n]*)"'  # a %q string without escapes
 _BLOCK = r"(?:Stack|TransitionStack)=\n(?:\t[^\n]*+\n)*+\n"
 _STREAM = re.compile(  # the common shapes, with their stack blocks, in one match each
@@ -93,7 +95,9 @@ _STREAM = re.compile(  # the common shapes, with their stack blocks, in one matc
     rf"|RangeEnd Time={_T} Name={_Q_PLAIN} Scope=(?:None|(Goroutine|Proc)\({_N}\))"
     rf" Attributes=\[([^\n]*)\]"
     r"|(\w+) Time=(-?\d+)(?: ([^\n]*))?"  # any other event: its fields read by `_event`
-    rf")\n((?:{_BLOCK})+)?(?=M=|\Z)", re.MULTILINE)
+    rf")\n((?:{_BLOCK})+)?(?=M=|\Z)",
+    re.MULTILINE,
+)
 """One event line and its stack blocks, followed by the next event or the end: what `_stream`
 reads without the general step's per-line checks (the common shapes in one match)."""
 _WINDOW = 1 << 18
@@ -144,23 +148,28 @@ class EventParser:
 
     def _note_head(self, lines: list[str]) -> None:
         if len(self._head) < HEAD_LINES:
-            self._head.extend(lines[:HEAD_LINES - len(self._head)])
+            self._head.extend(lines[: HEAD_LINES - len(self._head)])
 
     def feed(self, text: str) -> None:
         """Add text made of whole lines; complete events in it are parsed now."""
         if self._pending:
             self._flush_lines()
         if len(self._head) < HEAD_LINES:
-            self._head.extend(text[:20_000].split("\n")[:HEAD_LINES - len(self._head)])
+            self._head.extend(text[:20_000].split("\n")[: HEAD_LINES - len(self._head)])
         self._consume(text, final=False)
 
     def close(self) -> ParsedEvents:
         """Parse what is left and return everything read (frozen)."""
         self._flush_lines()
         self._consume("", final=True)
-        return ParsedEvents(rows=tuple(self._rows), stack=tuple(self._stack),
-                            transition_stack=tuple(self._tstack), stacks=tuple(self._stacks),
-                            lines=self._lines, head=tuple(self._head))
+        return ParsedEvents(
+            rows=tuple(self._rows),
+            stack=tuple(self._stack),
+            transition_stack=tuple(self._tstack),
+            stacks=tuple(self._stacks),
+            lines=self._lines,
+            head=tuple(self._head),
+        )
 
     def _flush_lines(self) -> None:
         if self._pending:
@@ -209,24 +218,110 @@ class EventParser:
         """Add the rows of `_STREAM` matches (their groups); the line number after them."""
         add_row, add_stack, add_tstack = self._rows.append, self._stack.append, self._tstack.append
         blocks, scopes = self._blocks, _SCOPES
-        for (m, p, g, time, res, rid, old, new, reason, mtime, name, value, kind, btime, bname,
-             bscope, bsid, etime, ename, escope, esid, attributes, gkind, gtime, grest,
-             block) in found:
+        for (
+            m,
+            p,
+            g,
+            time,
+            res,
+            rid,
+            old,
+            new,
+            reason,
+            mtime,
+            name,
+            value,
+            kind,
+            btime,
+            bname,
+            bscope,
+            bsid,
+            etime,
+            ename,
+            escope,
+            esid,
+            attributes,
+            gkind,
+            gtime,
+            grest,
+            block,
+        ) in found:
             if time:  # findall gives '' for a group that took no part, finditer None
-                add_row((int(time), int(m), int(p), int(g), "StateTransition",
-                         "goroutine" if res == "GoID" else "proc", int(rid), "", old, new,
-                         None, reason, -1, line_no))
+                add_row(
+                    (
+                        int(time),
+                        int(m),
+                        int(p),
+                        int(g),
+                        "StateTransition",
+                        "goroutine" if res == "GoID" else "proc",
+                        int(rid),
+                        "",
+                        old,
+                        new,
+                        None,
+                        reason,
+                        -1,
+                        line_no,
+                    )
+                )
             elif mtime:
-                add_row((int(mtime), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
-                         float(value), "", -1, line_no))
+                add_row(
+                    (
+                        int(mtime),
+                        int(m),
+                        int(p),
+                        int(g),
+                        "Metric",
+                        "",
+                        -1,
+                        name,
+                        "",
+                        "",
+                        float(value),
+                        "",
+                        -1,
+                        line_no,
+                    )
+                )
             elif btime:
-                add_row((int(btime), int(m), int(p), int(g), kind, scopes.get(bscope, "none"),
-                         int(bsid) if bsid else -1, bname, "", "", None, "", -1,
-                         line_no))
+                add_row(
+                    (
+                        int(btime),
+                        int(m),
+                        int(p),
+                        int(g),
+                        kind,
+                        scopes.get(bscope, "none"),
+                        int(bsid) if bsid else -1,
+                        bname,
+                        "",
+                        "",
+                        None,
+                        "",
+                        -1,
+                        line_no,
+                    )
+                )
             elif etime:
-                add_row((int(etime), int(m), int(p), int(g), "RangeEnd",
-                         scopes.get(escope, "none"), int(esid) if esid else -1,
-                         ename, "", "", None, attributes, -1, line_no))
+                add_row(
+                    (
+                        int(etime),
+                        int(m),
+                        int(p),
+                        int(g),
+                        "RangeEnd",
+                        scopes.get(escope, "none"),
+                        int(esid) if esid else -1,
+                        ename,
+                        "",
+                        "",
+                        None,
+                        attributes,
+                        -1,
+                        line_no,
+                    )
+                )
             else:
                 line = f"M={m} P={p} G={g} {gkind} Time={gtime}" + (f" {grest}" if grest else "")
                 add_row(self._event((m, p, g, gkind, gtime, grest), line_no, line + "\n", 0))
@@ -237,8 +332,10 @@ class EventParser:
             else:
                 ids = blocks.get(block)
                 if ids is None:
-                    ids = blocks[block] = (*self._parse_blocks(block, line_no + 1),
-                                           block.count("\n"))
+                    ids = blocks[block] = (
+                        *self._parse_blocks(block, line_no + 1),
+                        block.count("\n"),
+                    )
                 add_stack(ids[0])
                 add_tstack(ids[1])
                 line_no += 1 + ids[2]
@@ -262,18 +359,65 @@ class EventParser:
             if found is not None:
                 m, p, g, time, res, rid, old, new, reason, mtime, name, value = found.groups()
                 if time is not None:
-                    add_row((int(time), int(m), int(p), int(g), "StateTransition",
-                             "goroutine" if res == "GoID" else "proc", int(rid), "", old, new,
-                             None, reason, -1, line_no))
+                    add_row(
+                        (
+                            int(time),
+                            int(m),
+                            int(p),
+                            int(g),
+                            "StateTransition",
+                            "goroutine" if res == "GoID" else "proc",
+                            int(rid),
+                            "",
+                            old,
+                            new,
+                            None,
+                            reason,
+                            -1,
+                            line_no,
+                        )
+                    )
                 else:
-                    add_row((int(mtime), int(m), int(p), int(g), "Metric", "", -1, name, "", "",
-                             float(value), "", -1, line_no))
-            elif ((found := fast_range(text, pos, stop)) is not None
-                  and (found.group(4) == "RangeEnd") == (found.group(9) is not None)):
+                    add_row(
+                        (
+                            int(mtime),
+                            int(m),
+                            int(p),
+                            int(g),
+                            "Metric",
+                            "",
+                            -1,
+                            name,
+                            "",
+                            "",
+                            float(value),
+                            "",
+                            -1,
+                            line_no,
+                        )
+                    )
+            elif (found := fast_range(text, pos, stop)) is not None and (
+                found.group(4) == "RangeEnd"
+            ) == (found.group(9) is not None):
                 m, p, g, kind, time, name, scope, sid, attributes = found.groups()
-                add_row((int(time), int(m), int(p), int(g), kind, _SCOPES.get(scope, "none"),
-                         int(sid) if sid is not None else -1, name, "", "", None,
-                         attributes or "", -1, line_no))
+                add_row(
+                    (
+                        int(time),
+                        int(m),
+                        int(p),
+                        int(g),
+                        kind,
+                        _SCOPES.get(scope, "none"),
+                        int(sid) if sid is not None else -1,
+                        name,
+                        "",
+                        "",
+                        None,
+                        attributes or "",
+                        -1,
+                        line_no,
+                    )
+                )
             elif (found := match_event(text, pos, stop)) is not None:
                 add_row(event(found.groups(), line_no, text, pos))
             else:
@@ -290,14 +434,15 @@ class EventParser:
                 while True:
                     blank = find("\n\n", block_end, stop)
                     block_end = stop if blank < 0 else blank + 2
-                    if block_end >= stop or not (startswith(_STACK_HEADERS, block_end) or (
-                            text[block_end] != "M" and stack_start(text, block_end, stop))):
+                    if block_end >= stop or not (
+                        startswith(_STACK_HEADERS, block_end)
+                        or (text[block_end] != "M" and stack_start(text, block_end, stop))
+                    ):
                         break
                 block = text[pos:block_end]
                 ids = blocks.get(block)
                 if ids is None:
-                    ids = blocks[block] = (*self._parse_blocks(block, line_no),
-                                           block.count("\n"))
+                    ids = blocks[block] = (*self._parse_blocks(block, line_no), block.count("\n"))
                 add_stack(ids[0])
                 add_tstack(ids[1])
                 line_no += ids[2]
@@ -314,7 +459,7 @@ class EventParser:
 
     def _fail(self, text: str, pos: int, line_no: int):
         end = text.find("\n", pos)
-        line = text[pos:end if end >= 0 else len(text)]
+        line = text[pos : end if end >= 0 else len(text)]
         if line.startswith("\t"):
             why = "stack frame line outside a stack block"
         elif line.startswith("M="):
@@ -339,8 +484,7 @@ class EventParser:
             if kind:  # end of a block: a blank line, the next header, or the end
                 ids[kind] = self._intern(frames, line_no + i - len(frames))
             if line and not _STACK_HEADER.match(line):
-                raise ParseError("not a stack header or frame line", line_no=line_no + i,
-                                 line=line)
+                raise ParseError("not a stack header or frame line", line_no=line_no + i, line=line)
             kind, frames = line[:-1], []
         return ids["Stack"], ids["TransitionStack"]
 
@@ -357,9 +501,10 @@ class EventParser:
         rest = rest or ""
         if max(len(m), len(p), len(g), len(time)) > 18:
             # (a time may be negative: traces of Go 1.21 and older start with Sync Time=-1)
-            line = text[pos:text.find("\n", pos)]
-            m, p, g, time = (_int(x, f, line_no, line) for x, f in
-                             ((m, "M"), (p, "P"), (g, "G"), (time, "Time")))
+            line = text[pos : text.find("\n", pos)]
+            m, p, g, time = (
+                _int(x, f, line_no, line) for x, f in ((m, "M"), (p, "P"), (g, "G"), (time, "Time"))
+            )
         resource, resource_id, name, old, new, detail = "", -1, "", "", "", ""
         value, task = None, -1
         if kind == "StateTransition":
@@ -393,11 +538,26 @@ class EventParser:
             resource, resource_id = self._resource(match.group(2), text, pos, line_no)
         else:
             kind, name, value, detail, task = self._annotation(kind, rest, text, pos, line_no)
-        return (int(time), int(m), int(p), int(g), kind, resource, resource_id, name, old, new,
-                value, detail, task, line_no)
+        return (
+            int(time),
+            int(m),
+            int(p),
+            int(g),
+            kind,
+            resource,
+            resource_id,
+            name,
+            old,
+            new,
+            value,
+            detail,
+            task,
+            line_no,
+        )
 
-    def _annotation(self, kind: str, rest: str, text: str, pos: int,
-                    line_no: int) -> tuple[str, str, float | None, str, int]:
+    def _annotation(
+        self, kind: str, rest: str, text: str, pos: int, line_no: int
+    ) -> tuple[str, str, float | None, str, int]:
         """kind, name, value, detail and task of the other kinds (tasks, regions, logs, ...)."""
         name, detail, value, task = "", "", None, -1
         if kind in ("TaskBegin", "TaskEnd"):
@@ -427,7 +587,7 @@ class EventParser:
     def _id(digits: str, text: str, pos: int, line_no: int) -> int:
         if len(digits) <= 18:
             return int(digits)
-        return _int(digits, "an id", line_no, text[pos:text.find("\n", pos)])
+        return _int(digits, "an id", line_no, text[pos : text.find("\n", pos)])
 
     def _resource(self, text: str, event: str, pos: int, line_no: int) -> tuple[str, int]:
         if text == "None":
@@ -445,23 +605,33 @@ def _int(digits: str, field: str, line_no: int, line: str) -> int:
     """`digits` as an int, if it fits the int64 the trace format uses (else a ParseError)."""
     value = int(digits)
     if not -INT64_MAX <= value <= INT64_MAX:
-        raise ParseError(f"{field}={digits[:30]} is out of range (-(2^63-1) to 2^63-1): not a "
-                         "`go tool trace -d=parsed` number", line_no=line_no, line=line)
+        raise ParseError(
+            f"{field}={digits[:30]} is out of range (-(2^63-1) to 2^63-1): not a "
+            "`go tool trace -d=parsed` number",
+            line_no=line_no,
+            line=line,
+        )
     return value
 
 
 def _frames(lines: list[str], first_line: int) -> tuple[StackFrame, ...]:
     if len(lines) % 2:
-        raise ParseError("a stack frame lacks its file:line", line_no=first_line + len(lines) - 1,
-                         line=lines[-1])
+        raise ParseError(
+            "a stack frame lacks its file:line", line_no=first_line + len(lines) - 1, line=lines[-1]
+        )
     frames = []
     for i in range(0, len(lines), 2):
         func, where = _FUNC_LINE.match(lines[i]), _FILE_LINE.match(lines[i + 1])
         if func is None or where is None:
             bad = i if func is None else i + 1
             raise ParseError("malformed stack frame", line_no=first_line + bad, line=lines[bad])
-        frames.append(StackFrame(func.group(1), where.group(1),
-                                 _int(where.group(2), "line", first_line + i + 1, lines[i + 1])))
+        frames.append(
+            StackFrame(
+                func.group(1),
+                where.group(1),
+                _int(where.group(2), "line", first_line + i + 1, lines[i + 1]),
+            )
+        )
     return tuple(frames)
 
 
@@ -479,14 +649,15 @@ def parse_events(source: str | bytes | Iterable[str | bytes]) -> ParsedEvents:
         parser.feed(source if source.endswith("\n") or not source else source + "\n")
         return parser.close()
     if not isinstance(source, Iterable):
-        raise UsageError("parse takes the text of `go tool trace -d=parsed` (str or bytes) or "
-                         f"an iterable of its lines, not {type(source).__name__}")
+        raise UsageError(
+            "parse takes the text of `go tool trace -d=parsed` (str or bytes) or "
+            f"an iterable of its lines, not {type(source).__name__}"
+        )
     for line in source:
         if isinstance(line, bytes | bytearray):
             line = bytes(line).decode("utf-8", errors="replace")
         elif not isinstance(line, str):
-            raise UsageError("parse takes lines of text (str or bytes), not "
-                             f"{type(line).__name__}")
+            raise UsageError(f"parse takes lines of text (str or bytes), not {type(line).__name__}")
         parser.feed_line(line.rstrip("\r\n"))
     return parser.close()
 
@@ -518,7 +689,7 @@ class _Columns:
         if self.pos + size > len(self.data):
             raise ValueError("a string runs past the end")
         self.pos += size
-        return self.data[self.pos - size:self.pos].decode("utf-8")
+        return self.data[self.pos - size : self.pos].decode("utf-8")
 
 
 def parse_columns(data: bytes) -> ParsedEvents:
@@ -572,9 +743,34 @@ def _parse_columns(read: _Columns) -> ParsedEvents:
     time, m, p, g, resource_id, task, line_no, stack, tstack = (c.tolist() for c in ints)
     kind, resource, name, old, new, text = (strings[c].tolist() for c in codes)
     values = [None if v != v else v for v in value.tolist()]  # NaN: no value
-    rows = tuple(zip(time, m, p, g, kind, resource, resource_id, name, old, new, values, text,
-                     task, line_no, strict=True))
-    stacks = tuple(tuple(StackFrame(table[f], table[file], line)
-                         for f, file, line in each.tolist()) for each in frames)
-    return ParsedEvents(rows=rows, stack=tuple(stack), transition_stack=tuple(tstack),
-                        stacks=stacks, lines=lines, head=tuple(strings[head].tolist()))
+    rows = tuple(
+        zip(
+            time,
+            m,
+            p,
+            g,
+            kind,
+            resource,
+            resource_id,
+            name,
+            old,
+            new,
+            values,
+            text,
+            task,
+            line_no,
+            strict=True,
+        )
+    )
+    stacks = tuple(
+        tuple(StackFrame(table[f], table[file], line) for f, file, line in each.tolist())
+        for each in frames
+    )
+    return ParsedEvents(
+        rows=rows,
+        stack=tuple(stack),
+        transition_stack=tuple(tstack),
+        stacks=stacks,
+        lines=lines,
+        head=tuple(strings[head].tolist()),
+    )

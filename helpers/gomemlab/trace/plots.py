@@ -27,22 +27,36 @@ def _window_ns(window: Window, *frames: pd.DataFrame) -> tuple[float, float]:
     return 0.0, float(max(ends)) if ends else 1.0
 
 
-def _clip(frame: pd.DataFrame, lo: float, hi: float, start: str = "start",
-          end: str = "end") -> pd.DataFrame:
+def _clip(
+    frame: pd.DataFrame, lo: float, hi: float, start: str = "start", end: str = "end"
+) -> pd.DataFrame:
     return frame[(frame[end] >= lo) & (frame[start] <= hi)]
 
 
 def _mark_bands(ax, gc: pd.DataFrame, lo: float, hi: float, *, label: bool) -> None:
     for i, cycle in enumerate(_clip(gc, lo, hi, "mark_start", "mark_end").itertuples()):
-        ax.axvspan(cycle.mark_start / 1e6, cycle.mark_end / 1e6, color=MARK_COLOUR, zorder=0,
-                   lw=0, label="GC concurrent mark" if label and i == 0 else None)
+        ax.axvspan(
+            cycle.mark_start / 1e6,
+            cycle.mark_end / 1e6,
+            color=MARK_COLOUR,
+            zorder=0,
+            lw=0,
+            label="GC concurrent mark" if label and i == 0 else None,
+        )
 
 
 @figures.plot_function
-def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
-             window: Window = None, gomaxprocs: int | None = None, title: str | None = None,
-             label_goroutines: bool | None = None,
-             width: float = figures.WIDTH) -> Figure:
+def timeline(
+    running: pd.DataFrame,
+    gc: pd.DataFrame,
+    pauses: pd.DataFrame,
+    *,
+    window: Window = None,
+    gomaxprocs: int | None = None,
+    title: str | None = None,
+    label_goroutines: bool | None = None,
+    width: float = figures.WIDTH,
+) -> Figure:
     """One lane per P: which goroutine ran when, coloured by kind, over GC marks and pauses.
 
     `running`: p, g, kind, start, end (ns) as in `Trace.running`; `gc`: mark_start, mark_end
@@ -65,8 +79,10 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
     for kind, colour in COLOURS.items():
         rows = run[run.kind == kind]
         for p, group in rows.groupby("p"):
-            bars = [(max(s, lo) / 1e6, max((min(e, hi) - max(s, lo)) / 1e6, min_width / 2))
-                    for s, e in zip(group.start, group.end, strict=True)]
+            bars = [
+                (max(s, lo) / 1e6, max((min(e, hi) - max(s, lo)) / 1e6, min_width / 2))
+                for s, e in zip(group.start, group.end, strict=True)
+            ]
             ax.broken_barh(bars, (lane[p] - 0.38, 0.76), color=colour, lw=0)
     if label_goroutines is None:
         label_goroutines = len(run) <= 60
@@ -74,23 +90,38 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
         for row in run.itertuples():
             mid = (max(row.start, lo) + min(row.end, hi)) / 2e6
             if (min(row.end, hi) - max(row.start, lo)) / 1e6 > span_ms / 40:
-                ax.text(mid, lane[row.p], f"G{row.g}", ha="center", va="center", fontsize=9,
-                        color="white")
+                ax.text(
+                    mid,
+                    lane[row.p],
+                    f"G{row.g}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white",
+                )
     shown = _clip(pauses, lo, hi)
-    ticks = [(s / 1e6, max(d / 1e6, min_width)) for s, d in zip(shown.start, shown.duration_ns,
-                                                                strict=True)]
+    ticks = [
+        (s / 1e6, max(d / 1e6, min_width))
+        for s, d in zip(shown.start, shown.duration_ns, strict=True)
+    ]
     ax.broken_barh(ticks, (gc_lane - 0.38, 0.76), color=STW_COLOUR, lw=0)
     for cycle in _clip(gc, lo, hi, "mark_start", "mark_end").itertuples():
-        ax.broken_barh([(cycle.mark_start / 1e6, (cycle.mark_end - cycle.mark_start) / 1e6)],
-                       (gc_lane - 0.25, 0.5), color=MARK_COLOUR, lw=0)
+        ax.broken_barh(
+            [(cycle.mark_start / 1e6, (cycle.mark_end - cycle.mark_start) / 1e6)],
+            (gc_lane - 0.25, 0.5),
+            color=MARK_COLOUR,
+            lw=0,
+        )
     ax.set_yticks([gc_lane, *lane.values()], ["GC", *(f"P{p}" for p in lane)])
     ax.set_ylim(0.4, gc_lane + 0.6)
     ax.set_xlim(lo / 1e6, hi / 1e6)
     ax.set_xlabel("time since the trace began (ms)")
     ax.set_ylabel("processor (P)")
     handles = [Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS]
-    handles += [Patch(color=MARK_COLOUR, label="GC concurrent mark"),
-                Patch(color=STW_COLOUR, label="stop the world")]
+    handles += [
+        Patch(color=MARK_COLOUR, label="GC concurrent mark"),
+        Patch(color=STW_COLOUR, label="stop the world"),
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     ax.set_title(title or "Which goroutine ran on each processor, and when did the GC run?")
     ax.grid(axis="x", alpha=0.3)
@@ -98,9 +129,14 @@ def timeline(running: pd.DataFrame, gc: pd.DataFrame, pauses: pd.DataFrame, *,
 
 
 @figures.plot_function
-def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
-                 window: Window = None, title: str | None = None,
-                 width: float = figures.WIDTH) -> Figure:
+def state_counts(
+    counts: pd.DataFrame,
+    gc: pd.DataFrame | None = None,
+    *,
+    window: Window = None,
+    title: str | None = None,
+    width: float = figures.WIDTH,
+) -> Figure:
     """How many goroutines were running, runnable (waiting for a P) and waiting, over time."""
     end = pd.DataFrame({"end": [counts.time.max() if len(counts) else 1]})
     lo, hi = _window_ns(window, end)
@@ -109,12 +145,15 @@ def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
         _mark_bands(ax, gc, lo, hi, label=True)
     before = counts[counts.time <= lo].tail(1)
     shown = pd.concat([before, counts[(counts.time > lo) & (counts.time <= hi)]])
-    styles = {"Running": "#1f77b4", "Runnable": "#ff7f0e", "Waiting": "#7f7f7f",
-              "Syscall": "#9467bd"}
+    styles = {
+        "Running": "#1f77b4",
+        "Runnable": "#ff7f0e",
+        "Waiting": "#7f7f7f",
+        "Syscall": "#9467bd",
+    }
     for state, colour in styles.items():
         if state in shown and shown[state].any():
-            ax.step(shown.time / 1e6, shown[state], where="post", color=colour, label=state,
-                    lw=1.2)
+            ax.step(shown.time / 1e6, shown[state], where="post", color=colour, label=state, lw=1.2)
     ax.set_xlim(lo / 1e6, hi / 1e6)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time since the trace began (ms)")
@@ -127,8 +166,14 @@ def state_counts(counts: pd.DataFrame, gc: pd.DataFrame | None = None, *,
 
 
 @figures.plot_function
-def heap(heap_frame: pd.DataFrame, gc: pd.DataFrame | None = None, *, window: Window = None,
-         title: str | None = None, width: float = figures.WIDTH) -> Figure:
+def heap(
+    heap_frame: pd.DataFrame,
+    gc: pd.DataFrame | None = None,
+    *,
+    window: Window = None,
+    title: str | None = None,
+    width: float = figures.WIDTH,
+) -> Figure:
     """Heap in use by objects vs the heap goal over time (MiB): the GC's sawtooth."""
     end = pd.DataFrame({"end": [heap_frame.time.max() if len(heap_frame) else 1]})
     lo, hi = _window_ns(window, end)
@@ -137,10 +182,23 @@ def heap(heap_frame: pd.DataFrame, gc: pd.DataFrame | None = None, *, window: Wi
         _mark_bands(ax, gc, lo, hi, label=True)
     shown = heap_frame[(heap_frame.time >= lo) & (heap_frame.time <= hi)]
     mib = 1 << 20
-    ax.step(shown.time / 1e6, shown.heap_objects / mib, where="post", color="#1f77b4",
-            label="heap in use (objects)", lw=1.2)
-    ax.step(shown.time / 1e6, shown.heap_goal / mib, where="post", color="#d62728", ls="--",
-            label="heap goal", lw=1.2)
+    ax.step(
+        shown.time / 1e6,
+        shown.heap_objects / mib,
+        where="post",
+        color="#1f77b4",
+        label="heap in use (objects)",
+        lw=1.2,
+    )
+    ax.step(
+        shown.time / 1e6,
+        shown.heap_goal / mib,
+        where="post",
+        color="#d62728",
+        ls="--",
+        label="heap goal",
+        lw=1.2,
+    )
     ax.set_xlim(lo / 1e6, hi / 1e6)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time since the trace began (ms)")

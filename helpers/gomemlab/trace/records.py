@@ -4,15 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EVENT_KINDS = frozenset({
-    "Sync", "Metric", "Label", "StackSample", "RangeBegin", "RangeActive", "RangeEnd",
-    "TaskBegin", "TaskEnd", "RegionBegin", "RegionEnd", "Log", "StateTransition",
-    "Experimental",
-})
+EVENT_KINDS = frozenset(
+    {
+        "Sync",
+        "Metric",
+        "Label",
+        "StackSample",
+        "RangeBegin",
+        "RangeActive",
+        "RangeEnd",
+        "TaskBegin",
+        "TaskEnd",
+        "RegionBegin",
+        "RegionEnd",
+        "Log",
+        "StateTransition",
+        "Experimental",
+    }
+)
 """Event kinds of Go 1.22+ traces; any other well-formed kind is kept as kind "other"."""
 
-EVENT_COLUMNS = ("time", "m", "p", "g", "kind", "resource", "resource_id", "name", "from_state",
-                 "to_state", "value", "text", "task", "line_no")
+EVENT_COLUMNS = (
+    "time",
+    "m",
+    "p",
+    "g",
+    "kind",
+    "resource",
+    "resource_id",
+    "name",
+    "from_state",
+    "to_state",
+    "value",
+    "text",
+    "task",
+    "line_no",
+)
 """Fields of one event row, in order (`stack` and `transition_stack` are kept apart)."""
 
 

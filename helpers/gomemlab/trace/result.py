@@ -102,8 +102,11 @@ class Trace(ResultRepr):
     def events(self) -> pd.DataFrame:
         """One row per trace event, in trace order (columns in `FRAME_DOC`)."""
         rows = self.parsed.rows
-        columns = dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False)) if rows else {
-            name: [] for name in EVENT_COLUMNS}
+        columns = (
+            dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False))
+            if rows
+            else {name: [] for name in EVENT_COLUMNS}
+        )
         frame = pd.DataFrame(columns, columns=list(EVENT_COLUMNS))
         for name in ("time", "m", "p", "g", "resource_id", "task", "line_no"):
             frame[name] = frame[name].astype("int64")
@@ -184,26 +187,32 @@ class Trace(ResultRepr):
         had_open = same_prev & np.concatenate([[False], opens[:-1]]) if n else same_prev
         before = ~had_open & (old != "NotExist") & (old != "Undetermined")
         running = new == "Running"
-        frame = pd.DataFrame({
-            "g": np.concatenate([g[before], g[opens]]),
-            "state": np.concatenate([old[before], new[opens]]),
-            "start": np.concatenate([np.full(before.sum(), self.t0, "int64"), time[opens]]),
-            "end": np.concatenate([time[before], end[opens]]),
-            "p": np.concatenate([np.full(before.sum(), -1, "int64"),
-                                 np.where(running, p, -1)[opens]]),
-            "m": np.concatenate([np.full(before.sum(), -1, "int64"),
-                                 np.where(running, m, -1)[opens]]),
-            "reason": np.concatenate([np.full(before.sum(), "", object), reason[opens]]),
-        })
+        frame = pd.DataFrame(
+            {
+                "g": np.concatenate([g[before], g[opens]]),
+                "state": np.concatenate([old[before], new[opens]]),
+                "start": np.concatenate([np.full(before.sum(), self.t0, "int64"), time[opens]]),
+                "end": np.concatenate([time[before], end[opens]]),
+                "p": np.concatenate(
+                    [np.full(before.sum(), -1, "int64"), np.where(running, p, -1)[opens]]
+                ),
+                "m": np.concatenate(
+                    [np.full(before.sum(), -1, "int64"), np.where(running, m, -1)[opens]]
+                ),
+                "reason": np.concatenate([np.full(before.sum(), "", object), reason[opens]]),
+            }
+        )
         appended = np.concatenate([index[before], closed_at[opens]])
         frame = frame.iloc[np.lexsort((appended, frame.g.to_numpy(), frame.start.to_numpy()))]
-        frame = frame.astype({"g": "int64", "start": "int64", "end": "int64", "p": "int64",
-                              "m": "int64"})
+        frame = frame.astype(
+            {"g": "int64", "start": "int64", "end": "int64", "p": "int64", "m": "int64"}
+        )
         frame[["start", "end"]] -= self.t0
         frame.insert(4, "duration_ns", frame["end"] - frame["start"])
         kinds = self.goroutine_kinds
-        frame["kind"] = pd.Series([kinds.get(g, "runtime") for g in frame["g"].tolist()],
-                                  index=frame.index)
+        frame["kind"] = pd.Series(
+            [kinds.get(g, "runtime") for g in frame["g"].tolist()], index=frame.index
+        )
         return frame.reset_index(drop=True)
 
     @cached_property
@@ -240,8 +249,11 @@ class Trace(ResultRepr):
     @cached_property
     def goroutine_kinds(self) -> dict[int, str]:
         """Each goroutine's kind (`GOROUTINE_KINDS`): GC mark worker, other runtime, or yours."""
-        gc_labelled = {row[6] for row in self._by_kind["label"]
-                       if row[5] == "goroutine" and row[7].startswith("GC (")}
+        gc_labelled = {
+            row[6]
+            for row in self._by_kind["label"]
+            if row[5] == "goroutine" and row[7].startswith("GC (")
+        }
         kinds = {}
         for g_id in self._goroutine_ids:
             name = self.goroutine_names.get(g_id, "")
@@ -256,8 +268,9 @@ class Trace(ResultRepr):
     @cached_property
     def _goroutine_ids(self) -> list[int]:
         g = _ints(self.parsed.rows, 3)
-        return np.unique(np.concatenate([_ints(self._transitions("goroutine"), 6),
-                                         g[g >= 0]])).tolist()
+        return np.unique(
+            np.concatenate([_ints(self._transitions("goroutine"), 6), g[g >= 0]])
+        ).tolist()
 
     @cached_property
     def goroutines(self) -> pd.DataFrame:
@@ -265,8 +278,16 @@ class Trace(ResultRepr):
         states = self.states
         running = states[states.state == "Running"].groupby("g")["duration_ns"].sum()
         first = states.groupby("g")["start"].min()
-        rows = [(g, self.goroutine_names.get(g, ""), self.goroutine_kinds.get(g, "runtime"),
-                 int(running.get(g, 0)), first.get(g, np.nan)) for g in self._goroutine_ids]
+        rows = [
+            (
+                g,
+                self.goroutine_names.get(g, ""),
+                self.goroutine_kinds.get(g, "runtime"),
+                int(running.get(g, 0)),
+                first.get(g, np.nan),
+            )
+            for g in self._goroutine_ids
+        ]
         return pd.DataFrame(rows, columns=["g", "name", "kind", "running_ns", "first_seen"])
 
     @cached_property
@@ -277,7 +298,8 @@ class Trace(ResultRepr):
         names = self.goroutine_names
         run = run.assign(name=[names.get(g, "") for g in run.g])
         return run[["p", "g", "kind", "name", "start", "end", "duration_ns", "m"]].reset_index(
-            drop=True)
+            drop=True
+        )
 
     @cached_property
     def procs(self) -> pd.DataFrame:
@@ -296,7 +318,8 @@ class Trace(ResultRepr):
         for p_id, (state, start) in open_.items():
             out.append((p_id, state, start, self.t0 + self.duration_ns))
         frame = pd.DataFrame(out, columns=["p", "state", "start", "end"]).astype(
-            {"p": "int64", "start": "int64", "end": "int64"})
+            {"p": "int64", "start": "int64", "end": "int64"}
+        )
         frame[["start", "end"]] -= self.t0
         frame["duration_ns"] = frame["end"] - frame["start"]
         return frame.sort_values(["p", "start"]).reset_index(drop=True)
@@ -306,12 +329,15 @@ class Trace(ResultRepr):
         """How many goroutines were in each state, after every change (a step function)."""
         states = self.states
         states = states[states.state.isin(["Running", "Runnable", "Waiting", "Syscall"])]
-        deltas = pd.concat([
-            pd.DataFrame({"time": states.start, "state": states.state, "d": 1}),
-            pd.DataFrame({"time": states.end, "state": states.state, "d": -1}),
-        ])
-        table = deltas.pivot_table(index="time", columns="state", values="d", aggfunc="sum",
-                                   fill_value=0).cumsum()
+        deltas = pd.concat(
+            [
+                pd.DataFrame({"time": states.start, "state": states.state, "d": 1}),
+                pd.DataFrame({"time": states.end, "state": states.state, "d": -1}),
+            ]
+        )
+        table = deltas.pivot_table(
+            index="time", columns="state", values="d", aggfunc="sum", fill_value=0
+        ).cumsum()
         for state in ("Running", "Runnable", "Waiting", "Syscall"):
             if state not in table:
                 table[state] = 0
@@ -332,25 +358,41 @@ class Trace(ResultRepr):
             key = (row[7], row[5], row[6])
             if kind == "RangeEnd":
                 begin = open_.pop(key, None)
-                start, g, p, m, cut = (begin if begin is not None
-                                       else (t0, row[3], row[2], row[1], True))
+                start, g, p, m, cut = (
+                    begin if begin is not None else (t0, row[3], row[2], row[1], True)
+                )
                 add((*key, start, row[0], g, p, m, row[11], cut))
             elif kind == "RangeBegin" or key not in open_:
                 open_[key] = (row[0], row[3], row[2], row[1], kind == "RangeActive")
         for key, (start, g, p, m, _) in open_.items():
             out.append((*key, start, t0 + self.duration_ns, g, p, m, "", True))
-        columns = ["name", "scope", "scope_id", "start", "end", "g", "p", "m", "attributes",
-                   "cut"]
+        columns = ["name", "scope", "scope_id", "start", "end", "g", "p", "m", "attributes", "cut"]
         if out:
-            frame = pd.DataFrame({
-                name: (_objs(out, i) if name in ("name", "scope", "attributes") else
-                       np.fromiter(map(itemgetter(i), out), bool if name == "cut" else "int64",
-                                   len(out)))
-                for i, name in enumerate(columns)})
+            frame = pd.DataFrame(
+                {
+                    name: (
+                        _objs(out, i)
+                        if name in ("name", "scope", "attributes")
+                        else np.fromiter(
+                            map(itemgetter(i), out), bool if name == "cut" else "int64", len(out)
+                        )
+                    )
+                    for i, name in enumerate(columns)
+                }
+            )
         else:
             frame = pd.DataFrame(out, columns=columns)
-        frame = frame.astype({"scope_id": "int64", "start": "int64", "end": "int64",
-                              "g": "int64", "p": "int64", "m": "int64", "cut": "bool"})
+        frame = frame.astype(
+            {
+                "scope_id": "int64",
+                "start": "int64",
+                "end": "int64",
+                "g": "int64",
+                "p": "int64",
+                "m": "int64",
+                "cut": "bool",
+            }
+        )
         frame[["start", "end"]] -= t0
         frame.insert(5, "duration_ns", frame["end"] - frame["start"])
         return frame.sort_values("start", kind="stable").reset_index(drop=True)
@@ -359,9 +401,24 @@ class Trace(ResultRepr):
     def gc(self) -> pd.DataFrame:
         """GC cycles: the two stop-the-world pauses and the concurrent mark between them."""
         ranges = self.ranges
-        columns = ["cycle", "start", "end", "sweep_term_start", "sweep_term_ns", "mark_start",
-                   "mark_end", "mark_ns", "mark_term_start", "mark_term_ns", "stw_ns",
-                   "assists", "assist_ns", "swept_bytes", "reclaimed_bytes", "complete"]
+        columns = [
+            "cycle",
+            "start",
+            "end",
+            "sweep_term_start",
+            "sweep_term_ns",
+            "mark_start",
+            "mark_end",
+            "mark_ns",
+            "mark_term_start",
+            "mark_term_ns",
+            "stw_ns",
+            "assists",
+            "assist_ns",
+            "swept_bytes",
+            "reclaimed_bytes",
+            "complete",
+        ]
         names = ranges.name.to_numpy()
         marks = ranges[names == MARK_PHASE]
         if marks.empty:
@@ -398,9 +455,10 @@ class Trace(ResultRepr):
         # assists of each cycle; sweeps from its end to the next cycle's start
         assists = self.assists
         cycle_of_assist = assists.cycle.fillna(0).to_numpy().astype("int64")
-        counts = np.bincount(cycle_of_assist, minlength=n + 1)[1:n + 1]
-        assist_ns = np.bincount(cycle_of_assist, weights=assists.duration_ns.to_numpy(),
-                                minlength=n + 1)[1:n + 1].astype("int64")
+        counts = np.bincount(cycle_of_assist, minlength=n + 1)[1 : n + 1]
+        assist_ns = np.bincount(
+            cycle_of_assist, weights=assists.duration_ns.to_numpy(), minlength=n + 1
+        )[1 : n + 1].astype("int64")
         sweeps = ranges[names == SWEEP]
         following = np.concatenate([m_start[1:], [np.iinfo("int64").max]])
         sw_start = sweeps.start.to_numpy()
@@ -412,28 +470,44 @@ class Trace(ResultRepr):
             total = np.concatenate([[0], np.cumsum(values)])
             return total[hi] - total[lo]
 
-        return pd.DataFrame({
-            "cycle": np.arange(1, n + 1), "start": m_start, "end": end,
-            "sweep_term_start": pick(st, "start", i, has_st), "sweep_term_ns": st_ns,
-            "mark_start": mark_start, "mark_end": mark_end, "mark_ns": mark_end - mark_start,
-            "mark_term_start": mt_start_c, "mark_term_ns": mt_ns,
-            "stw_ns": (np.where(has_st, np.nan_to_num(st_ns), 0)
-                       + np.where(has_mt, np.nan_to_num(mt_ns), 0)).astype("int64"),
-            "assists": counts.astype("int64"), "assist_ns": assist_ns,
-            "swept_bytes": swept_sum("bytes swept"),
-            "reclaimed_bytes": swept_sum("bytes reclaimed"),
-            "complete": has_st & has_mt & ~marks.cut.to_numpy(),
-        }, columns=columns)
+        return pd.DataFrame(
+            {
+                "cycle": np.arange(1, n + 1),
+                "start": m_start,
+                "end": end,
+                "sweep_term_start": pick(st, "start", i, has_st),
+                "sweep_term_ns": st_ns,
+                "mark_start": mark_start,
+                "mark_end": mark_end,
+                "mark_ns": mark_end - mark_start,
+                "mark_term_start": mt_start_c,
+                "mark_term_ns": mt_ns,
+                "stw_ns": (
+                    np.where(has_st, np.nan_to_num(st_ns), 0)
+                    + np.where(has_mt, np.nan_to_num(mt_ns), 0)
+                ).astype("int64"),
+                "assists": counts.astype("int64"),
+                "assist_ns": assist_ns,
+                "swept_bytes": swept_sum("bytes swept"),
+                "reclaimed_bytes": swept_sum("bytes reclaimed"),
+                "complete": has_st & has_mt & ~marks.cut.to_numpy(),
+            },
+            columns=columns,
+        )
 
     @cached_property
     def pauses(self) -> pd.DataFrame:
         """Every stop-the-world pause, GC or not (e.g. ReadMemStats, starting the trace)."""
         ranges = self.ranges
         stw = ranges[ranges.name.str.startswith("stop-the-world")]
-        frame = pd.DataFrame({
-            "reason": stw.name.str.extract(r"\((.*)\)", expand=False).fillna(stw.name),
-            "start": stw.start, "end": stw.end, "duration_ns": stw.duration_ns,
-        }).reset_index(drop=True)
+        frame = pd.DataFrame(
+            {
+                "reason": stw.name.str.extract(r"\((.*)\)", expand=False).fillna(stw.name),
+                "start": stw.start,
+                "end": stw.end,
+                "duration_ns": stw.duration_ns,
+            }
+        ).reset_index(drop=True)
         frame["cycle"] = self._cycle_of(frame.start, gc_only=frame.reason.str.startswith("GC"))
         return frame
 
@@ -443,10 +517,14 @@ class Trace(ResultRepr):
         ranges = self.ranges
         rows = ranges[ranges.name == MARK_ASSIST]
         names, kinds = self.goroutine_names, self.goroutine_kinds
-        frame = pd.DataFrame({
-            "g": rows.scope_id.where(rows.scope == "goroutine", rows.g).astype("int64"),
-            "start": rows.start, "end": rows.end, "duration_ns": rows.duration_ns,
-        }).reset_index(drop=True)
+        frame = pd.DataFrame(
+            {
+                "g": rows.scope_id.where(rows.scope == "goroutine", rows.g).astype("int64"),
+                "start": rows.start,
+                "end": rows.end,
+                "duration_ns": rows.duration_ns,
+            }
+        ).reset_index(drop=True)
         frame.insert(1, "kind", [kinds.get(g, "runtime") for g in frame.g])
         frame.insert(2, "name", [names.get(g, "") for g in frame.g])
         frame["cycle"] = self._cycle_of(frame.start)
@@ -479,15 +557,16 @@ class Trace(ResultRepr):
         """Metric events in long form: time, name, value."""
         rows = self._by_kind["metric"]
         values = np.array([r[10] for r in rows], dtype="float64")  # None (not a number): NaN
-        return pd.DataFrame({"time": _ints(rows, 0) - self.t0, "name": _objs(rows, 7),
-                             "value": values}, columns=["time", "name", "value"])
+        return pd.DataFrame(
+            {"time": _ints(rows, 0) - self.t0, "name": _objs(rows, 7), "value": values},
+            columns=["time", "name", "value"],
+        )
 
     @cached_property
     def heap(self) -> pd.DataFrame:
         """Heap in use by objects and the heap goal over time (bytes), filled forward."""
         metrics = self.metrics
-        wanted = {HEAP_OBJECTS: "heap_objects", HEAP_GOAL: "heap_goal",
-                  GOMAXPROCS: "gomaxprocs"}
+        wanted = {HEAP_OBJECTS: "heap_objects", HEAP_GOAL: "heap_goal", GOMAXPROCS: "gomaxprocs"}
         frame = pd.DataFrame({"time": metrics.time})
         for name, column in wanted.items():
             frame[column] = metrics.value.where(metrics.name == name)
@@ -497,8 +576,9 @@ class Trace(ResultRepr):
     @cached_property
     def logs(self) -> pd.DataFrame:
         """The messages of `runtime/trace.Log`: time, g, task, category, message."""
-        rows = [(row[0] - self.t0, row[3], row[12], row[7], row[11])
-                for row in self._by_kind["log"]]
+        rows = [
+            (row[0] - self.t0, row[3], row[12], row[7], row[11]) for row in self._by_kind["log"]
+        ]
         return pd.DataFrame(rows, columns=["time", "g", "task", "category", "message"])
 
     # ------------------------------------------------------------------ summary numbers
@@ -520,8 +600,9 @@ class Trace(ResultRepr):
     def procs_used(self) -> int:
         """How many Ps ran goroutines (as `running.p.nunique()`, without building the states:
         a Running interval has the P of the transition that started it)."""
-        return len({r[2] for r in self._transitions("goroutine") if r[9] == "Running"
-                    and r[2] >= 0})
+        return len(
+            {r[2] for r in self._transitions("goroutine") if r[9] == "Running" and r[2] >= 0}
+        )
 
     def max_parallel(self, kind: str | None = "user") -> int:
         """The most goroutines (of `kind`; None: any) running at the same instant."""
@@ -552,8 +633,9 @@ class Trace(ResultRepr):
         starts, ends = run.start.to_numpy(), run.end.to_numpy()
         rows = []
         for cycle in gc.itertuples():
-            overlap = np.clip(np.minimum(ends, cycle.mark_end)
-                              - np.maximum(starts, cycle.mark_start), 0, None)
+            overlap = np.clip(
+                np.minimum(ends, cycle.mark_end) - np.maximum(starts, cycle.mark_start), 0, None
+            )
             rows.append((cycle.cycle, int(cycle.mark_ns), int(overlap.sum())))
         return pd.DataFrame(rows, columns=["cycle", "mark_ns", f"{kind}_running_ns"])
 
@@ -580,17 +662,21 @@ class Trace(ResultRepr):
     def summary(self) -> pd.DataFrame:
         """The trace in numbers: one row per measure (index), with its `value` and `meaning`."""
         numbers = self._numbers
-        return pd.DataFrame({
-            "value": pd.Series(numbers, dtype="float64"),
-            "meaning": pd.Series(SUMMARY_DOC),
-        }).rename_axis("measure")
+        return pd.DataFrame(
+            {
+                "value": pd.Series(numbers, dtype="float64"),
+                "meaning": pd.Series(SUMMARY_DOC),
+            }
+        ).rename_axis("measure")
 
     def __repr__(self) -> str:
         """One line: the trace's size, Ps, threads and GC cycles."""
         s = self._numbers
-        return (f"Trace({self.label or 'trace'}: {s['duration_ms']:.1f} ms, {s['events']} events,"
-                f" {s['goroutines']} goroutines, GOMAXPROCS={s['gomaxprocs']}, {s['threads']} "
-                f"threads, {s['gc_cycles']} GC cycles, STW total {s['stw_total_ms']:.2f} ms)")
+        return (
+            f"Trace({self.label or 'trace'}: {s['duration_ms']:.1f} ms, {s['events']} events,"
+            f" {s['goroutines']} goroutines, GOMAXPROCS={s['gomaxprocs']}, {s['threads']} "
+            f"threads, {s['gc_cycles']} GC cycles, STW total {s['stw_total_ms']:.2f} ms)"
+        )
 
     def _repr_html_(self) -> str:
         s = self._numbers
@@ -600,14 +686,17 @@ class Trace(ResultRepr):
             ("Ps (GOMAXPROCS)", f"{s['gomaxprocs']} ({s['procs_used']} ran goroutines)"),
             ("threads (Ms)", str(s["threads"])),
             ("GC cycles", str(s["gc_cycles"])),
-            ("stop-the-world (GC)", f"total {s['stw_total_ms']:.3f} ms, longest "
-                                    f"{s['stw_max_ms']:.3f} ms"),
+            (
+                "stop-the-world (GC)",
+                f"total {s['stw_total_ms']:.3f} ms, longest {s['stw_max_ms']:.3f} ms",
+            ),
             ("concurrent mark", f"median {s['mark_median_ms']:.3f} ms per cycle"),
             ("mark assists", str(s["assists"])),
         ]
         title = self.label or (self.file.name if self.file else "trace")
-        table = tables.to_html(pd.DataFrame(rows, columns=["", "value"]),
-                               caption=self.provenance.line())
+        table = tables.to_html(
+            pd.DataFrame(rows, columns=["", "value"]), caption=self.provenance.line()
+        )
         return f"<div><b>Execution trace: {html.escape(title)}</b>{table}</div>"
 
     def cycle_window(self, cycle: int | None = None, margin: float = 0.5) -> tuple[float, float]:
@@ -638,7 +727,8 @@ class Trace(ResultRepr):
         if complete < at_least:
             raise self._claim_failed(
                 f"expected at least {at_least} complete GC cycle(s) in the trace, found "
-                f"{complete} (of {len(self.gc)}): make the program allocate more or run longer")
+                f"{complete} (of {len(self.gc)}): make the program allocate more or run longer"
+            )
         return self
 
     def expect_user_ran_during_mark(self, min_fraction: float = 0.0) -> Trace:
@@ -651,7 +741,8 @@ class Trace(ResultRepr):
             raise self._claim_failed(
                 f"user goroutines ran {ran / 1e6:.3f} ms during {total_mark / 1e6:.3f} ms of "
                 f"concurrent mark (wanted > {min_fraction:.0%} of it): the trace does not show "
-                "the program running alongside the GC")
+                "the program running alongside the GC"
+            )
         return self
 
     def expect_stw_shorter_than_mark(self) -> Trace:
@@ -663,7 +754,8 @@ class Trace(ResultRepr):
         if not pause < mark:
             raise self._claim_failed(
                 f"median stop-the-world pause {pause / 1e3:.1f} µs is not shorter than the "
-                f"median concurrent mark {mark / 1e3:.1f} µs over {len(gc)} GC cycles")
+                f"median concurrent mark {mark / 1e3:.1f} µs over {len(gc)} GC cycles"
+            )
         return self
 
     def expect_parallel(self, at_least: int = 2, kind: str = "user") -> Trace:
@@ -672,7 +764,8 @@ class Trace(ResultRepr):
         if seen < at_least:
             raise self._claim_failed(
                 f"at most {seen} {kind} goroutine(s) ran at the same time, expected "
-                f"{at_least} (GOMAXPROCS={self.gomaxprocs})")
+                f"{at_least} (GOMAXPROCS={self.gomaxprocs})"
+            )
         return self
 
     def expect_at_most_parallel(self, limit: int, kind: str | None = None) -> Trace:
@@ -681,7 +774,8 @@ class Trace(ResultRepr):
         if seen > limit:
             raise self._claim_failed(
                 f"{seen} goroutines ran at the same time, more than {limit} "
-                f"(GOMAXPROCS={self.gomaxprocs})")
+                f"(GOMAXPROCS={self.gomaxprocs})"
+            )
         return self
 
     def expect_mark_assists(self, at_least: int = 1, kind: str = "user") -> Trace:
@@ -690,12 +784,14 @@ class Trace(ResultRepr):
         if len(assists) < at_least:
             raise self._claim_failed(
                 f"expected at least {at_least} mark assist(s) by {kind} goroutines, found "
-                f"{len(assists)}")
+                f"{len(assists)}"
+            )
         return self
 
     # ------------------------------------------------------------------ plots, web UI
-    def plot(self, kind: str = "timeline", *, window: tuple[float, float] | None = None,
-             **options) -> Figure:
+    def plot(
+        self, kind: str = "timeline", *, window: tuple[float, float] | None = None, **options
+    ) -> Figure:
         """A figure of this trace: "timeline" (one lane per P, GC marks and pauses), "states"
         (goroutines per state over time) or "heap" (heap in use vs its goal).
 
@@ -707,8 +803,14 @@ class Trace(ResultRepr):
         validate.choice(kind, PLOT_KINDS, "kind")
         window = check_window(window)
         if kind == "timeline":
-            return plots.timeline(self.running, self.gc, self.pauses, window=window,
-                                  gomaxprocs=self.gomaxprocs, **options)
+            return plots.timeline(
+                self.running,
+                self.gc,
+                self.pauses,
+                window=window,
+                gomaxprocs=self.gomaxprocs,
+                **options,
+            )
         if kind == "states":
             return plots.state_counts(self.counts, self.gc, window=window, **options)
         return plots.heap(self.heap, self.gc, window=window, **options)
@@ -722,15 +824,23 @@ class Trace(ResultRepr):
         from .. import webui
 
         if self.file is None or not Path(self.file).is_file():
-            raise UsageError("this Trace has no trace file to serve: `gm.trace.run` or "
-                             "`gm.trace.load(FILE)` make one that has")
+            raise UsageError(
+                "this Trace has no trace file to serve: `gm.trace.run` or "
+                "`gm.trace.load(FILE)` make one that has"
+            )
         if port is None:
             port = webui.free_port()
         else:
             port = validate.count(port, "port", minimum=1, maximum=65535)
             _check_free(port)
-        ui = webui.serve("go tool trace", "tool", "trace", f"-http={webui.LOOPBACK}:{port}",
-                         os.fspath(self.file), port=port)
+        ui = webui.serve(
+            "go tool trace",
+            "tool",
+            "trace",
+            f"-http={webui.LOOPBACK}:{port}",
+            os.fspath(self.file),
+            port=port,
+        )
         atexit.register(ui.stop)  # never outlive the kernel, even if .stop() is forgotten
         return ui
 
@@ -759,11 +869,13 @@ def check_window(window: object) -> tuple[float, float] | None:
     try:
         start, end = (float(x) for x in window)  # type: ignore[union-attr]
     except (TypeError, ValueError):
-        raise UsageError(f"window must be (start_ms, end_ms), two numbers, not {window!r}"
-                         ) from None
+        raise UsageError(
+            f"window must be (start_ms, end_ms), two numbers, not {window!r}"
+        ) from None
     if not (math.isfinite(start) and math.isfinite(end) and start < end):
-        raise UsageError(f"window must be (start_ms, end_ms) with start < end, both finite, not "
-                         f"{window!r}")
+        raise UsageError(
+            f"window must be (start_ms, end_ms) with start < end, both finite, not {window!r}"
+        )
     return start, end
 
 
@@ -773,8 +885,9 @@ def _check_free(port: int) -> None:
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
-            raise UsageError(f"port {port} on 127.0.0.1 is in use: pass another port=, or none "
-                             "to get a free one") from None
+            raise UsageError(
+                f"port {port} on 127.0.0.1 is in use: pass another port=, or none to get a free one"
+            ) from None
 
 
 _TIME = itemgetter(0)
@@ -809,8 +922,14 @@ def _first_per_key(keys: np.ndarray, *order: np.ndarray) -> dict:
 def _attribute_values(attributes: pd.Series, name: str) -> np.ndarray:
     """The uint64 attribute `name` of each range (0 where absent), as int64."""
     pattern = re.compile(rf'"{re.escape(name)}"=Value{{Uint64\((\d{{1,18}})\)}}')
-    return np.fromiter((int(found.group(1)) if (found := pattern.search(text)) else 0
-                        for text in attributes.tolist()), "int64", len(attributes))
+    return np.fromiter(
+        (
+            int(found.group(1)) if (found := pattern.search(text)) else 0
+            for text in attributes.tolist()
+        ),
+        "int64",
+        len(attributes),
+    )
 
 
 def parse(source: str | bytes | Iterable[str | bytes], **details) -> Trace:

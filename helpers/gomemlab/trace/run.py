@@ -29,8 +29,9 @@ class Recording(ResultRepr):
     provenance: Provenance
 
 
-def sample_args(items: int | None = None, workers: int | None = None,
-                live_mib: int | None = None) -> list[str]:
+def sample_args(
+    items: int | None = None, workers: int | None = None, live_mib: int | None = None
+) -> list[str]:
     """Flags for the bundled `trace` sample (1500 items: six or seven GC cycles, enough for
     every per-cycle check).
 
@@ -47,8 +48,9 @@ def sample_args(items: int | None = None, workers: int | None = None,
     return args
 
 
-def _env(gomaxprocs: int | None, gogc: int | str | None,
-         env: Mapping[str, str] | None) -> dict[str, str]:
+def _env(
+    gomaxprocs: int | None, gogc: int | str | None, env: Mapping[str, str] | None
+) -> dict[str, str]:
     if env is not None and not isinstance(env, Mapping):
         raise UsageError(f"env must be a mapping of names to values, not {type(env).__name__}")
     extra = {str(k): str(v) for k, v in (env or {}).items()}
@@ -65,10 +67,17 @@ def _args(args: Sequence[str] | str) -> list[str]:
     return list(args)
 
 
-def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: int | None = None,
-           gogc: int | str | None = None, env: Mapping[str, str] | None = None,
-           test: str | None = None, timeout: float = 120.0,
-           go: str | GoToolchain | None = None) -> Recording:
+def record(
+    target: Target = "trace",
+    *,
+    args: Sequence[str] = (),
+    gomaxprocs: int | None = None,
+    gogc: int | str | None = None,
+    env: Mapping[str, str] | None = None,
+    test: str | None = None,
+    timeout: float = 120.0,
+    go: str | GoToolchain | None = None,
+) -> Recording:
     """Run a program with `-trace FILE` (or `go test -run TEST -trace FILE` when `test` names
     tests) and return the `Recording`: the trace file (in a fresh scratch folder), what the
     program printed, and its provenance (command, build and run seconds).
@@ -84,15 +93,29 @@ def record(target: Target = "trace", *, args: Sequence[str] = (), gomaxprocs: in
     folder = workspace.scratch_dir("trace")
     file = folder / "trace.out"
     if test is not None:
-        done = programs.test(target, "-run", test, "-count=1", f"-trace={file}", *args,
-                             env=extra, timeout=timeout, go=go)
+        done = programs.test(
+            target,
+            "-run",
+            test,
+            "-count=1",
+            f"-trace={file}",
+            *args,
+            env=extra,
+            timeout=timeout,
+            go=go,
+        )
     else:
-        done = programs.run(target, [*args, "-trace", str(file)], env=extra, timeout=timeout,
-                            cwd=folder, go=go)
+        done = programs.run(
+            target, [*args, "-trace", str(file)], env=extra, timeout=timeout, cwd=folder, go=go
+        )
     if not file.is_file() or file.stat().st_size == 0:
-        raise GoCommandError(f"the program ran but wrote no trace to {file}: does it start "
-                             "runtime/trace when given -trace FILE?", command=done.command,
-                             stdout=done.stdout, stderr=done.stderr)
+        raise GoCommandError(
+            f"the program ran but wrote no trace to {file}: does it start "
+            "runtime/trace when given -trace FILE?",
+            command=done.command,
+            stdout=done.stdout,
+            stderr=done.stderr,
+        )
     provenance = dataclasses.replace(done.provenance, files=(os.fspath(file),))
     return Recording(file, done.stdout, provenance)
 
@@ -124,23 +147,38 @@ def read_text(file: Path, *, timeout: float) -> tuple[ParsedEvents, Completed]:
         if len(pending) >= CHUNK_LINES:
             flush()
 
-    done = toolchain.go("tool", "trace", "-d=parsed", os.fspath(file), timeout=timeout,
-                        on_stdout_chunk=feed, keep_stdout=False)
+    done = toolchain.go(
+        "tool",
+        "trace",
+        "-d=parsed",
+        os.fspath(file),
+        timeout=timeout,
+        on_stdout_chunk=feed,
+        keep_stdout=False,
+    )
     if tail[0]:
         append(tail[0])
     flush()
     if failed:
         raise failed[0]
     if not done.ok:
-        raise GoCommandError(f"`go tool trace -d=parsed` could not read {file}:\n"
-                             + done.stderr.strip()[-2000:], command=done.command,
-                             stderr=done.stderr)
+        raise GoCommandError(
+            f"`go tool trace -d=parsed` could not read {file}:\n" + done.stderr.strip()[-2000:],
+            command=done.command,
+            stderr=done.stderr,
+        )
     parsed = parser.close()
     return parsed, done
 
 
-def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
-         provenance: Provenance | None = None, timeout: float = 300.0) -> Trace:
+def load(
+    file: str | os.PathLike,
+    *,
+    label: str = "",
+    program_output: str = "",
+    provenance: Provenance | None = None,
+    timeout: float = 300.0,
+) -> Trace:
     """Read a trace file into a `Trace`: the events `go tool trace -d=parsed FILE` prints,
     read by the compiled reader (`fastread`; else from the tool's text, the same result).
 
@@ -151,8 +189,9 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
     timeout = validate.timeout(timeout)
     file = Path(file)
     if not file.is_file():
-        raise UsageError(f"no trace file at {file}: record one with gm.trace.record or "
-                         "`go test -trace FILE`")
+        raise UsageError(
+            f"no trace file at {file}: record one with gm.trace.record or `go test -trace FILE`"
+        )
     started = time.perf_counter()
     binary = fastread.reader()
     if binary is not None:
@@ -160,16 +199,32 @@ def load(file: str | os.PathLike, *, label: str = "", program_output: str = "",
     else:
         parsed, done = read_text(file, timeout=timeout)
     if provenance is None:
-        provenance = Provenance.of(done.command, go_version=done.provenance.go_version,
-                                   run_seconds=time.perf_counter() - started, files=[file])
-    return Trace(parsed, file=file, label=label or file.name, program_output=program_output,
-                 provenance=provenance)
+        provenance = Provenance.of(
+            done.command,
+            go_version=done.provenance.go_version,
+            run_seconds=time.perf_counter() - started,
+            files=[file],
+        )
+    return Trace(
+        parsed,
+        file=file,
+        label=label or file.name,
+        program_output=program_output,
+        provenance=provenance,
+    )
 
 
-def run(target: Target = "trace", *, args: Sequence[str] | None = None,
-        gomaxprocs: int | None = None, gogc: int | str | None = None,
-        env: Mapping[str, str] | None = None, test: str | None = None,
-        timeout: float = 120.0, go: str | GoToolchain | None = None) -> Trace:
+def run(
+    target: Target = "trace",
+    *,
+    args: Sequence[str] | None = None,
+    gomaxprocs: int | None = None,
+    gogc: int | str | None = None,
+    env: Mapping[str, str] | None = None,
+    test: str | None = None,
+    timeout: float = 120.0,
+    go: str | GoToolchain | None = None,
+) -> Trace:
     """Trace a run of `target` (default: the bundled `trace` sample) and return the `Trace`.
 
     `gomaxprocs`/`gogc` set GOMAXPROCS/GOGC for the run. For the bundled sample, `args`
@@ -180,11 +235,25 @@ def run(target: Target = "trace", *, args: Sequence[str] | None = None,
     if args is None:
         args = sample_args() if target == "trace" and test is None else ()
     found = versions.resolve(go)
-    recording = record(target, args=args, gomaxprocs=gomaxprocs, gogc=gogc, env=env,
-                       test=test, timeout=timeout, go=found)
-    settings_text = ", ".join(f"{k}={v}" for k, v in
-                              (("GOMAXPROCS", gomaxprocs), ("GOGC", gogc)) if v is not None)
+    recording = record(
+        target,
+        args=args,
+        gomaxprocs=gomaxprocs,
+        gogc=gogc,
+        env=env,
+        test=test,
+        timeout=timeout,
+        go=found,
+    )
+    settings_text = ", ".join(
+        f"{k}={v}" for k, v in (("GOMAXPROCS", gomaxprocs), ("GOGC", gogc)) if v is not None
+    )
     name = target.name if isinstance(target, Package) else Path(os.fspath(target)).name
     label = f"{name}" + (f" ({settings_text})" if settings_text else "")
-    return load(recording.file, label=label, program_output=recording.program_output,
-                provenance=recording.provenance, timeout=max(timeout, 300.0))
+    return load(
+        recording.file,
+        label=label,
+        program_output=recording.program_output,
+        provenance=recording.provenance,
+        timeout=max(timeout, 300.0),
+    )

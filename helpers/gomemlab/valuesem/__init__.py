@@ -15,5 +15,13 @@ from .plots import copy_cost as plot_copy_cost
 from .result import FRAME_DOC, CopyCost
 from .run import copy_cost
 
-__all__ = ["FRAME_DOC", "HEADER", "PASSED", "CopyCost", "copy_cost", "exercises",
-           "parse_copy_cost", "plot_copy_cost"]
+__all__ = [
+    "FRAME_DOC",
+    "HEADER",
+    "PASSED",
+    "CopyCost",
+    "copy_cost",
+    "exercises",
+    "parse_copy_cost",
+    "plot_copy_cost",
+]

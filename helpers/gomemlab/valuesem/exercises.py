@@ -64,8 +64,7 @@ func TestTeamKeepsItsOwnCopy(t *testing.T) {
 @checks.exercise
 def check_wallet(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 1: deposits add up (WALLET_TESTS pass)."""
-    return check_with_tests.__wrapped__(source, WALLET_TESTS, label="ex1-wallet",
-                                        timeout=timeout)
+    return check_with_tests.__wrapped__(source, WALLET_TESTS, label="ex1-wallet", timeout=timeout)
 
 
 @checks.exercise

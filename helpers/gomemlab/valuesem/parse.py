@@ -35,11 +35,19 @@ def parse_copy_cost(text: str) -> pd.DataFrame:
             size, ns = int(fields[0]), float(fields[2])
             allocs, allocated, calls = (int(f) for f in fields[3:])
         except ValueError:
-            raise ParseError("expected bytes,value|pointer,ns,allocs,bytes,calls",
-                             line_no=line_no, line=line) from None
+            raise ParseError(
+                "expected bytes,value|pointer,ns,allocs,bytes,calls", line_no=line_no, line=line
+            ) from None
         if min(size, allocs, allocated) < 0 or calls <= 0 or not (math.isfinite(ns) and ns >= 0):
             raise ParseError("negative or empty measurement", line_no=line_no, line=line)
         rows.append((size, fields[1], ns, allocs, allocated, calls))
     frame = pd.DataFrame(rows, columns=HEADER.split(","))
-    return frame.astype({"bytes": "int64", "ns_per_call": "float64", "allocs_per_call": "int64",
-                         "bytes_allocated_per_call": "int64", "calls": "int64"})
+    return frame.astype(
+        {
+            "bytes": "int64",
+            "ns_per_call": "float64",
+            "allocs_per_call": "int64",
+            "bytes_allocated_per_call": "int64",
+            "calls": "int64",
+        }
+    )

@@ -34,8 +34,10 @@ class CopyCost(ResultRepr):
         match = self.frame[(self.frame.bytes == size) & (self.frame.passed == passed)]
         if match.empty:
             sizes = ", ".join(str(s) for s in sorted(self.frame.bytes.unique()))
-            raise UsageError(f"no measurement for {size} bytes passed by {passed!r}: the sizes "
-                             f"are {sizes} and passed is one of {', '.join(PASSED)}")
+            raise UsageError(
+                f"no measurement for {size} bytes passed by {passed!r}: the sizes "
+                f"are {sizes} and passed is one of {', '.join(PASSED)}"
+            )
         return float(match.ns_per_call.iloc[0])
 
     def summary(self) -> pd.DataFrame:
@@ -52,8 +54,9 @@ class CopyCost(ResultRepr):
 
     def expect_no_allocations(self) -> None:
         """Passing by value or by pointer here allocates nothing on the heap."""
-        bad = self.frame[(self.frame.allocs_per_call > 0)
-                         | (self.frame.bytes_allocated_per_call > 0)]
+        bad = self.frame[
+            (self.frame.allocs_per_call > 0) | (self.frame.bytes_allocated_per_call > 0)
+        ]
         if not bad.empty:
             raise AssertionError(f"expected no heap allocations, but:\n{bad.to_string()}")
 
@@ -63,7 +66,8 @@ class CopyCost(ResultRepr):
         if ratio < at_least:
             raise AssertionError(
                 f"at {size} B, by value was only {ratio:.1f}x the pointer's time "
-                f"(expected at least {at_least}x):\n{self.summary().to_string()}")
+                f"(expected at least {at_least}x):\n{self.summary().to_string()}"
+            )
 
     def plot(self, kind: str = "cost") -> Figure:
         """`kind="cost"`: ns per call against the size passed (log-log), by value and pointer."""
@@ -76,8 +80,11 @@ class CopyCost(ResultRepr):
     def settings(self) -> str:
         """How each case was timed, in words (from the command), e.g. "fastest of 5 runs of
         20ms each"; "" when the command is unknown."""
-        flags = dict(arg.lstrip("-").split("=", 1) for arg in self.provenance.command
-                     if arg.startswith("-") and "=" in arg)
+        flags = dict(
+            arg.lstrip("-").split("=", 1)
+            for arg in self.provenance.command
+            if arg.startswith("-") and "=" in arg
+        )
         if "benchtime" not in flags or "count" not in flags:
             return ""
         runs = "1 run" if flags["count"] == "1" else f"fastest of {flags['count']} runs"

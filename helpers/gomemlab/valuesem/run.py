@@ -13,8 +13,9 @@ from .result import CopyCost
 _BENCHTIME = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h)|\d+x)$")
 
 
-def copy_cost(*, benchtime: str | None = None, count: int | None = None,
-              timeout: float = 300.0) -> CopyCost:
+def copy_cost(
+    *, benchtime: str | None = None, count: int | None = None, timeout: float = 300.0
+) -> CopyCost:
     """Run the valuesem sample's `cost` section (shorter in quick mode) and parse it.
 
     `benchtime` is Go's form (`20ms`, `1s`, `1000x`); `count` how often each size is timed
@@ -24,8 +25,10 @@ def copy_cost(*, benchtime: str | None = None, count: int | None = None,
     """
     benchtime = benchtime or ("10ms" if quick() else "20ms")
     if not isinstance(benchtime, str) or not _BENCHTIME.match(benchtime):
-        raise UsageError(f"benchtime must be a duration like 200ms or 1s, or a count like "
-                         f"1000x, not {benchtime!r}")
+        raise UsageError(
+            f"benchtime must be a duration like 200ms or 1s, or a count like "
+            f"1000x, not {benchtime!r}"
+        )
     count = validate.count(count or (3 if quick() else 5), "count", maximum=1000)
     args = [f"-benchtime={benchtime}", f"-count={count}", "cost"]
     done = programs.run("valuesem", args, timeout=validate.timeout(timeout))
