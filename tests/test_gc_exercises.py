@@ -83,7 +83,8 @@ def test_exercise_2_wrong_then_right():
     assert 1.8 < wrong.evidence["measured_ratio"] < 2.2, wrong
     right = gm.gc.check_goal_ratio(200, ratio=3)
     assert right.passed and "200" not in right.message, right  # the verdict names no setting
-    assert "nonsense" in str(gm.gc.check_goal_ratio("nonsense", ratio=3))
+    with pytest.raises(gm.UsageError, match="nonsense"):
+        gm.gc.check_goal_ratio("nonsense", ratio=3)
 
 
 @pytest.mark.parametrize(("setting", "marker"), [("", "greentea"), ("nogreenteagc", "classic")])

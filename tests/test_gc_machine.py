@@ -47,8 +47,9 @@ def test_explain_a_recorded_line(fixture_text):
         gm.gc.explain("hello")
 
 
-def test_goal_exercise_takes_a_learners_mistake_as_not_yet():
-    v = gm.gc.check_goal_ratio("abc", ratio=3)  # rejected before anything runs
-    assert isinstance(v, gm.Verdict) and not v and "GOGC" in v.message
+def test_goal_exercise_refuses_a_setting_that_is_no_gogc_before_anything_runs():
+    # A usage mistake, not an attempt (issue 20): raised, and not recorded in the progress.
+    with pytest.raises(gm.UsageError, match="gogc"):
+        gm.gc.check_goal_ratio("abc", ratio=3)
     with pytest.raises(gm.UsageError):
         gm.gc.check_goal_ratio(200, ratio=0)

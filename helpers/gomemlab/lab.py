@@ -4,18 +4,22 @@ The repository's `notebooks/` stay pristine: `gomemlab lab` serves a per-user wo
 (`<data>/notebooks`, see `settings.data_dir`), made from the pristine notebooks on first
 start; notebooks added later are copied in, edited ones are never overwritten. `reset(name)`
 restores one, keeping the edited copy beside it, so nothing a learner wrote is lost.
+
+Every copy is written atomically (`files.write_atomic`); a copy that is not a readable
+notebook (half-written when a disk filled up before this was so) is kept aside as
+`NAME.damaged-….ipynb` and copied anew from the pristine one.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import sys
-import time
 from pathlib import Path
 
+from . import files
 from .errors import UsageError
-from .settings import data_dir
+from .settings import data_dir, data_folder
 
 START = "00-start-here.ipynb"
 
@@ -31,21 +35,40 @@ def working_copy() -> Path:
     return data_dir() / "notebooks"
 
 
+def readable(path: Path) -> bool:
+    """Whether `path` holds a whole notebook (JSON with a list of cells), e.g. not one cut
+    short by a full disk."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("cells"), list) and "nbformat" in data
+
+
 def prepare() -> tuple[Path, list[str]]:
-    """Make sure the working copy exists and holds every notebook; (its folder, names added)."""
-    target = working_copy()
-    target.mkdir(parents=True, exist_ok=True)
+    """Make sure the working copy exists and holds every notebook, each readable; (its folder,
+    names added or repaired). A damaged copy is kept aside, never deleted."""
+    data_folder()
+    target = files.usable_folder(working_copy(), "the notebooks folder", "GOMEMLAB_DATA")
     added = []
     for notebook in sorted(pristine().glob("*.ipynb")):
         copy = target / notebook.name
-        if not copy.exists():
-            shutil.copyfile(notebook, copy)
-            added.append(notebook.name)
+        if copy.exists() and readable(copy):
+            continue
+        if copy.exists():
+            files.keep_beside(copy, "damaged")
+        files.copy_atomic(notebook, copy, what="the notebook")
+        added.append(notebook.name)
     return target, added
 
 
 def notebook(name: str) -> Path:
     """The pristine notebook `name` ("03", "03-escape-analysis" or the file name)."""
+    if not isinstance(name, str):
+        raise UsageError(
+            f'the notebook is named by text like "03" or "03-escape-analysis", not '
+            f"{type(name).__name__} {name!r}"
+        )
     matches = [
         p
         for p in sorted(pristine().glob("*.ipynb"))
@@ -59,16 +82,17 @@ def notebook(name: str) -> Path:
 
 def reset(name: str) -> tuple[Path, Path | None]:
     """Restore one notebook of the working copy to the pristine one; the edited copy is kept
-    beside it as `NAME.edited-YYYYMMDD-HHMMSS.ipynb`. Returns (restored, kept or None)."""
+    beside it as `NAME.edited-YYYYMMDD-HHMMSS[-N].ipynb` (a new name each time). Returns
+    (restored, kept or None)."""
     original = notebook(name)
-    target, _ = prepare()
-    copy = target / original.name
+    data_folder()
+    copy = files.usable_folder(working_copy(), "the notebooks folder", "GOMEMLAB_DATA")
+    copy = copy / original.name
     kept = None
     if copy.exists() and copy.read_bytes() != original.read_bytes():
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        kept = copy.with_name(f"{original.stem}.edited-{stamp}.ipynb")
-        copy.rename(kept)
-    shutil.copyfile(original, copy)
+        kept = files.keep_beside(copy, "edited")  # even a damaged copy: it is the learner's
+    files.copy_atomic(original, copy, what="the notebook")
+    prepare()
     return copy, kept
 
 

@@ -1,7 +1,9 @@
 """Which exercises this learner has solved: kept in the user's data folder, sent nowhere.
 
 Every `@checks.exercise` check records its outcome here; `gm.progress()` (or
-`gomemlab progress`) shows the table.
+`gomemlab progress`) shows the table. The file is rewritten atomically under a lock, so a
+full disk never leaves half a line; a line that is not a record this module wrote (a
+damaged or hand-edited file) is skipped and counted, never fatal.
 """
 
 from __future__ import annotations
@@ -9,72 +11,117 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from . import tables
-from .settings import data_dir
+from . import files, tables
+from .errors import GomemlabError
+from .settings import data_dir, data_folder
 
 FILE = "progress.jsonl"
+COLUMNS = ["exercise", "attempts", "solved", "first solved"]
 
 
 def record(exercise: str, passed: bool) -> None:
-    """Append one attempt (never raises: progress must not break a check)."""
+    """Add one attempt (never raises: progress must not break a check)."""
+    line = json.dumps(
+        {"exercise": exercise, "passed": bool(passed), "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    )
     try:
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / FILE, "a") as log:
-            log.write(
-                json.dumps(
-                    {
-                        "exercise": exercise,
-                        "passed": bool(passed),
-                        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    }
-                )
-                + "\n"
-            )
-    except OSError:
+        folder = data_folder()
+        path = folder / FILE
+        with files.locked(folder / f".{FILE}.lock"):
+            old = path.read_bytes() if path.is_file() else b""
+            if old and not old.endswith(b"\n"):
+                old += b"\n"
+            files.write_atomic(path, old + line.encode() + b"\n", what="the progress file")
+    except (OSError, GomemlabError):
         pass
+
+
+def _attempt(line: str) -> dict[str, Any] | None:
+    """One well-formed record, or None."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    exercise, passed, at = item.get("exercise"), item.get("passed"), item.get("at", "")
+    if not isinstance(exercise, str) or not exercise or not isinstance(passed, bool):
+        return None
+    return {"exercise": exercise, "passed": passed, "at": at if isinstance(at, str) else ""}
+
+
+def read(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The attempts recorded in `path` and the number of lines skipped as unreadable (bytes
+    that are not UTF-8, JSON that is not a record, wrong types)."""
+    rows, skipped = [], 0
+    for raw in path.read_bytes().splitlines():
+        if not raw.strip():
+            continue
+        try:
+            found = _attempt(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            found = None
+        if found is None:
+            skipped += 1
+        else:
+            rows.append(found)
+    return rows, skipped
 
 
 @dataclass(frozen=True)
 class Progress:
-    """One row per exercise tried: attempts, solved or not, when first solved."""
+    """One row per exercise tried: attempts, solved or not, when first solved; `skipped`
+    counts lines of the progress file that could not be read."""
 
     frame: pd.DataFrame
+    skipped: int = 0
+
+    def _note(self) -> str:
+        if not self.skipped:
+            return ""
+        lines = "line" if self.skipped == 1 else "lines"
+        return f"({self.skipped} unreadable {lines} of {FILE} skipped)"
 
     def __str__(self) -> str:
+        note = f"\n{self._note()}" if self.skipped else ""
         if self.frame.empty:
-            return "No exercise tried yet."
+            return "No exercise tried yet." + note
         solved = int(self.frame.solved.sum())
-        return f"{solved} of {len(self.frame)} exercises tried are solved\n" + (
-            self.frame.to_string(index=False)
+        return (
+            f"{solved} of {len(self.frame)} exercises tried are solved\n"
+            + self.frame.to_string(index=False)
+            + note
         )
 
     def _repr_html_(self) -> str:
+        note = f"<p>{self._note()}</p>" if self.skipped else ""
         if self.frame.empty:
-            return "<p>No exercise tried yet.</p>"
+            return "<p>No exercise tried yet.</p>" + note
         solved = int(self.frame.solved.sum())
-        return tables.to_html(
-            self.frame.assign(solved=self.frame.solved.map({True: "✔", False: "not yet"})),
-            caption=f"{solved} of {len(self.frame)} solved",
+        return (
+            tables.to_html(
+                self.frame.assign(solved=self.frame.solved.map({True: "✔", False: "not yet"})),
+                caption=f"{solved} of {len(self.frame)} solved",
+            )
+            + note
         )
 
 
 def progress() -> Progress:
     """This learner's exercises: attempts, solved, first solved at."""
     path = data_dir() / FILE
-    rows = []
-    if path.is_file():
-        for line in path.read_text().splitlines():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
+    try:
+        rows, skipped = read(path) if path.is_file() else ([], 0)
+    except OSError as error:
+        raise files.unreadable(path, error, "the progress file") from None
     frame = pd.DataFrame(rows, columns=["exercise", "passed", "at"])
     if frame.empty:
-        return Progress(pd.DataFrame(columns=["exercise", "attempts", "solved", "first solved"]))
+        return Progress(pd.DataFrame(columns=COLUMNS), skipped)
     grouped = frame.groupby("exercise", sort=True)
     summary = (
         pd.DataFrame(
@@ -87,4 +134,4 @@ def progress() -> Progress:
         .reset_index()
         .fillna({"first solved": ""})
     )
-    return Progress(summary)
+    return Progress(summary, skipped)

@@ -25,7 +25,7 @@ def scratch_root() -> Path:
     """
     named = os.environ.get("GOMEMLAB_SCRATCH")
     base = (
-        Path(named).expanduser()
+        folder_from_env(named)
         if named
         else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gomemlab"
     )
@@ -42,10 +42,30 @@ def scratch_root() -> Path:
     return base
 
 
+_RESOLVED: dict[str, Path] = {}
+
+
+def folder_from_env(named: str) -> Path:
+    """A folder named in the environment, made absolute against the working folder the first
+    time it is seen: a relative GOMEMLAB_SCRATCH means the same folder for the whole run, even
+    in processes the lab starts elsewhere (it never lands inside the package)."""
+    if named not in _RESOLVED:
+        _RESOLVED[named] = Path(os.path.abspath(Path(named).expanduser()))
+    return _RESOLVED[named]
+
+
 def data_dir() -> Path:
     """The learner's own data (notebook copies, progress): $GOMEMLAB_DATA, else the user's
     data folder (platformdirs: ~/.local/share/gomemlab on Linux)."""
     import platformdirs
 
     named = os.environ.get("GOMEMLAB_DATA")
-    return Path(named).expanduser() if named else Path(platformdirs.user_data_dir("gomemlab"))
+    return folder_from_env(named) if named else Path(platformdirs.user_data_dir("gomemlab"))
+
+
+def data_folder() -> Path:
+    """`data_dir()`, made if needed and checked writable; WorkspaceError (naming GOMEMLAB_DATA)
+    when it cannot be used."""
+    from .files import usable_folder
+
+    return usable_folder(data_dir(), "the data folder", "GOMEMLAB_DATA")

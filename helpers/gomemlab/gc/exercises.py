@@ -209,10 +209,7 @@ def check_goal_ratio(gogc: Any, ratio: float, *, tolerance: float = 0.1) -> Verd
     solved message names the measured ratio, not the setting."""
     validate.positive(ratio, "ratio")
     validate.positive(tolerance, "tolerance")
-    try:
-        setting = validate.gogc(gogc)
-    except UsageError as error:
-        return Verdict.not_yet(str(error))
+    setting = validate.gogc(gogc)  # a usage mistake, raised and not recorded as an attempt
     measured, pairs = _goal_ratio(setting)
     evidence = {"measured_ratio": measured, "cycle_pairs": pairs}
     target = f"target {ratio:g} ± {tolerance * ratio:.2g}"

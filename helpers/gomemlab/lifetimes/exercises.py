@@ -8,7 +8,7 @@ import re
 
 from .. import programs, tables, validate, workspace
 from ..checks import Verdict, exercise
-from ..errors import GoRunError
+from ..errors import GoRunError, UsageError
 from .result import parse
 
 BENCHTIME = "2000x"
@@ -224,8 +224,8 @@ def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90
     still writes the right report, and `BenchmarkRender` reaches at most `target_allocs`
     allocs/op (median of the runs; the starting point makes one 4 KiB allocation per call)."""
     validate.text(source, "source")
-    if not isinstance(target_allocs, int | float) or target_allocs < 0:
-        raise AssertionError(f"target_allocs must be a number ≥ 0, not {target_allocs!r}")
+    if target_allocs < 0:
+        raise UsageError(f"target_allocs must be a number ≥ 0, not {target_allocs!r}")
     if "sync.Pool" not in source:
         return Verdict.not_yet(
             "render does not use a sync.Pool yet: keep buffers in one "
