@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import signal
 from collections.abc import Sequence
@@ -172,11 +173,19 @@ class GoRunError(GoCommandError):
             if where:
                 message += f"\n  at {where}"
         else:
-            message = f"`{_command_text(command)}` exited with {exit_meaning(returncode)}"
+            # The first line says what went wrong (the first line of the complaint), where
+            # (the command) and, when we know it, what to do (the hint).
             tail = _error_tail(stderr or stdout)
-            if tail:
-                message += ":\n" + short(tail)
+            reason = _reason(tail)
             hint = hint_for(stderr + stdout)
+            message = f"`{_command_text(command)}` exited with {exit_meaning(returncode)}"
+            if reason:
+                message += f": {short(reason)[:200]}"
+            if hint:
+                message += f" ({hint.split(':')[0]})"
+            rest = [line for line in tail.splitlines() if line.strip() != reason]
+            if rest and reason:
+                message += "\n" + short("\n".join(rest))
             if hint:
                 message += f"\n{hint}"
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
@@ -185,14 +194,37 @@ class GoRunError(GoCommandError):
 _HINTS = (
     (
         "build constraints exclude all Go files",
-        'The lab builds with CGO_ENABLED=0 (no C compiler needed), so a file that imports "C" is '
-        "left out: write it in pure Go.",
+        "A build constraint left out every Go file (a `//go:build` line that does not hold "
+        'here, e.g. `//go:build ignore`, or `import "C"`, as the lab builds with '
+        "CGO_ENABLED=0): remove the line, or write the code in pure Go.",
     ),
     (
         "no space left on device",
         "The disk is full: free some space (`go clean -cache` empties Go's build cache).",
     ),
+    (
+        "function main is undeclared in the main package",
+        "A program needs func main: add `func main() {}`, or name the package otherwise "
+        "(e.g. `package shapes`) to build it as a library.",
+    ),
+    (
+        "found packages ",
+        "All the Go files of one folder must share one package clause: give them the same "
+        "`package` line, or put each package in its own folder.",
+    ),
+    (
+        "failed to initialize build cache",
+        "Go's build cache cannot be used: set GOCACHE to a writable absolute folder (or unset it).",
+    ),
 )
+
+
+def _reason(tail: str) -> str:
+    """The first line of a failure's output that says something (not a `# package` header)."""
+    return next(
+        (line.strip() for line in tail.splitlines() if line.strip() and not line.startswith("# ")),
+        "",
+    )
 
 
 def hint_for(output: str) -> str:
@@ -230,9 +262,17 @@ class GoTimeoutError(GoCommandError):
         self, timeout: float, *, command: Sequence[str] = (), stdout: str = "", stderr: str = ""
     ):
         self.timeout = timeout
+        tool = os.path.basename(os.fspath(command[0])) if command else ""
+        if tool in ("go", "go.exe") and len(command) > 1 and command[1] in ("build", "vet"):
+            why = (
+                "Go was still compiling; a first build takes seconds, more on a cold cache or "
+                "a busy machine"
+            )
+        else:
+            why = "an endless loop, or a run too long for this setting"
         message = (
             f"stopped after {timeout:g} s: `{_command_text(command)}` was still running "
-            "(an endless loop, or a run too long for this setting), so it and every process "
-            "it started were killed. Fix the loop, or pass a larger timeout="
+            f"({why}), so it and every process it started were killed. Fix the loop, or pass "
+            "a larger timeout="
         )
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import lab
+from . import files, lab, validate
 from .errors import UsageError
 from .settings import scratch_root
 
@@ -29,10 +29,21 @@ def _is_solution(cell) -> bool:
 
 def _notebooks(names: Sequence[str | os.PathLike]) -> list[Path]:
     """The notebooks named ("03", "03-escape-analysis", or a path to an .ipynb); all if none."""
+    if isinstance(names, str | os.PathLike):
+        names = [names]  # one name given where a list is meant
+    if not isinstance(names, Sequence | set | frozenset):
+        raise UsageError(
+            f'names must be a list of notebooks like ["03", "07"], not {type(names).__name__}'
+        )
     if not names:
         return sorted(lab.pristine().glob("*.ipynb"))
     found = []
     for name in names:
+        if not isinstance(name, str | os.PathLike):
+            raise UsageError(
+                f'each notebook is named by text like "03" or a path to an .ipynb, not '
+                f"{type(name).__name__} {name!r}"
+            )
         path = Path(name)
         if path.suffix == ".ipynb":
             if not path.is_file():
@@ -59,9 +70,14 @@ def export(
     from nbconvert import HTMLExporter
     from tqdm.auto import tqdm
 
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not isinstance(out, str | os.PathLike) or not os.fspath(out):
+        raise UsageError(f"out must name a folder for the HTML files, not {out!r}")
+    for flag, value in (("with_solutions", with_solutions), ("quick", quick)):
+        if not isinstance(value, bool):
+            raise UsageError(f"{flag} must be True or False, not {value!r}")
+    timeout = validate.timeout(timeout)
     paths = _notebooks(names)
+    folder = files.usable_folder(Path(out).expanduser(), "the handouts folder", "--out / out=")
     written = []
     saved = os.environ.get("GOMEMLAB_QUICK")
     os.environ["GOMEMLAB_QUICK"] = "1" if quick else "0"
@@ -78,8 +94,7 @@ def export(
             )
             client.execute()
             html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
-            target = folder / f"{path.stem}.html"
-            target.write_text(html)
+            target = files.write_atomic(folder / f"{path.stem}.html", html, what="the handout")
             written.append(target)
     finally:
         if saved is None:

@@ -110,6 +110,10 @@ def keep_beside(path: Path, label: str) -> Path:
 
 def usable_folder(path: Path, what: str, setting: str) -> Path:
     """`path` made if needed and checked writable, else a WorkspaceError naming `setting`."""
+    if path.exists() and not path.is_dir():
+        raise WorkspaceError(
+            f"{what} {short(str(path))} is a file, not a folder: set {setting} to a folder"
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
         if not os.access(path, os.W_OK | os.X_OK):

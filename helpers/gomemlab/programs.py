@@ -91,7 +91,9 @@ def build(
     """
     timeout = validate.timeout(timeout)
     found = versions.resolve(go)
-    if goexperiment is not None and not re.fullmatch(r"[a-z0-9,]*", goexperiment):
+    if goexperiment is not None and (
+        not isinstance(goexperiment, str) or not re.fullmatch(r"[a-z0-9,]*", goexperiment)
+    ):
         raise UsageError(
             f"goexperiment must be GOEXPERIMENT's comma-separated names, like "
             f'"nogreenteagc", not {goexperiment!r}'
@@ -172,6 +174,9 @@ def run(
     release; `go` picks another release ("1.22"), `goexperiment` builds with GOEXPERIMENT.
     """
     timeout = validate.timeout(timeout)
+    args = validate.arguments(args, "args")
+    if env is not None:
+        env = validate.environment(env)
     package = resolve(target)
     found = versions.resolve(go)
     started = time.perf_counter()
@@ -216,6 +221,9 @@ def test(
     traces (`-outputdir`), and the test binary that `-c` or a profile flag leaves (`-o`).
     """
     timeout = validate.timeout(timeout)
+    args = tuple(validate.arguments(args, "args"))
+    if env is not None:
+        env = validate.environment(env)
     found = versions.resolve(go)
     package = for_release(resolve(target), found)
     out = scratch_dir(f"test-{package.name}")

@@ -36,6 +36,7 @@ from .errors import (
     GoRunError,
     GoTimeoutError,
     GoVersionError,
+    UsageError,
     WorkspaceError,
 )
 from .paths import remember, shell_text, short
@@ -195,8 +196,29 @@ def go_env(
     if not (env.get("GOCACHE") or env.get("XDG_CACHE_HOME") or env.get("HOME")):
         # Go would run with its build cache "off" and fail every build: give it one.
         env["GOCACHE"] = str(scratch_root() / "go-build")
-    env.update(extra or {})
+    env.update(validate.environment(extra) if extra is not None else {})
     return env
+
+
+def _check_program(
+    program: str, env: Mapping[str, str] | None, cwd: str | os.PathLike | None
+) -> None:
+    """A GoCommandError naming the program when it cannot be found or run (before the reaper
+    starts, whose own message would blame itself)."""
+    search = (env if env is not None else os.environ).get("PATH")
+    found = shutil.which(program, path=search) if os.sep not in program else program
+    if found is None:
+        raise GoCommandError(
+            f"could not start `{shell_text([program])}`: no program of that name on PATH. "
+            "Give its full path, or install it.",
+            command=[program],
+        )
+    if os.sep in program and not os.path.isfile(os.path.join(cwd or ".", program)):
+        raise GoCommandError(
+            f"could not start `{shell_text([program])}`: no such file. Check the path "
+            "(`gm.doctor()` checks the lab's own programs).",
+            command=[program],
+        )
 
 
 @dataclass(frozen=True)
@@ -459,7 +481,12 @@ def run(
     `Completed.check_build` and `Completed.check_run`.
     """
     timeout = validate.timeout(timeout)
-    argv = [os.fspath(part) for part in command]
+    argv = validate.arguments(command, "command")
+    if not argv:
+        raise UsageError('command must name a program to run, like ["go", "version"]: it is empty')
+    if env is not None:
+        env = validate.environment(env)
+    _check_program(argv[0], env, cwd)
     guard = reaper() if contain else None
     started = time.perf_counter()
     try:

@@ -4,8 +4,9 @@ names the argument and says what it takes."""
 from __future__ import annotations
 
 import math
+import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .errors import UsageError
@@ -44,25 +45,80 @@ def count(value: Any, name: str = "count", *, minimum: int = 1, maximum: int | N
     return value
 
 
+MAX_GOGC = 2**31 - 1
+"""The runtime reads GOGC as a 32-bit number; a larger one silently means 100 (readGOGC in
+runtime/mgcpacer.go), so it is refused here."""
+MAX_BYTES = 2**63 - 1
+"""GOMEMLIMIT is an int64 of bytes: a larger limit stops the program ("malformed GOMEMLIMIT")."""
+MAX_PROCS = 1024
+"""The most GOMAXPROCS (or -cpu entry) the lab passes on. Go takes any 32-bit count, but every
+P has its own caches and run queue: 100000 Ps is a setting no machine has cores for."""
+_UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
 def gogc(value: Any, name: str = "gogc") -> str:
-    """A GOGC setting: a whole number ≥ 0 or "off"; returned as the text Go reads."""
+    """A GOGC setting: a whole number from 0 to 2**31-1 or "off"; returned as the text Go
+    reads."""
     if isinstance(value, str) and value.strip().lower() == "off":
         return "off"
-    if isinstance(value, str) and value.strip().isdigit():
-        return str(int(value))
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
+    number = None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        number = value
+    if number is not None and number <= MAX_GOGC:
+        return str(number)
+    if number is not None:
+        raise UsageError(
+            f"{name}={value!r} is beyond what Go reads (GOGC is a 32-bit number, at most "
+            f'{MAX_GOGC}; a larger one would silently mean 100): use "off" for no GC'
+        )
     raise UsageError(f'{name} must be a whole number ≥ 0 or "off" (like GOGC), not {value!r}')
+
+
+def gomaxprocs(value: Any, name: str = "gomaxprocs") -> int:
+    """A GOMAXPROCS: a whole number from 1 to MAX_PROCS."""
+    return count(value, name, minimum=1, maximum=MAX_PROCS)
+
+
+def mebibytes(value: Any, name: str, *, minimum: int = 0) -> int:
+    """A whole number of MiB the program will hold live, at most this machine's memory."""
+    amount = count(value, name, minimum=minimum)
+    total = _physical_mib()
+    if total and amount > total:
+        raise UsageError(
+            f"{name}={amount} MiB is more than this machine's memory ({total} MiB): the "
+            "program would be killed; choose a smaller amount"
+        )
+    return amount
+
+
+def _physical_mib() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return None
 
 
 def memory_limit(value: Any, name: str = "memory_limit") -> str:
     """A GOMEMLIMIT setting: bytes as an int, text like "64MiB", or "off"."""
+    size = None
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return str(value)
-    if isinstance(value, str):
+        size, text = value, str(value)
+    elif isinstance(value, str):
         text = value.strip()
-        if text == "off" or _SIZE.match(text):
+        if text == "off":
             return text
+        match = _SIZE.match(text)
+        if match:
+            size = int(match.group(1)) * _UNITS[match.group(2) or "B"]
+    if size is not None and size > MAX_BYTES:
+        raise UsageError(
+            f'{name}={value!r} is beyond what Go reads (at most {MAX_BYTES} bytes): use "off" '
+            "for no limit"
+        )
+    if size is not None:
+        return text
     raise UsageError(
         f'{name} must be a number of bytes > 0, a size like "64MiB" '
         f'(B, KiB, MiB, GiB, TiB), or "off", not {value!r}'
@@ -97,4 +153,54 @@ def text(value: Any, name: str) -> str:
         )
     if not isinstance(value, str):
         raise UsageError(f"{name} must be text (str), not {type(value).__name__}")
+    return value
+
+
+def arguments(value: Any, name: str = "args") -> list[str]:
+    """Command-line arguments: a list of text (or paths) without NUL characters; a single
+    string is refused (it would be split into characters or taken as one argument by
+    mistake)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Collection):
+        raise UsageError(
+            f'{name} must be a list of arguments like ["-n", "3"], not {type(value).__name__} '
+            f"{value!r:.60}"
+        )
+    found = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str | os.PathLike):
+            raise UsageError(f"{name}[{i}] must be text, not {type(item).__name__} {item!r:.60}")
+        found.append(_clean(os.fspath(item), f"{name}[{i}]"))
+    return found
+
+
+def environment(value: Any, name: str = "env") -> dict[str, str]:
+    """Environment variables: a mapping of names (no "=", not empty) to text values."""
+    if not isinstance(value, Mapping):
+        raise UsageError(
+            f'{name} must be a mapping of names to text like {{"GOGC": "50"}}, not '
+            f"{type(value).__name__} {value!r:.60}"
+        )
+    found = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key or "=" in key:
+            raise UsageError(f"{name}: {key!r} is not a variable name (text without '=')")
+        if not isinstance(item, str):
+            raise UsageError(
+                f'{name}[{key!r}] must be text (e.g. "{item}"), not {type(item).__name__}'
+            )
+        found[_clean(key, name)] = _clean(item, f"{name}[{key!r}]")
+    return found
+
+
+def _clean(value: str, name: str) -> str:
+    """Text a process can receive: no NUL character, no lone surrogate."""
+    if "\0" in value:
+        raise UsageError(f"{name} holds a NUL character (\\x00), which no program can receive")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UsageError(
+            f"{name} holds a character that is not valid Unicode "
+            f"({error.object[error.start : error.end]!r} at index {error.start}): remove it"
+        ) from None
     return value

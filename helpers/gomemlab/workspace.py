@@ -187,6 +187,11 @@ def resolve(target: Target) -> Package:
         )
     if isinstance(target, str) and target in TOPICS:
         return sample(target)
+    if isinstance(target, str) and not target.strip():
+        raise WorkspaceError(
+            f"the target is empty: give a topic ({', '.join(TOPICS)}), a folder, a .go file, "
+            "or Go source text"
+        )
     path = Path(target).expanduser().resolve()
     if path.is_file() and path.suffix == ".go":
         path = path.parent

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,6 +89,7 @@ MAX_COUNT = 1000
 
 def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple[str, int]:
     """The benchtime and count a run uses: the defaults, shortened in quick mode."""
+    asked = benchtime
     if benchtime is None:
         benchtime = QUICK_BENCHTIME if quick else FULL_BENCHTIME
     benchtime = check_benchtime(benchtime)
@@ -99,6 +101,12 @@ def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple
     if quick:
         seconds = _seconds(benchtime)
         if seconds is not None and seconds > _seconds(QUICK_BENCHTIME):
+            if asked is not None:
+                warnings.warn(
+                    f"quick mode (GOMEMLAB_QUICK=1) shortens benchtime={asked!r} to "
+                    f"{QUICK_BENCHTIME!r}: unset GOMEMLAB_QUICK for the full run",
+                    stacklevel=3,
+                )
             benchtime = QUICK_BENCHTIME
         count = min(count, QUICK_MAX_COUNT)
     return benchtime, count
@@ -117,7 +125,7 @@ def _cpu_arg(cpu: int | str | Sequence[int]) -> str:
         entries = [cpu]
     if not entries:
         raise UsageError(f"cpu must be a GOMAXPROCS ≥ 1 or a list of them, not {cpu!r}")
-    return ",".join(str(validate.count(c, "cpu")) for c in entries)
+    return ",".join(str(validate.gomaxprocs(c, "cpu")) for c in entries)
 
 
 def _profile_kinds(profile: bool | str | Sequence[str] | None) -> list[str]:
@@ -247,7 +255,14 @@ def run(
     provenance = dataclasses.replace(
         done.provenance, files=tuple(str(p) for p in profiles.values())
     )
-    return dataclasses.replace(parse(done.stdout), provenance=provenance, profiles=profiles)
+    result = parse(done.stdout)
+    if not len(result) and "-bench" not in " ".join(extra):
+        names = list_benchmarks(package)
+        raise UsageError(
+            f"pattern={pattern!r} matches no benchmark of {package.name}: its benchmarks are "
+            + (", ".join(names) if names else "none (no func BenchmarkX(b *testing.B))")
+        )
+    return dataclasses.replace(result, provenance=provenance, profiles=profiles)
 
 
 def list_benchmarks(target: Target, pattern: str = ".") -> list[str]:

@@ -59,6 +59,8 @@ def _workload_args(workload: dict[str, Any]) -> list[str]:
     for name in ("live_mib", "alloc_mib", "rate_mib"):
         if name in merged:
             _amount(merged[name], name, unit="MiB" if name != "rate_mib" else "MiB/s")
+    if isinstance(merged.get("live_mib"), int):
+        validate.mebibytes(merged["live_mib"], "live_mib")
     if "duration_s" in merged:
         validate.positive(merged["duration_s"], "duration_s", unit="seconds")
     if (
@@ -106,7 +108,7 @@ def run(
     gogc_text = None if gogc is None else validate.gogc(gogc)
     limit_text = None if memlimit is None else validate.memory_limit(memlimit, "memlimit")
     if gomaxprocs is not None:
-        validate.count(gomaxprocs, "gomaxprocs", minimum=1)
+        validate.gomaxprocs(gomaxprocs)
     timeout = validate.timeout(timeout)
     if not isinstance(every, str) or not _DURATION.match(every):
         raise UsageError(f'every must be a Go duration such as "5ms", not {every!r}')

@@ -81,6 +81,17 @@ def optimal_order(fields: Sequence[FieldRecord | Placed]) -> tuple[FieldRecord |
     last), then by alignment, largest first; among equals, pointerful fields before
     pointer-free ones (a shorter prefix for the collector to scan), then larger first. The
     sort is stable, so fields that tie keep the order they were written in."""
+    if isinstance(fields, str) or not isinstance(fields, Sequence):
+        raise UsageError(
+            "fields must be a list of fields (e.g. layout.structs['T'].fields), not "
+            f"{type(fields).__name__}"
+        )
+    for field in fields:
+        if not all(hasattr(field, a) for a in ("size", "align", "pointers")):
+            raise UsageError(
+                f"fields must hold field records (with size, align, pointers), not "
+                f"{type(field).__name__} {field!r:.40}"
+            )
     return tuple(sorted(fields, key=lambda f: (f.size != 0, -f.align, not f.pointers, -f.size)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 from .. import binaries as _binaries
 from .. import programs, settings, toolchain, validate, workspace
 from ..bench.run import run_cached as _bench_run_cached
-from ..errors import UsageError, WorkspaceError
+from ..errors import ParseError, UsageError, WorkspaceError
 from ..provenance import Provenance
 from .parse import parse_lines, parse_size_classes
 from .records import ScanRecord, StackRecord
@@ -161,11 +162,20 @@ def measure(
             "source holds declarations only: leave out `package` and `import` "
             "(the lab supplies them)"
         )
+    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
+        raise UsageError(f'names must be a list of type names like ["A"], not {names!r:.60}')
     chosen = list(names) if names is not None else struct_names(source)
+    generic = re.findall(r"^\s*type\s+([A-Za-z_]\w*)\s*\[[^\]]*\]\s*struct\b", source, re.M)
+    if not chosen and generic:
+        raise UsageError(
+            f"{generic[0]} is generic: a generic type has no layout until it is instantiated. "
+            f"Add e.g. `type {generic[0]}Int = {generic[0]}[int]` and pass "
+            f'names=["{generic[0]}Int"]'
+        )
     if not chosen:
         raise UsageError("source declares no struct type (`type Name struct { ... }`)")
     for name in chosen:
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise UsageError(f"{name!r} is not a Go type name")
     calls = "".join(f'\tlayoutDescribe[{n}](enc, "{n}", {str(bench).lower()})\n' for n in chosen)
     package = workspace.snippet(
@@ -179,6 +189,8 @@ def measure(
 
 def size_class_file(goroot: str | Path | None = None) -> Path:
     """The toolchain's `sizeclasses.go` (WorkspaceError if this GOROOT has none)."""
+    if goroot is not None and not isinstance(goroot, str | os.PathLike):
+        raise UsageError(f"goroot must be a folder (a path), not {type(goroot).__name__}")
     root = Path(goroot) if goroot is not None else toolchain.find_go().goroot
     for rel in SIZE_CLASS_FILES:
         if (root / rel).is_file():
@@ -194,8 +206,14 @@ def size_classes(goroot: str | Path | None = None) -> SizeClasses:
     path = size_class_file(goroot)
     go = toolchain.find_go()
     shown = "$GOROOT/" + next(r for r in SIZE_CLASS_FILES if path.as_posix().endswith(r))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ParseError(
+            f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): is GOROOT intact?"
+        ) from None
     return SizeClasses(
-        parse_size_classes(path.read_text()),
+        parse_size_classes(text),
         shown,
         Provenance.of(go_version=go.version, files=[path]),
     )
@@ -221,6 +239,11 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
     `benchmarks` is a BenchResult that already ran `BenchmarkAlloc` (e.g. with the other
     benchmarks of the sample, in one `go test`); without it the sweep runs now.
     """
+    if benchmarks is not None and not hasattr(benchmarks, "frame"):
+        raise UsageError(
+            "benchmarks must be a BenchResult that ran BenchmarkAlloc (from gm.bench.run or "
+            f"gm.layout.benchmarks), not {type(benchmarks).__name__} {benchmarks!r:.60}"
+        )
     if benchmarks is None:
         benchmarks = _bench_run_cached(
             TOPIC,

@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any
 
-from ..errors import ParseError
+from ..errors import ParseError, UsageError
 from .records import Measurement, OtherLine, Record
 
 _NUMBER = (int, float)
@@ -33,6 +33,8 @@ def _text(value: Any, name: str, line_no: int, line: str) -> str:
 
 def parse_line(line: str, line_no: int = 1) -> Record | None:
     """One line -> a record (None for a blank line)."""
+    if not isinstance(line, str):
+        raise UsageError(f"line must be text (str), not {type(line).__name__} {line!r:.60}")
     stripped = line.strip()
     if not stripped:
         return None

@@ -30,7 +30,7 @@ def default_benchtime(kind: str) -> str:
 
 
 def _godebug(memprofilerate: int | None, env: Mapping[str, str] | None) -> dict[str, str]:
-    extra = dict(env or {})
+    extra = validate.environment(env) if env is not None else {}
     if memprofilerate is not None:
         current = extra.get("GODEBUG", os.environ.get("GODEBUG", ""))
         extra["GODEBUG"] = ",".join(filter(None, [current, f"memprofilerate={memprofilerate}"]))

@@ -277,6 +277,11 @@ def toolchains(
 
 def disk_bytes(found: GoToolchain) -> int:
     """The bytes an unpacked release takes on disk (its GOROOT's files)."""
+    if not isinstance(found, GoToolchain):
+        raise UsageError(
+            "disk_bytes takes a toolchain (gm.find_go() or gm.versions.install(...)), "
+            f"not {type(found).__name__}"
+        )
     total, folders = 0, [found.goroot]
     while folders:
         with os.scandir(folders.pop()) as entries:

@@ -44,7 +44,7 @@ def sample_args(
     if workers is not None:
         args += ["-workers", str(validate.count(workers, "workers"))]
     if live_mib is not None:
-        args += ["-live", str(validate.count(live_mib, "live_mib", minimum=0))]
+        args += ["-live", str(validate.mebibytes(live_mib, "live_mib"))]
     return args
 
 
@@ -55,7 +55,7 @@ def _env(
         raise UsageError(f"env must be a mapping of names to values, not {type(env).__name__}")
     extra = {str(k): str(v) for k, v in (env or {}).items()}
     if gomaxprocs is not None:
-        extra["GOMAXPROCS"] = str(validate.count(gomaxprocs, "gomaxprocs", maximum=1024))
+        extra["GOMAXPROCS"] = str(validate.gomaxprocs(gomaxprocs))
     if gogc is not None:
         extra["GOGC"] = validate.gogc(gogc)
     return extra
