@@ -4,13 +4,15 @@
 // channel: a small header that refers to storage shared by every copy of that header.
 //
 // Run it without arguments for a short tour, or with the name of one section
-// (new, map, slice, alias, chan, nilmap, nilmapwrite, newslice, sizes, words, heap).
+// (new, map, slice, alias, chan, nilmap, nilmapwrite, newslice, sizes, words, funcwords,
+// clone, growth, heap, limits).
 package main
 
 import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 	"unsafe"
@@ -68,7 +70,11 @@ var sections = map[string]func(){
 	"newslice":    showNewSlice,
 	"sizes":       showSizes,
 	"words":       showWords,
+	"funcwords":   showFuncWords,
+	"clone":       showClone,
+	"growth":      showGrowth,
 	"heap":        showHeap,
+	"limits":      showLimits,
 }
 
 func runSection(name string) int {
@@ -244,9 +250,9 @@ func showSizes() {
 		{"*int", unsafe.Sizeof(ptr), "an address"},
 		{"map[string]int", unsafe.Sizeof(map[string]int{}), "a pointer to the runtime's map"},
 		{"chan int", unsafe.Sizeof(make(chan int)), "a pointer to the runtime's channel"},
-		{"func()", unsafe.Sizeof(fn), "a pointer to the code (and closure)"},
+		{"func()", unsafe.Sizeof(fn), "a pointer to a funcval (code pointer + captured variables)"},
 		{"string", unsafe.Sizeof(str), "pointer + length"},
-		{"any", unsafe.Sizeof(iface), "type + pointer to the value"},
+		{"any", unsafe.Sizeof(iface), "type + data word (pointer to the value or a pointer itself)"},
 		{"[]int", unsafe.Sizeof([]int{}), "pointer + length + capacity"},
 		{"[]int len 1000000", unsafe.Sizeof(big), "pointer + length + capacity"},
 		{"[4]int", unsafe.Sizeof(arr), "the four ints themselves"},
@@ -329,4 +335,109 @@ func showHeap() {
 		testing.AllocsPerRun(100, func() { makeUsedLocally() }))
 	fmt.Printf("make([]int, 8) kept after the function returns: %.0f allocs/call\n",
 		testing.AllocsPerRun(100, makeKept))
+}
+
+// --- what the word of a func value points at ---
+
+func hello() {}
+
+// funcval is the word of a func value, read as a pointer to the runtime's funcval: its first
+// word is the address of the code, the words after it hold a closure's captured variables.
+func funcval[F any](f F) *[2]uintptr {
+	return *(**[2]uintptr)(unsafe.Pointer(&f))
+}
+
+func showFuncWords() {
+	code := reflect.ValueOf(hello).Pointer() // the address of hello's machine code
+	fv := funcval(hello)
+	fmt.Printf("func: its word is the code address: %t; it points at a funcval whose first word is: %t\n",
+		uintptr(unsafe.Pointer(fv)) == code, fv[0] == code)
+
+	count := 0
+	increment := func() { count++ } // count changes after capture: captured by reference
+	fmt.Printf("closure: second word is &count: %t\n",
+		funcval(increment)[1] == uintptr(unsafe.Pointer(&count)))
+	limit := 41
+	below := func(x int) bool { return x < limit } // limit never changes: captured by value
+	fmt.Printf("closure: second word is the value of limit: %d\n", funcval(below)[1])
+	increment()
+	_ = below(0)
+}
+
+// --- slices.Clone copies the elements, and may keep spare capacity ---
+
+var clones [][]int // where the clone is kept, as a clone handed out would be
+
+func showClone() {
+	s := make([]int, 5)
+	c := slices.Clone(s)
+	clones = append(clones, c)
+	fmt.Printf("slices.Clone(s) with len(s) = cap(s) = 5 gives len %d cap %d, own array: %t (an int is %d bytes)\n",
+		len(c), cap(c), &c[0] != &s[0], unsafe.Sizeof(0))
+}
+
+// --- how append grows a slice ---
+
+func showGrowth() {
+	var s []int
+	previous := -1
+	fmt.Println("len,cap,bytes")
+	for i := range 4000 {
+		s = append(s, i)
+		if cap(s) != previous {
+			fmt.Printf("%d,%d,%d\n", len(s), cap(s), uintptr(cap(s))*unsafe.Sizeof(0))
+			previous = cap(s)
+		}
+	}
+}
+
+// --- counterexamples: created inside a function, used only there, and still on the heap ---
+
+type adder interface{ add(*int) }
+
+type plusOne struct{}
+
+func (plusOne) add(p *int) { *p++ }
+
+var someAdder adder = plusOne{}
+
+//go:noinline
+func newHuge() byte {
+	p := new([70000]byte) // over 64 KiB: too big for an implicit stack variable
+	return p[len(p)-1]
+}
+
+//go:noinline
+func makeWords(n int) int {
+	s := make([]int64, n) // a run-time length: on the stack only if it fits in 32 bytes
+	return len(s)
+}
+
+//go:noinline
+func throughInterface() int {
+	x := 0
+	someAdder.add(&x) // the compiler cannot see which add runs, so &x may be kept
+	return x
+}
+
+//go:noinline
+func throughConcrete() int {
+	x := 0
+	plusOne{}.add(&x)
+	return x
+}
+
+func showLimits() {
+	for _, r := range []struct {
+		name string
+		call func()
+	}{
+		{"new([70000]byte)", func() { newHuge() }},
+		{"make([]int64, n) n=4", func() { makeWords(4) }},
+		{"make([]int64, n) n=5", func() { makeWords(5) }},
+		{"&x to an interface method", func() { throughInterface() }},
+		{"&x to a concrete method", func() { throughConcrete() }},
+	} {
+		fmt.Printf("%s: %.0f allocs/call\n", r.name, testing.AllocsPerRun(100, r.call))
+	}
 }

@@ -316,7 +316,8 @@ func fastest(f func(b *testing.B)) testing.BenchmarkResult {
 	return best
 }
 
-// perCall is the mean time of one call in nanoseconds (NsPerOp rounds to whole ns).
+// perCall is the mean time of one call in nanoseconds, with its fraction (NsPerOp truncates
+// to whole nanoseconds: it divides the integer nanoseconds by N).
 func perCall(r testing.BenchmarkResult) float64 {
 	return float64(r.T.Nanoseconds()) / float64(r.N)
 }
