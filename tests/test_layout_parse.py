@@ -365,3 +365,10 @@ def test_scan_report_says_which_scanner_path_ran(fixture_text):
     with pytest.raises(UsageError, match="shape"):
         report.scanned("[]Nope", 32)
     assert ScanReport(records).frame["dense_spans"].eq(0).all()  # no statistics asked for
+
+
+def test_scan_stats_ignore_a_last_line_cut_off_at_exit(fixture_text):
+    text = fixture_text("layout/scan_gctrace2_stderr_cut.txt")
+    assert text.endswith("scan: class 32B 1")  # recorded: the program exited mid-print
+    stats = gm.layout.parse_scan_stats(text)
+    assert len(stats) == 6 and stats["[]*QuadPtrLast"][32].per_object >= 131072

@@ -145,15 +145,17 @@ _SCAN_CLASS = re.compile(
 
 def parse_scan_stats(text: str | bytes) -> dict[str, dict[int, ClassScans]]:
     """Per shape of the sample's scan section, the scanner statistics (`ClassScans` by class
-    size, 0 = large objects) of the last GC cycle before the shape's metrics were read.
+        size, 0 = large objects) of the last GC cycle before the shape's metrics were read.
 
-    Reads the stderr of `layout scan` run with `GODEBUG=gctrace=2`: the sample writes
-    `layout: scan begin SHAPE` and `layout: scan read SHAPE` around each shape (one write
-    each), and the runtime writes `scan: total ...` and then one `scan: class ...` line per size
-    class at the end of every cycle, in pieces, so a marker can land inside a runtime line: the
-    markers are taken out first, and a cycle belongs to the side of a marker its `scan: total`
-    line began on. Other lines (gctrace's own) are ignored. ParseError on a malformed `scan:`
-    line, a sum that does not add up, or markers out of order."""
+        Reads the stderr of `layout scan` run with `GODEBUG=gctrace=2`: the sample writes
+        `layout: scan begin SHAPE` and `layout: scan read SHAPE` around each shape (one write
+        each), and the runtime writes `scan: total ...` and then one `scan: class ...` line per
+    size class at the end of every cycle, in pieces, so a marker can land inside a runtime
+    line: the markers are taken out first, and a cycle belongs to the side of a marker its
+    `scan: total` line began on. Other lines (gctrace's own) are ignored, and so is an
+    unfinished last line (the program may exit while the runtime prints its final cycle).
+    ParseError on a malformed `scan:` line, a sum that does not add up, or markers out of
+    order."""
     if isinstance(text, bytes | bytearray):
         text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
@@ -172,6 +174,8 @@ def parse_scan_stats(text: str | bytes) -> dict[str, dict[int, ClassScans]]:
     offset = 0
     for line_no, line in enumerate(clean.splitlines(keepends=True), 1):
         at, offset = offset, offset + len(line)
+        if not line.endswith("\n"):
+            break  # the program exited while the runtime was still printing its last cycle
         line = line.rstrip("\n")
         if line.startswith("scan: total "):
             cycles.append((at, {}))
