@@ -289,3 +289,86 @@ def test_summaries(layout, classes, fixture_text):
     stack = StackReport(next(r for r in records if isinstance(r, StackRecord)))
     assert stack.summary().value.iloc[0] == 42
     assert repr(layout).startswith("<Layout") and "records" not in repr(layout)
+
+
+# ---- the scanner's statistics (GODEBUG=gctrace=2) ---------------------------------------------
+
+SCAN_STDERR = "layout/scan_gctrace2_stderr.txt"
+SCAN_STDOUT = "layout/scan_gctrace2_stdout.jsonl"
+
+
+def test_scan_stats_of_a_recorded_run(fixture_text):
+    stats = gm.layout.parse_scan_stats(fixture_text(SCAN_STDERR))
+    shapes = [r.shape for r in gm.layout.parse_lines(fixture_text(SCAN_STDOUT))]
+    assert list(stats) == shapes
+    for shape in ("[]*QuadPtrFirst", "[]*QuadPtrLast"):
+        quad = stats[shape][32]  # 65536 objects of 32 B, all scanned one by one
+        assert 65536 <= quad.per_object < 65536 + 64 and quad.dense == quad.dense_spans == 0
+        assert stats[shape][0].single >= 1  # the slice of pointers: one large object
+    assert 32 not in stats["[]Pair"] or stats["[]Pair"][32].per_object < 64
+    # this machine's CPU has no AVX-512: no span went through the vector kernel
+    assert all(c.dense_spans == 0 for per in stats.values() for c in per.values())
+
+
+def test_scan_stats_survive_a_marker_inside_a_runtime_line(fixture_text):
+    text = fixture_text(SCAN_STDERR)
+    assert "0+layout: scan read []*Pair\n0=2 objs" in text  # recorded: the writes interleaved
+    stats = gm.layout.parse_scan_stats(text)
+    assert stats["[]*Pair"][640] == gm.layout.ClassScans(640, 2, 0, 0, 0, 0)
+
+
+def test_scan_stats_take_the_last_cycle_before_the_read():
+    text = (
+        "layout: scan begin []*X\n"
+        "scan: total 1+1+0=2 objs, 1+0=1 spans\nscan: class 32B 1+1+0=2 objs, 1+0=1 spans\n"
+        "scan: total 0+0+9=9 objs, 0+1=1 spans\nscan: class 32B 0+0+9=9 objs, 0+1=1 spans\n"
+        "layout: scan read []*X\n"
+        "scan: total 5+0+0=5 objs, 0+0=0 spans\nscan: class 32B 5+0+0=5 objs, 0+0=0 spans\n"
+    )
+    got = gm.layout.parse_scan_stats(text)["[]*X"][32]
+    assert (got.dense, got.dense_spans, got.per_object) == (9, 1, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "layout: scan begin a\nscan: total 1+0+0=1 objs, 0+0=0 spans\n"
+        "scan: class 32B 1+0+0=2 objs, 0+0=0 spans\nlayout: scan read a\n",  # does not add up
+        "layout: scan begin a\nscan: total 1\nscan: class 32B one objs\nlayout: scan read a\n",
+        "layout: scan read a\n",  # read before begin
+        "layout: scan begin a\nlayout: scan read b\n",  # another shape
+        "layout: scan begin a\n",  # never read
+    ],
+)
+def test_scan_stats_reject_what_does_not_fit(text):
+    with pytest.raises(ParseError):
+        gm.layout.parse_scan_stats(text)
+
+
+@given(st.text())
+def test_scan_stats_parse_or_raise_on_garbage(text):
+    try:
+        stats = gm.layout.parse_scan_stats(text)
+    except ParseError:
+        return
+    assert isinstance(stats, dict)
+
+
+def test_scan_report_says_which_scanner_path_ran(fixture_text):
+    records = tuple(
+        r for r in gm.layout.parse_lines(fixture_text(SCAN_STDOUT)) if isinstance(r, ScanRecord)
+    )
+    report = ScanReport(records, scanner=gm.layout.parse_scan_stats(fixture_text(SCAN_STDERR)))
+    assert (report.frame["dense_spans"] == 0).all() and not report.vector_path_ran
+    assert report.scanned("[]*QuadPtrLast", 32).per_object >= 65536
+    assert report.scanned("[]Pair", 4096) == gm.layout.ClassScans(4096, 0, 0, 0, 0, 0)
+    with pytest.raises(UsageError, match="shape"):
+        report.scanned("[]Nope", 32)
+    assert ScanReport(records).frame["dense_spans"].eq(0).all()  # no statistics asked for
+
+
+def test_scan_stats_ignore_a_last_line_cut_off_at_exit(fixture_text):
+    text = fixture_text("layout/scan_gctrace2_stderr_cut.txt")
+    assert text.endswith("scan: class 32B 1")  # recorded: the program exited mid-print
+    stats = gm.layout.parse_scan_stats(text)
+    assert len(stats) == 6 and stats["[]*QuadPtrLast"][32].per_object >= 131072

@@ -265,11 +265,18 @@ func read(names ...string) []metrics.Sample {
 	return samples
 }
 
+// measureScan builds one working set and measures it. Around it, it writes two marker lines to
+// stderr ("layout: scan begin SHAPE", "layout: scan read SHAPE"): run with GODEBUG=gctrace=2,
+// the runtime writes its per-cycle scanner statistics to stderr too, so the markers tell which
+// statistics belong to which shape, and the last ones before "read" are those of the cycle
+// that set /gc/scan/heap:bytes.
 func measureScan(shape string, n, gcs int) ScanInfo {
+	fmt.Fprintln(os.Stderr, "layout: scan begin", shape)
 	ws, elem := workingSet(shape, n)
 	runtime.GC()
 	runtime.GC()
 	before := read("/gc/scan/heap:bytes", "/gc/heap/live:bytes")
+	fmt.Fprintln(os.Stderr, "layout: scan read", shape)
 	info := ScanInfo{
 		Kind: "scan", Shape: shape, Elements: n, ElementBytes: elem,
 		HeapScanBytes: before[0].Value.Uint64(), LiveBytes: before[1].Value.Uint64(),

@@ -9,9 +9,10 @@ gm.layout.scan(), gm.layout.stack()    # GC scan work per working set; a stack t
 
 from . import optimize
 from .optimize import Hole, Placed, go_struct, optimal_order, optimal_size, place
-from .parse import LAYOUT_KINDS, parse_lines, parse_size_classes
+from .parse import LAYOUT_KINDS, parse_lines, parse_scan_stats, parse_size_classes
 from .records import (
     AllocRecord,
+    ClassScans,
     FieldRecord,
     OtherRecord,
     ScanRecord,
@@ -61,6 +62,7 @@ __all__ = [
     "SCAN_FRAME_DOC",
     "SWEEP_FRAME_DOC",
     "AllocRecord",
+    "ClassScans",
     "FieldRecord",
     "Hole",
     "Layout",
@@ -85,6 +87,7 @@ __all__ = [
     "optimal_size",
     "optimize",
     "parse_lines",
+    "parse_scan_stats",
     "parse_size_classes",
     "place",
     "scan",

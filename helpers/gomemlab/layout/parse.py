@@ -4,7 +4,8 @@
 JSON object per line with a `kind`. A known kind with missing or mistyped fields, or a line
 that is not a JSON object, is a `ParseError` naming the line; an unknown kind is kept as an
 `OtherRecord`. `parse_size_classes(text)` reads the comment table at the top of Go's
-generated `sizeclasses.go`.
+generated `sizeclasses.go`. `parse_scan_stats(stderr)` reads the scanner statistics the runtime
+prints with `GODEBUG=gctrace=2`, per shape of the sample's scan section.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from ..errors import ParseError
 from .records import (
     AllocRecord,
+    ClassScans,
     FieldRecord,
     OtherRecord,
     Record,
@@ -133,3 +135,73 @@ def parse_size_classes(text: str) -> tuple[SizeClass, ...]:
     if not rows:
         raise ParseError("the size-class table has no rows", line_no=start + 1)
     return tuple(rows)
+
+
+_SCAN_MARK = re.compile(r"layout: scan (begin|read) (\S+)\n")
+_SCAN_CLASS = re.compile(
+    r"^scan: class (L|(\d+)B) (\d+)\+(\d+)\+(\d+)=(\d+) objs, (\d+)\+(\d+)=(\d+) spans$"
+)
+
+
+def parse_scan_stats(text: str | bytes) -> dict[str, dict[int, ClassScans]]:
+    """Per shape of the sample's scan section, the scanner statistics (`ClassScans` by class
+        size, 0 = large objects) of the last GC cycle before the shape's metrics were read.
+
+        Reads the stderr of `layout scan` run with `GODEBUG=gctrace=2`: the sample writes
+        `layout: scan begin SHAPE` and `layout: scan read SHAPE` around each shape (one write
+        each), and the runtime writes `scan: total ...` and then one `scan: class ...` line per
+    size class at the end of every cycle, in pieces, so a marker can land inside a runtime
+    line: the markers are taken out first, and a cycle belongs to the side of a marker its
+    `scan: total` line began on. Other lines (gctrace's own) are ignored, and so is an
+    unfinished last line (the program may exit while the runtime prints its final cycle).
+    ParseError on a malformed `scan:` line, a sum that does not add up, or markers out of
+    order."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, not {type(text).__name__}")
+    marks: list[tuple[int, str, str]] = []  # (offset in the text without markers, what, shape)
+    pieces: list[str] = []
+    kept = last = 0
+    for m in _SCAN_MARK.finditer(text):
+        pieces.append(text[last : m.start()])
+        kept += m.start() - last
+        last = m.end()
+        marks.append((kept, m.group(1), m.group(2)))
+    pieces.append(text[last:])
+    clean = "".join(pieces)
+    cycles: list[tuple[int, dict[int, ClassScans]]] = []  # (offset of 'scan: total', classes)
+    offset = 0
+    for line_no, line in enumerate(clean.splitlines(keepends=True), 1):
+        at, offset = offset, offset + len(line)
+        if not line.endswith("\n"):
+            break  # the program exited while the runtime was still printing its last cycle
+        line = line.rstrip("\n")
+        if line.startswith("scan: total "):
+            cycles.append((at, {}))
+        elif line.startswith("scan: class "):
+            m = _SCAN_CLASS.match(line)
+            if not m or not cycles:
+                raise ParseError("a 'scan: class' line expected", line_no=line_no, line=line)
+            single, sparse, dense, objs, sparse_spans, dense_spans, spans = (
+                int(x) for x in m.groups()[2:]
+            )
+            if single + sparse + dense != objs or sparse_spans + dense_spans != spans:
+                raise ParseError("the scan counts do not add up", line_no=line_no, line=line)
+            size = int(m.group(2)) if m.group(2) else 0
+            cycles[-1][1][size] = ClassScans(size, single, sparse, dense, sparse_spans, dense_spans)
+    stats: dict[str, dict[int, ClassScans]] = {}
+    shape: str | None = None
+    began = 0
+    for at, what, name in marks:
+        if (what == "begin") != (shape is None) or (what == "read" and name != shape):
+            raise ParseError(f"scan markers out of order at 'layout: scan {what} {name}'")
+        if what == "begin":
+            shape, began = name, at
+            continue
+        inside = [classes for start, classes in cycles if began <= start < at]
+        stats[name] = inside[-1] if inside else {}
+        shape = None
+    if shape is not None:
+        raise ParseError(f"no 'layout: scan read' line for {shape}")
+    return stats

@@ -79,6 +79,28 @@ class ScanRecord:
 
 
 @dataclass(frozen=True)
+class ClassScans:
+    """Green Tea's scanner statistics for one size class in one GC cycle (`GODEBUG=gctrace=2`:
+    `scan: class 32B A+B+C=T objs, S+D=U spans`; `size` 0 is the large-object line `class L`).
+
+    `single` objects were scanned alone (the only mark on their span), `sparse` one by one from
+    a span scan, `dense` by the vector kernel (`scan.ScanSpanPacked`, amd64 with AVX-512 only);
+    `sparse_spans`/`dense_spans` count the span scans of each kind."""
+
+    size: int
+    single: int
+    sparse: int
+    dense: int
+    sparse_spans: int
+    dense_spans: int
+
+    @property
+    def per_object(self) -> int:
+        """Objects whose scannable bytes were counted up to their last pointer."""
+        return self.single + self.sparse
+
+
+@dataclass(frozen=True)
 class StackRecord:
     """One goroutine's stack growing under a recursion (see the sample's `StackInfo`)."""
 

@@ -4,7 +4,7 @@ sets cost the collector (`ScanReport`) and a goroutine's stack growing (`StackRe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,6 +15,7 @@ from ..provenance import Provenance, ResultRepr
 from . import optimize
 from .records import (
     AllocRecord,
+    ClassScans,
     FieldRecord,
     Record,
     ScanRecord,
@@ -70,7 +71,9 @@ live_mib         MiB  /gc/heap/live:bytes after two forced collections
 gc_cpu_ms        ms   /cpu/classes/gc/total:cpu-seconds of the cheapest forced collection (the
                       runtime's estimate; load only ever adds to it)
 gc_wall_ms       ms   wall time of the fastest runtime.GC() (the whole cycle, waiting for it)
-gc_cpu_mean_ms   ms   the same, averaged over the cycles;  gc_wall_mean_ms: likewise"""
+gc_cpu_mean_ms   ms   the same, averaged over the cycles;  gc_wall_mean_ms: likewise
+dense_spans           spans the AVX-512 kernel scanned in the cycle that set heap_scan_mib
+                      (GODEBUG=gctrace=2; 0 where the per-object path ran)"""
 
 
 def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
@@ -459,7 +462,30 @@ class ScanReport(ResultRepr):
 
     records: tuple[ScanRecord, ...] = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
+    scanner: Mapping[str, Mapping[int, ClassScans]] = field(default_factory=dict, repr=False)
+    """Per shape, Green Tea's scanner statistics by size class (0 = large objects) for the
+    cycle that set the shape's /gc/scan/heap:bytes (`parse_scan_stats`; empty if not asked)."""
     FRAME_DOC: ClassVar[str] = SCAN_FRAME_DOC
+
+    def scanned(self, shape: str, size: int) -> ClassScans:
+        """How the objects of class `size` (bytes; 0 = large) were scanned while `shape` was
+        measured (all zero if none of that class were scanned)."""
+        validate.choice(shape, list(self.scanner), "shape")
+        return self.scanner[shape].get(size, ClassScans(size, 0, 0, 0, 0, 0))
+
+    def counted_bytes(self, shape: str, size: int, prefix: int) -> int:
+        """The scannable bytes Green Tea's accounting gives the objects of class `size` scanned
+        while `shape` was measured, if each object's last pointer ends `prefix` bytes in: the
+        objects scanned one by one count `prefix` each (`scanObjectSmall`/`scanObjectsSmall`
+        add the bytes up to the last pointer), those the AVX-512 kernel scanned count the
+        whole `size` (`scanSpan`'s dense path adds objects × elemsize)."""
+        c = self.scanned(shape, size)
+        return c.per_object * prefix + c.dense * size
+
+    @property
+    def vector_path_ran(self) -> bool:
+        """Whether the AVX-512 span kernel scanned any span in the measured cycles."""
+        return any(c.dense_spans for per in self.scanner.values() for c in per.values())
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -480,6 +506,9 @@ class ScanReport(ResultRepr):
                     "gc_wall_ms": 1e3 * r.gc_wall_seconds_min,
                     "gc_cpu_mean_ms": 1e3 * r.gc_cpu_seconds,
                     "gc_wall_mean_ms": 1e3 * r.gc_wall_seconds,
+                    "dense_spans": sum(
+                        c.dense_spans for c in self.scanner.get(r.shape, {}).values()
+                    ),
                 }
             )
         return _frame(
@@ -495,6 +524,7 @@ class ScanReport(ResultRepr):
                 "gc_wall_ms",
                 "gc_cpu_mean_ms",
                 "gc_wall_mean_ms",
+                "dense_spans",
             ),
         )
 

@@ -15,7 +15,7 @@ from .. import programs, settings, toolchain, validate, workspace
 from ..bench.run import run_cached as _bench_run_cached
 from ..errors import ParseError, UsageError, WorkspaceError
 from ..provenance import Provenance
-from .parse import parse_lines, parse_size_classes
+from .parse import parse_lines, parse_scan_stats, parse_size_classes
 from .records import ScanRecord, StackRecord
 from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 
@@ -104,13 +104,19 @@ func main() {
 """
 
 
-def _run_sample(args: Sequence[str], timeout: float) -> toolchain.Completed:
-    """Run the layout sample's program, built once and reused (`gomemlab.binaries`)."""
+def _run_sample(
+    args: Sequence[str], timeout: float, godebug: str | None = None
+) -> toolchain.Completed:
+    """Run the layout sample's program, built once and reused (`gomemlab.binaries`), with
+    `godebug` added after any GODEBUG settings of the environment (the last setting wins)."""
     binary, built = _binaries.program(workspace.resolve(TOPIC), timeout)
+    env = toolchain.go_env()
+    if godebug:
+        env["GODEBUG"] = ",".join(x for x in (env.get("GODEBUG", ""), godebug) if x)
     done = toolchain.run(
         [binary, *args],
         cwd=workspace.scratch_dir(f"run-{TOPIC}"),
-        env=toolchain.go_env(),
+        env=env,
         timeout=timeout,
     ).check_run()
     return dataclasses.replace(done, build_seconds=built, go_version=toolchain.find_go().version)
@@ -264,7 +270,8 @@ def alloc_sweep(benchmarks=None, *, timeout: float = 600.0) -> SizeSweep:
 
 
 def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0) -> ScanReport:
-    """What each of the sample's working sets costs the collector (`layout -n N scan`).
+    """What each of the sample's working sets costs the collector (`layout -n N scan`, run with
+    `GODEBUG=gctrace=2` so the runtime also reports which scanner path ran: `ScanReport.scanner`).
     Defaults: 256 Ki elements and 5 timed collections (quick mode: 128 Ki and 3)."""
     quick = settings.quick()
     n = validate.count(
@@ -272,9 +279,9 @@ def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0
     )
     gcs = validate.count(gcs if gcs is not None else (3 if quick else 5), "gcs", maximum=100)
     timeout = validate.timeout(timeout)
-    done = _run_sample(["-n", str(n), "-gcs", str(gcs), "scan"], timeout)
+    done = _run_sample(["-n", str(n), "-gcs", str(gcs), "scan"], timeout, godebug="gctrace=2")
     records = tuple(r for r in parse_lines(done.stdout) if isinstance(r, ScanRecord))
-    return ScanReport(records, done.provenance)
+    return ScanReport(records, done.provenance, scanner=parse_scan_stats(done.stderr))
 
 
 def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
