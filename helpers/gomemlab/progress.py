@@ -38,11 +38,17 @@ def record(exercise: str, passed: bool) -> None:
         pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Progress:
-    """One row per exercise tried: attempts, solved or not, when first solved."""
+    """One row per exercise tried: attempts, solved or not, when first solved. Not a Go
+    result (nothing ran), so no provenance; `.frame` is a copy like every result's."""
 
-    frame: pd.DataFrame
+    _table: pd.DataFrame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """exercise, attempts, solved (bool), first solved (ISO time or ""): a copy."""
+        return self._table.copy()
 
     def __str__(self) -> str:
         if self.frame.empty:
