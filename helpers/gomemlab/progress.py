@@ -73,13 +73,19 @@ def read(path: Path) -> tuple[list[dict[str, Any]], int]:
     return rows, skipped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Progress:
     """One row per exercise tried: attempts, solved or not, when first solved; `skipped`
-    counts lines of the progress file that could not be read."""
+    counts lines of the progress file that could not be read. Not a Go result (nothing ran),
+    so no provenance; `.frame` is a copy like every result's."""
 
-    frame: pd.DataFrame
+    _table: pd.DataFrame
     skipped: int = 0
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """exercise, attempts, solved (bool), first solved (ISO time or ""): a copy."""
+        return self._table.copy()
 
     def _note(self) -> str:
         if not self.skipped:

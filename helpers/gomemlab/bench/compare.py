@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
 from .. import tables, validate
 from ..errors import UsageError
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from . import stats
 from .result import BenchResult
 from .result import format_value as _fmt
@@ -23,8 +25,8 @@ COMPARE_PLOT_KINDS = ("change",)
 """What `Comparison.plot(kind=...)` draws: the change of each median, by verdict."""
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison(FrozenResult):
     """old vs new per benchmark and unit; `frame` columns:
 
     `name`, `unit`, `old`/`new` (medians), `old_ci_pct`/`new_ci_pct` (± % of the median, NaN when
@@ -33,10 +35,28 @@ class Comparison:
     The last rows per unit are `geomean` (of the medians; left out when a median is 0).
     """
 
-    frame: pd.DataFrame
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        name="benchmark name, or `geomean` (of the medians; per unit, last)",
+        unit="the unit compared, as Go prints it (ns/op, B/op, allocs/op, ...)",
+        old="median of the old runs (in `unit`)",
+        old_ci_pct="95% confidence interval of that median, ± % of it (NaN when n < 6)",
+        n_old="number of old runs (count)",
+        new="median of the new runs (in `unit`)",
+        new_ci_pct="95% confidence interval of that median, ± % of it (NaN when n < 6)",
+        n_new="number of new runs (count)",
+        delta_pct="change of the median, new against old (%)",
+        p="Mann–Whitney U, two-sided (probability)",
+        verdict="`-12.34%` when p ≤ alpha, `~` when not significant",
+        note="why a row cannot say more (too few runs, all runs equal, ...)",
+    )
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = COMPARE_PLOT_KINDS
+
+    _table: pd.DataFrame
     alpha: float = stats.ALPHA
     old_label: str = "old"
     new_label: str = "new"
+    provenance: Provenance = field(default_factory=Provenance)
+    """The new side's runs (the old side's: the old result's own `provenance`)."""
 
     def row(self, name: str, unit: str = "ns/op") -> pd.Series:
         """The comparison row of benchmark `name` in `unit` (AssertionError when missing)."""
@@ -78,7 +98,7 @@ class Comparison:
 
     def summary(self) -> pd.DataFrame:
         """The comparison table as data: one row per benchmark and unit (a copy of `frame`)."""
-        return self.frame.copy()
+        return self.frame
 
     def warnings(self) -> list[str]:
         """The notes of the rows, once each (too few runs, all runs equal, ...)."""
@@ -245,4 +265,6 @@ def compare(
         "verdict",
         "note",
     ]
-    return Comparison(pd.DataFrame(rows, columns=columns), alpha, old_label, new_label)
+    return Comparison(
+        pd.DataFrame(rows, columns=columns), alpha, old_label, new_label, new.provenance
+    )

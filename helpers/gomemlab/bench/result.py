@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
 from .. import tables, validate
 from ..errors import UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from . import stats
 from .parse import parse_lines
 from .records import Config, Other, Record, Result
@@ -126,8 +127,35 @@ def _repeat_key(r: Result) -> tuple[str, str, int]:
 
 
 @dataclass(frozen=True, repr=False)
-class BenchResult(ResultRepr):
+class BenchResult(FrozenResult):
     """Benchmark runs parsed from `go test -bench` output; `frame` columns: see FRAME_DOC."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        pkg='the package (`pkg:` line), "" when the output had none',
+        name="benchmark name without `Benchmark` and `-procs`, e.g. `Join/impl=plus/parts=8`",
+        base="the top-level benchmark, e.g. `Join`",
+        procs="GOMAXPROCS of the run (the `-N` suffix; none printed means 1)",
+        run="repeat number 0, 1, ... per pkg/name/procs (from -count)",
+        iterations="b.N of the run (count)",
+        **{
+            "sub.*": "each `KEY=value` part of a sub-benchmark name (`sub.impl`); numeric when "
+            "every value is a number",
+            "sub[*": "the other parts of the name, in order (`sub[1]` is `ASCII` in "
+            "`FullRune/ASCII`)",
+            "ns/op": "nanoseconds per operation",
+            "B/op": "heap bytes allocated per operation (bytes)",
+            "allocs/op": "heap allocations per operation (count)",
+            "MB/s": "throughput with b.SetBytes (10⁶ bytes per second)",
+            "unit.*": "a unit named like one of these columns (`unit.name`), as Go printed it",
+        },
+        goos="configuration line: the operating system",
+        goarch="configuration line: the architecture",
+        cpu="configuration line: the CPU model",
+        **{"config.*": "any other configuration line (`key: value` before the runs)"},
+        line_no="the line of the text the run came from (1-based)",
+    )
+    """A b.ReportMetric unit is a column of its own name (in the unit Go printed)."""
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = BENCH_PLOT_KINDS
 
     records: tuple[Record, ...]
     text: str = ""
@@ -451,7 +479,7 @@ class BenchResult(ResultRepr):
         `by`, `title`): each unit against a numeric sub-benchmark parameter such as `size`."""
         from . import plots
 
-        validate.choice(kind, BENCH_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         frame = self._frame
         units = [
             self.column(u)

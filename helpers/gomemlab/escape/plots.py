@@ -9,9 +9,6 @@ from matplotlib.figure import Figure
 from .. import figures
 from .palette import kind_style
 
-PLOT_KINDS = ("functions", "kinds")
-"""What `EscapeReport.plot(kind=...)` can draw: verdicts per function, or totals per kind."""
-
 
 def _empty(fig: Figure, ax, title: str) -> Figure:
     ax.text(0.5, 0.5, "no escape verdicts", ha="center", va="center")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +37,7 @@ import pandas as pd
 
 from .. import validate
 from ..errors import UsageError
+from ..result import table_property
 from .result import HEAP_MINIMUM_MIB, MiB
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class ModelResult:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
         object.__setattr__(self, "peak_mib", max(p[1] + p[2] + p[3] for p in self.points))
 
-    @cached_property
+    @table_property
     def frame(self) -> pd.DataFrame:
         """t_s (wall s), other_mib, live_mib (heap kept by the last GC), new_mib (allocated
         since), total_mib, in_gc (the program is paused). Made on first use (sliders and the

@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
 from .. import tables, validate
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from .parse import gctrace_table, metrics_samples
 from .records import GCCycle, OtherLine
 
@@ -30,24 +31,31 @@ HEAP_MINIMUM_MIB = 4.0
 GC_PLOT_KINDS = ("heap", "pauses")
 SWEEP_PLOT_KINDS = ("tradeoff",)
 
-FRAME_DOC = """\
-cycle               GC number (1, 2, ...)
-t_s                 s    when the cycle started, since program start
-cpu_pct             %    CPU time spent in GC since program start
-clock_sweep_term_ms ms   wall time, STW sweep termination
-clock_mark_ms       ms   wall time, concurrent mark (the program keeps running)
-clock_mark_term_ms  ms   wall time, STW mark termination
-cpu_*_ms            ms   CPU time summed over Ps: sweep_term, assist, background, idle, mark_term
-heap_start_mib      MiB  heap in use when the cycle started   (all MiB rounded down)
-heap_end_mib        MiB  heap in use when marking ended
-heap_live_mib       MiB  heap marked live
-goal_mib            MiB  heap goal of this cycle
-stacks_mib          MiB  scannable stacks (NaN before Go 1.18)
-globals_mib         MiB  scannable globals (NaN before Go 1.18)
-procs               Ps   GOMAXPROCS
-forced              bool runtime.GC() call
-stw_ms              ms   stop-the-world total = sweep termination + mark termination
-format              which Go release printed the line; line_no: where in the text"""
+FRAME_DOC = FrameDoc(
+    cycle="GC number (1, 2, ...)",
+    t_s="when the cycle started, since program start (s)",
+    cpu_pct="CPU time spent in GC since program start (%)",
+    clock_sweep_term_ms="wall time, STW sweep termination (ms)",
+    clock_mark_ms="wall time, concurrent mark: the program keeps running (ms)",
+    clock_mark_term_ms="wall time, STW mark termination (ms)",
+    cpu_sweep_term_ms="CPU time summed over Ps, sweep termination (ms)",
+    cpu_assist_ms="CPU time summed over Ps, mark assists (ms)",
+    cpu_background_ms="CPU time summed over Ps, background mark workers (ms)",
+    cpu_idle_ms="CPU time summed over Ps, idle mark workers (ms)",
+    cpu_mark_term_ms="CPU time summed over Ps, mark termination (ms)",
+    heap_start_mib="heap in use when the cycle started (MiB, rounded down like every MiB)",
+    heap_end_mib="heap in use when marking ended (MiB)",
+    heap_live_mib="heap marked live (MiB)",
+    goal_mib="heap goal of this cycle (MiB)",
+    stacks_mib="scannable stacks (MiB; NaN before Go 1.18)",
+    globals_mib="scannable globals (MiB; NaN before Go 1.18)",
+    procs="GOMAXPROCS (Ps)",
+    forced="a runtime.GC() call started the cycle (bool)",
+    leak_check='Go 1.27+: the cycle was "(checking for goroutine leaks)" (bool)',
+    format="which Go release's line format it was",
+    line_no="where in the text the line was (1-based)",
+    stw_ms="stop-the-world total = sweep termination + mark termination (ms)",
+)
 
 METRICS = {  # MetricsLog.frame column: (runtime/metrics name, meaning)
     "cycles": ("/gc/cycles/total:gc-cycles", "GC cycles completed"),
@@ -151,10 +159,13 @@ def goal_check(frame: pd.DataFrame, gogc: int) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class GCLog(ResultRepr):
+class GCLog(FrozenResult):
     """Every collection in a gctrace, plus the lines that were not trace lines."""
 
-    frame: pd.DataFrame
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = GC_PLOT_KINDS
+
+    _table: pd.DataFrame
     """One row per cycle; columns and units: see `FRAME_DOC` (`print(gm.gc.FRAME_DOC)`)."""
     others: tuple[OtherLine, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
@@ -232,7 +243,7 @@ class GCLog(ResultRepr):
         """`kind="heap"`: heap sawtooth with goal; `"pauses"`: STW pauses per cycle."""
         from . import plots
 
-        validate.choice(kind, GC_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         if kind == "heap":
             return plots.heap_over_time(self.frame, **options)
         return plots.pauses(self.frame, **options)
@@ -263,15 +274,23 @@ def parse_gctrace(data: str | bytes, *, provenance: Provenance | None = None) ->
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class MetricsLog(ResultRepr):
+class MetricsLog(FrozenResult):
     """The samples of one run: `.frame` (one row per sample) and `.pauses` (final histogram)."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        t_s="when the sample was taken, since sampling started (s)",
+        final="the program's last reading (bool)",
+        pauses="GC pauses counted so far (count)",
+        **{column: f"{meaning} ({name})" for column, (name, meaning) in METRICS.items()},
+        limited_bytes="total − released: the memory GOMEMLIMIT counts (bytes)",
+    )
 
     samples: tuple[dict, ...]
     provenance: Provenance = field(default_factory=Provenance)
-    frame: pd.DataFrame = field(init=False, repr=False)
+    _table: pd.DataFrame = field(init=False, repr=False)
     """Columns: t_s (seconds since sampling started), final, pauses (count), the `METRICS`
     names and limited_bytes (total − released: the memory GOMEMLIMIT counts)."""
-    pauses: pd.DataFrame = field(init=False, repr=False)
+    _pauses: pd.DataFrame = field(init=False, repr=False)
     """The last sample's pause histogram: lo_s, hi_s (bucket bounds, s), count."""
 
     def __post_init__(self) -> None:
@@ -293,7 +312,12 @@ class MetricsLog(ResultRepr):
             ],
             columns=["lo_s", "hi_s", "count"],
         )
-        _set(self, samples=samples, frame=frame, pauses=pauses)
+        _set(self, samples=samples, _table=frame, _pauses=pauses)
+
+    @property
+    def pauses(self) -> pd.DataFrame:
+        """The last sample's pause histogram: lo_s, hi_s (bucket bounds, s), count (a copy)."""
+        return self._pauses.copy()
 
     @property
     def last(self) -> dict:
@@ -374,15 +398,23 @@ def _joined(log: GCLog, metrics: MetricsLog | None) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class GCRun(ResultRepr):
+class GCRun(FrozenResult):
     """One run of a program under gctrace: the trace, the metrics samples and the settings."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        **FRAME_DOC,
+        m_t_s="the first metrics sample after the cycle, since sampling started (s)",
+        m_live_bytes="that sample's heap marked live (bytes)",
+        m_goal_bytes="that sample's heap goal: the goal of the NEXT cycle (bytes)",
+    )
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = GC_PLOT_KINDS
 
     settings: Mapping[str, Any]
     log: GCLog
     metrics: MetricsLog | None
     completed: Completed = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
-    frame: pd.DataFrame = field(init=False, repr=False)
+    _table: pd.DataFrame = field(init=False, repr=False)
     """gctrace cycles joined with the first metrics sample taken after each cycle and before
     the next: `m_live_bytes` and `m_goal_bytes` (the goal for the NEXT cycle), `m_t_s` (s since
     sampling started). Cycles with no such sample have NaN there."""
@@ -394,7 +426,7 @@ class GCRun(ResultRepr):
         _set(
             self,
             settings=MappingProxyType(dict(self.settings)),
-            frame=_joined(self.log, self.metrics),
+            _table=_joined(self.log, self.metrics),
             sample_stats=_sample_stats(self.completed.stdout),
         )
 
@@ -452,7 +484,7 @@ class GCRun(ResultRepr):
         """`"heap"`: heap sawtooth and goal; `"pauses"`: STW pauses per cycle and histogram."""
         from . import plots
 
-        validate.choice(kind, GC_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         if kind == "heap":
             return plots.heap_over_time(self.log.frame, **options)
         hist = self.metrics.pauses if self.metrics is not None else None
@@ -478,19 +510,32 @@ def _gogc_order(values: Sequence[Any]) -> list[float]:
     return [math.inf if g == "off" else float(g) for g in values]
 
 
-@dataclass(frozen=True, eq=False)
-class SweepResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SweepResult(FrozenResult):
     """Runs at several GOGC values: `.frame` is the comparison table, `.runs` the runs."""
 
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        GOGC="the run's GOGC (percent; a string such as 'off' when set so)",
+        memlimit="the run's GOMEMLIMIT setting (None: no limit)",
+        GCs="GC cycles the gctrace showed (count)",
+        total_pause_ms="stop-the-world time summed over cycles (ms)",
+        max_pause_ms="the longest cycle's stop-the-world time (ms)",
+        gc_cpu_pct="GC CPU as gctrace computes it, at the end (%)",
+        gc_share_pct="GC's share of the CPU the program used (%)",
+        peak_heap_mib="largest heap seen in the gctrace or the metrics (MiB)",
+        wall_s="the program's own measured run time (s)",
+    )
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = SWEEP_PLOT_KINDS
+
     runs: tuple[GCRun, ...]
-    frame: pd.DataFrame = field(init=False, repr=False)
+    _table: pd.DataFrame = field(init=False, repr=False)
     """GOGC, memlimit, GCs, total_pause_ms, max_pause_ms (STW, ms, from gctrace), gc_cpu_pct
     (% of available CPU, as gctrace), gc_share_pct (% of the CPU work done, comparable with the
     model), peak_heap_mib (MiB), wall_s (s)."""
 
     def __post_init__(self) -> None:
         runs = tuple(self.runs)
-        _set(self, runs=runs, frame=pd.DataFrame([r.row() for r in runs]))
+        _set(self, runs=runs, _table=pd.DataFrame([r.row() for r in runs]))
 
     @property
     def provenance(self) -> Provenance:
@@ -513,7 +558,7 @@ class SweepResult:
         """The GOGC trade-off: GC CPU % against peak heap, one point per run."""
         from . import plots
 
-        validate.choice(kind, SWEEP_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         return plots.tradeoff(self.frame, **options)
 
     def expect_monotonic(self) -> None:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 
 from .. import tables, validate
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from . import optimize
 from .records import (
     AllocRecord,
@@ -33,47 +34,57 @@ LAYOUT_PLOT_KINDS = ("bytes",)
 SWEEP_PLOT_KINDS = ("classes",)
 SCAN_PLOT_KINDS = ("scan",)
 
-FRAME_DOC = """\
-struct    the struct's name
-index     the field's position as declared (0, 1, ...)
-name      field name;  type: its Go type as reflect prints it
-offset    B  unsafe.Offsetof: where the field starts
-size      B  unsafe.Sizeof of the field;  align: B, unsafe.Alignof of the field
-end       B  offset + size
-pad_after B  padding between this field's end and the next field (or the struct's end)
-pointers  bool: the field holds a pointer the collector must follow"""
+FRAME_DOC = FrameDoc(
+    struct="the struct's name",
+    index="the field's position as declared (0, 1, ...)",
+    name="field name",
+    type="its Go type as reflect prints it",
+    offset="unsafe.Offsetof: where the field starts (bytes)",
+    size="unsafe.Sizeof of the field (bytes)",
+    align="unsafe.Alignof of the field (bytes)",
+    end="offset + size (bytes)",
+    pad_after="padding between this field's end and the next field or the struct's end (bytes)",
+    pointers="the field holds a pointer the collector must follow (bool)",
+)
 
-CLASS_FRAME_DOC = """\
-size_class        the class number (1, 2, ...; 0 is for large objects)
-bytes_per_object  B  what every object of this class occupies
-bytes_per_span    B  the span (run of 8 KiB pages) the class carves objects from
-objects           objects per span;  tail_waste: B left over at the span's end
-max_waste_pct     %  the worst case: an object 1 byte over the class below
-min_align         B  the alignment every object of the class gets"""
+CLASS_FRAME_DOC = FrameDoc(
+    size_class="the class number (1, 2, ...; 0 is for large objects)",
+    bytes_per_object="what every object of this class occupies (bytes)",
+    bytes_per_span="the span (run of 8 KiB pages) the class carves objects from (bytes)",
+    objects="objects per span (count)",
+    tail_waste="left over at the span's end (bytes)",
+    max_waste_pct="the worst case: an object 1 byte over the class below (%)",
+    min_align="the alignment every object of the class gets (bytes)",
+)
 
-SWEEP_FRAME_DOC = """\
-bytes          B  the size requested: make([]byte, bytes), pointer-free
-b_per_op       B  B/op measured by go test -benchmem: the fewest of any run (an allocation
-                  elsewhere in the process during a run only ever adds bytes)
-b_per_op_max   B  the most of any run;  runs: how many runs measured this size
-allocs_per_op  heap allocations per operation (1: one object each)
-class_bytes    B  the size class the table says an object of `bytes` falls in
-size_class     its class number
-waste_bytes    B  class_bytes - bytes: paid for, never used
-waste_pct      %  waste_bytes / class_bytes"""
+SWEEP_FRAME_DOC = FrameDoc(
+    bytes="the size requested: make([]byte, bytes), pointer-free (bytes)",
+    b_per_op="B/op measured by go test -benchmem: the fewest of any run; an allocation "
+    "elsewhere in the process during a run only ever adds bytes (bytes)",
+    b_per_op_max="the most of any run (bytes)",
+    runs="how many runs measured this size (count)",
+    allocs_per_op="heap allocations per operation; 1: one object each (count)",
+    class_bytes="the size class the table says an object of `bytes` falls in (bytes)",
+    size_class="its class number",
+    waste_bytes="class_bytes - bytes: paid for, never used (bytes)",
+    waste_pct="waste_bytes / class_bytes (%)",
+)
 
-SCAN_FRAME_DOC = """\
-shape            the working set: []Pair is pointer-free, the others hold pointers
-elements         how many elements it has;  element_bytes: B, unsafe.Sizeof of one
-data_mib         MiB  elements × element_bytes (plus 8 B per element for a slice of pointers)
-heap_scan_mib    MiB  /gc/scan/heap:bytes: heap the collector must scan (pointer-free: none)
-live_mib         MiB  /gc/heap/live:bytes after two forced collections
-gc_cpu_ms        ms   /cpu/classes/gc/total:cpu-seconds of the cheapest forced collection (the
-                      runtime's estimate; load only ever adds to it)
-gc_wall_ms       ms   wall time of the fastest runtime.GC() (the whole cycle, waiting for it)
-gc_cpu_mean_ms   ms   the same, averaged over the cycles;  gc_wall_mean_ms: likewise
-dense_spans           spans the AVX-512 kernel scanned in the cycle that set heap_scan_mib
-                      (GODEBUG=gctrace=2; 0 where the per-object path ran)"""
+SCAN_FRAME_DOC = FrameDoc(
+    shape="the working set: []Pair is pointer-free, the others hold pointers",
+    elements="how many elements it has (count)",
+    element_bytes="unsafe.Sizeof of one element (bytes)",
+    data_mib="elements × element_bytes, plus 8 B per element for a slice of pointers (MiB)",
+    heap_scan_mib="/gc/scan/heap:bytes: heap the collector must scan; pointer-free: none (MiB)",
+    live_mib="/gc/heap/live:bytes after two forced collections (MiB)",
+    gc_cpu_ms="/cpu/classes/gc/total:cpu-seconds of the cheapest forced collection, the "
+    "runtime's estimate; load only ever adds to it (ms)",
+    gc_wall_ms="wall time of the fastest runtime.GC(): the whole cycle, waiting for it (ms)",
+    gc_cpu_mean_ms="gc_cpu_ms averaged over the cycles (ms)",
+    gc_wall_mean_ms="gc_wall_ms averaged over the cycles (ms)",
+    dense_spans="spans the AVX-512 kernel scanned in the cycle that set heap_scan_mib "
+    "(GODEBUG=gctrace=2; 0 where the per-object path ran) (count)",
+)
 
 
 def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
@@ -87,14 +98,18 @@ def _quote(provenance: Provenance) -> str:
 # ---------------------------------------------------------------------------- struct layouts
 
 
-@dataclass(frozen=True)
-class StructLayout:
+@dataclass(frozen=True, repr=False)
+class StructLayout(FrozenResult):
     """One struct as Go laid it out: size and alignment, fields at their offsets."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
 
     name: str
     size: int
     align: int
     fields: tuple[FieldRecord, ...]
+    provenance: Provenance = field(default_factory=Provenance)
+    """The run of the layout program that printed this struct."""
 
     @property
     def holes(self) -> tuple[optimize.Hole, ...]:
@@ -170,13 +185,14 @@ FIELD_COLUMNS = (
 
 
 @dataclass(frozen=True, repr=False)
-class Layout(ResultRepr):
+class Layout(FrozenResult):
     """What a layout program printed: structs with their fields, built-in types' sizes, and
     any allocation benchmarks it ran. `.frame` has one row per field (`FRAME_DOC`)."""
 
     records: tuple[Record, ...] = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
-    FRAME_DOC: ClassVar[str] = FRAME_DOC
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = LAYOUT_PLOT_KINDS
 
     @property
     def names(self) -> list[str]:
@@ -197,7 +213,7 @@ class Layout(ResultRepr):
                 key=lambda f: f.index,
             )
         )
-        return StructLayout(record.name, record.size, record.align, fields)
+        return StructLayout(record.name, record.size, record.align, fields, self.provenance)
 
     @property
     def layouts(self) -> list[StructLayout]:
@@ -296,7 +312,7 @@ class Layout(ResultRepr):
         """`kind="bytes"`: a byte map of the named structs (default: all), fields and holes."""
         from . import plots
 
-        validate.choice(kind, LAYOUT_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         chosen = [self.struct(n) for n in (names or self.names)]
         return plots.byte_map(chosen, **options)
 
@@ -308,14 +324,15 @@ class Layout(ResultRepr):
 
 
 @dataclass(frozen=True, repr=False)
-class SizeClasses(ResultRepr):
+class SizeClasses(FrozenResult):
     """The runtime's size classes, read from the toolchain's own `sizeclasses.go` (`source`,
     the path it was read from). `.frame` has one row per class (`CLASS_FRAME_DOC`)."""
 
     classes: tuple[SizeClass, ...] = field(repr=False)
     source: str = ""
     provenance: Provenance = field(default_factory=Provenance)
-    FRAME_DOC: ClassVar[str] = CLASS_FRAME_DOC
+    FRAME_DOC: ClassVar[FrameDoc] = CLASS_FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = ("classes",)
 
     @property
     def max_small(self) -> int:
@@ -353,7 +370,7 @@ class SizeClasses(ResultRepr):
         """`kind="classes"`: what each requested size costs, as a step line."""
         from . import plots
 
-        validate.choice(kind, SWEEP_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         return plots.size_classes(self, None, **options)
 
     def _repr_html_(self) -> str:
@@ -364,7 +381,7 @@ class SizeClasses(ResultRepr):
 
 
 @dataclass(frozen=True, repr=False)
-class SizeSweep(ResultRepr):
+class SizeSweep(FrozenResult):
     """B/op of `make([]byte, n)` for a sweep of n, beside the class table's prediction.
     `.frame`: `SWEEP_FRAME_DOC`, one row per size."""
 
@@ -372,7 +389,8 @@ class SizeSweep(ResultRepr):
     """(bytes, B/op, allocs/op) of every run, from `go test -benchmem`."""
     classes: SizeClasses = field(repr=False)
     provenance: Provenance = field(default_factory=Provenance)
-    FRAME_DOC: ClassVar[str] = SWEEP_FRAME_DOC
+    FRAME_DOC: ClassVar[FrameDoc] = SWEEP_FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = SWEEP_PLOT_KINDS
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -446,7 +464,7 @@ class SizeSweep(ResultRepr):
         """`kind="classes"`: measured B/op over the class table's steps."""
         from . import plots
 
-        validate.choice(kind, SWEEP_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         return plots.size_classes(self.classes, self.frame, **options)
 
     def _repr_html_(self) -> str:
@@ -457,7 +475,7 @@ class SizeSweep(ResultRepr):
 
 
 @dataclass(frozen=True, repr=False)
-class ScanReport(ResultRepr):
+class ScanReport(FrozenResult):
     """What each working set costs the collector. `.frame`: `SCAN_FRAME_DOC`."""
 
     records: tuple[ScanRecord, ...] = field(repr=False)
@@ -465,7 +483,8 @@ class ScanReport(ResultRepr):
     scanner: Mapping[str, Mapping[int, ClassScans]] = field(default_factory=dict, repr=False)
     """Per shape, Green Tea's scanner statistics by size class (0 = large objects) for the
     cycle that set the shape's /gc/scan/heap:bytes (`parse_scan_stats`; empty if not asked)."""
-    FRAME_DOC: ClassVar[str] = SCAN_FRAME_DOC
+    FRAME_DOC: ClassVar[FrameDoc] = SCAN_FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = SCAN_PLOT_KINDS
 
     def scanned(self, shape: str, size: int) -> ClassScans:
         """How the objects of class `size` (bytes; 0 = large) were scanned while `shape` was
@@ -563,7 +582,7 @@ class ScanReport(ResultRepr):
         """`kind="scan"`: scannable heap and GC CPU per cycle, one bar per shape."""
         from . import plots
 
-        validate.choice(kind, SCAN_PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         return plots.scan_work(self.frame, **options)
 
     def _repr_html_(self) -> str:
@@ -574,18 +593,23 @@ class ScanReport(ResultRepr):
 
 
 @dataclass(frozen=True, repr=False)
-class StackReport(ResultRepr):
+class StackReport(FrozenResult):
     """One goroutine's stack before and after a deep recursion (see `StackRecord`)."""
 
     record: StackRecord
     provenance: Provenance = field(default_factory=Provenance)
-    FRAME_DOC: ClassVar[str] = """\
-starting_size  B  /gc/stack/starting-size:bytes: a new goroutine's stack
-depth          calls of 1 KiB frames;  used_bytes: B from x down to the deepest frame
-addr_before    address of the local x before the recursion;  addr_after: after it
-moved_by       B  addr_after - addr_before (the stack was copied elsewhere)
-value          *p read after the recursion through a pointer taken before it
-stacks_*       B  /memory/classes/heap/stacks:bytes before, at the deepest call, after"""
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        starting_size="/gc/stack/starting-size:bytes: a new goroutine's stack (bytes)",
+        depth="calls of 1 KiB frames (count)",
+        used_bytes="from the local x down to the deepest frame (bytes)",
+        addr_before="address of the local x before the recursion (hex)",
+        addr_after="its address after the recursion (hex)",
+        moved_by="addr_after - addr_before: the stack was copied elsewhere (bytes)",
+        value="*p read after the recursion through a pointer taken before it",
+        stacks_before="/memory/classes/heap/stacks:bytes before the recursion (bytes)",
+        stacks_deep="the same at the deepest call (bytes)",
+        stacks_after="the same after it (bytes)",
+    )
 
     @property
     def moved(self) -> bool:

@@ -9,7 +9,6 @@ from matplotlib.figure import Figure
 
 from .. import figures
 
-LIFETIMES_PLOT_KINDS = ("pool", "scavenge", "bars")
 MIB = 2**20
 _HEAP_CLASSES = (
     ("objects", "live and dead objects", "#4c72b0"),

@@ -8,30 +8,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from .. import tables
 from ..errors import UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from .parse import parse_lines
 from .records import Measurement, OtherLine, Record
 
-FRAME_DOC = """\
-LifetimesRun.frame: one row per measurement the sample printed (one JSON line).
-
-section   the sample's section: pool, poolsize, finalizers, cycles, exit, weak, unique,
-          substring, maps, goroutines, timers, scavenge, settings, address
-metric    what was measured, e.g. `hits`, `strings_live`, `released`
-step      the reading's place in a series (pool: collections before the Get; maps: 0 filled,
-          1 deleted all, 2 cleared, 3 copied to a new map; scavenge: sample number); <NA>
-          for single values
-t_s       seconds since the series began (scavenge readings), NaN otherwise
-value     the measured value, in `unit`
-unit      bytes · count · cycles (GC cycles) · bool (0/1) · percent · address · event · value
-text      a message that came with the value (a recovered panic), "" otherwise
-line_no   the line of the program's output it came from"""
+FRAME_DOC = FrameDoc(
+    section="the sample's section: pool, poolsize, finalizers, cycles, exit, weak, unique, "
+    "substring, maps, goroutines, timers, scavenge, settings, address",
+    metric="what was measured, e.g. `hits`, `strings_live`, `released`",
+    step="the reading's place in a series (pool: collections before the Get; maps: 0 filled, "
+    "1 deleted all, 2 cleared, 3 copied to a new map; scavenge: sample number); <NA> for "
+    "single values",
+    t_s="seconds since the series began (scavenge readings), NaN otherwise (s)",
+    value="the measured value, in `unit`",
+    unit="bytes · count · cycles (GC cycles) · bool (0/1) · percent · address · event · value",
+    text='a message that came with the value (a recovered panic), "" otherwise',
+    line_no="the line of the program's output it came from (1-based)",
+)
+"""`LifetimesRun.frame`: one row per measurement the sample printed (one JSON line)."""
 
 FRAME_COLUMNS = ("section", "metric", "step", "t_s", "value", "unit", "text", "line_no")
 MIB = 2**20
@@ -59,12 +60,15 @@ def _frame(measurements: list[Measurement]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, repr=False)
-class LifetimesRun(ResultRepr):
+class LifetimesRun(FrozenResult):
     """What one run of `gosamples/lifetimes` measured; `frame` columns: see FRAME_DOC.
 
     `value("hits", step=1)`, `series("hits")` and `expect(...)` read it; `profiles` maps
     "heap" / "goroutineleak" to the profile files the run wrote (`profile(kind)` decodes one).
     """
+
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = ("pool", "scavenge", "bars")
 
     records: tuple[Record, ...]
     sections: tuple[str, ...] = ()
@@ -216,10 +220,9 @@ class LifetimesRun(ResultRepr):
             kind = {"pool": "pool", "scavenge": "scavenge"}.get(
                 self.sections[0] if len(self.sections) == 1 else "", "bars"
             )
-        if kind not in plots.LIFETIMES_PLOT_KINDS:
+        if kind not in self.PLOT_KINDS:
             raise UsageError(
-                f"kind must be one of {', '.join(plots.LIFETIMES_PLOT_KINDS)} or "
-                f"'auto', not {kind!r}"
+                f"kind must be one of {', '.join(self.PLOT_KINDS)} or 'auto', not {kind!r}"
             )
         if kind == "pool":
             return plots.pool_hits(

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .. import tables
 from ..errors import ParseError, UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult, table_property
 from .parse import Decoded, decode
 from .records import Location
 
@@ -174,9 +175,30 @@ class _Expanded:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Profile(ResultRepr):
+class Profile(FrozenResult):
     """A pprof profile: sample types and units, samples with their stacks, and where it came
     from (`path`, `provenance`, and the run's `output` when `gm.pprof.run` recorded it)."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        callstack="tuple of function names, leaf (where the sample was taken) first",
+        lines='tuple of "dir/file.go:N" for the same frames, leaf first',
+        leaf="the leaf function",
+        leaf_line='the leaf\'s "dir/file.go:N"',
+        depth="number of frames; inlined calls count as frames (count)",
+        alloc_objects="heap profile: objects allocated (count)",
+        alloc_space="heap profile: bytes allocated (bytes)",
+        inuse_objects="heap profile: objects not yet freed when the profile was written (count)",
+        inuse_space="heap profile: bytes not yet freed when the profile was written (bytes)",
+        samples="CPU profile: samples taken (count)",
+        cpu="CPU profile: CPU time (nanoseconds)",
+        contentions="block/mutex profile: events (count)",
+        delay="block/mutex profile: time waited (nanoseconds)",
+        goroutine="goroutine profile: goroutines (count)",
+        **{"label_*": "one column per sample label (heap: label_bytes = object size, bytes)"},
+    )
+    """Columns of `.frame`: one per sample type (named as for -sample_index; units in
+    `Profile.units`), after the stack columns. `top()` and `summary()`: module `FRAME_DOC`."""
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = PLOT_KINDS
 
     decoded: Decoded
     path: Path | None = None
@@ -314,7 +336,7 @@ class Profile(ResultRepr):
         """Each sample's frames, leaf first (inlined calls expanded)."""
         return self._per_sample(self._location_frames)
 
-    @cached_property
+    @table_property
     def frame(self) -> pd.DataFrame:
         """One row per sample; columns and units: see `FRAME_DOC`."""
         frames = self._location_frames
@@ -502,7 +524,7 @@ class Profile(ResultRepr):
         from .. import validate
         from . import plots
 
-        validate.choice(kind, PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         i = self._index(sample_index)
         name = self.sample_types[i]
         if kind == "top":

@@ -15,7 +15,8 @@ from typing import Protocol
 
 from .. import paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrozenResult
 
 WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source", "/ui/disasm")
 """Pages of the pprof web UI `pprof_web(view=...)` may open."""
@@ -29,7 +30,7 @@ class ProfileSource(Protocol):
 
 
 @dataclass(frozen=True, repr=False)
-class ToolReport(ResultRepr):
+class ToolReport(FrozenResult):
     """Text printed by `go tool pprof`, with the command that printed it."""
 
     command: tuple[str, ...]

@@ -5,26 +5,29 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from .. import tables
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 
-FRAME_DOC = {
-    "release": "the Go release that built and ran the probe, e.g. 1.21.13",
-    "series": "its language version, also the go line of the module it built, e.g. 1.21",
-    "behaviour": "the behaviour's key (one of run.BEHAVIOUR_KEYS), e.g. loopvar.printed",
-    "title": "what was measured, in words (units in the words: ms, bytes, allocs)",
-    "since": "the release whose notes changed it ('always': a control row)",
-    "value": "what this release did, as text: a compiler verdict, a count, 'not available'",
-    "number": "value as a float (NaN when it is not a number)",
-    "expected": "what the release notes predict on this release ('' for a plain measurement)",
-    "as_expected": "value == expected (<NA> for a plain measurement)",
-    "detail": "supporting evidence: the compiler's first error, cycle count, exp.go",
-    "why": "why it changed (or why it did not), in a sentence",
-}
+FRAME_DOC = FrameDoc(
+    {
+        "release": "the Go release that built and ran the probe, e.g. 1.21.13",
+        "series": "its language version, also the go line of the module it built, e.g. 1.21",
+        "behaviour": "the behaviour's key (one of run.BEHAVIOUR_KEYS), e.g. loopvar.printed",
+        "title": "what was measured, in words (units in the words: ms, bytes, allocs)",
+        "since": "the release whose notes changed it ('always': a control row)",
+        "value": "what this release did, as text: a compiler verdict, a count, 'not available'",
+        "number": "value as a float (NaN when it is not a number)",
+        "expected": "what the release notes predict on this release ('' for a plain measurement)",
+        "as_expected": "value == expected (<NA> for a plain measurement)",
+        "detail": "supporting evidence: the compiler's first error, cycle count, exp.go",
+        "why": "why it changed (or why it did not), in a sentence",
+    }
+)
 """The columns of `ReleaseMatrix.frame`, in order, and what each holds."""
 MATRIX_PLOT_KINDS = ("metric", "verdicts")
 """The kinds `ReleaseMatrix.plot(kind=...)` draws."""
@@ -48,13 +51,16 @@ class MatrixRow:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class ReleaseMatrix(ResultRepr):
+class ReleaseMatrix(FrozenResult):
     """Behaviours × releases, each cell measured live; `.frame` (FRAME_DOC), `.table()`,
     `.provenances` (one per release), `.plot(kind=...)`, `expect_*` claim checks."""
 
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = MATRIX_PLOT_KINDS
+
     rows: tuple[MatrixRow, ...]
     provenances: tuple[Provenance, ...] = ()
-    frame: pd.DataFrame = field(init=False, repr=False)
+    _table: pd.DataFrame = field(init=False, repr=False)
     provenance: Provenance = field(init=False)
     """All releases' probes in one: the newest release's command, every release named,
     build and run seconds summed (per release: `provenances`)."""
@@ -67,7 +73,7 @@ class ReleaseMatrix(ResultRepr):
         )
         frame["number"] = frame["number"].astype(float)
         frame["as_expected"] = frame["as_expected"].astype("boolean")
-        object.__setattr__(self, "frame", frame)
+        object.__setattr__(self, "_table", frame)
         every = self.provenances
         object.__setattr__(
             self,

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .. import tables, validate
 from ..errors import UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult, table_property
 from .parse import parse_events
 from .records import EVENT_COLUMNS, ParsedEvents, StackFrame
 
@@ -79,12 +80,34 @@ logs        time, g, task, category, message (runtime/trace.Log)"""
 
 
 @dataclass(frozen=True, repr=False)
-class Trace(ResultRepr):
+class Trace(FrozenResult):
     """A parsed execution trace. Tables are pandas DataFrames (see `FRAME_DOC`).
 
     `provenance`: the command that made the data (the traced program for `run`, `go tool trace
     -d=parsed` for `load`), the Go release, build and run seconds, and the trace file.
     """
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        time="when the event happened, since the trace's first event (ns)",
+        m="thread id (-1: none)",
+        p="processor id (-1: none)",
+        g="goroutine id (-1: none)",
+        kind="StateTransition, RangeBegin, RangeActive, RangeEnd, Metric, Label, Log, ... "
+        'or "other"',
+        resource="whose state changed, a range's scope or a label's target: goroutine, proc, none",
+        resource_id="that resource's id (-1: none)",
+        name="range, metric, label, task or region type, log category (other: the kind read)",
+        from_state="state before a transition (Running, Runnable, Waiting, Syscall, ...)",
+        to_state="state after a transition",
+        value="metric value, task parent or sync number (NaN: none)",
+        text="transition reason, range attributes, log message or the unparsed rest",
+        task="task id (0: none)",
+        line_no="the event's line in `go tool trace -d=parsed` text (0: binary reader)",
+        stack="id into `.stacks` of the event's stack (-1: none)",
+        transition_stack="id into `.stacks` of the transitioned goroutine's stack (-1: none)",
+    )
+    """The columns of `.frame` (the events table); the other tables: module `FRAME_DOC`."""
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = PLOT_KINDS
 
     parsed: ParsedEvents
     file: Path | None = None
@@ -98,7 +121,7 @@ class Trace(ResultRepr):
         """Absolute time of the first event (ns); every table's times are relative to it."""
         return min(map(_TIME, self.parsed.rows), default=0)
 
-    @cached_property
+    @table_property
     def events(self) -> pd.DataFrame:
         """One row per trace event, in trace order (columns in `FRAME_DOC`)."""
         rows = self.parsed.rows
@@ -118,7 +141,7 @@ class Trace(ResultRepr):
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The events table (one row per trace event)."""
+        """The events table (one row per trace event; a copy, like every table here)."""
         return self.events
 
     @property
@@ -157,7 +180,7 @@ class Trace(ResultRepr):
     def _transitions(self, resource: str) -> list[tuple]:
         return self._by_kind[resource]
 
-    @cached_property
+    @table_property
     def states(self) -> pd.DataFrame:
         """Goroutine state intervals, from each goroutine's state transitions.
 
@@ -272,7 +295,7 @@ class Trace(ResultRepr):
             np.concatenate([_ints(self._transitions("goroutine"), 6), g[g >= 0]])
         ).tolist()
 
-    @cached_property
+    @table_property
     def goroutines(self) -> pd.DataFrame:
         """One row per goroutine: its entry function, kind, time running, first seen."""
         states = self.states
@@ -290,7 +313,7 @@ class Trace(ResultRepr):
         ]
         return pd.DataFrame(rows, columns=["g", "name", "kind", "running_ns", "first_seen"])
 
-    @cached_property
+    @table_property
     def running(self) -> pd.DataFrame:
         """Who ran where: one row per stretch a goroutine held a P."""
         states = self.states
@@ -301,7 +324,7 @@ class Trace(ResultRepr):
             drop=True
         )
 
-    @cached_property
+    @table_property
     def procs(self) -> pd.DataFrame:
         """P state intervals (Running: held by a thread, Idle)."""
         open_: dict[int, tuple[str, int]] = {}
@@ -324,7 +347,7 @@ class Trace(ResultRepr):
         frame["duration_ns"] = frame["end"] - frame["start"]
         return frame.sort_values(["p", "start"]).reset_index(drop=True)
 
-    @cached_property
+    @table_property
     def counts(self) -> pd.DataFrame:
         """How many goroutines were in each state, after every change (a step function)."""
         states = self.states
@@ -346,7 +369,7 @@ class Trace(ResultRepr):
         return table.reset_index()
 
     # ------------------------------------------------------------------ ranges and GC
-    @cached_property
+    @table_property
     def ranges(self) -> pd.DataFrame:
         """Ranges (stop-the-world, GC mark phase, mark assists, sweeps, ...) as intervals."""
         open_: dict[tuple, tuple] = {}
@@ -397,7 +420,7 @@ class Trace(ResultRepr):
         frame.insert(5, "duration_ns", frame["end"] - frame["start"])
         return frame.sort_values("start", kind="stable").reset_index(drop=True)
 
-    @cached_property
+    @table_property
     def gc(self) -> pd.DataFrame:
         """GC cycles: the two stop-the-world pauses and the concurrent mark between them."""
         ranges = self.ranges
@@ -495,7 +518,7 @@ class Trace(ResultRepr):
             columns=columns,
         )
 
-    @cached_property
+    @table_property
     def pauses(self) -> pd.DataFrame:
         """Every stop-the-world pause, GC or not (e.g. ReadMemStats, starting the trace)."""
         ranges = self.ranges
@@ -511,7 +534,7 @@ class Trace(ResultRepr):
         frame["cycle"] = self._cycle_of(frame.start, gc_only=frame.reason.str.startswith("GC"))
         return frame
 
-    @cached_property
+    @table_property
     def assists(self) -> pd.DataFrame:
         """Mark assists: goroutines made to help the GC mark because they allocated."""
         ranges = self.ranges
@@ -552,7 +575,7 @@ class Trace(ResultRepr):
         return cycle
 
     # ------------------------------------------------------------------ metrics
-    @cached_property
+    @table_property
     def metrics(self) -> pd.DataFrame:
         """Metric events in long form: time, name, value."""
         rows = self._by_kind["metric"]
@@ -562,7 +585,7 @@ class Trace(ResultRepr):
             columns=["time", "name", "value"],
         )
 
-    @cached_property
+    @table_property
     def heap(self) -> pd.DataFrame:
         """Heap in use by objects and the heap goal over time (bytes), filled forward."""
         metrics = self.metrics
@@ -573,7 +596,7 @@ class Trace(ResultRepr):
         frame = frame.groupby("time", as_index=False).last().ffill()
         return frame.reset_index(drop=True)
 
-    @cached_property
+    @table_property
     def logs(self) -> pd.DataFrame:
         """The messages of `runtime/trace.Log`: time, g, task, category, message."""
         rows = [
@@ -800,7 +823,7 @@ class Trace(ResultRepr):
         """
         from . import plots
 
-        validate.choice(kind, PLOT_KINDS, "kind")
+        validate.choice(kind, self.PLOT_KINDS, "kind")
         window = check_window(window)
         if kind == "timeline":
             return plots.timeline(

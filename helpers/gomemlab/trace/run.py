@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import programs, toolchain, validate, versions, workspace
 from ..errors import GoCommandError, ParseError, UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrozenResult
 from ..toolchain import Completed, GoToolchain
 from ..workspace import Package, Target
 from . import fastread
@@ -21,7 +22,7 @@ from .result import Trace
 
 
 @dataclass(frozen=True, repr=False)
-class Recording(ResultRepr):
+class Recording(FrozenResult):
     """A trace file a run wrote, what the program printed, and how it was run."""
 
     file: Path

@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import tables
 from ..errors import UsageError
-from ..provenance import Provenance, ResultRepr
+from ..provenance import Provenance
+from ..result import FrameDoc, FrozenResult
 from .parse import PASSED
 
-FRAME_DOC = {
-    "bytes": "size of the value passed (B)",
-    "passed": '"value" or "pointer"',
-    "ns_per_call": "mean time of one call (ns)",
-    "allocs_per_call": "heap allocations per call",
-    "bytes_allocated_per_call": "heap bytes allocated per call (B)",
-    "calls": "how many calls the measurement timed",
-}
+FRAME_DOC = FrameDoc(
+    {
+        "bytes": "size of the value passed (B)",
+        "passed": '"value" or "pointer"',
+        "ns_per_call": "mean time of one call (ns)",
+        "allocs_per_call": "heap allocations per call",
+        "bytes_allocated_per_call": "heap bytes allocated per call (B)",
+        "calls": "how many calls the measurement timed",
+    }
+)
 
 
-@dataclass(frozen=True, repr=False)
-class CopyCost(ResultRepr):
+@dataclass(frozen=True, eq=False, repr=False)
+class CopyCost(FrozenResult):
     """Measured time per call, passing each size by value and by pointer (`frame`: FRAME_DOC)."""
 
-    frame: pd.DataFrame
+    FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = ("cost",)
+
+    _table: pd.DataFrame
     provenance: Provenance = field(default_factory=Provenance)
 
     def ns(self, size: int, passed: str) -> float:
@@ -74,7 +81,7 @@ class CopyCost(ResultRepr):
         from ..validate import choice
         from .plots import copy_cost
 
-        choice(kind, ("cost",), "kind")
+        choice(kind, self.PLOT_KINDS, "kind")
         return copy_cost(self.frame)
 
     def settings(self) -> str:
