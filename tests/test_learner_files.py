@@ -133,7 +133,8 @@ def test_an_unusable_data_folder_is_a_clear_error(monkeypatch, setting):
     for call in (lab.prepare, lambda: lab.reset("03")):
         with pytest.raises(gm.WorkspaceError, match="GOMEMLAB_DATA") as caught:
             call()
-        assert "cannot be used" in str(caught.value).splitlines()[0]
+        first = str(caught.value).splitlines()[0]
+        assert setting in first and "set GOMEMLAB_DATA" in first, first  # what, where, what to do
 
 
 def test_doctor_reports_an_unusable_data_folder(monkeypatch):
