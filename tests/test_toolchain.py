@@ -116,10 +116,10 @@ def _alive(pid: int) -> bool:
 def test_runaway_program_and_its_child_are_killed_at_the_timeout():
     program = gm.snippet(RUNAWAY)
     gm.build(program)
-    started = time.perf_counter()
+    # How soon after the timeout the run returns is a figure of `make perf` (perf_toolchain):
+    # load stretches it. Here: the run ends by its timeout, and nothing it started lives on.
     with pytest.raises(gm.GoTimeoutError, match="stopped after 2 s") as caught:
         gm.run(program, timeout=2)
-    assert time.perf_counter() - started < 3.5
     pids = [int(word) for word in caught.value.stdout.split()]
     assert len(pids) == 2, caught.value.stdout
     time.sleep(0.2)
@@ -139,11 +139,12 @@ def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
         seen.append(line)
         raise ValueError("callback failed")
 
-    started = time.perf_counter()
+    # A stalled process (the pipe left full once the callback failed) would end only at the
+    # run's timeout, as GoTimeoutError: the ValueError says it ran to its end. How long that
+    # takes is a figure of `make perf` (perf_toolchain), not an assertion load can break.
     with pytest.raises(ValueError, match="callback failed"):
-        toolchain.run([binary], on_stdout=explode, timeout=60)
+        toolchain.run([binary], on_stdout=explode, timeout=120)
     assert seen == ["line 0"]
-    assert time.perf_counter() - started < 30
 
 
 def test_stdout_in_chunks_joins_to_the_whole_output():
