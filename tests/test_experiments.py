@@ -18,6 +18,7 @@ WHICH = {
 }
 
 
+@pytest.mark.live
 def test_the_pinned_toolchain_defaults():
     flags = experiments.baseline()
     assert flags["GreenTeaGC"] and flags["SizeSpecializedMalloc"]

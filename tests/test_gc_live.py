@@ -91,7 +91,8 @@ def test_bad_flag_is_a_readable_error():
 def test_rate_and_duration_flags_pace_the_sample():
     r = gm.gc.run(live_mib=4, alloc_mib=0, rate_mib=50, duration_s=0.4)
     s = r.sample_stats
-    assert 0.4 <= s["seconds"] < 2.0
+    assert s["seconds"] >= 0.4  # paced, never early; how far past 0.4 s load makes it run
+    # is a figure of `make perf` (perf_bounds), not an assertion here
     allocated_mib = s["allocated_bytes"] / 2**20
     # never ahead of the pace (one burst of 64 KiB of slack), and not far behind it
     assert allocated_mib <= 50 * s["seconds"] + 0.07
@@ -103,7 +104,7 @@ def test_phased_program_has_the_models_shape():
     r = gm.gc.run_phases(graph, gogc=100, speed=10)
     s = r.sample_stats
     assert s["allocated_bytes"] == 200 << 20 and s["live_objects"] == 20 * 1024
-    assert 0.9 <= s["seconds"] < 5  # 10 s of model time, 10 times faster
+    assert s["seconds"] >= 0.9  # 10 s of model time, 10 times faster (the upper end: make perf)
     settled = r.log.frame.iloc[3:]
     assert (settled.heap_live_mib >= 20).all()  # the live set the model says
     assert r.metrics.last["/gc/gogc:percent"] == 100 and r.row()["gc_share_pct"] > 0

@@ -17,12 +17,14 @@ def _execute(*cells: str) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.mark.live
 def test_a_go_build_error_is_a_table_and_fails_the_cell():
     with pytest.raises(CellExecutionError) as caught:
         _execute(BROKEN, "print('not reached')")
     assert "GoBuildError" in str(caught.value)
 
 
+@pytest.mark.live
 def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
     nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
     client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True)

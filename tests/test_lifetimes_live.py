@@ -156,9 +156,16 @@ def test_the_stamp_reuses_a_binary_across_processes_and_notices_edits_and_settin
 
     package = gm.workspace.resolve("lifetimes")
     first, _ = _binaries.program(package, 300)
+    built = first.stat().st_mtime_ns
     monkeypatch.setattr(_binaries, "_BUILT", {})  # as a fresh process sees it
-    again, seconds = _binaries.program(package, 300)
-    assert again == first and seconds < 0.5  # no `go build` started
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("a `go build` was started although the stamp matched")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_binaries.programs, "build", no_build)
+        again, _ = _binaries.program(package, 300)
+    assert again == first and again.stat().st_mtime_ns == built
     monkeypatch.setenv("GOEXPERIMENT", "nogreenteagc")  # another build setting
     key = _binaries._stamp(package, False, gm.find_go())
     assert "nogreenteagc" in repr(key)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 import gomemlab as gm
 from gomemlab import paths, programs, workspace
 
 
+@pytest.mark.live
 def test_go_goroot_samples_and_scratch_are_short():
     go = gm.find_go()
     text = f"{go.go} build {go.goroot}/src/fmt {workspace.samples_root().resolve()}/escape"

@@ -476,9 +476,8 @@ def test_a_gzip_bomb_is_a_parse_error_within_bounded_memory(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    seconds, message = done.stdout.split(" ", 1)
+    _seconds, message = done.stdout.split(" ", 1)  # the time: a figure of `make perf`
     assert "gzip bomb" in message and "268,435,456" in message
-    assert float(seconds) < 30  # stops after the cap: ~0.3 s on an idle core
 
 
 def _same(fast, ref) -> bool:

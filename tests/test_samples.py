@@ -7,6 +7,8 @@ import pytest
 import gomemlab as gm
 from gomemlab import toolchain, workspace
 
+pytestmark = pytest.mark.live
+
 
 def test_samples_vet_clean():
     toolchain.go("vet", "./...", cwd=workspace.samples_root()).check_build()

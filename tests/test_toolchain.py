@@ -43,6 +43,7 @@ def test_named_go_of_another_series(fresh_go_lookup, monkeypatch, tmp_path):
         toolchain.find_go()
 
 
+@pytest.mark.live
 def test_named_go_is_honoured_when_it_fits(fresh_go_lookup, monkeypatch):
     real = toolchain.find_go()
     toolchain.find_go.cache_clear()
@@ -50,11 +51,13 @@ def test_named_go_is_honoured_when_it_fits(fresh_go_lookup, monkeypatch):
     assert toolchain.find_go().source == toolchain.ENV_GO
 
 
+@pytest.mark.live
 def test_go_runs_offline():
     env = toolchain.go("env", "GOTOOLCHAIN", "GOPROXY", "GOFLAGS").check_run().stdout.split()
     assert env == ["local", "off", "-mod=mod"]
 
 
+@pytest.mark.live
 def test_compile_error_names_file_line_col():
     broken = gm.snippet("package main\n\nfunc main() {\n\tx := 1\n\tundefinedCall()\n}\n")
     with pytest.raises(gm.GoBuildError) as caught:
@@ -66,6 +69,7 @@ def test_compile_error_names_file_line_col():
     assert "undefined: undefinedCall" in str(caught.value)
 
 
+@pytest.mark.live
 def test_panic_is_shown_readably():
     program = gm.snippet('package main\n\nfunc main() {\n\tvar m map[string]int\n\tm["k"] = 1\n}\n')
     with pytest.raises(gm.GoRunError) as caught:
@@ -107,20 +111,22 @@ def _alive(pid: int) -> bool:
         return stat.read().split()[2] != "Z"
 
 
+@pytest.mark.live
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="checks processes through /proc")
 def test_runaway_program_and_its_child_are_killed_at_the_timeout():
     program = gm.snippet(RUNAWAY)
     gm.build(program)
-    started = time.perf_counter()
+    # How soon after the timeout the run returns is a figure of `make perf` (perf_toolchain):
+    # load stretches it. Here: the run ends by its timeout, and nothing it started lives on.
     with pytest.raises(gm.GoTimeoutError, match="stopped after 2 s") as caught:
         gm.run(program, timeout=2)
-    assert time.perf_counter() - started < 3.5
     pids = [int(word) for word in caught.value.stdout.split()]
     assert len(pids) == 2, caught.value.stdout
     time.sleep(0.2)
     assert not any(_alive(pid) for pid in pids)
 
 
+@pytest.mark.live
 def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
     chatty = gm.snippet(
         'package main\n\nimport "fmt"\n\nfunc main() {\n'
@@ -133,11 +139,12 @@ def test_a_failing_line_callback_neither_stalls_the_process_nor_is_lost():
         seen.append(line)
         raise ValueError("callback failed")
 
-    started = time.perf_counter()
+    # A stalled process (the pipe left full once the callback failed) would end only at the
+    # run's timeout, as GoTimeoutError: the ValueError says it ran to its end. How long that
+    # takes is a figure of `make perf` (perf_toolchain), not an assertion load can break.
     with pytest.raises(ValueError, match="callback failed"):
-        toolchain.run([binary], on_stdout=explode, timeout=60)
+        toolchain.run([binary], on_stdout=explode, timeout=120)
     assert seen == ["line 0"]
-    assert time.perf_counter() - started < 30
 
 
 def test_stdout_in_chunks_joins_to_the_whole_output():

@@ -250,6 +250,7 @@ def test_a_file_the_reader_refuses_gets_the_tools_own_words(tmp_path):
         assert str(refused.value).splitlines()[-1] == tool.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.live
 def test_doctor_says_whether_the_reader_is_built(monkeypatch, tmp_path):
     doctor = importlib.import_module("gomemlab.doctor")  # the module, not the function
 

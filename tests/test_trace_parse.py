@@ -299,6 +299,7 @@ def test_plots_have_titles_labels_and_zoom(two):
             two.plot(window=window)
 
 
+@pytest.mark.live
 def test_exercise_checks_on_a_recorded_trace(two):
     from gomemlab.trace import exercises
 

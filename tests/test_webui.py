@@ -10,6 +10,7 @@ import gomemlab as gm
 from gomemlab import webui, workspace
 
 
+@pytest.mark.live
 def test_pprof_web_ui_serves_on_loopback_and_stops():
     folder = workspace.scratch_dir("webui-test")
     profile = folder / "mem.out"
@@ -30,6 +31,7 @@ def test_pprof_web_ui_serves_on_loopback_and_stops():
     assert not ui.running
 
 
+@pytest.mark.live
 def test_a_tool_that_fails_to_start_is_a_clear_error(tmp_path):
     port = webui.free_port()
     with pytest.raises(gm.GoCommandError, match="did not start listening"):

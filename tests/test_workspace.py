@@ -33,6 +33,7 @@ def test_unknown_topic_is_a_clear_error():
         gm.sample("nosuchtopic")
 
 
+@pytest.mark.live
 def test_edits_and_runs_never_touch_the_samples():
     before = _tree_digest(workspace.samples_root())
     copy = gm.scratch_copy("newmake")
@@ -46,6 +47,7 @@ def test_edits_and_runs_never_touch_the_samples():
     assert workspace.samples_root() not in copy.dir.parents
 
 
+@pytest.mark.live
 def test_same_snippet_same_folder_even_when_made_at_once():
     source = 'package main\n\nfunc main() { println("concurrent") }\n'
     with ThreadPoolExecutor(4) as pool:
@@ -59,6 +61,7 @@ def test_scratch_copies_are_private():
     assert gm.scratch_copy("gc").module_dir != gm.scratch_copy("gc").module_dir
 
 
+@pytest.mark.live
 def test_multi_file_snippet_and_bad_names():
     package = gm.snippet(
         {

@@ -8,6 +8,11 @@ from tqdm.auto import tqdm
 
 from . import programs, toolchain, workspace
 
+STEP_TIMEOUT = 1800.0
+"""Seconds a warm-up step may take: a cold build of the pprof tool or of the runtime with an
+experiment took over 300 s (the builds' default) on a loaded 2-core machine, as on a workshop
+server warming its learners' seed cache while others work."""
+
 
 def _trace_reader() -> object:
     from .trace import fastread  # a topic's tool, imported only when warming
@@ -19,27 +24,42 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
     root = workspace.samples_root()
     steps: list[tuple[str, Callable[[], object]]] = [
         ("process reaper", toolchain.reaper),
-        ("go tool pprof", lambda: toolchain.go("tool", "-n", "pprof").check_run()),
-        ("go tool trace", lambda: toolchain.go("tool", "-n", "trace").check_run()),
+        (
+            "go tool pprof",
+            lambda: toolchain.go("tool", "-n", "pprof", timeout=STEP_TIMEOUT).check_run(),
+        ),
+        (
+            "go tool trace",
+            lambda: toolchain.go("tool", "-n", "trace", timeout=STEP_TIMEOUT).check_run(),
+        ),
         ("trace reader", _trace_reader),
         (
             "sample tests",
-            lambda: toolchain.go("test", "-count=1", "-run", "^$", "./...", cwd=root).check_build(),
+            lambda: toolchain.go(
+                "test", "-count=1", "-run", "^$", "./...", cwd=root, timeout=STEP_TIMEOUT
+            ).check_build(),
         ),
         (
             "escape reports",
-            lambda: toolchain.go("build", "-gcflags=-m=2", "./...", cwd=root).check_build(),
+            lambda: toolchain.go(
+                "build", "-gcflags=-m=2", "./...", cwd=root, timeout=STEP_TIMEOUT
+            ).check_build(),
         ),
     ]
     for topic in workspace.TOPICS:
-        steps.append((f"sample {topic}", lambda topic=topic: programs.build(topic)))
+        steps.append(
+            (
+                f"sample {topic}",
+                lambda topic=topic: programs.build(topic, timeout=STEP_TIMEOUT),
+            )
+        )
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
         steps.append(
             (
                 f"runtime with {experiment}",
-                lambda e=experiment: programs.build("gc", goexperiment=e),
+                lambda e=experiment: programs.build("gc", goexperiment=e, timeout=STEP_TIMEOUT),
             )
         )
     return steps

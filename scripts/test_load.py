@@ -1,0 +1,123 @@
+"""`make test-load`: the notebooks that measure the runtime, run by nbval in a busy room.
+
+    python scripts/test_load.py                 # 04 06 07 08 09 10, three busy loops
+    python scripts/test_load.py 07 08 --loops 2 --quick -- -k "Cell 36"   # after --: for pytest
+
+Three busy loops (Python processes spinning on a core each, in this session so that they share
+the scheduler's autogroup with the notebooks' kernels, as in a shell running `while :; do :;
+done &` three times) compete for the cores while nbval runs each notebook in turn, in lax mode,
+as a learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode
+fetches every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it
+too). Prints each notebook's time, result and the load average, and exits with pytest's status
+(the first non-zero one). The loops end with the script: in a `finally`, on SIGTERM/SIGHUP/
+Ctrl-C, and by themselves when the script dies otherwise (they watch their parent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ("04", "06", "07", "08", "09", "10")
+QUICK_ONLY = {"10"}
+"""Chapter 10's full mode fetches every Go release the lab knows: quick mode unless --full."""
+
+BUSY_LOOP = """
+import os, sys
+parent = int(sys.argv[1])
+while os.getppid() == parent:  # the script is gone: stop
+    for _ in range(1_000_000):
+        pass
+"""
+
+
+def _notebook(name: str) -> Path:
+    found = sorted(ROOT.glob(f"notebooks/{name}*.ipynb"))
+    if len(found) != 1:
+        raise SystemExit(f"test_load: {name!r} names {len(found)} notebooks, not one")
+    return found[0]
+
+
+def _stop(process: subprocess.Popen, first: int = signal.SIGTERM, grace: float = 10) -> None:
+    if process.poll() is None:
+        process.send_signal(first)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _interrupted(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _run(notebook: Path, quick: bool, extra: Sequence[str]) -> tuple[int, float]:
+    env = {k: v for k, v in os.environ.items() if k != "GOMEMLAB_QUICK"}
+    if quick:
+        env["GOMEMLAB_QUICK"] = "1"
+    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+    argv += [str(notebook.relative_to(ROOT)), *extra]
+    started = time.perf_counter()
+    pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
+    try:
+        status = pytest.wait()
+    finally:  # Ctrl-C or a signal: pytest shuts its kernel down on SIGINT
+        _stop(pytest, signal.SIGINT, grace=30)
+    return status, time.perf_counter() - started
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the notebooks under load; pytest's status."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", default=NOTEBOOKS, help="e.g. 07 08")
+    parser.add_argument("--loops", type=int, default=3, help="busy loops (default 3)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="every notebook in quick mode")
+    mode.add_argument("--full", action="store_true", help="chapter 10 in full mode too")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args, extra = parser.parse_args(argv[:cut]), argv[cut + 1 :]  # after --: for pytest
+    chosen = [_notebook(name) for name in args.notebooks]
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
+    loops = []
+    rows = []
+    status = 0
+    try:
+        for _ in range(args.loops):
+            loops.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", BUSY_LOOP, str(os.getpid())], stdin=subprocess.DEVNULL
+                )
+            )
+        print(f"test_load: {len(loops)} busy loops on {os.cpu_count()} cores", flush=True)
+        for notebook in chosen:
+            quick = args.quick or (notebook.name[:2] in QUICK_ONLY and not args.full)
+            done, seconds = _run(notebook, quick, extra)
+            rows.append((notebook.stem, "quick" if quick else "full", done, seconds))
+            status = status or done
+    except KeyboardInterrupt as stopped:
+        print(f"test_load: stopped ({stopped or 'Ctrl-C'})", file=sys.stderr)
+        status = 130
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the clean-up
+        for loop in loops:
+            _stop(loop)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\ntest_load: {len(loops)} busy loops, load average now {load}")
+    for stem, mode_name, done, seconds in rows:
+        print(f"  {stem:<32} {mode_name:<5} {seconds:7.1f} s  {'ok' if done == 0 else 'FAILED'}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
