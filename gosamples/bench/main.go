@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// Hash mixes the bits of x: three rounds of xor-shift and multiply (the splitmix64 finaliser
-// and two variants). It is pure and small enough to be inlined, so a benchmark that drops its
-// result lets the compiler delete the call.
+// Hash mixes the bits of x: five rounds of xor-shift and multiply (the splitmix64 finaliser's
+// two, then three more with other constants), then a last xor-shift. It is pure and small
+// enough to be inlined, so a benchmark that drops its result lets the compiler delete the call.
 func Hash(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
