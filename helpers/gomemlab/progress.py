@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -64,7 +65,11 @@ class Progress:
 
 def progress() -> Progress:
     """This learner's exercises: attempts, solved, first solved at."""
-    path = data_dir() / FILE
+    return load(data_dir() / FILE)
+
+
+def load(path: Path) -> Progress:
+    """The exercises recorded in the progress file `path` (a missing file: none tried)."""
     rows = []
     if path.is_file():
         for line in path.read_text().splitlines():
