@@ -454,6 +454,24 @@ def test_a_runaway_is_killed_inside_its_learners_bound(room):
         assert room.run(user, "print(6 * 7)", timeout=60).stdout.strip() == "42"
 
 
+@pytest.mark.live
+def test_accounts_that_cannot_be_made_stop_the_start_and_leave_nothing(tmp_path):
+    _require_isolation()
+    root = Path(tempfile.mkdtemp(prefix="gml-bad-"))
+    version, where = cgroups.mounts()
+    own = where["memory"] / cgroups._own_paths(version)["memory"].lstrip("/")
+    rooms = set(own.glob("gomemlab-hub-*"))
+    try:
+        with pytest.raises(accounts.AccountError, match="useradd gml-Bad Name failed"):
+            hub.start(hub.free_port(), users=("probe01", "Bad Name"), root=root, timeout=60)
+        assert accounts.lookup("probe01") is None
+        assert not (root / "state").exists()
+        assert set(own.glob("gomemlab-hub-*")) == rooms
+    finally:
+        hub.remove_learners(("probe01",))
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _vmstat(name: str) -> int:
     for line in Path("/proc/vmstat").read_text().splitlines():
         key, value = line.split()

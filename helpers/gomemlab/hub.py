@@ -3,8 +3,14 @@
 `start(port=8000, users=learners(8))` runs `jupyterhub -f hub/jupyterhub_config.py` on
 127.0.0.1 (proxy: configurable-http-proxy from `npm ci --prefix hub`) and returns a `Hub`;
 `hub.stop()` ends the hub, the proxy and every learner's server, kernel and Go child (found
-by a marker in their environment). Each learner's server runs `python -m gomemlab.hub
-singleuser`: the learner's working copy of the notebooks, served with the lab's options.
+by a marker in their environment, and in the learners' cgroups). Each learner's server runs
+`python -m gomemlab.hub singleuser`: the learner's working copy of the notebooks, served with
+the lab's options, never as root.
+
+By default (`isolate=True`, the hub run as root on Linux) every learner is their own account
+in their own cgroup (`gomemlab.hubspawner`, `gomemlab.accounts`, `gomemlab.cgroups`); the
+hub's secrets live in a settings file only root reads, never in an environment. See
+docs/workshop-server.md for the model: what is isolated, by what, and what is not.
 """
 
 from __future__ import annotations
@@ -263,6 +269,27 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
+def _make_accounts(root: Path, users: tuple[str, ...], room: cgroups.Room) -> None:
+    """Every learner's account and home, made now so that a failure stops the start; on a
+    failure the accounts made here and the room's cgroups are removed again."""
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o711)
+    (root / "home").mkdir(exist_ok=True)
+    (root / "home").chmod(0o711)
+    made: list[str] = []
+    try:
+        for user in users:
+            if accounts.lookup(user) is None:
+                made.append(user)
+            accounts.ensure(user, root / "home" / user)
+    except accounts.AccountError:
+        for user in made:
+            with contextlib.suppress(accounts.AccountError):
+                accounts.remove(user)
+        room.remove()
+        raise
+
+
 def _environment(settings: Path, marker: str, quick: bool | None) -> dict[str, str]:
     """The hub's environment: ours without any GOMEMLAB_HUB_ secret, naming the settings file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOMEMLAB_HUB_")}
@@ -322,17 +349,15 @@ def start(
     marker, nonce = secrets.token_hex(8), secrets.token_hex(8)
     limits = limits or cgroups.Limits()
     room = None
+    state = home / "state"
     if isolate:
         accounts.require_root()
         _reachable_by_learners(home)
         room = cgroups.Room.create(f"gomemlab-hub-{marker}")
-    state = home / "state"
+        _make_accounts(home, names, room)
     state.mkdir(mode=0o700, parents=True, exist_ok=True)
     state.chmod(0o700)
     (home / "home").mkdir(exist_ok=True)
-    if isolate:
-        home.chmod(0o711)
-        (home / "home").chmod(0o711)
     settings = state / "settings.json"
     _write_private(
         settings,
