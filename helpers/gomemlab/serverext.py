@@ -159,8 +159,8 @@ class UIProxyHandler(JupyterHandler):
         self.set_status(code)
         for name, value in headers.get_all():
             lower = name.lower()
-            if lower in _DROPPED:
-                continue
+            if lower in _DROPPED or lower.startswith("access-control-"):
+                continue  # the tool's CORS grants would be the lab origin's
             if lower == "location":
                 value = location(value, port, prefix) or ""
             self.set_header(name, value)
