@@ -128,13 +128,26 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _one(
-    n: int, notebooks: list[str], quick: bool, cell_timeout: float, budget: float, seed: Path | None
+    n: int,
+    notebooks: list[str],
+    quick: bool,
+    cell_timeout: float,
+    budget: float,
+    seed: Path | None,
+    isolate: bool,
 ) -> dict:
     users = hub.learners(n)
     with tempfile.TemporaryDirectory(prefix="gomemlab-hubload-") as root:
         began = time.monotonic()
         h = await asyncio.to_thread(
-            hub.start, hub.free_port(), users=users, root=root, quick=quick, seed=seed, timeout=240
+            hub.start,
+            hub.free_port(),
+            users=users,
+            root=root,
+            quick=quick,
+            seed=seed,
+            timeout=240,
+            isolate=isolate,
         )
         peaks: dict[str, int] = {}
         stop = asyncio.Event()
@@ -154,12 +167,15 @@ async def _one(
                 )
             )
             runs_wall = time.perf_counter() - runs_began
+            bounded = [h.room.peak_memory(u) for u in users] if h.room else []
         finally:
             stop.set()
             await sampler
             await asyncio.to_thread(h.stop)
         homes = [_disk(h.home(u)) for u in users]
         left = h.processes()
+        if isolate:
+            hub.remove_learners(users)
     runs = [r for user_runs in per_user for r in user_runs]
     cells = [r for r in runs if r["cell"] != "all"]
     timed = [r["seconds"] for r in cells if r["seconds"] is not None]
@@ -173,6 +189,8 @@ async def _one(
         "users": n,
         "quick": quick,
         "seeded_go_cache": seed is not None,
+        "isolated": isolate,
+        "cgroup_peak_per_learner_MiB_max": max(bounded, default=0) / 2**20,
         "spawn_seconds_all": round(spawn, 1),
         "cells": len(cells),
         "ok": ok,
@@ -219,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         help="give learners a copy of a warm Go build cache made (once) under "
         "ROOT/seed, as `gomemlab hub` does",
     )
+    parser.add_argument(
+        "--trusted-room",
+        action="store_true",
+        help="no account or cgroup per learner (the default isolates them; needs root)",
+    )
     parser.add_argument("--cell-timeout", type=float, default=600)
     parser.add_argument(
         "--budget",
@@ -236,12 +259,21 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.users:
         hub.learners(n)  # a bad N fails before anything starts
         result = asyncio.run(
-            _one(n, args.notebooks, args.quick, args.cell_timeout, args.budget, seed)
+            _one(
+                n,
+                args.notebooks,
+                args.quick,
+                args.cell_timeout,
+                args.budget,
+                seed,
+                not args.trusted_room,
+            )
         )
         results.append(result)
         print(json.dumps(result, indent=1), flush=True)
     mode = "quick (GOMEMLAB_QUICK=1)" if args.quick else "full (GOMEMLAB_QUICK unset)"
     mode += ", seeded Go caches" if seed else ", empty Go caches"
+    mode += ", trusted room" if args.trusted_room else ", isolated (account + cgroup each)"
     print(f"\n{mode}, {psutil.cpu_count()} CPUs, notebooks {' '.join(args.notebooks)}\n")
     print(
         "| N | cells | pass | p50 s | p95 s | "

@@ -6,9 +6,10 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
 from .doctor import diagnose
-from .errors import GomemlabError
+from .errors import GomemlabError, UsageError
 
 
 def _doctor(_: argparse.Namespace) -> int:
@@ -54,6 +55,14 @@ def _hub(args: argparse.Namespace) -> int:
     """Start the workshop server (JupyterHub on 127.0.0.1) until Ctrl-C."""
     from . import hub
 
+    if args.action == "progress":
+        from .room import read
+
+        homes = (Path(args.root).expanduser() if args.root else hub.default_root()) / "home"
+        if not homes.is_dir():
+            raise UsageError(f"no learners' homes in {homes}: pass the hub's --root")
+        print(read(homes))
+        return 0
     names = hub.learners(args.users)
     seed = None
     if not args.no_seed:
@@ -61,13 +70,20 @@ def _hub(args: argparse.Namespace) -> int:
             "Warming the learners' seed Go build cache (once; minutes the first time)...",
             flush=True,
         )
-        seed = hub.seed_cache(hub.default_root())
+        seed = hub.seed_cache(Path(args.root) if args.root else hub.default_root())
+    from .cgroups import Limits
+
     server = hub.start(
         args.port,
         users=names,
+        root=args.root,
         password=os.environ.get("GOMEMLAB_HUB_PASSWORD"),
         log="file",
         seed=seed,
+        isolate=not args.trusted_room,
+        limits=Limits(
+            memory=round(args.memory_gib * 2**30), pids=args.tasks, cpus=args.cpus or None
+        ),
     )
     print(
         f"Workshop server: {server.url} (127.0.0.1 only; e.g. ssh -L {args.port}:127.0.0.1:"
@@ -136,12 +152,39 @@ def main(argv: list[str] | None = None) -> int:
         func=_progress
     )
     workshop = commands.add_parser("hub", help="a workshop server: JupyterHub for N learners")
+    workshop.add_argument(
+        "action",
+        nargs="?",
+        choices=("start", "progress"),
+        default="start",
+        help="start the server (default), or show the room's progress (instructor, as root)",
+    )
+    workshop.add_argument(
+        "--root", help="the hub's folder (default $GOMEMLAB_HUB_ROOT or ~/.local/state/...)"
+    )
     workshop.add_argument("--port", type=int, default=8000)
     workshop.add_argument("--users", type=int, default=8, help="learner01 ... learnerNN")
     workshop.add_argument(
         "--no-seed",
         action="store_true",
         help="learners start with an empty Go build cache (no warm copy)",
+    )
+    workshop.add_argument(
+        "--trusted-room",
+        action="store_true",
+        help="no account or cgroup per learner: every server is this account (not as root)",
+    )
+    workshop.add_argument(
+        "--memory-gib", type=float, default=2.0, help="memory per learner (default 2 GiB)"
+    )
+    workshop.add_argument(
+        "--tasks", type=int, default=1024, help="processes + threads per learner (1024)"
+    )
+    workshop.add_argument(
+        "--cpus",
+        type=float,
+        default=0,
+        help="CPU cores per learner (default: no cap, equal shares)",
     )
     workshop.set_defaults(func=_hub)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")

@@ -3,8 +3,14 @@
 `start(port=8000, users=learners(8))` runs `jupyterhub -f hub/jupyterhub_config.py` on
 127.0.0.1 (proxy: configurable-http-proxy from `npm ci --prefix hub`) and returns a `Hub`;
 `hub.stop()` ends the hub, the proxy and every learner's server, kernel and Go child (found
-by a marker in their environment). Each learner's server runs `python -m gomemlab.hub
-singleuser`: the learner's working copy of the notebooks, served with the lab's options.
+by a marker in their environment, and in the learners' cgroups). Each learner's server runs
+`python -m gomemlab.hub singleuser`: the learner's working copy of the notebooks, served with
+the lab's options, never as root.
+
+By default (`isolate=True`, the hub run as root on Linux) every learner is their own account
+in their own cgroup (`gomemlab.hubspawner`, `gomemlab.accounts`, `gomemlab.cgroups`); the
+hub's secrets live in a settings file only root reads, never in an environment. See
+docs/workshop-server.md for the model: what is isolated, by what, and what is not.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import validate
+from . import accounts, cgroups, validate
 from .errors import GomemlabError, UsageError
 
 HUB_DIR = Path(__file__).resolve().parents[2] / "hub"
@@ -53,9 +59,15 @@ def learners(n: int) -> tuple[str, ...]:
 
 
 def default_root() -> Path:
-    """The hub's state and learners' homes: $GOMEMLAB_HUB_ROOT, else ~/.local/state/gomemlab-hub."""
+    """The hub's state and learners' homes: $GOMEMLAB_HUB_ROOT, else /var/lib/gomemlab-hub for
+    root (learners' accounts must reach their homes: root's own home is closed), else
+    ~/.local/state/gomemlab-hub."""
     named = os.environ.get("GOMEMLAB_HUB_ROOT")
-    return Path(named).expanduser() if named else Path.home() / ".local/state/gomemlab-hub"
+    if named:
+        return Path(named).expanduser()
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/gomemlab-hub")
+    return Path.home() / ".local/state/gomemlab-hub"
 
 
 def free_port() -> int:
@@ -120,6 +132,7 @@ class Hub:
     marker: str
     log: Path | None
     process: subprocess.Popen = field(repr=False, compare=False)
+    room: cgroups.Room | None = field(default=None, repr=False, compare=False)
 
     def home(self, user: str) -> Path:
         """The learner's own HOME (scratch, Go build cache, notebook copy, progress)."""
@@ -144,21 +157,34 @@ class Hub:
 
     def start_server(self, user: str, *, timeout: float = 240) -> str:
         """Start `user`'s server (creating the user if needed); its URL path, e.g. /user/NAME/."""
-        try:
-            self.api("GET", f"users/{user}")
-        except HubError:
-            self.api("POST", f"users/{user}")
-        self.api("POST", f"users/{user}/server")
+        return self.start_servers([user], timeout=timeout)[user]
+
+    def start_servers(self, users: list[str] | tuple[str, ...], *, timeout: float = 240) -> dict:
+        """Start the servers of `users` all at once (as a room logging in does); their URL
+        paths by user."""
+        for user in users:
+            try:
+                self.api("GET", f"users/{user}")
+            except HubError:
+                self.api("POST", f"users/{user}")
+            self.api("POST", f"users/{user}/server")
+        ready: dict[str, str] = {}
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            model = self.api("GET", f"users/{user}")
-            server = model.get("servers", {}).get("", {})
-            if server.get("ready"):
-                return server["url"]
-            if not model.get("pending") and not server:
-                raise HubError(f"{user}'s server stopped while starting: see {self.log}")
+            for user in [u for u in users if u not in ready]:
+                model = self.api("GET", f"users/{user}")
+                server = model.get("servers", {}).get("", {})
+                if server.get("ready"):
+                    ready[user] = server["url"]
+                elif not model.get("pending") and not server:
+                    raise HubError(f"{user}'s server stopped while starting: see {self.log}")
+            if len(ready) == len(users):
+                return ready
             time.sleep(0.5)
-        raise HubError(f"{user}'s server did not start within {timeout:.0f} s: see {self.log}")
+        raise HubError(
+            f"servers of {sorted(set(users) - set(ready))} did not start within "
+            f"{timeout:.0f} s: see {self.log}"
+        )
 
     def processes(self) -> list[Any]:
         """Every live process carrying this hub's marker (hub, proxy, servers, kernels, Go)."""
@@ -194,12 +220,86 @@ class Hub:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
         psutil.wait_procs(alive, timeout=10)
+        if self.room is not None:
+            self.room.remove()
 
     def __enter__(self) -> Hub:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _traversable(folder: Path, what: str, fix: str) -> None:
+    """HubError unless every folder above `folder` lets other accounts pass (o+x)."""
+    for parent in folder.parents:
+        if parent.exists() and not parent.stat().st_mode & 0o001:
+            raise HubError(
+                f"{parent} is closed to other accounts (mode {parent.stat().st_mode & 0o777:o}): "
+                f"learners could not reach {what} {folder}; {fix}"
+            )
+
+
+def _reachable_by_learners(root: Path) -> None:
+    """HubError unless a learner's account can reach its home, Python, gomemlab and Go."""
+    _traversable(root, "their homes under", "pick a hub root whose every folder has o+x")
+    python = Path(os.path.realpath(sys.executable))
+    fix = "install the lab where every account may read it (e.g. /opt or /srv), or chmod o+x"
+    _traversable(python, "the Python interpreter", fix + " the folder named")
+    _traversable(Path(__file__).resolve(), "the gomemlab package", fix + " the folder named")
+    if not os.stat(python).st_mode & 0o001:
+        raise HubError(f"{python} is not executable by other accounts: {fix} it")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically, readable by this account alone."""
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    os.replace(partial, path)
+
+
+def _make_accounts(root: Path, users: tuple[str, ...], room: cgroups.Room) -> None:
+    """Every learner's account and home, made now so that a failure stops the start; on a
+    failure the accounts made here and the room's cgroups are removed again."""
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o711)
+    (root / "home").mkdir(exist_ok=True)
+    (root / "home").chmod(0o711)
+    made: list[str] = []
+    try:
+        for user in users:
+            if accounts.lookup(user) is None:
+                made.append(user)
+            accounts.ensure(user, root / "home" / user)
+    except accounts.AccountError:
+        for user in made:
+            with contextlib.suppress(accounts.AccountError):
+                accounts.remove(user)
+        room.remove()
+        raise
+
+
+def _environment(settings: Path, marker: str, quick: bool | None) -> dict[str, str]:
+    """The hub's environment: ours without any GOMEMLAB_HUB_ secret, naming the settings file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOMEMLAB_HUB_")}
+    env.update(GOMEMLAB_HUB_SETTINGS=str(settings), **{MARKER_VAR: marker})
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    if quick is True:
+        env["GOMEMLAB_QUICK"] = "1"
+    elif quick is False:
+        env.pop("GOMEMLAB_QUICK", None)
+    return env
 
 
 def start(
@@ -213,6 +313,8 @@ def start(
     log: Path | str | None = "file",
     seed: Path | str | None = None,
     timeout: float = 120,
+    isolate: bool = True,
+    limits: cgroups.Limits | None = None,
 ) -> Hub:
     """Start the workshop server on 127.0.0.1:`port` and wait until it answers.
 
@@ -220,6 +322,10 @@ def start(
     token (made up when None); `quick` passes GOMEMLAB_QUICK to every kernel (None: as here);
     `log`: "file" writes <root>/state/hub.log, None leaves the output on this terminal;
     `seed`: a warm Go build cache (`seed_cache`) each new learner starts with a copy of.
+    `isolate` (default): each learner is their own account in their own cgroup with `limits`
+    (needs root on Linux); False: a room you trust, every server the hub's own account.
+    Fails with a typed error, leaving nothing running, when the port is taken, the proxy is
+    missing, or accounts or cgroups cannot be made.
     """
     validate.count(port, "port", minimum=1, maximum=65535)
     names = tuple(users)
@@ -231,30 +337,49 @@ def start(
             "configurable-http-proxy is not installed: run `npm ci --prefix hub` "
             "(needs Node.js 20 or newer)"
         )
-    home = Path(root).expanduser() if root is not None else default_root()
-    state = home / "state"
-    state.mkdir(parents=True, exist_ok=True)
+    if not _port_free(port):
+        raise HubError(
+            f"port {port} on 127.0.0.1 is in use (another hub?): stop it or pass another port"
+        )
+    home = Path(root).expanduser().resolve() if root is not None else default_root()
     password = password or secrets.token_urlsafe(9)
     if len(password) < 8:
         raise UsageError("password: the shared password needs 8 characters or more")
     token = token or secrets.token_hex(24)
-    marker = secrets.token_hex(8)
-    env = dict(
-        os.environ,
-        GOMEMLAB_HUB_ROOT=str(home),
-        GOMEMLAB_HUB_USERS=",".join(names),
-        GOMEMLAB_HUB_PASSWORD=password,
-        GOMEMLAB_HUB_API_TOKEN=token,
-        GOMEMLAB_HUB_PROXY=str(program),
-        **{MARKER_VAR: marker},
+    marker, nonce = secrets.token_hex(8), secrets.token_hex(8)
+    limits = limits or cgroups.Limits()
+    room = None
+    state = home / "state"
+    if isolate:
+        accounts.require_root()
+        _reachable_by_learners(home)
+        room = cgroups.Room.create(f"gomemlab-hub-{marker}")
+        _make_accounts(home, names, room)
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    state.chmod(0o700)
+    (home / "home").mkdir(exist_ok=True)
+    settings = state / "settings.json"
+    _write_private(
+        settings,
+        json.dumps(
+            {
+                "root": str(home),
+                "users": list(names),
+                "password": password,
+                "admin_password": os.environ.get("GOMEMLAB_HUB_ADMIN_PASSWORD"),
+                "token": token,
+                "nonce": nonce,
+                "proxy": str(program),
+                "seed": str(seed) if seed is not None else None,
+                "isolate": isolate,
+                "memory": limits.memory,
+                "tasks": limits.pids,
+                "cpus": limits.cpus or 0,
+                "cgroup": f"gomemlab-hub-{marker}",
+            }
+        ),
     )
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    if seed is not None:
-        env["GOMEMLAB_HUB_SEED_GOCACHE"] = str(seed)
-    if quick is True:
-        env["GOMEMLAB_QUICK"] = "1"
-    elif quick is False:
-        env.pop("GOMEMLAB_QUICK", None)
+    env = _environment(settings, marker, quick)
     argv = command(port, free_port(), free_port())
     log_path = state / "hub.log" if log == "file" else (Path(log) if log else None)
     out = open(log_path, "ab") if log_path else None  # noqa: SIM115 (the child keeps it)
@@ -268,6 +393,10 @@ def start(
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
         )
+    except OSError:
+        if room is not None:
+            room.remove()
+        raise
     finally:
         if out:
             out.close()
@@ -280,6 +409,7 @@ def start(
         marker=marker,
         log=log_path,
         process=process,
+        room=room,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -289,12 +419,21 @@ def start(
                 f"the hub exited ({process.returncode}) while starting: {_tail(log_path)}"
             )
         try:
-            hub.api("GET", "", timeout=5)
-            return hub
-        except (HubError, OSError):
-            time.sleep(0.5)
+            # Only OUR hub knows the token and the nonce: another server on the port cannot
+            # answer with both.
+            if hub.api("GET", "user", timeout=5).get("name") == f"gomemlab-load-{nonce}":
+                return hub
+        except (HubError, OSError, ValueError, AttributeError):
+            pass
+        time.sleep(0.5)
     hub.stop()
     raise HubError(f"the hub did not answer on {hub.url} within {timeout:.0f} s: {_tail(log_path)}")
+
+
+def remove_learners(users: tuple[str, ...] | list[str]) -> None:
+    """Remove the learners' accounts and homes (userdel -r): after a workshop, or a test."""
+    for user in users:
+        accounts.remove(user)
 
 
 @dataclass(frozen=True)
@@ -463,7 +602,7 @@ def singleuser_command(extra: list[str]) -> list[str]:
     for arg in lab.command(0, no_browser=True, extra=[]):
         if arg.startswith("--notebook-dir="):
             options.append("--ServerApp.root_dir=" + arg.split("=", 1)[1])
-        elif arg.startswith(("--LabApp.", "--ServerApp.jpserver_extensions", "--allow-root")):
+        elif arg.startswith(("--LabApp.", "--ServerApp.jpserver_extensions")):
             options.append(arg)
     return [sys.executable, "-m", "jupyterhub.singleuser", *options, *extra]
 
@@ -475,6 +614,14 @@ def _main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    if os.geteuid() == 0:
+        print(
+            "gomemlab.hub singleuser: refusing to run a learner's server as root (a kernel "
+            "would give the learner the machine): start the hub with isolation, which runs "
+            "each learner as their own account",
+            file=sys.stderr,
+        )
+        return 1
     argv = singleuser_command(argv[1:])  # also makes the working copy (lab.prepare)
     os.execv(argv[0], argv)
     return 0  # pragma: no cover

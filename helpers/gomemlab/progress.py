@@ -120,7 +120,12 @@ class Progress:
 
 def progress() -> Progress:
     """This learner's exercises: attempts, solved, first solved at."""
-    path = data_dir() / FILE
+    return load(data_dir() / FILE)
+
+
+def load(path: Path) -> Progress:
+    """The exercises recorded in the progress file `path` (a missing file: none tried;
+    unreadable lines are skipped and counted)."""
     try:
         rows, skipped = read(path) if path.is_file() else ([], 0)
     except OSError as error:

@@ -2,22 +2,32 @@
 
 `go tool pprof -http` and `go tool trace` listen on 127.0.0.1 ports a learner on a hub, or
 behind one SSH tunnel, cannot reach. This extension forwards `<base_url>gomemlab-ui/PORT/...`
-to `127.0.0.1:PORT/...` for logged-in users only, and rewrites the root-relative links
+to `127.0.0.1:PORT/...` for the logged-in user, and rewrites the root-relative links
 `go tool trace` writes (`href="/trace"`, `'/jsontrace?...'`) so they stay under that prefix.
-Only loopback is reached. `gomemlab lab` and `gomemlab hub` enable it
+`gomemlab lab` and `gomemlab hub` enable it
 (`--ServerApp.jpserver_extensions=gomemlab.serverext=True`).
+
+It is not an open proxy: it forwards only to a port that one of this user's own kernels
+started a tool on (`webui.registered`: an entry in the user's private runtime folder) and, on
+Linux, only while the socket listening there belongs to this server's own account. It answers
+GET and HEAD, streams each answer through a client of its own (slow tools never hold up
+others), drops `Set-Cookie`, keeps `Location` under its prefix or refuses it, and serves the
+tool's pages with a CSP `sandbox` of its own: they never run scripts with the lab's origin.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.httputil import HTTPHeaders, parse_response_start_line
 
+from . import webui
 from .webui import ENV_PREFIX
 
 PREFIX = "gomemlab-ui"
@@ -26,7 +36,9 @@ _ROOT_LINK = re.compile(
     rb"""mmu|sched|syscall|user\w*|ui|debug|regions?|tasks?)\b)"""
 )
 _TEXTUAL = ("text/html", "text/javascript", "application/javascript", "text/css")
-_HOP_HEADERS = {
+# Never passed on: hop-by-hop and length headers (tornado sets its own), cookies, and the
+# upstream's own security policy (ours replaces it).
+_DROPPED = {
     "connection",
     "keep-alive",
     "transfer-encoding",
@@ -34,7 +46,15 @@ _HOP_HEADERS = {
     "content-encoding",
     "server",
     "date",
+    "set-cookie",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "x-frame-options",
 }
+# Scripts run (the tools need them) but in an opaque origin: no access to the lab's cookies,
+# storage or API. No allow-same-origin, ever.
+POLICY = "sandbox allow-scripts allow-forms allow-popups allow-downloads; frame-ancestors 'self'"
+_LISTEN = 0x0A  # TCP_LISTEN in /proc/net/tcp
 
 
 def rewrite(body: bytes, prefix: str) -> bytes:
@@ -43,39 +63,149 @@ def rewrite(body: bytes, prefix: str) -> bytes:
     return _ROOT_LINK.sub(lambda m: m.group("q") + base + b"/" + m.group("p"), body)
 
 
+def listener_uid(port: int, table: Path = Path("/proc/net/tcp")) -> int | None:
+    """The uid owning the socket that listens on 127.0.0.1:`port` (None: nobody, or no /proc)."""
+    try:
+        lines = table.read_text().splitlines()[1:]
+    except OSError:
+        return None
+    wanted = f"0100007F:{port:04X}"
+    for line in lines:
+        fields = line.split()
+        if len(fields) > 7 and fields[1] == wanted and int(fields[3], 16) == _LISTEN:
+            return int(fields[7])
+    return None
+
+
+def refusal(port: int) -> str | None:
+    """Why the proxy will not forward to `port`, or None when it is this user's own tool."""
+    if not webui.registered(port):
+        return f"port {port} is not a Go tool your kernels started (gm web UIs only)"
+    if Path("/proc/net/tcp").exists():
+        owner = listener_uid(port)
+        if owner is None:
+            return f"nothing listens on 127.0.0.1:{port} any more"
+        if owner != os.getuid():
+            return f"port {port} is served by another account"
+    return None
+
+
+def location(value: str, port: int, prefix: str) -> str | None:
+    """A redirect target kept under `prefix`, or None when it leads outside the tool."""
+    for own in (f"http://127.0.0.1:{port}", f"http://localhost:{port}"):
+        if value.startswith(own + "/") or value == own:
+            value = value[len(own) :] or "/"
+    if value.startswith("//") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        return None
+    if value.startswith("/"):
+        return prefix.rstrip("/") + value
+    return value  # relative to the page: stays under the prefix
+
+
 class UIProxyHandler(JupyterHandler):
-    """GET (and HEAD) `gomemlab-ui/PORT/PATH` -> `http://127.0.0.1:PORT/PATH`."""
+    """GET and HEAD `gomemlab-ui/PORT/PATH` -> `http://127.0.0.1:PORT/PATH`."""
 
     @tornado.web.authenticated
     async def get(self, port: str, path: str) -> None:
-        """Forward the request to the tool and its answer back."""
-        number = int(port)
-        if not 1024 <= number <= 65535:
+        """Forward the request to the tool and stream its answer back."""
+        await self._forward("GET", int(port), path)
+
+    @tornado.web.authenticated
+    async def head(self, port: str, path: str) -> None:
+        """The headers GET would give."""
+        await self._forward("HEAD", int(port), path)
+
+    async def _forward(self, method: str, port: int, path: str) -> None:
+        if not 1024 <= port <= 65535:
             raise tornado.web.HTTPError(400, "not a port the lab's tools use")
+        why = refusal(port)
+        if why is not None:
+            raise tornado.web.HTTPError(403, why)
+        relay = _Relay(self, port, url_path_join(self.base_url, PREFIX, str(port)) + "/")
         query = f"?{self.request.query}" if self.request.query else ""
-        target = f"http://127.0.0.1:{number}/{path}{query}"
+        # A client of its own per request: the shared pool (10 connections) would make every
+        # other request wait behind ten slow tools, then fail.
+        client = AsyncHTTPClient(force_instance=True)
         try:
-            response = await AsyncHTTPClient().fetch(
-                HTTPRequest(target, follow_redirects=False, request_timeout=300), raise_error=False
+            await client.fetch(
+                HTTPRequest(
+                    f"http://127.0.0.1:{port}/{path}{query}",
+                    method=method,
+                    follow_redirects=False,
+                    connect_timeout=10,
+                    request_timeout=300,
+                    header_callback=relay.on_header,
+                    streaming_callback=relay.on_chunk,
+                ),
+                raise_error=False,
             )
         except (OSError, HTTPClientError) as error:
-            raise tornado.web.HTTPError(
-                502, f"nothing answers on 127.0.0.1:{number}: {error}"
-            ) from None
-        prefix = url_path_join(self.base_url, PREFIX, port) + "/"
-        self.set_status(response.code if response.code != 599 else 502)
-        for name, value in response.headers.get_all():
+            if not relay.started:
+                raise tornado.web.HTTPError(
+                    502, f"nothing answers on 127.0.0.1:{port}: {error}"
+                ) from None
+        finally:
+            client.close()
+        if relay.code == 599 and not relay.started:
+            raise tornado.web.HTTPError(502, f"nothing answers on 127.0.0.1:{port}")
+        relay.begin()
+        if relay.refused:
+            raise tornado.web.HTTPError(502, "the tool redirected outside itself: refused")
+        if relay.buffer and method == "GET":
+            self.write(rewrite(b"".join(relay.buffer), relay.prefix))
+        self.finish()
+
+    def _send_head(self, code: int, headers: HTTPHeaders, port: int, prefix: str) -> None:
+        self.set_status(code)
+        for name, value in headers.get_all():
             lower = name.lower()
-            if lower in _HOP_HEADERS:
-                continue
-            if lower == "location" and value.startswith("/"):
-                value = prefix.rstrip("/") + value
+            if lower in _DROPPED or lower.startswith("access-control-"):
+                continue  # the tool's CORS grants would be the lab origin's
+            if lower == "location":
+                value = location(value, port, prefix) or ""
             self.set_header(name, value)
-        body = response.body or b""
-        kind = response.headers.get("Content-Type", "")
-        if any(kind.startswith(t) for t in _TEXTUAL):
-            body = rewrite(body, prefix)
-        self.finish(body)
+        self.set_header("Content-Security-Policy", POLICY)
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+class _Relay:
+    """One answer on its way from the tool to the browser: headers first, then the body
+    streamed (or, for pages whose links are rewritten, buffered)."""
+
+    def __init__(self, handler: UIProxyHandler, port: int, prefix: str) -> None:
+        self.handler, self.port, self.prefix = handler, port, prefix
+        self.code, self.headers = 502, HTTPHeaders()
+        self.started = self.refused = self.textual = False
+        self.buffer: list[bytes] = []
+
+    def on_header(self, line: str) -> None:
+        if line.startswith("HTTP/"):
+            self.code, self.headers = parse_response_start_line(line.strip()).code, HTTPHeaders()
+        elif line.strip():
+            self.headers.parse_line(line)
+
+    def begin(self) -> None:
+        """Send the status and headers once (or refuse a redirect out of the tool)."""
+        if self.started:
+            return
+        self.started = True
+        target = self.headers.get("Location")
+        if target is not None and location(target, self.port, self.prefix) is None:
+            self.refused = True
+            return
+        kind = self.headers.get("Content-Type", "")
+        self.textual = any(kind.startswith(t) for t in _TEXTUAL)
+        self.handler._send_head(self.code, self.headers, self.port, self.prefix)
+
+    def on_chunk(self, chunk: bytes) -> None:
+        self.begin()
+        if self.refused:
+            return
+        if self.textual:
+            self.buffer.append(chunk)
+        else:
+            self.handler.write(chunk)
+            self.handler.flush()
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import html
 import os
 import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import toolchain, validate, workspace
 from .errors import GoCommandError, UsageError
@@ -29,6 +31,51 @@ def _listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.2)
         return probe.connect_ex((LOOPBACK, port)) == 0
+
+
+def registry() -> Path:
+    """This account's private folder of the ports its kernels' tools listen on (mode 0700, in
+    Jupyter's runtime folder): the lab's UI proxy forwards to those ports only."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir()) / "gomemlab-ui"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _register(port: int, pid: int) -> None:
+    """Record that a tool of this process (`pid`) listens on `port` (atomic, mode 0600)."""
+    folder = registry()
+    partial = folder / f".{port}.{os.getpid()}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(str(pid))
+    os.replace(partial, folder / str(port))
+
+
+def _unregister(port: int) -> None:
+    with contextlib.suppress(OSError):
+        (registry() / str(port)).unlink()
+
+
+def registered(port: int) -> bool:
+    """True when one of this account's kernels started a tool on `port` that still runs: the
+    entry is this account's own, private, and names a live process of this account."""
+    try:
+        folder = registry()
+        entry = folder / str(port)
+        info, where = entry.stat(), folder.stat()
+        pid = int(entry.read_text())
+    except (OSError, ValueError):
+        return False
+    mine = os.getuid()
+    if {info.st_uid, where.st_uid} != {mine} or (info.st_mode | where.st_mode) & 0o077:
+        return False
+    try:
+        os.kill(pid, 0)  # EPERM for another account's process, ESRCH for none
+    except OSError:
+        return False
+    return True
 
 
 _RUNNING: set[toolchain.Process] = set()
@@ -80,6 +127,8 @@ class WebUI:
         """Stop the tool (and anything it started); safe to call twice."""
         with _LOCK:
             _RUNNING.discard(self.process)
+        if self.port:
+            _unregister(self.port)
         if self.process.returncode is None:
             toolchain.stop(self.process)
 
@@ -147,6 +196,7 @@ def serve(
                     stderr=output,
                 )
             time.sleep(0.1)
+        _register(port, process.pid)
     except BaseException:
         ui.stop()
         raise
