@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 
+from . import toolchain
 from .doctor import diagnose
 from .errors import GomemlabError
 
@@ -35,7 +36,7 @@ def _lab(args: argparse.Namespace) -> int:
         "`gomemlab reset NN` restores one)",
         flush=True,
     )
-    os.execv(sys.executable, argv)
+    toolchain.become(sys.executable, argv)
     return 0  # pragma: no cover
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import tables
+from . import checks
 from .settings import data_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FILE = "progress.jsonl"
 
@@ -61,6 +63,8 @@ class Progress:
     def _repr_html_(self) -> str:
         if self.frame.empty:
             return "<p>No exercise tried yet.</p>"
+        from . import tables
+
         solved = int(self.frame.solved.sum())
         return tables.to_html(
             self.frame.assign(solved=self.frame.solved.map({True: "✔", False: "not yet"})),
@@ -68,8 +72,13 @@ class Progress:
         )
 
 
+checks.on_outcome(record)
+
+
 def progress() -> Progress:
     """This learner's exercises: attempts, solved, first solved at."""
+    import pandas as pd
+
     path = data_dir() / FILE
     rows = []
     if path.is_file():
