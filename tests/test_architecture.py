@@ -63,15 +63,185 @@ def _source_files() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py"))
 
 
-def test_only_the_toolchain_starts_processes():
-    offenders = [
-        str(p.relative_to(PACKAGE))
+# ------------------------------------------------------------------------------ layers
+# Every module of the package, bottom (0) to top (6). A module may import (at the top or
+# inside a function: lazy imports count) only modules of its own layer or below; parsers,
+# plots and results import no other topic; results and parsers start nothing.
+LAYER_NAMES = ("ground", "toolchain", "infrastructure", "parse", "result", "run", "person")
+GROUND, TOOLCHAIN, INFRA, PARSE, RESULT, RUN, PERSON = range(7)
+SHARED_LAYERS = {
+    **dict.fromkeys(
+        ("errors", "paths", "validate", "provenance", "result", "tables", "figures"), GROUND
+    ),
+    **dict.fromkeys(("checks", "diagnostics", "settings", "deprecation"), GROUND),
+    "toolchain": TOOLCHAIN,
+    **dict.fromkeys(
+        ("experiments", "versions", "workspace", "programs", "binaries", "gosource"), INFRA
+    ),
+    **dict.fromkeys(("source", "webui", "progress", "snapshot"), INFRA),
+    **dict.fromkeys(("warm", "doctor"), RUN),
+    **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
+    "__init__": PERSON,
+}
+TOPIC_LAYERS = {
+    **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
+    **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
+    **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
+    **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread"), RUN),
+    **dict.fromkeys(("widgets", "__init__"), PERSON),
+}
+STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}
+STARTS_PROCESSES |= {"gomemlab.webui", "gomemlab.gosource", "gomemlab.experiments"}
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(("gomemlab", *path.relative_to(PACKAGE).with_suffix("").parts))
+    return name.removesuffix(".__init__") if path.name == "__init__.py" else name
+
+
+def layer_of(module: str) -> int:
+    """The layer of a gomemlab module (KeyError: a module nobody placed)."""
+    parts = module.split(".")[1:] or ["__init__"]
+    if parts[0] in TOPICS:
+        return TOPIC_LAYERS[parts[1] if len(parts) > 1 else "__init__"]
+    return SHARED_LAYERS[parts[0]]
+
+
+def _deprecated_bodies(tree: ast.AST) -> set[int]:
+    """Nodes inside functions decorated `@deprecated(...)`: old names kept for notebooks,
+    which call the new place; they are on their way out, so they do not count."""
+    return {
+        id(n)
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef)
+        and any("deprecated" in ast.unparse(d) for d in f.decorator_list)
+        for n in ast.walk(f)
+    }
+
+
+def _dependencies(path: Path) -> set[str]:
+    """gomemlab modules (never bare packages reached by `from . import x`) and subprocess that
+    `path` imports anywhere outside TYPE_CHECKING blocks and deprecated aliases."""
+    tree = ast.parse(path.read_text())
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path)[:-1]
+    package = _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else package
+    skip = _deprecated_bodies(tree) | {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for n in ast.walk(block)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{up}.{node.module}" if node.module else up
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if full in MODULES else base)
+    return {m for m in found if m in MODULES or m == "subprocess"} - {_module_name(path)}
+
+
+def _topic(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in TOPICS else None
+
+
+def test_every_module_has_a_layer():
+    unplaced = []
+    for path in _source_files():
+        try:
+            layer_of(_module_name(path))
+        except KeyError:
+            unplaced.append(_module_name(path))
+    assert not unplaced, f"give these a layer in test_architecture.py: {unplaced}"
+
+
+def test_imports_point_down_and_stay_in_their_topic():
+    wrong = []
+    for path in _source_files():
+        module = _module_name(path)
+        layer = layer_of(module)
+        for dep in sorted(_dependencies(path) - {"subprocess"}):
+            if layer_of(dep) > layer:
+                wrong.append(
+                    f"{module} ({LAYER_NAMES[layer]}) imports {dep} ({LAYER_NAMES[layer_of(dep)]})"
+                )
+            elif (
+                layer in (PARSE, RESULT)
+                and _topic(dep) not in (None, _topic(module))
+                and layer_of(dep) != PARSE  # reading another topic's output with its parser
+            ):
+                wrong.append(f"{module} ({LAYER_NAMES[layer]}) imports topic {dep}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_parsers_plots_and_results_start_nothing():
+    wrong = [
+        f"{_module_name(p)} imports {sorted(_dependencies(p) & STARTS_PROCESSES)}"
         for p in _source_files()
-        if "subprocess" in _imports(p)
-        and p.name != "toolchain.py"
-        and p.relative_to(PACKAGE).as_posix() not in ("cli.py", "lab.py", "export.py", "hub.py")
+        if layer_of(_module_name(p)) in (PARSE, RESULT) and _dependencies(p) & STARTS_PROCESSES
     ]
-    assert not offenders, f"only toolchain.py may import subprocess: {offenders}"
+    assert not wrong, "\n".join(wrong)
+
+
+def _calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    return [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+
+STARTS_ITS_OWN = {"hub.py": "JupyterHub and its proxy: long-lived servers with their own stop"}
+"""The one module that still starts processes itself, and why (to move into toolchain)."""
+
+
+def test_only_the_toolchain_starts_processes():
+    starters = ("os.exec", "os.spawn", "os.fork", "os.posix_spawn", "os.system", "os.popen")
+    offenders = [
+        f"{p.relative_to(PACKAGE)}: {call}"
+        for p in _source_files()
+        if p.name != "toolchain.py" and p.name not in STARTS_ITS_OWN
+        for call in ["import subprocess"] * ("subprocess" in _dependencies(p)) + _calls(p)
+        if call == "import subprocess" or call.startswith(starters)
+    ]
+    assert not offenders, f"only toolchain.py starts processes: {offenders}"
+
+
+SETS_THE_SERVERS_ENVIRONMENT = {"serverext.py"}
+"""The Jupyter server extension tells kernels (which inherit the server's environment) where
+the web UIs are proxied: it runs in the server, never in a learner's kernel."""
+
+
+def test_no_module_changes_the_process_environment():
+    offenders = []
+    for path in _source_files():
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            targets = [*getattr(node, "targets", []), getattr(node, "target", None)]
+            writes = any(
+                isinstance(t, ast.Subscript) and ast.unparse(t.value) == "os.environ"
+                for t in targets
+            )
+            if isinstance(node, ast.Call):
+                called = ast.unparse(node.func)
+                writes |= called in ("os.putenv", "os.unsetenv") or called.startswith(
+                    (
+                        "os.environ.update",
+                        "os.environ.pop",
+                        "os.environ.setdefault",
+                        "os.environ.clear",
+                    )
+                )
+            if isinstance(node, ast.Delete):
+                writes |= any("os.environ" in ast.unparse(t) for t in node.targets)
+            if writes and path.name not in SETS_THE_SERVERS_ENVIRONMENT:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, f"pass env= to a run instead of changing os.environ: {offenders}"
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -116,7 +286,7 @@ def test_no_import_cycles():
     for path in _source_files():
         name = ".".join(("gomemlab", *path.relative_to(PACKAGE).with_suffix("").parts))
         name = name.removesuffix(".__init__")
-        graph[name] = {m for m in _imports(path) if m in MODULES or m == "gomemlab"}
+        graph[name] = {m for m in _dependencies(path) if m in MODULES or m == "gomemlab"}
     # Package __init__ files re-export their modules: an edge into a package from inside it
     # is not a cycle of roles, so only module-to-module edges between different files count.
     packages = {
@@ -153,33 +323,6 @@ def _classes(module_name: str):
         for _, obj in inspect.getmembers(module, inspect.isclass)
         if obj.__module__ == module_name
     ]
-
-
-@pytest.mark.parametrize("topic", TOPICS)
-def test_results_are_frozen_dataclasses_with_provenance(topic):
-    result = PACKAGE / topic / "result.py"
-    if not result.exists():
-        pytest.skip(f"{topic} has no result module")
-    classes = [
-        c
-        for c in _classes(f"gomemlab.{topic}.result")
-        if hasattr(c, "_repr_html_") and not issubclass(c, BaseException)
-    ]
-    assert classes, f"{topic}/result.py defines no result object"
-    for cls in classes:
-        assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, cls
-    assert any("provenance" in {f.name for f in dataclasses.fields(c)} for c in classes), (
-        f"no result of {topic} records its Provenance"
-    )
-    # print(result) is one line, not every field (tables, whole outputs, scratch paths)
-    long = [
-        c.__name__
-        for c in classes
-        if "provenance" in {f.name for f in dataclasses.fields(c)}
-        and c.__dataclass_params__.repr
-        and "__repr__" not in vars(c)
-    ]
-    assert not long, f"results with the dataclass's field-by-field repr: {long}"
 
 
 def test_one_verdict_class():

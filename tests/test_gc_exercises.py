@@ -106,5 +106,5 @@ def test_compare_collectors_interleaves_the_two_builds():
 
 @pytest.mark.parametrize("setting", ["no green tea", "x;y", 3])
 def test_a_malformed_goexperiment_is_a_usage_error(setting):
-    with pytest.raises(gm.UsageError, match="goexperiment"), exercises.goexperiment(setting):
-        pass
+    with pytest.raises(gm.UsageError, match="goexperiment"):
+        exercises.experiment_run(setting)  # refused before anything is built

@@ -12,7 +12,9 @@ BROKEN = 'gm.build(gm.snippet("package main\\n\\nfunc main() { println(missing) 
 
 
 def _execute(*cells: str) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), *map(new_code_cell, cells)])
+    nb = new_notebook(
+        cells=[new_code_cell("import gomemlab as gm\ngm.setup()"), *map(new_code_cell, cells)]
+    )
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     return nb
 
@@ -26,7 +28,9 @@ def test_a_go_build_error_is_a_table_and_fails_the_cell():
 
 @pytest.mark.live
 def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
-    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
+    nb = new_notebook(
+        cells=[new_code_cell("import gomemlab as gm\ngm.setup()"), new_code_cell(BROKEN)]
+    )
     client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True)
     client.execute()
     outputs = nb.cells[1].outputs
@@ -37,6 +41,15 @@ def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
     # The log line (what nbval and CI print) says what happened and where.
     assert len(error.traceback) == 1
     assert "main.go:3:23: undefined: missing" in error.traceback[0]
+
+
+def test_without_setup_a_lab_error_is_a_plain_traceback():
+    nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    outputs = nb.cells[1].outputs
+    assert not [o for o in outputs if o.output_type == "display_data"]
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    assert error.ename == "GoBuildError" and len(error.traceback) > 1
 
 
 def test_tables_show_whole_text_cells_in_a_kernel():

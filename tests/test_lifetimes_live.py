@@ -33,16 +33,16 @@ def test_substring_pins_its_document_in_the_inuse_profile():
     fixed = L.run("substring", n=8, fix=True, memprofile=True)
     assert pinned.value("strings_live") >= 0.9 * 8 * MIB
     assert fixed.value("strings_live") < MIB
-    under = pinned.profile("heap").value("inuse_space", under="headers")
+    under = gm.lifetimes.profile(pinned, "heap").value("inuse_space", under="headers")
     assert under >= 0.9 * 8 * MIB, under
-    assert fixed.profile("heap").value("inuse_space", under="loadBlob") < MIB
+    assert gm.lifetimes.profile(fixed, "heap").value("inuse_space", under="loadBlob") < MIB
 
 
 def test_goroutine_leak_profile_reports_only_unreachable_waiters():
     r = L.run("goroutines", n=6, leakprofile=True)
     assert r.value("leaked_reported") == 6
     assert r.value("goroutines_after") >= r.value("goroutines_before") + 12
-    profile = r.profile("goroutineleak")
+    profile = gm.lifetimes.profile(r, "goroutineleak")
     assert profile.total() == 6
     assert profile.value(under="main.leak") == 6 and profile.value(under="main.park") == 0
 

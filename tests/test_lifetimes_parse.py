@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gomemlab.errors import ParseError, UsageError
 from gomemlab.lifetimes import FRAME_DOC, Measurement, OtherLine, parse, parse_lines
+from gomemlab.lifetimes import profile as lifetimes_profile
 from gomemlab.lifetimes.result import FRAME_COLUMNS
 
 
@@ -93,7 +94,7 @@ def test_unknown_metric_names_what_was_measured(sections):
     with pytest.raises(UsageError, match="no reading at step 9"):
         sections.value("hits", step=9)
     with pytest.raises(UsageError, match="no 'heap' profile"):
-        sections.profile("heap")
+        lifetimes_profile(sections, "heap")
 
 
 def test_summary_and_html(sections):

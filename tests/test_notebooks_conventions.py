@@ -26,6 +26,7 @@ def test_opening_cells(path):
     first_code = _code_cells(path)[0].source
     assert "%matplotlib inline" in first_code
     assert "import gomemlab as gm" in first_code
+    assert "gm.setup()" in first_code, "importing changes nothing: setup turns Jupyter on"
     assert "gm.about()" in first_code, "each notebook prints the Go version it ran with"
 
 

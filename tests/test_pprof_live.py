@@ -49,14 +49,14 @@ def test_a_tool_report_shows_the_text_without_the_build_id_hash(mem):
 
 
 def test_list_is_the_real_tool_output(mem):
-    listing = mem.list("countWasteful")
+    listing = gm.pprof.source_lines(mem, "countWasteful")
     assert listing.text.startswith("ROUTINE")
     assert "strings.Fields(line)" in listing.text
     assert "-list" in listing.command and "countWasteful" in listing._repr_html_()
 
 
 def test_web_ui_on_loopback_stops(mem):
-    ui = mem.web(view="/ui/top")
+    ui = gm.pprof.web(mem, view="/ui/top")
     try:
         assert ui.url.startswith("http://127.0.0.1:") and ui.url.endswith("/ui/top")
         with urllib.request.urlopen(ui.url, timeout=10) as page:
@@ -84,7 +84,9 @@ def test_cpu_profile_of_the_program():
 def test_parsing_a_profile_from_bytes_can_still_use_the_tool(mem):
     again = gm.pprof.parse(mem.path.read_bytes())
     assert again.path is None
-    assert "ROUTINE" in again.list("countWasteful").text  # written to a scratch file first
+    assert (
+        "ROUTINE" in gm.pprof.source_lines(again, "countWasteful").text
+    )  # written to a scratch file first
 
 
 def test_a_program_without_the_flag_is_a_clear_error():

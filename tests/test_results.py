@@ -251,3 +251,12 @@ def test_model_result_table_is_a_copy():
     size = len(model.frame)
     model.frame.drop(index=model.frame.index, inplace=True)
     assert len(model.frame) == size > 0
+
+
+def test_old_names_warn_and_still_work():
+    old, no_file = FutureWarning, gm.UsageError
+    with pytest.warns(old, match=r"gm\.trace\.web\(trace\)"), pytest.raises(no_file, match="file"):
+        _trace().web()
+    run = gm.lifetimes.parse(_text("lifetimes/sections.jsonl"))
+    with pytest.warns(old, match=r"gm\.lifetimes\.profile"), pytest.raises(no_file, match="heap"):
+        run.profile("heap")

@@ -53,7 +53,7 @@ def test_the_web_ui_starts_on_loopback_answers_and_stops(tmp_path):
     file = tmp_path / "t.trace"
     shutil.copy(FIXTURES / "gomaxprocs1.trace", file)
     trace = gm.trace.parse("", file=file)
-    with trace.web() as ui:
+    with gm.trace.web(trace) as ui:
         assert ui.url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(ui.url, timeout=30) as page:
             assert page.status == 200
@@ -100,7 +100,7 @@ def test_a_busy_port_is_refused_before_the_tool_starts(tmp_path):
         other.bind(("127.0.0.1", 0))
         other.listen()
         with pytest.raises(gm.UsageError, match="in use"):
-            gm.trace.parse("", file=file).web(port=other.getsockname()[1])
+            gm.trace.web(gm.trace.parse("", file=file), port=other.getsockname()[1])
 
 
 def test_an_exercise_answer_that_does_not_compile_is_a_not_yet():

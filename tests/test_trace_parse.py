@@ -419,7 +419,7 @@ def test_run_arguments_are_validated_before_any_go_runs():
 
 def test_web_without_a_file_is_a_usage_error(two):
     with pytest.raises(gm.UsageError, match="no trace file"):
-        two.web()
+        gm.trace.web(two)
 
 
 def test_odd_events_between_common_ones_parse_as_the_general_step_reads_them():

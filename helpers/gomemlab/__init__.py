@@ -1,7 +1,8 @@
 """Go Memory Lab: run the Go toolchain from notebooks and show what it says about memory.
 
-Import as `import gomemlab as gm`. Topic modules (`gm.escape`, `gm.bench`, `gm.gc`, ...) load
-on first use.
+Import as `import gomemlab as gm`, then `gm.setup()` in a notebook (or `%load_ext gomemlab`)
+to turn the Jupyter integration on; importing changes nothing outside the package. Topic
+modules (`gm.escape`, `gm.bench`, `gm.gc`, ...) load on first use.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import _ipython
 from .checks import Verdict
 from .doctor import diagnose as doctor
 from .errors import (
@@ -71,7 +71,22 @@ def about() -> str:
     return f"Go {go.release} ({go.source}) · GC: {collector(go)} · gomemlab {__version__} · {mode}"
 
 
-_ipython.install()
+def setup() -> None:
+    """Turn the Jupyter integration on in this kernel: the lab's errors as readable panels
+    that fail the cell, a static picture beside every widget (for handouts), and table cells
+    shown whole (pandas' `display.max_colwidth`). Each notebook's first cell calls it; in a
+    plain Python process it does nothing."""
+    from . import _ipython
+
+    _ipython.install()
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext gomemlab`: the same as `gm.setup()`."""
+    from . import _ipython
+
+    _ipython.install(ipython)
+
 
 __all__ = [
     "SERIES",
@@ -99,6 +114,7 @@ __all__ = [
     "run",
     "sample",
     "scratch_copy",
+    "setup",
     "show_go",
     "snippet",
     "test",

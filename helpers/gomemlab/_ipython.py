@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .errors import GomemlabError
 
 
@@ -18,17 +20,22 @@ def _show_error(shell, etype, value, tb, tb_offset=None):
     return stb
 
 
-def install() -> None:
-    """Register the error display in a running IPython kernel; a no-op elsewhere."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is always there with Jupyter
-        return
-    shell = get_ipython()
+def install(shell: Any = None) -> bool:
+    """Turn the Jupyter integration on in `shell` (default: the running IPython): the lab's
+    errors as panels, widget snapshots, whole table cells. False where there is no IPython
+    (a script, a test): nothing changes there."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is always there with Jupyter
+            return False
+        shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((GomemlabError,), _show_error)
         _add_widget_snapshots(shell)
         _show_whole_cells()
+        return True
+    return False
 
 
 TABLE_TEXT_WIDTH = 200

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ParamSpec
 
-from . import progress, validate
+from . import validate
 from .errors import (
     GoBuildError,
     GoCommandError,
@@ -99,6 +99,15 @@ def from_error(error: Exception) -> Verdict:
 
 
 P = ParamSpec("P")
+_RECORDERS: list[Callable[[str, bool], None]] = []
+
+
+def on_outcome(recorder: Callable[[str, bool], None]) -> None:
+    """Call `recorder(exercise, passed)` after every exercise check (`gomemlab.progress`
+    registers itself here, so this bottom-layer module imports nothing above it)."""
+    if recorder not in _RECORDERS:
+        _RECORDERS.append(recorder)
+
 
 _KINDS = {str: "text (str)", int: "a whole number (int)", float: "a number", bool: "True or False"}
 
@@ -175,9 +184,9 @@ def check_arguments(check: Callable[..., Any], args: tuple, kwargs: dict) -> Non
 def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
     """Make a check total: an AssertionError (with its hint), a compile error, a panic, a
     timeout or unreadable output becomes a "not yet" Verdict; anything else still raises.
-    Each outcome is recorded in the learner's progress (`gm.progress()`). Arguments that
-    do not fit the check's signature are a UsageError, raised before anything runs and not
-    recorded: a usage mistake is not an attempt."""
+    Each outcome goes to the recorders of `on_outcome` (the learner's `gm.progress()`).
+    Arguments that do not fit the check's signature are a UsageError, raised before anything
+    runs and not recorded: a usage mistake is not an attempt."""
 
     name = f"{check.__module__.removeprefix('gomemlab.')}.{check.__name__}"
 
@@ -192,7 +201,8 @@ def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
             verdict = from_error(error)
         except UsageError:
             raise  # a usage mistake is not an attempt: nothing is recorded
-        progress.record(name, verdict.passed)
+        for recorder in _RECORDERS:
+            recorder(name, verdict.passed)
         return verdict
 
     return wrapper

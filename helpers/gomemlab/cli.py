@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import toolchain
 from .doctor import diagnose
 from .errors import GomemlabError, UsageError
 
@@ -36,7 +37,7 @@ def _lab(args: argparse.Namespace) -> int:
         "`gomemlab reset NN` restores one)",
         flush=True,
     )
-    os.execv(sys.executable, argv)
+    toolchain.become(sys.executable, argv)
     return 0  # pragma: no cover
 
 

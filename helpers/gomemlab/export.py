@@ -79,28 +79,21 @@ def export(
     paths = _notebooks(names)
     folder = files.usable_folder(Path(out).expanduser(), "the handouts folder", "--out / out=")
     written = []
-    saved = os.environ.get("GOMEMLAB_QUICK")
-    os.environ["GOMEMLAB_QUICK"] = "1" if quick else "0"
-    try:
-        for path in tqdm(paths, desc="executing", unit="notebook", disable=not progress):
-            nb = nbformat.read(path, as_version=4)
-            work = scratch_root() / "handouts"
-            work.mkdir(parents=True, exist_ok=True)
-            client = NotebookClient(
-                nb,
-                timeout=timeout,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(work)}},
-            )
-            client.execute()
-            html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
-            target = files.write_atomic(folder / f"{path.stem}.html", html, what="the handout")
-            written.append(target)
-    finally:
-        if saved is None:
-            os.environ.pop("GOMEMLAB_QUICK", None)
-        else:
-            os.environ["GOMEMLAB_QUICK"] = saved
+    env = {**os.environ, "GOMEMLAB_QUICK": "1" if quick else "0"}  # the kernels', not ours
+    for path in tqdm(paths, desc="executing", unit="notebook", disable=not progress):
+        nb = nbformat.read(path, as_version=4)
+        work = scratch_root() / "handouts"
+        work.mkdir(parents=True, exist_ok=True)
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(work)}},
+        )
+        client.execute(env=env)
+        html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
+        target = files.write_atomic(folder / f"{path.stem}.html", html, what="the handout")
+        written.append(target)
     return written
 
 

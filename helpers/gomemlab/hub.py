@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import accounts, cgroups, validate
+from . import accounts, cgroups, toolchain, validate
 from .errors import GomemlabError, UsageError
 
 HUB_DIR = Path(__file__).resolve().parents[2] / "hub"
@@ -623,7 +623,7 @@ def _main(argv: list[str]) -> int:
         )
         return 1
     argv = singleuser_command(argv[1:])  # also makes the working copy (lab.prepare)
-    os.execv(argv[0], argv)
+    toolchain.become(argv[0], argv)
     return 0  # pragma: no cover
 
 

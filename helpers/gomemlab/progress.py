@@ -12,13 +12,14 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from . import files, tables
+from . import checks, files
 from .errors import GomemlabError
 from .settings import data_dir, data_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FILE = "progress.jsonl"
 COLUMNS = ["exercise", "attempts", "solved", "first solved"]
@@ -108,6 +109,8 @@ class Progress:
         note = f"<p>{self._note()}</p>" if self.skipped else ""
         if self.frame.empty:
             return "<p>No exercise tried yet.</p>" + note
+        from . import tables
+
         solved = int(self.frame.solved.sum())
         return (
             tables.to_html(
@@ -118,6 +121,9 @@ class Progress:
         )
 
 
+checks.on_outcome(record)
+
+
 def progress() -> Progress:
     """This learner's exercises: attempts, solved, first solved at."""
     return load(data_dir() / FILE)
@@ -126,6 +132,8 @@ def progress() -> Progress:
 def load(path: Path) -> Progress:
     """The exercises recorded in the progress file `path` (a missing file: none tried;
     unreadable lines are skipped and counted)."""
+    import pandas as pd
+
     try:
         rows, skipped = read(path) if path.is_file() else ([], 0)
     except OSError as error:

@@ -80,7 +80,12 @@ class FrozenResult(ResultRepr):
 
     FRAME_DOC: ClassVar[FrameDoc] = FrameDoc()
     PLOT_KINDS: ClassVar[tuple[str, ...]] = ()
-    provenance: Provenance
+
+    if TYPE_CHECKING:  # a field of every subclass (or a property, for one made of others)
+
+        @property
+        def provenance(self) -> Provenance:
+            """The command that made the data, the Go release and the seconds it took."""
 
     @property
     def frame(self) -> pd.DataFrame:

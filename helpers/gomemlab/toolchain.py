@@ -603,3 +603,9 @@ def start_go(
 def stop(process: subprocess.Popen) -> None:
     """Stop a process started by `start_go`, with everything it started, and reap it."""
     _end(process, reaper() is not None)
+
+
+def become(program: str | os.PathLike, argv: Sequence[str]) -> None:
+    """Replace this process by `program` with arguments `argv` (os.execv: `gomemlab lab` and
+    the hub's single-user server hand over to Jupyter). Returns only if the exec fails."""
+    os.execv(program, list(argv))

@@ -7,10 +7,8 @@ Also the builds notebook 07 compares collectors with: the gc sample built under 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import statistics
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -33,24 +31,16 @@ _PROBE = {
 _SETTING_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789,")
 
 
-@contextlib.contextmanager
-def goexperiment(setting: str) -> Iterator[None]:
-    """Build with `GOEXPERIMENT=setting` inside the block (the go command reads it from the
-    environment; "" is the toolchain's defaults); the old value comes back afterwards."""
+def goexperiment(setting: object) -> str:
+    """`setting` if it is a GOEXPERIMENT value ("" is the toolchain's defaults), else a
+    UsageError. The build gets it through `programs.build(goexperiment=)`, for that build
+    alone: the process environment never changes."""
     if not isinstance(setting, str) or not set(setting.lower()) <= _SETTING_CHARS:
         raise UsageError(
             f'goexperiment must be a GOEXPERIMENT value such as "nogreenteagc" '
             f"(letters, digits, commas), not {setting!r}"
         )
-    old = os.environ.get("GOEXPERIMENT")
-    os.environ["GOEXPERIMENT"] = setting
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("GOEXPERIMENT", None)
-        else:
-            os.environ["GOEXPERIMENT"] = old
+    return setting.lower()
 
 
 def experiment_package(files: Mapping[str, str], setting: str) -> workspace.Package:
@@ -79,10 +69,16 @@ def experiment_run(
     """The gc sample (workload flags as for `gm.gc.run`, no metrics) built with
     GOEXPERIMENT=`setting` and run under gctrace. Its first output line names the marker the
     build really got: `experiment_collector(result)`."""
+    setting = goexperiment(setting)
     files = {**_sample_files(), "report.go": _REPORT}
     package = experiment_package(files, setting)
-    with goexperiment(setting):
-        return run(package, gogc=gogc, args=_workload_args(workload), timeout=timeout)
+    return run(
+        package,
+        gogc=gogc,
+        args=_workload_args(workload),
+        timeout=timeout,
+        goexperiment=setting,
+    )
 
 
 def experiment_collector(result: GCRun) -> str:

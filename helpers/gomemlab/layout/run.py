@@ -131,7 +131,7 @@ def benchmarks(
 ):
     """The sample's benchmarks matching `pattern`, with `-benchmem`, from its test binary
     (built once with `go test -c`, then reused), as a `gm.bench.BenchResult`."""
-    from ..bench import check_benchtime
+    from ..bench.run import check_benchtime
 
     return _bench_run_cached(
         TOPIC,

@@ -18,7 +18,7 @@ from .exercises import LEAK_BASELINE, POOL_BASELINE, check_leak_fixed, check_poo
 from .parse import parse_line, parse_lines
 from .records import Measurement, OtherLine
 from .result import FRAME_DOC, LifetimesRun, parse
-from .run import BENCHTIME, LIFETIMES_SECTIONS, benchmarks, run
+from .run import BENCHTIME, LIFETIMES_SECTIONS, benchmarks, profile, run
 
 
 def __getattr__(name: str) -> Any:
@@ -43,5 +43,6 @@ __all__ = [
     "parse",
     "parse_line",
     "parse_lines",
+    "profile",
     "run",
 ]

@@ -117,7 +117,7 @@ def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 
             stderr=done.stderr,
             source_dir=str(package.dir),
         )
-    from ..pprof import load
+    from ..pprof.result import load
 
     inuse = load(path).total("inuse_space")
     live = result.value("live")
@@ -231,14 +231,14 @@ def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90
             "render does not use a sync.Pool yet: keep buffers in one "
             "(hint: store *[]byte, so that Put does not allocate)"
         )
-    from .. import bench
+    from ..bench.run import run as run_benchmarks
 
     package = workspace.snippet(
         {"main.go": _POOL_MAIN, "render.go": source, "main_test.go": _POOL_TEST},
         label="exercise-pool",
     )
     try:
-        result = bench.run(
+        result = run_benchmarks(
             package,
             "^BenchmarkRender$",
             benchtime=BENCHTIME,

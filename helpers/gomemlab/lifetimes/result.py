@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .. import tables
+from ..deprecation import deprecated
 from ..errors import UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult
@@ -148,17 +149,12 @@ class LifetimesRun(FrozenResult):
         wide.columns.name = None
         return wide.reset_index()
 
+    @deprecated('gm.lifetimes.profile(run, "heap")')
     def profile(self, kind: str = "heap") -> Any:
-        """The profile the run wrote (`heap` with memprofile=True, `goroutineleak` with
-        leakprofile=True), decoded by `gm.pprof`."""
-        if kind not in self.profiles:
-            raise UsageError(
-                f"this run wrote no {kind!r} profile; it wrote: "
-                f"{', '.join(self.profiles) or 'none'} (ask for it in run())"
-            )
-        from ..pprof import load
+        """The old name of `gm.lifetimes.profile(run, kind)` (a result reads no files)."""
+        from .run import profile
 
-        return load(self.profiles[kind])
+        return profile(self, kind)
 
     def expect(
         self,

@@ -8,6 +8,8 @@ from .. import binaries as _binaries
 from .. import settings, toolchain, validate, workspace
 from ..bench.run import run_cached as _bench_run_cached
 from ..errors import UsageError
+from ..pprof.result import Profile
+from ..pprof.result import load as load_profile
 from ..provenance import Provenance
 from .result import LifetimesRun, parse
 
@@ -107,7 +109,7 @@ def benchmarks(
 ):
     """The sample's benchmarks matching `pattern`, run with `-benchmem` from its test binary
     (built once, then reused: see `gomemlab.binaries`), as a `gm.bench.BenchResult`."""
-    from ..bench import check_benchtime
+    from ..bench.run import check_benchtime
 
     return _bench_run_cached(
         "lifetimes",
@@ -116,3 +118,14 @@ def benchmarks(
         count=validate.count(count, "count", maximum=100),
         timeout=validate.timeout(timeout),
     )
+
+
+def profile(run: LifetimesRun, kind: str = "heap") -> Profile:
+    """The profile `run` wrote (`heap` with memprofile=True, `goroutineleak` with
+    leakprofile=True), read from its file by `gm.pprof.load`."""
+    if kind not in run.profiles:
+        raise UsageError(
+            f"this run wrote no {kind!r} profile; it wrote: "
+            f"{', '.join(run.profiles) or 'none'} (ask for it in run())"
+        )
+    return load_profile(run.profiles[kind])

@@ -4,7 +4,8 @@ p = gm.pprof.run("pprof", "mem")               # the sample writes its own profi
 p = gm.pprof.run("pprof", bench="Wasteful")    # go test -bench -benchmem -memprofile
 p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> Profile
 p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
-p.list("countWasteful"), p.pprof("-top"), p.web()   # the real go tool pprof
+gm.pprof.source_lines(p, "countWasteful"), gm.pprof.tool_text(p, "-top"),
+gm.pprof.web(p)                                # the real go tool pprof
 """
 
 from . import exercises
@@ -21,7 +22,7 @@ from .result import (
     short_path,
 )
 from .run import PPROF_KINDS, default_benchtime, run
-from .tools import ToolReport, pprof_text
+from .tools import ToolReport, pprof_text, source_lines, tool_text, web
 
 __all__ = [
     "FRAME_DOC",
@@ -49,4 +50,7 @@ __all__ = [
     "pprof_text",
     "run",
     "short_path",
+    "source_lines",
+    "tool_text",
+    "web",
 ]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import tables
+from ..deprecation import deprecated
 from ..errors import ParseError, UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult, table_property
@@ -542,33 +543,36 @@ class Profile(FrozenResult):
 
     def _goroot(self) -> str | None:
         """The GOROOT of the toolchain that built the profiled program, read off its runtime
-        frames (the profile may come from another machine or checkout); else the lab's own."""
+        frames (the profile may come from another machine or checkout); else that of the `go`
+        command that recorded it (its provenance); None when neither says."""
         for fn in self.decoded.functions.values():
             where = (fn.filename or "").find("/src/runtime/")
             if fn.name.startswith("runtime.") and where > 0:
                 return fn.filename[:where]
-        from .tools import lab_goroot
+        go = Path(self.provenance.command[0]) if self.provenance.command else None
+        return str(go.parent.parent) if go is not None and go.parent.name == "bin" else None
 
-        return lab_goroot()
-
+    @deprecated("gm.pprof.tool_text(profile, *options)")
     def pprof(self, *options: str, timeout: float = 120.0) -> ToolReport:
         """What `go tool pprof OPTIONS... FILE` prints for this profile (e.g. "-top")."""
         from .tools import pprof_text
 
         return pprof_text(self, *options, timeout=timeout)
 
+    @deprecated("gm.pprof.source_lines(profile, function)")
     def list(self, function: str, sample_index: str | None = None) -> ToolReport:
         """`go tool pprof -list FUNCTION`: the source of matching functions, line by line, with
         flat and cum values (the real tool's output)."""
-        from .tools import pprof_list
+        from .tools import source_lines
 
-        return pprof_list(self, function, self.sample_types[self._index(sample_index)])
+        return source_lines(self, function, sample_index)
 
+    @deprecated("gm.pprof.web(profile)")
     def web(self, sample_index: str | None = None, *, view: str = "/") -> WebUI:
         """Start `go tool pprof -http` on 127.0.0.1 (a WebUI: open `.url`, then `.stop()`)."""
-        from .tools import pprof_web
+        from .tools import web
 
-        return pprof_web(self, self.sample_types[self._index(sample_index)], view=view)
+        return web(self, sample_index, view=view)
 
     def summary(self) -> pd.DataFrame:
         """One row per sample type: its unit and total (also as pprof prints it); the kind,

@@ -1,7 +1,8 @@
 """The real `go tool pprof` on a profile: text reports (-top, -list, -raw) and the web UI.
 
 These take anything with a profile's `path` and `data` (a `Profile`), and are the only place
-in gm.pprof that starts `go tool pprof`; the Profile calls them on demand.
+in gm.pprof that starts `go tool pprof` (`tool_text`, `source_lines`, `web`: a result
+starts nothing).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import html
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .. import paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
 from ..provenance import Provenance
 from ..result import FrozenResult
+
+if TYPE_CHECKING:
+    from .result import Profile
 
 WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source", "/ui/disasm")
 """Pages of the pprof web UI `pprof_web(view=...)` may open."""
@@ -25,8 +29,13 @@ WEB_VIEWS = ("/", "/ui/", "/ui/top", "/ui/flamegraph", "/ui/peek", "/ui/source",
 class ProfileSource(Protocol):
     """What the tools need of a profile: its file, else its bytes."""
 
-    path: Path | None
-    data: bytes
+    @property
+    def path(self) -> Path | None:
+        """The profile's file, if it has one."""
+
+    @property
+    def data(self) -> bytes:
+        """The profile's bytes (used when there is no file)."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -123,3 +132,20 @@ def lab_goroot() -> str | None:
         return str(toolchain.find_go().goroot)
     except GomemlabError:
         return None
+
+
+def tool_text(profile: Profile, *options: str, timeout: float = 120.0) -> ToolReport:
+    """What `go tool pprof OPTIONS... FILE` prints for `profile` (e.g. "-top")."""
+    return pprof_text(profile, *options, timeout=timeout)
+
+
+def source_lines(profile: Profile, function: str, sample_index: str | None = None) -> ToolReport:
+    """`go tool pprof -list FUNCTION`: the source of matching functions, line by line, with
+    flat and cum values of `sample_index` (default: the profile's own)."""
+    return pprof_list(profile, function, profile.sample_types[profile._index(sample_index)])
+
+
+def web(profile: Profile, sample_index: str | None = None, *, view: str = "/") -> webui.WebUI:
+    """Start `go tool pprof -http` on 127.0.0.1 for `profile` (a WebUI: open `.url`, then
+    `.stop()`); `view` is the page to open, e.g. "/ui/flamegraph"."""
+    return pprof_web(profile, profile.sample_types[profile._index(sample_index)], view=view)

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .. import validate
+from ..bench.parse import parse_lines
+from ..bench.records import Result as BenchLine
 from ..errors import ParseError
+from ..escape.parse import parse_output
+from ..gc.parse import gctrace_table
 
 _LINE = re.compile(r"^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+) (\S.*)$")
 _DIAGNOSTIC = re.compile(r"^\S+\.go:\d+:\d+: (.+)$", re.MULTILINE)
@@ -76,23 +81,21 @@ def number(value: str) -> float:
 
 def escape_verdicts(text: str) -> dict[str, str]:
     """The compiler's verdicts on the probe's functions, from `go build -gcflags=-m=2`
-    output (read with gomemlab.escape.parse): {behaviour key: verdict}."""
-    from ..escape.result import parse as parse_escape
-
-    frame = parse_escape(validate.text(text, "text")).frame
-    decisions = frame[~frame["message"].str.startswith(" ")]
+    output (read with gomemlab.escape's parser): {behaviour key: verdict}."""
+    messages = parse_output(validate.text(text, "text")).messages
+    decisions = [m for m in messages if not m.message.startswith(" ")]
 
     def said(function: str, wanted: tuple[str, ...]) -> str:
-        inside = decisions[
-            (decisions["function"] == function)
-            | decisions["message"].str.contains(f" in {function}:", regex=False)
+        texts = [
+            m.message
+            for m in decisions
+            if m.function == function or f" in {function}:" in m.message
         ]
-        texts = [str(m) for m in inside["message"]]
         return next((w for w in wanted if any(w in t for t in texts)), "")
 
-    by_reference = (
-        (frame["function"] == "Closures") & (frame["message"] == "moved to heap: i")
-    ).any()
+    by_reference = any(
+        m.function == "Closures" and m.message == "moved to heap: i" for m in messages
+    )
     by_value = "Closures capturing by value: i" in text
     return {
         "loopvar.escape": (
@@ -112,8 +115,7 @@ def escape_verdicts(text: str) -> dict[str, str]:
 
 def probe_values(said: ProbeOutput) -> dict[str, str]:
     """The matrix values the probe's own output gives (its benchmark lines read with
-    gomemlab.bench.parse); ParseError when a measurement is missing or not a number."""
-    from ..bench.result import parse as parse_bench
+    gomemlab.bench's parser); ParseError when a measurement is missing or not a number."""
 
     def get(name: str) -> str:
         if name not in said.values:
@@ -150,15 +152,19 @@ def probe_values(said: ProbeOutput) -> dict[str, str]:
             )
         },
     }
-    frame = parse_bench("\n".join(said.benchmarks)).frame
-    if frame.empty or not {"DecodeOrder", "SmallAlloc"} <= set(frame["name"]):
+    runs = [r for r in parse_lines("\n".join(said.benchmarks)) if isinstance(r, BenchLine)]
+    if not {"DecodeOrder", "SmallAlloc"} <= {r.name for r in runs}:
         raise ParseError("the releases probe printed no DecodeOrder and SmallAlloc benchmark lines")
-    by = frame.groupby("name").median(numeric_only=True)
+
+    def median(name: str, unit: str) -> float:
+        found = [r.values[unit] for r in runs if r.name == name and unit in r.values]
+        return statistics.median(found) if found else math.nan
+
     values.update(
         {
-            "json.allocs_per_op": f"{by.loc['DecodeOrder', 'allocs/op']:g}",
-            "json.ns_per_op": f"{by.loc['DecodeOrder', 'ns/op']:g}",
-            "smallalloc.ns_per_op": f"{by.loc['SmallAlloc', 'ns/op']:g}",
+            "json.allocs_per_op": f"{median('DecodeOrder', 'allocs/op'):g}",
+            "json.ns_per_op": f"{median('DecodeOrder', 'ns/op'):g}",
+            "smallalloc.ns_per_op": f"{median('SmallAlloc', 'ns/op'):g}",
         }
     )
     return values
@@ -178,11 +184,9 @@ def churn_trace(stderr: str) -> str:
 
 
 def gctrace_values(text: str) -> tuple[dict[str, str], int]:
-    """GC rows from `GODEBUG=gctrace=1` output (read with gomemlab.gc.parse_gctrace): values
+    """GC rows from `GODEBUG=gctrace=1` output (read with gomemlab.gc's parser): values
     and the number of cycles."""
-    from ..gc.result import parse_gctrace
-
-    frame = parse_gctrace(validate.text(text, "text")).frame
+    frame, _ = gctrace_table(validate.text(text, "text"))
     if frame.empty:
         return {"gc.cycles": "False", "gc.mark_cpu_ms": "nan", "gc.mark_clock_ms": "nan"}, 0
     mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()

@@ -4,7 +4,7 @@ goroutines, processors, threads and GC cycles as tables and timelines.
     t = gm.trace.run("trace", gomaxprocs=2)   # run the sample with -trace, parse -> Trace
     t.gc, t.running, t.states, t.heap         # tables (see FRAME_DOC); t.summary()
     t.plot("timeline", window=(t0, t1))       # one lane per P, GC marks and pauses -> Figure
-    ui = t.web(); ui.stop()                   # `go tool trace` in the browser
+    ui = gm.trace.web(t); ui.stop()           # `go tool trace` in the browser
     t = gm.trace.parse(text)                  # pure parser (text, bytes or lines) -> Trace
 """
 
@@ -14,6 +14,7 @@ from .plots import heap, state_counts, timeline
 from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
 from .result import FRAME_DOC, GOROUTINE_KINDS, PLOT_KINDS, SUMMARY_DOC, Trace, parse
 from .run import Recording, load, record, run, sample_args
+from .tools import web
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -37,4 +38,5 @@ __all__ = [
     "sample_args",
     "state_counts",
     "timeline",
+    "web",
 ]

@@ -7,12 +7,9 @@ table is derived from the parsed events on first use and then kept (the same eve
 
 from __future__ import annotations
 
-import atexit
 import html
 import math
-import os
 import re
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import tables, validate
+from ..deprecation import deprecated
 from ..errors import UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult, table_property
@@ -32,6 +30,8 @@ from .records import EVENT_COLUMNS, ParsedEvents, StackFrame
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from ..webui import WebUI
 
 MARK_PHASE = "GC concurrent mark phase"
 SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
@@ -838,34 +838,12 @@ class Trace(FrozenResult):
             return plots.state_counts(self.counts, self.gc, window=window, **options)
         return plots.heap(self.heap, self.gc, window=window, **options)
 
-    def web(self, port: int | None = None):
-        """Open this trace in `go tool trace` (127.0.0.1 only); `.stop()` the result when done.
+    @deprecated("gm.trace.web(trace)")
+    def web(self, port: int | None = None) -> WebUI:
+        """Open this trace in `go tool trace`: the old name of `gm.trace.web(trace)`."""
+        from .tools import web
 
-        The tool runs through the lab's toolchain layer (`webui.serve`); it is stopped when
-        Python exits, even if `.stop()` is forgotten. `port`: a free TCP port (default: any).
-        """
-        from .. import webui
-
-        if self.file is None or not Path(self.file).is_file():
-            raise UsageError(
-                "this Trace has no trace file to serve: `gm.trace.run` or "
-                "`gm.trace.load(FILE)` make one that has"
-            )
-        if port is None:
-            port = webui.free_port()
-        else:
-            port = validate.count(port, "port", minimum=1, maximum=65535)
-            _check_free(port)
-        ui = webui.serve(
-            "go tool trace",
-            "tool",
-            "trace",
-            f"-http={webui.LOOPBACK}:{port}",
-            os.fspath(self.file),
-            port=port,
-        )
-        atexit.register(ui.stop)  # never outlive the kernel, even if .stop() is forgotten
-        return ui
+        return web(self, port)
 
 
 SUMMARY_DOC = {
@@ -900,17 +878,6 @@ def check_window(window: object) -> tuple[float, float] | None:
             f"window must be (start_ms, end_ms) with start < end, both finite, not {window!r}"
         )
     return start, end
-
-
-def _check_free(port: int) -> None:
-    """UsageError if something already listens on 127.0.0.1:`port` (the UI would not be ours)."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            raise UsageError(
-                f"port {port} on 127.0.0.1 is in use: pass another port=, or none to get a free one"
-            ) from None
 
 
 _TIME = itemgetter(0)
