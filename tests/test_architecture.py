@@ -73,14 +73,15 @@ SHARED_LAYERS = {
     **dict.fromkeys(
         ("errors", "paths", "validate", "provenance", "result", "tables", "figures"), GROUND
     ),
-    **dict.fromkeys(("checks", "diagnostics", "settings", "deprecation"), GROUND),
+    **dict.fromkeys(("checks", "diagnostics", "settings", "deprecation", "files"), GROUND),
     "toolchain": TOOLCHAIN,
     **dict.fromkeys(
         ("experiments", "versions", "workspace", "programs", "binaries", "gosource"), INFRA
     ),
-    **dict.fromkeys(("source", "webui", "progress", "snapshot"), INFRA),
+    **dict.fromkeys(("source", "webui", "progress", "snapshot", "accounts", "cgroups"), INFRA),
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
+    **dict.fromkeys(("hubspawner", "room"), PERSON),
     "__init__": PERSON,
 }
 TOPIC_LAYERS = {
