@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import files, tables
+from . import files, tables, validate
 from .errors import GomemlabError
 from .settings import data_dir, data_folder
 
@@ -55,6 +55,7 @@ def _attempt(line: str) -> dict[str, Any] | None:
     return {"exercise": exercise, "passed": passed, "at": at if isinstance(at, str) else ""}
 
 
+@validate.typed
 def read(path: Path) -> tuple[list[dict[str, Any]], int]:
     """The attempts recorded in `path` and the number of lines skipped as unreadable (bytes
     that are not UTF-8, JSON that is not a record, wrong types)."""
