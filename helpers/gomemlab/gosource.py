@@ -191,9 +191,16 @@ def go_files(paths: list[Path], *, label: str | None = None) -> list[GoFile]:
     with _lock:
         missing = [key for key in dict.fromkeys(keys) if key not in _cache]
     if missing:
-        done = toolchain.run([tool(), *(key[0] for key in missing)], timeout=_TIMEOUT).check_run()
+        # All of stdout, not the capped capture: the JSON of a large package passes 4 MiB.
+        chunks: list[str] = []
+        toolchain.run(
+            [tool(), *(key[0] for key in missing)],
+            timeout=_TIMEOUT,
+            on_stdout_chunk=chunks.append,
+            keep_stdout=False,
+        ).check_run()
         try:
-            found = json.loads(done.stdout)
+            found = json.loads("".join(chunks))
         except json.JSONDecodeError as error:
             raise WorkspaceError(f"the Go source reader printed no JSON ({error})") from None
         by_path = {item["path"]: item for item in found}

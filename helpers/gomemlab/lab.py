@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import files
+from . import files, validate
 from .errors import UsageError
 from .settings import data_dir, data_folder
 
@@ -35,6 +35,7 @@ def working_copy() -> Path:
     return data_dir() / "notebooks"
 
 
+@validate.typed
 def readable(path: Path) -> bool:
     """Whether `path` holds a whole notebook (JSON with a list of cells), e.g. not one cut
     short by a full disk."""

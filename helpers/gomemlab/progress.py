@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import checks, files
+from . import checks, files, validate
 from .errors import GomemlabError
 from .settings import data_dir, data_folder
 
@@ -56,6 +56,7 @@ def _attempt(line: str) -> dict[str, Any] | None:
     return {"exercise": exercise, "passed": passed, "at": at if isinstance(at, str) else ""}
 
 
+@validate.typed
 def read(path: Path) -> tuple[list[dict[str, Any]], int]:
     """The attempts recorded in `path` and the number of lines skipped as unreadable (bytes
     that are not UTF-8, JSON that is not a record, wrong types)."""

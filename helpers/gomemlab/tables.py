@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 
 import pandas as pd
+
+from . import validate
+from .errors import UsageError
 
 _TABLE_STYLE = (
     "border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;margin:4px 0"
@@ -16,6 +20,7 @@ CELL_STYLE = "padding:2px 10px;text-align:right"
 _CELL = re.compile(r"<(td|th)((?: [^>]*)?)>")
 
 
+@validate.typed
 def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> str:
     """A DataFrame as a plain HTML table (no grid), with an optional caption above it."""
     body = frame.to_html(index=index, border=0, escape=True, na_rep="–", justify="left")
@@ -28,8 +33,14 @@ def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> s
     return head + body
 
 
+def _number(value: object, name: str) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+        raise UsageError(f"{name} must be a number, not {type(value).__name__} {value!r:.40}")
+
+
 def format_bytes(n: float) -> str:
     """1536 -> "1.5 KiB"; exact below 1 KiB ("936 B")."""
+    _number(n, "n")
     if n is None or (isinstance(n, float) and not math.isfinite(n)):
         return str(n)
     size = float(n)
@@ -42,6 +53,9 @@ def format_bytes(n: float) -> str:
 
 def format_number(x: float) -> str:
     """A number for a table or message: thousands separated, ±inf and nan spelled out."""
+    if x is None:
+        raise UsageError("x must be a number, not None")
+    _number(x, "x")
     if isinstance(x, float) and not math.isfinite(x):
         return "nan" if math.isnan(x) else ("∞" if x > 0 else "−∞")
     if abs(x) >= 1e15:

@@ -3,11 +3,16 @@ names the argument and says what it takes."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+import numbers
 import os
 import re
-from collections.abc import Collection, Mapping
-from typing import Any
+import types
+import typing
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 from .errors import UsageError
 
@@ -196,6 +201,13 @@ def _clean(value: str, name: str) -> str:
     """Text a process can receive: no NUL character, no lone surrogate."""
     if "\0" in value:
         raise UsageError(f"{name} holds a NUL character (\\x00), which no program can receive")
+    return source(value, name)
+
+
+def source(value: Any, name: str) -> str:
+    """Text that can be written to a file or passed to a program: a str without lone
+    surrogates (which no UTF-8 file can hold)."""
+    text(value, name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -204,3 +216,101 @@ def _clean(value: str, name: str) -> str:
             f"({error.object[error.start : error.end]!r} at index {error.start}): remove it"
         ) from None
     return value
+
+
+_KINDS = {str: "text (str)", int: "a whole number (int)", float: "a number", bool: "True or False"}
+_LOOSE = (Sequence, Iterable, Collection, tuple, list)
+"""Container hints taken as "any iterable but text": a numpy array or a pandas Series is as
+good as a list where a sequence of numbers is meant."""
+
+
+def _accepts(value: Any, hint: Any) -> bool:
+    """Whether `value` fits the annotation `hint` (classes, unions, generic aliases; anything
+    else is taken on trust). bool is no number here, though Python says it is an int."""
+    if hint is Any or hint is inspect.Parameter.empty:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_accepts(value, option) for option in typing.get_args(hint))
+    if hint is None or hint is type(None):
+        return value is None
+    kind = origin if origin is not None else hint
+    if not isinstance(kind, type):
+        return True
+    if kind in _LOOSE:
+        return not isinstance(value, str | bytes) and isinstance(value, Iterable)
+    if kind in (int, float) and isinstance(value, bool):
+        return False
+    if kind is float:  # numpy's numbers too
+        return isinstance(value, numbers.Real)
+    if kind is int:
+        return isinstance(value, numbers.Integral)
+    if kind is os.PathLike or (isinstance(kind, type) and issubclass(kind, os.PathLike)):
+        return isinstance(value, os.PathLike)
+    try:
+        return isinstance(value, kind)
+    except TypeError:  # a Protocol that cannot be checked at run time
+        return True
+
+
+def _describe(hint: Any) -> str:
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    options = typing.get_args(hint) if union else (hint,)
+    names = []
+    for option in options:
+        kind = typing.get_origin(option) or option
+        if option is type(None):
+            names.append("None")
+        elif kind in _LOOSE:
+            names.append("a list")
+        else:
+            names.append(_KINDS.get(kind, getattr(kind, "__name__", str(kind))))
+    return " or ".join(names)
+
+
+def fits(function: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """Raise UsageError, naming the argument, for a call that does not fit `function`'s
+    signature: a missing or unknown argument, a value of the wrong type, text that is not
+    valid Unicode, a timeout that is not a number > 0."""
+    name = function.__name__
+    signature, hints = _annotations(function)
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as error:
+        raise UsageError(f"{name}(): {error}") from None
+    for argument, value in bound.arguments.items():
+        hint = hints.get(argument, Any)
+        if not _accepts(value, hint):
+            raise UsageError(
+                f"{name}(): {argument} must be {_describe(hint)}, "
+                f"not {type(value).__name__} {value!r:.60}"
+            )
+        if isinstance(value, str) and len(value) < 2**20:
+            source(value, f"{name}(): {argument}")
+        if argument == "timeout" and value is not None:
+            timeout(value, f"{name}(): timeout")
+
+
+@functools.cache
+def _annotations(function: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
+    """A function's signature and resolved annotations (once per function)."""
+    try:
+        hints = typing.get_type_hints(function)
+    except Exception:  # an annotation that does not resolve: check what we can
+        hints = {}
+    return inspect.signature(function), hints
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def typed(function: Callable[P, R]) -> Callable[P, R]:
+    """Check every call of `function` against its annotations first (see `fits`)."""
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        fits(function, args, kwargs)
+        return function(*args, **kwargs)
+
+    return checked

@@ -149,10 +149,10 @@ def snippet(source: str | Mapping[str, str], *, label: str = "snippet", go: Any 
     (loop variables, new features) follow it as they would in a user's module.
     """
     if not isinstance(source, Mapping):
-        validate.text(source, "source")
+        validate.source(source, "source")
     files = {"main.go": source} if isinstance(source, str) else dict(source)
     for name, text in files.items():
-        validate.text(text, f"the text of {name}")
+        validate.source(text, f"the text of {name}")
     for name in files:
         if not _FILE_NAME.fullmatch(name):
             raise WorkspaceError(
@@ -187,6 +187,8 @@ def resolve(target: Target) -> Package:
         )
     if isinstance(target, str) and target in TOPICS:
         return sample(target)
+    if isinstance(target, str):
+        validate.source(target, "the target")
     if isinstance(target, str) and not target.strip():
         raise WorkspaceError(
             f"the target is empty: give a topic ({', '.join(TOPICS)}), a folder, a .go file, "

@@ -38,4 +38,5 @@ def disassemble(target: Target, functions: str) -> dict[str, str]:
 
 def count_multiplies(listing: str) -> int:
     """How many multiply instructions a listing holds (the work of a hash, for example)."""
+    validate.text(listing, "listing")
     return len(MULTIPLY.findall(listing))

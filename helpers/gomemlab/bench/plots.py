@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import figures
+from .. import figures, validate
 from ..errors import UsageError
 from . import stats
 from .stats import HIGHER_IS_BETTER
@@ -69,6 +69,7 @@ def _present(frame: pd.DataFrame, units: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @figures.plot_function
+@validate.typed
 def plot_runs(
     frame: pd.DataFrame,
     units: tuple[str, ...] = ("ns/op", "B/op", "allocs/op"),
@@ -188,6 +189,7 @@ def plot_scaling(
 
 
 @figures.plot_function
+@validate.typed
 def plot_comparison(comparison_frame: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Change of the median per benchmark and unit (%), coloured by significance."""
     data = comparison_frame[comparison_frame["name"] != "geomean"]

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from scipy import stats as _scipy
 
+from .. import validate
+from ..errors import UsageError
+
 CONFIDENCE = 0.95
 ALPHA = 0.05
 HIGHER_IS_BETTER = ("MB/s",)
@@ -51,8 +54,15 @@ class Summary:
         return 100.0 * spread / abs(self.median)
 
 
+@validate.typed
+def _share(value: float, name: str) -> None:
+    if not 0 < value < 1:
+        raise UsageError(f"{name} is a probability between 0 and 1 (e.g. 0.95), not {value!r}")
+
+
 def min_n_for_ci(confidence: float = CONFIDENCE) -> int:
     """The smallest sample with a finite CI for the median: 1 − 2·½ⁿ ≥ confidence."""
+    _share(confidence, "confidence")
     return math.ceil(math.log2(2 / (1 - confidence)) - 1e-12)
 
 
@@ -68,9 +78,14 @@ def order_statistic_ci(n: int, confidence: float = CONFIDENCE) -> tuple[int, int
     return best
 
 
+@validate.typed
 def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summary:
     """Median and order-statistics CI of one benchmark's runs for one unit."""
-    data = sorted(float(v) for v in values if not math.isnan(v))
+    _share(confidence, "confidence")
+    try:
+        data = sorted(float(v) for v in values if not math.isnan(v))
+    except (TypeError, ValueError):
+        raise UsageError(f"values must be numbers, not {list(values)[:5]!r}") from None
     n = len(data)
     if n == 0:
         return Summary(0, math.nan, None, None, confidence)
@@ -82,8 +97,10 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
     return Summary(n, median, data[ranks[0] - 1], data[ranks[1] - 1], confidence)
 
 
+@validate.typed
 def min_n_for_difference(alpha: float = ALPHA) -> int:
     """The smallest equal sample size whose exact two-sided U test can reach p < alpha."""
+    _share(alpha, "alpha")
     n = 1
     while 2 / math.comb(2 * n, n) >= alpha:
         n += 1

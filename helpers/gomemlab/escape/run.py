@@ -32,6 +32,7 @@ _MEMO_LIMIT = 1 << 20
 
 def looks_like_go(text: str) -> bool:
     """True for Go source text (as opposed to a topic name or a path)."""
+    validate.text(text, "text")
     return "\n" in text or text.lstrip().startswith(_GO_START)
 
 

@@ -210,6 +210,7 @@ class ModelResult:
         )
 
 
+@validate.typed
 def simulate(
     phases: Sequence[Phase],
     *,
@@ -406,6 +407,7 @@ GUIDE_LIMITS_MIB = tuple(1 + k / 2 for k in range(199))
 """Every memory limit the guide's slider offers (graphs 4 and 5), MiB."""
 
 
+@validate.typed
 def calibrate(frame: pd.DataFrame) -> dict:
     """Scan rate (MiB/s) and fixed cost (s) from measured cycles (a gctrace frame).
 

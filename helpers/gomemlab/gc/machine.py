@@ -6,6 +6,8 @@ import math
 import os
 from pathlib import Path
 
+from .. import validate
+
 
 def usable_cpus() -> int:
     """Logical CPUs this process may run on (its affinity mask where the OS has one)."""
@@ -14,6 +16,7 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
+@validate.typed
 def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:
     """The cgroup's CPU limit in CPUs (quota / period), or None when there is none."""
     v2 = root / "cpu.max"

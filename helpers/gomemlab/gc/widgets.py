@@ -214,6 +214,7 @@ def guide_explorer(number: int, **kwargs: Any) -> GuideExplorer:
     return GuideExplorer(GUIDE_GRAPHS[number - 1], **kwargs)
 
 
+@validate.typed
 def explorer(
     workload: Workload, measured: SweepResult | None = None, **kwargs: Any
 ) -> ModelExplorer:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import validate
 from ..errors import UsageError
 from .records import FieldRecord
 
@@ -46,8 +47,25 @@ def _align_up(n: int, align: int) -> int:
     return (n + align - 1) // align * align
 
 
+@validate.typed
+def _check_fields(fields: object) -> None:
+    if isinstance(fields, str) or not isinstance(fields, Sequence):
+        raise UsageError(
+            "fields must be a list of fields (e.g. layout.structs['T'].fields), not "
+            f"{type(fields).__name__}"
+        )
+    for field in fields:
+        if not all(hasattr(field, a) for a in ("size", "align", "pointers")):
+            raise UsageError(
+                f"fields must hold field records (with size, align, pointers), not "
+                f"{type(field).__name__} {field!r:.40}"
+            )
+
+
+@validate.typed
 def place(fields: Sequence[FieldRecord | Placed]) -> tuple[tuple[Placed, ...], int, int]:
     """Lay `fields` out in the given order: (placed fields, struct size, struct alignment)."""
+    _check_fields(fields)
     offset, align, placed = 0, 1, []
     for f in fields:
         if f.align < 1 or f.align & (f.align - 1) or f.size < 0 or f.size % f.align:
@@ -81,17 +99,7 @@ def optimal_order(fields: Sequence[FieldRecord | Placed]) -> tuple[FieldRecord |
     last), then by alignment, largest first; among equals, pointerful fields before
     pointer-free ones (a shorter prefix for the collector to scan), then larger first. The
     sort is stable, so fields that tie keep the order they were written in."""
-    if isinstance(fields, str) or not isinstance(fields, Sequence):
-        raise UsageError(
-            "fields must be a list of fields (e.g. layout.structs['T'].fields), not "
-            f"{type(fields).__name__}"
-        )
-    for field in fields:
-        if not all(hasattr(field, a) for a in ("size", "align", "pointers")):
-            raise UsageError(
-                f"fields must hold field records (with size, align, pointers), not "
-                f"{type(field).__name__} {field!r:.40}"
-            )
+    _check_fields(fields)
     return tuple(sorted(fields, key=lambda f: (f.size != 0, -f.align, not f.pointers, -f.size)))
 
 

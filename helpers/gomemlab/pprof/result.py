@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .. import tables
+from .. import tables, validate
 from ..deprecation import deprecated
 from ..errors import ParseError, UsageError
 from ..provenance import Provenance
@@ -70,6 +70,7 @@ class StackFrame:
         return f"{short_path(self.file)}:{self.line}"
 
 
+@validate.typed
 def short_path(path: str) -> str:
     """The last folder and the file name: ".../src/strings/strings.go" -> "strings/strings.go"."""
     parts = path.replace("\\", "/").rsplit("/", 2)

@@ -68,6 +68,11 @@ def profile_file(profile: ProfileSource | str | os.PathLike) -> Path:
     scratch file named by their hash."""
     if isinstance(profile, str | os.PathLike):
         return Path(profile)
+    if not (hasattr(profile, "path") and hasattr(profile, "data")):
+        raise UsageError(
+            "profile must be a Profile (gm.pprof.run or gm.pprof.load) or the path of a "
+            f"profile file, not {type(profile).__name__} {profile!r:.40}"
+        )
     if profile.path is not None and Path(profile.path).is_file():
         return Path(profile.path)
     if not profile.data:
@@ -82,6 +87,7 @@ def profile_file(profile: ProfileSource | str | os.PathLike) -> Path:
     return out
 
 
+@validate.typed
 def pprof_text(
     profile: ProfileSource | str | os.PathLike, *options: str, timeout: float = 120.0
 ) -> ToolReport:

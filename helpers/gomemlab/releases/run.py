@@ -257,6 +257,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
 BEHAVIOUR_KEYS = tuple(b.key for b in BEHAVIOURS)
 
 
+@validate.typed
 def sample(name: str = "") -> Package:
     """The releases sample (`""`), or its `bloop` / `newexpr` sub-package."""
     return resolve(samples_root() / "releases" / name)
@@ -267,6 +268,7 @@ def default_series() -> tuple[str, ...]:
     return versions.QUICK_SERIES if quick() else versions.SERIES
 
 
+@validate.typed
 def toolchains(
     series: Sequence[str] | None = None, *, progress: bool = True
 ) -> tuple[GoToolchain, ...]:
@@ -464,6 +466,7 @@ def _as_number(value: str) -> float:
         return math.nan
 
 
+@validate.typed
 def measure(
     series: Sequence[str] | None = None,
     *,
@@ -481,8 +484,10 @@ def measure(
     waiting for the go command), so timings of one release overlap another's work.
     """
     chosen = tuple(default_series() if series is None else series)
-    if not chosen:
-        raise UsageError('series must name at least one release, e.g. ("1.21", "1.27")')
+    if not chosen or not all(isinstance(s, str) for s in chosen):
+        raise UsageError(
+            f'series must name at least one release, e.g. ("1.21", "1.27"), not {chosen!r:.60}'
+        )
     timeout, benchtime = validate.timeout(timeout), _benchtime(benchtime)
     found = [_toolchain(s, progress) for s in chosen]
     workers = validate.positive(workers, "workers") if workers is not None else min(3, len(found))

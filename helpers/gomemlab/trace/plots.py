@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .. import figures
+from .. import figures, validate
 
 COLOURS = {"user": "#1f77b4", "gc": "#d62728", "runtime": "#9e9e9e"}
 LABELS = {"user": "your goroutines", "gc": "GC mark workers", "runtime": "other runtime"}
@@ -129,6 +129,7 @@ def timeline(
 
 
 @figures.plot_function
+@validate.typed
 def state_counts(
     counts: pd.DataFrame,
     gc: pd.DataFrame | None = None,
@@ -166,6 +167,7 @@ def state_counts(
 
 
 @figures.plot_function
+@validate.typed
 def heap(
     heap_frame: pd.DataFrame,
     gc: pd.DataFrame | None = None,

@@ -6,11 +6,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import figures
+from .. import figures, validate
 from .parse import PASSED
 
 
 @figures.plot_function
+@validate.typed
 def copy_cost(frame: pd.DataFrame) -> Figure:
     """Log-log lines of ns per call against the size passed, by value and by pointer."""
     fig, ax = figures.new(height=4.6)
