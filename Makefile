@@ -24,6 +24,7 @@ lab: warm
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests scripts notebooks hub
 	$(BIN)/ruff format --check helpers tests scripts hub
+	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 test: warm lint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from tqdm.auto import tqdm
@@ -32,14 +33,14 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         ),
     ]
     for topic in workspace.TOPICS:
-        steps.append((f"sample {topic}", lambda topic=topic: programs.build(topic)))
+        steps.append((f"sample {topic}", functools.partial(programs.build, topic)))
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
         steps.append(
             (
                 f"runtime with {experiment}",
-                lambda e=experiment: programs.build("gc", goexperiment=e),
+                functools.partial(programs.build, "gc", goexperiment=experiment),
             )
         )
     return steps
