@@ -47,22 +47,17 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         ),
     ]
     for topic in workspace.TOPICS:
-        steps.append(
-            (
-                f"sample {topic}",
-                lambda topic=topic: programs.build(topic, timeout=STEP_TIMEOUT),
-            )
-        )
+        steps.append((f"sample {topic}", _build(topic)))
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
-        steps.append(
-            (
-                f"runtime with {experiment}",
-                lambda e=experiment: programs.build("gc", goexperiment=e, timeout=STEP_TIMEOUT),
-            )
-        )
+        steps.append((f"runtime with {experiment}", _build("gc", experiment)))
     return steps
+
+
+def _build(topic: str, experiment: str | None = None) -> Callable[[], object]:
+    """A warm-up step: build `topic`'s sample (with a GOEXPERIMENT), within STEP_TIMEOUT."""
+    return lambda: programs.build(topic, goexperiment=experiment, timeout=STEP_TIMEOUT)
 
 
 def warm(*, progress: bool = True) -> None:

@@ -490,8 +490,10 @@ def measure(
         )
     timeout, benchtime = validate.timeout(timeout), _benchtime(benchtime)
     found = [_toolchain(s, progress) for s in chosen]
-    workers = validate.positive(workers, "workers") if workers is not None else min(3, len(found))
-    with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+    threads = (
+        int(validate.positive(workers, "workers")) if workers is not None else min(3, len(found))
+    )
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         measured = list(
             pool.map(
                 lambda release: measure_release(release, benchtime=benchtime, timeout=timeout),
