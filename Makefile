@@ -24,6 +24,7 @@ lab: warm
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests scripts notebooks hub conftest.py
 	$(BIN)/ruff format --check helpers tests scripts hub conftest.py
+	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=30

@@ -5,8 +5,8 @@ first argument), then measures, in alternation and `ROUNDS` times each (the fast
 kept: load on a shared machine only adds time):
 
 - `go tool trace -d=parsed` alone: run through the lab's toolchain layer, its output read
-  line by line and dropped (the same pipe reading `gm.trace.load` pays);
-- `gm.trace.load(file)` (the compiled trace reader and the decoding of its columns; the text
+  line by line and dropped (the same pipe reading `gm.trace.read` pays);
+- `gm.trace.read(file)` (the compiled trace reader and the decoding of its columns; the text
   path when the reader cannot be built) and then `summary()` (the summary tables: GC
   cycles, pauses, assists, goroutines, Ps, threads);
 - the text parser alone on the saved text (events/s): `load`'s fallback.
@@ -55,7 +55,7 @@ def _tool_alone(file: Path) -> float:
 
 def _load_and_summary(file: Path) -> tuple[float, float, gm.trace.Trace]:
     started = time.perf_counter()
-    trace = gm.trace.load(file, timeout=900)
+    trace = gm.trace.read(file, timeout=900)
     loaded = time.perf_counter()
     trace.summary()
     return loaded - started, time.perf_counter() - loaded, trace
@@ -132,7 +132,7 @@ def measure(file: Path | None = None) -> list[dict]:
             "ok": None,
         },
         {
-            "name": "trace: gm.trace.load (compiled reader)",
+            "name": "trace: gm.trace.read (compiled reader)",
             "value": load_s,
             "unit": "s",
             "target": "",

@@ -20,7 +20,7 @@ import gomemlab as gm
 from gomemlab import figures, tables
 from gomemlab.bench import compare, parse
 from gomemlab.bench.result import FIXED_COLUMNS, format_value
-from gomemlab.bench.run import check_benchtime
+from gomemlab.bench.run import validate_benchtime
 from gomemlab.errors import UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bench"
@@ -220,7 +220,7 @@ def test_compare_and_the_package_import_no_matplotlib():
     "good", ["1s", "200ms", "1m30s", "1.5s", "10us", "10µs", ".5s", "100x", "1x", "2h"]
 )
 def test_benchtime_forms_go_accepts(good):
-    assert check_benchtime(good) == good
+    assert validate_benchtime(good) == good
 
 
 @pytest.mark.parametrize(
@@ -243,7 +243,7 @@ def test_benchtime_forms_go_accepts(good):
 )
 def test_benchtime_forms_go_rejects(bad, message):
     with pytest.raises(UsageError, match=message) as info:
-        check_benchtime(bad)
+        validate_benchtime(bad)
     assert str(info.value).startswith("benchtime")
 
 

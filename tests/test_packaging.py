@@ -55,3 +55,12 @@ def test_every_file_the_package_reads_is_package_data():
     ]
     missed = [name for name in data if not any(fnmatch.fnmatch(name, p) for p in patterns)]
     assert "trace/_reader/main.go" in data and not missed, missed
+
+
+def test_lint_type_checks_the_package():
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile[makefile.index("lint:") :].split("\n\n")[0]
+    assert "mypy" in lint
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert any(d.startswith("mypy") for d in project["project"]["optional-dependencies"]["test"])
+    assert project["tool"]["mypy"]["files"] == ["helpers/gomemlab"]

@@ -47,7 +47,7 @@ func work(item int) int {
 
 @pytest.fixture(scope="module")
 def trace() -> gm.trace.Trace:
-    return gm.trace.load(FIXTURES / "gomaxprocs2.trace")
+    return gm.trace.read(FIXTURES / "gomaxprocs2.trace")
 
 
 def test_busiest_assister_wrong_then_right(trace):

@@ -127,7 +127,7 @@ def test_the_reader_reads_a_trace_as_the_tool_prints_it(name):
 
 @pytest.mark.live
 def test_load_reads_with_the_reader_and_shows_its_command_short():
-    loaded = gm.trace.load(FIXTURES / "gomaxprocs2.trace")
+    loaded = gm.trace.read(FIXTURES / "gomaxprocs2.trace")
     assert loaded.provenance.shell.startswith("tracereader ")
     assert not re.search(r"[0-9a-f]{16}", loaded.provenance.shell)
     assert loaded.provenance.release.startswith("1.27")
@@ -138,7 +138,7 @@ def test_load_reads_with_the_reader_and_shows_its_command_short():
 @pytest.mark.live
 def test_without_the_reader_load_parses_the_tools_text(monkeypatch):
     monkeypatch.setattr(fastread, "reader", lambda: None)
-    loaded = gm.trace.load(FIXTURES / "gomaxprocs1.trace")
+    loaded = gm.trace.read(FIXTURES / "gomaxprocs1.trace")
     _same(loaded.parsed, _recorded_text("gomaxprocs1"))
     assert loaded.provenance.command[1:4] == ("tool", "trace", "-d=parsed")
 

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 
 
 def test_load_reads_what_the_recorded_text_says():
-    loaded = gm.trace.load(FIXTURES / "gomaxprocs2.trace")
+    loaded = gm.trace.read(FIXTURES / "gomaxprocs2.trace")
     with gzip.open(FIXTURES / "gomaxprocs2.parsed.txt.gz", "rt") as f:
         recorded = gm.trace.parse_events(f)
     assert loaded.parsed.rows == recorded.rows
@@ -65,7 +65,7 @@ def test_a_corrupt_trace_file_is_a_readable_error(tmp_path):
     bad = tmp_path / "bad.trace"
     bad.write_bytes(b"go 1.27 trace\x00\x00\x00garbage")
     with pytest.raises(gm.GoCommandError, match="could not read"):
-        gm.trace.load(bad)
+        gm.trace.read(bad)
 
 
 def test_a_program_without_a_trace_flag_is_a_clear_error():
@@ -88,7 +88,7 @@ def test_a_parse_error_while_streaming_is_raised_without_stalling_the_tool(monke
     monkeypatch.setattr(gm.trace.EventParser, "feed_lines", refuse)
     monkeypatch.setattr(fastread, "reader", lambda: None)  # the text path streams
     with pytest.raises(gm.ParseError, match="refused on purpose"):
-        gm.trace.load(FIXTURES / "gomaxprocs2.trace", timeout=60)  # no hang until the timeout
+        gm.trace.read(FIXTURES / "gomaxprocs2.trace", timeout=60)  # no hang until the timeout
 
 
 def test_a_busy_port_is_refused_before_the_tool_starts(tmp_path):
@@ -111,6 +111,6 @@ def test_an_exercise_answer_that_does_not_compile_is_a_not_yet():
 
 
 def test_a_failed_claim_quotes_the_run_that_made_the_trace():
-    loaded = gm.trace.load(FIXTURES / "gomaxprocs1.trace")
+    loaded = gm.trace.read(FIXTURES / "gomaxprocs1.trace")
     with pytest.raises(AssertionError, match=r"(?s)GC cycle.*trace from: \$ tracereader"):
         loaded.expect_gc_cycles(1000)

@@ -410,8 +410,8 @@ def test_run_arguments_are_validated_before_any_go_runs():
         (lambda: gm.trace.record(gogc="abc"), "gogc"),
         (lambda: gm.trace.record(timeout=0), "timeout"),
         (lambda: gm.trace.record(args="-items 5"), "args"),
-        (lambda: gm.trace.load("/nonexistent/t.trace"), "no trace file"),
-        (lambda: gm.trace.load(FIXTURES / "gomaxprocs1.trace", timeout=-1), "timeout"),
+        (lambda: gm.trace.read("/nonexistent/t.trace"), "no trace file"),
+        (lambda: gm.trace.read(FIXTURES / "gomaxprocs1.trace", timeout=-1), "timeout"),
     ]:
         with pytest.raises(gm.UsageError, match=match):
             call()

@@ -15,7 +15,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, Protocol
 
 from . import validate
 from .errors import (
@@ -181,7 +181,18 @@ def check_arguments(check: Callable[..., Any], args: tuple, kwargs: dict) -> Non
             validate.timeout(value, f"{check.__name__}(): timeout")
 
 
-def exercise(check: Callable[P, Verdict]) -> Callable[P, Verdict]:
+class Exercise(Protocol[P]):
+    """A check made total by `exercise`; `__wrapped__` is the check itself (solutions and
+    tests call it to see the AssertionError rather than a Verdict)."""
+
+    __wrapped__: Callable[P, Verdict]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Verdict:
+        """The check's Verdict: solved, or "not yet" with the reason."""
+        ...
+
+
+def exercise(check: Callable[P, Verdict]) -> Exercise[P]:
     """Make a check total: an AssertionError (with its hint), a compile error, a panic, a
     timeout or unreadable output becomes a "not yet" Verdict; anything else still raises.
     Each outcome goes to the recorders of `on_outcome` (the learner's `gm.progress()`).

@@ -16,16 +16,19 @@ import base64
 import functools
 import io
 from collections.abc import Callable
-from typing import Any, ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import matplotlib
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 WIDTH = 10.0
 """Inches at DPI: 1000 px, the width of a notebook cell's output at 1400 px."""
 DPI = 100
 PNG_DPI = 110
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 12,
     "axes.titlesize": 13,
     "axes.labelsize": 12,

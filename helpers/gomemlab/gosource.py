@@ -24,6 +24,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import programs, toolchain, workspace
 from .errors import UsageError, WorkspaceError
@@ -171,7 +172,7 @@ def tool() -> Path:
     return final
 
 
-_cache: dict[tuple[str, int, int], GoFile] = {}
+_cache: dict[tuple[str, int, int], dict[str, Any]] = {}
 _lock = threading.Lock()
 
 

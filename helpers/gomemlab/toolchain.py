@@ -412,6 +412,9 @@ class _Pump(threading.Thread):
         """Hand on decoded pieces of up to 1 MiB as they arrive, lines cut anywhere."""
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         raw = self.stream.buffer
+        on_chunk = self.on_chunk
+        if on_chunk is None:  # run() calls this only with a callback
+            return
         while True:
             data = raw.read1(1 << 20)
             text = decoder.decode(data, final=not data)
@@ -420,7 +423,7 @@ class _Pump(threading.Thread):
                     self._store(text)
                 if self.error is None:
                     try:
-                        self.on_chunk(text)
+                        on_chunk(text)
                     except BaseException as exc:  # re-raised in the caller's thread
                         self.error = exc
             if not data:
@@ -587,7 +590,7 @@ def start_go(
     """
     guard = reaper()
     found = using or find_go()
-    argv = [os.fspath(found.go), *map(os.fspath, args)]
+    argv = [os.fspath(found.go), *(os.fspath(a) for a in args)]
     with open(log, "w") as sink:
         return subprocess.Popen(  # an argument list, never a shell
             [os.fspath(guard), "--", *argv] if guard else argv,

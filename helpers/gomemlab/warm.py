@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from tqdm.auto import tqdm
@@ -50,7 +51,7 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         steps.append(
             (
                 f"sample {topic}",
-                lambda topic=topic: programs.build(topic, timeout=STEP_TIMEOUT),
+                functools.partial(programs.build, topic, timeout=STEP_TIMEOUT),
             )
         )
     # 07 compares the collectors: the runtime built without Green Tea (and without the
@@ -59,7 +60,9 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         steps.append(
             (
                 f"runtime with {experiment}",
-                lambda e=experiment: programs.build("gc", goexperiment=e, timeout=STEP_TIMEOUT),
+                functools.partial(
+                    programs.build, "gc", goexperiment=experiment, timeout=STEP_TIMEOUT
+                ),
             )
         )
     return steps

@@ -21,7 +21,7 @@ from .disasm import count_multiplies, disassemble
 from .parse import parse_lines
 from .records import Config, Other, Result
 from .result import BENCH_PLOT_KINDS, FRAME_DOC, BenchResult, parse
-from .run import check_benchtime, list_benchmarks, run, settings_for
+from .run import check_benchtime, list_benchmarks, run, settings_for, validate_benchtime
 from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, summarize
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "settings_for",
     "show",
     "summarize",
+    "validate_benchtime",
 ]
 
 _PLOTS = ("plot_comparison", "plot_runs", "plot_scaling")

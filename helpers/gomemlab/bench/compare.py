@@ -234,7 +234,9 @@ def compare(
         go, gn = stats.geomean(medians_old), stats.geomean(medians_new)
         if medians_old:
             ok = go is not None and gn is not None and math.isfinite(go * gn)
-            delta = (gn / go - 1) * 100 if ok else math.nan
+            delta = math.nan
+            if ok and go is not None and gn is not None:
+                delta = (gn / go - 1) * 100
             rows.append(
                 {
                     "name": "geomean",

@@ -100,8 +100,12 @@ def plot_runs(
                 zorder=2,
                 label="one run" if i == 0 else None,
             )
-            s = stats.summarize(values)
-            err = [[s.median - s.low], [s.high - s.median]] if s.has_ci else None
+            s = stats.summarize(values.tolist())
+            err = (
+                [[s.median - s.low], [s.high - s.median]]
+                if s.low is not None and s.high is not None
+                else None
+            )
             ax.errorbar(
                 [s.median],
                 [i],

@@ -508,7 +508,7 @@ class BenchResult(FrozenResult):
         if summary.empty:
             return pd.DataFrame()
         columns = [self.column(u) for u in units]
-        rows: dict[str, dict[str, object]] = {}
+        rows: dict[str, dict[str, Any]] = {}
         for rec in summary.itertuples(index=False):
             row = rows.setdefault(
                 rec.label, {"benchmark": rec.label, "n": 0, **dict.fromkeys(columns, "")}

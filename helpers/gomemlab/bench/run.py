@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import binaries, programs, settings, toolchain, validate, workspace
+from ..deprecation import deprecated
 from ..errors import UsageError
 from ..programs import PROFILE_FLAGS, Target
 from ..provenance import Provenance
@@ -58,7 +59,7 @@ def _seconds(duration: str) -> float | None:
     return sum(float(a) * _UNIT_SECONDS[b] for a, b in parts)
 
 
-def check_benchtime(value: object, name: str = "benchtime") -> str:
+def validate_benchtime(value: object, name: str = "benchtime") -> str:
     """A `-benchtime` as Go's testing package takes it: a duration > 0 (`1s`, `200ms`) or an
     iteration count ≥ 1 (`100x`); anything else is a UsageError naming the argument."""
     if not isinstance(value, str):
@@ -87,20 +88,26 @@ MAX_COUNT = 1000
 """More runs than this is a typo, not a measurement (each run repeats the whole benchmark)."""
 
 
+@deprecated("gm.bench.validate_benchtime")
+def check_benchtime(value: object, name: str = "benchtime") -> str:
+    """The old name of `validate_benchtime` (`check_` is for exercise Verdicts)."""
+    return validate_benchtime(value, name)
+
+
 def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple[str, int]:
     """The benchtime and count a run uses: the defaults, shortened in quick mode."""
     asked = benchtime
     if benchtime is None:
         benchtime = QUICK_BENCHTIME if quick else FULL_BENCHTIME
-    benchtime = check_benchtime(benchtime)
+    benchtime = validate_benchtime(benchtime)
     count = (
         validate.count(count, "count", maximum=MAX_COUNT)
         if count is not None
         else (QUICK_COUNT if quick else FULL_COUNT)
     )
     if quick:
-        seconds = _seconds(benchtime)
-        if seconds is not None and seconds > _seconds(QUICK_BENCHTIME):
+        seconds, most = _seconds(benchtime), _seconds(QUICK_BENCHTIME)
+        if seconds is not None and most is not None and seconds > most:
             if asked is not None:
                 warnings.warn(
                     f"quick mode (GOMEMLAB_QUICK=1) shortens benchtime={asked!r} to "
@@ -115,8 +122,8 @@ def settings_for(benchtime: str | None, count: int | None, quick: bool) -> tuple
 def _cpu_arg(cpu: int | str | Sequence[int]) -> str:
     """`-cpu` list text; every entry a whole number ≥ 1."""
     if isinstance(cpu, str):
-        entries: list[object] = [c.strip() for c in cpu.split(",") if c.strip()]
-        entries = [int(c) if c.isascii() and c.isdigit() else c for c in entries]
+        words = [c.strip() for c in cpu.split(",") if c.strip()]
+        entries: list[object] = [int(c) if c.isascii() and c.isdigit() else c for c in words]
     elif isinstance(cpu, int) and not isinstance(cpu, bool):
         entries = [cpu]
     elif isinstance(cpu, Sequence):

@@ -91,7 +91,7 @@ def listing_html(
     """One source file as a table: line number, code, what the compiler said there
     (`compact`: only the lines it said something about)."""
     source = report.sources[file].splitlines()
-    keep = None
+    keep: set[int] | None = None
     if functions:
         keep = set()
         for span in report.spans.get(file, []):

@@ -267,8 +267,8 @@ def parse_output(text: str, *, strip_prefix: str = "") -> CompilerOutput:
             continue
         esc = _ESC_HEADER.match(body)
         leak = _LEAK_HEADER.match(body) if not esc else None
-        if esc or leak:
-            match = esc or leak
+        match = esc or leak
+        if match is not None:
             current = _Pending(
                 key,
                 match["s"],
@@ -302,18 +302,20 @@ def _add_continuation(
     note after its verdict (Go <= 1.12), or else a message of its own (kind "other").
     Returns the explanation that receives the next continuation lines."""
     what, flow, note = _continuation(text)
+    if what == "note":
+        assert note is not None  # _continuation makes a FlowNote for every note
     if current is not None and current.key == key:
         if what == "flow":
             dst, src = flow.split("\x00")
             current.steps.append((dst, src, []))
-        else:
+        elif note is not None:
             if not current.steps:
                 current.steps.append(("", "", []))
             current.steps[-1][2].append(note)
         current.line_numbers.append(line_no)
         return current
     last = messages[-1] if messages else None
-    if last is not None and (last.file, last.line, last.col) == key and what == "note":
+    if last is not None and (last.file, last.line, last.col) == key and note is not None:
         # Go <= 1.12: notes follow the verdict they explain.
         last.explanations.append(
             Explanation(

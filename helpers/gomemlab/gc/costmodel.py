@@ -119,7 +119,7 @@ def _heap_goal(
     roots_mib: float | None,
 ) -> float:
     off = gogc == "off"
-    k = math.inf if off else gogc / 100
+    k = math.inf if isinstance(gogc, str) else gogc / 100  # str: "off"
     if off:
         goal = math.inf
     elif roots_mib is None:
@@ -141,7 +141,7 @@ def _first_goal(
     minimum (computed, as the guide does, from the live heap that would give it)."""
     if initial_live:
         return heap_goal(initial_live, gogc, limit, other, roots_mib=roots)
-    pretend = 0.0 if gogc == "off" else HEAP_MINIMUM_MIB / (1 + gogc / 100)
+    pretend = 0.0 if isinstance(gogc, str) else HEAP_MINIMUM_MIB / (1 + gogc / 100)
     if roots is not None:
         pretend = 0.0
     return heap_goal(pretend, gogc, limit, other, roots_mib=roots)

@@ -23,8 +23,8 @@ def cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> float | None:
             quota, period = v2.read_text().split()[:2]
             return None if quota == "max" else int(quota) / int(period)
         if v1[0].is_file():
-            quota = int(v1[0].read_text())
-            return None if quota <= 0 else quota / int(v1[1].read_text())
+            microseconds = int(v1[0].read_text())
+            return None if microseconds <= 0 else microseconds / int(v1[1].read_text())
     except (OSError, ValueError):
         return None
     return None

@@ -111,7 +111,7 @@ def pauses(
         ax.set_yscale("log")
     ax.legend(fontsize=10)
     ax.grid(alpha=0.3, axis="y")
-    if two:
+    if two and hist is not None:
         ax2 = axes[0][1]
         h = hist[np.isfinite(hist.lo_s) & np.isfinite(hist.hi_s)]
         lo, hi = h.lo_s.to_numpy() * 1e6, h.hi_s.to_numpy() * 1e6

@@ -98,7 +98,7 @@ class ModelExplorer:
         for control in (self.gogc, self.limit_on, self.limit):
             control.observe(self._update, names="value")
         self.box = w.VBox([w.HBox([self.gogc, self.limit_on, self.limit]), self.text, self.image])
-        self.result = None
+        self.result: ModelResult | None = None
         # fixed axes: room for the slider's extremes and the measured runs; they stretch only
         # for a setting beyond those (a limit so low that the model thrashes for long)
         extremes = [workload.simulate(g) for g in (10, 1000)]

@@ -180,15 +180,15 @@ def parse_scan_stats(text: str | bytes) -> dict[str, dict[int, ClassScans]]:
         if line.startswith("scan: total "):
             cycles.append((at, {}))
         elif line.startswith("scan: class "):
-            m = _SCAN_CLASS.match(line)
-            if not m or not cycles:
+            row = _SCAN_CLASS.match(line)
+            if not row or not cycles:
                 raise ParseError("a 'scan: class' line expected", line_no=line_no, line=line)
             single, sparse, dense, objs, sparse_spans, dense_spans, spans = (
-                int(x) for x in m.groups()[2:]
+                int(x) for x in row.groups()[2:]
             )
             if single + sparse + dense != objs or sparse_spans + dense_spans != spans:
                 raise ParseError("the scan counts do not add up", line_no=line_no, line=line)
-            size = int(m.group(2)) if m.group(2) else 0
+            size = int(row.group(2)) if row.group(2) else 0
             cycles[-1][1][size] = ClassScans(size, single, sparse, dense, sparse_spans, dense_spans)
     stats: dict[str, dict[int, ClassScans]] = {}
     shape: str | None = None

@@ -16,7 +16,7 @@ from ..bench.run import run_cached as _bench_run_cached
 from ..errors import ParseError, UsageError, WorkspaceError
 from ..provenance import Provenance
 from .parse import parse_lines, parse_scan_stats, parse_size_classes
-from .records import ScanRecord, StackRecord
+from .records import OtherRecord, ScanRecord, StackRecord
 from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 
 TOPIC = "layout"
@@ -131,12 +131,12 @@ def benchmarks(
 ):
     """The sample's benchmarks matching `pattern`, with `-benchmem`, from its test binary
     (built once with `go test -c`, then reused), as a `gm.bench.BenchResult`."""
-    from ..bench.run import check_benchtime
+    from ..bench.run import validate_benchtime
 
     return _bench_run_cached(
         TOPIC,
         validate.pattern(pattern, "pattern"),
-        benchtime=check_benchtime(benchtime),
+        benchtime=validate_benchtime(benchtime),
         count=validate.count(count, "count", maximum=100),
         timeout=validate.timeout(timeout),
     )
@@ -388,7 +388,7 @@ def working_set(
     done = programs.run(package, ["-n", str(n), "-gcs", str(gcs)], timeout=timeout)
     records = parse_lines(done.stdout)
     scans = tuple(r for r in records if isinstance(r, ScanRecord))
-    sums = [r for r in records if getattr(r, "kind", "") == "sum"]
+    sums = [r for r in records if isinstance(r, OtherRecord) and r.kind == "sum"]
     if len(scans) != 1 or len(sums) != 1 or not isinstance(sums[0].data.get("value"), int):
         raise UsageError("the working-set program printed no scan or sum line")
     return ScanReport(scans, done.provenance), int(sums[0].data["value"])

@@ -109,12 +109,12 @@ def benchmarks(
 ):
     """The sample's benchmarks matching `pattern`, run with `-benchmem` from its test binary
     (built once, then reused: see `gomemlab.binaries`), as a `gm.bench.BenchResult`."""
-    from ..bench.run import check_benchtime
+    from ..bench.run import validate_benchtime
 
     return _bench_run_cached(
         "lifetimes",
         validate.pattern(pattern, "pattern"),
-        benchtime=check_benchtime(benchtime),
+        benchtime=validate_benchtime(benchtime),
         count=validate.count(count, "count", maximum=100),
         timeout=validate.timeout(timeout),
     )

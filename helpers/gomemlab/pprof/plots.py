@@ -19,7 +19,7 @@ FAMILIES = {  # package family -> (colour, legend label)
     "runtime": ("#9fb7d3", "Go runtime"),
     "std": ("#8cc5a0", "standard library"),
 }
-_SCALES = {
+_SCALES: dict[str, list[tuple[float, str]]] = {
     "bytes": [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"), (1, "bytes")],
     "nanoseconds": [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1, "ns")],
 }

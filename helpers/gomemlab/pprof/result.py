@@ -393,7 +393,7 @@ class Profile(FrozenResult):
         rows, total = self._nodes(i, by)
         column = 2 if sort == "cum" else 1
         other = 1 if sort == "cum" else 2
-        rows = sorted(rows, key=lambda r: (-abs(r[column]), r[0], -abs(r[other])))
+        rows = sorted(rows, key=lambda r: (-abs(int(r[column])), r[0], -abs(int(r[other]))))
         table = pd.DataFrame(rows[:n] if n else rows, columns=["function", "flat", "cum"])
         pct = 100.0 / total if total else 0.0
         table.insert(2, "flat_pct", (table.flat * pct).round(2))

@@ -485,8 +485,10 @@ def measure(
         raise UsageError('series must name at least one release, e.g. ("1.21", "1.27")')
     timeout, benchtime = validate.timeout(timeout), _benchtime(benchtime)
     found = [_toolchain(s, progress) for s in chosen]
-    workers = validate.positive(workers, "workers") if workers is not None else min(3, len(found))
-    with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+    threads = (
+        int(validate.positive(workers, "workers")) if workers is not None else min(3, len(found))
+    )
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         measured = list(
             pool.map(
                 lambda release: measure_release(release, benchtime=benchtime, timeout=timeout),

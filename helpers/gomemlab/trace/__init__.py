@@ -13,7 +13,7 @@ from .parse import EventParser, parse_events
 from .plots import heap, state_counts, timeline
 from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
 from .result import FRAME_DOC, GOROUTINE_KINDS, PLOT_KINDS, SUMMARY_DOC, Trace, parse
-from .run import Recording, load, record, run, sample_args
+from .run import Recording, load, read, record, run, sample_args
 from .tools import web
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "load",
     "parse",
     "parse_events",
+    "read",
     "record",
     "run",
     "sample_args",

@@ -117,6 +117,8 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
         return _where_in_your_code(error, first_line, work_source.strip().count("\n") + 1)
     report = re.compile(r"checksum (\d+), (\d+) GC cycles")
     want, got = report.search(original.stdout), report.search(after.program_output)
+    if want is None:
+        raise AssertionError(f"the original program printed no checksum: {original.stdout!r}")
     if got is None:
         raise AssertionError("your program no longer prints its checksum: keep main as it is")
     if got.group(1) != want.group(1):

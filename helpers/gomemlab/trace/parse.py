@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import NoReturn, cast
 
 import numpy as np
 
@@ -106,6 +107,8 @@ _SCOPES = {"Goroutine": "goroutine", "Proc": "proc"}
 _STACK_HEADERS = ("Stack=\n", "TransitionStack=\n")
 _STACK_START = re.compile(r"\w*Stack=\n")
 _BLANKS = re.compile(r"(?:[ \t]*\n)*")
+_blanks = cast("Callable[[str, int, int], re.Match[str]]", _BLANKS.match)
+"""`_BLANKS.match`, which matches everywhere (maybe empty): never None."""
 CHUNK_LINES = 20_000
 """Lines a streaming reader collects before it parses them (bounds the text held)."""
 _CHUNK_LINES = CHUNK_LINES
@@ -128,7 +131,7 @@ class EventParser:
         self._head: list[str] = []
         self._lines = 0
         self._stack_ids: dict[str, int] = {}
-        self._blocks: dict[str, tuple[int, int]] = {}
+        self._blocks: dict[str, tuple[int, int, int]] = {}  # stack ids and line count
         self._tail = ""
         self._line_no = 1  # line number of the first line of `_tail`
         self._pending: list[str] = []
@@ -346,7 +349,8 @@ class EventParser:
         add_row, add_stack, add_tstack = rows.append, stack.append, tstack.append
         blocks, event = self._blocks, self._event
         fast, fast_range = _FAST.match, _FAST_RANGE.match
-        match_event, stack_start, blanks = _EVENT.match, _STACK_START.match, _BLANKS.match
+        match_event, stack_start = _EVENT.match, _STACK_START.match
+        blanks = _blanks
         count, find, startswith = text.count, text.find, text.startswith
         line_no = self._line_no
         pos = blanks(text, 0, stop).end()
@@ -457,7 +461,7 @@ class EventParser:
         self._line_no = line_no
         self._lines = line_no - 1
 
-    def _fail(self, text: str, pos: int, line_no: int):
+    def _fail(self, text: str, pos: int, line_no: int) -> NoReturn:
         end = text.find("\n", pos)
         line = text[pos : end if end >= 0 else len(text)]
         if line.startswith("\t"):
@@ -593,6 +597,8 @@ class EventParser:
         if text == "None":
             return "none", -1
         match = _RESOURCE.match(text)
+        if match is None:
+            raise ParseError(f"{event}: {text!r} names no resource", line_no=line_no)
         return match.group(1).lower(), self._id(match.group(2), event, pos, line_no)
 
     @staticmethod

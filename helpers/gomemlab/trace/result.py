@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -125,7 +125,7 @@ class Trace(FrozenResult):
     def events(self) -> pd.DataFrame:
         """One row per trace event, in trace order (columns in `FRAME_DOC`)."""
         rows = self.parsed.rows
-        columns = (
+        columns: dict[str, Sequence[Any]] = (
             dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False))
             if rows
             else {name: [] for name in EVENT_COLUMNS}
@@ -373,7 +373,7 @@ class Trace(FrozenResult):
     def ranges(self) -> pd.DataFrame:
         """Ranges (stop-the-world, GC mark phase, mark assists, sweeps, ...) as intervals."""
         open_: dict[tuple, tuple] = {}
-        out = []
+        out: list[tuple] = []
         add = out.append
         t0 = self.t0
         for row in self._by_kind["range"]:
@@ -824,7 +824,7 @@ class Trace(FrozenResult):
         from . import plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
-        window = check_window(window)
+        window = validate_window(window)
         if kind == "timeline":
             return plots.timeline(
                 self.running,
@@ -863,12 +863,14 @@ SUMMARY_DOC = {
 """The measures of `Trace.summary()` and what each means."""
 
 
-def check_window(window: object) -> tuple[float, float] | None:
+def validate_window(window: object) -> tuple[float, float] | None:
     """A plot window: None, or (start_ms, end_ms) finite with start < end (else UsageError)."""
     if window is None:
         return None
     try:
-        start, end = (float(x) for x in window)  # type: ignore[union-attr]
+        if not isinstance(window, Iterable):
+            raise TypeError
+        start, end = (float(x) for x in window)
     except (TypeError, ValueError):
         raise UsageError(
             f"window must be (start_ms, end_ms), two numbers, not {window!r}"

@@ -8,8 +8,10 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import programs, toolchain, validate, versions, workspace
+from ..deprecation import deprecated
 from ..errors import GoCommandError, ParseError, UsageError
 from ..provenance import Provenance
 from ..result import FrozenResult
@@ -123,7 +125,7 @@ def record(
 
 def read_text(file: Path, *, timeout: float) -> tuple[ParsedEvents, Completed]:
     """The events of a trace file from the text of `go tool trace -d=parsed FILE`, parsed as
-    it streams (`load`'s way when the compiled reader cannot be built), and how it ran."""
+    it streams (`read`'s way when the compiled reader cannot be built), and how it ran."""
     parser = EventParser()
     failed: list[ParseError] = []
     pending: list[str] = []
@@ -172,7 +174,7 @@ def read_text(file: Path, *, timeout: float) -> tuple[ParsedEvents, Completed]:
     return parsed, done
 
 
-def load(
+def read(
     file: str | os.PathLike,
     *,
     label: str = "",
@@ -215,6 +217,13 @@ def load(
     )
 
 
+@deprecated("gm.trace.read(file)")
+def load(file: str | os.PathLike, **options: Any) -> Trace:
+    """The old name of `read`: it runs a Go program (the trace reader), so it is not a pure
+    `load` like `gm.pprof.load`."""
+    return read(file, **options)
+
+
 def run(
     target: Target = "trace",
     *,
@@ -251,7 +260,7 @@ def run(
     )
     name = target.name if isinstance(target, Package) else Path(os.fspath(target)).name
     label = f"{name}" + (f" ({settings_text})" if settings_text else "")
-    return load(
+    return read(
         recording.file,
         label=label,
         program_output=recording.program_output,

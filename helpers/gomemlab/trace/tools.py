@@ -23,7 +23,7 @@ def web(trace: Trace, port: int | None = None) -> webui.WebUI:
     if trace.file is None or not Path(trace.file).is_file():
         raise UsageError(
             "this Trace has no trace file to serve: `gm.trace.run` or "
-            "`gm.trace.load(FILE)` make one that has"
+            "`gm.trace.read(FILE)` make one that has"
         )
     if port is None:
         port = webui.free_port()
