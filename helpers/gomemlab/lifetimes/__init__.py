@@ -4,7 +4,7 @@ what they measured.
     r = gm.lifetimes.run("pool")                 # sync.Pool's victim cache -> LifetimesRun
     r.value("hits", step=1), r.series("hits")    # single values and series by metric
     r.frame, r.summary(), r.plot()               # columns: FRAME_DOC; kinds: pool, scavenge, bars
-    gm.lifetimes.run("substring", memprofile=True).profile("heap")   # in-use profile (gm.pprof)
+    gm.lifetimes.profile(gm.lifetimes.run("substring", memprofile=True), "heap")  # gm.pprof
     gm.lifetimes.benchmarks("Buffer|Small")     # the sample's benchmarks (a BenchResult)
     gm.lifetimes.check_leak_fixed(code), gm.lifetimes.check_pooled(code)   # the exercises
 """

@@ -51,7 +51,8 @@ def run(
     `n` scales a section (trials, items, entries, documents: see the sample), `mib` and
     `watch` (seconds) size the scavenge section, `fix` makes the substring section keep
     copies. `memprofile` writes an in-use heap profile at the end (after a GC, sampling every
-    4 KiB) and `leakprofile` the goroutineleak profile; `result.profile("heap")` decodes them.
+    4 KiB) and `leakprofile` the goroutineleak profile; `gm.lifetimes.profile(result, "heap")`
+    decodes them.
     `env` adds environment variables (e.g. GOGC, GOMEMLIMIT). Files go to a scratch folder.
     """
     if not sections:
