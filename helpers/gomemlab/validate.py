@@ -263,6 +263,8 @@ def _describe(hint: Any) -> str:
             names.append("None")
         elif kind in _LOOSE:
             names.append("a list")
+        elif kind is Mapping:
+            names.append("a dict")
         else:
             names.append(_KINDS.get(kind, getattr(kind, "__name__", str(kind))))
     return " or ".join(names)
