@@ -294,6 +294,7 @@ def _more_cases():
         add("bench", lambda b=bad: gm.bench.count_multiplies(b), fragment="listing")
         add("pprof", lambda b=bad: gm.pprof.short_path(b), fragment="path")
         add("pprof", lambda b=bad: gm.pprof.pprof_text(b), fragment="profile")
+    add("pprof", lambda: gm.pprof.pprof_text("x.pb.gz", "-top", 3), fragment="options")
     # tables
     for bad in ["3", [1], True]:
         add("tables", lambda b=bad: tables.format_bytes(b), fragment="n")

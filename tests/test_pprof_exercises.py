@@ -42,8 +42,8 @@ def test_reading_wrong_answers_say_which_and_why(mem):
     )
     near_flat = {**exercises.reading_answers(mem), "countWasteful_cum_percent": flat_pct}
     assert not exercises.check_reading(mem, near_flat)  # flat% (0) is not cum% (~49)
-    with pytest.raises(gm.UsageError, match="answers must be Mapping"):
-        exercises.check_reading(mem, "strings.Fields")  # a usage mistake, not an attempt
+    with pytest.raises(gm.UsageError, match="answers must be a dict"):  # a usage mistake
+        exercises.check_reading(mem, "strings.Fields")
     assert "✘ not yet" in exercises.check_reading(mem, {})._repr_html_()
     assert not exercises.check_reading(
         mem, {**exercises.reading_answers(mem), "countWasteful_cum_percent": True}

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from . import toolchain, validate, versions
+from . import files, toolchain, validate, versions
 from .errors import GoRunError, GoTimeoutError, UsageError
 from .toolchain import Completed, GoToolchain
 from .workspace import Package, Target, resolve, scratch_dir, scratch_root
@@ -30,17 +30,8 @@ def binary_path(package: Package, gcflags: str | None = None, version: str = "")
 @contextlib.contextmanager
 def _exclusive(path: Path) -> Iterator[None]:
     """Hold an advisory lock on `path`.lock: two notebooks building one binary take turns."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: builds of one binary may race
+    with files.locked(path.with_suffix(".lock")):
         yield
-        return
-    with open(path.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 _PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)

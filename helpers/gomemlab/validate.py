@@ -263,6 +263,8 @@ def _describe(hint: Any) -> str:
             names.append("None")
         elif kind in _LOOSE:
             names.append("a list")
+        elif kind is Mapping:
+            names.append("a dict")
         else:
             names.append(_KINDS.get(kind, getattr(kind, "__name__", str(kind))))
     return " or ".join(names)
@@ -278,17 +280,28 @@ def fits(function: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         bound = signature.bind(*args, **kwargs)
     except TypeError as error:
         raise UsageError(f"{name}(): {error}") from None
-    for argument, value in bound.arguments.items():
-        hint = hints.get(argument, Any)
-        if not _accepts(value, hint):
-            raise UsageError(
-                f"{name}(): {argument} must be {_describe(hint)}, "
-                f"not {type(value).__name__} {value!r:.60}"
-            )
-        if isinstance(value, str) and len(value) < 2**20:
-            source(value, f"{name}(): {argument}")
-        if argument == "timeout" and value is not None:
-            timeout(value, f"{name}(): timeout")
+    for argument, given in bound.arguments.items():
+        kind = signature.parameters[argument].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:  # *options: the hint is each one's
+            values = list(given)
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            values = list(given.values())
+        else:
+            values = [given]
+        for value in values:
+            _fits_one(name, argument, value, hints.get(argument, Any))
+
+
+def _fits_one(name: str, argument: str, value: Any, hint: Any) -> None:
+    if not _accepts(value, hint):
+        raise UsageError(
+            f"{name}(): {argument} must be {_describe(hint)}, "
+            f"not {type(value).__name__} {value!r:.60}"
+        )
+    if isinstance(value, str) and len(value) < 2**20:
+        source(value, f"{name}(): {argument}")
+    if argument == "timeout" and value is not None:
+        timeout(value, f"{name}(): timeout")
 
 
 @functools.cache
