@@ -96,7 +96,7 @@ def main() -> None:
             started = time.perf_counter()
             failed = run_once(cells)
             seconds.append(time.perf_counter() - started)
-            failures.update(failed)
+            failures.update(failed.keys())  # one count per failed cell
             for index, message in failed.items():
                 examples.setdefault(index, message)
                 print(f"run {run + 1}: cell {index}: {message}", flush=True)
