@@ -102,6 +102,9 @@ def test_compare_collectors_interleaves_the_two_builds():
     assert table.build.tolist() == ["default", "nogreenteagc"]
     assert table.collector.tolist() == ["greentea", "classic"]
     assert (table.GCs >= 2).all() and (table.mark_ms > 0).all()
+    # both builds pace by the same rule: every goal follows from the live heap before it
+    assert table.goals_follow_live.tolist() == [True, True]
+    assert ((table.live_mib > 0) & (table.live_mib <= 8 + 48)).all()  # live set + allocation
 
 
 @pytest.mark.parametrize("setting", ["no green tea", "x;y", 3])

@@ -89,11 +89,23 @@ def experiment_collector(result: GCRun) -> str:
     return first[0].removeprefix("collector: ").strip()
 
 
-COLLECTOR_COLUMNS = ("build", "collector", "GCs", "mark_ms", "mark_cpu_ms", "stw_ms", "gc_cpu_ms")
+COLLECTOR_COLUMNS = (
+    "build",
+    "collector",
+    "GCs",
+    "live_mib",
+    "goals_follow_live",
+    "mark_ms",
+    "mark_cpu_ms",
+    "stw_ms",
+    "gc_cpu_ms",
+)
 """`compare_collectors` columns: the GOEXPERIMENT setting, the marker the build reported,
-cycles (runtime-started), and per cycle the medians of the concurrent mark's wall time, its
-CPU time (assist + background + idle), and the stop-the-world time (ms); gc_cpu_ms is the
-run's total GC CPU time without idle marking (ms)."""
+cycles (runtime-started), the median live heap those cycles found (MiB), whether every goal
+followed from the cycle before by the pacer's formula (`goal_check`, within MiB rounding),
+and per cycle the medians of the concurrent mark's wall time, its CPU time (assist +
+background + idle), and the stop-the-world time (ms); gc_cpu_ms is the run's total GC CPU
+time without idle marking (ms)."""
 
 
 def compare_collectors(
@@ -106,6 +118,8 @@ def compare_collectors(
     for _ in range(pairs):
         for setting in settings:
             result = experiment_run(setting, **workload)
+            gogc = validate.gogc(workload.get("gogc", 100))
+            goals = result.log.goal_check(int(gogc)) if gogc != "off" else None
             f = result.log.frame
             auto = f[~f.forced]
             mark = auto.cpu_assist_ms + auto.cpu_background_ms + auto.cpu_idle_ms
@@ -120,6 +134,8 @@ def compare_collectors(
                     "build": setting or "default",
                     "collector": experiment_collector(result),
                     "GCs": len(auto),
+                    "live_mib": auto.heap_live_mib.median(),
+                    "goals_follow_live": bool(goals is not None and len(goals) and goals.ok.all()),
                     "mark_ms": auto.clock_mark_ms.median(),
                     "mark_cpu_ms": mark.median(),
                     "stw_ms": auto.stw_ms.median(),
