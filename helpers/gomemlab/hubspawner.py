@@ -21,6 +21,23 @@ from traitlets import Float, Instance, Integer, Unicode
 from . import accounts, cgroups
 
 
+def trust_checkout(package: Path = Path(__file__)) -> dict[str, str]:
+    """Git settings (as environment) that let a learner's `go build` stamp VCS information
+    from the lab's git checkout, which another account (root) owns: without them git refuses
+    with "dubious ownership" and every build of a package inside the checkout (the lab's Go
+    source reader in helpers/gomemlab/_goast) fails with "error obtaining VCS status". Only
+    that one folder is trusted, not every repository (`safe.directory=*` would let a learner's
+    crafted repository run commands as another learner). Empty when not in a checkout."""
+    for folder in package.resolve().parents:
+        if (folder / ".git").exists():
+            return {
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": "safe.directory",
+                "GIT_CONFIG_VALUE_0": str(folder),
+            }
+    return {}
+
+
 class LearnerSpawner(LocalProcessSpawner):
     """A learner's server: their own account, home, Go cache copy and cgroup."""
 
@@ -69,10 +86,12 @@ class LearnerSpawner(LocalProcessSpawner):
         return preexec
 
     def user_env(self, env: dict[str, str]) -> dict[str, str]:
-        """HOME, USER and SHELL of the learner's account; their Go programs' bounds."""
+        """HOME, USER and SHELL of the learner's account; their Go programs' bounds; git's
+        trust in the lab's own checkout."""
         account = self._account()
         env.update(USER=account.pw_name, HOME=account.pw_dir, SHELL="/bin/sh")
         env.update(self.limits.go_env())
+        env.update(trust_checkout())
         return env
 
     async def start(self) -> Any:
