@@ -374,6 +374,15 @@ func showClone() {
 	clones = append(clones, c)
 	fmt.Printf("slices.Clone(s) with len(s) = cap(s) = 5 gives len %d cap %d, own array: %t (an int is %d bytes)\n",
 		len(c), cap(c), &c[0] != &s[0], unsafe.Sizeof(0))
+
+	// Go 1.24+ clones with append(S{}, s...): an empty clone no longer points into s's array
+	// (before, append(s[:0:0], s...) did, and kept a big array alive; go.dev/issue/68488).
+	big := make([]int, 0, 1<<16)
+	empty := slices.Clone(big[:0])
+	clones = append(clones, empty)
+	fmt.Printf("slices.Clone of an empty slice of a big array: nil %t, points into that array: %t; "+
+		"of a nil slice: nil %t\n", empty == nil, unsafe.SliceData(empty) == unsafe.SliceData(big),
+		slices.Clone([]int(nil)) == nil)
 }
 
 // --- how append grows a slice ---
