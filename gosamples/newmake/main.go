@@ -285,6 +285,12 @@ func showWords() {
 	var nilMap map[string]int
 	fmt.Printf("nil map: its word is nil: %t\n", mapWord(nilMap) == nil)
 
+	ch := make(chan int, 1)
+	sameCh := ch
+	fmt.Printf("chan: %d-byte value; its word is the runtime's channel: %t; a copy holds the same word: %t\n",
+		unsafe.Sizeof(ch), *(*unsafe.Pointer)(unsafe.Pointer(&ch)) == reflect.ValueOf(ch).UnsafePointer(),
+		*(*unsafe.Pointer)(unsafe.Pointer(&sameCh)) == *(*unsafe.Pointer)(unsafe.Pointer(&ch)))
+
 	s := make([]int, 3, 8)
 	h := *(*sliceWords)(unsafe.Pointer(&s))
 	fmt.Printf("slice: %d-byte header = pointer to element 0: %t, len %d, cap %d\n",
