@@ -285,6 +285,12 @@ func showWords() {
 	var nilMap map[string]int
 	fmt.Printf("nil map: its word is nil: %t\n", mapWord(nilMap) == nil)
 
+	ch := make(chan int, 1)
+	sameCh := ch
+	fmt.Printf("chan: %d-byte value; its word is the runtime's channel: %t; a copy holds the same word: %t\n",
+		unsafe.Sizeof(ch), *(*unsafe.Pointer)(unsafe.Pointer(&ch)) == reflect.ValueOf(ch).UnsafePointer(),
+		*(*unsafe.Pointer)(unsafe.Pointer(&sameCh)) == *(*unsafe.Pointer)(unsafe.Pointer(&ch)))
+
 	s := make([]int, 3, 8)
 	h := *(*sliceWords)(unsafe.Pointer(&s))
 	fmt.Printf("slice: %d-byte header = pointer to element 0: %t, len %d, cap %d\n",
@@ -374,6 +380,15 @@ func showClone() {
 	clones = append(clones, c)
 	fmt.Printf("slices.Clone(s) with len(s) = cap(s) = 5 gives len %d cap %d, own array: %t (an int is %d bytes)\n",
 		len(c), cap(c), &c[0] != &s[0], unsafe.Sizeof(0))
+
+	// Go 1.24+ clones with append(S{}, s...): an empty clone no longer points into s's array
+	// (before, append(s[:0:0], s...) did, and kept a big array alive; go.dev/issue/68488).
+	big := make([]int, 0, 1<<16)
+	empty := slices.Clone(big[:0])
+	clones = append(clones, empty)
+	fmt.Printf("slices.Clone of an empty slice of a big array: nil %t, points into that array: %t; "+
+		"of a nil slice: nil %t\n", empty == nil, unsafe.SliceData(empty) == unsafe.SliceData(big),
+		slices.Clone([]int(nil)) == nil)
 }
 
 // --- how append grows a slice ---
