@@ -39,7 +39,7 @@ func newUser(name string) user {
 
 var (
 	benchtime = flag.Duration("benchtime", 200*time.Millisecond, "cost: target time per measurement")
-	count     = flag.Int("count", 3, "cost: measurements per case (the fastest is kept)")
+	count     = flag.Int("count", 3, "cost: measurements per case, interleaved (the fastest is kept)")
 )
 
 func main() {
@@ -289,31 +289,44 @@ func firstByteOfPointer[T any](v *T) byte {
 	return *(*byte)(unsafe.Pointer(v))
 }
 
-// measure times passing a T by value and by pointer, keeping the fastest of -count runs.
-func measure[T any]() (byValue, byPointer testing.BenchmarkResult) {
-	var v T
-	byValue = fastest(func(b *testing.B) {
-		for b.Loop() {
-			firstByteOfValue(v)
-		}
-	})
-	byPointer = fastest(func(b *testing.B) {
-		for b.Loop() {
-			firstByteOfPointer(&v)
-		}
-	})
-	return byValue, byPointer
+// copyCase is one thing timed: passing a value of `size` bytes, by value or by pointer.
+type copyCase struct {
+	size   uintptr
+	passed string
+	bench  func(b *testing.B)
+	best   testing.BenchmarkResult
 }
 
-func fastest(f func(b *testing.B)) testing.BenchmarkResult {
-	var best testing.BenchmarkResult
-	for i := range *count {
-		r := testing.Benchmark(f)
-		if i == 0 || perCall(r) < perCall(best) {
-			best = r
+// cases times passing a T by value and by pointer.
+func cases[T any]() []*copyCase {
+	var v T
+	size := unsafe.Sizeof(v)
+	return []*copyCase{
+		{size: size, passed: "value", bench: func(b *testing.B) {
+			for b.Loop() {
+				firstByteOfValue(v)
+			}
+		}},
+		{size: size, passed: "pointer", bench: func(b *testing.B) {
+			for b.Loop() {
+				firstByteOfPointer(&v)
+			}
+		}},
+	}
+}
+
+// timeFastest runs every case -count times, interleaved (one run of each case per round, so a
+// burst of load elsewhere falls on all of them alike), and keeps each case's fastest run: load
+// on the machine only ever makes a run slower.
+func timeFastest(all []*copyCase) {
+	for round := range *count {
+		for _, c := range all {
+			r := testing.Benchmark(c.bench)
+			if round == 0 || perCall(r) < perCall(c.best) {
+				c.best = r
+			}
 		}
 	}
-	return best
 }
 
 // perCall is the mean time of one call in nanoseconds, with its fraction (NsPerOp truncates
@@ -326,24 +339,16 @@ func showCost() {
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		panic(err)
 	}
+	var all []*copyCase
+	all = append(all, cases[struct8]()...)
+	all = append(all, cases[struct64]()...)
+	all = append(all, cases[struct512]()...)
+	all = append(all, cases[struct4K]()...)
+	all = append(all, cases[struct32K]()...)
+	timeFastest(all)
 	fmt.Println("bytes,passed,ns_per_call,allocs_per_call,bytes_allocated_per_call,calls")
-	report := func(size uintptr, value, pointer testing.BenchmarkResult) {
-		for _, row := range []struct {
-			passed string
-			r      testing.BenchmarkResult
-		}{{"value", value}, {"pointer", pointer}} {
-			fmt.Printf("%d,%s,%.3f,%d,%d,%d\n", size, row.passed, perCall(row.r),
-				row.r.AllocsPerOp(), row.r.AllocedBytesPerOp(), row.r.N)
-		}
+	for _, c := range all {
+		fmt.Printf("%d,%s,%.3f,%d,%d,%d\n", c.size, c.passed, perCall(c.best),
+			c.best.AllocsPerOp(), c.best.AllocedBytesPerOp(), c.best.N)
 	}
-	v8, p8 := measure[struct8]()
-	report(unsafe.Sizeof(struct8{}), v8, p8)
-	v64, p64 := measure[struct64]()
-	report(unsafe.Sizeof(struct64{}), v64, p64)
-	v512, p512 := measure[struct512]()
-	report(unsafe.Sizeof(struct512{}), v512, p512)
-	v4k, p4k := measure[struct4K]()
-	report(unsafe.Sizeof(struct4K{}), v4k, p4k)
-	v32k, p32k := measure[struct32K]()
-	report(unsafe.Sizeof(struct32K{}), v32k, p32k)
 }

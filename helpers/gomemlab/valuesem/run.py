@@ -19,9 +19,9 @@ def copy_cost(
     """Run the valuesem sample's `cost` section (shorter in quick mode) and parse it.
 
     `benchtime` is Go's form (`20ms`, `1s`, `1000x`); `count` how often each size is timed
-    (the fastest run is kept). Defaults: 5 runs of 20ms (quick mode: 3 of 10ms). Load on the
-    machine only makes a run slower, so the fastest of several short runs is steadier than
-    one long run.
+    (the fastest run is kept; the cases take turns, so a burst of load falls on all of them
+    alike). Defaults: 5 runs of 20ms (quick mode: 5 of 10ms). Load on the machine only makes a
+    run slower, so the fastest of several short runs is steadier than one long run.
     """
     benchtime = benchtime or ("10ms" if quick() else "20ms")
     if not isinstance(benchtime, str) or not _BENCHTIME.match(benchtime):
@@ -29,7 +29,7 @@ def copy_cost(
             f"benchtime must be a duration like 200ms or 1s, or a count like "
             f"1000x, not {benchtime!r}"
         )
-    count = validate.count(count or (3 if quick() else 5), "count", maximum=1000)
+    count = validate.count(count or 5, "count", maximum=1000)
     args = [f"-benchtime={benchtime}", f"-count={count}", "cost"]
     done = programs.run("valuesem", args, timeout=validate.timeout(timeout))
     return CopyCost(parse_copy_cost(done.stdout), provenance=done.provenance)
