@@ -43,6 +43,7 @@ def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
     assert "main.go:3:23: undefined: missing" in error.traceback[0]
 
 
+@pytest.mark.live
 def test_without_setup_a_lab_error_is_a_plain_traceback():
     nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()

@@ -121,8 +121,11 @@ def find(version: str) -> GoToolchain | None:
     """The newest installed toolchain matching `version` ("1.22" or "1.22.10"), or the pinned
     one when it matches; None when it is not here yet."""
     minor, patch = _parse(version)
-    pinned = toolchain.find_go()
-    if _matches(pinned, minor, patch):
+    try:
+        pinned: GoToolchain | None = toolchain.find_go()
+    except GoNotFoundError:  # no pinned Go here: the releases installed beside it still count
+        pinned = None
+    if pinned is not None and _matches(pinned, minor, patch):
         return pinned
     matching = [i.toolchain for i in installed() if _matches(i.toolchain, minor, patch)]
     return matching[-1] if matching else None

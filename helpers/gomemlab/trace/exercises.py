@@ -104,12 +104,12 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
     no complete cycle and no worker's mark assist. An
     answer that does not compile, panics or runs past `timeout` seconds is a "not yet".
     """
+    args = sample_args(items=items, live_mib=2)  # a usage mistake is refused before Go runs
     try:
         source, first_line = _with_work(work_source)
     except UsageError as error:
         return Verdict.not_yet(str(error))
     program = workspace.snippet(source, label="trace-exercise")
-    args = sample_args(items=items, live_mib=2)
     original = programs.run("trace", args, env={"GOMAXPROCS": "2"}, timeout=timeout)
     try:
         after = run(program, args=args, gomaxprocs=2, timeout=timeout)
