@@ -323,6 +323,10 @@ def _more_cases():
         call = lambda f=flag: export.export(["03"], progress=False, **{f: "yes"})  # noqa: E731
         add("export", call, fragment=flag)
     add("export", lambda: export.export(["03"], progress=False, timeout=0), fragment="timeout")
+    from gomemlab.gc import costmodel
+
+    for bad in [None, 3, "x", [1]]:
+        add("gc", lambda b=bad: costmodel.workload_from(b), fragment="gm.gc.sweep")
     assert tables.format_bytes(np.int64(1536)) == "1.5 KiB"  # numpy numbers stay welcome
     return cases
 

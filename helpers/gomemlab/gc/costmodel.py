@@ -38,12 +38,10 @@ import pandas as pd
 from .. import validate
 from ..errors import UsageError
 from ..result import table_property
-from .result import HEAP_MINIMUM_MIB, MiB
+from .result import HEAP_MINIMUM_MIB, MiB, SweepResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-    from .result import SweepResult
 
 MODEL_PLOT_KINDS = ("memory",)
 MIN_RUNWAY_MIB = 1 / 16
@@ -451,6 +449,12 @@ def workload_from(sweep: SweepResult, *, live_mib: float | None = None) -> Workl
     """The model's stand-in for the gc sample as measured in `sweep`: one phase with the
     program's own allocation speed (from the run with the fewest GCs), the sample's live heap,
     the runtime's non-heap memory as "other", and a scan rate fitted to every measured cycle."""
+    if not isinstance(sweep, SweepResult):
+        raise UsageError(
+            f"workload_from takes what gm.gc.sweep(...) returned, not {type(sweep).__name__}"
+        )
+    if live_mib is not None:
+        live_mib = validate.positive(live_mib, "live_mib", unit="MiB")
     runs = sweep.runs
     if not runs:
         raise UsageError("the sweep has no runs to take a workload from")
