@@ -323,7 +323,18 @@ def _more_cases():
         call = lambda f=flag: export.export(["03"], progress=False, **{f: "yes"})  # noqa: E731
         add("export", call, fragment=flag)
     add("export", lambda: export.export(["03"], progress=False, timeout=0), fragment="timeout")
+    from gomemlab import hub
     from gomemlab.gc import costmodel
+
+    for bad in [["../../x"], [".x"], [3], "ada", [], None]:
+        call = lambda b=bad: hub.start(hub.free_port(), users=b, isolate=False)  # noqa: E731
+        add("hub", call, fragment="users")
+    add(
+        "hub",
+        lambda: hub.seed_cache("/proc/x"),
+        hub.HubError,
+        "the hub's folder /proc/x cannot be used",
+    )
 
     for bad in [None, 3, "x", [1]]:
         add("gc", lambda b=bad: costmodel.workload_from(b), fragment="gm.gc.sweep")

@@ -84,7 +84,13 @@ def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
     cache = home / ".cache" / "go-build"
     if (home / ".warm").exists() and cache.is_dir():
         return cache
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HubError(
+            f"the hub's folder {home.parent} cannot be used ({error.strerror or error}): pass "
+            "--root or set GOMEMLAB_HUB_ROOT to a folder the hub may write"
+        ) from None
     env = {
         k: v
         for k, v in os.environ.items()
@@ -302,6 +308,21 @@ def _environment(settings: Path, marker: str, quick: bool | None) -> dict[str, s
     return env
 
 
+def _learner_names(users: object) -> tuple[str, ...]:
+    """The learners' names, refused up front when one could not be an account and a folder
+    under the hub's root (nothing that climbs out of it)."""
+    if isinstance(users, str) or not isinstance(users, tuple | list):
+        raise UsageError(f"users must be a list of learner names, not {users!r}")
+    if not users:
+        raise UsageError("users: name at least one learner")
+    for name in users:
+        if not isinstance(name, str) or not name or "/" in name or "\0" in name:
+            raise UsageError(f"users: {name!r} is not a learner name (letters and digits)")
+        if name.startswith((".", "-")):
+            raise UsageError(f"users: {name!r} may not start with '.' or '-'")
+    return tuple(users)
+
+
 def start(
     port: int = 8000,
     *,
@@ -328,9 +349,7 @@ def start(
     missing, or accounts or cgroups cannot be made.
     """
     validate.count(port, "port", minimum=1, maximum=65535)
-    names = tuple(users)
-    if not names:
-        raise UsageError("users: name at least one learner")
+    names = _learner_names(users)
     program = proxy_program()
     if program is None:
         raise HubError(
