@@ -169,13 +169,15 @@ async def _one(
             runs_wall = time.perf_counter() - runs_began
             bounded = [h.room.peak_memory(u) for u in users] if h.room else []
         finally:
+            # Not awaited in threads: Ctrl-C cancels this task, and an await here would be
+            # cancelled too, leaving the hub, its learners and their accounts behind.
             stop.set()
-            await sampler
-            await asyncio.to_thread(h.stop)
-        homes = [_disk(h.home(u)) for u in users]
-        left = h.processes()
-        if isolate:
-            hub.remove_learners(users)
+            sampler.cancel()
+            h.stop()
+            homes = [_disk(h.home(u)) for u in users]
+            left = h.processes()
+            if isolate:
+                hub.remove_learners(users)
     runs = [r for user_runs in per_user for r in user_runs]
     cells = [r for r in runs if r["cell"] != "all"]
     timed = [r["seconds"] for r in cells if r["seconds"] is not None]
