@@ -20,6 +20,12 @@ def _trace_reader() -> object:
     return fastread.reader()
 
 
+def _trace_mmu() -> object:
+    from .trace import fastread, mmu  # a topic's tool, imported only when warming
+
+    return fastread.program(mmu.SOURCE)
+
+
 def _steps() -> list[tuple[str, Callable[[], object]]]:
     root = workspace.samples_root()
     steps: list[tuple[str, Callable[[], object]]] = [
@@ -33,6 +39,7 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
             lambda: toolchain.go("tool", "-n", "trace", timeout=STEP_TIMEOUT).check_run(),
         ),
         ("trace reader", _trace_reader),
+        ("trace MMU", _trace_mmu),
         (
             "sample tests",
             lambda: toolchain.go(

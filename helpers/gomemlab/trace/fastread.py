@@ -60,17 +60,17 @@ def _language(found: GoToolchain) -> str:
     return ".".join(found.version.removeprefix("go").split(".")[:2])
 
 
-def _build(found: GoToolchain, binary: Path) -> bool:
-    staging = binary.parent.parent / f".tracereader-{os.getpid()}-{threading.get_ident()}"
+def _build(found: GoToolchain, binary: Path, source: Path = SOURCE) -> bool:
+    staging = binary.parent.parent / f".{binary.name}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
         if not _copy_packages(found.goroot, staging):
             return False
         (staging / "go.mod").write_text(f"module {MODULE}\n\ngo {_language(found)}\n")
-        shutil.copy(SOURCE, staging / "main.go")
+        shutil.copy(source, staging / "main.go")
         done = toolchain.run(
-            [found.go, "build", "-trimpath", "-o", staging / "tracereader", "."],
+            [found.go, "build", "-trimpath", "-o", staging / binary.name, "."],
             cwd=staging,
             env=toolchain.go_env(
                 {"GOFLAGS": "-mod=mod", "GO111MODULE": "on", "GOWORK": "off"}, using=found
@@ -80,7 +80,7 @@ def _build(found: GoToolchain, binary: Path) -> bool:
         if not done.ok:
             return False
         binary.parent.mkdir(parents=True, exist_ok=True)
-        (staging / "tracereader").replace(binary)
+        (staging / binary.name).replace(binary)
         return True
     except (GomemlabError, OSError):
         return False
@@ -88,12 +88,13 @@ def _build(found: GoToolchain, binary: Path) -> bool:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _binary(found: GoToolchain) -> Path:
-    """Where the reader for `found` is kept: one per reader source and Go installation."""
+def _binary(found: GoToolchain, source: Path = SOURCE) -> Path:
+    """Where the program built from `source` (`_NAME/main.go` → `traceNAME`) for `found` is
+    kept: one per program source and Go installation."""
     digest = hashlib.sha256(
-        SOURCE.read_bytes() + found.version.encode() + os.fsencode(found.goroot)
+        source.read_bytes() + found.version.encode() + os.fsencode(found.goroot)
     ).hexdigest()[:16]
-    return scratch_root() / "bin" / digest / "tracereader"
+    return scratch_root() / "bin" / digest / ("trace" + source.parent.name.strip("_"))
 
 
 def built() -> bool:
@@ -112,16 +113,22 @@ def reader() -> Path | None:
     """The reader binary for the pinned Go (built on first use, a few seconds, then kept in
     `scratch/bin`, and built again if that copy is removed), or None where it cannot be built
     (then `load` parses the tool's text)."""
+    return program(SOURCE)
+
+
+def program(source: Path) -> Path | None:
+    """The binary of a trace program (`source`: its main.go, built with the pinned Go's
+    `internal/trace` beside it), built on first use and kept; None where it cannot be built."""
     try:
         found = toolchain.find_go()
-        binary = _binary(found)
+        binary = _binary(found, source)
     except (GomemlabError, WorkspaceError):
         return None
     if binary.is_file():
         return binary
     if binary in _FAILED:
         return None
-    if _build(found, binary):
+    if _build(found, binary, source):
         return binary
     _FAILED.add(binary)
     return None

@@ -209,3 +209,25 @@ def heap(
     ax.set_title(title or "How does the heap grow toward its goal, and drop after each GC?")
     ax.grid(alpha=0.3)
     return fig
+
+
+@figures.plot_function
+def mmu(
+    curve: pd.DataFrame,
+    *,
+    flags: tuple[str, ...] = (),
+    title: str | None = None,
+    width: float = figures.WIDTH,
+) -> Figure:
+    """Minimum mutator utilization against window length (log axis), as `go tool trace`'s MMU
+    page draws it: columns `window_s` and `mmu` (a `Trace.mmu(...)` frame)."""
+    fig, ax = figures.new(width, 3.6)
+    ax.plot(curve.window_s * 1e3, curve.mmu, color="#1f77b4", lw=1.6, marker=".", ms=3)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("window length (ms, log scale)")
+    ax.set_ylabel("minimum mutator utilization")
+    counted = ", ".join(flags) if flags else "nothing"
+    ax.set_title(title or f"How much of any window is left to your code? (counting {counted})")
+    ax.grid(alpha=0.3, which="both")
+    return fig
