@@ -88,7 +88,7 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
-    **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread"), RUN),
+    **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu"), RUN),
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}

@@ -1,9 +1,10 @@
-"""Minimum mutator utilization (`Trace.mmu`): the numbers `go tool trace` serves at
+"""Minimum mutator utilization (`gm.trace.mmu`): the numbers `go tool trace` serves at
 /mmu?mode=plot, on recorded tool output (fixtures/trace/README.md names the commands), live
 against the running tool, and on garbage."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import shutil
@@ -17,8 +18,8 @@ from hypothesis import strategies as st
 import gomemlab as gm
 from gomemlab.errors import GoCommandError, UsageError
 from gomemlab.provenance import Provenance
-from gomemlab.trace import mmu
 
+mmu = importlib.import_module("gomemlab.trace.mmu")  # the module, not the function
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 TRACE = FIXTURES / "gomaxprocs2.trace"
 RECORDED = {
@@ -83,7 +84,7 @@ def test_any_other_output_is_a_go_command_error(text):
 
 def test_a_trace_without_a_file_is_a_usage_error():
     with pytest.raises(UsageError, match="no trace file"):
-        gm.trace.parse("").mmu()
+        gm.trace.mmu(gm.trace.parse(""))
 
 
 def test_at_names_only_windows_of_the_curve():
@@ -98,9 +99,9 @@ def test_at_names_only_windows_of_the_curve():
 def test_equal_to_the_recorded_mmu_page_data(flags):
     tool = _tool(RECORDED[flags])
     trace = gm.trace.parse("", file=TRACE)
-    assert _pairs(trace.mmu(flags=flags)) == tool["curve"]  # the tool's own 100 windows
+    assert _pairs(gm.trace.mmu(trace, flags=flags)) == tool["curve"]  # the tool's own 100 windows
     windows = [w / 1e9 for w, _ in tool["curve"]]
-    assert trace.mmu(windows, flags).frame.mmu.tolist() == [m for _, m in tool["curve"]]
+    assert gm.trace.mmu(trace, windows, flags).frame.mmu.tolist() == [m for _, m in tool["curve"]]
 
 
 @pytest.mark.live
@@ -113,17 +114,17 @@ def test_equal_to_the_running_tool(tmp_path):
             url = f"{ui.direct_url.rstrip('/')}/mmu?mode=plot&flags={mmu.tool_flags(flags)}"
             with urllib.request.urlopen(url, timeout=60) as page:
                 tool = json.load(page)
-            assert _pairs(trace.mmu(flags=flags)) == tool["curve"]
+            assert _pairs(gm.trace.mmu(trace, flags=flags)) == tool["curve"]
 
 
 @pytest.mark.live
 def test_zero_inside_the_longest_pause_and_the_guaranteed_mutator_time_never_shrinks():
     trace = gm.trace.read(TRACE)
     longest = trace.pauses.duration_ns.max() / 1e9
-    curve = trace.mmu([longest / 2, longest, longest * 10], flags=("stw",))
+    curve = gm.trace.mmu(trace, [longest / 2, longest, longest * 10], flags=("stw",))
     assert curve.at(longest / 2) == 0.0 and curve.at(longest) == 0.0
     assert curve.at(longest * 10) > 0.0
-    frame = trace.mmu(flags=("stw",)).frame
+    frame = gm.trace.mmu(TRACE, flags=("stw",)).frame
     # The MMU itself may dip as the window grows (this trace's does, as the tool's page shows:
     # a longer window can take in a second pause), but a window holds every shorter one, so the
     # least mutator time a window guarantees, w * MMU(w), never shrinks (up to rounding).

@@ -21,9 +21,10 @@ def _trace_reader() -> object:
 
 
 def _trace_mmu() -> object:
-    from .trace import fastread, mmu  # a topic's tool, imported only when warming
+    from .trace import fastread  # a topic's tool, imported only when warming
+    from .trace.mmu import SOURCE
 
-    return fastread.program(mmu.SOURCE)
+    return fastread.program(SOURCE)
 
 
 def _steps() -> list[tuple[str, Callable[[], object]]]:

@@ -4,11 +4,13 @@ goroutines, processors, threads and GC cycles as tables and timelines.
     t = gm.trace.run("trace", gomaxprocs=2)   # run the sample with -trace, parse -> Trace
     t.gc, t.running, t.states, t.heap         # tables (see FRAME_DOC); t.summary()
     t.plot("timeline", window=(t0, t1))       # one lane per P, GC marks and pauses -> Figure
+    gm.trace.mmu(t, windows, flags).plot()    # minimum mutator utilization, as Go computes it
     ui = gm.trace.web(t); ui.stop()           # `go tool trace` in the browser
     t = gm.trace.parse(text)                  # pure parser (text, bytes or lines) -> Trace
 """
 
 from . import exercises
+from .mmu import MMU, mmu
 from .parse import EventParser, parse_events
 from .plots import heap, state_counts, timeline
 from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
@@ -21,6 +23,7 @@ __all__ = [
     "EVENT_KINDS",
     "FRAME_DOC",
     "GOROUTINE_KINDS",
+    "MMU",
     "PLOT_KINDS",
     "SUMMARY_DOC",
     "EventParser",
@@ -31,6 +34,7 @@ __all__ = [
     "exercises",
     "heap",
     "load",
+    "mmu",
     "parse",
     "parse_events",
     "read",

@@ -166,11 +166,19 @@ def compute(
     return parse_output(done.stdout, chosen, provenance)
 
 
-def of_trace(trace: Trace, windows: Iterable[float] | None, flags: Iterable[str]) -> MMU:
-    """`compute` on the file a `Trace` was read from (UsageError if it has none)."""
-    if trace.file is None or not Path(trace.file).is_file():
+def mmu(
+    trace: Trace | os.PathLike | str,
+    windows: Iterable[float] | None = None,
+    flags: Iterable[str] = DEFAULT_FLAGS,
+    *,
+    timeout: float = 120.0,
+) -> MMU:
+    """The MMU of a trace (a `Trace` read from a file, or the file) at `windows` (s; None: the
+    100 windows of `go tool trace`'s MMU page) counting `flags` (`FLAGS`) against your code."""
+    file = trace if isinstance(trace, str | os.PathLike) else getattr(trace, "file", None)
+    if file is None or not Path(file).is_file():
         raise UsageError(
-            "this Trace has no trace file to compute the MMU from: `gm.trace.run` or "
-            "`gm.trace.read(FILE)` make one that has"
+            f"no trace file to compute the MMU from ({trace!r:.80}): pass a Trace that "
+            "`gm.trace.run` or `gm.trace.read(FILE)` made, or the path of a trace file"
         )
-    return compute(trace.file, windows, flags)
+    return compute(file, windows, flags, timeout=timeout)

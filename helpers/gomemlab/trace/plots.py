@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from .. import figures, validate
 
@@ -224,6 +225,7 @@ def mmu(
     fig, ax = figures.new(width, 3.6)
     ax.plot(curve.window_s * 1e3, curve.mmu, color="#1f77b4", lw=1.6, marker=".", ms=3)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("window length (ms, log scale)")
     ax.set_ylabel("minimum mutator utilization")

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..webui import WebUI
-    from .mmu import MMU
 
 MARK_PHASE = "GC concurrent mark phase"
 SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
@@ -44,7 +43,7 @@ HEAP_GOAL = "/gc/heap/goal:bytes"
 GOMAXPROCS = "/sched/gomaxprocs:threads"
 GOROUTINE_KINDS = ("user", "gc", "runtime")
 """Goroutine kinds: your code, the GC's background mark workers, the rest of the runtime."""
-PLOT_KINDS = ("timeline", "states", "heap", "mmu")
+PLOT_KINDS = ("timeline", "states", "heap")
 """What `Trace.plot(kind=...)` draws."""
 
 FRAME_DOC = """\
@@ -817,8 +816,7 @@ class Trace(FrozenResult):
         self, kind: str = "timeline", *, window: tuple[float, float] | None = None, **options
     ) -> Figure:
         """A figure of this trace: "timeline" (one lane per P, GC marks and pauses), "states"
-        (goroutines per state over time), "heap" (heap in use vs its goal) or "mmu" (the
-        minimum mutator utilization curve of `mmu()`, the tool's windows and flags).
+        (goroutines per state over time) or "heap" (heap in use vs its goal).
 
         `window=(start_ms, end_ms)` zooms in (see `cycle_window`); other `options` (`title`,
         `width`, and for the timeline `label_goroutines`) go to `gomemlab.trace.plots`.
@@ -836,22 +834,9 @@ class Trace(FrozenResult):
                 gomaxprocs=self.gomaxprocs,
                 **options,
             )
-        if kind == "mmu":
-            return self.mmu().plot(**options)
         if kind == "states":
             return plots.state_counts(self.counts, self.gc, window=window, **options)
         return plots.heap(self.heap, self.gc, window=window, **options)
-
-    def mmu(
-        self,
-        windows: Iterable[float] | None = None,
-        flags: Iterable[str] = ("stw", "background", "assist"),
-    ) -> MMU:
-        """Minimum mutator utilization at `windows` (s; None: `go tool trace`'s 100 windows)
-        counting `flags` (stw, background, assist, sweep, perproc) as Go computes it."""
-        from .mmu import of_trace
-
-        return of_trace(self, windows, flags)
 
     @deprecated("gm.trace.web(trace)")
     def web(self, port: int | None = None) -> WebUI:
