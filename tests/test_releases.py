@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from gomemlab import checks, versions
+from gomemlab import checks, toolchain, versions
 from gomemlab.errors import ParseError, UsageError
 from gomemlab.provenance import Provenance
 from gomemlab.releases import (
@@ -22,6 +22,7 @@ from gomemlab.releases import (
     exercises,
     first_error,
     parse_probe,
+    source_facts,
 )
 from gomemlab.releases.parse import churn_trace, escape_verdicts, gctrace_values, probe_values
 from gomemlab.releases.run import measure, rows_for
@@ -179,6 +180,11 @@ def test_plots_are_figures_outside_pyplot():
     ):
         assert isinstance(fig, Figure) and fig.axes
     assert plt.get_fignums() == before
+    grid = m.plot(kind="verdicts").axes[0]
+    labels = [t.get_text() for t in grid.get_yticklabels()]
+    assert labels and not any(key in labels for key in BEHAVIOUR_KEYS)  # titles, not keys
+    texts = [*grid.get_yticklabels(), *grid.texts]
+    assert min(t.get_fontsize() for t in texts) >= 9
     with pytest.raises(UsageError, match="kind"):
         m.plot(kind="pie")
     with pytest.raises(UsageError, match="no numbers"):
@@ -220,3 +226,25 @@ def test_allocations_per_call_are_rounded_down_like_benchmem():
     )
     assert noisy != text
     assert probe_values(parse_probe(noisy))["append4_returned.allocs"] == "3"
+
+
+def test_source_facts_read_each_release_and_say_when_a_source_disagrees(tmp_path):
+    pinned = toolchain.find_go()
+    facts = source_facts([pinned])
+    assert facts.as_predicted.all(), facts[~facts.as_predicted]
+    said = dict(zip(facts.fact, facts.value, strict=True))
+    assert said["stack.declared_limit"] == "128 KiB"
+    assert said["godebug.asynctimerchan"] == "Removed in 1.27"
+    # a GOROOT whose sources say something else (a 1.24 that still had the 10 MiB limit)
+    src = tmp_path / "src" / "cmd" / "compile" / "internal" / "ir"
+    src.mkdir(parents=True)
+    (src / "cfg.go").write_text("\tMaxStackVarSize = int64(10 * 1024 * 1024)\n")
+    fake = toolchain.GoToolchain(
+        go=tmp_path / "bin" / "go", goroot=tmp_path, version="go1.24.0", source="test"
+    )
+    odd = source_facts([fake]).set_index("fact")
+    assert odd.loc["stack.declared_limit", "value"] == "10 MiB"
+    assert not odd.loc["stack.declared_limit", "as_predicted"]
+    assert odd.loc["godebug.asynctimerchan", "value"] == "not in the table"
+    with pytest.raises(UsageError, match="takes toolchains"):
+        source_facts(["1.27"])

@@ -84,6 +84,28 @@ func AppendReturned(n int) []int {
 	return s
 }
 
+// sum and first read an array through a pointer they do not keep.
+//
+//go:noinline
+func sum(p *[4]int) int { return p[0] + p[1] + p[2] + p[3] }
+
+//go:noinline
+func first(p *[4]int) int { return p[0] }
+
+// FuncVar calls through a local func variable that holds one of two known functions. Before
+// Go 1.27 escape analysis saw a call through a variable assigned twice as a call to an
+// unknown function, so &a escaped; from 1.27 it merges what every assigned callee does with
+// its argument, and neither keeps it.
+func FuncVar(which bool) int {
+	f := sum
+	if which {
+		f = first
+	}
+	var a [4]int
+	a[0] = 1
+	return f(&a)
+}
+
 var sinkInts []int
 
 // FillMap inserts n keys into a map, sized in advance when hint is true.
@@ -162,6 +184,8 @@ func measurements() []string {
 	add("append4_returned.allocs", allocs)
 	allocs, _ = costs(5, func() { sinkInt += int(Explicit256K(sinkInt % 100)) })
 	add("explicit256k.allocs", allocs)
+	allocs, _ = costs(200, func() { sinkInt += FuncVar(sinkInt%2 == 0) })
+	add("funcvar.allocs", allocs)
 	for _, hint := range []bool{false, true} {
 		allocs, bytes := costs(20, func() { sinkInt = FillMap(1000, hint) })
 		add(fmt.Sprintf("map1000.hint_%v.allocs", hint), allocs)

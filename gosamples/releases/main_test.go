@@ -27,6 +27,9 @@ func TestSizes(t *testing.T) {
 	if Explicit256K(3)+Explicit16M(3)+Implicit32K(3)+Implicit128K(3) != 0 {
 		t.Fatal("arrays should start zeroed")
 	}
+	if FuncVar(true) != 1 || FuncVar(false) != 1 {
+		t.Fatal("FuncVar reads a[0] = 1 through either function")
+	}
 }
 
 // BenchmarkSmallAlloc allocates one 16-byte pointerful object per iteration.

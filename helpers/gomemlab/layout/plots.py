@@ -23,7 +23,7 @@ HOLE_COLOUR = "#d9d9d9"
 def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Figure:
     """One row per struct, one cell per byte: fields (pointer fields in red), padding in grey."""
     width = max((s.size for s in layouts), default=8)
-    fig, ax = figures.new(height=0.9 + 0.65 * max(len(layouts), 1))
+    fig, ax = figures.new(height=1.1 + 0.8 * max(len(layouts), 1))
     for row, s in enumerate(layouts):
         y = len(layouts) - 1 - row
         for f in s.fields:
@@ -39,16 +39,17 @@ def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Fi
                 )
             )
             room = f.size * 60 / max(width, 1) / max(len(f.name), 1)  # about characters
-            if room >= 0.9:  # the name fits inside its box (smaller type where it is tight)
-                ax.text(
-                    f.offset + f.size / 2,
-                    y + 0.5,
-                    f.name,
-                    ha="center",
-                    va="center",
-                    color="white",
-                    fontsize=10 if room >= 1.2 else 7.5,
-                )
+            across = room >= 0.9  # the name fits across its box; else it stands upright in it
+            ax.text(
+                f.offset + f.size / 2,
+                y + 0.5,
+                f.name,
+                ha="center",
+                va="center",
+                rotation=0 if across else 90,
+                color="white" if across or f.size >= 3 else "black",
+                fontsize=10 if room >= 1.2 or not across else 9,
+            )
         for h in s.holes:
             ax.add_patch(
                 Rectangle(
@@ -61,13 +62,11 @@ def byte_map(layouts: Sequence[StructLayout], *, title: str | None = None) -> Fi
                     linewidth=1.5,
                 )
             )
-        ax.text(
-            width + 0.5, y + 0.5, f"{s.size} B ({s.padding} B padding)", va="center", fontsize=10
-        )
-    ax.set_xlim(0, width * 1.22 + 2)
+    ax.set_xlim(0, width)  # the whole width for bytes: a 1-byte field gets room for its name
     ax.set_ylim(0, max(len(layouts), 1))
     ax.set_yticks(
-        [len(layouts) - 1 - i + 0.5 for i in range(len(layouts))], [s.name for s in layouts]
+        [len(layouts) - 1 - i + 0.5 for i in range(len(layouts))],
+        [f"{s.name}\n{s.size} B, {s.padding} B padding" for s in layouts],
     )
     step = 8 if width <= 96 else 16
     ax.set_xticks(range(0, width + 1, step))

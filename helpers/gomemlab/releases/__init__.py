@@ -4,12 +4,14 @@ m = gm.releases.measure()                 # each release in versions.SERIES (qui
 m                                         # the matrix: behaviour × release, ✔ / ✘
 m.frame, m.provenance.shell               # one row per release × behaviour; the command
 m.plot(kind="metric", behaviours=["map.no_hint.bytes"])   # one metric across releases
+gm.releases.source_facts(gm.releases.toolchains())   # what each release's sources say
 gm.releases.exercises.check_prediction("make_var.escape", "1.22", "escapes to heap")
 """
 
 from __future__ import annotations
 
 from . import exercises
+from .facts import FACTS, SourceFact, source_facts
 from .parse import first_error, parse_probe
 from .result import FRAME_DOC, MATRIX_PLOT_KINDS, MatrixRow, ReleaseMatrix
 from .run import (
@@ -28,12 +30,14 @@ from .run import (
 __all__ = [
     "BEHAVIOURS",
     "BEHAVIOUR_KEYS",
+    "FACTS",
     "FRAME_DOC",
     "MATRIX_PLOT_KINDS",
     "NOT_AVAILABLE",
     "Behaviour",
     "MatrixRow",
     "ReleaseMatrix",
+    "SourceFact",
     "default_series",
     "disk_bytes",
     "exercises",
@@ -42,5 +46,6 @@ __all__ = [
     "measure_release",
     "parse_probe",
     "sample",
+    "source_facts",
     "toolchains",
 ]

@@ -110,6 +110,7 @@ def escape_verdicts(text: str) -> dict[str, str]:
         "explicit16m.escape": said("Explicit16M", ("moved to heap: a",)) or "stays on the stack",
         "implicit32k.escape": said("Implicit32K", ("does not escape", "escapes to heap")),
         "implicit128k.escape": said("Implicit128K", ("does not escape", "escapes to heap")),
+        "funcvar.escape": said("FuncVar", ("moved to heap: a",)) or "stays on the stack",
     }
 
 
@@ -136,6 +137,7 @@ def probe_values(said: ProbeOutput) -> dict[str, str]:
                 "append4.allocs",
                 "append4_returned.allocs",
                 "explicit256k.allocs",
+                "funcvar.allocs",
             )
         },
         "map.hint_helps": str(hint["allocs"] < no_hint["allocs"]),

@@ -43,46 +43,47 @@ def plot_metric(matrix: ReleaseMatrix, behaviours: Sequence[str] = DEFAULT_METRI
 
 @figures.plot_function
 def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
-    """The predicted rows as a grid: green = as the release notes say, orange = not, grey =
-    no prediction (a plain measurement)."""
-    frame = matrix.frame
-    keys = list(dict.fromkeys(frame["behaviour"]))
+    """The rows the release notes predict, as a grid: one row per behaviour (labelled with its
+    title), one column per release, each cell the measured value, green when the release does
+    what its notes say and orange with a ✘ when it does not (colour never carries it alone)."""
+    predicted = [r for r in matrix.rows if r.as_expected is not None]
+    if not predicted:
+        raise UsageError("this matrix has no predicted rows to draw")
+    keys = list(dict.fromkeys(r.behaviour for r in predicted))
+    titles = {r.behaviour: r.title for r in predicted}
     releases = list(matrix.releases)
-    codes = {True: 2, False: 0}
-    grid = np.full((len(keys), len(releases)), 1.0)
-    for row in matrix.rows:
-        if row.as_expected is not None:
-            grid[keys.index(row.behaviour), releases.index(row.release)] = codes[row.as_expected]
-    # about a notebook's width at 7 releases (JupyterLab scales a wider image down, type too)
-    fig, ax = figures.new(1.25 * len(releases) + 3.0, 0.3 * len(keys) + 1.6)
+    grid = np.full((len(keys), len(releases)), np.nan)
+    for row in predicted:
+        grid[keys.index(row.behaviour), releases.index(row.release)] = float(row.as_expected)
+    # 10 in at 100 dpi is the notebook's width, so the 9 pt type is shown at 9 pt
+    fig, ax = figures.new(figures.WIDTH, 0.52 * len(keys) + 1.4)
     from matplotlib.colors import ListedColormap
 
-    ax.imshow(
-        grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2, aspect="auto"
-    )
-    for row in matrix.rows:
-        text = row.value if len(row.value) <= 18 else row.value[:17] + "…"
+    ax.imshow(grid, cmap=ListedColormap(["#f4b183", "#a9dfb4"]), vmin=0, vmax=1, aspect="auto")
+    for row in predicted:
+        mark = "" if row.as_expected else "\n✘ expected " + row.expected
         ax.text(
             releases.index(row.release),
             keys.index(row.behaviour),
-            text,
+            "\n".join(_wrap(row.value, 13)) + mark,
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=9,
         )
-    ax.set_xticks(range(len(releases)), releases)
-    ax.set_yticks(range(len(keys)), keys, fontsize=8)
+    ax.set_xticks(range(len(releases)), releases, fontsize=10)
+    ax.set_yticks(range(len(keys)), ["\n".join(_wrap(titles[k], 38)) for k in keys], fontsize=9)
     ax.set_xticks(np.arange(len(releases) + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(len(keys) + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    ax.set_xlabel("Go release")
-    ax.set_ylabel("behaviour (matrix key)")
+    ax.set_xlabel("Go release", fontsize=10)
+    held = sum(bool(r.as_expected) for r in predicted)
     ax.set_title(
-        "Does each release do what its notes say?\n(green: yes, orange: no, grey: measured only)",
-        fontsize="medium",
+        f"Does each release do what its notes say? {held} of {len(predicted)} cells yes\n"
+        "(green: as predicted; orange with ✘: not)",
+        fontsize=11,
     )
     return fig
 

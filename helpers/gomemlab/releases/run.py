@@ -145,6 +145,22 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         _by(26, "3", "1"),
     ),
     Behaviour(
+        "funcvar.escape",
+        "var a [4]int, &a passed through a func variable assigned twice",
+        "1.27",
+        "Before 1.27 a call through a local func variable assigned more than once was a call "
+        "to an unknown function, so its pointer arguments escaped; 1.27 merges the escape "
+        "facts of every function assigned to it (cmd/compile/internal/escape/call.go).",
+        _by(27, "moved to heap: a", "stays on the stack"),
+    ),
+    Behaviour(
+        "funcvar.allocs",
+        "heap allocations of one such call",
+        "1.27",
+        "The same change, seen by the runtime: one allocation for a before 1.27, none after.",
+        _by(27, "1", "0"),
+    ),
+    Behaviour(
         "bloop",
         "a benchmark written with for b.Loop()",
         "1.24",
