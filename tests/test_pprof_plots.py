@@ -89,6 +89,7 @@ def test_cpu_flame_from_a_root():
     cpu = gm.pprof.load(HERE / "cpu.pprof")
     fig = cpu.plot("flame", root="main.main")
     assert "from main.main" in fig.axes[0].get_title()
+    assert fig.axes[0].get_title().startswith("Which call paths use the most CPU time (cpu)?")
     assert "ms" in fig.axes[0].get_xlabel()
 
 
@@ -134,6 +135,14 @@ def test_family_by_file_for_test_binaries():
 )
 def test_box_labels_shrink_to_the_room(chars, label):
     assert plots.box_label("strings/builder.(*Builder).grow", 0.12, chars) == label
+
+
+@pytest.mark.parametrize("chars", range(17))
+def test_a_box_label_is_never_a_name_cut_short(chars):
+    """ "mapassign_f…" names no function: a box too narrow for the bare name stays blank."""
+    label = plots.box_label("internal/runtime/maps.mapassign_faststr", 0.02, chars)
+    assert label == ("mapassign_faststr" if chars >= 17 else ""), label
+    assert "…" not in label
 
 
 def test_short_names_and_scales():

@@ -25,7 +25,7 @@ from .errors import (
     UsageError,
     WorkspaceError,
 )
-from .programs import build, run, test
+from .programs import build, run, run_32bit, test
 from .progress import progress
 from .provenance import Provenance
 from .settings import quick
@@ -112,6 +112,7 @@ __all__ = [
     "progress",
     "quick",
     "run",
+    "run_32bit",
     "sample",
     "scratch_copy",
     "setup",

@@ -198,6 +198,37 @@ def run(
     return done
 
 
+# Hosts whose kernel runs 32-bit x86 programs next to 64-bit ones (macOS dropped them in 10.15).
+_RUNS_386 = {("linux", "amd64"), ("windows", "amd64")}
+
+
+def run_32bit(
+    target: Target, args: Sequence[str] = (), *, timeout: float = 600.0
+) -> Completed | None:
+    """Build `target` for 32-bit x86 (GOARCH=386) and run it here, or None when this machine
+    cannot run such a program (the caller then says what it did not check).
+
+    A 32-bit build is how a lesson checks what it says of 32-bit platforms (4-byte words and
+    pointers, 8-byte points) on a 64-bit machine: Linux and Windows on amd64 run 386 programs
+    natively. The first build compiles the standard library for 386 (about a minute, cached).
+    """
+    timeout = validate.timeout(timeout)
+    args = validate.arguments(args, "args")
+    package = resolve(target)
+    _require_main(package)
+    host = tuple(toolchain.go("env", "GOHOSTOS", "GOHOSTARCH").check_run().stdout.split())
+    if host not in _RUNS_386:
+        return None
+    return toolchain.go(
+        "run",
+        package.pattern,
+        *args,
+        cwd=package.module_dir,
+        env={"GOARCH": "386"},
+        timeout=timeout,
+    ).check_run()
+
+
 def test(
     target: Target,
     *args: str,

@@ -25,6 +25,17 @@ _SCALES: dict[str, list[tuple[float, str]]] = {
 }
 
 
+# The question a flame graph of each sample type answers (its title).
+_QUESTIONS = {
+    "cpu": "Which call paths use the most CPU time",
+    "samples": "Which call paths were caught running most often",
+    "alloc_space": "Which call paths allocate the most bytes",
+    "alloc_objects": "Which call paths make the most allocations",
+    "inuse_space": "Which call paths hold the most memory at the last GC",
+    "inuse_objects": "Which call paths hold the most objects at the last GC",
+}
+
+
 def scale_for(unit: str, largest: float) -> tuple[float, str]:
     """A divisor and unit label that keep `largest` readable: bytes -> MiB, ns -> ms, ..."""
     for divisor, label in _SCALES.get(unit, []):
@@ -66,13 +77,14 @@ def _fit(text: str, chars: int) -> str:
 
 def box_label(function: str, share: float, chars: int) -> str:
     """The most informative label that fits in `chars` characters: name and share, the name
-    without its package path, the bare method or function name, or that name cut short."""
+    without its package path, or the bare method or function name; never a name cut short
+    ("mapassign_f…" names nothing): a box too narrow for its bare name gets no label."""
     short = short_name(function)
     bare = short.split(" ", 1)[0].rsplit(".", 1)[-1]
     for candidate in (f"{short} {share:.0%}", short, bare):
         if len(candidate) <= chars:
             return candidate
-    return _fit(bare, chars) if chars >= 6 else ""
+    return ""
 
 
 @figures.plot_function
@@ -180,8 +192,8 @@ def flame_graph(
     what = f"{total / divisor:.4g} {label}" if unit else f"{total:,}"
     ax.set_title(
         title
-        or f"Which call paths account for the {sample_index}? "
-        f"({what} in all{'; from ' + root if root else ''})"
+        or f"{_QUESTIONS.get(sample_index, 'Which call paths account for the most')} "
+        f"({sample_index})? ({what} in all{'; from ' + root if root else ''})"
     )
     if not boxes:
         ax.text(
