@@ -16,10 +16,15 @@ pytestmark = pytest.mark.live
 def test_exercise_1_start_is_not_yet_and_the_solution_is_solved():
     start = exercises.check_zero_allocs(exercises.WORDS_START)
     assert not start.passed and start.evidence["allocs_per_op"] == 1, start
-    assert "still allocates: 1 allocs/op" in start.message
+    # strings.Fields allocates its slice once per call: 2000 benchmark calls, plus the tests'
+    assert start.evidence["own_allocs"] >= 2000, start
+    assert re.search(r"still allocates: 20\d\d allocations .* 1 allocs/op", start.message)
     solved = exercises.check_zero_allocs(exercises.WORDS_SOLUTION)
     assert solved.passed, solved
-    assert solved.evidence["allocs_per_op"] == 0 and solved.evidence["bytes_per_op"] == 0
+    # B/op is the whole process's and may show the runtime's own allocations under load: the
+    # verdict rests on what the profile puts under CountWords
+    assert solved.evidence["own_allocs"] == 0 and solved.evidence["own_bytes"] == 0
+    assert solved.evidence["allocs_per_op"] == 0
     assert str(solved).startswith("✔ solved: CountWords is correct and allocates nothing")
 
 
@@ -47,8 +52,8 @@ WRONG_WORDS = {
     "no such function": ("package words\n", r"does not compile:.*undefined: CountWords"),
     "allocates now and then": (
         OCCASIONAL,
-        r"still allocates now and then: 0 allocs/op, "
-        r"4 B/op.*rounded down",
+        r"still allocates now and then: 2 allocations \(8(\.0)? KiB\) made inside CountWords"
+        r".*0 allocs/op, \d+ B/op",
     ),
 }
 

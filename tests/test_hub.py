@@ -219,7 +219,9 @@ def test_the_mount_table_names_each_controller():
 def test_cgroups_that_cannot_be_made_are_a_typed_error(monkeypatch):
     # /proc refuses new folders, as a read-only or foreign cgroup tree does.
     monkeypatch.setattr(
-        cgroups, "mounts", lambda: (1, dict.fromkeys(cgroups.CONTROLLERS, Path("/proc/self")))
+        cgroups,
+        "mounts",
+        lambda table=None: (1, dict.fromkeys(cgroups.CONTROLLERS, Path("/proc/self"))),
     )
     with pytest.raises(cgroups.CgroupError, match="cannot make the learners' cgroup"):
         cgroups.Room.create("gomemlab-hub-test")
