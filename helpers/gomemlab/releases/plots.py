@@ -43,8 +43,8 @@ def plot_metric(matrix: ReleaseMatrix, behaviours: Sequence[str] = DEFAULT_METRI
 
 @figures.plot_function
 def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
-    """The predicted rows as a grid: green = as the release notes say, orange = not, grey =
-    no prediction (a plain measurement)."""
+    """The predicted rows as a grid: ✔ on green = as the release notes say, ✘ on orange = not,
+    grey = no prediction (a plain measurement); the marks tell it without colour."""
     frame = matrix.frame
     keys = list(dict.fromkeys(frame["behaviour"]))
     releases = list(matrix.releases)
@@ -60,8 +60,10 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     ax.imshow(
         grid, cmap=ListedColormap(["#dd8452", "#eeeeee", "#8fd19e"]), vmin=0, vmax=2, aspect="auto"
     )
+    marks = {True: "✔ ", False: "✘ ", None: ""}  # a second channel beside the colour
     for row in matrix.rows:
         text = row.value if len(row.value) <= 18 else row.value[:17] + "…"
+        text = marks[row.as_expected] + text
         ax.text(
             releases.index(row.release),
             keys.index(row.behaviour),
@@ -81,7 +83,8 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     ax.set_xlabel("Go release")
     ax.set_ylabel("behaviour (matrix key)")
     ax.set_title(
-        "Does each release do what its notes say?\n(green: yes, orange: no, grey: measured only)",
+        "Does each release do what its notes say?\n"
+        "(✔ green: yes, ✘ orange: no, grey: measured only)",
         fontsize="medium",
     )
     return fig
