@@ -37,8 +37,9 @@ def static_html(widget: Any) -> str:
         if not data:
             return ""
         fmt = getattr(widget, "format", "png") or "png"
+        alt = html.escape(getattr(widget, "tooltip", None) or "figure")
         return (
-            f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,'
+            f'<img alt="{alt}" style="max-width:100%" src="data:image/{fmt};base64,'
             f'{base64.b64encode(data).decode()}">'
         )
     if kind == "Output":

@@ -91,7 +91,7 @@ class Panel:
         image = ""
         if units:
             figure = result.plot(units=units, title=f"What does one {name} operation cost?")
-            image = f'<img src="{figures.to_data_url(figure)}" style="max-width:100%">'
+            image = figures.image_html(figure)
         self.output.value = result._repr_html_() + image
         return result
 

@@ -118,9 +118,9 @@ class ModelExplorer:
         run = _nearest(self.runs, self.gogc.value) if limit is None else None
         measured = sawtooth(run.log.frame) if run is not None else None
         self.axes_limits = (max(self.xmax, r.wall_seconds), self.ymax)
-        self.image.value = figures.to_png(
-            model_area(r, measured=measured, xmax=self.axes_limits[0], ymax=self.ymax), dpi=80
-        )
+        fig = model_area(r, measured=measured, xmax=self.axes_limits[0], ymax=self.ymax)
+        self.image.value = figures.to_png(fig, dpi=80)
+        self.image.tooltip = figures.describe(fig, draw=False)  # the picture's text alternative
         words = (
             f"<b>Model</b>: GOGC={self.gogc.value:.0f}"
             + (f", limit {limit:.0f} MiB" if limit else "")
@@ -197,6 +197,7 @@ class GuideExplorer:
         self.axes_limits = (xmax, ymax)
         fig = model_area(r, xmax=xmax, ymax=ymax, title=title, height=4.0)
         self.image.value = figures.to_png(fig, dpi=80)
+        self.image.tooltip = figures.describe(fig, draw=False)  # the picture's text alternative
         sep = " " if self.graph.question.endswith("?") else ": "
         self.text.value = (
             f"{self.graph.question}{sep}{r.cycles} collections in "
