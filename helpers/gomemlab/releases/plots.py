@@ -54,7 +54,7 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
     releases = list(matrix.releases)
     grid = np.full((len(keys), len(releases)), np.nan)
     for row in predicted:
-        grid[keys.index(row.behaviour), releases.index(row.release)] = float(row.as_expected)
+        grid[keys.index(row.behaviour), releases.index(row.release)] = float(bool(row.as_expected))
     # 10 in at 100 dpi is the notebook's width, so the 9 pt type is shown at 9 pt
     fig, ax = figures.new(figures.WIDTH, 0.52 * len(keys) + 1.4)
     from matplotlib.colors import ListedColormap
