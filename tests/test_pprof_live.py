@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import urllib.request
 
 import pytest
@@ -65,6 +66,32 @@ def test_web_ui_on_loopback_stops(mem):
     finally:
         ui.stop()
     assert not ui.running
+
+
+def test_without_graphviz_the_graph_view_is_a_notice_inside_pprofs_page(mem, monkeypatch):
+    tools = importlib.import_module("gomemlab.pprof.tools")
+    monkeypatch.setattr(tools, "graphviz_dot", lambda: None)  # as on a machine without it
+    with gm.pprof.web(mem) as ui:
+        base = ui.direct_url.split("/ui/")[0].rstrip("/")
+        with urllib.request.urlopen(f"{base}/ui/graph", timeout=60) as page:
+            assert page.status == 200
+            graph = page.read().decode()
+    assert "Graphviz (its dot program) is not installed" in graph
+    # still pprof's page: its View menu (the way back) and the notice's links to other views
+    assert 'id="flamegraph"' in graph and 'href="flamegraph"' in graph
+    assert "Could not execute dot" not in graph
+    assert not ui.running
+
+
+def test_doctor_says_what_a_missing_dot_means(monkeypatch):
+    tools = importlib.import_module("gomemlab.pprof.tools")
+    monkeypatch.setattr(tools, "graphviz_dot", lambda: None)
+    doctor = importlib.import_module("gomemlab.doctor")
+    check = doctor._graphviz_check()
+    assert check.ok and "View → Graph shows a notice" in check.detail
+    assert "apt install graphviz" in check.fix
+    monkeypatch.setattr(tools, "graphviz_dot", lambda: "/usr/bin/dot")
+    assert "/usr/bin/dot" in doctor._graphviz_check().detail
 
 
 def test_benchmark_profile_with_compiler_output():

@@ -93,6 +93,7 @@ def _go_checks() -> list[Check]:
     )
     checks.append(_probe_check())
     checks.append(_trace_reader_check())
+    checks.append(_graphviz_check())
     return checks
 
 
@@ -107,6 +108,23 @@ def _trace_reader_check() -> Check:
         "trace reader",
         True,
         "not built yet: the first trace builds it (a few seconds), or `gomemlab warm` does now",
+    )
+
+
+def _graphviz_check() -> Check:
+    """Whether Graphviz's `dot` is there for pprof's View → Graph (never a failure: without it
+    that one view shows the lab's notice and every other view works)."""
+    from .pprof.tools import graphviz_dot  # a topic's tool, looked at only here
+
+    dot = graphviz_dot()
+    if dot is not None:
+        return Check("Graphviz (dot)", True, f"{dot}: pprof's View → Graph draws the call graph")
+    return Check(
+        "Graphviz (dot)",
+        True,
+        "not installed: pprof's View → Graph shows a notice instead of the call graph; the flame "
+        "graph, top, peek and source views, and the lab's own plots, need no Graphviz",
+        "for the call graph: apt install graphviz, brew install graphviz, or graphviz.org",
     )
 
 

@@ -9,6 +9,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,8 +163,10 @@ def serve(
     port: int | None = None,
     path: str = "/",
     timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
 ) -> WebUI:
-    """Run `go ARGS...` whose web UI listens on `port` (127.0.0.1), and wait until it answers.
+    """Run `go ARGS...` whose web UI listens on `port` (127.0.0.1), and wait until it answers;
+    `env`: variables to set for it (e.g. PATH).
 
     The caller puts `port` into `go_args` (e.g. `-http=127.0.0.1:PORT`); use `free_port()`.
     A port something else already listens on is a UsageError. The tool runs under the reaper,
@@ -179,7 +182,7 @@ def serve(
             "leave it out to get a free one"
         )
     log = workspace.scratch_dir("webui") / "output.log"
-    process = toolchain.start_go(*go_args, log=log)
+    process = toolchain.start_go(*go_args, log=log, env=env)
     with _LOCK:
         _RUNNING.add(process)
     ui = WebUI(title, f"http://{LOOPBACK}:{port}{path}", process, port=port, path=path)

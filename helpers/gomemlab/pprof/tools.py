@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .. import paths, settings, toolchain, validate, webui
+from .. import files, paths, settings, toolchain, validate, webui
 from ..errors import GomemlabError, UsageError
 from ..provenance import Provenance
 from ..result import FrozenResult
@@ -119,6 +120,7 @@ def pprof_web(profile: ProfileSource, sample_index: str, *, view: str = "/") -> 
     validate.choice(view, WEB_VIEWS, "view")
     path = profile_file(profile)
     port = webui.free_port()
+    stand_in = None if graphviz_dot() else _graph_stand_in()
     return webui.serve(
         "go tool pprof",
         "tool",
@@ -129,7 +131,34 @@ def pprof_web(profile: ProfileSource, sample_index: str, *, view: str = "/") -> 
         path,
         port=port,
         path=view,
+        env=None if stand_in is None else {"PATH": f"{stand_in}{os.pathsep}{os.environ['PATH']}"},
     )
+
+
+def graphviz_dot() -> str | None:
+    """Graphviz's `dot` on PATH (pprof's View → Graph runs it), or None."""
+    return shutil.which("dot")
+
+
+GRAPH_STAND_IN = Path(__file__).parent.parent / "static" / "graphviz-missing.svg"
+"""What View → Graph shows when Graphviz is missing (instead of pprof's bare error page, which
+has no menu and no way back): a notice inside pprof's own page, menus intact."""
+
+
+def _graph_stand_in() -> Path:
+    """A folder holding a `dot` that ignores its input and prints `GRAPH_STAND_IN` (for pprof,
+    which runs `dot -Tsvg` from PATH), for POSIX shells and Windows."""
+    folder = settings.scratch_root() / "bin" / "graphviz-missing"
+    folder.mkdir(parents=True, exist_ok=True)
+    files.write_atomic(folder / "graph.svg", GRAPH_STAND_IN.read_bytes(), what="the notice")
+    files.write_atomic(
+        folder / "dot", '#!/bin/sh\ncat >/dev/null\ncat "$(dirname "$0")/graph.svg"\n', what="dot"
+    )
+    (folder / "dot").chmod(0o755)
+    files.write_atomic(
+        folder / "dot.cmd", '@more >nul\r\n@type "%~dp0graph.svg"\r\n', what="dot.cmd"
+    )
+    return folder
 
 
 def lab_goroot() -> str | None:
