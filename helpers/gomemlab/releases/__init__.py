@@ -10,6 +10,7 @@ gm.releases.exercises.check_prediction("make_var.escape", "1.22", "escapes to he
 from __future__ import annotations
 
 from . import exercises
+from .history import expect_history
 from .parse import first_error, parse_probe
 from .result import FRAME_DOC, MATRIX_PLOT_KINDS, MatrixRow, ReleaseMatrix
 from .run import (
@@ -37,6 +38,7 @@ __all__ = [
     "default_series",
     "disk_bytes",
     "exercises",
+    "expect_history",
     "first_error",
     "measure",
     "measure_release",
