@@ -124,6 +124,7 @@ def test_explorer_sliders_rerun_the_model():
     assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     at100 = e.result
     assert "GOGC=100" in e.text.value
+    assert int(e.gogc.layout.width.removesuffix("px")) >= 400  # wide enough to aim with
     e.gogc.value = 400
     assert e.result.cycles < at100.cycles and e.result.peak_mib > at100.peak_mib
     e.limit_on.value = True

@@ -81,6 +81,7 @@ class ModelExplorer:
             description="GOGC",
             readout_format=".0f",
             continuous_update=False,
+            layout=w.Layout(width="440px"),
         )
         self.limit_on = w.Checkbox(
             value=limit_mib is not None, description="memory limit", indent=False
