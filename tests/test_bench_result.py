@@ -168,6 +168,11 @@ def test_plot_kinds_fonts_and_errors():
         "impl=append",
         "impl=prealloc",
     ]
+    swept = sorted(result.frame["sub.size"].dropna().unique())
+    for ax in sweep.axes:  # ticks where the data are (issue 22: they sat at 2^5, 2^7, ...)
+        assert list(ax.get_xticks()) == swept
+        assert [t.get_text() for t in ax.get_xticklabels()] == [f"{x:,g}" for x in swept]
+        assert list(ax.xaxis.get_minorticklocs()) == []
     import matplotlib.pyplot as plt
 
     assert plt.get_fignums() == [], "figures are never registered with pyplot"

@@ -124,6 +124,7 @@ def test_explorer_sliders_rerun_the_model():
     assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     at100 = e.result
     assert "GOGC=100" in e.text.value
+    assert int(e.gogc.layout.width.removesuffix("px")) >= 400  # wide enough to aim with
     e.gogc.value = 400
     assert e.result.cycles < at100.cycles and e.result.peak_mib > at100.peak_mib
     e.limit_on.value = True
@@ -142,7 +143,14 @@ def test_thrashing_without_a_limit_blames_gogc_not_a_limit():
 def test_guide_explorer_keeps_its_axes():
     e = gm.gc.guide_explorer(5)
     assert e.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert e.gogc.options == gm.gc.costmodel.guide_gogc_values()
+    steps = gm.gc.costmodel.guide_gogc_steps()
+    assert len(e.gogc.options) == len(steps) == 2001
+    assert tuple(dict.fromkeys(value for _, value in e.gogc.options)) == (
+        gm.gc.costmodel.guide_gogc_values()
+    )
+    # a log slider as the guide's (issue 22: 1-100 took its first seventh, in 124 px)
+    assert steps.index(100) / len(steps) > 0.6 and steps.index(10) / len(steps) > 0.3
+    assert int(e.gogc.layout.width.removesuffix("px")) >= 400
     first = e.axes_limits
     at100 = e.result
     for gogc in (50, 200, 400):  # within the range the axes were made for

@@ -280,3 +280,19 @@ def test_metrics_garbage_parses_or_raises(text):
         assert err.line_no is not None
         return
     assert len(log.frame) == len([line for line in text.splitlines() if line.strip()])
+
+
+def test_pause_plot_shows_every_pause_beside_a_long_one(fixture_text):
+    """Issue 22: stacked on a log axis, a cycle's shorter pause was hidden under the other."""
+    frame = gm.gc.parse_gctrace(fixture_text("gc/gctrace_gogc100.txt")).frame.copy()
+    frame.loc[frame.index[0], "clock_mark_term_ms"] = 50.0  # one 50 ms pause, as seen under load
+    fig = gm.gc.plots.pauses(frame)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and "log scale" in ax.get_ylabel()
+    bars = [patch for container in ax.containers for patch in container]
+    assert len(bars) == 2 * len(frame) and all(bar.get_y() == 0 for bar in bars)  # none stacked
+    heights = sorted(bar.get_height() for bar in bars)
+    wanted = sorted([*(frame.clock_sweep_term_ms * 1000), *(frame.clock_mark_term_ms * 1000)])
+    assert heights == pytest.approx(wanted)
+    quiet = gm.gc.plots.pauses(gm.gc.parse_gctrace(fixture_text("gc/gctrace_gogc100.txt")).frame)
+    assert quiet.axes[0].get_yscale() == "linear" or "log scale" in quiet.axes[0].get_ylabel()

@@ -190,7 +190,7 @@ func BenchmarkFill(b *testing.B) {
 	}
 }
 
-// Parallel work: -cpu 1,2 runs it with GOMAXPROCS 1 and 2 (names end in -1 and -2).
+// Parallel work: -cpu 1,2 runs it with GOMAXPROCS 1 and 2 (names get no suffix and -2).
 func BenchmarkJoinParallel(b *testing.B) {
 	parts := Words(32)
 	b.RunParallel(func(pb *testing.PB) {

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from .. import figures, validate
 from ..errors import UsageError
@@ -182,6 +183,10 @@ def plot_scaling(
             ax.fill_between(xs, lo, hi, color=color, alpha=0.2, lw=0)
         if (data[param] > 0).all():
             ax.set_xscale("log", base=2)
+        swept = sorted(data[param].unique())
+        if len(swept) <= 12:  # ticks where the data are (16, 256, ...), not at every other 2^k
+            ax.set_xticks(swept, [f"{x:,g}" for x in swept])
+            ax.xaxis.set_minor_locator(NullLocator())
         _scale(ax, data[unit].dropna().to_numpy(float), "y")
         ax.set_xlabel(param.removeprefix("sub."))
         ax.set_ylabel(UNIT_LABELS.get(unit, unit))

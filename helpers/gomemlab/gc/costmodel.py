@@ -390,15 +390,20 @@ GUIDE_GRAPHS = (
 """The guide's five graphs (go.dev/doc/gc-guide), transcribed from their data attributes."""
 
 
-def guide_gogc_values() -> tuple[float | str, ...]:
-    """Every GOGC the guide's slider offers: round(2^x), x = 0..10 by 0.005, 1024+ is "off"."""
-    values: list[float | str] = []
+def guide_gogc_steps() -> tuple[float | str, ...]:
+    """The GOGC at each of the guide's 2001 slider positions: round(2^x), x = 0..10 by 0.005,
+    1024+ is "off". Evenly spaced in x, so the slider is logarithmic (GOGC=100 sits at 66 %);
+    neighbouring positions can round to the same GOGC."""
+    steps: list[float | str] = []
     for k in range(2001):
         v = math.floor(2 ** (k * 5 / 1000) + 0.5)  # JavaScript's Math.round
-        g: float | str = "off" if v >= 1024 else v
-        if g not in values:
-            values.append(g)
-    return tuple(values)
+        steps.append("off" if v >= 1024 else v)
+    return tuple(steps)
+
+
+def guide_gogc_values() -> tuple[float | str, ...]:
+    """Every GOGC the guide's slider offers, each once, in slider order."""
+    return tuple(dict.fromkeys(guide_gogc_steps()))
 
 
 GUIDE_LIMITS_MIB = tuple(1 + k / 2 for k in range(199))

@@ -102,13 +102,17 @@ def pauses(
     x = f.cycle.to_numpy()
     us_sweep = f.clock_sweep_term_ms.to_numpy() * 1000
     us_term = f.clock_mark_term_ms.to_numpy() * 1000
-    ax.bar(x, us_sweep, color=COLORS["sweep"], label="sweep termination")
-    ax.bar(x, us_term, bottom=us_sweep, color=COLORS["markterm"], label="mark termination")
+    # side by side, not stacked: on a log axis a stacked bar hides the smaller pause of its cycle
+    ax.bar(x - 0.2, us_sweep, width=0.4, color=COLORS["sweep"], label="sweep termination")
+    ax.bar(x + 0.2, us_term, width=0.4, color=COLORS["markterm"], label="mark termination")
     ax.set_xlabel("GC cycle")
-    ax.set_ylabel("stop-the-world time (µs)")
-    ax.set_title("STW pauses per cycle (gctrace)")
-    if len(x) and (us_sweep + us_term).max() > 20 * max(np.median(us_sweep + us_term), 1e-9):
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    every = np.r_[us_sweep, us_term]
+    wide = len(every) and every.max() > 20 * max(np.median(every), 1e-9)
+    if wide:  # one long pause would flatten the rest: a log axis, and the label says so
         ax.set_yscale("log")
+    ax.set_ylabel("stop-the-world time (µs" + (", log scale)" if wide else ")"))
+    ax.set_title("STW pauses per cycle (gctrace)")
     ax.legend(fontsize=10)
     ax.grid(alpha=0.3, axis="y")
     if two and hist is not None:

@@ -17,7 +17,7 @@ from .costmodel import (
     GuideGraph,
     ModelResult,
     Workload,
-    guide_gogc_values,
+    guide_gogc_steps,
 )
 from .plots import model_area, sawtooth
 from .result import GCRun, SweepResult
@@ -81,6 +81,7 @@ class ModelExplorer:
             description="GOGC",
             readout_format=".0f",
             continuous_update=False,
+            layout=w.Layout(width="440px"),
         )
         self.limit_on = w.Checkbox(
             value=limit_mib is not None, description="memory limit", indent=False
@@ -159,9 +160,14 @@ class GuideExplorer:
         import ipywidgets as w
 
         self.graph = graph
-        values = list(guide_gogc_values())
+        # one position per step of the guide's slider (duplicates kept): a log scale, as there
+        steps = [(str(g), g) for g in guide_gogc_steps()]
         self.gogc = w.SelectionSlider(
-            options=values, value=gogc, description="GOGC", continuous_update=False
+            options=steps,
+            value=gogc,
+            description="GOGC",
+            continuous_update=False,
+            layout=w.Layout(width="440px"),
         )
         controls = [self.gogc]
         self.limit = None
@@ -171,6 +177,7 @@ class GuideExplorer:
                 value=float(limit_mib),
                 description="limit MiB",
                 continuous_update=False,
+                layout=w.Layout(width="360px"),
             )
             controls.append(self.limit)
         # GOGC 25 to 400 without a limit sets the axes (the longest run, the highest peak);

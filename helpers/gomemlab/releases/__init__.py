@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import exercises
 from .facts import FACTS, SourceFact, source_facts
+from .history import expect_history
 from .parse import first_error, parse_probe
 from .result import FRAME_DOC, MATRIX_PLOT_KINDS, MatrixRow, ReleaseMatrix
 from .run import (
@@ -41,6 +42,7 @@ __all__ = [
     "default_series",
     "disk_bytes",
     "exercises",
+    "expect_history",
     "first_error",
     "measure",
     "measure_release",
