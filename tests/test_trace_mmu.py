@@ -140,3 +140,10 @@ def test_a_file_that_is_no_trace_is_a_readable_error(tmp_path):
     bad.write_bytes(b"not a trace")
     with pytest.raises(GoCommandError, match="computing the MMU of"):
         mmu.compute(bad)
+
+
+def test_counting_background_workers_the_tools_curve_stops_early():
+    # Go 1.27.3 counts a mark worker that runs again twice (its start and its "GC (...)" label
+    # both add one, its stop takes one away): its P soon looks busy with GC for good, and the
+    # utilization (the tool's default view) ends long before the trace does. 06 §8 says so.
+    assert _tool("stw-background-assist")["xMax"] < _tool("stw")["xMax"] / 3

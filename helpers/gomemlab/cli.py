@@ -110,6 +110,20 @@ def _hub(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
+    if args.site:
+        from .site import build
+
+        if args.with_solutions:
+            raise UsageError("the site leaves the solutions out: drop --with-solutions")
+        index = build(
+            args.site,
+            args.notebooks,
+            quick=args.quick,
+            live_url=args.live_url,
+            progress=sys.stderr.isatty(),
+        )
+        print(f"wrote the site: {index}")
+        return 0
     written = export(
         args.notebooks,
         out=args.out,
@@ -197,6 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the exercises' solutions (left out by default)",
     )
     handouts.add_argument("--quick", action="store_true", help="quick mode (short runs)")
+    handouts.add_argument(
+        "--site",
+        metavar="DIR",
+        help="write one static site of the course into DIR (index, chapters, navigation)",
+    )
+    handouts.add_argument(
+        "--live-url",
+        help="with --site: a JupyterLab address each chapter links to (its notebook there)",
+    )
     handouts.set_defaults(func=_export)
     args = parser.parse_args(argv)
     try:
