@@ -135,9 +135,21 @@ def test_warm_draws_its_progress_bar_in_a_terminal():
 
 
 def test_the_workshop_seed_cache_is_built_from_nothing(tmp_path):
-    """`gomemlab warm` with an empty HOME (so an empty scratch folder and Go build cache)."""
-    cache = hub.seed_cache(tmp_path)
-    assert cache.is_relative_to(tmp_path) and cache.name == "go-build"
+    """`gomemlab warm` with an empty HOME (so an empty scratch folder and Go build cache).
+
+    CI's cold warm IS this first use (.ci/run builds the seed from nothing in a terminal, then
+    gives the test run a copy, as the hub gives each learner one): with GOMEMLAB_CI_SEED
+    naming that hub root, the seed is checked here through what `seed_cache` recorded when it
+    made it, not built a second time. Elsewhere it is built here, in an empty folder."""
+    root = Path(os.environ.get("GOMEMLAB_CI_SEED") or tmp_path)
+    cache = hub.seed_cache(root)
+    assert cache.is_relative_to(root) and cache.name == "go-build"
+    record = hub.seed_record(root)
+    assert record["files_before"] == 0, record  # the seed's home held nothing: from nothing
     entries = sum(1 for _ in cache.rglob("*-d"))
-    assert entries > 100, entries  # the standard library and every sample, compiled
-    assert hub.seed_cache(tmp_path) == cache  # made once, then reused
+    assert record["cache_entries"] > 100, record  # the standard library and every sample
+    assert entries >= record["cache_entries"], (entries, record)
+    marker = root / "seed" / ".warm"
+    made = marker.stat().st_mtime_ns
+    # made once, then reused
+    assert hub.seed_cache(root) == cache and marker.stat().st_mtime_ns == made

@@ -79,7 +79,9 @@ def free_port() -> int:
 
 def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
     """A warm Go build cache for new learners: `gomemlab warm` run once with HOME=<root>/seed
-    (made only when missing); its ~/.cache/go-build path. Learners get copies, never this one."""
+    (made only when missing); its ~/.cache/go-build path. Learners get copies, never this one.
+    The marker `<root>/seed/.warm` records (JSON) how many files the seed's home held before
+    the warm (0: it was built from nothing) and how many cache entries it made."""
     home = Path(root).expanduser() / "seed"
     cache = home / ".cache" / "go-build"
     if (home / ".warm").exists() and cache.is_dir():
@@ -91,12 +93,14 @@ def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
             f"the hub's folder {home.parent} cannot be used ({error.strerror or error}): pass "
             "--root or set GOMEMLAB_HUB_ROOT to a folder the hub may write"
         ) from None
+    files_before = sum(1 for _ in home.rglob("*"))
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("GOMEMLAB_", "GOCACHE", "XDG_", "GOPATH", "GOMODCACHE"))
     }
     env["HOME"] = str(home)
+    began = time.monotonic()
     try:
         subprocess.run(
             [sys.executable, "-m", "gomemlab.cli", "warm"],
@@ -108,8 +112,24 @@ def seed_cache(root: Path | str, *, timeout: float = 1800) -> Path:
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         raise HubError(f"warming the learners' seed Go cache in {home} failed: {error}") from None
-    (home / ".warm").write_text("gomemlab warm done\n")
+    record = {
+        "files_before": files_before,
+        "cache_entries": sum(1 for _ in cache.rglob("*-d")),
+        "seconds": round(time.monotonic() - began, 1),
+    }
+    (home / ".warm").write_text(json.dumps(record) + "\n")
     return cache
+
+
+def seed_record(root: Path | str) -> dict[str, float]:
+    """What `seed_cache` recorded when it made the seed under `root` ({} when not made, or
+    made before the record existed)."""
+    marker = Path(root).expanduser() / "seed" / ".warm"
+    try:
+        found = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def command(port: int, hub_port: int, proxy_api_port: int) -> list[str]:
