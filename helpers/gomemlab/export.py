@@ -19,6 +19,31 @@ _EXTERNAL = re.compile(
     re.IGNORECASE,
 )
 
+HANDOUT_CSS = """<style>
+/* Readable handouts (WCAG 2.1 AA, checked by axe-core in tests/test_a11y_handouts.py):
+   JupyterLab's light-theme code colours and faded prompts fall below 4.5:1 on the cell
+   background #f5f5f5, and links in text differ from it by colour alone. */
+:root {
+  --jp-mirror-editor-keyword-color: #006b00;
+  --jp-mirror-editor-builtin-color: #006b00;
+  --jp-mirror-editor-number-color: #006b00;
+  --jp-mirror-editor-operator-color: #7a1fc2;
+  --jp-mirror-editor-meta-color: #7a1fc2;
+  --jp-mirror-editor-comment-color: #2d6464;
+  --jp-mirror-editor-string-color: #a31c1c;
+  --jp-mirror-editor-atom-color: #3b3bc4;
+  --jp-mirror-editor-bracket-color: #5e5e3c;
+  --jp-mirror-editor-error-color: #c00000;
+  --jp-cell-prompt-not-active-font-color: #595959;
+  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-opacity: 1;
+  --jp-cell-inprompt-font-color: #25649a;
+  --jp-cell-outprompt-font-color: #a34a2f;
+}
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
+</style>
+"""
+
 
 def _is_solution(cell) -> bool:
     """A cell tagged `solution`, or a collapsed (source-hidden) cell that names a solution."""
@@ -107,6 +132,7 @@ def _to_html(nb, with_solutions: bool, exporter_class, nbformat) -> str:
     exporter = exporter_class(template_name="lab", embed_images=True)
     exporter.mathjax_url = ""
     body, _ = exporter.from_notebook_node(nb)
+    body = body.replace("</head>", HANDOUT_CSS + "</head>", 1)
     return _EXTERNAL.sub("", body)
 
 

@@ -154,8 +154,14 @@ def _axis_words(ax: Any, which: str) -> str:
 
 
 def _tick_names(ax: Any, which: str) -> dict[float, str]:
-    ticks = ax.get_xticklabels() if which == "x" else ax.get_yticklabels()
-    return {float(t.get_position()[0 if which == "x" else 1]): t.get_text() for t in ticks}
+    """Tick position → its label; a panel sharing the axis without labels uses its sibling's."""
+    shared = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
+    for axes in (ax, *shared.get_siblings(ax)):
+        ticks = axes.get_xticklabels() if which == "x" else axes.get_yticklabels()
+        names = {float(t.get_position()[0 if which == "x" else 1]): t.get_text() for t in ticks}
+        if any(names.values()):
+            return names
+    return {}
 
 
 def _category(names: dict[float, str], position: float) -> str:

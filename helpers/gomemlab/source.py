@@ -11,7 +11,9 @@ from pygments.lexers import GoLexer
 from . import gosource
 from .workspace import Package, resolve
 
-_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="default")
+_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="xcode")
+"""Pygments' xcode colours: the one built-in light style whose every token reads at WCAG AA
+(≥ 4.5:1, lowest 4.65:1) on the cell background #f5f5f5 ("default" has 4.46:1 comments)."""
 _PRE_STYLE = (
     "font-family: var(--jp-code-font-family, monospace); font-size: "
     "var(--jp-code-font-size, 13px); line-height: 1.35; tab-size: 4; padding: 6px 8px; "

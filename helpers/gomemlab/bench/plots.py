@@ -214,16 +214,40 @@ def plot_comparison(comparison_frame: pd.DataFrame, *, title: str | None = None)
         rows = data[data["unit"] == unit].set_index("name").reindex(names)
         better_up = unit in HIGHER_IS_BETTER
         delta = rows["delta_pct"].replace([np.inf, -np.inf], np.nan).fillna(0)
-        colors = [
-            "0.7" if v == "~" else ("#2ca02c" if (d > 0) == better_up else "#d62728")
-            for v, d in zip(rows["verdict"].fillna("~"), delta, strict=True)
-        ]
-        ax.barh(np.arange(len(names)), delta, color=colors)
+        verdicts = np.array(
+            [
+                "~" if v == "~" else ("better" if (d > 0) == better_up else "worse")
+                for v, d in zip(rows["verdict"].fillna("~"), delta, strict=True)
+            ]
+        )
+        for verdict, (colour, hatch, label) in _CHANGE_STYLE.items():
+            shown = verdicts == verdict
+            if shown.any():
+                ax.barh(
+                    np.arange(len(names))[shown],
+                    delta[shown],
+                    color=colour,
+                    hatch=hatch,
+                    edgecolor="white",
+                    label=label,
+                )
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel("change of median (%)")
         ax.set_title(unit)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(np.arange(len(names)), names)
     axes[0].invert_yaxis()
-    fig.suptitle(title or "What changed? (green: better, red: worse, grey: not significant)")
+    shown = {}  # one legend entry per verdict drawn, whichever panel drew it
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            shown.setdefault(label, handle)
+    fig.legend(shown.values(), shown.keys(), loc="outside lower center", ncols=3, frameon=False)
+    fig.suptitle(title or "What changed? (better, worse, or not significant)")
     return fig
+
+
+_CHANGE_STYLE = {  # verdict: colour, hatch (a second channel beside colour), legend words
+    "better": ("#2ca02c", "", "better (significant)"),
+    "worse": ("#d62728", "xx", "worse (significant)"),
+    "~": ("0.7", "..", "no significant change"),
+}

@@ -22,11 +22,11 @@ CSS = """
 <style>
 .gml-esc{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px}
 .gml-esc .legend span.chip{margin-right:.6em}
-.gml-esc span.chip{display:inline-block;padding:0 .4em;border-radius:3px;color:#fff;
- font-weight:600;font-size:11px;white-space:nowrap}
+.gml-esc span.chip{display:inline-block;padding:0 .4em;border-radius:3px;color:#1a1a1a;
+ border:1px solid;border-left-width:4px;font-weight:600;font-size:11px;white-space:nowrap}
 .gml-esc table.src{border-collapse:collapse;margin:.4em 0;width:100%}
 .gml-esc table.src td{padding:1px 6px;vertical-align:top;text-align:left;border:0}
-.gml-esc td.no{color:#888;text-align:right!important;user-select:none;width:3em}
+.gml-esc td.no{color:#595959;text-align:right!important;user-select:none;width:3em}
 .gml-esc td.code{font-family:var(--jp-code-font-family,monospace);white-space:pre;tab-size:4}
 .gml-esc td.says{font-family:var(--jp-code-font-family,monospace);font-size:12px}
 .gml-esc details{margin:1px 0 3px 1.2em}
@@ -41,8 +41,11 @@ CSS = """
 
 def chip(name: str) -> str:
     """A category's coloured label: symbol and word (e.g. `▲ heap`)."""
-    symbol, word, colour, _ = CATEGORY_STYLE[name]
-    return f'<span class="chip" style="background:{colour}">{symbol} {word}</span>'
+    symbol, word, colour, tint = CATEGORY_STYLE[name]
+    # dark words on the light tint, framed in the strong colour: readable (contrast ≥ 4.5:1)
+    return (
+        f'<span class="chip" style="background:{tint};border-color:{colour}">{symbol} {word}</span>'
+    )
 
 
 def legend() -> str:

@@ -147,15 +147,23 @@ def state_counts(
         _mark_bands(ax, gc, lo, hi, label=True)
     before = counts[counts.time <= lo].tail(1)
     shown = pd.concat([before, counts[(counts.time > lo) & (counts.time <= hi)]])
-    styles = {
-        "Running": "#1f77b4",
-        "Runnable": "#ff7f0e",
-        "Waiting": "#7f7f7f",
-        "Syscall": "#9467bd",
+    styles = {  # colour and line style: the states stay apart without colour vision too
+        "Running": ("#1f77b4", "-"),
+        "Runnable": ("#ff7f0e", "--"),
+        "Waiting": ("#7f7f7f", ":"),
+        "Syscall": ("#9467bd", "-."),
     }
-    for state, colour in styles.items():
+    for state, (colour, dashes) in styles.items():
         if state in shown and shown[state].any():
-            ax.step(shown.time / 1e6, shown[state], where="post", color=colour, label=state, lw=1.2)
+            ax.step(
+                shown.time / 1e6,
+                shown[state],
+                where="post",
+                color=colour,
+                ls=dashes,
+                label=state,
+                lw=1.4,
+            )
     ax.set_xlim(lo / 1e6, hi / 1e6)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("time since the trace began (ms)")
