@@ -14,7 +14,8 @@ pytestmark = pytest.mark.live
 
 
 def test_exercise_1_start_is_not_yet_and_the_solution_is_solved():
-    start = exercises.check_zero_allocs(exercises.WORDS_START)
+    assert not exercises.check_zero_allocs(exercises.WORDS_START).tried  # issue 22
+    start = exercises.check_zero_allocs(exercises.WORDS_START + "\n// run as it is\n")
     assert not start.passed and start.evidence["allocs_per_op"] == 1, start
     # strings.Fields allocates its slice once per call: 2000 benchmark calls, plus the tests'
     assert start.evidence["own_allocs"] >= 2000, start
@@ -76,9 +77,11 @@ def test_exercise_1_an_endless_loop_is_not_yet(monkeypatch):
 
 
 def test_exercise_2_start_is_not_yet_and_the_solution_is_solved():
-    start = exercises.check_trap_fixed(exercises.TRAP_START)
+    assert not exercises.check_trap_fixed(exercises.TRAP_START).tried  # issue 22
+    start = exercises.check_trap_fixed(exercises.TRAP_START + "\n// run as it is\n")
     assert not start.passed and start.evidence["multiplies"] == 0, start
-    assert "measures (almost) nothing: 0 multiply instructions" in start.message
+    assert "measures (almost) nothing: its machine code holds 0 of Hash's 5" in start.message
+    assert "ns/op" in start.message and str(start.evidence["ns_per_op"]) not in start.message
     fixed = exercises.check_trap_fixed(exercises.TRAP_SOLUTION)
     assert fixed.passed and fixed.evidence["multiplies"] >= 5, fixed
     assert fixed.evidence["ns_per_op"] > 0
@@ -113,7 +116,7 @@ TRAP_WRONG = {
     "constant input": (
         'package hash\n\nimport "testing"\n\nfunc BenchmarkHash(b '
         "*testing.B) {\n\tfor b.Loop() {\n\t\tHash(42)\n\t}\n}\n",
-        r"measures \(almost\) nothing: 0 multiply",
+        r"measures \(almost\) nothing: its machine code holds 0 of",
     ),
 }
 

@@ -181,7 +181,8 @@ def test_exercise_checks_wrong_then_right():
         ),
         (check_checksum, CHECKSUM_TASK, SOLUTION, "make([]byte, 102400) escapes to heap"),
     ]:
-        wrong = check(task)
+        assert not check(task).tried  # the starting code: not an attempt (issue 22)
+        wrong = check(task + "\n// run as it is\n")
         assert not wrong and said in wrong.message, (check.__name__, wrong)
         right = check(fixed)
         assert right and "prints the same" in right.message, (check.__name__, right)

@@ -54,8 +54,8 @@ def test_a_reused_buffer_solves_exercise_1():
 
 
 def test_the_unedited_program_is_named_as_such():
-    verdict = gm.gc.check_fewer_gcs(BASELINE, BASELINE)
-    assert not verdict.passed and "still the baseline program" in verdict.message, verdict
+    verdict = gm.gc.check_fewer_gcs(BASELINE, BASELINE)  # not run, not recorded (issue 22)
+    assert not verdict.tried and "still the baseline program" in verdict.message, verdict
 
 
 @pytest.mark.parametrize(

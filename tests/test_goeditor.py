@@ -70,3 +70,15 @@ def test_a_handout_shows_the_code_and_the_last_output():
     bundle, _ = mimebundle(box)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "func" in bundle["text/html"] and "<p>verdicts</p>" in bundle["text/html"]
+
+
+def test_the_waiting_line_names_the_button_and_a_handout_leaves_it_out():
+    from gomemlab.snapshot import static_html
+
+    box = goeditor.editor_box("package main\n", on_run=lambda code: ("<p>ran</p>", [], None))
+    assert f"Press {box.run_button.description} (or Ctrl-Enter" in box.output.value
+    assert "Escape, then Tab" in box.output.value  # how the keyboard leaves the editor
+    picture = static_html(box)
+    assert "package" in picture and "Press" not in picture  # no button in a handout
+    box.run()
+    assert "<p>ran</p>" in static_html(box)

@@ -50,7 +50,7 @@ def test_a_half_written_copy_is_repaired_and_kept_aside(data):
     _, repaired = lab.prepare()
     assert repaired == ["07-gc.ipynb"]
     assert copy.read_bytes() == pristine
-    damaged = list(folder.glob("07-gc.damaged-*.ipynb"))
+    damaged = list((folder / lab.KEPT).glob("07-gc.damaged-*.ipynb"))
     assert len(damaged) == 1 and damaged[0].read_bytes() == pristine[:4096]
     assert lab.prepare()[1] == []  # a whole copy is trusted, edited or not
 
@@ -120,7 +120,7 @@ def test_a_really_full_disk_leaves_only_whole_notebooks(tmp_path, monkeypatch):
         copies = list((small / "notebooks").glob("*.ipynb"))
         assert copies and _readable_notebooks(small / "notebooks")
         assert not [p for p in (small / "notebooks").iterdir() if p.name.startswith(".")]
-        record("x.check", True)  # no room: skipped silently, nothing half-written
+        record("x.check", "x", True)  # no room: skipped silently, nothing half-written
         log = small / FILE
         assert not log.exists() or log.read_text().endswith("\n")
 
@@ -183,9 +183,11 @@ def test_progress_skips_every_corrupted_line_and_counts_them(data):
 def test_a_record_after_a_cut_line_starts_on_its_own_line(data):
     data.mkdir()
     (data / FILE).write_bytes(b'{"exercise": "a.check", "pas')  # no newline
-    record("b.check", False)
+    record("b.check", "03 escape analysis · exercise 2: total", False)
     shown = gm.progress()
-    assert shown.skipped == 1 and list(shown.frame.exercise) == ["b.check"]
+    assert shown.skipped == 1 and list(shown.frame.exercise) == [
+        "03 escape analysis · exercise 2: total"
+    ]
 
 
 def test_usage_mistakes_in_checks_are_not_recorded(data):

@@ -79,7 +79,8 @@ def test_usage_errors(call, message):
 
 
 def test_leak_exercise_baseline_is_not_yet_and_clone_solves_it():
-    assert not L.check_leak_fixed(L.LEAK_BASELINE)
+    assert not L.check_leak_fixed(L.LEAK_BASELINE).tried  # issue 22
+    assert not L.check_leak_fixed(L.LEAK_BASELINE + "\n// run as it is\n")
     verdict = L.check_leak_fixed(
         L.LEAK_BASELINE.replace("return doc[:end]", "return strings.Clone(doc[:end])")
     )
@@ -115,7 +116,8 @@ func render(w io.Writer, id int) {
 
 
 def test_pool_exercise():
-    baseline = L.check_pooled(L.POOL_BASELINE)
+    assert not L.check_pooled(L.POOL_BASELINE).tried  # issue 22
+    baseline = L.check_pooled(L.POOL_BASELINE + "\n// run as it is\n")
     assert not baseline and "sync.Pool" in baseline.message
     solved = L.check_pooled(POOLED)
     assert solved.passed, solved

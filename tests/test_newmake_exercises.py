@@ -24,6 +24,7 @@ STOCK_FIXED = STOCK.replace("&Stock{}", "&Stock{counts: make(map[string]int)}")
 
 
 def test_stock_unedited_is_not_yet_with_the_panic():
+    assert not exercises.check_stock(exercises.STOCK_START).tried  # issue 22
     verdict = exercises.check_stock(STOCK)
     assert isinstance(verdict, gm.Verdict) and not verdict
     assert "assignment to entry in nil map" in verdict.message

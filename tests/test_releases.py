@@ -200,9 +200,21 @@ def test_exercise_answers_from_a_measured_matrix():
     assert not wrong.passed and "does not say '012'" in wrong.message
     assert "value" not in wrong.evidence  # a "not yet" never carries the answer
     unedited = exercises.check_prediction("make_var.escape", "1.21", "...", matrix=m)
-    assert not unedited and unedited.message == (
-        "write your prediction in place of '...' (one of 'escapes to heap', 'does not escape')"
+    assert (
+        not unedited
+        and not unedited.tried
+        and unedited.message
+        == (
+            "write your prediction in place of '...' "
+            "(one of 'escapes to heap', 'does not escape'), then run the cell"
+        )
     )
+    assert str(unedited).startswith("○ not tried yet: write your prediction")
+    # Issue 22: a count no release shows is a fair prediction, and 3 may be typed as a number.
+    zero = exercises.check_prediction("append4_returned.allocs", "1.24", "0", matrix=m)
+    assert not zero and "not a value this row takes" not in zero.message, zero
+    three = exercises.check_prediction("append4_returned.allocs", "1.24", 3, matrix=m)
+    assert three, three
     odd = exercises.check_prediction("make_var.escape", "1.21", "on the heap", matrix=m)
     assert not odd and "not a value this row takes" in odd.message
     with pytest.raises(UsageError, match="behaviour"):

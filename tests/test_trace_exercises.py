@@ -75,7 +75,8 @@ def test_longest_pause_wrong_reason_wrong_length_then_right(trace):
 
 
 def test_stack_buffers_unedited_is_not_yet_with_the_counts():
-    verdict = exercises.check_stack_buffers(UNEDITED, items=200)
+    assert not exercises.check_stack_buffers(UNEDITED, items=200).tried  # issue 22
+    verdict = exercises.check_stack_buffers(UNEDITED + "\n// run as it is\n", items=200)
     assert not verdict.passed
     assert "still ran" in verdict.message and "buffers still reach the heap" in verdict.message
     before = re.search(r"the original, run the same way just before: (\d+)", verdict.message)

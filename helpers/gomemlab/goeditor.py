@@ -1,6 +1,7 @@
-"""A real Go editor in the notebook: CodeMirror 6 (Go highlighting, Tab indents, line numbers,
-Ctrl/Cmd-Enter runs), shipped as one bundled file (`static/go_editor.js`, built from `js/go-editor`
-by `npm run build`) so nothing loads from the network.
+"""A real Go editor in the notebook: CodeMirror 6 (Go highlighting, gofmt's tab indents, line
+numbers, Ctrl/Cmd-Enter runs, Escape then Tab leaves), shipped as one bundled file
+(`static/go_editor.js`, built from `js/go-editor` by `npm run build`) so nothing loads from
+the network.
 
     box = editor_box("package main ...", on_run=lambda code: "<b>html</b>", marks_of=...)
 
@@ -21,6 +22,9 @@ import ipywidgets as widgets
 import traitlets
 
 BUNDLE = Path(__file__).parent / "static" / "go_editor.js"
+LIVE_ONLY = "gml-live-only"
+"""A widget with this class says something only a live notebook needs ("Press Run"): a
+handout's static picture leaves it out."""
 
 
 class GoEditor(anywidget.AnyWidget):
@@ -55,17 +59,30 @@ def editor_box(
     on_run: Callable[[str], tuple[str, Sequence[dict], Any]],
     button_text: str = "Run the compiler",
     height: int = 420,
-    waiting: str = "Press Run (or Ctrl-Enter in the editor).",
+    waiting: str = "",
 ) -> EditorBox:
     """An EditorBox whose Run (button or Ctrl-Enter) calls `on_run(code)`, which returns the
     output HTML, the marks to paint and a result kept as `box.result`; an exception it raises
-    is shown (its diagnostics marked on their lines), not raised."""
+    is shown (its diagnostics marked on their lines), not raised. Until the first run the
+    output says how to run (`waiting`, by default naming the button); a handout, where
+    nothing can run, leaves that line out (class `gml-live-only`, see `gomemlab.snapshot`)."""
     editor = GoEditor(code=source, height=height)
-    button = widgets.Button(description=button_text, button_style="primary", icon="play")
+    button = widgets.Button(
+        description=button_text,
+        button_style="primary",
+        icon="play",
+        tooltip=f"{button_text}: compile the code in the editor (Ctrl-Enter there does the same)",
+    )
+    waiting = waiting or (
+        f"Press {button_text} (or Ctrl-Enter in the editor). Tab indents in the editor; "
+        "Escape, then Tab, moves on to the button."
+    )
     output = widgets.HTML(value=f"<i>{html.escape(waiting)}</i>")
+    output.add_class(LIVE_ONLY)
     box = EditorBox(editor, button, output)
 
     def run(_event: Any = None) -> None:
+        output.remove_class(LIVE_ONLY)
         output.value = "<i>compiling…</i>"
         box.result = None
         try:

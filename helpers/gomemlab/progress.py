@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 
 FILE = "progress.jsonl"
 COLUMNS = ["exercise", "attempts", "solved", "first solved"]
+"""`exercise` is the chapter and exercise ("01 new vs make · exercise 2: AddItem")."""
 
 
-def record(exercise: str, passed: bool) -> None:
-    """Add one attempt (never raises: progress must not break a check)."""
-    line = json.dumps(
-        {"exercise": exercise, "passed": bool(passed), "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    )
+def record(exercise: str, title: str, passed: bool) -> None:
+    """Add one attempt at `exercise` (its internal name; `title` is what the table shows,
+    e.g. "01 new vs make · exercise 2: AddItem"). Never raises: progress must not break a
+    check."""
+    at = time.strftime("%Y-%m-%dT%H:%M:%S")
+    line = json.dumps({"exercise": exercise, "title": title, "passed": bool(passed), "at": at})
     try:
         folder = data_folder()
         path = folder / FILE
@@ -53,7 +55,13 @@ def _attempt(line: str) -> dict[str, Any] | None:
     exercise, passed, at = item.get("exercise"), item.get("passed"), item.get("at", "")
     if not isinstance(exercise, str) or not exercise or not isinstance(passed, bool):
         return None
-    return {"exercise": exercise, "passed": passed, "at": at if isinstance(at, str) else ""}
+    title = item.get("title")
+    return {
+        "exercise": exercise,
+        "title": title if isinstance(title, str) and title else exercise,  # older lines: none
+        "passed": passed,
+        "at": at if isinstance(at, str) else "",
+    }
 
 
 @validate.typed
@@ -86,7 +94,8 @@ class Progress:
 
     @property
     def frame(self) -> pd.DataFrame:
-        """exercise, attempts, solved (bool), first solved (ISO time or ""): a copy."""
+        """exercise (chapter and title), attempts, solved (bool), first solved (ISO time or
+        ""): a copy."""
         return self._table.copy()
 
     def _note(self) -> str:
@@ -139,19 +148,22 @@ def load(path: Path) -> Progress:
         rows, skipped = read(path) if path.is_file() else ([], 0)
     except OSError as error:
         raise files.unreadable(path, error, "the progress file") from None
-    frame = pd.DataFrame(rows, columns=["exercise", "passed", "at"])
+    frame = pd.DataFrame(rows, columns=["exercise", "title", "passed", "at"])
     if frame.empty:
         return Progress(pd.DataFrame(columns=COLUMNS), skipped)
-    grouped = frame.groupby("exercise", sort=True)
+    grouped = frame.groupby("exercise", sort=False)
     summary = (
         pd.DataFrame(
             {
+                "title": grouped.title.last(),  # the newest wording of its title
                 "attempts": grouped.size(),
                 "solved": grouped.passed.any(),
                 "first solved": frame[frame.passed].groupby("exercise").at.min(),
             }
         )
-        .reset_index()
         .fillna({"first solved": ""})
+        .sort_values("title", kind="stable")
+        .rename(columns={"title": "exercise"})
+        .reset_index(drop=True)
     )
-    return Progress(summary, skipped)
+    return Progress(summary[COLUMNS], skipped)

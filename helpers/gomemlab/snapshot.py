@@ -24,8 +24,8 @@ def static_html(widget: Any) -> str:
             f'<div style="display:flex;flex-direction:{direction};gap:6px;'
             f'flex-wrap:wrap">{inner}</div>'
         )
-    if kind in _SKIPPED:
-        return ""
+    if kind in _SKIPPED or "gml-live-only" in getattr(widget, "_dom_classes", ()):
+        return ""  # what only a running notebook can use: buttons, "Press Run"
     if kind == "GoEditor":
         from .source import GoCode
 

@@ -2,11 +2,40 @@
 // The model holds `code` (the text), `runs` (a count the editor bumps on Ctrl/Cmd-Enter, so
 // Python can run the compiler) and `marks` ([{line, kind, message}] painted as line
 // backgrounds with the message as a tooltip: the compiler's verdicts on the lines they name).
+//
+// It edits Go the way gofmt writes it: a tab indents (Tab inserts one), and brackets close
+// as they are typed: Enter between `{}` indents the line and puts `}` below, once. Typing a
+// program line by line, `}` lines included, gives exactly that program: a `}` typed on the
+// blank line above an auto-inserted `}` steps over it (as a `)` typed before `)` does).
+// Escape leaves the editor, so the next Tab reaches the Run button: the keyboard alone gets
+// in and out.
 import { basicSetup } from "codemirror";
 import { EditorView, Decoration, keymap } from "@codemirror/view";
-import { Prec, StateEffect, StateField } from "@codemirror/state";
-import { indentWithTab } from "@codemirror/commands";
+import { EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
+import { indentLess, insertTab } from "@codemirror/commands";
+import { indentUnit } from "@codemirror/language";
 import { go } from "@codemirror/lang-go";
+
+// `}` typed on a blank line just above the `}` that closeBrackets put there when `{` was
+// typed (and Enter moved down): step over that one, as a `)` typed before a `)` does, so the
+// learner's own `}` never leaves a stray one behind. Only where the blank line is indented
+// deeper than that `}`, i.e. it is inside the block the `}` closes.
+const stepOverClosingBrace = EditorView.inputHandler.of((view, from, to, text) => {
+  const { state } = view;
+  if (text !== "}" || from !== to || state.selection.ranges.length !== 1) return false;
+  const line = state.doc.lineAt(from);
+  if (line.text.trim() !== "" || line.number === state.doc.lines) return false;
+  const next = state.doc.line(line.number + 1);
+  const indent = (s) => s.length - s.trimStart().length;
+  if (next.text.trim() !== "}" || indent(next.text) >= indent(line.text)) return false;
+  view.dispatch({
+    changes: { from: line.from, to: next.from },
+    selection: { anchor: line.from + next.text.length },
+    userEvent: "input.type",
+    scrollIntoView: true,
+  });
+  return true;
+});
 
 const setMarks = StateEffect.define();
 
@@ -43,17 +72,31 @@ function render({ model, el }) {
     model.save_changes();
     return true;
   };
+  // Escape: Tab and Shift-Tab move the focus on (to the Run button) until the editor is
+  // entered again, where Tab indents once more.
+  const leave = (view) => {
+    view.setTabFocusMode(true);
+    return true;
+  };
   const view = new EditorView({
     doc: model.get("code"),
     parent: el,
     extensions: [
       basicSetup,
       go(),
+      indentUnit.of("\t"),
+      EditorState.tabSize.of(4),
       // Above basicSetup's own keymap, where Mod-Enter would insert a blank line.
-      Prec.highest(keymap.of([{ key: "Mod-Enter", run }, { key: "Shift-Enter", run }])),
-      keymap.of([indentWithTab]),
+      Prec.highest(keymap.of([
+        { key: "Mod-Enter", run },
+        { key: "Shift-Enter", run },
+        { key: "Escape", run: leave },
+        { key: "Tab", run: insertTab, shift: indentLess },
+      ])),
       marksField,
+      stepOverClosingBrace,
       EditorView.updateListener.of((update) => {
+        if (update.focusChanged && update.view.hasFocus) update.view.setTabFocusMode(false);
         if (update.docChanged) {
           model.set("code", update.state.doc.toString());
           model.save_changes();

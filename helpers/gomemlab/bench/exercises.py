@@ -147,7 +147,13 @@ _COUNT_WORDS = r"\.CountWords$"
 """The learner's function in a memory profile's stacks (BenchmarkCountWords does not match)."""
 
 
-@checks.exercise
+CHAPTER = "04 benchmarks"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
+
+@checks.exercise(
+    title="exercise 1: CountWords with 0 allocs/op", untried=checks.unchanged(WORDS_START)
+)
 def check_zero_allocs(source: str) -> Verdict:
     """Exercise 1: CountWords must stay correct and allocate nothing (0 allocs/op).
 
@@ -236,7 +242,7 @@ def _listing(binary: Path, function: str) -> str | None:
     return text if text.startswith("TEXT ") else None
 
 
-@checks.exercise
+@checks.exercise(title="exercise 2: BenchmarkHash", untried=checks.unchanged(TRAP_START))
 def check_trap_fixed(benchmark_source: str) -> Verdict:
     """Exercise 2: BenchmarkHash must really run Hash: its machine code must hold Hash's five
     multiplications (the compiler deletes them when the result is dropped), and it must run to
@@ -276,8 +282,8 @@ def check_trap_fixed(benchmark_source: str) -> Verdict:
             **evidence,
         )
     return Verdict.not_yet(
-        f"BenchmarkHash measures (almost) nothing: {multiplies} multiply "
-        f"instructions in its machine code, {speed:.2f} ns/op. Keep the "
-        "result alive, with a changing input.",
+        f"BenchmarkHash measures (almost) nothing: its machine code holds {multiplies} of "
+        "Hash's 5 multiply instructions, so the compiler deleted Hash's work and its "
+        "ns/op times little more than the loop. Keep the result alive, with a changing input.",
         **evidence,
     )

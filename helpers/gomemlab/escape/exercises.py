@@ -7,6 +7,9 @@ from ..checks import Verdict
 from ..errors import UsageError
 from .run import analyze
 
+CHAPTER = "03 escape analysis"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
 
 @checks.exercise
 def check_no_heap(
@@ -123,21 +126,21 @@ def _keeps_output(source: str, function: str, task: str, timeout: float) -> Verd
     return check_no_heap.__wrapped__(source, function, same_output_as=task, timeout=timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 1: newPoint", untried=checks.unchanged(POINT_TASK))
 def check_new_point(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 1: `newPoint` in `source` is heap-free and the program prints what
     POINT_TASK prints."""
     return _keeps_output(source, "newPoint", POINT_TASK, timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 2: total", untried=checks.unchanged(SHAPES_TASK))
 def check_total(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 2: `total` in `source` is heap-free and the program prints what SHAPES_TASK
     prints."""
     return _keeps_output(source, "total", SHAPES_TASK, timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 3: checksum", untried=checks.unchanged(CHECKSUM_TASK))
 def check_checksum(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 3: `checksum` in `source` is heap-free and the program prints what
     CHECKSUM_TASK prints."""

@@ -59,7 +59,29 @@ def _sample_layout():
     return run.layouts()
 
 
-@checks.exercise
+CHAPTER = "08 memory layout"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
+READING_START = """
+type Reading struct {
+	Valid  bool
+	Value  float64
+	Unit   uint16
+	Stamp  int64
+	Stale  bool
+	Count  int32
+	Source *Reading
+}
+"""
+"""The starting code of `check_smaller_class`'s exercise, as its notebook cell shows it."""
+
+
+@checks.exercise(
+    title="exercise 1: a smaller Reading",
+    untried=checks.unchanged(READING_START),
+    hint="padding goes where a field must start at a multiple of its size: order the fields "
+    "from the largest alignment to the smallest (8-byte ones first, then 4, 2 and 1).",
+)
 def check_smaller_class(source: str) -> Verdict:
     """Exercise 1: `source` declares `type Reading struct` with the sample's fields, in an
     order whose `unsafe.Sizeof` fits the 32-byte size class and whose `new(Reading)` costs
@@ -81,8 +103,8 @@ def check_smaller_class(source: str) -> Verdict:
     if size > READING_TARGET_BYTES or b_per_op > READING_TARGET_BYTES:
         return Verdict.not_yet(
             f"unsafe.Sizeof(Reading{{}}) is {size} B and new(Reading) costs {b_per_op} B/op; "
-            f"the goal is the {READING_TARGET_BYTES}-byte class. Hint: put the 8-byte fields "
-            "first, then the 4-, 2- and 1-byte ones.",
+            f"the goal is the {READING_TARGET_BYTES}-byte class (stuck? "
+            "gm.layout.exercises.check_smaller_class.hint())",
             **evidence,
         )
     return Verdict.solved(
@@ -100,7 +122,17 @@ def _measured(source: str) -> tuple[ScanReport, int]:
     return run.working_set(source, n=WORKING_SET_ELEMENTS)
 
 
-@checks.exercise
+def _unchanged_working_set(
+    source: object, baseline: object = WORKING_SET_BASELINE, *_a, **_k
+) -> bool:
+    return (
+        isinstance(source, str) and isinstance(baseline, str) and source.strip() == baseline.strip()
+    )
+
+
+@checks.exercise(
+    title="exercise 2: a working set the collector skips", untried=_unchanged_working_set
+)
 def check_pointer_free(
     source: str, baseline: str = WORKING_SET_BASELINE, *, timeout: float = 45.0
 ) -> Verdict:

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 
 from .. import programs, tables, validate, workspace
-from ..checks import Verdict, exercise
+from ..checks import Verdict, exercise, unchanged
 from ..errors import GoRunError, UsageError
 from .result import parse
+
+CHAPTER = "09 lifetimes, reuse and leaks"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
 
 BENCHTIME = "2000x"
 """Exercise 2's benchtime: allocs/op is the same in every call, time is not judged; the few
@@ -18,13 +21,13 @@ BENCH_COUNT = 3
 DOCUMENTS = 32
 """Exercise 1 loads this many 1 MiB documents and keeps their titles."""
 
-LEAK_BASELINE = """package main
+LEAK_BASELINE = r"""package main
 
 import "strings"
 
 // firstLine returns the first line of doc, without its newline.
 func firstLine(doc string) string {
-	end := strings.IndexByte(doc, '\\n')
+	end := strings.IndexByte(doc, '\n')
 	return doc[:end]
 }
 """
@@ -87,7 +90,7 @@ func main() {
 """.replace("DOCUMENTS", str(DOCUMENTS))
 
 
-@exercise
+@exercise(title="exercise 1: fix the leak", untried=unchanged(LEAK_BASELINE))
 def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 45.0) -> Verdict:
     """Solved when the program, with your `firstLine` (Go source of a file of package main),
     keeps the 32 titles right and the in-use heap profile, after a GC, holds at most
@@ -135,7 +138,7 @@ def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 
     )
 
 
-POOL_BASELINE = """package main
+POOL_BASELINE = r"""package main
 
 import (
 	"io"
@@ -148,7 +151,7 @@ func render(w io.Writer, id int) {
 	for line := 0; line < 64; line++ {
 		buf = append(buf, "row "...)
 		buf = strconv.AppendInt(buf, int64(id*64+line), 10)
-		buf = append(buf, ": ok\\n"...)
+		buf = append(buf, ": ok\n"...)
 	}
 	w.Write(buf)
 }
@@ -218,7 +221,7 @@ def _panic(output: str) -> str | None:
     return f"it panicked: {message}" + (f"\n  at {where.group(1)}" if where else "")
 
 
-@exercise
+@exercise(title="exercise 2: pool it", untried=unchanged(POOL_BASELINE))
 def check_pooled(source: str, *, target_allocs: float = 0.0, timeout: float = 90.0) -> Verdict:
     """Solved when your `render` (Go source of a file of package main) uses a sync.Pool,
     still writes the right report, and `BenchmarkRender` reaches at most `target_allocs`

@@ -11,6 +11,52 @@ from ..errors import GoRunError
 _REASON = re.compile(r"^\s*(solution_test\.go:\d+: .*|panic: .*)$", re.MULTILINE)
 
 
+CHAPTER = "01 new vs make"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
+STOCK_START = """package shop
+
+// Stock counts items by name.
+type Stock struct {
+	counts map[string]int
+}
+
+// NewStock returns an empty Stock, ready to use.
+func NewStock() *Stock {
+	return &Stock{}
+}
+
+// Add records n more of item.
+func (s *Stock) Add(item string, n int) {
+	s.counts[item] += n
+}
+
+// Count reports how many of item are in stock.
+func (s *Stock) Count(item string) int {
+	return s.counts[item]
+}
+"""
+"""The starting code of `check_stock`'s exercise, as its notebook cell shows it."""
+
+ADD_ITEM_START = """package shop
+
+// AddItem should add item to the caller's list.
+func AddItem(list []string, item string) {
+	list = append(list, item)
+}
+"""
+"""The starting code of `check_add_item`'s exercise, as its notebook cell shows it."""
+
+WITH_EXTRA_START = """package shop
+
+// WithExtra returns base followed by x, never sharing storage with base or other results.
+func WithExtra(base []int, x int) []int {
+	return append(base, x)
+}
+"""
+"""The starting code of `check_with_extra`'s exercise, as its notebook cell shows it."""
+
+
 @checks.exercise
 def check_with_tests(
     source: str, tests: str, *, label: str = "exercise", timeout: float = 60.0
@@ -107,19 +153,19 @@ func TestWithExtraKeepsResultsApart(t *testing.T) {
 """Exercise 3's Go test: results of `WithExtra` share storage with nothing."""
 
 
-@checks.exercise
+@checks.exercise(title="exercise 1: NewStock", untried=checks.unchanged(STOCK_START))
 def check_stock(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 1: `NewStock` returns a Stock whose map is made (STOCK_TESTS pass)."""
     return check_with_tests.__wrapped__(source, STOCK_TESTS, label="ex1-stock", timeout=timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 2: AddItem", untried=checks.unchanged(ADD_ITEM_START))
 def check_add_item(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 2: `AddItem(&list, item)` appends to the caller's slice (APPEND_TESTS pass)."""
     return check_with_tests.__wrapped__(source, APPEND_TESTS, label="ex2-additem", timeout=timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 3: WithExtra", untried=checks.unchanged(WITH_EXTRA_START))
 def check_with_extra(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 3: `WithExtra` returns independent slices (EXTRA_TESTS pass)."""
     return check_with_tests.__wrapped__(source, EXTRA_TESTS, label="ex3-withextra", timeout=timeout)

@@ -16,18 +16,53 @@ WORKER = "main.pipeline.func1"
 """The entry function of the sample's worker goroutines."""
 
 
-@checks.exercise
-def check_busiest_assister(trace: Trace, answer: int) -> Verdict:
-    """Exercise 1: the goroutine id that spent the most time in mark assists."""
+CHAPTER = "06 trace"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
+WORK_START = """
+func work(item int) int {
+	sum := 0
+	for range 4 {
+		for _, b := range buffer(item) {
+			sum += int(b)
+		}
+	}
+	return sum
+}
+"""
+"""The starting code of `check_stack_buffers`'s exercise, as its notebook cell shows it."""
+
+
+def goroutine_number(answer: int | str) -> int:
+    """A goroutine as a learner may type it: 12, "12" or "G12" (AssertionError otherwise)."""
+    if isinstance(answer, int) and not isinstance(answer, bool):
+        return answer
+    text = answer.strip().upper().removeprefix("G") if isinstance(answer, str) else ""
+    if not text.isdecimal():
+        raise AssertionError(
+            f"answer is a goroutine number, such as 12 (the g column), not {answer!r}"
+        )
+    return int(text)
+
+
+@checks.exercise(
+    title="exercise 1: who helped most?",
+    untried=lambda _trace, answer, *_a, **_k: answer == 0 and not isinstance(answer, bool),
+)
+def check_busiest_assister(trace: Trace, answer: int | str) -> Verdict:
+    """Exercise 1: the goroutine id (12, "12" or "G12") that spent the most time in mark
+    assists. (0 is the cell's starting value: no goroutine 0 ever assists.)"""
     totals = trace.assists.groupby("g").duration_ns.sum()
     if totals.empty:
         raise AssertionError("this trace has no mark assists: record a longer run")
     best = int(totals.idxmax())
+    answer = goroutine_number(answer)
     if answer != best:
         who = trace.goroutine_names.get(answer, "no goroutine of this trace")
         raise AssertionError(
             f"G{answer} ({who}) assisted {totals.get(answer, 0) / 1e6:.2f} ms; another goroutine "
-            "assisted longer. Group trace.assists by g and add up duration_ns."
+            "assisted longer. Group the trace's assists (t.assists in the notebook) by g and "
+            "add up duration_ns."
         )
     name = trace.goroutine_names.get(best, "")
     return Verdict.solved(
@@ -38,7 +73,10 @@ def check_busiest_assister(trace: Trace, answer: int) -> Verdict:
     )
 
 
-@checks.exercise
+@checks.exercise(
+    title="exercise 2: the longest stop",
+    untried=lambda _trace, reason, *_a, **_k: reason == "?",
+)
 def check_longest_pause(trace: Trace, reason: str, duration_ms: float) -> Verdict:
     """Exercise 2: the reason and length (ms) of the longest stop-the-world pause."""
     pauses = trace.pauses
@@ -94,7 +132,7 @@ def _where_in_your_code(error: GoBuildError, first_line: int, lines: int) -> Ver
     )
 
 
-@checks.exercise
+@checks.exercise(title="exercise 3: work on the stack", untried=checks.unchanged(WORK_START))
 def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60.0) -> Verdict:
     """Exercise 3: a `work` whose buffers stay on the stack: same checksum, no GC cycle.
 

@@ -61,19 +61,78 @@ func TestTeamKeepsItsOwnCopy(t *testing.T) {
 """Exercise 3's Go test: a Team keeps and hands out copies of its members."""
 
 
-@checks.exercise
+CHAPTER = "02 value semantics"
+"""The chapter these exercises end (shown by `gm.progress()`)."""
+
+WALLET_START = """package bank
+
+// Wallet holds money in cents.
+type Wallet struct {
+	cents int
+}
+
+// Deposit adds cents to the wallet.
+func (w Wallet) Deposit(cents int) {
+	w.cents += cents
+}
+
+// Balance reports the cents in the wallet.
+func (w Wallet) Balance() int {
+	return w.cents
+}
+"""
+"""The starting code of `check_wallet`'s exercise, as its notebook cell shows it."""
+
+RAISE_START = """package payroll
+
+// Employee is one member of staff.
+type Employee struct {
+	Name   string
+	Salary int
+}
+
+// GiveRaise adds amount to the salary of everyone in staff.
+func GiveRaise(staff []Employee, amount int) {
+	for _, e := range staff {
+		e.Salary += amount
+	}
+}
+"""
+"""The starting code of `check_raise`'s exercise, as its notebook cell shows it."""
+
+TEAM_START = """package club
+
+// Team is a list of members that only its methods change.
+type Team struct {
+	members []string
+}
+
+// NewTeam makes a team of the given members.
+func NewTeam(names ...string) *Team {
+	return &Team{members: names}
+}
+
+// Members returns the team's members.
+func (t *Team) Members() []string {
+	return t.members
+}
+"""
+"""The starting code of `check_team`'s exercise, as its notebook cell shows it."""
+
+
+@checks.exercise(title="exercise 1: Deposit", untried=checks.unchanged(WALLET_START))
 def check_wallet(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 1: deposits add up (WALLET_TESTS pass)."""
     return check_with_tests.__wrapped__(source, WALLET_TESTS, label="ex1-wallet", timeout=timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 2: GiveRaise", untried=checks.unchanged(RAISE_START))
 def check_raise(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 2: every employee gets the raise (RAISE_TESTS pass)."""
     return check_with_tests.__wrapped__(source, RAISE_TESTS, label="ex2-raise", timeout=timeout)
 
 
-@checks.exercise
+@checks.exercise(title="exercise 3: Team", untried=checks.unchanged(TEAM_START))
 def check_team(source: str, *, timeout: float = 60.0) -> Verdict:
     """Exercise 3: a Team cannot be changed from outside (TEAM_TESTS pass)."""
     return check_with_tests.__wrapped__(source, TEAM_TESTS, label="ex3-team", timeout=timeout)
