@@ -125,6 +125,25 @@ STARTER_LINES = {
     ],
 }
 
+# Names a later section reused for other data, renamed in the cell that (re)defines them, so
+# every cell can run again after run-all and still reads its own section's data: (chapter,
+# a line that identifies the cell, {old: new}).
+SECTION_NAMES = [
+    ("07", "one = gm.gc.GUIDE_GRAPHS[0].simulate(gogc=100)", {"one": "graph_one"}),
+    ("07", "free, capped = g4.simulate(100, 100), g4.simulate(100, 40)", {"capped": "limited"}),
+    ("07", "capped = (f5.goal_mib < 0.95 * allowed)[1:]", {"capped": "below_goal"}),
+    ("07", "    f = pairs[number][1].log.frame", {"f": "measured"}),
+]
+
+
+def section_names(source: str, chapter: str) -> str:
+    """`source` with the names its section reused renamed (an f-string's `f` is left alone)."""
+    for where, anchor, names in SECTION_NAMES:
+        if where == chapter and anchor in source.split("\n"):
+            for old, new in names.items():
+                source = re.sub(rf"\b{old}\b(?![\"'])", new, source)
+    return source
+
 
 def exercise_headings(text: str, chapter: str) -> str:
     """Bold exercise leads (`**Exercise 2: title.** text`) as `### Exercise 2: title`."""
@@ -141,6 +160,8 @@ def skeleton(nb: nbformat.NotebookNode, chapter: str) -> None:
     """Exercise headings, starter variable names and the closing section, in place."""
     in_exercises = False
     for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = section_names(cell.source, chapter)
         if cell.cell_type == "markdown":
             cell.source = exercise_headings(cell.source, chapter)
             cell.source = re.sub(OLD_CLOSINGS, CLOSING, cell.source, flags=re.MULTILINE)
