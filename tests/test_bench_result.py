@@ -115,7 +115,7 @@ def test_config_keys_and_units_named_like_our_columns():
     assert set(frame["config.name"]) == {"from-config"} and set(frame["config.sub.x"]) == {"y"}
     assert set(frame["note"]) == {"kept"}
     assert result.column("run") == "unit.run" and result.column("ns/op") == "ns/op"
-    assert result.expect("A", "run", equals=3.5) == 3.5
+    assert result.expect("A", "run", equals=3.5).median("A", "run") == 3.5
     assert list(result.table().columns) == ["n", "ns/op", "unit.run", "unit.sub.q", "unit.n"]
     assert result.table().loc["A", "n"] == 6 and result.median("A", "n") == 3.5
     assert set(FIXED_COLUMNS) <= set(frame.columns)

@@ -60,7 +60,12 @@ def test_messages_are_placed_in_the_function_holding_them(located):
     output, report = located
     assert [m.kind for m in report.about("func literal", function="counter")] == ["escapes_to_heap"]
     assert report.about(function="counter.func1", kinds=("can_inline",))
-    assert report.expect_heap("u", function="returnPointer").line == 30
+    assert (
+        report.expect_heap("u", function="returnPointer")
+        .message("u", function="returnPointer")
+        .line
+        == 30
+    )
     # every located message lies inside the span of the function it is given
     spans = {s.name: s for s in report.spans[GALLERY]}
     for message in report.about(file=GALLERY):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from gomemlab.errors import ParseError, UsageError
 from gomemlab.escape import FRAME_DOC, MESSAGE_KINDS, classify, parse
 from gomemlab.escape.parse import parse_output
+from gomemlab.escape.records import LEAK_KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "escape"
 
@@ -35,7 +36,7 @@ def test_every_line_is_accounted_for(name):
 
 def test_probe_m2_verdicts_and_flow():
     report = parse(fixture("probe_m2.txt"))
-    u = report.expect_heap("u", line=21)
+    u = report.expect_heap("u", line=21).message("u", line=21)
     assert u.kind == "moved_to_heap" and u.function == "retPtr"
     assert u.flow == [
         "flow: ~r0 ← &u",
@@ -45,11 +46,12 @@ def test_probe_m2_verdicts_and_flow():
     step = u.explanations[0].steps[0]
     assert (step.dst, step.src, step.notes[0].why) == ("~r0", "&u", "address-of")
     # x2.p = &i2 is a store through a pointer: i2 goes to the heap via an assignment.
-    i2 = report.expect_heap("i2", line=26)
+    i2 = report.expect_heap("i2", line=26).message("i2", line=26)
     assert "from x2.p = &i2 (assign) at main.go:28:7" in i2.flow
-    assert report.expect_leak("r", line=38).function == "foo"
+    assert report.expect_leak("r", line=38) is report
+    assert report.message("r", line=38, kinds=LEAK_KINDS).function == "foo"
     assert report.about("make([]byte, n)")[0].kind == "does_not_escape"
-    too_large = report.expect_heap("a", line=73)
+    too_large = report.expect_heap("a", line=73).message("a", line=73)
     assert any("(too large for stack)" in line for line in too_large.flow)
 
 
@@ -121,22 +123,28 @@ def test_old_formats():
         ("leaking_to_result", None),
         ("does_not_escape", None),
     ]
-    assert old8.expect_stack("&x", line=7, function="main")
-    assert old8.expect_heap("z", line=10).kind == "moved_to_heap"
+    assert old8.expect_stack("&x", line=7, function="main") is old8
+    assert old8.message("&x", line=7, function="main").kind == "does_not_escape"
+    assert old8.expect_heap("z", line=10).message("z", line=10).kind == "moved_to_heap"
 
     old10 = parse(fixture("old_go1_10_mm.txt"))
-    literal = old10.expect_heap("&click literal", line=33)
+    literal = old10.expect_heap("&click literal", line=33).message("&click literal", line=33)
     assert literal.flow == [
         "from c (assigned) at prelude_test.go:33:5",
         "from c (interface-converted) at prelude_test.go:34:25",
         "from c (passed to call[argument escapes]) at prelude_test.go:34:25",
     ]
-    assert old10.expect_leak("c").flow[0].endswith("at prelude_test.go:26")
+    assert (
+        old10.expect_leak("c")
+        .message("c", kinds=LEAK_KINDS)
+        .flow[0]
+        .endswith("at prelude_test.go:26")
+    )
 
     old14 = parse(fixture("old_go1_14_mm.txt"))
-    l3 = old14.expect_heap("l3", line=12)
+    l3 = old14.expect_heap("l3", line=12).message("l3", line=12)
     assert l3.flow[0] == "flow: ~r1 ← &l3"
-    arg = old14.expect_leak("arg")
+    arg = old14.expect_leak("arg").message("arg", kinds=LEAK_KINDS)
     assert [line for line in arg.flow if line.startswith("flow:")] == [
         "flow: l1 ← arg",
         "flow: l2 ← &l1",
@@ -256,7 +264,7 @@ def test_the_report_is_frozen_and_reads_plainly():
     report = parse(fixture("probe_m2.txt"))
     with pytest.raises(AttributeError):
         report.label = "x"
-    u = report.expect_heap("u", line=21)
+    u = report.expect_heap("u", line=21).message("u", line=21)
     with pytest.raises(AttributeError):
         u.function = "x"
     assert repr(u) == str(u) == "main.go:21:2: moved to heap: u"

@@ -141,7 +141,11 @@ def test_empty_and_crlf():
 
 def test_goal_formula_on_recorded_runs(fixture_text):
     for name, gogc in (("gctrace_gogc100.txt", 100), ("gctrace_gogc25_procs1.txt", 25)):
-        table = gm.gc.parse_gctrace(fixture_text(f"gc/{name}")).expect_goal_formula(gogc)
+        table = (
+            gm.gc.parse_gctrace(fixture_text(f"gc/{name}"))
+            .expect_goal_formula(gogc)
+            .goal_check(gogc)
+        )
         assert len(table) >= 10
 
 
@@ -149,11 +153,11 @@ def test_goal_formula_counts_roots_and_the_minimum(fixture_text):
     # 32 MiB of pointer globals and almost nothing live: the roots set the goal
     roots = gm.gc.parse_gctrace(fixture_text("gc/gctrace_globals32.txt"))
     assert set(roots.frame.globals_mib) == {32} and (roots.frame.goal_mib >= 32).all()
-    assert roots.expect_goal_formula(100).ok.all()
+    assert roots.expect_goal_formula(100).goal_check(100).ok.all()
     assert [o.text for o in roots.others] == ["16384 true"]  # the program's println
     # nothing live: every goal is the 4 MiB minimum, which the check must accept
     tiny = gm.gc.parse_gctrace(fixture_text("gc/gctrace_tiny_heap.txt"))
-    table = tiny.expect_goal_formula(100)
+    table = tiny.expect_goal_formula(100).goal_check(100)
     assert (table[table.prev_live_mib == 0].goal_mib == 4).all()
 
 

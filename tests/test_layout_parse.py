@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 import gomemlab as gm
 from gomemlab.errors import ParseError, UsageError
 from gomemlab.layout import optimize
-from gomemlab.layout.records import FieldRecord, OtherRecord, ScanRecord, StackRecord
+from gomemlab.layout.records import FieldRecord, OtherLine, ScanRecord, StackRecord
 from gomemlab.layout.result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 from gomemlab.layout.run import alloc_rows
 
@@ -41,7 +41,7 @@ def test_recorded_run_has_every_kind(fixture_text):
 
 
 def test_our_rule_predicts_what_go_reported(layout):
-    summary = layout.expect_rule_holds()
+    summary = layout.expect_rule_holds().summary()
     assert list(summary.struct) == layout.names
     assert (summary.predicted_size == summary["size"]).all()
     # data + padding = size, and reordering never makes a struct larger
@@ -109,7 +109,7 @@ def test_sweep_from_recorded_benchmark(fixture_text, classes):
     measured = alloc_rows(frame)
     assert len(measured) == len(frame)
     sweep = SizeSweep(measured, classes)
-    checked = sweep.expect_matches_classes()
+    checked = sweep.expect_matches_classes().from_size(16)
     assert len(checked) == sum(1 for n, _, _ in measured if n >= 16)
     broken = SizeSweep(((33, 40.0, 1.0),), classes)
     with pytest.raises(AssertionError, match="differs from the size class"):
@@ -155,7 +155,7 @@ def test_malformed_lines_name_the_line(line, message):
 
 def test_unknown_kind_is_kept():
     (record,) = gm.layout.parse_lines('{"kind": "sum", "value": 7}')
-    assert isinstance(record, OtherRecord) and record.data["value"] == 7
+    assert isinstance(record, OtherLine) and record.data["value"] == 7
 
 
 @pytest.mark.parametrize(
@@ -226,7 +226,7 @@ def test_parser_is_total_on_json_objects(data):
         assert error.line_no == 1
         return
     kinds = gm.layout.LAYOUT_KINDS
-    assert isinstance(record, kinds.get(data["kind"], OtherRecord))
+    assert isinstance(record, kinds.get(data["kind"], OtherLine))
 
 
 @given(st.text())

@@ -83,7 +83,7 @@ def test_scavenge_timeline(fixture_text):
 
 
 def test_expect_quotes_the_run(sections):
-    assert sections.expect("hits", step=0, at_least=40) == 40
+    assert sections.expect("hits", step=0, at_least=40).value("hits", step=0) == 40
     with pytest.raises(AssertionError, match="hits at step 2 = 0, expected at least 1"):
         sections.expect("hits", step=2, at_least=1)
 

@@ -25,7 +25,7 @@ from gomemlab.releases import (
     source_facts,
 )
 from gomemlab.releases.parse import churn_trace, escape_verdicts, gctrace_values, probe_values
-from gomemlab.releases.run import measure, rows_for
+from gomemlab.releases.run import rows_for, run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "releases"
 RECORDED = sorted(
@@ -223,9 +223,9 @@ def test_exercise_answers_from_a_measured_matrix():
 
 def test_measure_validates_before_running_go():
     with pytest.raises(UsageError, match="at least one"):
-        measure(())
+        run(())
     with pytest.raises(UsageError, match="benchtime"):
-        measure(["1.27"], benchtime="forever")
+        run(["1.27"], benchtime="forever")
     with pytest.raises(UsageError, match="version"):
         rows_for("tip", {})
 

@@ -16,9 +16,10 @@ import pytest
 
 import gomemlab as gm
 from gomemlab.bench.compare import compare
+from gomemlab.escape.records import HEAP_KINDS, LEAK_KINDS, EscapeMessage
 from gomemlab.gc import costmodel
 from gomemlab.gc.result import GCRun, SweepResult, parse_gctrace, parse_metrics
-from gomemlab.layout.records import ScanRecord, StackRecord
+from gomemlab.layout.records import FieldRecord, ScanRecord, StackRecord
 from gomemlab.layout.result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 from gomemlab.pprof.tools import ToolReport
 from gomemlab.progress import Progress
@@ -39,8 +40,8 @@ def _text(name: str) -> str:
     return (FIXTURES / name).read_text()
 
 
-def _gc_run(gogc: int) -> GCRun:
-    stderr = _text("gc/gctrace_gogc100.txt")
+def _gc_run(gogc: int, gctrace: str = "gctrace_gogc100.txt") -> GCRun:
+    stderr = _text(f"gc/{gctrace}")
     done = Completed(("go", "run", "./gc"), 0, "", stderr, 1.0)
     return GCRun(
         {"gogc": gogc},
@@ -67,8 +68,8 @@ def _bench() -> gm.bench.BenchResult:
 def _matrix() -> ReleaseMatrix:
     from test_releases import _recorded_values  # the recorded matrix of every release
 
-    rows = rows_for("go1.27.3", *_recorded_values("go1.27.3"))
-    return ReleaseMatrix(tuple(rows), (MADE,))
+    rows = [row for v in ("go1.21.13", "go1.27.3") for row in rows_for(v, *_recorded_values(v))]
+    return ReleaseMatrix(tuple(rows), (MADE, MADE))
 
 
 def _trace() -> gm.trace.Trace:
@@ -260,3 +261,249 @@ def test_old_names_warn_and_still_work():
     run = gm.lifetimes.parse(_text("lifetimes/sections.jsonl"))
     with pytest.warns(old, match=r"gm\.lifetimes\.profile"), pytest.raises(no_file, match="heap"):
         run.profile("heap")
+
+
+# ------------------------------------------------------------------ the expect_* convention
+# Every claim check (`expect` or `expect_*`) returns its result, so checks chain and a value
+# comes from an accessor (`message`, `median`, `row`, `value`, `goal_check`, ...); when the
+# claim fails it raises AssertionError quoting what the toolchain produced. Each case: a call
+# that holds, a call that fails, and a piece of the toolchain's output the failure must quote.
+def _heap(r) -> EscapeMessage:
+    return r.about(kinds=HEAP_KINDS)[0]
+
+
+def _stays(r) -> EscapeMessage:
+    return r.about(kinds=["does_not_escape"])[0]
+
+
+def _changed_bytes(r: CopyCost) -> CopyCost:
+    table = r.frame
+    table.loc[0, "bytes_allocated_per_call"] = 8
+    return CopyCost(table, r.provenance)
+
+
+def _moved_field(r: Layout) -> Layout:
+    """The layout with the last field of the first struct one byte further on."""
+    fields = [i for i, rec in enumerate(r.records) if isinstance(rec, FieldRecord)]
+    records = list(r.records)
+    last = max(i for i in fields if records[i].struct == r.names[0])
+    records[last] = dataclasses.replace(records[last], offset=records[last].offset + 1)
+    return Layout(tuple(records), r.provenance)
+
+
+def _without_ranges(r: gm.trace.Trace) -> gm.trace.Trace:
+    """The trace with its ranges (GC phases, pauses, assists) left out: no GC cycle."""
+    p = r.parsed
+    keep = [i for i, row in enumerate(p.rows) if not row[4].startswith("Range")]
+    parsed = dataclasses.replace(
+        p,
+        rows=tuple(p.rows[i] for i in keep),
+        stack=tuple(p.stack[i] for i in keep),
+        transition_stack=tuple(p.transition_stack[i] for i in keep),
+    )
+    return dataclasses.replace(r, parsed=parsed)
+
+
+def _surprised(r: ReleaseMatrix) -> ReleaseMatrix:
+    """The matrix with its first predicted value changed."""
+    rows = list(r.rows)
+    i = next(i for i, row in enumerate(rows) if row.expected)
+    rows[i] = dataclasses.replace(rows[i], value=rows[i].value + "?", as_expected=False)
+    return ReleaseMatrix(tuple(rows), r.provenances)
+
+
+def _median_ns(r) -> str:
+    return f"{r.median(r.names[0], 'ns/op'):g}"
+
+
+Case = tuple[Callable, Callable, Callable]
+EXPECT_CASES: dict[tuple[str, str], Case] = {
+    ("EscapeReport", "expect_heap"): (
+        lambda r: r.expect_heap(_heap(r).subject, _heap(r).line),
+        lambda r: r.expect_heap(_stays(r).subject, _stays(r).line),
+        lambda r: _stays(r).message,
+    ),
+    ("EscapeReport", "expect_stack"): (
+        lambda r: r.expect_stack(_stays(r).subject, _stays(r).line),
+        lambda r: r.expect_stack(_heap(r).subject, _heap(r).line),
+        lambda r: _heap(r).message,
+    ),
+    ("EscapeReport", "expect_leak"): (
+        lambda r: r.expect_leak(r.about(kinds=LEAK_KINDS)[0].subject),
+        lambda r: r.expect_leak(_heap(r).subject, _heap(r).line),
+        lambda r: _heap(r).message,
+    ),
+    ("EscapeReport", "expect_inlined"): (
+        lambda r: r.expect_inlined(r.about(kinds=["inlining_call"])[0].subject),
+        lambda r: r.expect_inlined("noSuchFunction"),
+        lambda r: "noSuchFunction",
+    ),
+    ("EscapeReport", "expect_no_heap"): (
+        lambda r: r.expect_no_heap("noSuchFunction"),
+        lambda r: r.expect_no_heap(_heap(r).function),
+        lambda r: _heap(r).message,
+    ),
+    ("BenchResult", "expect"): (
+        lambda r: r.expect(r.names[0], "ns/op", at_least=0),
+        lambda r: r.expect(r.names[0], "ns/op", at_most=0),
+        _median_ns,
+    ),
+    ("BenchResult", "expect_all"): (
+        lambda r: r.expect_all("ns/op", at_least=0),
+        lambda r: r.expect_all("ns/op", at_most=0),
+        lambda r: "go test ./x",
+    ),
+    ("Comparison", "expect"): (
+        lambda r: r.expect("HashSink", verdict=r.verdict("HashSink")),
+        lambda r: r.expect(
+            "HashSink", verdict="better" if r.verdict("HashSink") != "better" else "~"
+        ),
+        lambda r: f"p={r.row('HashSink')['p']:.3g}",
+    ),
+    ("Profile", "expect_hot_spot"): (
+        lambda r: r.expect_hot_spot("strings.Fields", at_least_pct=30),
+        lambda r: r.expect_hot_spot("strings.Fields", at_least_pct=90),
+        lambda r: "strings.(*Builder).WriteString",
+    ),
+    ("Profile", "expect_absent"): (
+        lambda r: r.expect_absent("noSuchFunction"),
+        lambda r: r.expect_absent("strings.Fields"),
+        lambda r: "internal/bytealg.MakeNoZero",
+    ),
+    ("Trace", "expect_gc_cycles"): (
+        lambda r: r.expect_gc_cycles(int(r.gc.complete.sum())),
+        lambda r: r.expect_gc_cycles(int(r.gc.complete.sum()) + 1),
+        lambda r: "go test ./x",
+    ),
+    ("Trace", "expect_user_ran_during_mark"): (
+        lambda r: r.expect_user_ran_during_mark(),
+        lambda r: r.expect_user_ran_during_mark(min_fraction=2.0),
+        lambda r: "go test ./x",
+    ),
+    ("Trace", "expect_stw_shorter_than_mark"): (
+        lambda r: r.expect_stw_shorter_than_mark(),
+        lambda r: _without_ranges(r).expect_stw_shorter_than_mark(),
+        lambda r: "go test ./x",
+    ),
+    ("Trace", "expect_parallel"): (
+        lambda r: r.expect_parallel(r.max_parallel()),
+        lambda r: r.expect_parallel(r.max_parallel() + 1),
+        lambda r: f"GOMAXPROCS={r.gomaxprocs}",
+    ),
+    ("Trace", "expect_at_most_parallel"): (
+        lambda r: r.expect_at_most_parallel(r.max_parallel(None)),
+        lambda r: r.expect_at_most_parallel(r.max_parallel(None) - 1),
+        lambda r: f"GOMAXPROCS={r.gomaxprocs}",
+    ),
+    ("Trace", "expect_mark_assists"): (
+        lambda r: r.expect_mark_assists(0),
+        lambda r: r.expect_mark_assists(len(r.assists) + 1, kind="user"),
+        lambda r: "go test ./x",
+    ),
+    ("GCLog", "expect_goal_formula"): (
+        lambda r: r.expect_goal_formula(100),
+        lambda r: r.expect_goal_formula(50),
+        lambda r: "go test ./x",
+    ),
+    ("GCLog", "expect_cycles"): (
+        lambda r: r.expect_cycles(at_least=len(r), at_most=len(r)),
+        lambda r: r.expect_cycles(at_most=len(r) - 1),
+        lambda r: f"{len(r)} GC cycles",
+    ),
+    ("GCRun", "expect_live_matches_metrics"): (
+        lambda r: r.expect_live_matches_metrics(),
+        lambda r: _gc_run(100, "gctrace_gogc25_procs1.txt").expect_live_matches_metrics(),
+        lambda r: "go test ./x",
+    ),
+    ("SweepResult", "expect_monotonic"): (
+        lambda r: r.expect_monotonic(),
+        lambda r: SweepResult(
+            (_gc_run(50), _gc_run(200, "gctrace_tiny_heap.txt"))
+        ).expect_monotonic(),
+        lambda r: "peak heap does not grow",
+    ),
+    ("Layout", "expect_size"): (
+        lambda r: r.expect_size("Padded", r.struct("Padded").size),
+        lambda r: r.expect_size("Padded", r.struct("Padded").size + 1),
+        lambda r: f"is {r.struct('Padded').size} B",
+    ),
+    ("Layout", "expect_rule_holds"): (
+        lambda r: r.expect_rule_holds(),
+        lambda r: _moved_field(r).expect_rule_holds(),
+        lambda r: f"Go says size {r.layouts[0].size}",
+    ),
+    ("SizeSweep", "expect_matches_classes"): (
+        lambda r: r.expect_matches_classes(),
+        lambda r: SizeSweep(((33, 40.0, 1.0),), r.classes, MADE).expect_matches_classes(),
+        lambda r: "40.0",
+    ),
+    ("ScanReport", "expect_scan_at_most"): (
+        lambda r: r.expect_scan_at_most("[]Pair", r.row("[]Pair").heap_scan_mib),
+        lambda r: r.expect_scan_at_most("[]PtrPair", r.row("[]PtrPair").heap_scan_mib / 2),
+        lambda r: f"{r.row('[]PtrPair').heap_scan_mib:.2f} MiB",
+    ),
+    ("ScanReport", "expect_scan_at_least"): (
+        lambda r: r.expect_scan_at_least("[]PtrPair", r.row("[]PtrPair").heap_scan_mib),
+        lambda r: r.expect_scan_at_least("[]Pair", r.row("[]Pair").heap_scan_mib + 1),
+        lambda r: f"{r.row('[]Pair').heap_scan_mib:.2f} MiB",
+    ),
+    ("StackReport", "expect_moved_and_intact"): (
+        lambda r: r.expect_moved_and_intact(r.record.value),
+        lambda r: r.expect_moved_and_intact(r.record.value + 1),
+        lambda r: f"the pointer reads {r.record.value}",
+    ),
+    ("LifetimesRun", "expect"): (
+        lambda r: r.expect("hits", step=0, at_least=40),
+        lambda r: r.expect("hits", step=0, at_most=39),
+        lambda r: "hits at step 0 = 40",
+    ),
+    ("CopyCost", "expect_no_allocations"): (
+        lambda r: r.expect_no_allocations(),
+        lambda r: _changed_bytes(r).expect_no_allocations(),
+        lambda r: str(r.frame.calls.iloc[0]),
+    ),
+    ("CopyCost", "expect_value_slower"): (
+        lambda r: r.expect_value_slower(8, at_least=0),
+        lambda r: r.expect_value_slower(8, at_least=1e9),
+        lambda r: "by value was only",
+    ),
+    ("ReleaseMatrix", "expect_as_predicted"): (
+        lambda r: r.expect_as_predicted(),
+        lambda r: _surprised(r).expect_as_predicted(),
+        lambda r: "{0.behaviour} = {0.value!r}".format(_surprised(r).surprises().iloc[0]),
+    ),
+    ("ReleaseMatrix", "expect_changed"): (
+        lambda r: r.expect_changed("loopvar.printed", "1.21.13", "1.27.3"),
+        lambda r: r.expect_changed("loopvar.escape", "1.27.3", "1.27.3"),
+        lambda r: repr(r.value("loopvar.escape", "1.27.3")),
+    ),
+}
+
+
+def _claim_checks(cls: type) -> list[str]:
+    return sorted(
+        name
+        for name, member in vars(cls).items()
+        if (name == "expect" or name.startswith("expect_")) and inspect.isfunction(member)
+    )
+
+
+def test_every_claim_check_has_a_case_and_returns_its_result_type():
+    for name, make in MAKERS.items():
+        cls = type(make())
+        for method in _claim_checks(cls):
+            assert (name, method) in EXPECT_CASES, f"no case for {name}.{method}"
+            returns = inspect.signature(getattr(cls, method)).return_annotation
+            assert returns == name, f"{name}.{method} is annotated -> {returns}, not -> {name}"
+    stale = {key for key in EXPECT_CASES if key[1] not in _claim_checks(type(MAKERS[key[0]]()))}
+    assert not stale, stale
+
+
+@pytest.mark.parametrize("key", sorted(EXPECT_CASES), ids=lambda k: f"{k[0]}.{k[1]}")
+def test_a_claim_check_returns_the_result_and_quotes_the_toolchain(key):
+    holds, fails, quoted = EXPECT_CASES[key]
+    result = MAKERS[key[0]]()
+    assert holds(result) is result
+    with pytest.raises(AssertionError) as failure:
+        fails(result)
+    assert quoted(result) in str(failure.value), str(failure.value)

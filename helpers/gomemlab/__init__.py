@@ -25,7 +25,7 @@ from .errors import (
     UsageError,
     WorkspaceError,
 )
-from .programs import build, run, run_32bit, test
+from .programs import build, run, run_32bit, run_section, test
 from .progress import progress
 from .provenance import Provenance
 from .settings import quick
@@ -35,28 +35,22 @@ from .workspace import TOPICS, Package, sample, scratch_copy, snippet
 
 __version__ = "0.1.0"
 
-_TOPIC_MODULES = (
-    "newmake",
-    "escape",
-    "bench",
-    "gc",
-    "pprof",
-    "trace",
-    "layout",
-    "lifetimes",
-    "valuesem",
-    "releases",
+_LAZY_MODULES = (
+    *TOPICS,
     "versions",
     "checks",
     "figures",
     "tables",
     "validate",
     "paths",
+    "gosource",
 )
+"""Modules `gm.<name>` imports on first use: every topic (one registry, `workspace.TOPICS`:
+a sample package and a module each) and the shared ones a notebook reaches for."""
 
 
 def __getattr__(name: str) -> Any:
-    if name in _TOPIC_MODULES:
+    if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'gomemlab' has no attribute {name!r}")
 
@@ -113,6 +107,7 @@ __all__ = [
     "quick",
     "run",
     "run_32bit",
+    "run_section",
     "sample",
     "scratch_copy",
     "setup",

@@ -26,3 +26,20 @@ def deprecated(instead: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return warn_then_call
 
     return mark
+
+
+def old_names(module: str, renamed: dict[str, str], namespace: dict[str, object]) -> Callable:
+    """A module `__getattr__` that serves each old name in `renamed` (old → new) as the
+    object now called new, warning (FutureWarning) to use the new name."""
+
+    def __getattr__(name: str) -> object:
+        if name in renamed:
+            warnings.warn(
+                f"{module}.{name} is an old name: use {module}.{renamed[name]}",
+                FutureWarning,
+                stacklevel=2,
+            )
+            return namespace[renamed[name]]
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

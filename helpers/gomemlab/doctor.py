@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
+import os
 import platform
 import sys
+import time
 from dataclasses import dataclass
 
 from . import programs, toolchain, workspace
-from .errors import GomemlabError
+from .errors import GomemlabError, GoTimeoutError
 
 PYTHON_PACKAGES = (
     "pandas",
@@ -192,3 +194,70 @@ def diagnose() -> DoctorReport:
         checks.append(Check("samples", False, "not found", str(exc)))
     checks += [_package_check(name) for name in PYTHON_PACKAGES]
     return DoctorReport(tuple(checks))
+
+
+RUNAWAY = """package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+)
+
+func main() {
+	child := exec.Command("sleep", "600") // a second process, started by this program
+	if err := child.Start(); err != nil {
+		panic(err)
+	}
+	fmt.Println("pids:", os.Getpid(), child.Process.Pid)
+	for {
+		// never ends
+	}
+}
+"""
+"""A Go program that never ends and starts a process that outlives it unless it is reaped."""
+
+
+def process_state(pid: int) -> str:
+    """'gone' once no process has this id, else 'STILL RUNNING' (asked with signal 0)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return "gone"
+    except PermissionError:  # it exists, under another user
+        pass
+    return "STILL RUNNING"
+
+
+@dataclass(frozen=True)
+class Runaway:
+    """What stopping `RUNAWAY` left behind: the error's first line, the seconds the run took,
+    and the state of the program and of the `sleep` it started."""
+
+    error: str
+    waited_s: float
+    program: str
+    child: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.error}\nafter {self.waited_s:.1f} s: the program is {self.program}; "
+            f"its sleep is {self.child}"
+        )
+
+
+def runaway(timeout: float = 3.0) -> Runaway:
+    """Run `RUNAWAY` with a time limit of `timeout` seconds (build included) and report
+    whether the program and its child are still running afterwards."""
+    started = time.perf_counter()
+    try:
+        programs.run(workspace.snippet(RUNAWAY), timeout=timeout)
+    except GoTimeoutError as error:
+        stopped = error
+    else:
+        raise AssertionError("the runaway program ended by itself")
+    waited = time.perf_counter() - started
+    program, child = (int(pid) for pid in stopped.stdout.split()[1:3])
+    return Runaway(
+        str(stopped).splitlines()[0], waited, process_state(program), process_state(child)
+    )

@@ -59,7 +59,7 @@ def _require_main(package: Package) -> None:
     if name and name != "main":
         raise UsageError(
             f"{package.name} is `package {name}`, a library, not a program: gm.build and gm.run "
-            "need `package main` with a `func main()`. Use gm.test (or gm.escape.analyze) for "
+            "need `package main` with a `func main()`. Use gm.test (or gm.escape.run) for "
             "a library."
         )
 
@@ -227,6 +227,14 @@ def run_32bit(
         env={"GOARCH": "386"},
         timeout=timeout,
     ).check_run()
+
+
+def run_section(target: Target, section: str, *, timeout: float = 60.0) -> str:
+    """Run a sample whose `main` takes a section name (`newmake`, `valuesem`, ...) with
+    `section`; print what it printed and return it."""
+    out = run(target, [validate.text(section, "section")], timeout=timeout).stdout
+    print(out)
+    return out
 
 
 def test(

@@ -9,6 +9,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import GoLexer
 
 from . import gosource
+from .deprecation import deprecated
 from .workspace import Package, resolve
 
 _FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="xcode")
@@ -38,14 +39,15 @@ class GoCode:
         return f'<pre style="{html.escape(_PRE_STYLE)}">{body}</pre>'
 
 
+@deprecated("gm.gosource.extract_text(text, name)")
 def extract(text: str, name: str) -> str:
-    """The declaration of func, method or type `name` in Go source `text`, with its doc comment
-    (read by Go's own go/parser, see `gosource`)."""
+    """The old name of `gosource.extract_text` (Go source structure has one home)."""
     return gosource.extract_text(text, name)
 
 
+@deprecated("gm.gosource.extract(package, name)")
 def find(package: Package, name: str, filename: str | None = None) -> str:
-    """The declaration `name` from the package's Go files (tests included), or one named file."""
+    """The old name of `gosource.extract` (Go source structure has one home)."""
     return gosource.extract(package, name, filename=filename)
 
 

@@ -63,3 +63,16 @@ def format_number(x: float) -> str:
     if float(x).is_integer():
         return f"{int(x):,}"
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def readable_bytes(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with its byte counts as B, KiB, MiB: the numeric columns named for
+    space or bytes, and `flat`/`cum` when `frame.attrs["unit"]` is bytes (a pprof table)."""
+    shown = frame.copy()
+    for name in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[name]):
+            continue
+        named = "space" in str(name) or "bytes" in str(name)
+        if named or (name in ("flat", "cum") and frame.attrs.get("unit") == "bytes"):
+            shown[name] = shown[name].map(format_bytes)
+    return shown

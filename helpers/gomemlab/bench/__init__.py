@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import importlib
 
+from ..deprecation import old_names
 from ..source import show_go as show
 from .compare import COMPARE_PLOT_KINDS, Comparison, compare
 from .disasm import count_multiplies, disassemble
 from .parse import parse_lines
-from .records import Config, Other, Result
+from .records import Config, OtherLine, Result
 from .result import BENCH_PLOT_KINDS, FRAME_DOC, BenchResult, parse
 from .run import check_benchtime, list_benchmarks, run, settings_for, validate_benchtime
 from .stats import Summary, mann_whitney_p, min_n_for_ci, min_n_for_difference, summarize
@@ -31,7 +32,7 @@ __all__ = [
     "BenchResult",
     "Comparison",
     "Config",
-    "Other",
+    "OtherLine",
     "Panel",
     "Result",
     "Summary",
@@ -59,6 +60,9 @@ __all__ = [
 _PLOTS = ("plot_comparison", "plot_runs", "plot_scaling")
 
 
+_old_names = old_names(__name__, {"Other": "OtherLine"}, globals())
+
+
 def __getattr__(name: str):
     """`Panel` (needs ipywidgets), `exercises` and the plot functions (matplotlib) load on
     first use."""
@@ -68,4 +72,6 @@ def __getattr__(name: str):
         return importlib.import_module(".widgets", __name__).Panel
     if name == "exercises":
         return importlib.import_module(".exercises", __name__)
+    if name == "Other":
+        return _old_names(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

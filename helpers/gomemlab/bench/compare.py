@@ -74,8 +74,9 @@ class Comparison(FrozenResult):
         lower = row["delta_pct"] < 0
         return "better" if lower != (unit in HIGHER_IS_BETTER) else "worse"
 
-    def expect(self, name: str, unit: str = "ns/op", verdict: str = "better") -> pd.Series:
-        """Check the verdict for one benchmark and unit (`better`, `worse` or `~`)."""
+    def expect(self, name: str, unit: str = "ns/op", verdict: str = "better") -> Comparison:
+        """Check the verdict for one benchmark and unit (`better`, `worse` or `~`); returns the
+        comparison (the row itself: `row(name, unit)`)."""
         validate.choice(verdict, ("better", "worse", "~"), "verdict")
         got = self.verdict(name, unit)
         if got != verdict:
@@ -86,7 +87,7 @@ class Comparison(FrozenResult):
                 f"delta {row['delta_pct']:+.1f}%, p={row['p']:.3g}, "
                 f"n={row['n_old']}+{row['n_new']}) {row['note']}"
             )
-        return self.row(name, unit)
+        return self
 
     def plot(self, kind: str = "change", **options: Any) -> Figure:
         """A Figure: `kind="change"` (option `title`), the change of each median in %,

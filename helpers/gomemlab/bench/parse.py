@@ -6,7 +6,7 @@ Pure and total: text in, typed records out. A line is one of
   it applies to every result after it until the key is set again (`pkg:` changes per package);
 * a result line `Benchmark<Name>[/sub...][-<procs>] <iterations> <value> <unit> [...]`, with
   any number of value/unit pairs;
-* anything else (`PASS`, `ok ...`, `=== RUN`, log output): kept as an `Other` line.
+* anything else (`PASS`, `ok ...`, `=== RUN`, log output): kept as an `OtherLine` line.
 
 A line that starts like a result (a benchmark name, then a number) but breaks the format raises
 ParseError naming the line, so a damaged log is never half read without notice.
@@ -20,9 +20,9 @@ from types import MappingProxyType
 
 from .. import validate
 from ..errors import ParseError
-from .records import Config, Other, Record, Result, split_parts
+from .records import Config, OtherLine, Record, Result, split_parts
 
-__all__ = ["Config", "Other", "Record", "Result", "parse_lines", "split_parts"]
+__all__ = ["Config", "OtherLine", "Record", "Result", "parse_lines", "split_parts"]
 
 _NAME = re.compile(r"Benchmark(?![a-z])\S*")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?i:inf|infinity|nan)")
@@ -78,7 +78,7 @@ def _values(rest: list[str], line_no: int, line: str) -> dict[str, float]:
 
 
 def parse_lines(text: str) -> list[Record]:
-    """Every line of `text` as a Config, Result or Other record (blank lines are skipped).
+    """Every line of `text` as a Config, Result or OtherLine record (blank lines are skipped).
 
     Results under one configuration share one read-only `config` mapping, and results of one
     benchmark name share their read-only `parts` (that keeps 10 k lines well under 0.2 s)."""
@@ -114,5 +114,5 @@ def parse_lines(text: str) -> list[Record]:
             config = MappingProxyType({**config, key: value})  # results keep the old snapshot
             records.append(Config(line_no, key, value))
             continue
-        records.append(Other(line_no, line))
+        records.append(OtherLine(line_no, line))
     return records

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from ..deprecation import old_names
+
 
 @dataclass(frozen=True)
 class Config:
@@ -66,11 +68,13 @@ def split_parts(name: str) -> tuple[dict[str, str], tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
-class Other:
+class OtherLine:
     """A line that is neither configuration nor a result (kept, never dropped)."""
 
     line_no: int
     text: str
 
 
-Record = Config | Result | Other
+Record = Config | Result | OtherLine
+
+__getattr__ = old_names(__name__, {"Other": "OtherLine"}, globals())

@@ -20,7 +20,7 @@ from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult
 from . import stats
 from .parse import parse_lines
-from .records import Config, Other, Record, Result
+from .records import Config, OtherLine, Record, Result
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -183,9 +183,9 @@ class BenchResult(FrozenResult):
         return tuple(r for r in self.records if isinstance(r, Result))
 
     @property
-    def other(self) -> list[Other]:
+    def other(self) -> list[OtherLine]:
         """Lines that are neither results nor configuration (PASS, ok, logs, ...)."""
-        return [r for r in self.records if isinstance(r, Other)]
+        return [r for r in self.records if isinstance(r, OtherLine)]
 
     @property
     def config(self) -> dict[str, str]:
@@ -442,9 +442,10 @@ class BenchResult(FrozenResult):
         at_most: float | None = None,
         at_least: float | None = None,
         procs: int | None = None,
-    ) -> float:
-        """Check the median of `unit` for benchmark `name`; return it. AssertionError says
-        what the toolchain measured when the claim does not hold."""
+    ) -> BenchResult:
+        """Check the median of `unit` for benchmark `name` (the value: `median(name, unit)`);
+        returns the result. AssertionError says what the toolchain measured when the claim
+        does not hold."""
         summary = self.summarized(name, unit, procs=procs)
         got = summary.median
         checks = [
@@ -458,7 +459,7 @@ class BenchResult(FrozenResult):
                     f"{name}: expected {unit} {sign} {bound:g}, but the median "
                     f"of {summary.n} run(s) is {got:g}{self._source()}"
                 )
-        return got
+        return self
 
     def expect_all(
         self,
@@ -467,10 +468,11 @@ class BenchResult(FrozenResult):
         equals: float | None = None,
         at_most: float | None = None,
         at_least: float | None = None,
-    ) -> None:
-        """`expect` for every benchmark in the result."""
+    ) -> BenchResult:
+        """`expect` for every benchmark in the result; returns the result."""
         for name in self.names:
             self.expect(name, unit, equals=equals, at_most=at_most, at_least=at_least)
+        return self
 
     # ----- display --------------------------------------------------------------------------
     def plot(self, kind: str = "runs", **options: Any) -> Figure:

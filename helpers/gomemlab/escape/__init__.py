@@ -1,6 +1,6 @@
 """Escape analysis: what the Go compiler decides to put on the heap, and why.
 
-- `analyze(target, level=2)` (run.py): compile a topic, folder or Go snippet -> EscapeReport.
+- `run(target, level=2)` (run.py): compile a topic, folder or Go snippet -> EscapeReport.
 - `parse(text)` (result.py over parse.py): the compiler's `-m` / `-m=2` text -> EscapeReport.
 - `EscapeReport` (result.py): `.frame`, `.summary()`, `.provenance`, an annotated listing in
   Jupyter, `.plot(kind=...)`, claim checks `expect_heap` / `expect_stack` / `expect_leak`.
@@ -21,7 +21,7 @@ from .records import (
     FunctionSpan,
 )
 from .result import FRAME_DOC, EscapeReport, parse
-from .run import analyze, command, looks_like_go
+from .run import analyze, command, looks_like_go, run
 
 
 def editor(*args, **kwargs):
@@ -51,4 +51,5 @@ __all__ = [
     "looks_like_go",
     "parse",
     "parse_output",
+    "run",
 ]

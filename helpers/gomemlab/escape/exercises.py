@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import checks, programs, validate, workspace
 from ..checks import Verdict
 from ..errors import UsageError
-from .run import analyze
+from .run import run
 
 CHAPTER = "03 escape analysis"
 """The chapter these exercises end (shown by `gm.progress()`)."""
@@ -26,7 +26,7 @@ def check_no_heap(
     if same_output_as is not None:
         validate.text(same_output_as, "same_output_as")
     timeout = validate.timeout(timeout)
-    report = analyze(source, level=2, timeout=timeout)
+    report = run(source, level=2, timeout=timeout)
     if function not in report.functions():
         return Verdict.not_yet(
             f"there is no function {function} in the code any more: keep its name", report=report

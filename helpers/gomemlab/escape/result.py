@@ -57,7 +57,7 @@ class EscapeReport(FrozenResult):
     `messages` are `EscapeMessage` records in output order; `skipped` keeps every input line
     that was not a message (line number, text, reason); `sources` maps file names (as in the
     messages) to their text and `spans` to their functions when the report came from
-    `analyze`; `level` is the -m level (None when unknown); `provenance` the command.
+    `run`; `level` is the -m level (None when unknown); `provenance` the command.
     """
 
     FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
@@ -190,6 +190,21 @@ class EscapeReport(FrozenResult):
             return "leak"
         return "stack"
 
+    def message(
+        self,
+        subject: str,
+        line: int | None = None,
+        *,
+        function: str | None = None,
+        kinds: Sequence[str] = VERDICT_KINDS,
+    ) -> EscapeMessage:
+        """The compiler's first message of `kinds` about `subject` (its words, `.flow`,
+        `.line_numbers`); UsageError when it said none."""
+        found = self.about(subject, line, function=function, kinds=kinds)
+        if not found:
+            raise UsageError(self._said(subject, line, function))
+        return found[0]
+
     def functions(self) -> list[str]:
         """The functions (and named closures) of the report's source files, in source order."""
         return [span.name for spans in self.spans.values() for span in spans]
@@ -210,7 +225,7 @@ class EscapeReport(FrozenResult):
         if not self.sources:
             raise UsageError(
                 "this report has no source files: make it with "
-                "gm.escape.analyze(...) rather than parse(text)"
+                "gm.escape.run(...) rather than parse(text)"
             )
         if file is not None:
             if file not in self.sources:
@@ -257,22 +272,24 @@ class EscapeReport(FrozenResult):
 
     def expect_heap(
         self, subject: str, line: int | None = None, *, function: str | None = None
-    ) -> EscapeMessage:
-        """Assert the compiler moved `subject` to the heap (`moved to heap` / `escapes`)."""
+    ) -> EscapeReport:
+        """Assert the compiler moved `subject` to the heap (`moved to heap` / `escapes`);
+        returns the report (the message itself: `message(subject, ...)`)."""
         found = self.about(subject, line, function=function, kinds=HEAP_KINDS)
         if not found:
             raise AssertionError(
                 f"expected {subject!r} on the heap, but it is not.\n"
                 + self._said(subject, line, function)
             )
-        return found[0]
+        return self
 
     def expect_stack(
         self, subject: str, line: int | None = None, *, function: str | None = None
-    ) -> EscapeMessage | None:
+    ) -> EscapeReport:
         """Assert `subject` stays on the stack: no heap verdict, and either a `does not
         escape` verdict or (for a named variable, about which the compiler says nothing when
-        it stays) the name really appears on that line or in that function."""
+        it stays) the name really appears on that line or in that function. Returns the
+        report."""
         heap = self.about(subject, line, function=function, kinds=HEAP_KINDS)
         if heap:
             raise AssertionError(
@@ -280,14 +297,13 @@ class EscapeReport(FrozenResult):
                 + self._said(subject, line, function)
             )
         stays = self.about(subject, line, function=function, kinds=("does_not_escape",))
-        if stays:
-            return stays[0]
-        if self._appears(subject, line, function):
-            return None
+        if stays or self._appears(subject, line, function):
+            return self
         raise AssertionError(
             f"cannot confirm {subject!r} stays on the stack: the compiler gave no verdict and "
             "the name is not in that source.\n" + self._said(subject, line, function)
         )
+        return self
 
     def _appears(self, subject: str, line: int | None, function: str | None) -> bool:
         if not re.fullmatch(r"[A-Za-z_]\w*", subject) or not self.sources:
@@ -307,34 +323,37 @@ class EscapeReport(FrozenResult):
 
     def expect_leak(
         self, subject: str, line: int | None = None, *, function: str | None = None
-    ) -> EscapeMessage:
-        """Assert the compiler reports parameter `subject` as leaking (to heap or result)."""
+    ) -> EscapeReport:
+        """Assert the compiler reports parameter `subject` as leaking (to heap or result);
+        returns the report."""
         found = self.about(subject, line, function=function, kinds=LEAK_KINDS)
         if not found:
             raise AssertionError(
                 f"expected parameter {subject!r} to leak, but it does not.\n"
                 + self._said(subject, line, function)
             )
-        return found[0]
+        return self
 
     def expect_inlined(
         self, callee: str, line: int | None = None, *, function: str | None = None
-    ) -> EscapeMessage:
-        """Assert the compiler inlined a call to `callee` (at `line` / in `function`)."""
+    ) -> EscapeReport:
+        """Assert the compiler inlined a call to `callee` (at `line` / in `function`); returns
+        the report."""
         found = self.about(callee, line, function=function, kinds=("inlining_call",))
         if not found:
             raise AssertionError(
                 f"expected a call to {callee!r} to be inlined, it is not.\n"
                 + self._said(callee, None, None)
             )
-        return found[0]
+        return self
 
-    def expect_no_heap(self, function: str) -> None:
-        """Assert nothing in `function` moves to the heap."""
+    def expect_no_heap(self, function: str) -> EscapeReport:
+        """Assert nothing in `function` moves to the heap; returns the report."""
         heap = self.about(function=function, kinds=HEAP_KINDS)
         if heap:
             said = "\n".join(f"  {m}" for m in heap)
             raise AssertionError(f"{function} still sends values to the heap:\n{said}")
+        return self
 
     # --- views -----------------------------------------------------------------------------
 

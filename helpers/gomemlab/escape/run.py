@@ -8,8 +8,10 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import gosource, programs, toolchain, validate, versions, workspace
+from ..deprecation import deprecated
 from ..errors import UsageError, WorkspaceError
 from ..provenance import Provenance
 from ..toolchain import GoToolchain
@@ -20,7 +22,7 @@ from .records import CompilerOutput, EscapeMessage, FunctionSpan
 from .result import EscapeReport
 
 Analyzable = workspace.Target | Mapping[str, str]
-"""What `analyze` takes: a `workspace.Target` (a topic name, a folder or .go file inside a
+"""What `run` takes: a `workspace.Target` (a topic name, a folder or .go file inside a
 module, a Package) or Go source (a string, or a {filename: source} mapping)."""
 LEVELS = (1, 2)
 _PACKAGE_CLAUSE = re.compile(r"^\s*package\s+\w+", re.MULTILINE)
@@ -103,7 +105,7 @@ def _declares_main(stats: tuple[tuple[str, int, int], ...]) -> bool:
 
 
 def command(package: Package, *, level: int = 2, tests: bool = False) -> list[str]:
-    """The `go` arguments `analyze` runs (without the `go` itself).
+    """The `go` arguments `run` runs (without the `go` itself).
 
     A command or test binary is written to a stable scratch path, so that an unchanged one is
     not relinked. A library package gets no `-o`: with one, `go build` finds the archive up to
@@ -118,7 +120,7 @@ def command(package: Package, *, level: int = 2, tests: bool = False) -> list[st
     return ["build", flag, package.pattern]
 
 
-def analyze(
+def run(
     target: Analyzable,
     *,
     level: int = 2,
@@ -178,7 +180,7 @@ def _read(
 
     Pure in its arguments (the output text, and the source files as they were: path,
     modification time, size), so a warm rebuild that replays the same messages for unchanged
-    files is parsed once: `analyze` then costs little more than the `go build` itself. Only
+    files is parsed once: `run` then costs little more than the `go build` itself. Only
     outputs up to _MEMO_LIMIT characters are kept (16 of them), so the memo stays small.
     """
     output = parse_output(text, strip_prefix=module_dir)
@@ -188,3 +190,9 @@ def _read(
     messages, spans = locate(output.messages, files)
     sources = {name: path.read_text() for name, path in zip(names, paths, strict=True)}
     return output, messages, spans, sources
+
+
+@deprecated("gm.escape.run(target)")
+def analyze(target: Analyzable, **options: Any) -> EscapeReport:
+    """The old name of `run` (every entry point that starts Go is called `run`)."""
+    return run(target, **options)

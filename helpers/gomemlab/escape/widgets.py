@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import validate
 from .listing import report_html
-from .run import LEVELS, analyze
+from .run import LEVELS, run
 
 STARTER = """package main
 
@@ -58,7 +58,7 @@ def editor(source: str = STARTER, *, level: int = 2, rows: int = 18):
     rows = validate.count(rows, "rows", maximum=200)
 
     def compile_it(code: str):
-        report = analyze(code, level=level, timeout=60)
+        report = run(code, level=level, timeout=60)
         return report_html(report, compact=True), marks(report), report
 
     return editor_box(source, on_run=compile_it, height=22 * rows)

@@ -45,3 +45,20 @@ def expected_gomaxprocs() -> int:
     if limit is None:
         return cpus
     return min(cpus, max(2, math.ceil(limit)))
+
+
+def mark_workers(
+    procs: int, utilization: float = 0.25, max_error: float = 0.3
+) -> tuple[int, float]:
+    """The collector's background mark workers for GOMAXPROCS=`procs`, as
+    `gcControllerState.startCycle` (runtime/mgcpacer.go) works them out: (dedicated workers,
+    fractional goal per P). The goal is `utilization` of the Ps; it is rounded to whole
+    dedicated workers unless that misses by more than `max_error`, when one fewer dedicated
+    worker runs and fractional workers make up the rest."""
+    goal = procs * utilization
+    dedicated = int(goal + 0.5)
+    if abs(dedicated / goal - 1) > max_error:
+        if dedicated > goal:
+            dedicated -= 1
+        return dedicated, (goal - dedicated) / procs
+    return dedicated, 0.0

@@ -215,8 +215,9 @@ class GCLog(FrozenResult):
         """See `goal_check`: the heap goal formula applied to consecutive cycles."""
         return goal_check(self.frame, gogc)
 
-    def expect_goal_formula(self, gogc: int = 100, *, at_least: int = 3) -> pd.DataFrame:
-        """Assert every cycle's goal follows from the previous one (within MiB rounding)."""
+    def expect_goal_formula(self, gogc: int = 100, *, at_least: int = 3) -> GCLog:
+        """Assert every cycle's goal follows from the previous one (within MiB rounding);
+        returns the log (the pairs checked: `goal_check(gogc)`)."""
         table = self.goal_check(gogc)
         if len(table) < at_least:
             raise AssertionError(
@@ -230,14 +231,18 @@ class GCLog(FrozenResult):
                 f"(GOGC={gogc}) beyond MiB rounding:\n{bad.to_string(index=False)}"
                 + (f"\n{self.provenance.line()}" if self.provenance.command else "")
             )
-        return table
+        return self
 
-    def expect_cycles(self, *, at_least: int = 0, at_most: int | None = None) -> None:
+    def expect_cycles(self, *, at_least: int = 0, at_most: int | None = None) -> GCLog:
         """Assert the number of collections is in a range."""
         n = len(self)
         if n < at_least or (at_most is not None and n > at_most):
             upper = "" if at_most is None else f" and at most {at_most}"
-            raise AssertionError(f"{n} GC cycles, expected at least {at_least}{upper}")
+            raise AssertionError(
+                f"{n} GC cycles, expected at least {at_least}{upper}"
+                + (f"\n{self.provenance.line()}" if self.provenance.command else "")
+            )
+        return self
 
     def plot(self, kind: str = "heap", **options: Any) -> Figure:
         """`kind="heap"`: heap sawtooth with goal; `"pauses"`: STW pauses per cycle."""
@@ -461,10 +466,18 @@ class GCRun(FrozenResult):
         """This run's `row()` as a one-row table."""
         return pd.DataFrame([self.row()])
 
-    def expect_live_matches_metrics(self) -> pd.DataFrame:
+    def live_vs_metrics(self) -> pd.DataFrame:
+        """The cycles with a runtime/metrics sample between them and the next: `cycle`,
+        gctrace's `heap_live_mib` and the metric's `m_live_bytes`."""
+        return self.frame.dropna(subset=["m_live_bytes"])[
+            ["cycle", "heap_live_mib", "m_live_bytes"]
+        ]
+
+    def expect_live_matches_metrics(self) -> GCRun:
         """Assert gctrace's live heap is /gc/heap/live:bytes rounded down to MiB, wherever a
-        metrics sample fell between two cycles; returns the compared rows."""
-        f = self.frame.dropna(subset=["m_live_bytes"])
+        metrics sample fell between two cycles; returns the run (the rows compared:
+        `live_vs_metrics()`)."""
+        f = self.live_vs_metrics()
         if f.empty:
             raise AssertionError(
                 "no metrics sample fell between two GC cycles: sample more "
@@ -475,10 +488,10 @@ class GCRun(FrozenResult):
         if not bad.empty:
             raise AssertionError(
                 "gctrace live heap differs from runtime/metrics:\n"
-                + bad[["cycle", "heap_live_mib", "m_live_bytes"]].to_string()
+                + bad.to_string()
                 + f"\n{self.provenance.line()}"
             )
-        return f[["cycle", "heap_live_mib", "m_live_bytes"]]
+        return self
 
     def plot(self, kind: str = "heap", **options: Any) -> Figure:
         """`"heap"`: heap sawtooth and goal; `"pauses"`: STW pauses per cycle and histogram."""
@@ -561,7 +574,7 @@ class SweepResult(FrozenResult):
         validate.choice(kind, self.PLOT_KINDS, "kind")
         return plots.tradeoff(self.frame, **options)
 
-    def expect_monotonic(self) -> None:
+    def expect_monotonic(self) -> SweepResult:
         """Assert more GOGC ⇒ no more GCs and no smaller peak heap (the trade-off's shape)."""
         f = self.frame.assign(order=_gogc_order(self.frame.GOGC)).sort_values("order")
         problems = []
@@ -576,6 +589,7 @@ class SweepResult(FrozenResult):
                 + f.to_string(index=False)
                 + f"\n{self.provenance.line()}"
             )
+        return self
 
     def _repr_html_(self) -> str:
         shown = self.frame.dropna(axis=1, how="all").round(3)

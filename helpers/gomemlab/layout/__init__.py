@@ -1,12 +1,13 @@
 """Memory layout: struct sizes and padding, size classes, pointer-free memory, stacks.
 
-lay = gm.layout.layouts()              # the sample's structs, as unsafe reports them
+lay = gm.layout.run()                  # the sample's structs, as unsafe reports them
 lay.plot("bytes", names=["Padded"])    # fields and padding, byte by byte
-gm.layout.measure(src)                 # compile your structs: Sizeof, Offsetof, B/op
+gm.layout.run(src)                     # compile your structs: Sizeof, Offsetof, B/op
 gm.layout.alloc_sweep().plot()         # B/op of n-byte objects vs the runtime's classes
 gm.layout.scan(), gm.layout.stack()    # GC scan work per working set; a stack that moves
 """
 
+from ..deprecation import old_names
 from . import optimize
 from .optimize import Hole, Placed, go_struct, optimal_order, optimal_size, place
 from .parse import LAYOUT_KINDS, parse_lines, parse_scan_stats, parse_size_classes
@@ -14,7 +15,7 @@ from .records import (
     AllocRecord,
     ClassScans,
     FieldRecord,
-    OtherRecord,
+    OtherLine,
     ScanRecord,
     SizeClass,
     StackRecord,
@@ -38,12 +39,16 @@ from .run import (
     benchmarks,
     layouts,
     measure,
+    run,
     scan,
     size_class_file,
     size_classes,
+    sizes_hold,
     stack,
     struct_names,
 )
+
+_old_names = old_names(__name__, {"OtherRecord": "OtherLine"}, globals())
 
 
 def __getattr__(name: str):
@@ -52,6 +57,8 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(".exercises", __name__)
+    if name == "OtherRecord":
+        return _old_names(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -66,7 +73,7 @@ __all__ = [
     "FieldRecord",
     "Hole",
     "Layout",
-    "OtherRecord",
+    "OtherLine",
     "Placed",
     "ScanRecord",
     "ScanReport",
@@ -90,9 +97,11 @@ __all__ = [
     "parse_scan_stats",
     "parse_size_classes",
     "place",
+    "run",
     "scan",
     "size_class_file",
     "size_classes",
+    "sizes_hold",
     "stack",
     "struct_names",
 ]

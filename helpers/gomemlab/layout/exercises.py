@@ -7,9 +7,9 @@ from collections import Counter
 
 from .. import checks
 from ..checks import Verdict
-from . import run
 from .optimize import go_type
 from .result import ScanReport
+from .run import run, working_set
 
 READING_TARGET_BYTES = 32
 """Exercise 1's goal: `Reading` in the 32-byte size class (it starts in the 48-byte one)."""
@@ -56,7 +56,7 @@ def _fields(layout, name: str) -> Counter:
 @functools.lru_cache(maxsize=1)
 def _sample_layout():
     """The sample's layouts, once per process (they are the compiler's constants)."""
-    return run.layouts()
+    return run()
 
 
 CHAPTER = "08 memory layout"
@@ -87,7 +87,7 @@ def check_smaller_class(source: str) -> Verdict:
     order whose `unsafe.Sizeof` fits the 32-byte size class and whose `new(Reading)` costs
     32 B/op in `testing.Benchmark`."""
     sample = _sample_layout()
-    mine = run.measure(source, names=["Reading"])
+    mine = run(source, names=["Reading"])
     want, got = _fields(sample, "Reading"), _fields(mine, "Reading")
     if want != got:
         missing = sorted(f"{n} {t}" for n, t in (want - got))
@@ -119,7 +119,7 @@ def check_smaller_class(source: str) -> Verdict:
 def _measured(source: str) -> tuple[ScanReport, int]:
     """A working set's scan report and Sum(), once per source and process (the scan bytes of
     a given program do not change from run to run; only its timings would)."""
-    return run.working_set(source, n=WORKING_SET_ELEMENTS)
+    return working_set(source, n=WORKING_SET_ELEMENTS)
 
 
 def _unchanged_working_set(
@@ -141,7 +141,7 @@ def check_pointer_free(
     still running after `timeout` seconds (build included; the baseline takes about one) is a
     "not yet"."""
     base, base_sum = _measured(baseline)
-    mine, my_sum = run.working_set(source, n=WORKING_SET_ELEMENTS, timeout=timeout)
+    mine, my_sum = working_set(source, n=WORKING_SET_ELEMENTS, timeout=timeout)
     b, m = base.frame.iloc[0], mine.frame.iloc[0]
     evidence = {
         "sum": my_sum,

@@ -3,7 +3,7 @@
 `parse_lines(text)` reads what `gosamples/layout` (or a struct-measuring snippet) prints: one
 JSON object per line with a `kind`. A known kind with missing or mistyped fields, or a line
 that is not a JSON object, is a `ParseError` naming the line; an unknown kind is kept as an
-`OtherRecord`. `parse_size_classes(text)` reads the comment table at the top of Go's
+`OtherLine`. `parse_size_classes(text)` reads the comment table at the top of Go's
 generated `sizeclasses.go`. `parse_scan_stats(stderr)` reads the scanner statistics the runtime
 prints with `GODEBUG=gctrace=2`, per shape of the sample's scan section.
 """
@@ -20,7 +20,7 @@ from .records import (
     AllocRecord,
     ClassScans,
     FieldRecord,
-    OtherRecord,
+    OtherLine,
     Record,
     ScanRecord,
     SizeClass,
@@ -85,7 +85,7 @@ def parse_lines(text: str | bytes) -> tuple[Record, ...]:
             )
         cls = LAYOUT_KINDS.get(data["kind"])
         if cls is None:
-            records.append(OtherRecord(data["kind"], data, line_no))
+            records.append(OtherLine(data["kind"], data, line_no))
         else:
             records.append(_typed(cls, data, line_no, line))
     return tuple(records)

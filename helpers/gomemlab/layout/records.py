@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ..deprecation import old_names
+
 
 @dataclass(frozen=True)
 class StructRecord:
@@ -118,7 +120,7 @@ class StackRecord:
 
 
 @dataclass(frozen=True)
-class OtherRecord:
+class OtherLine:
     """A well-formed JSON line of a kind this parser does not know: kept, never dropped."""
 
     kind: str
@@ -143,5 +145,7 @@ class SizeClass:
 
 
 Record = (
-    StructRecord | FieldRecord | TypeRecord | AllocRecord | ScanRecord | StackRecord | OtherRecord
+    StructRecord | FieldRecord | TypeRecord | AllocRecord | ScanRecord | StackRecord | OtherLine
 )
+
+__getattr__ = old_names(__name__, {"OtherRecord": "OtherLine"}, globals())

@@ -281,17 +281,18 @@ class Layout(FrozenResult):
             ),
         )
 
-    def expect_size(self, name: str, size: int) -> None:
-        """Assert `unsafe.Sizeof` of struct `name` is `size` bytes."""
+    def expect_size(self, name: str, size: int) -> Layout:
+        """Assert `unsafe.Sizeof` of struct `name` is `size` bytes; returns the layout."""
         got = self.struct(name).size
         if got != size:
             raise AssertionError(
                 f"unsafe.Sizeof({name}{{}}) is {got} B, not {size} B" + _quote(self.provenance)
             )
+        return self
 
-    def expect_rule_holds(self) -> pd.DataFrame:
+    def expect_rule_holds(self) -> Layout:
         """Assert our placement rule (`optimize.place`) predicts every offset and size Go
-        reported; returns the summary it checked."""
+        reported; returns the layout (the table it checked: `summary()`)."""
         bad = []
         for s in self.layouts:
             placed, size, align = optimize.place(s.fields)
@@ -304,7 +305,7 @@ class Layout(FrozenResult):
                 )
         if bad:
             raise AssertionError("\n".join(bad) + _quote(self.provenance))
-        return self.summary()
+        return self
 
     def plot(
         self, kind: str = "bytes", *, names: Sequence[str] | None = None, **options: Any
@@ -443,13 +444,18 @@ class SizeSweep(FrozenResult):
             .reset_index()
         )
 
-    def expect_matches_classes(self, *, from_bytes: int = 16) -> pd.DataFrame:
+    def from_size(self, size: int) -> pd.DataFrame:
+        """The rows of `.frame` for objects of at least `size` bytes."""
+        f = self.frame
+        return f[f.bytes >= size]
+
+    def expect_matches_classes(self, *, from_bytes: int = 16) -> SizeSweep:
         """Assert B/op (the fewest of any run) equals the class size for every size ≥
         `from_bytes` (smaller
         pointer-free objects share 16-byte blocks of the tiny allocator) and never exceeds
-        it below; returns the rows checked."""
+        it below; returns the sweep (the rows held to equality: `from_size(from_bytes)`)."""
         f = self.frame
-        big = f[f.bytes >= from_bytes]
+        big = self.from_size(from_bytes)
         bad = big[big.b_per_op != big.class_bytes]
         small = f[(f.bytes < from_bytes) & (f.b_per_op > f.class_bytes)]
         if not bad.empty or not small.empty:
@@ -458,7 +464,7 @@ class SizeSweep(FrozenResult):
                 + pd.concat([bad, small]).to_string(index=False)
                 + _quote(self.provenance)
             )
-        return big
+        return self
 
     def plot(self, kind: str = "classes", **options: Any) -> Figure:
         """`kind="classes"`: measured B/op over the class table's steps."""
@@ -560,23 +566,27 @@ class ScanReport(FrozenResult):
         validate.choice(shape, list(f["shape"]), "shape")
         return f[f["shape"] == shape].iloc[0]
 
-    def expect_scan_at_most(self, shape: str, mib: float) -> None:
-        """Assert the heap the collector must scan with `shape` live is at most `mib` MiB."""
+    def expect_scan_at_most(self, shape: str, mib: float) -> ScanReport:
+        """Assert the heap the collector must scan with `shape` live is at most `mib` MiB;
+        returns the report."""
         got = self.row(shape).heap_scan_mib
         if got > mib:
             raise AssertionError(
                 f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
                 f"more than {mib:g} MiB" + _quote(self.provenance)
             )
+        return self
 
-    def expect_scan_at_least(self, shape: str, mib: float) -> None:
-        """Assert the heap the collector must scan with `shape` live is at least `mib` MiB."""
+    def expect_scan_at_least(self, shape: str, mib: float) -> ScanReport:
+        """Assert the heap the collector must scan with `shape` live is at least `mib` MiB;
+        returns the report."""
         got = self.row(shape).heap_scan_mib
         if got < mib:
             raise AssertionError(
                 f"/gc/scan/heap:bytes with {shape} live is {got:.2f} MiB, "
                 f"less than {mib:g} MiB" + _quote(self.provenance)
             )
+        return self
 
     def plot(self, kind: str = "scan", **options: Any) -> Figure:
         """`kind="scan"`: scannable heap and GC CPU per cycle, one bar per shape."""
@@ -641,8 +651,9 @@ class StackReport(FrozenResult):
         """The one row of `.frame` (a single goroutine's story)."""
         return self.frame
 
-    def expect_moved_and_intact(self, value: int = 42) -> None:
-        """Assert the stack grew past its start, moved, and the pointer still reads `value`."""
+    def expect_moved_and_intact(self, value: int = 42) -> StackReport:
+        """Assert the stack grew past its start, moved, and the pointer still reads `value`;
+        returns the report."""
         r = self.record
         problems = []
         if r.used_bytes <= r.starting_size:
@@ -656,6 +667,7 @@ class StackReport(FrozenResult):
             problems.append(f"the pointer reads {r.value}, not {value}")
         if problems:
             raise AssertionError("; ".join(problems) + _quote(self.provenance))
+        return self
 
     def _repr_html_(self) -> str:
         return tables.to_html(self.frame, caption=self.provenance.line())

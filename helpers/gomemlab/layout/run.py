@@ -5,18 +5,20 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .. import binaries as _binaries
 from .. import programs, settings, toolchain, validate, workspace
 from ..bench.run import run_cached as _bench_run_cached
+from ..deprecation import deprecated
 from ..errors import ParseError, UsageError, WorkspaceError
 from ..provenance import Provenance
 from .parse import parse_lines, parse_scan_stats, parse_size_classes
-from .records import OtherRecord, ScanRecord, StackRecord
+from .records import OtherLine, ScanRecord, StackRecord
 from .result import Layout, ScanReport, SizeClasses, SizeSweep, StackReport
 
 TOPIC = "layout"
@@ -142,11 +144,37 @@ def benchmarks(
     )
 
 
+def run(
+    source: str | None = None,
+    *,
+    names: Sequence[str] | None = None,
+    bench: bool = True,
+    timeout: float = 120.0,
+) -> Layout:
+    """Struct layouts as Go's `unsafe` reports them. Without `source`: the sample's structs
+    and built-in types (`layout layout`). With `source` (Go type declarations, no package
+    clause or imports): a program made of them reports each struct's
+    `unsafe.Sizeof`/`Alignof`/`Offsetof` (of `names`, default every struct) and, with
+    `bench`, the B/op and allocs/op of `new(T)` measured by `testing.Benchmark` (the fewest
+    of `BENCH_COUNT` runs)."""
+    if source is None:
+        if names is not None:
+            raise UsageError("names= picks structs of your source: pass the source too")
+        done = _run_sample(["layout"], validate.timeout(timeout))
+        return Layout(parse_lines(done.stdout), done.provenance)
+    return _declared(source, names=names, bench=bench, timeout=timeout)
+
+
+@deprecated("gm.layout.run()")
 def layouts(*, timeout: float = 120.0) -> Layout:
-    """The sample's structs and built-in types as `unsafe` reports them (`layout layout`)."""
-    timeout = validate.timeout(timeout)
-    done = _run_sample(["layout"], timeout)
-    return Layout(parse_lines(done.stdout), done.provenance)
+    """The old name of `run()` (every entry point that starts Go is called `run`)."""
+    return run(timeout=timeout)
+
+
+@deprecated("gm.layout.run(source)")
+def measure(source: str, **options: Any) -> Layout:
+    """The old name of `run(source)` (`measure` also named the releases' live matrix)."""
+    return run(source, **options)
 
 
 def struct_names(source: str) -> list[str]:
@@ -154,13 +182,8 @@ def struct_names(source: str) -> list[str]:
     return _TYPE_NAME.findall(validate.text(source, "source"))
 
 
-def measure(
-    source: str, *, names: Sequence[str] | None = None, bench: bool = True, timeout: float = 120.0
-) -> Layout:
-    """Compile Go type declarations (`source`, no package clause or imports) into a program
-    that reports each struct's `unsafe.Sizeof`/`Alignof`/`Offsetof` and, with `bench`, the
-    B/op and allocs/op of `new(T)` measured by `testing.Benchmark` (the fewest of
-    `BENCH_COUNT` runs)."""
+def _declared(source: str, *, names: Sequence[str] | None, bench: bool, timeout: float) -> Layout:
+    """`run(source)`: the layouts of the structs `source` declares."""
     source = validate.text(source, "source")
     timeout = validate.timeout(timeout)
     if re.search(r"^\s*(package|import)\b", source, re.MULTILINE):
@@ -284,6 +307,20 @@ def scan(*, n: int | None = None, gcs: int | None = None, timeout: float = 300.0
     return ScanReport(records, done.provenance, scanner=parse_scan_stats(done.stderr))
 
 
+def sizes_hold(goarch: str, declarations: str, expect: Mapping[str, int]) -> bool:
+    """Whether the compiler, building `declarations` (Go types; `unsafe` and `sync/atomic`
+    are imported for them) for GOARCH=`goarch`, agrees with every `expression: value` of
+    `expect`: each pair becomes two constants, value - expression and expression - value,
+    and a negative constant of an unsigned type does not compile. Nothing runs, so any
+    architecture Go supports can be asked."""
+    goarch = validate.text(goarch, "goarch")
+    checks = "".join(f"\t_ = {e} - {v}\n\t_ = {v} - {e}\n" for e, v in expect.items())
+    imports = '\t"unsafe"\n' + ('\t"sync/atomic"\n' if "atomic." in declarations else "")
+    source = f"package arch\n\nimport (\n{imports})\n\n{declarations}\n\nconst (\n{checks})\n"
+    package = workspace.snippet({"arch.go": source}, label="arch")
+    return toolchain.go("build", ".", cwd=package.module_dir, env={"GOARCH": goarch}).ok
+
+
 def stack(*, depth: int = 64, timeout: float = 60.0) -> StackReport:
     """A goroutine's stack growing under `depth` calls of 1 KiB frames (`layout stack`)."""
     depth = validate.count(depth, "depth", minimum=0, maximum=100_000)
@@ -388,7 +425,7 @@ def working_set(
     done = programs.run(package, ["-n", str(n), "-gcs", str(gcs)], timeout=timeout)
     records = parse_lines(done.stdout)
     scans = tuple(r for r in records if isinstance(r, ScanRecord))
-    sums = [r for r in records if isinstance(r, OtherRecord) and r.kind == "sum"]
+    sums = [r for r in records if isinstance(r, OtherLine) and r.kind == "sum"]
     if len(scans) != 1 or len(sums) != 1 or not isinstance(sums[0].data.get("value"), int):
         raise UsageError("the working-set program printed no scan or sum line")
     return ScanReport(scans, done.provenance), int(sums[0].data["value"])

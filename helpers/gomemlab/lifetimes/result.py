@@ -165,9 +165,9 @@ class LifetimesRun(FrozenResult):
         equals: float | None = None,
         step: int | None = None,
         section: str | None = None,
-    ) -> float:
+    ) -> LifetimesRun:
         """Check a measured value against bounds; AssertionError quoting the run if it fails.
-        Returns the value."""
+        Returns the run (the value itself: `value(metric, ...)`)."""
         value = self.value(metric, step=step, section=section)
         wrong = [
             f"{name} {bound:g}"
@@ -184,7 +184,7 @@ class LifetimesRun(FrozenResult):
                 f"{metric}{at} = {value:g}, expected {' and '.join(wrong)}\n"
                 f"  {self.provenance.line()}"
             )
-        return value
+        return self
 
     def summary(self) -> pd.DataFrame:
         """One row per single value (series are left to `series`/`timeline`), readable units."""

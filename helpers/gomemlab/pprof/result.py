@@ -487,6 +487,15 @@ class Profile(FrozenResult):
         return sum(values[mask].tolist())
 
     # --- claim checks ------------------------------------------------------------------------
+    def share_pct(
+        self, function: str, sample_index: str | None = None, *, flat: bool = False
+    ) -> float:
+        """The percentage of the total under functions matching `function` (a regex): cum,
+        or flat with `flat=True`."""
+        total = self.total(sample_index)
+        value = self.flat(function, sample_index) if flat else self.cum(function, sample_index)
+        return 100.0 * value / total if total else 0.0
+
     def expect_hot_spot(
         self,
         function: str,
@@ -494,12 +503,11 @@ class Profile(FrozenResult):
         *,
         at_least_pct: float = 50.0,
         flat: bool = False,
-    ) -> float:
+    ) -> Profile:
         """Assert functions matching `function` account for at least `at_least_pct` % of the
-        total (cum, or flat with `flat=True`); returns the percentage."""
-        total = self.total(sample_index)
-        value = self.flat(function, sample_index) if flat else self.cum(function, sample_index)
-        pct = 100.0 * value / total if total else 0.0
+        total (cum, or flat with `flat=True`); returns the profile (the percentage:
+        `share_pct(function, ...)`)."""
+        pct = self.share_pct(function, sample_index, flat=flat)
         if pct < at_least_pct:
             shown = self.top(sample_index, 8).to_string(index=False)
             what = "flat" if flat else "cum"
@@ -508,16 +516,19 @@ class Profile(FrozenResult):
                 f"{self.sample_types[self._index(sample_index)]}, expected at least "
                 f"{at_least_pct}%. Top of the profile:\n{shown}"
             )
-        return pct
+        return self
 
-    def expect_absent(self, function: str, sample_index: str | None = None) -> None:
-        """Assert no sample with a non-zero value has `function` (a regex) on its stack."""
+    def expect_absent(self, function: str, sample_index: str | None = None) -> Profile:
+        """Assert no sample with a non-zero value has `function` (a regex) on its stack;
+        returns the profile."""
         value = self.cum(function, sample_index)
         if value:
             unit = self.units[self.sample_types[self._index(sample_index)]]
             raise AssertionError(
-                f"{function} is still in the profile: {format_value(value, unit)} under it"
+                f"{function} is still in the profile: {format_value(value, unit)} under it. "
+                f"Top of the profile:\n{self.top(sample_index, 8).to_string(index=False)}"
             )
+        return self
 
     # --- views -------------------------------------------------------------------------------
     def plot(self, kind: str = "top", sample_index: str | None = None, **options: Any) -> Figure:

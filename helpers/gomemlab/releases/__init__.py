@@ -1,6 +1,6 @@
 """Go across releases: the behaviours that changed from Go 1.21 to 1.27, measured live.
 
-m = gm.releases.measure()                 # each release in versions.SERIES (quick: 3)
+m = gm.releases.run()                     # each release in versions.SERIES (quick: 3)
 m                                         # the matrix: behaviour × release, ✔ / ✘
 m.frame, m.provenance.shell               # one row per release × behaviour; the command
 m.plot(kind="metric", behaviours=["map.no_hint.bytes"])   # one metric across releases
@@ -24,6 +24,7 @@ from .run import (
     disk_bytes,
     measure,
     measure_release,
+    run,
     sample,
     toolchains,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "measure",
     "measure_release",
     "parse_probe",
+    "run",
     "sample",
     "source_facts",
     "toolchains",

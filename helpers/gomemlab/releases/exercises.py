@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import checks, validate
 from .result import ReleaseMatrix
-from .run import BEHAVIOUR_KEYS, BEHAVIOURS, measure
+from .run import BEHAVIOUR_KEYS, BEHAVIOURS, run
 
 PLACEHOLDER = "..."
 """What an exercise cell starts with in place of a prediction."""
@@ -66,7 +66,7 @@ def check_prediction(
     predicted = _as_text(predicted)
     release = validate.text(release, "release").strip().removeprefix("go")
     if matrix is None or not any(release in (r.release, r.series) for r in matrix.rows):
-        matrix = measure([release], benchtime="100x", progress=False)
+        matrix = run([release], benchtime="100x", progress=False)
     got = matrix.value(behaviour, release)
     rows = matrix.frame[
         (matrix.frame.behaviour == behaviour)

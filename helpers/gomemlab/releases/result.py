@@ -141,9 +141,9 @@ class ReleaseMatrix(FrozenResult):
         """The rows whose value differs from the release notes' prediction."""
         return self.frame[self.frame["as_expected"] == False].reset_index(drop=True)  # noqa: E712
 
-    def expect_as_predicted(self, behaviour: str | None = None) -> None:
+    def expect_as_predicted(self, behaviour: str | None = None) -> ReleaseMatrix:
         """AssertionError quoting each release's value unless every predicted row (of
-        `behaviour`, or all) matched what the release notes say."""
+        `behaviour`, or all) matched what the release notes say; returns the matrix."""
         bad = self.surprises()
         if behaviour is not None:
             bad = bad[bad["behaviour"] == behaviour]
@@ -156,12 +156,15 @@ class ReleaseMatrix(FrozenResult):
             raise AssertionError(
                 "the toolchains disagree with the release notes:\n" + "\n".join(lines)
             )
+        return self
 
-    def expect_changed(self, behaviour: str, old: str, new: str) -> None:
-        """AssertionError unless `behaviour` differs between releases `old` and `new`."""
+    def expect_changed(self, behaviour: str, old: str, new: str) -> ReleaseMatrix:
+        """AssertionError unless `behaviour` differs between releases `old` and `new`; returns
+        the matrix."""
         before, after = self.value(behaviour, old), self.value(behaviour, new)
         if before == after:
             raise AssertionError(f"{behaviour} is {before!r} on both Go {old} and Go {new}")
+        return self
 
     def series_of(self, behaviour: str) -> pd.Series:
         """One behaviour's numbers across releases (index: release)."""

@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import binaries as _binaries
 from .. import experiments, programs, toolchain, validate, versions, workspace
+from ..deprecation import deprecated
 from ..errors import GoBuildError, UsageError
 from ..provenance import Provenance
 from ..settings import quick
@@ -483,7 +485,7 @@ def _as_number(value: str) -> float:
 
 
 @validate.typed
-def measure(
+def run(
     series: Sequence[str] | None = None,
     *,
     benchtime: str = "5000x",
@@ -520,3 +522,10 @@ def measure(
     for release, (values, details, _) in zip(found, measured, strict=True):
         rows += rows_for(release.version, values, details)
     return ReleaseMatrix(tuple(rows), tuple(p for *_, p in measured))
+
+
+@deprecated("gm.releases.run(series)")
+def measure(series: Sequence[str] | None = None, **options: Any) -> ReleaseMatrix:
+    """The old name of `run` (every entry point that starts Go is called `run`; `measure`
+    also named layout's struct measurement)."""
+    return run(series, **options)

@@ -8,7 +8,7 @@ import re
 from .. import checks, programs, workspace
 from ..checks import Verdict
 from ..errors import GoBuildError, UsageError
-from ..source import extract
+from ..gosource import extract_text
 from .result import Trace
 from .run import run, sample_args
 
@@ -110,7 +110,7 @@ def _with_work(work_source: str) -> tuple[str, int]:
     original = workspace.sample("trace").source("main.go")
     if not isinstance(work_source, str) or not re.match(r"\s*(//.*\n\s*)*func work\(", work_source):
         raise UsageError("work_source must be the Go declaration `func work(item int) int {...}`")
-    old = extract(original, "work")
+    old = extract_text(original, "work")
     first_line = original[: original.index(old)].count("\n") + 1
     return original.replace(old, work_source.strip()), first_line
 

@@ -1,23 +1,22 @@
 """`Trace`: an execution trace as tables (events, goroutine states, Ps, GC cycles, heap), with
-a summary, claim checks, plots and the `go tool trace` web UI.
+a summary, claim checks and plots.
 
-A `Trace` is frozen: it holds what the parser read and how it was made (`provenance`); each
-table is derived from the parsed events on first use and then kept (the same every time).
+A `Trace` is frozen: it holds what the parser read and how it was made (`provenance`). Each
+table is computed by a pure function of `analysis` on first use and kept private; every
+public table is a copy. The web UI is `gm.trace.web(trace)` (`tools.py`): a result starts
+nothing.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
 import pandas as pd
 
 from .. import tables, validate
@@ -25,22 +24,25 @@ from ..deprecation import deprecated
 from ..errors import UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult, table_property
+from . import analysis
+from .analysis import (  # noqa: F401  (the names' old home)
+    GOMAXPROCS,
+    HEAP_GOAL,
+    HEAP_OBJECTS,
+    MARK_ASSIST,
+    MARK_PHASE,
+    MARK_TERMINATION,
+    SWEEP,
+    SWEEP_TERMINATION,
+)
 from .parse import parse_events
-from .records import EVENT_COLUMNS, ParsedEvents, StackFrame
+from .records import ParsedEvents, StackFrame
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..webui import WebUI
 
-MARK_PHASE = "GC concurrent mark phase"
-SWEEP_TERMINATION = "stop-the-world (GC sweep termination)"
-MARK_TERMINATION = "stop-the-world (GC mark termination)"
-MARK_ASSIST = "GC mark assist"
-SWEEP = "GC incremental sweep"
-HEAP_OBJECTS = "/memory/classes/heap/objects:bytes"
-HEAP_GOAL = "/gc/heap/goal:bytes"
-GOMAXPROCS = "/sched/gomaxprocs:threads"
 GOROUTINE_KINDS = ("user", "gc", "runtime")
 """Goroutine kinds: your code, the GC's background mark workers, the rest of the runtime."""
 PLOT_KINDS = ("timeline", "states", "heap")
@@ -117,27 +119,23 @@ class Trace(FrozenResult):
 
     # ------------------------------------------------------------------ raw events
     @cached_property
+    def _span(self) -> tuple[int, int]:
+        return analysis.time_span(self.parsed.rows)
+
+    @property
     def t0(self) -> int:
         """Absolute time of the first event (ns); every table's times are relative to it."""
-        return min(map(_TIME, self.parsed.rows), default=0)
+        return self._span[0]
+
+    @property
+    def duration_ns(self) -> int:
+        """Time from the first to the last event (ns)."""
+        return self._span[1] - self._span[0]
 
     @table_property
     def events(self) -> pd.DataFrame:
         """One row per trace event, in trace order (columns in `FRAME_DOC`)."""
-        rows = self.parsed.rows
-        columns: dict[str, Sequence[Any]] = (
-            dict(zip(EVENT_COLUMNS, zip(*rows, strict=True), strict=False))
-            if rows
-            else {name: [] for name in EVENT_COLUMNS}
-        )
-        frame = pd.DataFrame(columns, columns=list(EVENT_COLUMNS))
-        for name in ("time", "m", "p", "g", "resource_id", "task", "line_no"):
-            frame[name] = frame[name].astype("int64")
-        frame["time"] -= self.t0
-        frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
-        frame["stack"] = np.asarray(self.parsed.stack, dtype="int64")
-        frame["transition_stack"] = np.asarray(self.parsed.transition_stack, dtype="int64")
-        return frame
+        return analysis.event_table(self.parsed, self.t0)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -154,517 +152,142 @@ class Trace(FrozenResult):
         """Every distinct stack of the trace (innermost frame first); events hold their ids."""
         return self.parsed.stacks
 
-    @cached_property
-    def duration_ns(self) -> int:
-        """Time from the first to the last event (ns)."""
-        return max(map(_TIME, self.parsed.rows), default=self.t0) - self.t0
-
     def stack(self, stack_id: int) -> tuple[StackFrame, ...]:
         """The frames of a stack id (innermost first); () for -1."""
         return self.parsed.stacks[stack_id] if stack_id >= 0 else ()
 
-    # ------------------------------------------------------------------ goroutines
     @cached_property
     def _by_kind(self) -> dict[str, list[tuple]]:
         """The rows each table reads, picked out once (a pass over the rows per group)."""
-        rows = self.parsed.rows
-        return {
-            "goroutine": [r for r in rows if r[5] == "goroutine" and r[4] == "StateTransition"],
-            "proc": [r for r in rows if r[5] == "proc" and r[4] == "StateTransition"],
-            "range": [r for r in rows if r[4] in _RANGE_KINDS],
-            "metric": [r for r in rows if r[4] == "Metric"],
-            "label": [r for r in rows if r[4] == "Label"],
-            "log": [r for r in rows if r[4] == "Log"],
-        }
+        return analysis.rows_by_kind(self.parsed.rows)
 
-    def _transitions(self, resource: str) -> list[tuple]:
-        return self._by_kind[resource]
-
-    @table_property
-    def states(self) -> pd.DataFrame:
-        """Goroutine state intervals, from each goroutine's state transitions.
-
-        A transition opens an interval in its new state that the goroutine's next transition
-        (or the end of the trace) closes; a goroutine first seen in a known state gets an
-        interval in that state from the start of the trace.
-        """
-        rows = self._transitions("goroutine")
-        n = len(rows)
-        time, m, p = _ints(rows, 0), _ints(rows, 1), _ints(rows, 2)
-        g, old, new, reason = _ints(rows, 6), _objs(rows, 8), _objs(rows, 9), _objs(rows, 11)
-        order = np.argsort(g, kind="stable")  # each goroutine's transitions, in trace order
-        index = np.arange(n)[order]
-        g, time, m, p = g[order], time[order], m[order], p[order]
-        old, new, reason = old[order], new[order], reason[order]
-        same_next = np.zeros(n, bool)
-        same_next[:-1] = g[1:] == g[:-1] if n else same_next[:-1]
-        same_prev = np.zeros(n, bool)
-        same_prev[1:] = same_next[:-1]
-        end_of_trace = self.t0 + self.duration_ns
-        opens = (new != "NotExist") & (new != "Undetermined")
-        end = np.full(n, end_of_trace, dtype="int64")
-        end[:-1] = np.where(same_next[:-1], time[1:], end_of_trace) if n else end[:-1]
-        closed_at = np.full(n, 2 * n, dtype="int64")  # leftovers come after, by opening
-        closed_at[:-1] = np.where(same_next[:-1], index[1:], 2 * n) if n else closed_at[:-1]
-        closed_at = np.where(closed_at == 2 * n, n + index, closed_at)
-        had_open = same_prev & np.concatenate([[False], opens[:-1]]) if n else same_prev
-        before = ~had_open & (old != "NotExist") & (old != "Undetermined")
-        running = new == "Running"
-        frame = pd.DataFrame(
-            {
-                "g": np.concatenate([g[before], g[opens]]),
-                "state": np.concatenate([old[before], new[opens]]),
-                "start": np.concatenate([np.full(before.sum(), self.t0, "int64"), time[opens]]),
-                "end": np.concatenate([time[before], end[opens]]),
-                "p": np.concatenate(
-                    [np.full(before.sum(), -1, "int64"), np.where(running, p, -1)[opens]]
-                ),
-                "m": np.concatenate(
-                    [np.full(before.sum(), -1, "int64"), np.where(running, m, -1)[opens]]
-                ),
-                "reason": np.concatenate([np.full(before.sum(), "", object), reason[opens]]),
-            }
-        )
-        appended = np.concatenate([index[before], closed_at[opens]])
-        frame = frame.iloc[np.lexsort((appended, frame.g.to_numpy(), frame.start.to_numpy()))]
-        frame = frame.astype(
-            {"g": "int64", "start": "int64", "end": "int64", "p": "int64", "m": "int64"}
-        )
-        frame[["start", "end"]] -= self.t0
-        frame.insert(4, "duration_ns", frame["end"] - frame["start"])
-        kinds = self.goroutine_kinds
-        frame["kind"] = pd.Series(
-            [kinds.get(g, "runtime") for g in frame["g"].tolist()], index=frame.index
-        )
-        return frame.reset_index(drop=True)
-
+    # ------------------------------------------------------------------ goroutines
     @cached_property
     def goroutine_names(self) -> dict[int, str]:
         """Each goroutine's entry function: from its creation, else the bottom of a stack."""
-        stacks = self.parsed.stacks
-        rows = self.parsed.rows
-        # -1 (no stack) indexes the sentinel at the end: an empty stack
-        filled = np.array([bool(frames) for frames in stacks] + [False])
-        stack = np.asarray(self.parsed.stack, dtype="int64")
-        tstack = np.asarray(self.parsed.transition_stack, dtype="int64")
-        with_t = np.flatnonzero(filled[tstack])
-        picked = [rows[i] for i in with_t]
-        goroutine = np.array([r[5] == "goroutine" for r in picked], bool)
-        created = np.array([r[8] == "NotExist" for r in picked], bool)
-        ids = _ints(picked, 6)
-        names: dict[int, str] = {}
-        first = _first_per_key(ids[goroutine & created], with_t[goroutine & created])
-        for key, row in first.items():
-            names[key] = stacks[tstack[row]][0].func
-        with_s = np.flatnonzero(filled[stack])
-        g = np.fromiter((rows[i][3] for i in with_s), "int64", len(with_s))
-        keep = g >= 0
-        others = goroutine & ~created
-        keys = np.concatenate([ids[others], g[keep]])
-        where = np.concatenate([with_t[others], with_s[keep]])
-        source = np.concatenate([np.zeros(others.sum(), "int64"), np.ones(keep.sum(), "int64")])
-        fallback = {}
-        for key, (row, from_stack) in _first_per_key(keys, where, source).items():
-            frames = stacks[stack[row]] if from_stack else stacks[tstack[row]]
-            fallback[key] = frames[-1].func
-        return {**fallback, **names}
+        return analysis.goroutine_names(self.parsed)
 
     @cached_property
     def goroutine_kinds(self) -> dict[int, str]:
         """Each goroutine's kind (`GOROUTINE_KINDS`): GC mark worker, other runtime, or yours."""
-        gc_labelled = {
-            row[6]
-            for row in self._by_kind["label"]
-            if row[5] == "goroutine" and row[7].startswith("GC (")
-        }
-        kinds = {}
-        for g_id in self._goroutine_ids:
-            name = self.goroutine_names.get(g_id, "")
-            if g_id in gc_labelled or name.startswith("runtime.gcBgMarkWorker"):
-                kinds[g_id] = "gc"
-            elif not name or name.startswith(("runtime", "internal/")):
-                kinds[g_id] = "runtime"
-            else:
-                kinds[g_id] = "user"
-        return kinds
+        return analysis.goroutine_kinds(
+            self._goroutine_ids, self.goroutine_names, self._by_kind["label"]
+        )
 
     @cached_property
     def _goroutine_ids(self) -> list[int]:
-        g = _ints(self.parsed.rows, 3)
-        return np.unique(
-            np.concatenate([_ints(self._transitions("goroutine"), 6), g[g >= 0]])
-        ).tolist()
+        return analysis.goroutine_ids(self.parsed.rows, self._by_kind["goroutine"])
+
+    @table_property
+    def states(self) -> pd.DataFrame:
+        """Goroutine state intervals (see `analysis.state_intervals`)."""
+        return analysis.state_intervals(
+            self._by_kind["goroutine"], *self._span, self.goroutine_kinds
+        )
 
     @table_property
     def goroutines(self) -> pd.DataFrame:
         """One row per goroutine: its entry function, kind, time running, first seen."""
-        states = self.states
-        running = states[states.state == "Running"].groupby("g")["duration_ns"].sum()
-        first = states.groupby("g")["start"].min()
-        rows = [
-            (
-                g,
-                self.goroutine_names.get(g, ""),
-                self.goroutine_kinds.get(g, "runtime"),
-                int(running.get(g, 0)),
-                first.get(g, np.nan),
-            )
-            for g in self._goroutine_ids
-        ]
-        return pd.DataFrame(rows, columns=["g", "name", "kind", "running_ns", "first_seen"])
+        return analysis.goroutine_table(
+            self._private("states"), self._goroutine_ids, self.goroutine_names, self.goroutine_kinds
+        )
 
     @table_property
     def running(self) -> pd.DataFrame:
         """Who ran where: one row per stretch a goroutine held a P."""
-        states = self.states
-        run = states[(states.state == "Running") & (states.p >= 0)]
-        names = self.goroutine_names
-        run = run.assign(name=[names.get(g, "") for g in run.g])
-        return run[["p", "g", "kind", "name", "start", "end", "duration_ns", "m"]].reset_index(
-            drop=True
-        )
+        return analysis.running_table(self._private("states"), self.goroutine_names)
 
     @table_property
     def procs(self) -> pd.DataFrame:
         """P state intervals (Running: held by a thread, Idle)."""
-        open_: dict[int, tuple[str, int]] = {}
-        out = []
-        for row in self._transitions("proc"):
-            time, p_id, old, new = row[0], row[6], row[8], row[9]
-            current = open_.pop(p_id, None)
-            if current is not None:
-                out.append((p_id, current[0], current[1], time))
-            elif old not in ("Undetermined", "NotExist"):
-                out.append((p_id, old, self.t0, time))
-            if new not in ("NotExist", "Undetermined"):
-                open_[p_id] = (new, time)
-        for p_id, (state, start) in open_.items():
-            out.append((p_id, state, start, self.t0 + self.duration_ns))
-        frame = pd.DataFrame(out, columns=["p", "state", "start", "end"]).astype(
-            {"p": "int64", "start": "int64", "end": "int64"}
-        )
-        frame[["start", "end"]] -= self.t0
-        frame["duration_ns"] = frame["end"] - frame["start"]
-        return frame.sort_values(["p", "start"]).reset_index(drop=True)
+        return analysis.proc_intervals(self._by_kind["proc"], *self._span)
 
     @table_property
     def counts(self) -> pd.DataFrame:
         """How many goroutines were in each state, after every change (a step function)."""
-        states = self.states
-        states = states[states.state.isin(["Running", "Runnable", "Waiting", "Syscall"])]
-        deltas = pd.concat(
-            [
-                pd.DataFrame({"time": states.start, "state": states.state, "d": 1}),
-                pd.DataFrame({"time": states.end, "state": states.state, "d": -1}),
-            ]
-        )
-        table = deltas.pivot_table(
-            index="time", columns="state", values="d", aggfunc="sum", fill_value=0
-        ).cumsum()
-        for state in ("Running", "Runnable", "Waiting", "Syscall"):
-            if state not in table:
-                table[state] = 0
-        table = table[["Running", "Runnable", "Waiting", "Syscall"]].astype("int64")
-        table.columns.name = None
-        return table.reset_index()
+        return analysis.state_counts(self._private("states"))
 
     # ------------------------------------------------------------------ ranges and GC
     @table_property
     def ranges(self) -> pd.DataFrame:
         """Ranges (stop-the-world, GC mark phase, mark assists, sweeps, ...) as intervals."""
-        open_: dict[tuple, tuple] = {}
-        out: list[tuple] = []
-        add = out.append
-        t0 = self.t0
-        for row in self._by_kind["range"]:
-            kind = row[4]
-            key = (row[7], row[5], row[6])
-            if kind == "RangeEnd":
-                begin = open_.pop(key, None)
-                start, g, p, m, cut = (
-                    begin if begin is not None else (t0, row[3], row[2], row[1], True)
-                )
-                add((*key, start, row[0], g, p, m, row[11], cut))
-            elif kind == "RangeBegin" or key not in open_:
-                open_[key] = (row[0], row[3], row[2], row[1], kind == "RangeActive")
-        for key, (start, g, p, m, _) in open_.items():
-            out.append((*key, start, t0 + self.duration_ns, g, p, m, "", True))
-        columns = ["name", "scope", "scope_id", "start", "end", "g", "p", "m", "attributes", "cut"]
-        if out:
-            frame = pd.DataFrame(
-                {
-                    name: (
-                        _objs(out, i)
-                        if name in ("name", "scope", "attributes")
-                        else np.fromiter(
-                            map(itemgetter(i), out), bool if name == "cut" else "int64", len(out)
-                        )
-                    )
-                    for i, name in enumerate(columns)
-                }
-            )
-        else:
-            frame = pd.DataFrame(out, columns=columns)
-        frame = frame.astype(
-            {
-                "scope_id": "int64",
-                "start": "int64",
-                "end": "int64",
-                "g": "int64",
-                "p": "int64",
-                "m": "int64",
-                "cut": "bool",
-            }
-        )
-        frame[["start", "end"]] -= t0
-        frame.insert(5, "duration_ns", frame["end"] - frame["start"])
-        return frame.sort_values("start", kind="stable").reset_index(drop=True)
+        return analysis.range_intervals(self._by_kind["range"], *self._span)
 
     @table_property
     def gc(self) -> pd.DataFrame:
         """GC cycles: the two stop-the-world pauses and the concurrent mark between them."""
-        ranges = self.ranges
-        columns = [
-            "cycle",
-            "start",
-            "end",
-            "sweep_term_start",
-            "sweep_term_ns",
-            "mark_start",
-            "mark_end",
-            "mark_ns",
-            "mark_term_start",
-            "mark_term_ns",
-            "stw_ns",
-            "assists",
-            "assist_ns",
-            "swept_bytes",
-            "reclaimed_bytes",
-            "complete",
-        ]
-        names = ranges.name.to_numpy()
-        marks = ranges[names == MARK_PHASE]
-        if marks.empty:
-            return pd.DataFrame([], columns=columns)
-        n = len(marks)
-        m_start, m_end = marks.start.to_numpy(), marks.end.to_numpy()
-        # the sweep termination starting first in [mark start - 1, mark end]
-        st = ranges[names == SWEEP_TERMINATION]
-        st_start = st.start.to_numpy()
-        i = np.searchsorted(st_start, m_start - 1, "left")
-        has_st = i < len(st)
-        i = np.minimum(i, max(len(st) - 1, 0))
-        has_st &= (st_start[i] <= m_end) if len(st) else has_st
-        # the mark termination starting last in [mark start, mark end]
-        mt = ranges[names == MARK_TERMINATION]
-        mt_start = mt.start.to_numpy()
-        j = np.searchsorted(mt_start, m_end, "right") - 1
-        has_mt = j >= 0
-        j = np.maximum(j, 0)
-        has_mt &= (mt_start[j] >= m_start) if len(mt) else has_mt
-
-        def pick(frame: pd.DataFrame, column: str, at: np.ndarray, has: np.ndarray):
-            values = frame[column].to_numpy()[at] if len(frame) else np.zeros(n, "int64")
-            return values if has.all() else np.where(has, values, np.nan)
-
-        st_end = pick(st, "end", i, has_st)
-        st_ns = pick(st, "duration_ns", i, has_st)
-        mt_start_c = pick(mt, "start", j, has_mt)
-        mt_end = pick(mt, "end", j, has_mt)
-        mt_ns = pick(mt, "duration_ns", j, has_mt)
-        mark_start = np.where(has_st, st_end, m_start).astype("int64")
-        mark_end = np.where(has_mt, mt_start_c, m_end).astype("int64")
-        end = np.where(has_mt, np.maximum(m_end, np.nan_to_num(mt_end)), m_end).astype("int64")
-        # assists of each cycle; sweeps from its end to the next cycle's start
-        assists = self.assists
-        cycle_of_assist = assists.cycle.fillna(0).to_numpy().astype("int64")
-        counts = np.bincount(cycle_of_assist, minlength=n + 1)[1 : n + 1]
-        assist_ns = np.bincount(
-            cycle_of_assist, weights=assists.duration_ns.to_numpy(), minlength=n + 1
-        )[1 : n + 1].astype("int64")
-        sweeps = ranges[names == SWEEP]
-        following = np.concatenate([m_start[1:], [np.iinfo("int64").max]])
-        sw_start = sweeps.start.to_numpy()
-        lo = np.searchsorted(sw_start, end, "left")
-        hi = np.maximum(np.searchsorted(sw_start, following, "left"), lo)
-
-        def swept_sum(name: str) -> np.ndarray:
-            values = _attribute_values(sweeps.attributes, name)
-            total = np.concatenate([[0], np.cumsum(values)])
-            return total[hi] - total[lo]
-
-        return pd.DataFrame(
-            {
-                "cycle": np.arange(1, n + 1),
-                "start": m_start,
-                "end": end,
-                "sweep_term_start": pick(st, "start", i, has_st),
-                "sweep_term_ns": st_ns,
-                "mark_start": mark_start,
-                "mark_end": mark_end,
-                "mark_ns": mark_end - mark_start,
-                "mark_term_start": mt_start_c,
-                "mark_term_ns": mt_ns,
-                "stw_ns": (
-                    np.where(has_st, np.nan_to_num(st_ns), 0)
-                    + np.where(has_mt, np.nan_to_num(mt_ns), 0)
-                ).astype("int64"),
-                "assists": counts.astype("int64"),
-                "assist_ns": assist_ns,
-                "swept_bytes": swept_sum("bytes swept"),
-                "reclaimed_bytes": swept_sum("bytes reclaimed"),
-                "complete": has_st & has_mt & ~marks.cut.to_numpy(),
-            },
-            columns=columns,
-        )
+        return analysis.gc_cycles(self._private("ranges"), self._private("assists"))
 
     @table_property
     def pauses(self) -> pd.DataFrame:
         """Every stop-the-world pause, GC or not (e.g. ReadMemStats, starting the trace)."""
-        ranges = self.ranges
-        stw = ranges[ranges.name.str.startswith("stop-the-world")]
-        frame = pd.DataFrame(
-            {
-                "reason": stw.name.str.extract(r"\((.*)\)", expand=False).fillna(stw.name),
-                "start": stw.start,
-                "end": stw.end,
-                "duration_ns": stw.duration_ns,
-            }
-        ).reset_index(drop=True)
-        frame["cycle"] = self._cycle_of(frame.start, gc_only=frame.reason.str.startswith("GC"))
-        return frame
+        return analysis.pause_table(self._private("ranges"))
 
     @table_property
     def assists(self) -> pd.DataFrame:
         """Mark assists: goroutines made to help the GC mark because they allocated."""
-        ranges = self.ranges
-        rows = ranges[ranges.name == MARK_ASSIST]
-        names, kinds = self.goroutine_names, self.goroutine_kinds
-        frame = pd.DataFrame(
-            {
-                "g": rows.scope_id.where(rows.scope == "goroutine", rows.g).astype("int64"),
-                "start": rows.start,
-                "end": rows.end,
-                "duration_ns": rows.duration_ns,
-            }
-        ).reset_index(drop=True)
-        frame.insert(1, "kind", [kinds.get(g, "runtime") for g in frame.g])
-        frame.insert(2, "name", [names.get(g, "") for g in frame.g])
-        frame["cycle"] = self._cycle_of(frame.start)
-        return frame
-
-    def _cycle_of(self, times: pd.Series, gc_only: pd.Series | None = None) -> pd.Series:
-        """The GC cycle (1, 2, ...) whose mark phase each time falls in (from 1 ns before its
-        start to its end); NaN outside every mark (or where `gc_only` is False)."""
-        ranges = self.ranges
-        marks = ranges[ranges.name == MARK_PHASE]
-        starts, ends = marks.start.to_numpy() - 1, marks.end.to_numpy()
-        cycle = pd.Series(np.nan, index=times.index, dtype="float64")
-        if len(marks) and (starts[1:] > ends[:-1]).all():  # disjoint, in order: look up
-            at = np.searchsorted(starts, times.to_numpy(), "right") - 1
-            inside = (at >= 0) & (times.to_numpy() <= ends[np.maximum(at, 0)])
-            if gc_only is not None:
-                inside &= gc_only.to_numpy(bool)
-            cycle[inside] = at[inside] + 1.0
-            return cycle
-        for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
-            inside = (times >= start) & (times <= end)
-            if gc_only is not None:
-                inside &= gc_only
-            cycle[inside] = number
-        return cycle
+        return analysis.assist_table(
+            self._private("ranges"), self.goroutine_names, self.goroutine_kinds
+        )
 
     # ------------------------------------------------------------------ metrics
     @table_property
     def metrics(self) -> pd.DataFrame:
         """Metric events in long form: time, name, value."""
-        rows = self._by_kind["metric"]
-        values = np.array([r[10] for r in rows], dtype="float64")  # None (not a number): NaN
-        return pd.DataFrame(
-            {"time": _ints(rows, 0) - self.t0, "name": _objs(rows, 7), "value": values},
-            columns=["time", "name", "value"],
-        )
+        return analysis.metric_table(self._by_kind["metric"], self.t0)
 
     @table_property
     def heap(self) -> pd.DataFrame:
         """Heap in use by objects and the heap goal over time (bytes), filled forward."""
-        metrics = self.metrics
-        wanted = {HEAP_OBJECTS: "heap_objects", HEAP_GOAL: "heap_goal", GOMAXPROCS: "gomaxprocs"}
-        frame = pd.DataFrame({"time": metrics.time})
-        for name, column in wanted.items():
-            frame[column] = metrics.value.where(metrics.name == name)
-        frame = frame.groupby("time", as_index=False).last().ffill()
-        return frame.reset_index(drop=True)
+        return analysis.heap_table(self._private("metrics"))
 
     @table_property
     def logs(self) -> pd.DataFrame:
         """The messages of `runtime/trace.Log`: time, g, task, category, message."""
-        rows = [
-            (row[0] - self.t0, row[3], row[12], row[7], row[11]) for row in self._by_kind["log"]
-        ]
-        return pd.DataFrame(rows, columns=["time", "g", "task", "category", "message"])
+        return analysis.log_table(self._by_kind["log"], self.t0)
+
+    def _private(self, table: str) -> pd.DataFrame:
+        """A cached table itself, for this result's own read-only use (never handed out)."""
+        prop = type(self).__dict__[table]
+        assert isinstance(prop, table_property)
+        return prop.private(self)
 
     # ------------------------------------------------------------------ summary numbers
     @cached_property
     def gomaxprocs(self) -> int:
         """GOMAXPROCS: the last value the trace reported (else the number of Ps seen)."""
-        for row in reversed(self._by_kind["metric"]):
-            if row[7] == GOMAXPROCS and row[10] is not None:
-                return int(row[10])
-        return int(self.procs.p.nunique())
+        reported = analysis.last_gomaxprocs(self._by_kind["metric"])
+        return reported if reported is not None else int(self._private("procs").p.nunique())
 
     @cached_property
     def threads(self) -> int:
         """How many OS threads (Ms) appear in the trace."""
-        m = _ints(self.parsed.rows, 1)
-        return len(np.unique(m[m >= 0]))
+        return analysis.thread_count(self.parsed.rows)
 
     @cached_property
     def procs_used(self) -> int:
-        """How many Ps ran goroutines (as `running.p.nunique()`, without building the states:
-        a Running interval has the P of the transition that started it)."""
-        return len(
-            {r[2] for r in self._transitions("goroutine") if r[9] == "Running" and r[2] >= 0}
-        )
+        """How many Ps ran goroutines (as `running.p.nunique()`, without building the states)."""
+        return analysis.procs_running(self._by_kind["goroutine"])
+
+    def _running_of(self, kind: str | None) -> pd.DataFrame:
+        run = self._private("running")
+        return run if kind is None else run[run.kind == kind]
 
     def max_parallel(self, kind: str | None = "user") -> int:
         """The most goroutines (of `kind`; None: any) running at the same instant."""
-        run = self.running if kind is None else self.running[self.running.kind == kind]
-        if run.empty:
-            return 0
-        times = np.concatenate([run.start.to_numpy(), run.end.to_numpy()])
-        steps = np.concatenate([np.ones(len(run), "int64"), -np.ones(len(run), "int64")])
-        order = np.lexsort((steps, times))  # at equal times, ends (-1) before starts
-        return int(np.cumsum(steps[order]).max())
+        return analysis.max_parallel(self._running_of(kind))
 
     def parallel_ns(self, kind: str | None = "user", at_least: int = 2) -> int:
         """How long (ns) at least `at_least` goroutines of `kind` ran at the same time."""
-        run = self.running if kind is None else self.running[self.running.kind == kind]
-        if run.empty:
-            return 0
-        times = np.concatenate([run.start.to_numpy(), run.end.to_numpy()])
-        steps = np.concatenate([np.ones(len(run), "int64"), -np.ones(len(run), "int64")])
-        order = np.lexsort((steps, times))
-        level = np.cumsum(steps[order])
-        spans = np.diff(times[order])
-        return int(spans[level[:-1] >= at_least].sum())
+        return analysis.parallel_ns(self._running_of(kind), at_least)
 
     def running_during_marks(self, kind: str = "user") -> pd.DataFrame:
         """Per GC cycle: how long goroutines of `kind` ran during its concurrent mark (ns)."""
-        gc = self.gc[self.gc.complete]
-        run = self.running[self.running.kind == kind]
-        starts, ends = run.start.to_numpy(), run.end.to_numpy()
-        rows = []
-        for cycle in gc.itertuples():
-            overlap = np.clip(
-                np.minimum(ends, cycle.mark_end) - np.maximum(starts, cycle.mark_start), 0, None
-            )
-            rows.append((cycle.cycle, int(cycle.mark_ns), int(overlap.sum())))
-        return pd.DataFrame(rows, columns=["cycle", "mark_ns", f"{kind}_running_ns"])
+        return analysis.running_during_marks(self._private("gc"), self._running_of(kind), kind)
 
     @cached_property
     def _numbers(self) -> dict[str, float]:
-        gc, pauses = self.gc, self.pauses
+        gc, pauses = self._private("gc"), self._private("pauses")
         gc_pauses = pauses[pauses.cycle.notna()]
         complete = gc[gc.complete]
         return {
@@ -679,7 +302,7 @@ class Trace(FrozenResult):
             "stw_total_ms": float(gc_pauses.duration_ns.sum()) / 1e6,
             "stw_max_ms": float(gc_pauses.duration_ns.max()) / 1e6 if len(gc_pauses) else 0.0,
             "mark_median_ms": float(complete.mark_ns.median()) / 1e6 if len(complete) else 0.0,
-            "assists": len(self.assists),
+            "assists": len(self._private("assists")),
         }
 
     def summary(self) -> pd.DataFrame:
@@ -726,17 +349,7 @@ class Trace(FrozenResult):
         """A time window (ms) around GC cycle `cycle` (default: a typical one, the complete cycle
         whose concurrent mark is closest to the median), widened by `margin` × its length on
         each side: for `plot(window=...)`."""
-        gc = self.gc[self.gc.complete] if self.gc.complete.any() else self.gc
-        if gc.empty:
-            return 0.0, self.duration_ns / 1e6
-        if cycle is None:
-            row = gc.loc[(gc.mark_ns - gc.mark_ns.median()).abs().idxmin()]
-        else:
-            row = self.gc[self.gc.cycle == cycle].iloc[0]
-        length = row.end - row.start
-        start = max(0.0, row.start - margin * length)
-        end = min(float(self.duration_ns), row.end + margin * length)
-        return start / 1e6, end / 1e6
+        return analysis.cycle_window(self._private("gc"), self.duration_ns, cycle, margin)
 
     # ------------------------------------------------------------------ claim checks
     def _claim_failed(self, message: str) -> AssertionError:
@@ -880,48 +493,6 @@ def validate_window(window: object) -> tuple[float, float] | None:
             f"window must be (start_ms, end_ms) with start < end, both finite, not {window!r}"
         )
     return start, end
-
-
-_TIME = itemgetter(0)
-_RANGE_KINDS = frozenset({"RangeBegin", "RangeActive", "RangeEnd"})
-
-
-def _ints(rows: list[tuple] | tuple[tuple, ...], index: int) -> np.ndarray:
-    """Field `index` of every row, as an int64 array."""
-    return np.fromiter(map(itemgetter(index), rows), dtype="int64", count=len(rows))
-
-
-def _objs(rows: list[tuple] | tuple[tuple, ...], index: int) -> np.ndarray:
-    """Field `index` of every row, as an object array (strings)."""
-    out = np.empty(len(rows), dtype=object)
-    out[:] = list(map(itemgetter(index), rows))
-    return out
-
-
-def _first_per_key(keys: np.ndarray, *order: np.ndarray) -> dict:
-    """For each distinct key, the `order` values of its first occurrence in `order` (the
-    first array most significant): {key: value} for one array, {key: (v1, v2, ...)} for more."""
-    if not len(keys):
-        return {}
-    sort = np.lexsort((*reversed(order), keys))
-    keys = keys[sort]
-    firsts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    picked = [o[sort][firsts].tolist() for o in order]
-    values = picked[0] if len(order) == 1 else list(zip(*picked, strict=True))
-    return dict(zip(keys[firsts].tolist(), values, strict=True))
-
-
-def _attribute_values(attributes: pd.Series, name: str) -> np.ndarray:
-    """The uint64 attribute `name` of each range (0 where absent), as int64."""
-    pattern = re.compile(rf'"{re.escape(name)}"=Value{{Uint64\((\d{{1,18}})\)}}')
-    return np.fromiter(
-        (
-            int(found.group(1)) if (found := pattern.search(text)) else 0
-            for text in attributes.tolist()
-        ),
-        "int64",
-        len(attributes),
-    )
 
 
 def parse(source: str | bytes | Iterable[str | bytes], **details) -> Trace:

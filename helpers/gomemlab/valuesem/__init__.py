@@ -1,6 +1,6 @@
 """What copying a value costs: the valuesem sample's `cost` section, tabled and plotted.
 
-    cost = gm.valuesem.copy_cost()      # runs gosamples/valuesem (section `cost`) -> CopyCost
+    cost = gm.valuesem.run()           # runs gosamples/valuesem (section `cost`) -> CopyCost
     cost.summary(), cost.frame, cost.plot()
     cost.expect_value_slower(32768, at_least=10)
     valuesem.exercises.check_wallet(source)   # notebook 02's self-checks: Verdicts
@@ -13,7 +13,7 @@ from . import exercises
 from .parse import HEADER, PASSED, parse_copy_cost
 from .plots import copy_cost as plot_copy_cost
 from .result import FRAME_DOC, CopyCost
-from .run import copy_cost
+from .run import copy_cost, run
 
 __all__ = [
     "FRAME_DOC",
@@ -24,4 +24,5 @@ __all__ = [
     "exercises",
     "parse_copy_cost",
     "plot_copy_cost",
+    "run",
 ]

@@ -59,22 +59,26 @@ class CopyCost(FrozenResult):
     table = summary
     """The name notebooks used before `summary`."""
 
-    def expect_no_allocations(self) -> None:
-        """Passing by value or by pointer here allocates nothing on the heap."""
+    def expect_no_allocations(self) -> CopyCost:
+        """Passing by value or by pointer here allocates nothing on the heap; returns the
+        result."""
         bad = self.frame[
             (self.frame.allocs_per_call > 0) | (self.frame.bytes_allocated_per_call > 0)
         ]
         if not bad.empty:
             raise AssertionError(f"expected no heap allocations, but:\n{bad.to_string()}")
+        return self
 
-    def expect_value_slower(self, size: int, *, at_least: float) -> None:
-        """Passing `size` bytes by value costs at least `at_least` times passing a pointer."""
+    def expect_value_slower(self, size: int, *, at_least: float) -> CopyCost:
+        """Passing `size` bytes by value costs at least `at_least` times passing a pointer;
+        returns the result."""
         ratio = self.ns(size, "value") / self.ns(size, "pointer")
         if ratio < at_least:
             raise AssertionError(
                 f"at {size} B, by value was only {ratio:.1f}x the pointer's time "
                 f"(expected at least {at_least}x):\n{self.summary().to_string()}"
             )
+        return self
 
     def plot(self, kind: str = "cost") -> Figure:
         """`kind="cost"`: ns per call against the size passed (log-log), by value and pointer."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .. import programs, validate
+from ..deprecation import deprecated
 from ..errors import UsageError
 from ..settings import quick
 from .parse import parse_copy_cost
@@ -13,7 +15,7 @@ from .result import CopyCost
 _BENCHTIME = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h)|\d+x)$")
 
 
-def copy_cost(
+def run(
     *, benchtime: str | None = None, count: int | None = None, timeout: float = 300.0
 ) -> CopyCost:
     """Run the valuesem sample's `cost` section (shorter in quick mode) and parse it.
@@ -33,3 +35,9 @@ def copy_cost(
     args = [f"-benchtime={benchtime}", f"-count={count}", "cost"]
     done = programs.run("valuesem", args, timeout=validate.timeout(timeout))
     return CopyCost(parse_copy_cost(done.stdout), provenance=done.provenance)
+
+
+@deprecated("gm.valuesem.run()")
+def copy_cost(**options: Any) -> CopyCost:
+    """The old name of `run` (every entry point that starts Go is called `run`)."""
+    return run(**options)
