@@ -89,7 +89,8 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     "analysis": PARSE,
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
-    **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu"), RUN),
+    **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
+    "facts": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}

@@ -13,7 +13,7 @@ from . import exercises
 from .parse import HEADER, PASSED, parse_copy_cost
 from .plots import copy_cost as plot_copy_cost
 from .result import FRAME_DOC, CopyCost
-from .run import copy_cost, run
+from .run import copy_cost, instructions_at, run
 
 __all__ = [
     "FRAME_DOC",
@@ -22,6 +22,7 @@ __all__ = [
     "CopyCost",
     "copy_cost",
     "exercises",
+    "instructions_at",
     "parse_copy_cost",
     "plot_copy_cost",
     "run",

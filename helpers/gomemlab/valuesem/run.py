@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import programs, validate
+from .. import programs, toolchain, validate, workspace
 from ..deprecation import deprecated
 from ..errors import UsageError
 from ..settings import quick
@@ -41,3 +41,31 @@ def run(
 def copy_cost(**options: Any) -> CopyCost:
     """The old name of `run` (every entry point that starts Go is called `run`)."""
     return run(**options)
+
+
+def instructions_at(line: int, function: str, goarch: str) -> list[str]:
+    """The machine instructions of `main.go:line` inside `function` (a regular expression over
+    symbol names, as `go tool objdump -s` takes) in the valuesem sample built for `goarch`
+    (`go tool objdump` reads a binary of any architecture, so amd64 and arm64 both work here)."""
+    if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+        raise UsageError(f"line must be a line number of main.go (1 or more), not {line!r}")
+    function = validate.pattern(function, "function")
+    goarch = validate.text(goarch, "goarch")
+    sample = workspace.resolve("valuesem")
+    binary = workspace.scratch_dir(f"objdump-{goarch}") / "valuesem"
+    toolchain.go(
+        "build",
+        "-o",
+        str(binary),
+        sample.pattern,
+        cwd=sample.module_dir,
+        env={"GOARCH": goarch},
+        timeout=600,
+    ).check_build()
+    listing = toolchain.go("tool", "objdump", "-s", function, str(binary)).check_run().stdout
+    at = f"main.go:{line}\t"
+    return [
+        re.split(r"\t+", row.strip())[-1].strip()
+        for row in listing.splitlines()[1:]
+        if row.strip().startswith(at)
+    ]
