@@ -28,6 +28,7 @@ from gomemlab.releases import ReleaseMatrix
 from gomemlab.releases.run import rows_for
 from gomemlab.result import FrameDoc, FrozenResult
 from gomemlab.toolchain import Completed
+from gomemlab.trace.mmu import parse_output as parse_mmu
 from gomemlab.trace.run import Recording
 from gomemlab.valuesem.parse import parse_copy_cost
 from gomemlab.valuesem.result import CopyCost
@@ -103,6 +104,7 @@ MAKERS: dict[str, Callable[[], object]] = {
     "StackReport": lambda: StackReport(_records(StackRecord)[0], MADE),
     "LifetimesRun": lambda: gm.lifetimes.parse(_text("lifetimes/sections.jsonl"), provenance=MADE),
     "CopyCost": lambda: CopyCost(parse_copy_cost(_text("valuesem/cost.csv")), MADE),
+    "MMU": lambda: parse_mmu(_text("trace/gomaxprocs2.mmu.stw.json"), ("stw",), MADE),
     "ReleaseMatrix": _matrix,
 }
 
