@@ -185,6 +185,8 @@ def test_plots_are_figures_outside_pyplot():
     assert labels and not any(key in labels for key in BEHAVIOUR_KEYS)  # titles, not keys
     texts = [*grid.get_yticklabels(), *grid.texts]
     assert min(t.get_fontsize() for t in texts) >= 9
+    cells = [t.get_text() for t in grid.texts]
+    assert "yes" in cells and not {"True", "False"} & set(cells)  # words, not Python's bools
     with pytest.raises(UsageError, match="kind"):
         m.plot(kind="pie")
     with pytest.raises(UsageError, match="no numbers"):

@@ -66,6 +66,8 @@ def scavenge(
             lw=2,
             label="resident set size (RSS)",
         )
+    # headroom above the data, where the event labels go (on a white ground where they cross it)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
     events = {
         "event_dropped": "heap dropped + GC",
         "event_gc": "second GC",
@@ -84,6 +86,7 @@ def scavenge(
                     fontsize=10,
                     xytext=(-2, -4),
                     textcoords="offset points",
+                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1},
                 )
     ax.set_xlabel("time since start (s)")
     ax.set_ylabel("MiB")

@@ -1,0 +1,10 @@
+package main
+
+import "testing"
+
+func TestRuns(t *testing.T) {
+	main()
+	if sink == nil {
+		t.Fatal("main allocated nothing")
+	}
+}

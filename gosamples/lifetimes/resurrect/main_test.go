@@ -1,0 +1,5 @@
+package main
+
+import "testing"
+
+func TestRuns(t *testing.T) { main() }
