@@ -206,13 +206,15 @@ async def _one(
         "peak_rss_per_learner_MiB_max": max(learner_peaks) / 2**20,
         "home_disk_MiB_median": statistics.median(homes) / 2**20,
         "peak_rss_hub_and_proxy_MiB": peaks.get("(hub)", 0) / 2**20,
+        "not_run_budget": sum(r["status"] == "not run (budget)" for r in cells),
+        # Failures first and never hidden behind the cells the budget left out.
         "errors": sorted(
             {
                 f"{r['notebook']}[{r['cell']}] {r['status']}: {r['error']}"
                 for r in cells
-                if r["status"] != "ok"
+                if r["status"] not in ("ok", "not run (budget)")
             }
-        )[:10],
+        )[:20],
         "slowest": [
             f"{r['user']} {r['notebook']}[{r['cell']}] {r['seconds']:.1f}s"
             for r in sorted(

@@ -143,14 +143,19 @@ def test_no_helper_defined_in_two_notebooks():
     assert not twice, twice
 
 
-@pytest.mark.xfail(reason="the solution marker's wording is helper learner's change", strict=False)
+@pytest.mark.xfail(
+    reason="helper learner's wording; on main (03:30) 22 markers agree and 04's two add the idea",
+    strict=False,
+)
 def test_one_solution_marker():
+    """Every hidden solution is introduced by the same line (it says where the solution is
+    and nothing about it)."""
     markers = {
         line.strip()
         for path in CHAPTERS
         for _, source in _cells(path, "markdown")
         for line in source.split("\n")
-        if "Solution" in line and len(line) < 80
+        if re.match(r"\*+Solution\b", line.strip())
     }
     assert len(markers) == 1, markers
 

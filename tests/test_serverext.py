@@ -198,7 +198,8 @@ def test_the_proxy_forwards_only_to_this_accounts_registered_tools(server, tool)
 
 def test_cookies_and_policies_of_the_tool_never_reach_the_lab_origin(server, tool):
     status, headers, body = _fetch(f"{server}gomemlab-ui/{tool}/page")
-    assert status == 200 and body == b'<a href="/user/a/gomemlab-ui/%d/trace">t</a>' % tool
+    link = b'<a href="/user/a/gomemlab-ui/%d/trace">t</a>' % tool
+    assert status == 200 and body == serverext.STORAGE_SHIM + link
     # The server may set its own login cookie; none of the tool's cookies pass.
     cookies = " ".join(headers.get_all("Set-Cookie") or [])
     assert "jupyterhub-session-id" not in cookies and "other=1" not in cookies
@@ -252,3 +253,32 @@ def test_the_link_a_notebook_shows_uses_the_prefix(monkeypatch):
     assert ui.url == "/user/a/gomemlab-ui/5000/ui/"
     monkeypatch.delenv(webui.ENV_PREFIX)
     assert ui.url == "http://127.0.0.1:5000/ui/"
+
+
+def test_a_tools_key_opens_it_without_a_login_cookie_and_nothing_else_does(server, tool):
+    """The sandboxed page's own requests carry no cookie: the key in the path authorises them
+    (and a cross-origin read by the page's scripts, never with credentials)."""
+    key = webui.key(tool)
+    assert key and len(key) == 32
+    status, headers, body = _fetch(f"{server}gomemlab-ui/{tool}/{key}/page", token=None)
+    assert status == 200, body
+    assert body.endswith(b'<a href="/user/a/gomemlab-ui/%d/%s/trace">t</a>' % (tool, key.encode()))
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in headers
+    assert headers.get_all("Content-Security-Policy") == [serverext.POLICY]
+    wrong = "0" * 32
+    status, _, body = _fetch(f"{server}gomemlab-ui/{tool}/{wrong}/page", token=None)
+    assert status == 403 and b"wrong key" in body
+    own = int(server.split(":")[2].split("/")[0])  # a port no kernel registered, with a key
+    status, _, body = _fetch(f"{server}gomemlab-ui/{own}/{key}/api", token=None)
+    assert status == 403 and b"not a Go tool your kernels started" in body
+    # Without the key, the login is still needed.
+    assert _fetch(f"{server}gomemlab-ui/{tool}/page", token=None)[0] in (302, 403)
+
+
+def test_proxied_pages_get_storage_the_sandbox_would_refuse():
+    page = b"<!DOCTYPE html><html><HEAD lang=en><title>t</title></head><body></body></html>"
+    out = serverext.with_storage(page)
+    assert out.startswith(b"<!DOCTYPE html><html><HEAD lang=en>" + serverext.STORAGE_SHIM)
+    assert out.endswith(b"<title>t</title></head><body></body></html>")
+    assert serverext.with_storage(b"<p>x</p>") == serverext.STORAGE_SHIM + b"<p>x</p>"

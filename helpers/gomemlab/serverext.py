@@ -13,15 +13,23 @@ Linux, only while the socket listening there belongs to this server's own accoun
 GET and HEAD, streams each answer through a client of its own (slow tools never hold up
 others), drops `Set-Cookie`, keeps `Location` under its prefix or refuses it, and serves the
 tool's pages with a CSP `sandbox` of its own: they never run scripts with the lab's origin.
+
+A sandboxed page has an opaque origin and sends no login cookie, so the URLs `WebUI.url` hands
+out carry the tool's key (`gomemlab-ui/PORT/KEY/PATH`, a secret in the user's private registry
+entry): the proxy authorises those by the key and lets the page's scripts read the answers
+(`Access-Control-Allow-Origin: *`, never credentials). HTML pages get in-memory storage where
+the sandbox refuses `localStorage` (`STORAGE_SHIM`), on which `go tool trace`'s viewer stops.
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 from pathlib import Path
 
 import tornado.web
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
@@ -55,6 +63,29 @@ _DROPPED = {
 # storage or API. No allow-same-origin, ever.
 POLICY = "sandbox allow-scripts allow-forms allow-popups allow-downloads; frame-ancestors 'self'"
 _LISTEN = 0x0A  # TCP_LISTEN in /proc/net/tcp
+
+
+STORAGE_SHIM = (
+    b"<script>(function(){function S(){var d=new Map();return{get length(){return d.size},"
+    b"key:function(i){return Array.from(d.keys())[i]??null},"
+    b"getItem:function(k){return d.has(String(k))?d.get(String(k)):null},"
+    b"setItem:function(k,v){d.set(String(k),String(v))},"
+    b"removeItem:function(k){d.delete(String(k))},clear:function(){d.clear()}}}"
+    b"for(var n of['localStorage','sessionStorage']){try{window[n]}catch(e){"
+    b"Object.defineProperty(window,n,{value:S(),configurable:true})}}})();</script>"
+)
+"""Put at the top of every proxied HTML page: in the sandbox's opaque origin, reading
+`window.localStorage` throws a SecurityError, and `go tool trace`'s viewer (Catapult) stops on
+it with a blank page. Where that is so, the page gets storage that lives in memory for its
+lifetime (its settings are not kept); the sandbox itself stays."""
+_HEAD = re.compile(rb"<head[^>]*>", re.IGNORECASE)
+
+
+def with_storage(page: bytes) -> bytes:
+    """`page` (HTML) with STORAGE_SHIM as the first thing in its head (or in front of it)."""
+    found = _HEAD.search(page)
+    at = found.end() if found else 0
+    return page[:at] + STORAGE_SHIM + page[at:]
 
 
 def rewrite(body: bytes, prefix: str) -> bytes:
@@ -103,7 +134,10 @@ def location(value: str, port: int, prefix: str) -> str | None:
 
 
 class UIProxyHandler(JupyterHandler):
-    """GET and HEAD `gomemlab-ui/PORT/PATH` -> `http://127.0.0.1:PORT/PATH`."""
+    """GET and HEAD `gomemlab-ui/PORT/PATH` -> `http://127.0.0.1:PORT/PATH`, for the logged-in
+    user (their login cookie)."""
+
+    keyed = False
 
     @tornado.web.authenticated
     async def get(self, port: str, path: str) -> None:
@@ -115,13 +149,16 @@ class UIProxyHandler(JupyterHandler):
         """The headers GET would give."""
         await self._forward("HEAD", int(port), path)
 
-    async def _forward(self, method: str, port: int, path: str) -> None:
+    async def _forward(self, method: str, port: int, path: str, key: str = "") -> None:
         if not 1024 <= port <= 65535:
             raise tornado.web.HTTPError(400, "not a port the lab's tools use")
         why = refusal(port)
         if why is not None:
             raise tornado.web.HTTPError(403, why)
-        relay = _Relay(self, port, url_path_join(self.base_url, PREFIX, str(port)) + "/")
+        if key and not hmac.compare_digest(key, webui.key(port) or ""):
+            raise tornado.web.HTTPError(403, f"wrong key for the tool on port {port}")
+        prefix = url_path_join(self.base_url, PREFIX, str(port), *([key] if key else [])) + "/"
+        relay = _Relay(self, port, prefix)
         query = f"?{self.request.query}" if self.request.query else ""
         # A client of its own per request: the shared pool (10 connections) would make every
         # other request wait behind ten slow tools, then fail.
@@ -152,7 +189,10 @@ class UIProxyHandler(JupyterHandler):
         if relay.refused:
             raise tornado.web.HTTPError(502, "the tool redirected outside itself: refused")
         if relay.buffer and method == "GET":
-            self.write(rewrite(b"".join(relay.buffer), relay.prefix))
+            body = rewrite(b"".join(relay.buffer), relay.prefix)
+            if relay.headers.get("Content-Type", "").startswith("text/html"):
+                body = with_storage(body)
+            self.write(body)
         self.finish()
 
     def _send_head(self, code: int, headers: HTTPHeaders, port: int, prefix: str) -> None:
@@ -166,6 +206,29 @@ class UIProxyHandler(JupyterHandler):
             self.set_header(name, value)
         self.set_header("Content-Security-Policy", POLICY)
         self.set_header("X-Content-Type-Options", "nosniff")
+        if self.keyed:
+            # The sandboxed page has an opaque origin: its scripts' own fetches of the tool's
+            # data are cross-origin and carry no cookie. The key in the path authorises them;
+            # no credentials are ever allowed.
+            self.set_header("Access-Control-Allow-Origin", "*")
+
+
+class KeyedUIProxyHandler(UIProxyHandler):
+    """GET and HEAD `gomemlab-ui/PORT/KEY/PATH`: the same forwarding, authorised by the tool's
+    key (`webui.key`, known to this account's kernel that started it) instead of the login
+    cookie, which a sandboxed page never sends. `WebUI.url` hands out these URLs."""
+
+    keyed = True
+
+    @allow_unauthenticated
+    async def get(self, port: str, key: str, path: str | None = None) -> None:
+        """Forward the request to the tool, if `key` is the tool's."""
+        await self._forward("GET", int(port), path or "", key)
+
+    @allow_unauthenticated
+    async def head(self, port: str, key: str, path: str | None = None) -> None:
+        """The headers GET would give."""
+        await self._forward("HEAD", int(port), path or "", key)
 
 
 class _Relay:
@@ -214,8 +277,10 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(server_app) -> None:
     web_app = server_app.web_app
-    route = url_path_join(web_app.settings["base_url"], PREFIX, r"(\d+)/?(.*)")
-    web_app.add_handlers(".*$", [(route, UIProxyHandler)])
+    base = web_app.settings["base_url"]
+    keyed = url_path_join(base, PREFIX, r"(\d+)/([0-9a-f]{32})(?:/(.*))?$")
+    route = url_path_join(base, PREFIX, r"(\d+)/?(.*)")
+    web_app.add_handlers(".*$", [(keyed, KeyedUIProxyHandler), (route, UIProxyHandler)])
     # Kernels inherit the server's environment: webui builds its links from this.
     os.environ[ENV_PREFIX] = url_path_join(web_app.settings["base_url"], PREFIX) + "/"
     server_app.log.info("gomemlab: Go tool web UIs served at %s/PORT/", PREFIX)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import html
 import os
+import secrets
 import socket
 import threading
 import time
@@ -44,14 +46,17 @@ def registry() -> Path:
     return folder
 
 
-def _register(port: int, pid: int) -> None:
-    """Record that a tool of this process (`pid`) listens on `port` (atomic, mode 0600)."""
+def _register(port: int, pid: int) -> str:
+    """Record that a tool of this process (`pid`) listens on `port` (atomic, mode 0600), with
+    a fresh key for its URLs; returns the key."""
+    key = secrets.token_hex(16)
     folder = registry()
     partial = folder / f".{port}.{os.getpid()}"
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
-        out.write(str(pid))
+        out.write(f"{pid} {key}")
     os.replace(partial, folder / str(port))
+    return key
 
 
 def _unregister(port: int) -> None:
@@ -59,24 +64,32 @@ def _unregister(port: int) -> None:
         (registry() / str(port)).unlink()
 
 
-def registered(port: int) -> bool:
-    """True when one of this account's kernels started a tool on `port` that still runs: the
-    entry is this account's own, private, and names a live process of this account."""
+def key(port: int) -> str | None:
+    """The key of the tool one of this account's kernels started on `port` and that still
+    runs (None otherwise): the entry is this account's own, private, and names a live process
+    of this account. The key is the tool's URL secret: the lab's proxy lets the tool's pages
+    fetch their own scripts and data with it, from a sandboxed page that sends no cookie."""
     try:
         folder = registry()
         entry = folder / str(port)
         info, where = entry.stat(), folder.stat()
-        pid = int(entry.read_text())
+        pid_text, _, found = entry.read_text().partition(" ")
+        pid = int(pid_text)
     except (OSError, ValueError):
-        return False
+        return None
     mine = os.getuid()
     if {info.st_uid, where.st_uid} != {mine} or (info.st_mode | where.st_mode) & 0o077:
-        return False
+        return None
     try:
         os.kill(pid, 0)  # EPERM for another account's process, ESRCH for none
     except OSError:
-        return False
-    return True
+        return None
+    return found.strip()
+
+
+def registered(port: int) -> bool:
+    """True when one of this account's kernels started a tool on `port` that still runs."""
+    return key(port) is not None
 
 
 _RUNNING: set[toolchain.Process] = set()
@@ -100,7 +113,7 @@ class WebUI:
     """A running Go web UI: open `url` in a browser tab, `stop()` when done.
 
     Inside JupyterLab started by `gomemlab lab` (or a hub with the lab's server extension),
-    `url` is a path of the lab's own address (`/gomemlab-ui/PORT/`), so it works on a hub and
+    `url` is a path of the lab's own address (`/gomemlab-ui/PORT/KEY/`), so it works on a hub and
     through one SSH tunnel; `direct_url` is the tool's own 127.0.0.1 address. The tool runs
     until `stop()` or until the kernel ends.
     """
@@ -110,13 +123,15 @@ class WebUI:
     process: toolchain.Process
     port: int = 0
     path: str = "/"
+    key: str = ""
 
     @property
     def url(self) -> str:
         """Where to open it: under the lab's own URL when served through it, else direct."""
         prefix = os.environ.get(ENV_PREFIX)
         if prefix and self.port:
-            return f"{prefix}{self.port}{self.path}"
+            keyed = f"/{self.key}" if self.key else ""
+            return f"{prefix}{self.port}{keyed}{self.path}"
         return self.direct_url
 
     @property
@@ -199,7 +214,7 @@ def serve(
                     stderr=output,
                 )
             time.sleep(0.1)
-        _register(port, process.pid)
+        ui = dataclasses.replace(ui, key=_register(port, process.pid))
     except BaseException:
         ui.stop()
         raise
