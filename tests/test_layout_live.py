@@ -16,7 +16,7 @@ ex = pytest.importorskip("gomemlab.layout.exercises")
 
 @pytest.fixture(scope="module")
 def layout():
-    return gm.layout.layouts()
+    return gm.layout.run()
 
 
 def test_sample_layouts_follow_our_rule(layout):
@@ -29,7 +29,7 @@ def test_sample_layouts_follow_our_rule(layout):
 
 def test_reordered_structs_compile_to_the_predicted_size(layout):
     source = "".join(s.go_source(optimal=True) for s in layout.layouts)
-    compiled = gm.layout.measure(source)
+    compiled = gm.layout.run(source)
     assert compiled.names == layout.names
     for s in layout.layouts:
         assert compiled.struct(s.name).size == s.optimal_size
@@ -42,11 +42,11 @@ def test_reordered_structs_compile_to_the_predicted_size(layout):
 
 def test_measure_rejects_what_it_cannot_build():
     with pytest.raises(UsageError, match="package"):
-        gm.layout.measure("package main\ntype T struct{}")
+        gm.layout.run("package main\ntype T struct{}")
     with pytest.raises(UsageError, match="no struct"):
-        gm.layout.measure("const x = 1")
+        gm.layout.run("const x = 1")
     with pytest.raises(gm.GoBuildError):
-        gm.layout.measure("type T struct { a nosuchtype }")
+        gm.layout.run("type T struct { a nosuchtype }")
 
 
 def test_size_class_file_is_the_toolchains(tmp_path):

@@ -335,14 +335,14 @@ def test_a_pattern_that_matches_nothing_names_the_benchmarks():
 )
 def test_a_failed_build_says_why_on_its_first_line(source, says):
     with pytest.raises(gm.GoCommandError) as caught:
-        gm.escape.analyze(source)
+        gm.escape.run(source)
     assert says in str(caught.value).splitlines()[0]
 
 
 def test_an_unusable_build_cache_is_named_on_the_first_line(monkeypatch):
     monkeypatch.setenv("GOCACHE", "/proc/x")
     with pytest.raises(gm.GoCommandError) as caught:
-        gm.escape.analyze(f"package main\n\n// {uuid.uuid4()}\nfunc main() {{}}\n")
+        gm.escape.run(f"package main\n\n// {uuid.uuid4()}\nfunc main() {{}}\n")
     assert "build cache" in str(caught.value).splitlines()[0]
 
 

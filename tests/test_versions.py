@@ -91,10 +91,8 @@ def test_escape_trace_and_pprof_take_go():
         "package main\n\nfunc count(n int) int { b := make([]byte, n); return len(b) }\n\n"
         "func main() { println(count(3)) }\n"
     )
-    assert any(
-        "make([]byte, n) escapes to heap" in m.message for m in gm.escape.analyze(src, go=old)
-    )
-    assert any("make([]byte, n) does not escape" in m.message for m in gm.escape.analyze(src))
+    assert any("make([]byte, n) escapes to heap" in m.message for m in gm.escape.run(src, go=old))
+    assert any("make([]byte, n) does not escape" in m.message for m in gm.escape.run(src))
     # The trace sample ranges over ints (Go 1.22), so on 1.21 it does not compile: real output.
     with pytest.raises(gm.GoBuildError, match="cannot range over"):
         gm.trace.run(go=old)
