@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -102,13 +103,20 @@ func main() {
 """
 
 
-def _alive(pid: int) -> bool:
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="tells zombies through /proc")
+def test_alive_tells_a_running_process_from_a_zombie_and_a_reaped_one():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its parent counts as gone
-        return stat.read().split()[2] != "Z"
+        assert toolchain.alive(os.getpid()) and toolchain.alive(child.pid)
+        child.kill()
+        deadline = time.monotonic() + 30
+        while toolchain.alive(child.pid):  # killed, not yet reaped: a zombie, so not alive
+            assert time.monotonic() < deadline, "a killed child still counts as alive"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    assert not toolchain.alive(child.pid)
 
 
 @pytest.mark.live
@@ -123,7 +131,7 @@ def test_runaway_program_and_its_child_are_killed_at_the_timeout():
     pids = [int(word) for word in caught.value.stdout.split()]
     assert len(pids) == 2, caught.value.stdout
     time.sleep(0.2)
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(toolchain.alive(pid) for pid in pids)
 
 
 @pytest.mark.live

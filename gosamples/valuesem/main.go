@@ -2,7 +2,7 @@
 // semantics (names share one value).
 //
 // Run it without arguments for a short tour, or with the name of one section
-// (assign, calls, methods, arrays, range, share, cost). The cost section times copies
+// (assign, calls, methods, arrays, range, share, cost, limits). The cost section times copies
 // with testing.Benchmark; -benchtime and -count make it shorter or steadier.
 package main
 
@@ -64,6 +64,7 @@ var sections = map[string]func(){
 	"range":   showRange,
 	"share":   showShare,
 	"cost":    showCost,
+	"limits":  showLimits,
 }
 
 func runSection(name string) int {
@@ -351,4 +352,32 @@ func showCost() {
 		fmt.Printf("%d,%s,%.3f,%d,%d,%d\n", c.size, c.passed, perCall(c.best),
 			c.best.AllocsPerOp(), c.best.AllocedBytesPerOp(), c.best.N)
 	}
+}
+
+// --- two ways a value that is only copied still reaches the heap ---
+
+var (
+	lastByte  byte
+	keptBoxed any
+)
+
+// bigCopy only copies a 200 KiB array, too big for a stack frame: both arrays go to the heap.
+//
+//go:noinline
+func bigCopy() {
+	var big [200 << 10]byte // 200 KiB, only ever copied
+	copied := big
+	lastByte = copied[len(copied)-1]
+}
+
+// boxedCopy keeps a copy of a user in an interface that outlives the call: the copy is boxed.
+//
+//go:noinline
+func boxedCopy(visits int) {
+	u := user{name: "ana", visits: visits}
+	keptBoxed = u // a copy, boxed in an interface that outlives the call
+}
+
+func showLimits() {
+	fmt.Println(testing.AllocsPerRun(20, bigCopy), testing.AllocsPerRun(20, func() { boxedCopy(31) }))
 }

@@ -153,3 +153,12 @@ func BenchmarkPointer32KiB(b *testing.B) {
 		firstByteOfPointer(&v)
 	}
 }
+
+func TestCopiesThatStillReachTheHeap(t *testing.T) {
+	if got := testing.AllocsPerRun(20, bigCopy); got != 2 {
+		t.Errorf("bigCopy: %v allocations per call, want 2 (both 200 KiB arrays on the heap)", got)
+	}
+	if got := testing.AllocsPerRun(20, func() { boxedCopy(31) }); got != 1 {
+		t.Errorf("boxedCopy: %v allocations per call, want 1 (the boxed copy)", got)
+	}
+}

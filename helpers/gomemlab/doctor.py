@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
-import os
 import platform
 import re
 import sys
@@ -197,43 +196,20 @@ def diagnose() -> DoctorReport:
     return DoctorReport(tuple(checks))
 
 
-RUNAWAY = """package main
-
-import (
-	"fmt"
-	"os"
-	"os/exec"
-)
-
-func main() {
-	child := exec.Command("sleep", "600") // a second process, started by this program
-	if err := child.Start(); err != nil {
-		panic(err)
-	}
-	fmt.Println("pids:", os.Getpid(), child.Process.Pid)
-	for {
-		// never ends
-	}
-}
-"""
-"""A Go program that never ends and starts a process that outlives it unless it is reaped."""
+RUNAWAY = ("start", "runaway")
+"""The sample and section of a Go program that never ends and starts a process (`sleep`)
+that outlives it unless it is reaped (gosamples/start, `runaway`)."""
 
 
 def process_state(pid: int) -> str:
-    """'gone' once no process has this id, else 'STILL RUNNING' (asked with signal 0)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return "gone"
-    except PermissionError:  # it exists, under another user
-        pass
-    return "STILL RUNNING"
+    """'gone' once no process has this id (or only its zombie is left), else 'STILL RUNNING'."""
+    return "STILL RUNNING" if toolchain.alive(pid) else "gone"
 
 
 @dataclass(frozen=True)
 class Runaway:
-    """What stopping `RUNAWAY` left behind: the error's first line, the seconds the run took,
-    and the state of the program and of the `sleep` it started."""
+    """What stopping the `RUNAWAY` program left behind: the error's first line, the seconds
+    the run took, and the state of the program and of the `sleep` it started."""
 
     error: str
     waited_s: float
@@ -248,13 +224,13 @@ class Runaway:
 
 
 def runaway(timeout: float = 3.0) -> Runaway:
-    """Run `RUNAWAY` with a time limit of `timeout` seconds (build included) and report
-    whether the program and its child are still running afterwards."""
-    package = workspace.snippet(RUNAWAY)
-    programs.build(package, timeout=600)  # so the time limit below meets a cached build only
+    """Run the `RUNAWAY` program with a time limit of `timeout` seconds (its build done
+    before) and report whether the program and its child are still running afterwards."""
+    sample, section = RUNAWAY
+    programs.build(sample, timeout=600)  # so the time limit below meets a cached build only
     started = time.perf_counter()
     try:
-        programs.run(package, timeout=timeout)
+        programs.run(sample, [section], timeout=timeout)
     except GoTimeoutError as error:
         stopped = error
     else:

@@ -608,6 +608,24 @@ def stop(process: subprocess.Popen) -> None:
     _end(process, reaper() is not None)
 
 
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs: it exists and is not a zombie waiting for its parent
+    to reap it (read from /proc where there is one). POSIX only: on Windows os.kill ends it."""
+    if os.name == "nt":
+        raise UsageError("gm.toolchain.alive(pid) asks POSIX systems only (Linux, macOS)")
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another account's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc here (macOS), or it ended just now
+    return stat.rpartition(")")[2].split()[0] != "Z"  # the state follows "(command name)"
+
+
 def become(program: str | os.PathLike, argv: Sequence[str]) -> None:
     """Replace this process by `program` with arguments `argv` (os.execv: `gomemlab lab` and
     the hub's single-user server hand over to Jupyter). Returns only if the exec fails."""

@@ -24,6 +24,7 @@ from .paths import remember
 from .settings import scratch_root
 
 TOPICS = (
+    "start",
     "newmake",
     "valuesem",
     "escape",
