@@ -131,10 +131,10 @@ def _cases():
     cases += [(lambda: _webui().serve("x", "version"), gm.UsageError, "port")]
     for bad in ["x", "1.9", "", 122]:
         cases += [(lambda b=bad: gm.versions.remove(b), gm.UsageError, "")]
-    for missing in ("trace", "pprof"):
+    for reader in (gm.trace.read, gm.pprof.load):
         cases += [
             (
-                lambda m=missing: getattr(gm, m).load("/no/such/file"),
+                lambda r=reader: r("/no/such/file"),
                 (gm.UsageError, gm.WorkspaceError, gm.ParseError),
                 "",
             )
