@@ -140,17 +140,46 @@ def test_tab_inserts_a_tab_and_shift_tab_takes_it_back(page):
 
 
 def test_the_keyboard_alone_reaches_the_editor_and_the_run_button(page):
+    _clear(page)
     page.locator("#before").focus()
     page.keyboard.press("Tab")  # into the editor
     assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
-    page.keyboard.type("x")
+    page.keyboard.type("1")  # nothing to suggest after a digit
     page.keyboard.press("Escape")  # leave: Tab now moves on instead of indenting
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "run"
-    assert page.evaluate("window.model.code").endswith("x")  # no tab was typed
+    where = page.evaluate("document.activeElement.id || document.activeElement.className")
+    assert where == "run", (where, page.evaluate("window.model.code"))
+    assert page.evaluate("window.model.code") == "1"  # no tab was typed
     page.keyboard.press("Shift+Tab")  # back into the editor, where Tab indents again
     assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
     before = page.evaluate("window.model.code")
     page.keyboard.press("Tab")
     assert page.evaluate("window.model.code").count("\t") == before.count("\t") + 1
     assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
+
+
+def test_enter_ends_the_line_while_suggestions_show(page):
+    """Issue 22's walk, under load: `n int` Enter became `n interface` when the completion
+    popup had opened with its first option chosen. None is chosen until an arrow picks one."""
+    _clear(page)
+    page.keyboard.type("n int")
+    page.locator(".cm-tooltip-autocomplete").wait_for()  # the popup is open...
+    page.keyboard.press("Enter")  # ...and Enter still ends the line
+    assert page.evaluate("window.model.code") == "n int\n"
+    page.keyboard.type("x := inte")
+    page.locator(".cm-tooltip-autocomplete").wait_for()
+    page.keyboard.press("ArrowDown")  # picking one, then Enter, still completes
+    page.keyboard.press("Enter")
+    assert page.evaluate("window.model.code").startswith("n int\nx := inte")
+    assert page.evaluate("window.model.code") != "n int\nx := inte"
+
+
+def test_with_suggestions_open_escape_closes_them_and_tab_leaves(page):
+    _clear(page)
+    page.keyboard.type("inte")
+    page.locator(".cm-tooltip-autocomplete").wait_for()
+    page.keyboard.press("Escape")
+    page.locator(".cm-tooltip-autocomplete").wait_for(state="detached")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "run"
+    assert page.evaluate("window.model.code") == "inte"

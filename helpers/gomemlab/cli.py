@@ -47,7 +47,11 @@ def _reset(args: argparse.Namespace) -> int:
     restored, kept = lab.reset(args.notebook)
     print(
         f"restored {restored.name}"
-        + (f"; your edited copy is kept as {kept.name}" if kept else " (it had no changes)")
+        + (
+            f"; your edited copy is kept as {kept.parent.name}/{kept.name}"
+            if kept
+            else " (it had no changes)"
+        )
     )
     return 0
 

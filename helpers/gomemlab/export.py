@@ -1,9 +1,15 @@
 """Handouts: execute notebooks and write self-contained HTML (plots inline, Go highlighted, a
 static picture of each widget's state, nothing loaded from a CDN, solutions left out unless
-asked for)."""
+asked for).
+
+A handout is read, not run: a solution (its "**Solution**" line and its hidden cell) is left
+out, or with `with_solutions` shown as a closed <details> block; the code of a claim check
+(the cell after a `*Check:*` line) is folded into a closed <details> block above its output,
+so the page shows what was checked and what Go said, not 40 lines of asserts."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Sequence
@@ -43,6 +49,69 @@ HANDOUT_CSS = """<style>
 .jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 </style>
 """
+
+
+CLAIM = "*Check:*"
+SOLUTION_MARK = "**Solution**"
+
+
+FOLD = "gml-folded-block-{}"
+"""A raw cell's text that `_to_html` replaces with its <details> block, after nbconvert, whose
+HTML cleaner would escape <details> (and Markdown would end the block at a blank line)."""
+
+
+def _folded(summary: str, code: str, shown: str, nbformat):
+    """A raw cell standing for a closed <details> block that holds Python `code`,
+    highlighted as the handout highlights code, and `shown`, what it printed; the block is in
+    the cell's metadata until `_to_html` puts it in the page."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    listing = highlight(code.rstrip() + "\n", PythonLexer(), HtmlFormatter(cssclass="highlight"))
+    printed = f"<pre>{html.escape(shown.rstrip())}</pre>" if shown.strip() else ""
+    block = (
+        f'<details class="gml-folded"><summary>{html.escape(summary)}</summary>'
+        f"{listing}{printed}</details>"
+    )
+    return nbformat.v4.new_raw_cell(
+        "", metadata={"raw_mimetype": "text/html", "gomemlab_folded": block}
+    )
+
+
+def _printed(cell) -> str:
+    """What a code cell printed (its stream outputs), as text."""
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stdout")
+
+
+def handout_cells(cells: list, with_solutions: bool, nbformat) -> list:
+    """The cells of a handout: solutions out (or folded), claim checks' code folded."""
+    result: list = []
+    claim_pending = False  # a `*Check:*` line was read; the next code cell checks it
+    for cell in cells:
+        previous = result[-1] if result else None
+        after_marker = (
+            previous is not None
+            and previous.cell_type == "markdown"
+            and previous.source.startswith(SOLUTION_MARK)
+        )
+        if cell.cell_type == "code" and _is_solution(cell):
+            if after_marker:
+                result.pop()  # "**Solution** (hidden: click …)": nothing to click in a page
+            if with_solutions:
+                result.append(_folded("Solution", cell.source, _printed(cell), nbformat))
+            continue
+        if cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            claim_pending |= any(line.strip().startswith(CLAIM) for line in lines)
+        checks_a_claim = cell.cell_type == "code" and claim_pending
+        if cell.cell_type == "code":
+            claim_pending = False
+        if checks_a_claim and cell.source.strip():
+            result.append(_folded("The check's code (it ran)", cell.source, "", nbformat))
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+        result.append(cell)
+    return result
 
 
 def _is_solution(cell) -> bool:
@@ -116,16 +185,20 @@ def export(
             resources={"metadata": {"path": str(work)}},
         )
         client.execute(env=env)
-        html = _to_html(nb, with_solutions, HTMLExporter, nbformat)
-        target = files.write_atomic(folder / f"{path.stem}.html", html, what="the handout")
+        page = _to_html(nb, with_solutions, HTMLExporter, nbformat)
+        target = files.write_atomic(folder / f"{path.stem}.html", page, what="the handout")
         written.append(target)
     return written
 
 
 def _to_html(nb, with_solutions: bool, exporter_class, nbformat) -> str:
     nb.metadata.pop("widgets", None)  # widget state would pull the widget renderer from a CDN
-    if not with_solutions:
-        nb.cells = [c for c in nb.cells if not _is_solution(c)]
+    nb.cells = handout_cells(nb.cells, with_solutions, nbformat)
+    blocks = {}
+    for n, cell in enumerate(nb.cells):
+        if "gomemlab_folded" in cell.metadata:
+            cell.source = FOLD.format(n)
+            blocks[cell.source] = cell.metadata.pop("gomemlab_folded")
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
@@ -133,9 +206,11 @@ def _to_html(nb, with_solutions: bool, exporter_class, nbformat) -> str:
     exporter.mathjax_url = ""
     body, _ = exporter.from_notebook_node(nb)
     body = body.replace("</head>", HANDOUT_CSS + "</head>", 1)
+    for token, block in blocks.items():
+        body = body.replace(token, block, 1)
     return _EXTERNAL.sub("", body)
 
 
-def external_loads(html: str) -> list[str]:
+def external_loads(page: str) -> list[str]:
     """External scripts or stylesheets an HTML file would load (none in our handouts)."""
-    return [m.group(0)[:120] for m in _EXTERNAL.finditer(html)]
+    return [m.group(0)[:120] for m in _EXTERNAL.finditer(page)]

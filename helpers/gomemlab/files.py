@@ -79,15 +79,21 @@ def copy_atomic(source: Path, target: Path, *, what: str = "the file") -> Path:
     return write_atomic(target, source.read_bytes(), what=what)
 
 
-def keep_beside(path: Path, label: str) -> Path:
-    """Keep the current `path` under a new, unique name beside it
-    (`STEM.LABEL-YYYYMMDD-HHMMSS[-N].SUFFIX`) by hard-linking, so `path` itself never
+def keep_beside(path: Path, label: str, folder: Path | None = None) -> Path:
+    """Keep the current `path` under a new, unique name beside it, or in `folder` (made if
+    needed) (`STEM.LABEL-YYYYMMDD-HHMMSS[-N].SUFFIX`) by hard-linking, so `path` itself never
     disappears; falls back to a copy where links are not possible. Two calls in the same
     second keep two files."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    where = path.parent if folder is None else folder
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unwritable(folder, error, "the folder of kept copies") from None
     for n in range(1, 10_000):
         tail = "" if n == 1 else f"-{n}"
-        kept = path.with_name(f"{path.stem}.{label}-{stamp}{tail}{path.suffix}")
+        kept = where / f"{path.stem}.{label}-{stamp}{tail}{path.suffix}"
         try:
             os.link(path, kept)
             return kept

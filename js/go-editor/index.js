@@ -7,11 +7,13 @@
 // as they are typed: Enter between `{}` indents the line and puts `}` below, once. Typing a
 // program line by line, `}` lines included, gives exactly that program: a `}` typed on the
 // blank line above an auto-inserted `}` steps over it (as a `)` typed before `)` does).
+// Suggestions never take Enter unless one was picked with the arrows.
 // Escape leaves the editor, so the next Tab reaches the Run button: the keyboard alone gets
 // in and out.
 import { basicSetup } from "codemirror";
 import { EditorView, Decoration, keymap } from "@codemirror/view";
 import { EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
+import { autocompletion } from "@codemirror/autocomplete";
 import { indentLess, insertTab } from "@codemirror/commands";
 import { indentUnit } from "@codemirror/language";
 import { go } from "@codemirror/lang-go";
@@ -72,12 +74,21 @@ function render({ model, el }) {
     model.save_changes();
     return true;
   };
-  // Escape: Tab and Shift-Tab move the focus on (to the Run button) until the editor is
-  // entered again, where Tab indents once more.
-  const leave = (view) => {
-    view.setTabFocusMode(true);
-    return true;
-  };
+  // Escape: Tab and Shift-Tab move the focus on (to the Run button, back to what came
+  // before) instead of indenting, until another key is typed or the editor is entered again.
+  let leaving = false;
+  const tab = (command) => (view) => (leaving ? false : command(view)); // false: the browser moves on
+  const stayOnOtherKeys = EditorView.domEventHandlers({
+    keydown: (event) => {
+      if (event.key === "Escape") leaving = true; // and Escape still closes a suggestion list
+      else if (!["Tab", "Shift"].includes(event.key)) leaving = false;
+      return false;
+    },
+    focus: () => {
+      leaving = false;
+      return false;
+    },
+  });
   const view = new EditorView({
     doc: model.get("code"),
     parent: el,
@@ -85,18 +96,20 @@ function render({ model, el }) {
       basicSetup,
       go(),
       indentUnit.of("\t"),
+      // Suggestions show, none chosen until an arrow key picks one: Enter ends the line, so
+      // `n int` Enter never becomes `n interface`.
+      autocompletion({ selectOnOpen: false }),
       EditorState.tabSize.of(4),
       // Above basicSetup's own keymap, where Mod-Enter would insert a blank line.
       Prec.highest(keymap.of([
         { key: "Mod-Enter", run },
         { key: "Shift-Enter", run },
-        { key: "Escape", run: leave },
-        { key: "Tab", run: insertTab, shift: indentLess },
+        { key: "Tab", run: tab(insertTab), shift: tab(indentLess) },
       ])),
       marksField,
       stepOverClosingBrace,
+      Prec.highest(stayOnOtherKeys),
       EditorView.updateListener.of((update) => {
-        if (update.focusChanged && update.view.hasFocus) update.view.setTabFocusMode(false);
         if (update.docChanged) {
           model.set("code", update.state.doc.toString());
           model.save_changes();
