@@ -33,6 +33,17 @@ def test_unknown_topic_is_a_clear_error():
         gm.sample("nosuchtopic")
 
 
+def test_a_topics_demo_package_is_a_sample_too():
+    averages = gm.sample("bench/averages")
+    assert averages.pattern == "./bench/averages" and averages.name == "averages"
+    assert "func BenchmarkAppendGrow(" in averages.source("averages_test.go")
+    demos = r"the demos of 'bench' are .*bench/averages"
+    with pytest.raises(workspace.WorkspaceError, match=demos):
+        gm.sample("bench/nosuchdemo")
+    with pytest.raises(workspace.WorkspaceError, match="the topics are"):
+        gm.sample("nosuchtopic/averages")
+
+
 @pytest.mark.live
 def test_edits_and_runs_never_touch_the_samples():
     before = _tree_digest(workspace.samples_root())

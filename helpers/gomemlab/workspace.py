@@ -102,10 +102,21 @@ def samples_root() -> Path:
 
 
 def sample(topic: str) -> Package:
-    """The bundled sample package of a topic (read only: see `scratch_copy` to edit or write)."""
-    if topic not in TOPICS:
+    """The bundled sample package of a topic, or one of a topic's small demo packages named
+    "topic/demo" (e.g. "bench/averages"); read only: see `scratch_copy` to edit or write."""
+    if not isinstance(topic, str) or topic.split("/", 1)[0] not in TOPICS:
         raise WorkspaceError(f"No sample called {topic!r}; the topics are {', '.join(TOPICS)}")
-    return Package(samples_root(), topic, label=topic)
+    if "/" not in topic:
+        return Package(samples_root(), topic, label=topic)
+    parent, demo = topic.split("/", 1)
+    folders = sorted(p for p in (samples_root() / parent).iterdir() if p.is_dir())
+    demos = [p.name for p in folders if any(p.glob("*.go"))]
+    if demo not in demos:
+        raise WorkspaceError(
+            f"No sample called {topic!r}; the demos of {parent!r} are "
+            + ", ".join(f"{parent}/{name}" for name in demos)
+        )
+    return Package(samples_root(), topic, label=demo)
 
 
 def scratch_dir(prefix: str = "run") -> Path:
