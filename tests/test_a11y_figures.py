@@ -95,8 +95,8 @@ def test_a_widget_picture_carries_its_alternative_and_follows_the_slider():
     from gomemlab.snapshot import static_html
 
     explorer = gm.gc.guide_explorer(1)
-    before = explorer.image.tooltip  # the <img>'s title: its accessible name in JupyterLab
+    before = explorer.image.alt_text  # the handout picture's alt
     assert f"up to y {explorer.result.peak_mib:.3g}" in before  # the peak, from the model
     assert f'alt="{html.escape(before)}"' in static_html(explorer.image)  # in a handout
     explorer.gogc.value = 400
-    assert explorer.image.tooltip != before, "the words follow the picture"
+    assert explorer.image.alt_text != before, "the words follow the picture"

@@ -37,7 +37,9 @@ def static_html(widget: Any) -> str:
         if not data:
             return ""
         fmt = getattr(widget, "format", "png") or "png"
-        alt = html.escape(getattr(widget, "tooltip", None) or "figure")
+        # `alt_text`: a plain attribute the lab's widgets set from the figure (not `tooltip`:
+        # ipywidgets 8.1's Image view fails to render with one)
+        alt = html.escape(getattr(widget, "alt_text", None) or "figure")
         return (
             f'<img alt="{alt}" style="max-width:100%" src="data:image/{fmt};base64,'
             f'{base64.b64encode(data).decode()}">'

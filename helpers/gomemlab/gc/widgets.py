@@ -121,7 +121,7 @@ class ModelExplorer:
         self.axes_limits = (max(self.xmax, r.wall_seconds), self.ymax)
         fig = model_area(r, measured=measured, xmax=self.axes_limits[0], ymax=self.ymax)
         self.image.value = figures.to_png(fig, dpi=80)
-        self.image.tooltip = figures.describe(fig, draw=False)  # the picture's text alternative
+        self.image.alt_text = figures.describe(fig, draw=False)  # for snapshot.static_html
         words = (
             f"<b>Model</b>: GOGC={self.gogc.value:.0f}"
             + (f", limit {limit:.0f} MiB" if limit else "")
@@ -204,7 +204,7 @@ class GuideExplorer:
         self.axes_limits = (xmax, ymax)
         fig = model_area(r, xmax=xmax, ymax=ymax, title=title, height=4.0)
         self.image.value = figures.to_png(fig, dpi=80)
-        self.image.tooltip = figures.describe(fig, draw=False)  # the picture's text alternative
+        self.image.alt_text = figures.describe(fig, draw=False)  # for snapshot.static_html
         sep = " " if self.graph.question.endswith("?") else ": "
         self.text.value = (
             f"{self.graph.question}{sep}{r.cycles} collections in "
