@@ -188,6 +188,7 @@ def _axes_sentences(ax: Any) -> list[str]:
 
 def _container_sentences(ax: Any, told: set[int]) -> list[str]:
     """Bars by category, and points with error bars (their lines and caps go into `told`)."""
+    import numpy as np
     from matplotlib.container import BarContainer, ErrorbarContainer
 
     out, medians = [], []
@@ -201,7 +202,8 @@ def _container_sentences(ax: Any, told: set[int]) -> list[str]:
             horizontal = getattr(container, "orientation", None) == "horizontal"
             names = _tick_names(ax, "y" if horizontal else "x")
             items = []
-            for patch, value in zip(container.patches, container.datavalues, strict=False):
+            values = np.asarray(container.datavalues, dtype=float)
+            for patch, value in zip(container.patches, values, strict=False):
                 x, y = patch.get_xy()
                 middle = y + patch.get_height() / 2 if horizontal else x + patch.get_width() / 2
                 items.append(f"{_category(names, middle)} {_num(value)}")
@@ -225,8 +227,9 @@ def _collection_sentences(ax: Any, told: set[int], legend: dict) -> list[str]:
         label = _label(collection) or legend.get(_colour(collection), "")
         named = f" {label}" if label else ""
         if isinstance(collection, PathCollection):
-            if len(collection.get_offsets()):
-                points.setdefault(label, []).append(collection.get_offsets())
+            offsets = np.asarray(collection.get_offsets())
+            if len(offsets):
+                points.setdefault(label, []).append(offsets)
         elif isinstance(collection, PolyCollection):
             boxes = [p.get_extents() for p in collection.get_paths()]
             if boxes:
@@ -332,7 +335,7 @@ def _colour(artist: Any) -> tuple[float, ...]:
 def _legend_names(ax: Any) -> dict[tuple[float, ...], str]:
     """Face colour → the legend's name for it (an unlabelled area drawn in a legend's colour)."""
     legends = [ax.get_legend(), *(getattr(ax.figure, "legends", []))]
-    names = {}
+    names: dict[tuple[float, ...], str] = {}
     for legend in legends:
         if legend is None:
             continue
