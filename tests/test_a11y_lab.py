@@ -1,0 +1,212 @@
+"""JupyterLab in Chromium, every notebook run to the end in quick mode, then:
+
+- axe-core (WCAG 2.1 A/AA) over the notebook's OUTPUT areas: what the lab renders (tables,
+  listings, verdicts, figures, widgets). JupyterLab's own chrome (menus, cell editors, the
+  notebook's markdown styling) is not ours and is left out; no serious or critical violation.
+- the keyboard alone: inside each output, Tab reaches every control (sliders, dropdowns,
+  check boxes, buttons, the Go editor) in order, and keys operate them: arrows move a slider
+  and change a dropdown, Space ticks a box, a button is a real <button> (Enter and Space press
+  it), the Go editor takes typing and lets go of the focus with Escape then Tab.
+
+Cells are rendered all at once (`windowingMode: none`), so every output is in the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from axe import blocking, explain, need_axe, violations
+from labserver import running_lab
+from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser
+
+from gomemlab import lab as gmlab
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+KNOWN = {  # found by this test, not fixed yet (strict: the day they pass, this list must shrink)
+    "03-escape-analysis.ipynb": "the Go editor's textbox has no accessible name "
+    "(aria-input-field-name); a wide HTML output scrolls but cannot take the focus "
+    "(scrollable-region-focusable)",
+    "07-gc.ipynb": "ipywidgets' slider handles have no accessible name (aria-input-field-name); "
+    "the explorers' ipywidgets Image has no alt (ipywidgets 8.1 has no alt trait, and a "
+    "tooltip breaks its view); a wide HTML output scrolls but cannot take the focus "
+    "(scrollable-region-focusable)",
+}
+NOTEBOOKS = [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
+    if name in KNOWN
+    else name
+    for name in sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))
+]
+OUTPUTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
+CONTROLS = (
+    "input:not([type=hidden]), select, button, textarea, .noUi-handle, .cm-content, [role=slider]"
+)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    _need_browser()
+    need_axe()
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path_factory.mktemp("a11y-lab")
+    # the learner's own settings (JUPYTER_CONFIG_DIR/lab/user-settings): every cell attached
+    tracker = home / "config/lab/user-settings/@jupyterlab/notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    extra = [
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+    ]
+    with running_lab(home, extra) as (base, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.set_default_timeout(120_000)
+        tab.goto(f"{base}/")
+        tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+        yield tab
+        browser.close()
+
+
+def _report(name: str, counts: dict) -> None:
+    folder = os.environ.get("GOMEMLAB_ARTIFACTS")
+    if folder:
+        with open(os.path.join(folder, "axe-lab.jsonl"), "a") as sink:
+            sink.write(json.dumps({"notebook": name, "blocking": counts}) + "\n")
+
+
+def _mark_controls(page, output) -> int:
+    """Number the output's visible, enabled controls (`data-a11y-index`); how many."""
+    return page.evaluate(
+        """async ([out, selector]) => {
+            const controls = [...out.querySelectorAll(selector)].filter(
+                c => c.offsetParent !== null && !c.disabled);
+            controls.forEach((c, i) => c.dataset.a11yIndex = i);
+            return controls.length; }""",
+        [output, CONTROLS],
+    )
+
+
+UNEXPECTED_ERRORS = (
+    f"(() => {{ const cells = {CURRENT}.content.model.cells; const bad = [];"
+    " for (let i = 0; i < cells.length; i++) { const c = cells.get(i);"
+    " if (c.type !== 'code' || (c.getMetadata('tags') || []).includes('raises-exception'))"
+    " continue; const outs = c.outputs;"
+    " for (let j = 0; j < outs.length; j++) { const o = outs.get(j).toJSON();"
+    " if (o.output_type === 'error') bad.push(i + ': ' + o.ename + ': ' + o.evalue); } }"
+    " return bad; })()"
+)
+
+
+def _run_all(page, path: str) -> list[str]:
+    """Open the notebook, run every cell (a cell tagged raises-exception may fail: JupyterLab
+    runs on past it), wait for the end; the unexpected errors."""
+    page.evaluate(
+        f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
+        ".then(() => null)"
+    )
+    page.wait_for_function(
+        f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === '{path}' && "
+        f"{CURRENT}.sessionContext.session && {CURRENT}.sessionContext.session.kernel && "
+        f"{CURRENT}.sessionContext.session.kernel.status === 'idle'"
+    )
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => null)")
+    page.wait_for_function(
+        f"{UNEXPECTED_ERRORS}.length > 0 || ((() => {{ const cells = {CURRENT}.content.model"
+        ".cells; for (let i = 0; i < cells.length; i++) { const c = cells.get(i);"
+        " if (c.type === 'code' && !c.executionCount) return false; } return true; })()"
+        f" && {CURRENT}.sessionContext.session.kernel.status === 'idle')",
+        timeout=600_000,
+    )
+    return page.evaluate(UNEXPECTED_ERRORS)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, name):
+    errors = _run_all(page, name)
+    assert not errors, errors
+    page.wait_for_function(
+        f"{CURRENT}.content.widgets.every(c => !c.model.executionCount || c.isAttached)"
+    )
+    found = violations(page, include=[OUTPUTS])
+    _report(name, blocking(found))
+    for output in page.locator(OUTPUTS).element_handles():
+        count = _mark_controls(page, output)
+        if count:
+            _keyboard_reaches_and_operates(page, output, count)
+    assert not blocking(found), f"{name}'s outputs in JupyterLab:\n{explain(found)}"
+
+
+def _keyboard_reaches_and_operates(page, output, count: int) -> None:
+    output.evaluate("o => { o.tabIndex = -1; o.focus(); }")  # the start, not itself a stop
+    reached: list[int] = []
+    for _ in range(4 * count + 10):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            "(out) => { const a = document.activeElement;"
+            " if (!out.contains(a)) return -2;"
+            " const c = a.closest('[data-a11y-index]');"
+            " return c && out.contains(c) ? Number(c.dataset.a11yIndex) : -1; }",
+            output,
+        )
+        if where == -2:
+            break
+        if where >= 0 and where not in reached:
+            reached.append(where)
+            _operate(page, output, where)
+    missing = sorted(set(range(count)) - set(reached))
+    assert not missing, "Tab never reached: " + "; ".join(
+        output.evaluate(
+            "(o, i) => o.querySelector(`[data-a11y-index='${i}']`).outerHTML.slice(0, 160)",
+            i,
+        )
+        for i in missing
+    )
+
+
+def _operate(page, output, index: int) -> None:
+    """Operate the focused control with keys and assert it answered."""
+    control = output.query_selector(f"[data-a11y-index='{index}']")
+    kind = control.evaluate(
+        "c => c.matches('.noUi-handle, [role=slider], input[type=range]') ? 'slider'"
+        " : c.matches('select') ? 'select' : c.matches('input[type=checkbox]') ? 'checkbox'"
+        " : c.matches('.cm-content') ? 'editor' : c.tagName.toLowerCase()"
+    )
+    state = (
+        "c => c.getAttribute('aria-valuenow') || c.getAttribute('aria-valuetext') || c.value"
+        " || String(c.checked)"
+    )
+    if kind == "slider":
+        before = control.evaluate(state)
+        page.keyboard.press("ArrowRight")
+        moved = control.evaluate(state)
+        if moved == before:  # at the end already: the other way
+            page.keyboard.press("ArrowLeft")
+            page.keyboard.press("ArrowLeft")
+            moved = control.evaluate(state)
+        assert moved != before, (
+            f"the arrow keys do not move {control.evaluate('c => c.outerHTML')[:160]}"
+        )
+    elif kind == "select":
+        options = control.evaluate("c => c.options.length")
+        if options > 1:
+            before = control.evaluate("c => c.value")
+            page.keyboard.press(
+                "ArrowDown" if control.evaluate("c => c.selectedIndex") == 0 else "ArrowUp"
+            )
+            assert control.evaluate("c => c.value") != before
+    elif kind == "checkbox":
+        before = control.evaluate("c => c.checked")
+        page.keyboard.press("Space")
+        assert control.evaluate("c => c.checked") != before
+        page.keyboard.press("Space")  # as it was
+    elif kind == "editor":
+        page.keyboard.press("End")
+        page.keyboard.type(" ")
+        page.keyboard.press("Backspace")
+        page.keyboard.press("Escape")  # CodeMirror: Tab now moves the focus on (no trap)
+    elif kind == "button":
+        assert control.evaluate("c => c.tagName") == "BUTTON"  # Enter and Space press it
