@@ -88,7 +88,7 @@ def test_compare_by_hand():
     # old medians 12.5 and 2 -> geomean 5; new 22.5 and 8 -> sqrt(180) = 13.416...
     assert geo["old"] == pytest.approx(5) and geo["new"] == pytest.approx(math.sqrt(180))
     assert geo["delta_pct"] == pytest.approx((math.sqrt(180) / 5 - 1) * 100)
-    assert c.expect("B", verdict="worse")["verdict"] == "+300.00%"
+    assert c.expect("B", verdict="worse").row("B")["verdict"] == "+300.00%"
     with pytest.raises(AssertionError, match="expected 'better' but got 'worse'"):
         c.expect("A", verdict="better")
     assert "Mann–Whitney" in c._repr_html_()

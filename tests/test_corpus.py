@@ -356,8 +356,8 @@ def test_the_corpus_reaches_every_module_of_issue_20():
     assert expected <= modules, expected - modules
 
 
-LOOK_UP_GO_FIRST = {"trace", "build", "analyze"}
-"""Entry points (gm.trace.run, gm.build, gm.escape.analyze) that find the Go toolchain before
+LOOK_UP_GO_FIRST = {"trace", "build"}
+"""Entry points (gm.trace.run, gm.build) that find the Go toolchain before
 they check some arguments: no Go runs, but without Go their case ends in GoNotFoundError, so it
 carries the `live` marker (`make test-nogo` runs the rest on a machine without Go)."""
 

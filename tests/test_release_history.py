@@ -11,6 +11,7 @@ def _series(go):
     return gm.versions.language_version(go)
 
 
+@pytest.mark.live
 def test_history_checks_installed_releases_and_names_the_others():
     pinned = _series(gm.find_go())
     line = gm.releases.expect_history(_series, {"1.21": "1.21"}, current=pinned, install=False)
@@ -18,6 +19,7 @@ def test_history_checks_installed_releases_and_names_the_others():
     assert ("Go 1.21: 1.21" in line) != ("NOT checked: Go 1.21" in line)
 
 
+@pytest.mark.live
 def test_a_wrong_history_raises_naming_the_release():
     with pytest.raises(AssertionError, match=r"go1\.\d+\.\d+: .*where the text says 'nope'"):
         gm.releases.expect_history(_series, {}, current="nope", install=False)

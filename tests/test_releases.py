@@ -242,6 +242,7 @@ def test_allocations_per_call_are_rounded_down_like_benchmem():
     assert probe_values(parse_probe(noisy))["append4_returned.allocs"] == "3"
 
 
+@pytest.mark.live
 def test_source_facts_read_each_release_and_say_when_a_source_disagrees(tmp_path):
     pinned = toolchain.find_go()
     facts = source_facts([pinned])

@@ -140,8 +140,9 @@ def run(
     validate.choice(level, LEVELS, "level")
     validate.choice(tests, (False, True), "tests")
     timeout = validate.timeout(timeout)
+    source = package_of(target)  # a bad target is named before Go is looked for
     found = versions.resolve(go)
-    package = programs.for_release(package_of(target), found)
+    package = programs.for_release(source, found)
     paths = package.go_files(tests=tests)
     if not paths:
         raise WorkspaceError(f"{package.name} has no Go files to compile ({package.dir})")

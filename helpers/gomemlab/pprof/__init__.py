@@ -21,7 +21,7 @@ from .result import (
     parse,
     short_path,
 )
-from .run import PPROF_KINDS, default_benchtime, run
+from .run import PPROF_KINDS, default_benchtime, run, tiny_fit_paths
 from .tools import ToolReport, pprof_text, source_lines, tool_text, web
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "run",
     "short_path",
     "source_lines",
+    "tiny_fit_paths",
     "tool_text",
     "web",
 ]

@@ -152,3 +152,24 @@ def run(
         )
     provenance = dataclasses.replace(done.provenance, files=(str(path),))
     return load(path, provenance=provenance, output=done.stdout + done.stderr)
+
+
+_TINY_FITS = re.compile(r"if off\+(?:const)?size <= maxTinySize && c\.tiny != 0 \{")
+_EARLY_RETURN = re.compile(r"\n\s*return x\b")
+
+
+def tiny_fit_paths(goroot: os.PathLike | str) -> int:
+    """How many tiny-allocator paths for an object that fits into the current 16-byte block
+    the runtime of `goroot` has (`mallocgcTiny` in malloc.go, and from Go 1.26 its generated
+    size-specialised copies in malloc_generated.go), or 0 if any of them calls `profilealloc`
+    before it returns: read from the release's own source."""
+    paths = 0
+    for name in ("malloc.go", "malloc_generated.go"):
+        file = Path(goroot) / "src" / "runtime" / name
+        text = file.read_text(encoding="utf-8") if file.is_file() else ""
+        for fit in _TINY_FITS.finditer(text):
+            done = _EARLY_RETURN.search(text, fit.end())
+            if not done or "profilealloc" in text[fit.end() : done.start()]:
+                return 0
+            paths += 1
+    return paths
