@@ -44,7 +44,7 @@ test-nogo: $(STAMP)
 	$(PYTEST) -m "not live and not browser"; $(NONEMPTY)
 
 test-live: warm
-	$(PYTEST) -m "live or browser"; $(NONEMPTY)
+	$(PYTEST) -m "(live or browser) and not site"; $(NONEMPTY)
 
 # The whole course as one static site (`gomemlab export --site`), executed in quick mode, and
 # the checks over every page (no page makes a network request). Accessibility checks over the
@@ -54,7 +54,7 @@ site: warm
 	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
 
 test-site: site
-	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m browser tests/test_site.py; $(NONEMPTY)
+	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m site tests/test_site.py tests/test_a11y_handouts.py; $(NONEMPTY)
 
 # The notebooks that measure the runtime, with three busy loops competing for the cores.
 test-load: warm

@@ -109,6 +109,7 @@ def test_the_cli_refuses_solutions_on_the_site(tmp_path, capsys):
 
 
 @pytest.mark.live
+@pytest.mark.site
 def test_a_built_site_has_its_pages_linked_and_no_solutions(course_site):
     pages = {p.name for p in course_site.iterdir()}
     assert {"index.html", "00-start-here.html", "01-new-vs-make.html"} <= pages
@@ -156,6 +157,7 @@ def chromium_requests(folder: Path) -> dict[str, list[str]]:
 
 
 @pytest.mark.browser
+@pytest.mark.site
 def test_no_page_of_the_site_makes_a_network_request(course_site):
     requests = chromium_requests(course_site)
     assert len(requests) >= 2 and "index.html" in requests
@@ -163,6 +165,7 @@ def test_no_page_of_the_site_makes_a_network_request(course_site):
 
 
 @pytest.mark.browser
+@pytest.mark.site
 def test_every_page_has_its_own_title_a_skip_link_and_headings_in_order(course_site):
     titles = []
     for page in sorted(course_site.glob("*.html")):
