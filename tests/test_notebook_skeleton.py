@@ -23,7 +23,6 @@ CLOSING = "## What to remember"
 EXERCISE_HEADING = re.compile(r"^### Exercise (\d+): \S.*$", re.MULTILINE)
 MAX_HELPER_LINES = 8
 """A `def` or `class` longer than this (its whole text) belongs in the package."""
-NO_TRY_IT_YET = {"09-lifetimes-reuse-and-leaks.ipynb", "10-go-releases.ipynb"}
 
 
 def _cells(path: Path, kind: str) -> list[tuple[int, str]]:
@@ -60,21 +59,7 @@ def test_opening_then_setup(path):
     assert "import gomemlab as gm" in second.source and "gm.setup()" in second.source
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                p.name in NO_TRY_IT_YET,
-                reason="no widget or editable snippet yet: content to write, not a rename",
-                strict=True,
-            ),
-        )
-        for p in CHAPTERS
-    ],
-    ids=_ids(CHAPTERS),
-)
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
 def test_a_try_it(path):
     text = _markdown(path)
     assert re.search(r"^#+ (\d+\. )?Try it\b", text, re.M) or re.search(
