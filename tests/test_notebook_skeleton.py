@@ -128,10 +128,6 @@ def test_no_helper_defined_in_two_notebooks():
     assert not twice, twice
 
 
-@pytest.mark.xfail(
-    reason="helper learner's wording; on main (03:30) 22 markers agree and 04's two add the idea",
-    strict=False,
-)
 def test_one_solution_marker():
     """Every hidden solution is introduced by the same line (it says where the solution is
     and nothing about it)."""

@@ -152,7 +152,9 @@ CHAPTER = "04 benchmarks"
 
 
 @checks.exercise(
-    title="exercise 1: CountWords with 0 allocs/op", untried=checks.unchanged(WORDS_START)
+    title="exercise 1: CountWords with 0 allocs/op",
+    untried=checks.unchanged(WORDS_START),
+    hint="walk the string once and count where a word starts",
 )
 def check_zero_allocs(source: str) -> Verdict:
     """Exercise 1: CountWords must stay correct and allocate nothing (0 allocs/op).
@@ -242,7 +244,11 @@ def _listing(binary: Path, function: str) -> str | None:
     return text if text.startswith("TEXT ") else None
 
 
-@checks.exercise(title="exercise 2: BenchmarkHash", untried=checks.unchanged(TRAP_START))
+@checks.exercise(
+    title="exercise 2: BenchmarkHash",
+    untried=checks.unchanged(TRAP_START),
+    hint="keep the call alive and give it an input the compiler cannot predict",
+)
 def check_trap_fixed(benchmark_source: str) -> Verdict:
     """Exercise 2: BenchmarkHash must really run Hash: its machine code must hold Hash's five
     multiplications (the compiler deletes them when the result is dropped), and it must run to
