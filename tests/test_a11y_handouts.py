@@ -50,6 +50,7 @@ def test_a_page_has_no_serious_accessibility_violation(name, browser, course_sit
         page.close()
     report = os.environ.get("GOMEMLAB_ARTIFACTS")
     if report:  # the counts, to compare before and after a change
+        os.makedirs(report, exist_ok=True)
         with open(os.path.join(report, "axe-handouts.jsonl"), "a") as sink:
             sink.write(json.dumps({"page": name, "blocking": blocking(found)}) + "\n")
     assert not blocking(found), f"{name}.html:\n{explain(found)}"

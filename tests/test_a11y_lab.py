@@ -85,6 +85,7 @@ def page(tmp_path_factory):
 def _report(name: str, counts: dict) -> None:
     folder = os.environ.get("GOMEMLAB_ARTIFACTS")
     if folder:
+        os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "axe-lab.jsonl"), "a") as sink:
             sink.write(json.dumps({"notebook": name, "blocking": counts}) + "\n")
 

@@ -114,7 +114,8 @@ def test_the_trace_viewer_and_pprof_load_their_data_behind_the_proxy(lab, monkey
                 "() => document.body && document.body.innerText.includes('View Options')",
                 timeout=120_000,
             )
-            assert page.locator("text=Proc 0").count() > 0
+            # the tracks come after the toolbar (the JSON is parsed first): wait for them
+            page.locator("text=Proc 0").first.wait_for(timeout=120_000)
             assert errors == [], errors
 
             flame = context.new_page()

@@ -160,7 +160,7 @@ def test_the_notebook_gives_the_task_the_check_compares_with(number, task):
     cells = [
         c.source
         for c in nbformat.read(NOTEBOOK, as_version=4).cells
-        if c.cell_type == "code" and c.source.startswith(f"exercise{number} = ")
+        if c.cell_type == "code" and f"exercise_{number} = " in c.source
     ]
     assert re.search(r'"""(.*)"""', cells[0], re.DOTALL).group(1) == task
 

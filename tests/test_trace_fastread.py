@@ -255,7 +255,7 @@ def test_doctor_says_whether_the_reader_is_built(monkeypatch, tmp_path):
     doctor = importlib.import_module("gomemlab.doctor")  # the module, not the function
 
     binary = tmp_path / "tracereader"
-    monkeypatch.setattr(fastread, "_binary", lambda found, source: binary)
+    monkeypatch.setattr(fastread, "_binary", lambda found, source=fastread.SOURCE: binary)
     waiting = doctor._trace_reader_check()
     binary.write_bytes(b"")
     ready = doctor._trace_reader_check()
@@ -266,7 +266,7 @@ def test_doctor_says_whether_the_reader_is_built(monkeypatch, tmp_path):
 @pytest.mark.live
 def test_a_removed_reader_is_built_again(monkeypatch, tmp_path):
     binary = tmp_path / "bin" / "d" / "tracereader"
-    monkeypatch.setattr(fastread, "_binary", lambda found, source: binary)
+    monkeypatch.setattr(fastread, "_binary", lambda found, source=fastread.SOURCE: binary)
     assert fastread.reader() == binary and binary.is_file()
     binary.unlink()
     assert fastread.reader() == binary and binary.is_file()
