@@ -182,3 +182,13 @@ def test_round_trip_of_well_formed_measurements(rows):
             float(row["value"]),
             row.get("step"),
         )
+
+
+def test_a_panic_is_found_where_go_test_prints_it_mid_line():
+    from gomemlab.lifetimes.exercises import _panic
+
+    # `go test -bench` prints the benchmark's name without a newline before running it
+    said = "BenchmarkRender-2   \tpanic: boom\n\ngoroutine 7 [running]:\n\t/s/render.go:19 +0x1d\n"
+    assert _panic(said) == "it panicked: boom\n  at render.go:19"
+    assert _panic("panic: boom\n") == "it panicked: boom"
+    assert _panic("ok  \tsnippet\t0.1s\n") is None

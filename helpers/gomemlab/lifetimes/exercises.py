@@ -207,16 +207,12 @@ func BenchmarkRender(b *testing.B) {
 
 def _panic(output: str) -> str | None:
     """ "it panicked: MESSAGE / at render.go:N" from a test binary's output, or None."""
-    message = next(
-        (
-            line.removeprefix("panic: ")
-            for line in output.splitlines()
-            if line.startswith("panic: ")
-        ),
-        None,
-    )
-    if message is None:
+    # `go test -bench` prints the benchmark's name without a newline before it runs, so the
+    # panic may start mid-line ("BenchmarkRender-2   panic: boom"), depending on timing
+    found = re.search(r"(?:^|\s)panic: (.+)$", output, re.M)
+    if found is None:
         return None
+    message = found.group(1)
     where = re.search(r"(render\.go:\d+)", output)
     return f"it panicked: {message}" + (f"\n  at {where.group(1)}" if where else "")
 
