@@ -125,6 +125,7 @@ def _export(args: argparse.Namespace) -> int:
             quick=args.quick,
             live_url=args.live_url,
             progress=sys.stderr.isatty(),
+            executed=args.executed,
         )
         print(f"wrote the site: {index}")
         return 0
@@ -134,6 +135,7 @@ def _export(args: argparse.Namespace) -> int:
         with_solutions=args.with_solutions,
         quick=args.quick,
         progress=sys.stderr.isatty(),
+        executed=args.executed,
     )
     for path in written:
         print(f"wrote {path}")
@@ -219,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         "--site",
         metavar="DIR",
         help="write one static site of the course into DIR (index, chapters, navigation)",
+    )
+    handouts.add_argument(
+        "--executed",
+        metavar="FOLDER",
+        help="make the pages from notebooks a test run executed into FOLDER (GOMEMLAB_EXECUTED) "
+        "instead of running them again",
     )
     handouts.add_argument(
         "--live-url",
