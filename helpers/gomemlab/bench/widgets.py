@@ -12,6 +12,7 @@ import re
 import ipywidgets as widgets
 
 from .. import figures, settings
+from ..controls import Slider
 from ..errors import GomemlabError
 from ..programs import Target
 from .result import SUMMARY_UNITS, BenchResult
@@ -43,9 +44,7 @@ class Panel:
         self.benchtime = widgets.Dropdown(
             options=BENCHTIMES, value=DEFAULT_BENCHTIME, description="benchtime"
         )
-        self.count = widgets.IntSlider(
-            value=6 if settings.quick() else 10, min=1, max=20, description="count"
-        )
+        self.count = Slider(range(1, 21), 6 if settings.quick() else 10, description="count")
         self.button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.status = widgets.HTML("Choose a benchmark and press Run.")
         self.output = widgets.HTML()
