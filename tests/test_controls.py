@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gomemlab import UsageError
-from gomemlab.controls import Picture, Slider
+from gomemlab.controls import Dropdown, Picture, Slider
 from gomemlab.snapshot import static_html
 
 
@@ -20,6 +20,15 @@ def test_a_slider_keeps_value_and_position_together():
     s.value = 10  # what a script or test sets
     assert s.index == 0 and seen == ["off", 10]
     assert "<b>GOGC</b>: ten" in static_html(s)  # a handout shows the label
+
+
+def test_a_dropdown_is_the_same_choice_as_a_list():
+    d = Dropdown(["10ms", "1s", "1000x"], "1s", description="benchtime")
+    assert (d.index, d.value, d.labels) == (1, "1s", ["10ms", "1s", "1000x"])
+    d.index = 2
+    assert d.value == "1000x" and "<b>benchtime</b>: 1000x" in static_html(d)
+    with pytest.raises(UsageError, match="benchtime cannot be set to '2s'"):
+        d.value = "2s"
 
 
 def test_repeated_values_keep_the_position_the_browser_chose():

@@ -2,13 +2,18 @@
 
 - `Slider`: a native `<input type=range>` with its `<label>` (ipywidgets' slider handles have
   no accessible name, and a log or selection slider tells a screen reader its position, not
-  its value). The positions are a list of options, as `SelectionSlider`'s; the arrow keys
-  move to the next position that reads differently, so repeated values never eat a key press.
+  its value). The arrow keys move to the next position that reads differently, so repeated
+  values never eat a key press.
+- `Dropdown`: a native `<select>` with its `<label>` whose arrow keys change the choice
+  (in ipywidgets' the arrows move JupyterLab's cell cursor instead: its command-mode
+  shortcuts take ArrowUp/ArrowDown from any focused element that is not editable text).
 - `Picture`: a PNG with its text alternative as the `alt` of its `<img>` (ipywidgets' `Image`
   has no alt trait).
 
-Both keep the Python side of the widgets they replace (`.value`, `.observe(..., "value")`,
-`.description`, `.layout`), so callbacks and tests drive them without a browser.
+Slider and Dropdown offer a list of options (values, or (label, value) pairs) as ipywidgets'
+selection widgets do, and keep their Python side (`.value`, `.observe(..., "value")`,
+`.description`, `.layout`), so callbacks and tests drive them without a browser. Their
+elements carry `data-lm-suppress-shortcuts`: keys typed there are theirs, not JupyterLab's.
 """
 
 from __future__ import annotations
@@ -25,11 +30,10 @@ from .errors import UsageError
 STATIC = Path(__file__).parent / "static"
 
 
-class Slider(anywidget.AnyWidget):
-    """A slider over `options` (values, or (label, value) pairs), starting at `value` (the
-    first option by default); `.value` is the chosen option's value, `.index` its position."""
+class _Options(anywidget.AnyWidget):
+    """A choice among `options` starting at `value` (the first option by default); `.value`
+    is the chosen option's value, `.index` its position, `.label` what it shows."""
 
-    _esm = STATIC / "slider.js"
     description = traitlets.Unicode("").tag(sync=True)
     labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
     index = traitlets.Int(0).tag(sync=True)
@@ -41,7 +45,7 @@ class Slider(anywidget.AnyWidget):
     ):
         pairs = tuple(o if isinstance(o, tuple) else (str(o), o) for o in options)
         if not pairs:
-            raise UsageError(f"Slider {description!r}: options is empty; give at least one value")
+            raise UsageError(f"{description!r}: options is empty; give at least one value")
         self.options = pairs
         super().__init__(labels=[label for label, _ in pairs], description=description, **kwargs)
         self.value = pairs[0][1] if value is None else value
@@ -79,6 +83,18 @@ class Slider(anywidget.AnyWidget):
     def label(self) -> str:
         """What the slider shows for its value (the handout picture says this)."""
         return self.options[self.index][0]
+
+
+class Slider(_Options):
+    """A slider over `options` (see `_Options`)."""
+
+    _esm = STATIC / "slider.js"
+
+
+class Dropdown(_Options):
+    """A drop-down list of `options` (see `_Options`)."""
+
+    _esm = STATIC / "dropdown.js"
 
 
 class Picture(anywidget.AnyWidget):
