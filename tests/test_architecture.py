@@ -81,6 +81,7 @@ SHARED_LAYERS = {
     **dict.fromkeys(("source", "webui", "progress", "snapshot", "accounts", "cgroups"), INFRA),
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
+    "controls": PERSON,
     **dict.fromkeys(("hubspawner", "room", "site"), PERSON),
     "__init__": PERSON,
 }
