@@ -11,8 +11,10 @@ type file struct{ fd int }
 
 var kept any
 
+// typeSwitch only looks at x.
+//
 //go:noinline
-func typeSwitch(x any) int { // only looks at x
+func typeSwitch(x any) int {
 	switch v := x.(type) {
 	case file:
 		return v.fd
@@ -22,8 +24,10 @@ func typeSwitch(x any) int { // only looks at x
 	return 0
 }
 
+// keep stores x where it outlives the call.
+//
 //go:noinline
-func keep(x any) { kept = x } // stores x where it outlives the call
+func keep(x any) { kept = x }
 
 //go:noinline
 func passToTypeSwitch(fd int) int {
