@@ -5,13 +5,13 @@ package main
 var keep func() int
 
 func fits() {
-	var arr [16]int // 128 bytes, never changed: captured by value
-	keep = func() int { return arr[0] }
+	var arr [16]int64 // 128 bytes on every platform, never changed: captured by value
+	keep = func() int { return int(arr[0]) }
 }
 
 func tooBig() {
-	var arr [17]int // 136 bytes, never changed: captured by reference
-	keep = func() int { return arr[0] }
+	var arr [17]int64 // 136 bytes, never changed: captured by reference
+	keep = func() int { return int(arr[0]) }
 }
 
 func main() { fits(); tooBig() }
