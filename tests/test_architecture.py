@@ -88,7 +88,7 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     "analysis": PARSE,
-    **dict.fromkeys(("goroutines", "regions"), PARSE),
+    **dict.fromkeys(("goroutines", "regions", "toolpages"), PARSE),
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,

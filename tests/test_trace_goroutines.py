@@ -4,6 +4,7 @@ commands), live against the running tool, and on garbage."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib
 import json
@@ -13,13 +14,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import tracepages
 from hypothesis import given
 from hypothesis import strategies as st
 
 import gomemlab as gm
 from gomemlab.errors import GoCommandError, UsageError
 from gomemlab.provenance import Provenance
+from gomemlab.trace import toolpages
 
 summary = importlib.import_module("gomemlab.trace.summary")  # the module, not the function
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
@@ -41,24 +42,11 @@ def _pages(name: str) -> dict[str, str]:
     return pages
 
 
-def tool_stats(s: gm.trace.Summary) -> dict[int, dict[str, int]]:
-    """Each goroutine's times under the names the tool's goroutine page gives them."""
-    frame = s.goroutines.set_index("g")
-    out = {}
-    for g, row in frame.iterrows():
-        stats = {"Total": row.total_ns, **{n: row[c] for c, n in summary.STATS.items()}}
-        out[g] = stats
-    for row in s.blocked.itertuples():
-        key = f"Block time ({row.reason})"  # the tool adds a "syscall" reason to syscall_block
-        out[row.g][key] = out[row.g].get(key, 0) + row.ns
-    return out
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_groups_equal_the_tools_goroutines_page(name):
     page = (FIXTURES / f"{name}.goroutines.html").read_text()
     groups = recorded(name).groups()
-    tool = tracepages.goroutine_groups(page)
+    tool = toolpages.goroutine_groups(page)
     assert len(tool) >= 10
     ours = list(zip(groups.name, groups["count"], groups.exec_ns, strict=True))
     # the tool sorts by execution time only: equal times may come in either order
@@ -69,17 +57,14 @@ def test_groups_equal_the_tools_goroutines_page(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_goroutine_equals_the_tools_breakdown(name):
     s = recorded(name)
-    ours = tool_stats(s)
+    ours = s.tool_breakdown()
     pages = _pages(name)
     assert set(pages) == set(s.goroutines.name)
     seen = 0
     for page in pages.values():
-        _, rows = tracepages.breakdown(page)
+        _, rows = toolpages.breakdown(page)
         for (g,), theirs in rows.items():
-            mine = {k: v for k, v in ours[g].items() if v or k in theirs}
-            assert {k: int(v) for k, v in mine.items()} == {
-                k: v for k, v in theirs.items() if v or k in mine
-            }, g
+            assert ours[g] == {k: v for k, v in theirs.items() if v}, g
             seen += 1
     assert seen == len(s.goroutines)
 
@@ -121,6 +106,24 @@ def test_any_other_output_is_a_go_command_error(text):
         summary.parse_output(text, Provenance())
 
 
+@pytest.mark.parametrize("junk", ["", "<html></html>", '<table class="details"></table>'])
+def test_a_page_of_another_shape_is_a_parse_error(junk):
+    with pytest.raises(gm.ParseError):
+        toolpages.breakdown(junk)
+
+
+@given(st.text(max_size=40))
+def test_durations_are_go_durations_or_a_parse_error(text):
+    with contextlib.suppress(gm.ParseError):
+        assert toolpages.duration_ns(text) >= 0
+
+
+def test_durations_read_exactly():
+    assert toolpages.duration_ns("1h2m3.000000004s") == 3723000000004
+    assert toolpages.duration_ns("15.848µs") == 15848
+    assert toolpages.duration_ns("0s") == 0
+
+
 def test_a_missing_field_is_a_go_command_error():
     data = json.loads(gzip.decompress((FIXTURES / "flight.summary.json.gz").read_bytes()))
     del data["goroutines"][0]["exec"]
@@ -159,18 +162,16 @@ def test_equal_to_the_running_tool(tmp_path):
     file = tmp_path / "t.trace"
     shutil.copy(t.file, file)
     s = gm.trace.summarize(file)
-    ours = tool_stats(s)
+    ours = s.tool_breakdown()
     with gm.trace.web(gm.trace.parse("", file=file)) as ui:
         base = ui.direct_url.rstrip("/")
         with urllib.request.urlopen(f"{base}/goroutines", timeout=60) as page:
-            tool = tracepages.goroutine_groups(page.read().decode())
+            tool = toolpages.goroutine_groups(page.read().decode())
         for name in ("main.pipeline.func1", "runtime.gcBgMarkWorker"):
             query = urllib.parse.quote(name)
             with urllib.request.urlopen(f"{base}/goroutine?name={query}", timeout=60) as page:
-                _, rows = tracepages.breakdown(page.read().decode())
+                _, rows = toolpages.breakdown(page.read().decode())
             for (g,), theirs in rows.items():
-                assert {k: v for k, v in ours[g].items() if v} == {
-                    k: v for k, v in theirs.items() if v
-                }
+                assert ours[g] == {k: v for k, v in theirs.items() if v}
     groups = s.groups()
     assert sorted(zip(groups.name, groups["count"], groups.exec_ns, strict=True)) == sorted(tool)

@@ -10,11 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import tracepages
 from test_trace_goroutines import recorded
 
 import gomemlab as gm
-from gomemlab.trace import regions
+from gomemlab.trace import regions, toolpages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 NAMES = ("gomaxprocs2", "flight")
@@ -33,7 +32,7 @@ def _buckets(histogram: dict[int, int]) -> dict[int, int]:
 @pytest.mark.parametrize("name", NAMES)
 def test_region_types_equal_the_tools_regions_page(name):
     s = recorded(name)
-    tool = tracepages.type_histograms(_page(f"{name}.userregions.html"))
+    tool = toolpages.type_histograms(_page(f"{name}.userregions.html"))
     types = s.region_types()
     assert [(t, n) for t, n, _ in tool] == list(zip(types.type, types["count"], strict=True))
     for type_, _, histogram in tool:
@@ -43,7 +42,7 @@ def test_region_types_equal_the_tools_regions_page(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_task_types_equal_the_tools_tasks_page(name):
     s = recorded(name)
-    tool = tracepages.type_histograms(_page(f"{name}.usertasks.html"))
+    tool = toolpages.type_histograms(_page(f"{name}.usertasks.html"))
     types = s.task_types()
     assert [(t, n) for t, n, _ in tool] == list(zip(types.type, types["count"], strict=True))
     for type_, _, histogram in tool:
@@ -54,7 +53,7 @@ def test_task_types_equal_the_tools_tasks_page(name):
 def test_each_region_equals_the_tools_region_page(name, type_):
     s = recorded(name)
     suffix = ".gz" if name == "flight" else ""
-    _, rows = tracepages.breakdown(_page(f"{name}.userregion.html{suffix}"))
+    _, rows = toolpages.breakdown(_page(f"{name}.userregion.html{suffix}"))
     frame = s.regions[s.regions.type == type_]
     assert len(rows) == len(frame) and len(rows) >= 2
     for row in frame.itertuples():
@@ -70,7 +69,7 @@ def test_each_region_equals_the_tools_region_page(name, type_):
 
 def test_each_task_equals_the_tools_task_page():
     s = recorded("flight")
-    tool = tracepages.tasks(_page("flight.usertask.html.gz"))
+    tool = toolpages.tasks(_page("flight.usertask.html.gz"))
     tasks = s.tasks[s.tasks.type == "request"].set_index("task")
     assert len(tool) == len(tasks) > 100
     for task, (elapsed, complete) in tool.items():
@@ -108,9 +107,9 @@ def test_equal_to_the_running_tool(tmp_path):
     with gm.trace.web(gm.trace.parse("", file=file)) as ui:
         base = ui.direct_url.rstrip("/")
         with urllib.request.urlopen(f"{base}/userregions", timeout=60) as page:
-            region_page = tracepages.type_histograms(page.read().decode())
+            region_page = toolpages.type_histograms(page.read().decode())
         with urllib.request.urlopen(f"{base}/usertasks", timeout=60) as page:
-            task_page = tracepages.type_histograms(page.read().decode())
+            task_page = toolpages.type_histograms(page.read().decode())
     types = s.region_types()
     assert [(t, n) for t, n, _ in region_page] == list(zip(types.type, types["count"], strict=True))
     assert all(_buckets(s.histogram("regions", t)) == h for t, _, h in region_page)

@@ -109,3 +109,30 @@ def groups(frame: pd.DataFrame, percentiles: Sequence[float]) -> pd.DataFrame:
     out = out.reset_index()
     order = np.lexsort((out.name.to_numpy(), -out.exec_ns.to_numpy()))
     return out.iloc[order].reset_index(drop=True)
+
+
+TOOL_NAMES = {
+    "exec_ns": "Execution time",
+    "sched_wait_ns": "Sched wait time",
+    "syscall_ns": "Syscall execution time",
+    "syscall_block_ns": "Block time (syscall)",
+    "unknown_ns": "Unknown time",
+}
+"""The non-overlapping times and the names `go tool trace`'s goroutine page gives them (a
+blocked time is "Block time (REASON)")."""
+
+
+def tool_breakdown(frame: pd.DataFrame, blocked_frame: pd.DataFrame) -> dict[int, dict[str, int]]:
+    """Each goroutine's times named as on the tool's goroutine page, "Total" included, the
+    zero ones left out (the page lists a column when any goroutine of the group has it). As
+    the tool does (`NonOverlappingStats`), a wait reason "syscall" adds to "Block time
+    (syscall)"."""
+    out: dict[int, dict[str, int]] = {}
+    for row in frame.itertuples():
+        stats = {"Total": int(row.total_ns)}
+        stats.update({name: int(getattr(row, column)) for column, name in TOOL_NAMES.items()})
+        out[int(row.g)] = stats
+    for row in blocked_frame.itertuples():
+        key = f"Block time ({row.reason})"
+        out[int(row.g)][key] = out[int(row.g)].get(key, 0) + int(row.ns)
+    return {g: {k: v for k, v in stats.items() if v} for g, stats in out.items()}

@@ -34,17 +34,6 @@ if TYPE_CHECKING:
     from .result import Trace
 
 SOURCE = Path(__file__).parent / "_summary" / "main.go"
-STATS = {
-    "exec_ns": "Execution time",
-    "sched_wait_ns": "Sched wait time",
-    "syscall_ns": "Syscall execution time",
-    "syscall_block_ns": "Block time (syscall)",
-    "unknown_ns": "Unknown time",
-}
-"""The non-overlapping times of a goroutine (or region) and the names `go tool trace`'s
-goroutine page gives them; the blocked times by reason ("Block time (REASON)") are in
-`Summary.blocked`."""
-
 _TIMES = ("exec", "sched_wait", "syscall", "syscall_block", "unknown", "total")
 
 
@@ -115,6 +104,11 @@ class Summary(FrozenResult):
     def tasks(self) -> pd.DataFrame:
         """One row per task (`trace.NewTask`): see `regions.task_table`."""
         return regions.task_table(self.data["tasks"], self.start, self.duration_ns)
+
+    def tool_breakdown(self) -> dict[int, dict[str, int]]:
+        """Each goroutine's non-zero times (ns) under the names of `go tool trace`'s goroutine
+        page ("Execution time", "Block time (chan receive)", ...; "Total")."""
+        return goroutines.tool_breakdown(self._private("goroutines"), self._private("blocked"))
 
     def groups(self, percentiles: tuple[float, ...] = (50, 90, 99)) -> pd.DataFrame:
         """Per start function, as `go tool trace`'s Goroutines page groups them (sorted by

@@ -1,12 +1,17 @@
-"""Reading `go tool trace`'s own pages (recorded HTML, or the running tool's) for the tests
-that hold the lab's trace tables equal to them: Go durations, the goroutine and region
-breakdown tables, the Goroutines, Regions and Tasks pages."""
+"""`go tool trace`'s own pages read back (pure: HTML text in, numbers out), to hold the lab's
+tables equal to them in tests and notebook checks: Go durations, the breakdown tables of the
+goroutine and region pages, the Goroutines, Regions and Tasks pages.
+
+The pages are Go templates (cmd/trace's goroutines.go, regions.go, tasks.go); a page that does
+not have the expected shape is a ParseError naming what is missing."""
 
 from __future__ import annotations
 
 import html
 import re
 from decimal import Decimal
+
+from ..errors import ParseError
 
 _UNITS = {"h": 3600 * 10**9, "m": 60 * 10**9, "s": 10**9, "ms": 10**6, "µs": 10**3, "ns": 1}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|µs|ns|m|s)")
@@ -16,24 +21,30 @@ def duration_ns(text: str) -> int:
     """A Go `time.Duration.String()` ("1h2m3.5s", "12.5µs", "0s") as whole ns (exact)."""
     text = text.strip()
     parts = _PART.findall(text)
-    assert parts and "".join(n + u for n, u in parts) == text, text
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ParseError(f"not a Go duration: {text[:80]!r}")
     return int(sum(Decimal(number) * _UNITS[unit] for number, unit in parts))
 
 
 def breakdown(page: str) -> tuple[list[str], dict[tuple[int, ...], dict[str, int]]]:
     """The first "details" table of a goroutine or region page: its stat names, and per row
     (the goroutine id, and the task id on a region page) {stat: ns, "Total": ns}."""
-    table = page[page.index('<table class="details">') :]
-    table = table[: table.index("</table>")]
+    start = page.find('<table class="details">')
+    end = page.find("</table>", start)
+    if start < 0 or end < 0:
+        raise ParseError('no breakdown table (<table class="details">) in the page')
+    table = page[start:end]
     names = re.findall(r"reloadTable\('sortby', '([^']*)'\)", table)
-    assert names[0] == "Total time", names
+    if not names or names[0] != "Total time":
+        raise ParseError(f"the breakdown table's first column is not Total time: {names[:3]}")
     stats = names[1:]
     rows = {}
     for row in table.split("<tr>")[2:]:
         ids = tuple(int(n) for n in re.findall(r'<a href="/trace\?(?:goid|focustask)=(\d+)"', row))
         cells = re.findall(r"<td> ([^<]*?) ?</td>", row)
         times = [duration_ns(c) for c in cells]
-        assert len(times) == 1 + len(stats), row
+        if len(times) != 1 + len(stats) or not ids:
+            raise ParseError(f"a breakdown row without {1 + len(stats)} times: {row[:200]!r}")
         rows[ids] = {"Total": times[0], **dict(zip(stats, times[1:], strict=True))}
     return stats, rows
 
