@@ -15,6 +15,7 @@ goroutines, processors, threads and GC cycles as tables and timelines.
 
 from . import exercises, flight
 from .mmu import MMU, mmu
+from .mmu import tool_flags as mmu_flags
 from .parse import EventParser, parse_events
 from .plots import heap, state_counts, timeline
 from .records import EVENT_COLUMNS, EVENT_KINDS, ParsedEvents, StackFrame
@@ -42,6 +43,7 @@ __all__ = [
     "heap",
     "load",
     "mmu",
+    "mmu_flags",
     "parse",
     "parse_events",
     "read",

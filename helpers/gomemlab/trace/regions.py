@@ -141,10 +141,10 @@ def bucket(duration_ns: int) -> int:
 
 
 def histogram(frame: pd.DataFrame, *, complete_only: bool) -> dict[int, int]:
-    """Bucket → count of the rows' durations, as the tool's page draws it."""
+    """The rows' durations as the tool's page counts them: bucket start (ns) → count."""
     rows = frame[frame.complete] if complete_only else frame
     counts = Counter(bucket(d) for d in rows.duration_ns.tolist())
-    return dict(sorted(counts.items()))
+    return {bucket_min_ns(b): n for b, n in sorted(counts.items())}
 
 
 def bucket_min_ns(number: int) -> int:

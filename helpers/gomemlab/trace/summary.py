@@ -129,8 +129,9 @@ class Summary(FrozenResult):
         return regions.by_type(self._private("tasks"), ["type"], _percentiles(percentiles))
 
     def histogram(self, of: str, type_: str) -> dict[int, int]:
-        """The tool's latency histogram of the regions or tasks (`of`) of type `type_`: bucket
-        (five per power of ten: a duration d falls in int(log(d) / log(10^(1/5)))) → count."""
+        """The tool's latency histogram of the regions or tasks (`of`) of type `type_`, its
+        empty buckets left out: each bucket's shortest duration (ns, as the tool labels it;
+        five buckets per power of ten) → count."""
         validate.choice(of, ("regions", "tasks"), "of")
         frame = self._private(of)
         return regions.histogram(frame[frame.type == type_], complete_only=of == "tasks")
