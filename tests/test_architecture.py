@@ -89,9 +89,11 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     "analysis": PARSE,
+    **dict.fromkeys(("goroutines", "regions", "toolpages"), PARSE),
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,
+    **dict.fromkeys(("summary", "flight"), RUN),
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}
