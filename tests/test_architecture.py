@@ -79,6 +79,7 @@ SHARED_LAYERS = {
         ("experiments", "versions", "workspace", "programs", "binaries", "gosource"), INFRA
     ),
     **dict.fromkeys(("source", "webui", "progress", "snapshot", "accounts", "cgroups"), INFRA),
+    "loopback": INFRA,
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
     **dict.fromkeys(("hubspawner", "room", "site"), PERSON),
@@ -91,6 +92,7 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,
+    "fetch": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}
