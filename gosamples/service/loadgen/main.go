@@ -31,6 +31,7 @@ type config struct {
 	duration time.Duration
 	mix      []weighted
 	unique   bool
+	run      int64 // tells this run's ref= values from those of earlier runs
 	ids      int
 	rows     int
 }
@@ -66,7 +67,7 @@ func main() {
 	flag.Float64Var(&c.rate, "rate", 200, "requests started per second")
 	flag.DurationVar(&c.duration, "duration", 5*time.Second, "how long to send")
 	flag.StringVar(&mix, "mix", "user=6,report=2,search=2", "endpoints and their weights")
-	flag.BoolVar(&c.unique, "unique", false, "give every user request a distinct ref= parameter (as tracking links do)")
+	flag.BoolVar(&c.unique, "unique", false, "give every user request a ref= parameter of its own, unlike any other run's (as tracking links do)")
 	flag.IntVar(&c.ids, "ids", 100, "user ids asked for, 0 to ids-1")
 	flag.IntVar(&c.rows, "rows", 300, "rows of each report")
 	asJSON := flag.Bool("json", false, "print the summary as JSON")
@@ -79,6 +80,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
 	}
+	c.run = time.Now().UnixNano()
 	summary := run(c)
 	if *asJSON {
 		json.NewEncoder(os.Stdout).Encode(summary)
@@ -137,7 +139,7 @@ func (c config) target(endpoint string, i int, rng *rand.Rand) string {
 	case "user":
 		u := fmt.Sprintf("%s/user?id=%d", c.base, rng.IntN(c.ids))
 		if c.unique {
-			u += "&ref=" + strconv.Itoa(i)
+			u += fmt.Sprintf("&ref=%x-%d", c.run, i)
 		}
 		return u
 	case "report":

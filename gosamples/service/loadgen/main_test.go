@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -65,5 +66,23 @@ func TestTheLoadIsOpenLoopAtTheRate(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Fatalf("50 requests at 100/s took %v: the sender waited for replies", elapsed)
+	}
+}
+
+func TestUniqueRefsDifferAcrossRuns(t *testing.T) {
+	mix, _ := parseMix("user=1")
+	a := config{base: "http://127.0.0.1:1", mix: mix, ids: 1, unique: true, run: 1}
+	b := a
+	b.run = 2
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]bool{}
+	for _, c := range []config{a, b} {
+		for i := range 100 {
+			u := c.target("user", i, rng)
+			if seen[u] {
+				t.Fatalf("%s asked twice", u)
+			}
+			seen[u] = true
+		}
 	}
 }

@@ -8,6 +8,7 @@ gm.pprof.fetch(svc.url, "heap", gc=True)          # profiles over HTTP
 svc.stop()                                        # also at the kernel's end
 """
 
+from . import exercises
 from .parse import (
     Latency,
     LoadSummary,
@@ -32,6 +33,7 @@ __all__ = [
     "MetricsSnapshot",
     "Service",
     "default_seconds",
+    "exercises",
     "latency_bars",
     "listening_url",
     "load_summary",

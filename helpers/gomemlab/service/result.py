@@ -48,7 +48,7 @@ class LoadReport(FrozenResult):
     runtime/metrics over time (METRICS_DOC), `delta(name)` what a cumulative metric grew by,
     `per_request(name)`, `gc_cpu_fraction`, and `plot("memory" | "latency")`."""
 
-    summary: LoadSummary
+    load: LoadSummary
     snapshots: tuple[MetricsSnapshot, ...]
     revised: tuple[str, ...]
     provenance: Provenance
@@ -59,7 +59,7 @@ class LoadReport(FrozenResult):
     @property
     def frame(self) -> pd.DataFrame:
         """Latency per endpoint (FRAME_DOC): a new frame each time."""
-        return pd.DataFrame([vars(row) for row in self.summary.latencies], columns=list(FRAME_DOC))
+        return pd.DataFrame([vars(row) for row in self.load.latencies], columns=list(FRAME_DOC))
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -69,7 +69,7 @@ class LoadReport(FrozenResult):
     @property
     def requests(self) -> int:
         """Requests that succeeded."""
-        return self.summary.sent - self.summary.failed
+        return self.load.sent - self.load.failed
 
     def delta(self, name: str) -> float:
         """How much the runtime/metrics value `name` grew from the first reading to the last
@@ -109,7 +109,7 @@ class LoadReport(FrozenResult):
         return f"revised: {', '.join(self.revised)}" if self.revised else "first version"
 
     def _repr_html_(self) -> str:
-        s = self.summary
+        s = self.load
         head = (
             f"<b>{html.escape(self.label)}</b>: {s.sent:,} requests in {s.seconds:.1f} s, "
             f"{s.failed:,} failed; {len(self.snapshots)} metrics readings"

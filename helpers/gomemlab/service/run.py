@@ -192,7 +192,7 @@ class Load:
         done = next(o for o in self._outcome if isinstance(o, toolchain.Completed))
         done.check_run()
         return LoadReport(
-            summary=load_summary(done.stdout),
+            load=load_summary(done.stdout),
             snapshots=tuple(self._snapshots),
             revised=self.service.revised,
             provenance=Provenance.of(self.command, run_seconds=done.seconds),
