@@ -281,4 +281,21 @@ def test_the_fanout_exercise_tells_a_leak_from_a_fix():
 def test_the_diagnosis_exercise_reads_the_recorded_leak_profile():
     leaks = gm.pprof.load(FIXTURES / "goroutineleak.pb.gz")
     found = gm.service.exercises._ours(leaks, leaks.default_index)
-    assert found == "main.(*server).search.func1.1"
+    assert found == ["main.(*server).search.func1.1"]
+    heap = gm.pprof.load(FIXTURES / "heap_gc.pb.gz")
+    allocs = gm.pprof.load(FIXTURES / "allocs_delta.pb.gz")
+    check = gm.service.exercises.check_diagnosis
+    assert gm.service.exercises.diagnosis(heap, allocs, leaks) == {
+        "holds_memory": "main.renderUser",
+        "allocates_most": "main.buildReport",
+        "leaked_goroutines_wait_in": "main.(*server).search.func1.1",
+    }
+    right = {
+        "holds_memory": "renderUser",
+        "allocates_most": "main.buildReport",
+        "leaked_goroutines_wait_in": "(*server).search.func1.1",
+    }
+    assert check(heap, allocs, leaks, right)
+    wrong = {**right, "allocates_most": "main.renderUser"}
+    verdict = check(heap, allocs, leaks, wrong)
+    assert not verdict and verdict.evidence["wrong"] == 1 and "allocs profile" in verdict.message
