@@ -79,6 +79,7 @@ SHARED_LAYERS = {
         ("experiments", "versions", "workspace", "programs", "binaries", "gosource"), INFRA
     ),
     **dict.fromkeys(("source", "webui", "progress", "snapshot", "accounts", "cgroups"), INFRA),
+    "loopback": INFRA,
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
     "controls": PERSON,
@@ -94,6 +95,7 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,
     **dict.fromkeys(("summary", "flight"), RUN),
+    "fetch": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}

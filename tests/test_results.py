@@ -106,7 +106,15 @@ MAKERS: dict[str, Callable[[], object]] = {
     "CopyCost": lambda: CopyCost(parse_copy_cost(_text("valuesem/cost.csv")), MADE),
     "MMU": lambda: parse_mmu(_text("trace/gomaxprocs2.mmu.stw.json"), ("stw",), MADE),
     "ReleaseMatrix": _matrix,
+    "LoadReport": lambda: _load_report(),
 }
+
+
+def _load_report() -> gm.service.LoadReport:
+    snapshot = gm.service.metrics_snapshot(_text("service/metrics.json"))
+    return gm.service.LoadReport(
+        gm.service.load_summary(_text("service/loadgen.json")), (snapshot, snapshot), (), MADE
+    )
 
 
 def _subclasses(cls: type) -> set[type]:
@@ -117,7 +125,7 @@ def _subclasses(cls: type) -> set[type]:
 
 
 def test_every_result_class_is_made_here():
-    for topic in ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes"):
+    for topic in ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service"):
         getattr(gm, topic)
     import gomemlab.valuesem.result  # noqa: F401
 

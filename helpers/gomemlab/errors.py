@@ -276,3 +276,13 @@ class GoTimeoutError(GoCommandError):
             "a larger timeout="
         )
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+
+class ServiceError(GomemlabError):
+    """A service the lab started did not come up, or stopped while in use; the message names
+    it, says what its log showed and what to do."""
+
+
+class FetchError(GomemlabError):
+    """An HTTP fetch from a loopback service failed: nothing answered, it answered with an
+    error, or its body was not what was asked for (e.g. not a profile)."""

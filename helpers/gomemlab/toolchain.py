@@ -588,14 +588,32 @@ def start_go(
     Its stdout and stderr go to the file `log` (a pipe nobody reads could fill and stall it).
     Stop it with `stop(process)`.
     """
-    guard = reaper()
     found = using or find_go()
-    argv = [os.fspath(found.go), *(os.fspath(a) for a in args)]
+    return start([found.go, *args], log=log, cwd=cwd, env=go_env(env, using=found))
+
+
+def start(
+    command: Sequence[str | os.PathLike],
+    *,
+    log: str | os.PathLike,
+    cwd: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen:
+    """Start a long-running program (an argument list: a server, a built sample) in its own
+    process group under the reaper, so it and its children die with Python (even on SIGKILL,
+    on Linux). Its stdout and stderr go to the file `log`. Stop it with `stop(process)`."""
+    argv = validate.arguments(command, "command")
+    if not argv:
+        raise UsageError("command must name a program to start: it is empty")
+    if env is not None:
+        env = validate.environment(env)
+    _check_program(argv[0], env, cwd)
+    guard = reaper()
     with open(log, "w") as sink:
         return subprocess.Popen(  # an argument list, never a shell
             [os.fspath(guard), "--", *argv] if guard else argv,
             cwd=cwd,
-            env=go_env(env, using=found),
+            env=dict(env) if env is not None else None,
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=subprocess.STDOUT,

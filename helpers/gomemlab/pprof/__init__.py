@@ -6,9 +6,11 @@ p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> 
 p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
 gm.pprof.source_lines(p, "countWasteful"), gm.pprof.tool_text(p, "-top"),
 gm.pprof.web(p)                                # the real go tool pprof
+p = gm.pprof.fetch(url, "heap", gc=True)       # from a running service (net/http/pprof)
 """
 
 from . import exercises
+from .fetch import FETCH_KINDS, fetch, profile_url
 from .parse import MAX_PROFILE_BYTES, Decoded, decode, decompress
 from .records import Function, Label, Line, Location, Mapping, Sample, ValueType
 from .result import (
@@ -25,6 +27,7 @@ from .run import PPROF_KINDS, default_benchtime, run, tiny_fit_paths
 from .tools import ToolReport, pprof_text, source_lines, tool_text, web
 
 __all__ = [
+    "FETCH_KINDS",
     "FRAME_DOC",
     "MAX_PROFILE_BYTES",
     "PLOT_KINDS",
@@ -44,10 +47,12 @@ __all__ = [
     "decompress",
     "default_benchtime",
     "exercises",
+    "fetch",
     "format_value",
     "load",
     "parse",
     "pprof_text",
+    "profile_url",
     "run",
     "short_path",
     "source_lines",
