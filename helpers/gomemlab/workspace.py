@@ -35,6 +35,7 @@ TOPICS = (
     "layout",
     "lifetimes",
     "releases",
+    "capstone",
 )
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
