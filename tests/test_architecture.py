@@ -96,6 +96,8 @@ TOPIC_LAYERS = {
     "facts": RUN,
     **dict.fromkeys(("summary", "flight"), RUN),
     "fetch": RUN,
+    "targets": RESULT,
+    "attempt_log": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}

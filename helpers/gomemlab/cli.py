@@ -1,4 +1,4 @@
-"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export, capstone."""
 
 from __future__ import annotations
 
@@ -149,6 +149,23 @@ def _progress(_: argparse.Namespace) -> int:
     return 0
 
 
+def _capstone(args: argparse.Namespace) -> int:
+    """`capstone start [DIR]` makes your copy of the baseline; `capstone check PATH` judges it."""
+    from . import capstone
+
+    if args.action == "start":
+        folder = capstone.start(args.path)
+        print(f"Your capstone copy: {folder} (edit it, then: gomemlab capstone check {folder})")
+        return 0
+    if args.path is None:
+        raise UsageError("gomemlab capstone check needs the folder of your version: check PATH")
+    result = capstone.check(args.path, seed=args.seed)
+    print(result.frame[["target", "baseline", "yours", "met", "margin"]].to_string(index=False))
+    print(result.verdict)
+    print(f"attempts so far: {len(capstone.attempts())} (gm.capstone.plot_attempts() draws them)")
+    return 0 if result.passed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `gomemlab` command line; the exit status."""
     parser = argparse.ArgumentParser(prog="gomemlab", description="Go Memory Lab helpers")
@@ -208,6 +225,17 @@ def main(argv: list[str] | None = None) -> int:
         help="CPU cores per learner (default: no cap, equal shares)",
     )
     workshop.set_defaults(func=_hub)
+    capstone = commands.add_parser(
+        "capstone", help="the capstone: start your copy, or check it against every target"
+    )
+    capstone.add_argument("action", choices=("start", "check"))
+    capstone.add_argument(
+        "path", nargs="?", help="start: where (default: your data folder); check: your version"
+    )
+    capstone.add_argument(
+        "--seed", type=int, help="check on inputs from this seed (default: fresh)"
+    )
+    capstone.set_defaults(func=_capstone)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
     handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")
     handouts.add_argument("--out", default="handouts", help="folder for the HTML files")

@@ -36,6 +36,7 @@ TOPICS = (
     "lifetimes",
     "releases",
     "service",
+    "capstone",
 )
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
