@@ -147,7 +147,8 @@ def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
         return CapstoneCheck((), m.seed, dict(difference), seconds=seconds, provenance=provenance)
     from .. import bench
 
-    runs = bench.parse("\n".join(m.bench_lines)).frame
+    runs_result = bench.parse("\n".join(m.bench_lines))
+    runs = runs_result.frame
     t = _targets.by_name()
 
     def per_op(impl: str, unit: str) -> list[float]:
@@ -188,7 +189,7 @@ def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
     return CapstoneCheck(
         judgements,
         m.seed,
-        bench_text="\n".join(m.bench_lines),
+        bench=runs_result,
         seconds=seconds,
         provenance=provenance,
     )

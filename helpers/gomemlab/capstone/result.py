@@ -16,7 +16,7 @@ from .targets import Judgement
 @dataclass(frozen=True, eq=False, repr=False)
 class CapstoneCheck(FrozenResult):
     """Every target judged for one version (`.frame`: one row per target, `FRAME_DOC`);
-    `.verdict` is "solved" only when all are met; `.bench` is the interleaved benchmark runs."""
+    `.verdict` is "solved" only when all are met; `.bench` holds the benchmark runs."""
 
     FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
         target="what is measured",
@@ -31,7 +31,8 @@ class CapstoneCheck(FrozenResult):
     judgements: tuple[Judgement, ...]
     seed: int
     difference: dict | None = None
-    bench_text: str = ""
+    bench: object = None
+    """The interleaved benchmark runs: a gm.bench BenchResult (`impl` = baseline or yours)."""
     seconds: float = 0.0
     provenance: Provenance = field(default_factory=Provenance)
 
@@ -61,13 +62,6 @@ class CapstoneCheck(FrozenResult):
     def missed(self) -> tuple[str, ...]:
         """The names of the targets not met."""
         return tuple(j.target.name for j in self.judgements if not j.met)
-
-    @property
-    def bench(self):
-        """The interleaved benchmark runs as a BenchResult (`impl` = baseline or yours)."""
-        from .. import bench
-
-        return bench.parse(self.bench_text)
 
     @property
     def verdict(self) -> Verdict:
