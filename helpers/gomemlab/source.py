@@ -56,4 +56,4 @@ def show_go(target: str | Package, *names: str, filename: str | None = None) -> 
     package = resolve(target)
     if not names:
         return GoCode(package.source(filename))
-    return GoCode("\n\n".join(find(package, name, filename) for name in names))
+    return GoCode("\n\n".join(gosource.extract(package, name, filename=filename) for name in names))
