@@ -47,7 +47,8 @@ depth        number of frames (inlined calls count as frames)
 label_<key>  one column per sample label (heap profiles: label_bytes = object size)
 
 Profile.top(): function, flat, flat_pct, sum_pct, cum, cum_pct (flat/cum in the sample
-type's unit; percentages of the total), like `go tool pprof -top`.
+type's unit; percentages of the total), like `go tool pprof -top`. In a diff the total is
+the base's and a percentage keeps the change's sign (pprof prints its absolute value).
 Profile.summary(): sample_type, unit, total, shown (the total as pprof prints it)."""
 
 DIFF_BASE_LABEL = diffs.BASE_LABEL
@@ -402,7 +403,7 @@ class Profile(FrozenResult):
     def diff(self, base: Profile, *, normalize: bool = False) -> ProfileDiff:
         """This profile minus `base`, as `go tool pprof -diff_base BASE THIS` (`-normalize`
         with `normalize`: this profile scaled to the base's total first), for every sample type.
-        See `gm.pprof.diff`."""
+        The result: a `ProfileDiff`."""
         return diff_profiles(self, base, normalize=normalize)
 
     # --- pprof's flat / cum table ------------------------------------------------------------
