@@ -212,3 +212,15 @@ def test_a_corrupt_side_is_a_parse_error_never_a_crash(pos, patch):
     for index in d.sample_types:
         table = d.top(index, None)
         assert d.total(index) >= 0 and len(table) >= 0
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_changes_are_new_minus_base_per_function(normalize):
+    """A function's cum in the diff is its cum in the new profile (rescaled with normalize)
+    minus its cum in the base: the changes table holds all three."""
+    base, new = pair("cpu")
+    table = new.diff(base, normalize=normalize).changes("cpu", n=None)
+    assert len(table) > 10 and (table.delta == table.new - table.base).all()
+    assert table.delta.abs().is_monotonic_decreasing
+    main = table.set_index("function").loc["main.countWasteful"]
+    assert main.base == base.cum("^main.countWasteful$", "cpu") and main.new == 0
