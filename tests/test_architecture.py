@@ -88,10 +88,11 @@ SHARED_LAYERS = {
 }
 TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
+    **dict.fromkeys(("diff", "flame", "flame_svg", "flame_plot"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     "analysis": PARSE,
     **dict.fromkeys(("goroutines", "regions", "toolpages"), PARSE),
-    **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
+    **dict.fromkeys(("result", "compare", "costmodel", "repeated"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,
     **dict.fromkeys(("summary", "flight"), RUN),
