@@ -55,13 +55,10 @@ def test_the_window_holds_the_spike_it_was_written_for():
     assert spike.request == 80 and spike.times_median >= 20
     s = gm.trace.summarize(window)
     requests = s.tasks[s.tasks.type == "request"]
-    # requests 0..80 ran before the window was written: all of them are in it, complete
-    assert len(requests) == 81 and requests.complete.all()
     slowest = requests.loc[requests.duration_ns.idxmax()]
-    assert slowest.end == requests.end.max()  # the spike is the last request in the window
-    assert (
-        slowest.duration_ns >= 100e6 and slowest.duration_ns >= 20 * requests.duration_ns.median()
-    )
+    # the spiking request is in the window, complete, the slowest and the last one in it
+    assert slowest.complete and slowest.end == requests.end.max()
+    assert slowest.duration_ns >= max(250e6, 20 * requests.duration_ns.median())
     gc = window.gc
     during = gc[(gc.start >= slowest.start) & (gc.end <= slowest.end)]
     assert len(during) >= 1  # the cause: the burst's allocations ran the GC inside the request

@@ -61,13 +61,15 @@ func handle(ctx context.Context, id, spike, mib int) int {
 func main() {
 	requests := flag.Int("requests", 200, "requests to serve")
 	spike := flag.Int("spike", 150, "the request that allocates a burst (its latency spikes)")
-	mib := flag.Int("burst", 32, "MiB the spiking request allocates")
+	mib := flag.Int("burst", 64, "MiB the spiking request allocates")
 	factor := flag.Float64("factor", 20, "a latency this many times the median so far is a spike...")
-	least := flag.Duration("least", 100*time.Millisecond, "...if it is also at least this long")
+	least := flag.Duration("least", 250*time.Millisecond, "...if it is also at least this long")
 	out := flag.String("trace", "", "write the flight recorder's window here when a spike is seen")
 	flag.Parse()
 
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 2 * time.Second, MaxBytes: 16 << 20})
+	// Keep at least the last 10 s (up to about 16 MiB of trace): a slow machine stretches the
+	// spike to seconds, and its start must still be in the window.
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 10 * time.Second, MaxBytes: 16 << 20})
 	if err := fr.Start(); err != nil {
 		log.Fatal(err)
 	}

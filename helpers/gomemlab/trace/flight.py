@@ -41,9 +41,9 @@ class Spike:
 def args(
     requests: int = 200,
     spike: int = 150,
-    burst_mib: int = 32,
+    burst_mib: int = 64,
     factor: float = 20.0,
-    least_ms: float = 100.0,
+    least_ms: float = 250.0,
 ) -> list[str]:
     """The demo's flags: `requests` served, the one (`spike`, 0-based) that allocates
     `burst_mib` MiB, and what counts as a spike: `factor` times the median latency so far,

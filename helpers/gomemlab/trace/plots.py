@@ -304,9 +304,10 @@ def goroutine_groups(
     width: float = figures.WIDTH,
 ) -> Figure:
     """Where each group of goroutines spent its time: one stacked bar per start function
-    (the `top` groups by time in the trace), summed over the group's goroutines (ms)."""
+    (the first `top` groups, as the tool orders them: by time running), summed over the
+    group's goroutines (ms)."""
     top = validate.count(top, "top")
-    shown = groups.nlargest(top, "total_ns").iloc[::-1]
+    shown = groups.head(top).iloc[::-1]
     fig, ax = figures.new(width, 1.6 + 0.45 * max(len(shown), 1))
     names = [
         f"{n or '(no stack seen)'} ×{c}" for n, c in zip(shown.name, shown["count"], strict=True)
