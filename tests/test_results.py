@@ -28,6 +28,7 @@ from gomemlab.releases import ReleaseMatrix
 from gomemlab.releases.run import rows_for
 from gomemlab.result import FrameDoc, FrozenResult
 from gomemlab.toolchain import Completed
+from gomemlab.trace import summary as trace_summary
 from gomemlab.trace.mmu import parse_output as parse_mmu
 from gomemlab.trace.run import Recording
 from gomemlab.valuesem.parse import parse_copy_cost
@@ -117,7 +118,23 @@ MAKERS: dict[str, Callable[[], object]] = {
     "MMU": lambda: parse_mmu(_text("trace/gomaxprocs2.mmu.stw.json"), ("stw",), MADE),
     "ReleaseMatrix": _matrix,
     "LoadReport": lambda: _load_report(),
+    "Summary": lambda: trace_summary.parse_output(
+        gzip.decompress((FIXTURES / "trace/gomaxprocs2.summary.json.gz").read_bytes()).decode(),
+        MADE,
+    ),
+    "CapstoneCheck": lambda: _capstone_check(),
 }
+
+
+def _capstone_check() -> gm.capstone.CapstoneCheck:
+    from gomemlab.capstone import targets
+
+    named = targets.by_name()
+    judged = (
+        targets.judge_budget(named["allocs/op"], 82_000, 4_500, targets.ALLOCS_BUDGET, "allocs"),
+        targets.judge_heap(named["peak heap"], 28 << 20, 6 << 20),
+    )
+    return gm.capstone.CapstoneCheck(judged, seed=7, provenance=MADE)
 
 
 def _load_report() -> gm.service.LoadReport:

@@ -36,6 +36,7 @@ def test_a_run_that_caught_nothing_says_so():
         gm.trace.flight.caught(window)
 
 
+@pytest.mark.live  # the window is read with the lab's trace reader, a Go program
 def test_the_recorded_window_holds_the_spike_that_made_it():
     # a recorded window (its summary as the summary program printed it): the demo's log and
     # every request up to the spiking one, complete; the spike is the slowest and the last
