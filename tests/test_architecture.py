@@ -87,7 +87,7 @@ SHARED_LAYERS = {
 TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
-    "analysis": PARSE,
+    **dict.fromkeys(("analysis", "join", "report"), PARSE),
     **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,

@@ -276,3 +276,20 @@ class GoTimeoutError(GoCommandError):
             "a larger timeout="
         )
         super().__init__(message, command=command, stdout=stdout, stderr=stderr)
+
+
+class MissingModuleError(GoCommandError):
+    """A package imports a module that is not on disk, and Go runs offline: names the module
+    (`module`) and how to make it available (vendor it, or a `replace` to a local copy)."""
+
+    def __init__(
+        self,
+        module: str,
+        message: str,
+        *,
+        command: Sequence[str] = (),
+        stdout: str = "",
+        stderr: str = "",
+    ):
+        self.module = module
+        super().__init__(message, command=command, stdout=stdout, stderr=stderr)
