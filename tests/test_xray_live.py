@@ -235,3 +235,42 @@ def test_an_older_release(tmp_path):
     # before Go 1.25 a variable-size make escaped, said the compiler
     assert xray.at("make([]byte, n)").verdict == "heap"
     assert _agree_with_pprof(xray, r"^example\.com/allocs\.") > 2
+
+
+def test_cli_writes_a_standalone_report_that_axe_passes(tmp_path, capsys):
+    from gomemlab.cli import main
+
+    module = _copy(tmp_path, "allocs")
+    out = tmp_path / "report.html"
+    assert main(["xray", str(module), "-bench", "Sizes", "-benchtime", "20x", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "allocs.go:16: big := new([100000]byte)" in printed
+    assert "VariableMakeThreshold" in printed and f"wrote {out}" in printed
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "new([100000]byte)" in page
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page), "no network"
+
+    from axe import blocking, explain, need_axe, violations
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, _need_browser
+
+    _need_browser()
+    need_axe()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1200, "height": 900})
+            tab.goto(out.as_uri())
+            found = violations(tab)
+        finally:
+            browser.close()
+    assert not blocking(found), explain(found)
+
+
+def test_cli_missing_module_exits_1_with_the_fix(tmp_path, capsys):
+    from gomemlab.cli import main
+
+    assert main(["xray", str(_copy(tmp_path, "missing")), "-bench", "."]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith("MissingModuleError: ") and "example.com/dep" in first

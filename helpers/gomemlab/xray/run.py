@@ -77,13 +77,14 @@ def missing_module(output: str) -> str | None:
 def command(
     package: Package,
     folder: Path,
-    out: Path,
+    binary_dir: Path,
     *,
     bench: str | None,
     benchtime: str,
     profile: Path,
 ) -> list[str]:
-    """The `go` arguments the x-ray runs (without the `go` itself)."""
+    """The `go` arguments the x-ray runs (without the `go` itself). The test binary goes to a
+    stable place per package and release (`binary_dir`), so an unchanged one is not relinked."""
     if bench is None:
         args = escape_command(package, level=2)
         return [_gcflags(folder) if a == "-gcflags=-m=2" else a for a in args]
@@ -102,7 +103,7 @@ def command(
         "-memprofilerate=1",
         _gcflags(folder),
         "-o",
-        str(out / "xray.test"),
+        str(binary_dir / "xray.test"),
         package.pattern,
     ]
 
@@ -144,7 +145,7 @@ def run(
     args = command(
         package,
         folder,
-        out,
+        folder.parent,
         bench=bench,
         benchtime=benchtime or default_benchtime(),
         profile=profile_path,
