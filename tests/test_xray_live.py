@@ -274,3 +274,17 @@ def test_cli_missing_module_exits_1_with_the_fix(tmp_path, capsys):
     assert main(["xray", str(_copy(tmp_path, "missing")), "-bench", "."]) == 1
     first = capsys.readouterr().err.splitlines()[0]
     assert first.startswith("MissingModuleError: ") and "example.com/dep" in first
+
+
+def test_the_editor_marks_the_gutter_after_a_run():
+    box = gm.xray.editor(benchtime="20x")
+    box.run()
+    xray = box.result
+    assert xray is not None, box.output.value
+    marks = {mark["line"]: mark for mark in box.editor.marks}
+    buffer = xray.at("buf := make([]byte, n)").line
+    assert marks[xray.at("p := point{n, n}").line]["kind"] == "heap"  # moved to heap: p
+    assert marks[buffer]["kind"] == "stack" and "VariableMakeThreshold" in marks[buffer]["message"]
+    assert "does not escape" in marks[buffer]["message"]
+    # below the editor: the top lines with their why, and -benchmem's figures
+    assert "buf := make([]byte, n)" in box.output.value and "allocs/op" in box.output.value

@@ -36,6 +36,7 @@ __all__ = [
     "XRayLine",
     "command",
     "default_benchtime",
+    "editor",
     "join_lines",
     "line_costs",
     "missing_module",
@@ -46,6 +47,13 @@ __all__ = [
     "why",
     "xray_of",
 ]
+
+
+def editor(*args, **kwargs):
+    """The x-ray in a Go editor widget (see `widgets.editor`); ipywidgets loads on first use."""
+    from .widgets import editor as make
+
+    return make(*args, **kwargs)
 
 
 class _CallableModule(types.ModuleType):
