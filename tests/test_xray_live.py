@@ -30,10 +30,21 @@ def _copy(tmp_path: Path, *names: str) -> Path:
     return tmp_path / names[0]
 
 
-def pprof_list(profile: Path, regex: str, index: str) -> dict[tuple[str, str, int], tuple]:
-    """(function, file, line) -> (flat, cum) text as `go tool pprof -list` prints them."""
+def pprof_list(
+    profile: Path, regex: str, index: str, module_dir: str
+) -> dict[tuple[str, str, int], tuple]:
+    """(function, file, line) -> (flat, cum) text as `go tool pprof -list` prints them. The
+    module is named as the source path: pprof's own guess strips any path up to a folder
+    named like the current directory's last element."""
     done = toolchain.go(
-        "tool", "pprof", f"-sample_index={index}", "-list", regex, profile
+        "tool",
+        "pprof",
+        f"-sample_index={index}",
+        f"-source_path={module_dir}",
+        f"-trim_path={module_dir}",
+        "-list",
+        regex,
+        profile,
     ).check_run()
     rows: dict[tuple[str, str, int], tuple[str, str]] = {}
     function = file = ""
@@ -43,7 +54,8 @@ def pprof_list(profile: Path, regex: str, index: str) -> dict[tuple[str, str, in
         elif (match := _ROW.match(line)) and function:
             flat, cum, number = match.groups()
             if (flat, cum) != (".", "."):
-                rows[(function, file, int(number))] = (flat, cum)
+                relative = file.removeprefix(module_dir.rstrip("/") + "/")
+                rows[(function, relative, int(number))] = (flat, cum)
     return rows
 
 
@@ -54,7 +66,7 @@ def _ours(xray, index: str) -> dict[tuple[str, str, int], tuple[str, str]]:
         return gm.xray.report.size(value) if index == "alloc_space" else str(value)
 
     rows = {}
-    for cost in gm.xray.profile_costs(xray.profile):
+    for cost in gm.xray.profile_costs(xray.profile, xray.module_dir):
         flat, cum = (
             (cost.flat_objects, cost.cum_objects)
             if index == "alloc_objects"
@@ -69,7 +81,7 @@ def _agree_with_pprof(xray, regex: str) -> int:
     return how many rows were compared."""
     compared = 0
     for index in ("alloc_objects", "alloc_space"):
-        theirs = pprof_list(xray.profile.path, regex, index)
+        theirs = pprof_list(xray.profile.path, regex, index, xray.module_dir)
         ours = {k: v for k, v in _ours(xray, index).items() if re.search(regex, k[0])}
         ours = {k: v for k, v in ours.items() if v != (".", ".")}
         assert theirs, f"pprof -list {regex} printed no row"
@@ -288,3 +300,23 @@ def test_the_editor_marks_the_gutter_after_a_run():
     assert "does not escape" in marks[buffer]["message"]
     # below the editor: the top lines with their why, and -benchmem's figures
     assert "buf := make([]byte, n)" in box.output.value and "allocs/op" in box.output.value
+
+
+def test_an_edit_undone_brings_back_its_own_inlining_positions(tmp_path):
+    """The -json files are written only when the package compiles; a build-cache hit replays
+    -m alone. So an edit undone in place must read the files of its own compile."""
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "go.mod").write_text("module m\n\ngo 1.22\n")
+    code = "package m\n\ntype T struct{ a [4]int }\n\nfunc mk() *T { return &T{} }\n\n"
+    code += "func Use() *T { return mk() }\n"
+    edited = code.replace("package m\n", "package m\n\n\n")
+
+    def inlined(text: str) -> list:
+        (module / "m.go").write_text(text)
+        return [(r.line, at) for r in gm.xray(module).lines for _, at in r.inlined_here]
+
+    first = inlined(code)
+    assert first == [(5, ("m.go", 7, 26))]
+    assert inlined(edited) == [(7, ("m.go", 9, 26))]
+    assert inlined(code) == first

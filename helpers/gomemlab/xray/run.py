@@ -39,11 +39,16 @@ def default_benchtime() -> str:
 
 
 def _json_dir(package: Package, found: GoToolchain) -> Path:
-    """Where the compiler's `-json` files of this package go: a folder named by the package
-    and release, with a fresh leaf whenever the last one is gone (the flag is part of the build
-    cache's key, so a cache hit that replays `-m` would otherwise find no files)."""
-    key = hashlib.sha256(f"{package.dir}|{found.version}".encode()).hexdigest()[:16]
-    home = workspace.scratch_root() / "xray" / key
+    """Where the compiler's `-json` files of this package go: a folder named by the package,
+    the release and its sources' content, with a fresh leaf whenever the last one is gone.
+    The flag is part of the build cache's key, so a cache hit replays `-m` but writes no
+    files: the folder must be the one the compile that is replayed wrote (an edit undone
+    brings back its own folder, never the files of the edit)."""
+    digest = hashlib.sha256(f"{package.dir}|{found.version}".encode())
+    for path in [package.module_dir / "go.mod", *package.go_files(tests=True)]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    home = workspace.scratch_root() / "xray" / digest.hexdigest()[:20]
     home.mkdir(parents=True, exist_ok=True)
     pointer = home / "current"
     current = pointer.read_text().strip() if pointer.is_file() else ""
@@ -53,6 +58,15 @@ def _json_dir(package: Package, found: GoToolchain) -> Path:
 
         write_atomic(pointer, current, what="the x-ray's -json folder name")
     return home / current
+
+
+def _binary_dir(package: Package, found: GoToolchain) -> Path:
+    """One place per package and release for the test binary: an unchanged one is not
+    relinked, and an edited package replaces its old binary rather than adding one."""
+    key = hashlib.sha256(f"{package.dir}|{found.version}".encode()).hexdigest()[:20]
+    folder = workspace.scratch_root() / "xray" / "bin" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _gcflags(folder: Path) -> str:
@@ -145,7 +159,7 @@ def run(
     args = command(
         package,
         folder,
-        folder.parent,
+        _binary_dir(package, found),
         bench=bench,
         benchtime=benchtime or default_benchtime(),
         profile=profile_path,
