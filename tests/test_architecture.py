@@ -90,7 +90,7 @@ TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
     **dict.fromkeys(("diff", "flame", "flame_svg", "flame_plot"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
-    "analysis": PARSE,
+    **dict.fromkeys(("analysis", "join", "report"), PARSE),
     **dict.fromkeys(("goroutines", "regions", "toolpages"), PARSE),
     **dict.fromkeys(("result", "compare", "costmodel", "repeated"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),

@@ -83,6 +83,29 @@ def _records(kind: type) -> tuple:
     return tuple(r for r in _layout().records if isinstance(r, kind))
 
 
+def _xray() -> gm.xray.XRay:
+    """The x-ray of tests/fixtures/xray/allocs from its recorded outputs (README there)."""
+    recorded = FIXTURES / "xray" / "recorded"
+    sources = {p.name: p.read_text() for p in sorted((FIXTURES / "xray/allocs").glob("*.go"))}
+    escape = dataclasses.replace(
+        gm.escape.parse((recorded / "m2.txt").read_text()), sources=sources, provenance=MADE
+    )
+    inlined = [
+        item
+        for name in ("allocs.json", "allocs_test.json")
+        for item in gm.xray.read_inline_json((recorded / name).read_text(), "/module")
+    ]
+    return gm.xray.xray_of(
+        escape,
+        inlined,
+        gm.pprof.load(recorded / "mem.pprof", provenance=MADE),
+        gm.bench.parse((recorded / "bench.txt").read_text()),
+        module_dir="/tmp/xray-record/allocs",
+        label="allocs",
+        provenance=MADE,
+    )
+
+
 MAKERS: dict[str, Callable[[], object]] = {
     "EscapeReport": lambda: dataclasses.replace(
         gm.escape.parse(_text("escape/sample_m2.txt")), provenance=MADE
@@ -123,6 +146,7 @@ MAKERS: dict[str, Callable[[], object]] = {
         MADE,
     ),
     "CapstoneCheck": lambda: _capstone_check(),
+    "XRay": _xray,
 }
 
 
@@ -152,7 +176,7 @@ def _subclasses(cls: type) -> set[type]:
 
 
 def test_every_result_class_is_made_here():
-    for topic in ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service"):
+    for topic in ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service", "xray"):
         getattr(gm, topic)
     import gomemlab.valuesem.result  # noqa: F401
 
@@ -503,6 +527,21 @@ EXPECT_CASES: dict[tuple[str, str], Case] = {
         lambda r: r.expect_value_slower(8, at_least=0),
         lambda r: r.expect_value_slower(8, at_least=1e9),
         lambda r: "by value was only",
+    ),
+    ("XRay", "expect_allocates"): (
+        lambda r: r.expect_allocates("new([100000]byte)"),
+        lambda r: r.expect_allocates("return int(big[7])"),
+        lambda r: "return int(big[7])",
+    ),
+    ("XRay", "expect_no_allocation"): (
+        lambda r: r.expect_no_allocation("return int(big[7])"),
+        lambda r: r.expect_no_allocation("new([100000]byte)"),
+        lambda r: f"records {r.at('new([100000]byte)').flat_objects} objects",
+    ),
+    ("XRay", "expect_verdict"): (
+        lambda r: r.expect_verdict("new([100000]byte)", "heap"),
+        lambda r: r.expect_verdict("new([100000]byte)", "stack"),
+        lambda r: "new([100000]byte) escapes to heap",
     ),
     ("ReleaseMatrix", "expect_as_predicted"): (
         lambda r: r.expect_as_predicted(),

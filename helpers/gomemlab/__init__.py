@@ -44,6 +44,7 @@ _LAZY_MODULES = (
     "validate",
     "paths",
     "gosource",
+    "xray",
 )
 """Modules `gm.<name>` imports on first use: every topic (one registry, `workspace.TOPICS`:
 a sample package and a module each) and the shared ones a notebook reaches for."""

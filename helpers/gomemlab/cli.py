@@ -1,4 +1,4 @@
-"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export, capstone."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export, xray, capstone."""
 
 from __future__ import annotations
 
@@ -142,6 +142,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _xray(args: argparse.Namespace) -> int:
+    """X-ray a Go package: print the top allocating lines with their why; write the report."""
+    from . import files, xray
+
+    found = xray.run(args.path, bench=args.bench, go=args.go, benchtime=args.benchtime)
+    print(found.provenance.line())
+    for row, why in found.whys(args.top):
+        print(f"{row.file}:{row.line}: {row.source.strip()}\n    {why}")
+    if found.profile is None:
+        print("(no -bench: only the compiler's verdicts; add -bench REGEX to profile)")
+    if args.o:
+        out = files.write_atomic(Path(args.o), found.html(), what="the x-ray report")
+        print(f"wrote {out}")
+    return 0
+
+
 def _progress(_: argparse.Namespace) -> int:
     from .progress import progress
 
@@ -261,6 +277,16 @@ def main(argv: list[str] | None = None) -> int:
         help="with --site: a JupyterLab address each chapter links to (its notebook there)",
     )
     handouts.set_defaults(func=_export)
+    xray = commands.add_parser(
+        "xray", help="why does each line allocate? compiler + profile + benchmarks, per line"
+    )
+    xray.add_argument("path", help="a folder or .go file inside a Go module (or a sample name)")
+    xray.add_argument("-bench", "--bench", help="benchmarks to run and profile (a -bench regex)")
+    xray.add_argument("-o", "--o", metavar="REPORT.html", help="write a standalone HTML report")
+    xray.add_argument("-benchtime", "--benchtime", help="go test -benchtime (default: short)")
+    xray.add_argument("-go", "--go", help="another Go release, e.g. 1.24 (see gm.versions)")
+    xray.add_argument("-top", "--top", type=int, default=5, help="lines to explain (5)")
+    xray.set_defaults(func=_xray)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -286,3 +286,20 @@ class ServiceError(GomemlabError):
 class FetchError(GomemlabError):
     """An HTTP fetch from a loopback service failed: nothing answered, it answered with an
     error, or its body was not what was asked for (e.g. not a profile)."""
+
+
+class MissingModuleError(GoCommandError):
+    """A package imports a module that is not on disk, and Go runs offline: names the module
+    (`module`) and how to make it available (vendor it, or a `replace` to a local copy)."""
+
+    def __init__(
+        self,
+        module: str,
+        message: str,
+        *,
+        command: Sequence[str] = (),
+        stdout: str = "",
+        stderr: str = "",
+    ):
+        self.module = module
+        super().__init__(message, command=command, stdout=stdout, stderr=stderr)
