@@ -176,7 +176,8 @@ def _subclasses(cls: type) -> set[type]:
 
 
 def test_every_result_class_is_made_here():
-    for topic in ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service", "xray"):
+    topics = ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service", "xray")
+    for topic in (*topics, "capstone"):
         getattr(gm, topic)
     import gomemlab.valuesem.result  # noqa: F401
 
