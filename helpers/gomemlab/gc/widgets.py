@@ -24,8 +24,8 @@ from .plots import model_area, sawtooth
 from .result import GCRun, SweepResult
 
 HEADROOM = 1.05
-MODEL_GOGC = (10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 120, 150, 200, 250, 300, 400, 500)
-MODEL_GOGC += (600, 800, 1000)
+MODEL_GOGC: tuple[int, ...] = (10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 120, 150, 200)
+MODEL_GOGC += (250, 300, 400, 500, 600, 800, 1000)
 """The explorer's GOGC positions: round numbers from 10 to 1000 on a roughly log scale."""
 
 

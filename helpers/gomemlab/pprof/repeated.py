@@ -170,7 +170,7 @@ def compare(
     rows = []
     for key in keys:
         old, new = base_values[key].to_numpy(), new_values[key].to_numpy()
-        p = stats.mann_whitney_p(old, new)
+        p_value = stats.mann_whitney_p(old, new)
         base_median, new_median = float(np.median(old)), float(np.median(new))
         rows.append(
             (
@@ -180,8 +180,8 @@ def compare(
                 new_median - base_median,
                 int((old != 0).sum()),
                 int((new != 0).sum()),
-                p,
-                _verdict(old, new, p, alpha),
+                p_value,
+                _verdict(old, new, p_value, alpha),
             )
         )
     table = pd.DataFrame(rows, columns=list(RepeatedComparison.FRAME_DOC))

@@ -68,7 +68,10 @@ def type_histograms(page: str) -> list[tuple[str, int, dict[int, int]]]:
         if found is None:
             continue
         type_ = html.unescape(found.group(1) if found.group(1) is not None else found.group(2))
-        count = int(re.search(r'<a href="/user(?:region|task)\?type=[^"]*">(\d+)</a>', row)[1])
+        counted = re.search(r'<a href="/user(?:region|task)\?type=[^"]*">(\d+)</a>', row)
+        if counted is None:
+            raise ParseError(f"a row of the tool's page has no count: {row[:80]!r}")
+        count = int(counted[1])
         buckets = re.findall(
             r'<td class="histoTime" align="right">(?:<a href=[^>]*>)?([^<]+)(?:</a>)?</td>'
             r'<td><div[^>]*>&nbsp;</div></td><td align="right"><div[^>]*>(\d+)</div>',

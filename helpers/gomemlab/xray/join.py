@@ -167,17 +167,28 @@ def line_costs(
         for key in dict.fromkeys(keys):
             cum[key][0] += n
             cum[key][1] += size
-    return [
-        LineCost(
-            *key,
-            *flat.get(key, (0, 0)),
-            *value,
-            *inlined.get(key, (0, 0)),
-            tuple(sorted(callers.get(key, ()))),
-            tuple((b, *v) for b, v in sorted(benches[key].items()) if key in flat),
+    costs = []
+    for key, (cum_objects, cum_bytes) in sorted(
+        cum.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])
+    ):
+        flat_objects, flat_bytes = flat.get(key, (0, 0))
+        inlined_objects, inlined_bytes = inlined.get(key, (0, 0))
+        costs.append(
+            LineCost(
+                key[0],
+                key[1],
+                key[2],
+                flat_objects,
+                flat_bytes,
+                cum_objects,
+                cum_bytes,
+                inlined_objects,
+                inlined_bytes,
+                tuple(sorted(callers.get(key, ()))),
+                tuple((b, v[0], v[1]) for b, v in sorted(benches[key].items()) if key in flat),
+            )
         )
-        for key, value in sorted(cum.items(), key=lambda item: (item[0][1], item[0][2], item[0][0]))
-    ]
+    return costs
 
 
 # --- the join ---------------------------------------------------------------------------------
@@ -278,13 +289,13 @@ def join_lines(
     here: dict[tuple[str, int], list[tuple[EscapeMessage, Position]]] = defaultdict(list)
     away: dict[tuple[str, int], list[tuple[EscapeMessage, Position]]] = defaultdict(list)
     for item in inlined:
-        message = by_text.get((item.at, item.message))
+        found = by_text.get((item.at, item.message))
         inner = item.inner[0]
-        if message is not None and inner[0] in sources and (inner[0], inner[1]) != item.at[:2]:
-            pair = (message, item.at)
+        if found is not None and inner[0] in sources and (inner[0], inner[1]) != item.at[:2]:
+            pair = (found, item.at)
             if pair not in here[inner[:2]]:
                 here[inner[:2]].append(pair)
-                away[item.at[:2]].append((message, inner))
+                away[item.at[:2]].append((found, inner))
     cost_at: dict[tuple[str, int], list[LineCost]] = defaultdict(list)
     for cost in costs:
         if cost.file in sources:
@@ -294,10 +305,10 @@ def join_lines(
     out = []
     for file, number in keys:
         text = lines[file][number - 1] if 0 < number <= len(lines[file]) else ""
-        found = cost_at.get((file, number), [])
+        counted = cost_at.get((file, number), [])
         said = by_line.get((file, number), [])
         function = function_at.get((file, number)) or next(
-            (m.function for m in said if m.function), found[0].function if found else ""
+            (m.function for m in said if m.function), counted[0].function if counted else ""
         )
         out.append(
             XRayLine(
@@ -307,7 +318,7 @@ def join_lines(
                 text,
                 tuple(said),
                 tuple(here.get((file, number), ())),
-                tuple(found),
+                tuple(counted),
                 tuple(away.get((file, number), ())),
             )
         )
