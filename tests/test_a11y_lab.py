@@ -5,8 +5,10 @@
   notebook's markdown styling) is not ours and is left out; no serious or critical violation.
 - the keyboard alone: inside each output, Tab reaches every control (sliders, dropdowns,
   check boxes, buttons, the Go editor) in order, and keys operate them: arrows move a slider
-  and change a dropdown, Space ticks a box, a button is a real <button> (Enter and Space press
-  it), the Go editor takes typing and lets go of the focus with Escape then Tab.
+  (and the plot it drives is drawn again, with new words) and change a dropdown, Space ticks
+  a box, Enter and Space press a button, the Go editor takes typing and lets go of the focus
+  with Escape then Tab. JupyterLab's command-mode shortcuts take the arrows from any focused
+  element that is not editable text: the lab's own controls (gomemlab.controls) keep them.
 
 Cells are rendered all at once (`windowingMode: none`), so every output is in the page.
 """
@@ -25,32 +27,7 @@ from gomemlab import lab as gmlab
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-KNOWN = {  # found by this test, not fixed yet (strict: the day they pass, this list must shrink)
-    "03-escape-analysis.ipynb": "the Go editor's textbox has no accessible name "
-    "(aria-input-field-name); a wide HTML output scrolls but cannot take the focus "
-    "(scrollable-region-focusable)",
-    "07-gc.ipynb": "ipywidgets' slider handles have no accessible name (aria-input-field-name); "
-    "the explorers' ipywidgets Image has no alt (ipywidgets 8.1 has no alt trait, and a "
-    "tooltip breaks its view); a wide HTML output scrolls but cannot take the focus "
-    "(scrollable-region-focusable)",
-    "08-memory-layout.ipynb": "two wide HTML outputs (the scan and stack reports) scroll but "
-    "cannot take the focus (scrollable-region-focusable)",
-}
-UNSETTLED = {  # seen failing once, cause not yet found: not strict until it is
-    "04-benchmarks.ipynb": "the benchmark panel's dropdown kept its value (HashSink) after "
-    "ArrowDown in one quick-mode run: not yet diagnosed",
-}
-
-
-def _param(name: str):
-    if name in KNOWN:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[name]))
-    if name in UNSETTLED:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=UNSETTLED[name]))
-    return name
-
-
-NOTEBOOKS = [_param(name) for name in sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))]
+NOTEBOOKS = sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))
 OUTPUTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
 CONTROLS = (
     "input:not([type=hidden]), select, button, textarea, .noUi-handle, .cm-content, [role=slider]"
@@ -192,6 +169,8 @@ def _operate(page, output, index: int) -> None:
         " || String(c.checked)"
     )
     if kind == "slider":
+        picture = output.query_selector(".gml-picture img")  # the plot the slider drives
+        drawn = picture.evaluate("i => i.src") if picture else None
         before = control.evaluate(state)
         page.keyboard.press("ArrowRight")
         moved = control.evaluate(state)
@@ -202,6 +181,9 @@ def _operate(page, output, index: int) -> None:
         assert moved != before, (
             f"the arrow keys do not move {control.evaluate('c => c.outerHTML')[:160]}"
         )
+        if picture:  # the kernel redraws it: a new picture, and its words follow
+            page.wait_for_function("([i, drawn]) => i.src && i.src !== drawn", arg=[picture, drawn])
+            assert picture.evaluate("i => i.alt")
     elif kind == "select":
         options = control.evaluate("c => c.options.length")
         if options > 1:
@@ -220,5 +202,14 @@ def _operate(page, output, index: int) -> None:
         page.keyboard.type(" ")
         page.keyboard.press("Backspace")
         page.keyboard.press("Escape")  # CodeMirror: Tab now moves the focus on (no trap)
-    elif kind == "button":
-        assert control.evaluate("c => c.tagName") == "BUTTON"  # Enter and Space press it
+    elif kind == "button":  # Enter and Space press it (caught here: nothing runs)
+        for key in ("Enter", "Space"):
+            control.evaluate(
+                "c => { c.dataset.pressed = '0'; c.addEventListener('click', e => {"
+                " c.dataset.pressed = '1'; e.stopImmediatePropagation(); e.preventDefault(); },"
+                " {capture: true, once: true}); }"
+            )
+            page.keyboard.press(key)
+            assert control.evaluate("c => c.dataset.pressed") == "1", (
+                f"{key} does not press {control.evaluate('c => c.outerHTML')[:160]}"
+            )

@@ -160,12 +160,12 @@ def test_notebook_03_runs_and_the_editor_answers(page, artifacts):
 def test_a_gc_slider_changes_the_picture(page, artifacts):
     _open_and_run(page, "07-gc.ipynb")
     assert not _errors(page), _errors(page)
-    slider = page.locator(".widget-slider").first
+    slider = page.locator(".gml-slider").first  # gomemlab.controls.Slider
     slider.scroll_into_view_if_needed()
     box = slider.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-    picture = box.locator("img").first
+    picture = box.locator(".gml-picture img").first
     before = picture.get_attribute("src")
-    handle = slider.locator(".noUi-handle").first
+    handle = slider.locator("input[type=range]")
     handle.focus()
     for _ in range(3):
         handle.press("ArrowRight")

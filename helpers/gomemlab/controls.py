@@ -13,7 +13,7 @@
 Slider and Dropdown offer a list of options (values, or (label, value) pairs) as ipywidgets'
 selection widgets do, and keep their Python side (`.value`, `.observe(..., "value")`,
 `.description`, `.layout`), so callbacks and tests drive them without a browser. Their
-elements carry `data-lm-suppress-shortcuts`: keys typed there are theirs, not JupyterLab's.
+inputs carry `data-lm-suppress-shortcuts`: keys typed there are theirs, not JupyterLab's.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
 // A drop-down list of Go Memory Lab (gomemlab.controls.Dropdown), an anywidget front end: a
-// native <select> named by its <label>. Its element carries data-lm-suppress-shortcuts, so
-// the arrow keys change the choice instead of moving JupyterLab's cell cursor.
+// native <select> named by its <label>. The <select> itself carries
+// data-lm-suppress-shortcuts, so the arrow keys change the choice instead of moving
+// JupyterLab's cell cursor. Lumino walks up from the focused element and stops at the
+// attribute, but the focused element already matches the shortcuts' ':focus' selector: on
+// an ancestor the attribute comes too late.
 let made = 0;
 
 function render({ model, el }) {
   const id = `gml-dropdown-${++made}-${Math.random().toString(36).slice(2, 8)}`;
   el.classList.add("gml-dropdown");
-  el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.style.cssText = "display:flex;align-items:center;gap:8px;padding:2px 0";
   const label = document.createElement("label");
   label.htmlFor = id;
   const select = document.createElement("select");
   select.id = id;
+  select.setAttribute("data-lm-suppress-shortcuts", "true");
   el.append(label, select);
 
   const show = () => {

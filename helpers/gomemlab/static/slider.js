@@ -9,13 +9,14 @@ let made = 0;
 function render({ model, el }) {
   const id = `gml-slider-${++made}-${Math.random().toString(36).slice(2, 8)}`;
   el.classList.add("gml-slider");
-  // JupyterLab's command-mode shortcuts (arrows select cells) stay out of the slider
-  el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.style.cssText = "display:flex;align-items:center;gap:8px;padding:2px 0";
   const label = document.createElement("label");
   label.htmlFor = id;
   const input = document.createElement("input");
   Object.assign(input, { type: "range", id, min: "0", step: "1" });
+  // JupyterLab's command-mode shortcuts (arrows move the cell cursor) stay out of the slider:
+  // on the input itself, which already matches their ':focus' selector (see dropdown.js)
+  input.setAttribute("data-lm-suppress-shortcuts", "true");
   input.style.cssText = "flex:1 1 auto;min-width:80px";
   const shown = document.createElement("output");
   shown.htmlFor = id;
