@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import checks, programs, validate, workspace
 from ..errors import GoRunError, UsageError
-from ..pprof import Profile
+from ..pprof.result import Profile
 
 CHAPTER = "11 running service"
 """The chapter these exercises end (shown by `gm.progress()`)."""
