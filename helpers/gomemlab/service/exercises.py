@@ -143,7 +143,8 @@ func TestFirstLeavesNothingBehind(t *testing.T) {
 	}
 	// The slower backends of a right answer finish within milliseconds; wait for them (on a
 	// busy machine longer), at most 2 s: goroutines that never end are still there then.
-	for deadline := time.Now().Add(2 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	var text strings.Builder
