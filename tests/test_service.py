@@ -328,3 +328,13 @@ def test_the_diagnosis_exercise_reads_the_recorded_leak_profile():
     wrong = {**right, "allocates_most": "main.renderUser"}
     verdict = check(heap, allocs, leaks, wrong)
     assert not verdict and verdict.evidence["wrong"] == 1 and "allocs profile" in verdict.message
+
+
+@pytest.mark.live
+def test_load_returns_once_requests_flow():
+    """A profile taken right after `load()` covers requests, however slowly loadgen started."""
+    with gm.service.start() as svc:
+        running = svc.load(rate=100, seconds=2, mix={"report": 1})
+        allocs = gm.pprof.fetch(svc.url, "allocs", seconds=1)
+        running.result()
+        assert allocs.top("alloc_space", 1).function[0] == "main.buildReport"
