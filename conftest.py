@@ -3,11 +3,34 @@
 Every notebook cell nbval collects runs in a kernel that calls the real Go toolchain, so it
 carries the `live` marker like the tests that run Go: `pytest -m "not live"` then runs only what
 works on a machine without Go (`make test-nogo`).
+
+nbval's items and checks (a cell per item, `--nbval-lax`, the `nbval-check-output` comparison,
+the sanitize file) are kept, but each notebook's kernel is driven by nbclient, the executor
+`gomemlab export` uses: display updates and `clear_output` land as in JupyterLab, so the run
+is a faithful executed notebook. With `GOMEMLAB_EXECUTED=DIR` every notebook whose code cells
+all ran and passed is saved there (`DIR/NN-name.ipynb`), and the course site is built from those
+copies (`gomemlab export --site OUT --executed DIR`) instead of running each notebook again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
 import pytest
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
+
+EXECUTED = "GOMEMLAB_EXECUTED"
+"""A folder: each notebook nbval ran whole and green is saved there, outputs included."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -16,3 +39,188 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.live)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    """nbval's notebook collector, swapped for the one that runs its cells with nbclient."""
+    collected = yield
+    if file_path.suffix != ".ipynb" or not collected:
+        return collected
+    return [
+        ExecutedNotebook.from_parent(parent, path=file_path) if type(node) is IPyNbFile else node
+        for node in collected
+    ]
+
+
+SPLIT = "tests/test_a11y_lab.py::"
+"""Each of its tests runs a whole notebook in JupyterLab: the longest module of `make test-live`,
+split into two scopes (even and odd chapters) so that both xdist workers share it, each with
+its own JupyterLab and Chromium."""
+FIRST = (
+    SPLIT,
+    "tests/test_browser.py",
+    "tests/test_editor_browser.py",
+    "tests/test_browser_tools.py",
+    "tests/test_hub.py",
+    "tests/test_first_use.py",
+    "notebooks/",
+)
+"""Scopes handed out first, longest first (from CI's --durations), so that no long one starts
+last and runs alone at the end; the rest follow in xdist's order (most tests first)."""
+
+
+def scope_of(nodeid: str) -> str:
+    """xdist's loadscope unit of a test: its module or class, one half of `SPLIT`'s chapters."""
+    scope = nodeid.rsplit("::", 1)[0]
+    chapter = re.search(r"\[(\d+)-[^\]]*\.ipynb\]$", nodeid)
+    if nodeid.startswith(SPLIT) and chapter:
+        return f"{scope}::{'odd' if int(chapter.group(1)) % 2 else 'even'} chapters"
+    return scope
+
+
+def rank(scope: str) -> int:
+    """Where `scope` comes in `FIRST` (len(FIRST) when it is not there)."""
+    return next((i for i, start in enumerate(FIRST) if scope.startswith(start)), len(FIRST))
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope` with `scope_of`'s units, the `FIRST` ones handed out first."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LongestFirst(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            order = list(self.workqueue)
+            first = min(order, key=lambda scope: (rank(scope), order.index(scope)))
+            self.workqueue.move_to_end(first, last=False)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
+class ExecutedCell(IPyNbCell):
+    """One code cell, run by the notebook's nbclient; nbval's comparison after."""
+
+    def runtest(self) -> None:
+        """Run the cell; fail as nbval fails (an error, a timeout, outputs that differ)."""
+        notebook: ExecutedNotebook = self.parent  # type: ignore[assignment]
+        index = notebook.position(self.cell)
+        if self.options["skip"]:
+            notebook.done.add(index)  # nbval-skip: not run here, nor needed to save
+            pytest.skip()
+        cell = notebook.executed.cells[index]
+        client = notebook.client
+        try:
+            client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except CellTimeoutError as stopped:
+            notebook.timed_out = True
+            self.raise_cell_error("Timeout exceeded executing cell", f"\n{stopped}")
+        except DeadKernelError as died:
+            self.raise_cell_error("The kernel died", f"\n{died}")
+        except CellExecutionError:
+            traceback = next(
+                (
+                    "\n" + "\n".join(o.get("traceback", []))
+                    for o in cell.outputs
+                    if o.output_type == "error"
+                ),
+                "",
+            )
+            self.raise_cell_error("Cell execution caused an exception", traceback)
+        finally:
+            self.test_outputs = cell.outputs
+        notebook.done.add(index)
+        unrun = self.cell.execution_count is None
+        if unrun and self.cell.outputs:
+            self.raise_cell_error("Unrun reference cell has outputs")
+        if self.options["check"] and not unrun:
+            reference = coalesce_streams(copy.deepcopy(self.cell.outputs))
+            if not self.compare_outputs(coalesce_streams(copy.deepcopy(cell.outputs)), reference):
+                notebook.done.discard(index)
+                self.raise_cell_error("Cell outputs differ", "\n".join(self.comparison_traceback))
+
+
+class ExecutedNotebook(IPyNbFile):
+    """A notebook whose kernel nbclient drives; saved to $GOMEMLAB_EXECUTED when its
+    every code cell ran and passed."""
+
+    def collect(self):
+        """nbval's items, one per code cell, as `ExecutedCell`s."""
+        for item in super().collect():  # nbval's cells, names and options
+            yield ExecutedCell.from_parent(
+                self,
+                name=item.name,
+                cell_num=item.cell_num,
+                cell=item.cell,
+                options=item.options,
+            )
+
+    def setup(self) -> None:
+        """Start the kernel (before the first cell runs), as nbval would choose it."""
+        self.executed = copy.deepcopy(self.nb)
+        self.done: set[int] = set()  # code cells that ran and passed (or nbval-skip)
+        self._stack = contextlib.ExitStack()
+        saved = self._saved()
+        if saved is not None:
+            saved.unlink(missing_ok=True)  # a copy from an earlier run is not this run
+        # nbval's choice of kernel: this environment's Python (--nbval-current-env), or the
+        # one named; stderr as nbval sends it
+        name = self.config.option.nbval_kernel_name
+        if self.config.option.nbval_current_env or not name:
+            name = CURRENT_ENV_KERNEL_NAME
+        manager = KernelManager(kernel_name=name, kernel_spec_manager=NbvalKernelspecManager())
+        self.client = NotebookClient(
+            self.executed,
+            km=manager,
+            timeout=self.config.option.nbval_cell_timeout,
+            startup_timeout=self.config.option.nbval_kernel_startup_timeout,
+            resources={"metadata": {"path": str(self.path.parent)}},
+        )
+        self._stack.enter_context(
+            self.client.setup_kernel(cleanup_kc=True, stderr=subprocess.DEVNULL)
+        )
+        reply = self.client.wait_for_reply(self.client.kc.kernel_info())
+        if reply is not None and "language_info" in reply["content"]:
+            self.executed.metadata["language_info"] = reply["content"]["language_info"]
+        self.setup_sanitize_files()
+
+    def position(self, cell) -> int:
+        """The index of `cell` (one of nbval's, from `self.nb`) in the notebook."""
+        return next(i for i, c in enumerate(self.nb.cells) if c is cell)
+
+    def _saved(self) -> Path | None:
+        folder = os.environ.get(EXECUTED)
+        return Path(folder) / self.path.name if folder else None
+
+    def teardown(self) -> None:
+        """Save the executed notebook when it ran whole and green; stop the kernel."""
+        stack = getattr(self, "_stack", None)
+        try:
+            self._save()
+        finally:
+            if stack is not None:
+                stack.close()  # the kernel shut down, its channels closed
+
+    def _save(self) -> None:
+        target = self._saved()
+        code = {i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"}
+        if target is None or getattr(self, "done", None) != code:
+            return  # not asked for, or not every cell ran (-k, a failure, a timeout)
+        from gomemlab import files
+        from gomemlab.export import EXECUTED_MARK
+
+        self.client.set_widgets_metadata()
+        quick = os.environ.get("GOMEMLAB_QUICK", "") not in ("", "0")
+        self.executed.metadata[EXECUTED_MARK] = {"quick": quick}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        files.write_atomic(
+            target,
+            nbformat.writes(self.executed),
+            what="the executed notebook",
+        )

@@ -8,15 +8,19 @@ the scheduler's autogroup with the notebooks' kernels, as in a shell running `wh
 done &` three times) compete for the cores while nbval runs each notebook in turn, in lax mode,
 as a learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode
 fetches every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it
-too). Prints each notebook's time, result and the load average, and exits with pytest's status
-(the first non-zero one). The loops end with the script: in a `finally`, on SIGTERM/SIGHUP/
-Ctrl-C, and by themselves when the script dies otherwise (they watch their parent).
+too). This run is the measuring notebooks' only nbval run in `make test`: with GOMEMLAB_EXECUTED
+set, each notebook that ran green is saved there for the course site (see conftest.py). Prints
+each notebook's wall and CPU seconds (its kernel's and every Go program's; the busy loops' apart),
+result and the load average, and exits with pytest's status (the first non-zero one). The loops
+end with the script: in a `finally`, on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the script
+dies otherwise (they watch their parent).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -59,19 +63,27 @@ def _interrupted(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _run(notebook: Path, quick: bool, extra: Sequence[str]) -> tuple[int, float]:
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the children this process has waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(notebook: Path, quick: bool, extra: Sequence[str]) -> tuple[int, float, float]:
     env = {k: v for k, v in os.environ.items() if k != "GOMEMLAB_QUICK"}
     if quick:
         env["GOMEMLAB_QUICK"] = "1"
     argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
     argv += [str(notebook.relative_to(ROOT)), *extra]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
     try:
         status = pytest.wait()
     finally:  # Ctrl-C or a signal: pytest shuts its kernel down on SIGINT
         _stop(pytest, signal.SIGINT, grace=30)
-    return status, time.perf_counter() - started
+    # the busy loops are still running (not yet waited for): this is the notebook's own CPU,
+    # its kernel's and every Go program's it ran
+    return status, time.perf_counter() - started, _children_cpu() - cpu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"test_load: {len(loops)} busy loops on {os.cpu_count()} cores", flush=True)
         for notebook in chosen:
             quick = args.quick or (notebook.name[:2] in QUICK_ONLY and not args.full)
-            done, seconds = _run(notebook, quick, extra)
-            rows.append((notebook.stem, "quick" if quick else "full", done, seconds))
+            done, seconds, cpu = _run(notebook, quick, extra)
+            rows.append((notebook.stem, "quick" if quick else "full", done, seconds, cpu))
             status = status or done
     except KeyboardInterrupt as stopped:
         print(f"test_load: stopped ({stopped or 'Ctrl-C'})", file=sys.stderr)
@@ -110,12 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the clean-up
+        before = _children_cpu()
         for loop in loops:
             _stop(loop)
+        looped = _children_cpu() - before
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\ntest_load: {len(loops)} busy loops, load average now {load}")
-    for stem, mode_name, done, seconds in rows:
-        print(f"  {stem:<32} {mode_name:<5} {seconds:7.1f} s  {'ok' if done == 0 else 'FAILED'}")
+    for stem, mode_name, done, seconds, cpu in rows:
+        verdict = "ok" if done == 0 else "FAILED"
+        print(f"  {stem:<32} {mode_name:<5} {seconds:7.1f} s wall {cpu:7.1f} s CPU  {verdict}")
+    wall, cpu = sum(r[3] for r in rows), sum(r[4] for r in rows)
+    print(f"  {'notebooks':<38} {wall:7.1f} s wall {cpu:7.1f} s CPU; busy loops {looped:.1f} s CPU")
     return status
 
 

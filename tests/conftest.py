@@ -26,7 +26,8 @@ if os.environ.get("CI"):
 def course_site(tmp_path_factory) -> Path:
     """The course as a static site (`gomemlab export --site`), for checks over every page
     (network requests, accessibility): the folder `GOMEMLAB_SITE` names when set (`make
-    site` builds the whole course there in quick mode), else chapters 00 and 01 built now."""
+    test-site` builds the whole course there from the notebooks `make test-live` and `make
+    test-load` executed), else chapters 00 and 01 built now."""
     from gomemlab import site
 
     built = os.environ.get("GOMEMLAB_SITE")

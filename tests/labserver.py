@@ -16,9 +16,10 @@ from gomemlab import webui
 
 @contextlib.contextmanager
 def running_lab(
-    home: Path, extra: Sequence[str] = (), *, timeout: float = 120.0
+    home: Path, extra: Sequence[str] = (), *, timeout: float = 120.0, token: str = ""
 ) -> Iterator[tuple[str, Path]]:
-    """The lab's base URL and its log file while it runs; stopped (group and all) after."""
+    """The lab's base URL and its log file while it runs; stopped (group and all) after.
+    `token`: the login token (default none: the lab opens without one)."""
     port = webui.free_port()
     env = {
         **os.environ,
@@ -36,7 +37,7 @@ def running_lab(
         "--port",
         str(port),
         "--",
-        "--IdentityProvider.token=",
+        f"--IdentityProvider.token={token}",
         "--ServerApp.password=",
         *extra,
     ]
@@ -53,7 +54,8 @@ def running_lab(
             time.sleep(0.3)
         yield f"http://127.0.0.1:{port}", log
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have stopped by itself
+            os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -82,17 +82,23 @@ SHARED_LAYERS = {
     "loopback": INFRA,
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
+    "controls": PERSON,
     **dict.fromkeys(("hubspawner", "room", "site"), PERSON),
     "__init__": PERSON,
 }
 TOPIC_LAYERS = {
     **dict.fromkeys(("records", "parse", "plots", "stats", "palette", "_proto", "_wire"), PARSE),
+    **dict.fromkeys(("diff", "flame", "flame_svg", "flame_plot"), PARSE),
     **dict.fromkeys(("functions", "listing", "optimize", "machine", "_phased_go"), PARSE),
     "analysis": PARSE,
-    **dict.fromkeys(("result", "compare", "costmodel"), RESULT),
+    **dict.fromkeys(("goroutines", "regions", "toolpages"), PARSE),
+    **dict.fromkeys(("result", "compare", "costmodel", "repeated"), RESULT),
     **dict.fromkeys(("run", "exercises", "tools", "disasm", "fastread", "mmu", "history"), RUN),
     "facts": RUN,
+    **dict.fromkeys(("summary", "flight"), RUN),
     "fetch": RUN,
+    "targets": RESULT,
+    "attempt_log": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
 STARTS_PROCESSES = {"subprocess", "gomemlab.toolchain", "gomemlab.programs", "gomemlab.binaries"}

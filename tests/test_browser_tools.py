@@ -9,14 +9,10 @@ the browser), and then its first read of `localStorage` threw a SecurityError.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
+from labserver import running_lab
 
 import gomemlab as gm
 from gomemlab import webui
@@ -38,43 +34,12 @@ def lab(tmp_path_factory):
     if not CHROMIUM:
         pytest.skip("needs Debian's chromium")
     home = tmp_path_factory.mktemp("lab")
-    folders = {
-        "JUPYTER_CONFIG_DIR": home / "config",
-        "JUPYTER_RUNTIME_DIR": home / "runtime",
-        "JUPYTER_DATA_DIR": home / "data",
-    }
-    saved = {name: os.environ.get(name) for name in folders}
-    os.environ.update({name: str(path) for name, path in folders.items()})
-    port = webui.free_port()
-    argv = [sys.executable, "-m", "gomemlab.cli", "lab", "--no-browser", "--port", str(port)]
-    with open(home / "lab.log", "w") as log:
-        server = subprocess.Popen(
-            [*argv, "--", f"--IdentityProvider.token={TOKEN}"],
-            env={**os.environ, "GOMEMLAB_DATA": str(home / "mine")},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while not webui._listening(port):
-            assert server.poll() is None and time.monotonic() < deadline, (
-                home / "lab.log"
-            ).read_text()
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as env:
+        # running_lab gives the server these folders; this process reads the same ones
+        for name, folder in (("CONFIG", "config"), ("RUNTIME", "runtime"), ("DATA", "data")):
+            env.setenv(f"JUPYTER_{name}_DIR", str(home / folder))
+        with running_lab(home, token=TOKEN) as (base, _log):
+            yield base
 
 
 @contextlib.contextmanager
@@ -98,6 +63,9 @@ def test_the_trace_viewer_and_pprof_load_their_data_behind_the_proxy(lab, monkey
     try:
         with _browser() as browser:
             context = browser.new_context()
+            # the lab asks for the token: nothing without it
+            stranger = context.new_page().goto(f"{lab}/api/contents", timeout=120_000)
+            assert stranger is not None and stranger.status == 403
             context.new_page().goto(f"{lab}/lab?token={TOKEN}", timeout=120_000)  # logs in
             page = context.new_page()
             errors: list[str] = []

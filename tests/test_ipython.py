@@ -58,3 +58,10 @@ def test_tables_show_whole_text_cells_in_a_kernel():
     nb = _execute(f"import pandas as pd\npd.DataFrame({{'meaning': [{meaning!r}]}})")
     shown = nb.cells[-1].outputs[0].data["text/html"]
     assert meaning in shown and "..." not in shown
+
+
+def test_a_frame_a_cell_shows_scrolls_in_its_own_named_region():
+    nb = _execute("import pandas as pd\npd.DataFrame({'heap': [1], 'allocs/op': [2]})")
+    shown = nb.cells[-1].outputs[0].data["text/html"]
+    assert shown.startswith('<div class="gml-scroll" role="region" tabindex="0"')
+    assert 'aria-label="table of heap, allocs/op"' in shown and 'class="dataframe"' in shown

@@ -86,3 +86,10 @@ def test_append_item_and_with_extra():
 def test_arguments_are_checked():
     with pytest.raises(gm.UsageError):
         exercises.check_with_tests(None, exercises.STOCK_TESTS)
+
+
+def test_add_item_with_the_old_signature_says_the_test_cannot_call_it():
+    verdict = exercises.check_add_item(exercises.ADD_ITEM_START + "// my first try\n")
+    assert not verdict and "your code compiles, but Go's test calls it" in verdict.message
+    assert "cannot use &list" in verdict.message and "(test line 7)" in verdict.message, verdict
+    assert "solution_test.go" not in verdict.message

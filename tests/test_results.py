@@ -89,6 +89,16 @@ MAKERS: dict[str, Callable[[], object]] = {
     "BenchResult": _bench,
     "Comparison": lambda: compare(_bench(), _bench().first(3)),
     "Profile": lambda: gm.pprof.load(FIXTURES / "pprof/mem.pprof", provenance=MADE),
+    "ProfileDiff": lambda: gm.pprof.load(
+        FIXTURES / "pprof/diff/mem_after.pprof", provenance=MADE
+    ).diff(gm.pprof.load(FIXTURES / "pprof/diff/mem_before.pprof")),
+    "RepeatedComparison": lambda: gm.pprof.compare(
+        [
+            gm.pprof.load(FIXTURES / f"pprof/repeated/before_{i}.pprof", provenance=MADE)
+            for i in (1, 2, 3, 4)
+        ],
+        [gm.pprof.load(FIXTURES / f"pprof/repeated/after_{i}.pprof") for i in (1, 2, 3, 4)],
+    ),
     "ToolReport": lambda: ToolReport(("go", "tool", "pprof"), "text", MADE),
     "Trace": _trace,
     "Recording": lambda: Recording(Path("x.trace"), "", MADE),

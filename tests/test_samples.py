@@ -18,6 +18,21 @@ def test_samples_go_tests_pass():
     done = toolchain.go("test", "-count=1", "./...", cwd=workspace.samples_root()).check_run()
     for topic in workspace.TOPICS:
         assert f"ok  \tgosamples/{topic}" in done.stdout, done.stdout
+    for package in _demos_with_their_own_tests():
+        assert f"ok  \tgosamples/{package}\t" in done.stdout, (package, done.stdout)
+
+
+def _demos_with_their_own_tests() -> list[str]:
+    """The demo packages ("topic/demo") of the topics whose demos each carry a test."""
+    root = workspace.samples_root()
+    demos = [
+        folder.relative_to(root).as_posix()
+        for topic in ("newmake", "valuesem", "escape", "pprof")
+        for folder in sorted((root / topic).iterdir())
+        if folder.is_dir() and folder.name != "testdata" and any(folder.glob("*.go"))
+    ]
+    assert len(demos) >= 16, demos
+    return demos
 
 
 @pytest.mark.parametrize("topic", ["newmake", "valuesem", "pprof", "trace"])

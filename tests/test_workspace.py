@@ -44,6 +44,14 @@ def test_a_topics_demo_package_is_a_sample_too():
         gm.sample("nosuchtopic/averages")
 
 
+def test_a_testdata_folder_is_no_demo():
+    # escape/testdata holds the study notes' versions that do not compile, which Go ignores
+    assert (workspace.samples_root() / "escape" / "testdata" / "notes_pointer.go").is_file()
+    with pytest.raises(workspace.WorkspaceError, match="escape/boxing") as refused:
+        gm.sample("escape/testdata")
+    assert "testdata" not in str(refused.value).split(" are ", 1)[1]
+
+
 @pytest.mark.live
 def test_edits_and_runs_never_touch_the_samples():
     before = _tree_digest(workspace.samples_root())

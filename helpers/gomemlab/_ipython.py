@@ -34,6 +34,7 @@ def install(shell: Any = None) -> bool:
         shell.set_custom_exc((GomemlabError,), _show_error)
         _add_widget_snapshots(shell)
         _show_whole_cells()
+        _scroll_wide_frames(shell)
         return True
     return False
 
@@ -47,6 +48,23 @@ def _show_whole_cells() -> None:
     import pandas as pd
 
     pd.set_option("display.max_colwidth", TABLE_TEXT_WIDTH)
+
+
+def frame_html(frame: Any) -> str | None:
+    """A DataFrame as pandas shows it, inside a named region that scrolls when the table is
+    wider than the output (`tables.scroll_region`); None where pandas shows no HTML."""
+    from .tables import scroll_region, table_name
+
+    inner = frame._repr_html_()
+    return None if inner is None else scroll_region(inner, table_name(frame))
+
+
+def _scroll_wide_frames(shell) -> None:
+    import pandas as pd
+
+    formatter = shell.display_formatter.formatters.get("text/html")
+    if formatter is not None:
+        formatter.for_type(pd.DataFrame, frame_html)
 
 
 def _add_widget_snapshots(shell) -> None:

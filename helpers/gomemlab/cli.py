@@ -1,4 +1,4 @@
-"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export."""
+"""The `gomemlab` command: doctor, warm, lab, reset, progress, hub, export, capstone."""
 
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ def _export(args: argparse.Namespace) -> int:
             quick=args.quick,
             live_url=args.live_url,
             progress=sys.stderr.isatty(),
+            executed=args.executed,
         )
         print(f"wrote the site: {index}")
         return 0
@@ -134,6 +135,7 @@ def _export(args: argparse.Namespace) -> int:
         with_solutions=args.with_solutions,
         quick=args.quick,
         progress=sys.stderr.isatty(),
+        executed=args.executed,
     )
     for path in written:
         print(f"wrote {path}")
@@ -145,6 +147,23 @@ def _progress(_: argparse.Namespace) -> int:
 
     print(progress())
     return 0
+
+
+def _capstone(args: argparse.Namespace) -> int:
+    """`capstone start [DIR]` makes your copy of the baseline; `capstone check PATH` judges it."""
+    from . import capstone
+
+    if args.action == "start":
+        folder = capstone.start(args.path)
+        print(f"Your capstone copy: {folder} (edit it, then: gomemlab capstone check {folder})")
+        return 0
+    if args.path is None:
+        raise UsageError("gomemlab capstone check needs the folder of your version: check PATH")
+    result = capstone.check(args.path, seed=args.seed)
+    print(result.frame[["target", "baseline", "yours", "met", "margin"]].to_string(index=False))
+    print(result.verdict)
+    print(f"attempts so far: {len(capstone.attempts())} (gm.capstone.plot_attempts() draws them)")
+    return 0 if result.passed else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +225,17 @@ def main(argv: list[str] | None = None) -> int:
         help="CPU cores per learner (default: no cap, equal shares)",
     )
     workshop.set_defaults(func=_hub)
+    capstone = commands.add_parser(
+        "capstone", help="the capstone: start your copy, or check it against every target"
+    )
+    capstone.add_argument("action", choices=("start", "check"))
+    capstone.add_argument(
+        "path", nargs="?", help="start: where (default: your data folder); check: your version"
+    )
+    capstone.add_argument(
+        "--seed", type=int, help="check on inputs from this seed (default: fresh)"
+    )
+    capstone.set_defaults(func=_capstone)
     handouts = commands.add_parser("export", help="execute notebooks, write HTML handouts")
     handouts.add_argument("notebooks", nargs="*", help="e.g. 03 07 (default: all)")
     handouts.add_argument("--out", default="handouts", help="folder for the HTML files")
@@ -219,6 +249,12 @@ def main(argv: list[str] | None = None) -> int:
         "--site",
         metavar="DIR",
         help="write one static site of the course into DIR (index, chapters, navigation)",
+    )
+    handouts.add_argument(
+        "--executed",
+        metavar="FOLDER",
+        help="make the pages from notebooks a test run executed into FOLDER (GOMEMLAB_EXECUTED) "
+        "instead of running them again",
     )
     handouts.add_argument(
         "--live-url",

@@ -156,9 +156,12 @@ def export(
     quick: bool = False,
     progress: bool = True,
     timeout: float = 600.0,
+    executed: str | os.PathLike | None = None,
 ) -> list[Path]:
     """Execute each notebook (all when `names` is empty; "03" names one) in full mode (or
-    `quick`) and write `out/NN-name.html`; returns the files written."""
+    `quick`) and write `out/NN-name.html`; returns the files written. With `executed`, a
+    folder of notebooks a test run already executed (`GOMEMLAB_EXECUTED`, see conftest.py),
+    each page is made from its copy there and nothing runs again."""
     import nbformat
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
@@ -171,10 +174,25 @@ def export(
             raise UsageError(f"{flag} must be True or False, not {value!r}")
     timeout = validate.timeout(timeout)
     paths = _notebooks(names)
+    if executed is not None:
+        if quick:
+            raise UsageError(
+                "quick applies when export runs the notebooks; executed copies show the run "
+                "that made them: drop quick (--quick) or executed (--executed)"
+            )
+        copies = [executed_copy(path, executed, nbformat) for path in paths]  # all, first
     folder = files.usable_folder(Path(out).expanduser(), "the handouts folder", "--out / out=")
     written = []
     env = {**os.environ, "GOMEMLAB_QUICK": "1" if quick else "0"}  # the kernels', not ours
-    for path in tqdm(paths, desc="executing", unit="notebook", disable=not progress):
+    for n, path in enumerate(
+        tqdm(paths, desc="executing", unit="notebook", disable=not progress or bool(executed))
+    ):
+        if executed is not None:
+            page = _to_html(copies[n], with_solutions, HTMLExporter, nbformat)
+            written.append(
+                files.write_atomic(folder / f"{path.stem}.html", page, what="the handout")
+            )
+            continue
         nb = nbformat.read(path, as_version=4)
         work = scratch_root() / "handouts"
         work.mkdir(parents=True, exist_ok=True)
@@ -189,6 +207,28 @@ def export(
         target = files.write_atomic(folder / f"{path.stem}.html", page, what="the handout")
         written.append(target)
     return written
+
+
+EXECUTED_MARK = "gomemlab_executed"
+"""Notebook metadata a test run writes into a notebook it executed whole and green."""
+
+
+def executed_copy(path: Path, folder: str | os.PathLike, nbformat):
+    """The executed copy of the notebook at `path` in `folder`: made by a green test run
+    (`EXECUTED_MARK`) from this very notebook (the same cells, in order)."""
+    copy = Path(folder).expanduser() / path.name
+    run = "run the notebook's tests with GOMEMLAB_EXECUTED set to that folder (make test-live)"
+    if not copy.is_file():
+        raise UsageError(f"no executed copy of {path.stem} in {folder}: {run}, or drop --executed")
+    nb = nbformat.read(copy, as_version=4)
+    source = nbformat.read(path, as_version=4)
+    if EXECUTED_MARK not in nb.metadata:
+        raise UsageError(f"{copy} was not saved by a green test run: {run}")
+    if [(c.cell_type, c.source) for c in nb.cells] != [
+        (c.cell_type, c.source) for c in source.cells
+    ]:
+        raise UsageError(f"{copy} was executed from an older {path.name}: {run} again")
+    return nb
 
 
 def _to_html(nb, with_solutions: bool, exporter_class, nbformat) -> str:

@@ -36,6 +36,8 @@ class GoEditor(anywidget.AnyWidget):
     marks = traitlets.List(traitlets.Dict()).tag(sync=True)
     """[{"line": 4, "kind": "heap"|"leak"|"stack"|"error", "message": "..."}]"""
     height = traitlets.Int(420).tag(sync=True)
+    label = traitlets.Unicode("Go source code").tag(sync=True)
+    """The editable area's accessible name (what a screen reader announces on entering it)."""
 
 
 class EditorBox(widgets.VBox):
@@ -60,13 +62,15 @@ def editor_box(
     button_text: str = "Run the compiler",
     height: int = 420,
     waiting: str = "",
+    label: str = "Go source code",
 ) -> EditorBox:
     """An EditorBox whose Run (button or Ctrl-Enter) calls `on_run(code)`, which returns the
     output HTML, the marks to paint and a result kept as `box.result`; an exception it raises
     is shown (its diagnostics marked on their lines), not raised. Until the first run the
     output says how to run (`waiting`, by default naming the button); a handout, where
-    nothing can run, leaves that line out (class `gml-live-only`, see `gomemlab.snapshot`)."""
-    editor = GoEditor(code=source, height=height)
+    nothing can run, leaves that line out (class `gml-live-only`, see `gomemlab.snapshot`).
+    `label` names the editable area for screen readers."""
+    editor = GoEditor(code=source, height=height, label=label)
     button = widgets.Button(
         description=button_text,
         button_style="primary",

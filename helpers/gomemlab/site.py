@@ -223,9 +223,11 @@ def build(
     live_url: str | None = None,
     progress: bool = True,
     timeout: float = 600.0,
+    executed: str | os.PathLike | None = None,
 ) -> Path:
     """Execute the course's notebooks (all, or those `names` names) and write the site into
-    `out`: `index.html` and one page per chapter. Returns the index's path."""
+    `out`: `index.html` and one page per chapter. Returns the index's path. With `executed`,
+    the pages are made from the executed copies in that folder (see `export.export`)."""
     if not isinstance(out, str | os.PathLike) or not os.fspath(out):
         raise UsageError(f"out must name a folder for the site, not {out!r}")
     if live_url is not None and not (
@@ -242,7 +244,12 @@ def build(
     staging = scratch_root() / f"site-{os.getpid()}"
     try:
         pages = export.export(
-            list(paths), out=staging, quick=quick, progress=progress, timeout=timeout
+            list(paths),
+            out=staging,
+            quick=quick,
+            progress=progress,
+            timeout=timeout,
+            executed=executed,
         )
         for i, (chapter, page) in enumerate(zip(chapters, pages, strict=True)):
             previous = chapters[i - 1] if i > 0 else None

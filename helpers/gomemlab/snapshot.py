@@ -32,13 +32,13 @@ def static_html(widget: Any) -> str:
         return GoCode(widget.code)._repr_html_()
     if kind in ("HTML", "HTMLMath"):
         return f"<div>{widget.value}</div>"
-    if kind == "Image":
+    if kind in ("Image", "Picture"):
         data = widget.value or b""
         if not data:
             return ""
         fmt = getattr(widget, "format", "png") or "png"
-        # `alt_text`: a plain attribute the lab's widgets set from the figure (not `tooltip`:
-        # ipywidgets 8.1's Image view fails to render with one)
+        # `alt_text`: a Picture's text alternative (gomemlab.controls); an ipywidgets Image
+        # has none
         alt = html.escape(getattr(widget, "alt_text", None) or "figure")
         return (
             f'<img alt="{alt}" style="max-width:100%" src="data:image/{fmt};base64,'

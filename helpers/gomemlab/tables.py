@@ -30,7 +30,24 @@ def to_html(frame: pd.DataFrame, *, caption: str = "", index: bool = False) -> s
     # columns would run together.
     body = _CELL.sub(lambda m: f'<{m[1]} style="{CELL_STYLE}"{m[2] or ""}>', body)
     head = f'<div style="font-size:12px;color:#555">{html.escape(caption)}</div>' if caption else ""
-    return head + body
+    return head + scroll_region(body, caption or table_name(frame))
+
+
+def table_name(frame: pd.DataFrame) -> str:
+    """A table's name for a screen reader when it has no caption: its first columns."""
+    columns = [str(c) for c in frame.columns]
+    more = ", …" if len(columns) > 4 else ""
+    return f"table of {', '.join(columns[:4])}{more}" if columns else "table"
+
+
+def scroll_region(inner: str, name: str) -> str:
+    """HTML that may be wider than the output (a table of many columns): scrolled inside
+    its own region, which Tab reaches (the arrow keys then scroll it) and a screen reader
+    names, instead of overflowing JupyterLab's output area, which no key can scroll."""
+    return (
+        f'<div class="gml-scroll" role="region" tabindex="0" aria-label="{html.escape(name)}" '
+        f'style="overflow-x:auto;max-width:100%">{inner}</div>'
+    )
 
 
 def _number(value: object, name: str) -> None:

@@ -55,12 +55,22 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         ),
     ]
     for topic in workspace.TOPICS:
-        steps.append((f"sample {topic}", _build(topic)))
+        if topic != "capstone":  # a library: warmed by building its check's harness below
+            steps.append((f"sample {topic}", _build(topic)))
+    steps.append(("capstone check harness", _capstone_harness))
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
         steps.append((f"runtime with {experiment}", _build("gc", experiment)))
     return steps
+
+
+def _capstone_harness() -> object:
+    """Build the capstone's harness around the baseline: a first check then compiles only the
+    learner's package."""
+    from .capstone import run as capstone  # a topic's tool, imported only when warming
+
+    return capstone.build(capstone.baseline_files(), timeout=STEP_TIMEOUT)
 
 
 def _build(topic: str, experiment: str | None = None) -> Callable[[], object]:

@@ -36,6 +36,7 @@ TOPICS = (
     "lifetimes",
     "releases",
     "service",
+    "capstone",
 )
 """One package per notebook topic in the bundled `gosamples` module."""
 SNIPPET_MODULE = "snippet"
@@ -111,7 +112,7 @@ def sample(topic: str) -> Package:
         return Package(samples_root(), topic, label=topic)
     parent, demo = topic.split("/", 1)
     folders = sorted(p for p in (samples_root() / parent).iterdir() if p.is_dir())
-    demos = [p.name for p in folders if any(p.glob("*.go"))]
+    demos = [p.name for p in folders if any(p.glob("*.go")) and p.name != "testdata"]  # Go skips it
     if demo not in demos:
         raise WorkspaceError(
             f"No sample called {topic!r}; the demos of {parent!r} are "

@@ -9,13 +9,21 @@
 // blank line above an auto-inserted `}` steps over it (as a `)` typed before `)` does).
 // Suggestions never take Enter unless one was picked with the arrows.
 // Escape leaves the editor, so the next Tab reaches the Run button: the keyboard alone gets
-// in and out.
+// in and out. The editable area is named (`label`) for screen readers.
+//
+// Under load, two races showed (tests/test_editor_browser.py, three busy loops):
+// - CodeMirror parses within 20 ms of wall-clock time per edit and finishes in the
+//   background; Enter before the parse reached the cursor copied the line's indent instead
+//   of indenting the block. Every key now first finishes the parse (a small file: ~1 ms).
+// - CodeMirror's own "Escape, then Tab leaves" lasts 2 s, and only when no suggestion
+//   request is pending: Tab after coming back within those 2 s left again. The editor now
+//   sets that mode itself: on at Escape, off at any other key or when the focus comes back.
 import { basicSetup } from "codemirror";
 import { EditorView, Decoration, keymap } from "@codemirror/view";
 import { EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
 import { autocompletion } from "@codemirror/autocomplete";
 import { indentLess, insertTab } from "@codemirror/commands";
-import { indentUnit } from "@codemirror/language";
+import { forceParsing, indentUnit, syntaxTreeAvailable } from "@codemirror/language";
 import { go } from "@codemirror/lang-go";
 
 // `}` typed on a blank line just above the `}` that closeBrackets put there when `{` was
@@ -67,6 +75,14 @@ function decorationsFor(doc, marks) {
   return Decoration.set(ranges);
 }
 
+// Finish the parse to the end (at most `budget` ms of work) and publish the tree to the
+// state, where indentation reads it.
+function finishParse(view, budget = 1000) {
+  if (!syntaxTreeAvailable(view.state, view.state.doc.length)) {
+    forceParsing(view, view.state.doc.length, budget);
+  }
+}
+
 function render({ model, el }) {
   el.classList.add("gml-go-editor");
   const run = () => {
@@ -75,17 +91,17 @@ function render({ model, el }) {
     return true;
   };
   // Escape: Tab and Shift-Tab move the focus on (to the Run button, back to what came
-  // before) instead of indenting, until another key is typed or the editor is entered again.
-  let leaving = false;
-  const tab = (command) => (view) => (leaving ? false : command(view)); // false: the browser moves on
-  const stayOnOtherKeys = EditorView.domEventHandlers({
-    keydown: (event) => {
-      if (event.key === "Escape") leaving = true; // and Escape still closes a suggestion list
-      else if (!["Tab", "Shift"].includes(event.key)) leaving = false;
+  // before) instead of indenting (CodeMirror's tab-focus mode, which passes Tab to the
+  // browser), until another key is typed or the editor is entered again.
+  const keys = EditorView.domEventHandlers({
+    keydown: (event, view) => {
+      if (event.key === "Escape") view.setTabFocusMode(true); // and it still closes suggestions
+      else if (!["Tab", "Shift"].includes(event.key)) view.setTabFocusMode(false);
+      finishParse(view);
       return false;
     },
-    focus: () => {
-      leaving = false;
+    focus: (_event, view) => {
+      view.setTabFocusMode(false);
       return false;
     },
   });
@@ -104,11 +120,12 @@ function render({ model, el }) {
       Prec.highest(keymap.of([
         { key: "Mod-Enter", run },
         { key: "Shift-Enter", run },
-        { key: "Tab", run: tab(insertTab), shift: tab(indentLess) },
+        { key: "Tab", run: insertTab, shift: indentLess },
       ])),
       marksField,
       stepOverClosingBrace,
-      Prec.highest(stayOnOtherKeys),
+      Prec.highest(keys),
+      EditorView.contentAttributes.of({ "aria-label": model.get("label") || "Go source code" }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) {
           model.set("code", update.state.doc.toString());

@@ -154,10 +154,11 @@ def plot_scaling(
     *,
     by: str | None = None,
     title: str | None = None,
+    xlabel: str | None = None,
 ) -> Figure:
     """Median (line) and 95% CI (band) of each unit against a numeric sub-benchmark parameter
     (a frame column such as `sub.size`), one line per value of `by` (default: another part that
-    varies, e.g. `sub.impl`)."""
+    varies, e.g. `sub.impl`). `xlabel` names the parameter with its unit (default: its key)."""
     if param not in frame.columns:
         raise UsageError(f"param: no column {param!r}; the columns are {list(frame.columns)}")
     data = frame[frame[param].notna()].copy()
@@ -188,7 +189,7 @@ def plot_scaling(
             ax.set_xticks(swept, [f"{x:,g}" for x in swept])
             ax.xaxis.set_minor_locator(NullLocator())
         _scale(ax, data[unit].dropna().to_numpy(float), "y")
-        ax.set_xlabel(param.removeprefix("sub."))
+        ax.set_xlabel(xlabel or param.removeprefix("sub."))
         ax.set_ylabel(UNIT_LABELS.get(unit, unit))
         ax.grid(alpha=0.3, which="both")
         ax.legend(**_SMALL)

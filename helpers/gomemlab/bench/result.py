@@ -478,7 +478,8 @@ class BenchResult(FrozenResult):
     def plot(self, kind: str = "runs", **options: Any) -> Figure:
         """A Figure. `kind="runs"` (options `units`, `title`): every run, the median and its
         95% CI per benchmark, one panel per unit. `kind="scaling"` (options `param`, `units`,
-        `by`, `title`): each unit against a numeric sub-benchmark parameter such as `size`."""
+        `by`, `title`, `xlabel`): each unit against a numeric sub-benchmark parameter such as
+        `size`."""
         from . import plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")

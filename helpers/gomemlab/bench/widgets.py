@@ -12,6 +12,7 @@ import re
 import ipywidgets as widgets
 
 from .. import figures, settings
+from ..controls import Dropdown, Slider
 from ..errors import GomemlabError
 from ..programs import Target
 from .result import SUMMARY_UNITS, BenchResult
@@ -39,13 +40,9 @@ class Panel:
         self.target = target
         self.units = units
         names = benchmarks or list_benchmarks(target)
-        self.benchmark = widgets.Dropdown(options=names, description="benchmark")
-        self.benchtime = widgets.Dropdown(
-            options=BENCHTIMES, value=DEFAULT_BENCHTIME, description="benchtime"
-        )
-        self.count = widgets.IntSlider(
-            value=6 if settings.quick() else 10, min=1, max=20, description="count"
-        )
+        self.benchmark = Dropdown(names, description="benchmark")
+        self.benchtime = Dropdown(BENCHTIMES, DEFAULT_BENCHTIME, description="benchtime")
+        self.count = Slider(range(1, 21), 6 if settings.quick() else 10, description="count")
         self.button = widgets.Button(description="Run", button_style="primary", icon="play")
         self.status = widgets.HTML("Choose a benchmark and press Run.")
         self.output = widgets.HTML()

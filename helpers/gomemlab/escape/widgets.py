@@ -61,4 +61,6 @@ def editor(source: str = STARTER, *, level: int = 2, rows: int = 18):
         report = run(code, level=level, timeout=60)
         return report_html(report, compact=True), marks(report), report
 
-    return editor_box(source, on_run=compile_it, height=22 * rows)
+    return editor_box(
+        source, on_run=compile_it, height=22 * rows, label="Go source code for the compiler"
+    )

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, ScalarFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from .. import figures
+from ..errors import UsageError
 
 COLORS = {
     "heap": "#1f77b4",
@@ -136,6 +137,24 @@ def _gogc_order(values) -> list[float]:
     return [math.inf if v == "off" else float(v) for v in values]
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Round tick values (1, 2, 5 × 10^k; 1, 1.5, 2, 3, 4, 5, 7 × 10^k when that gives fewer
+    than four; the two ends, to two digits, on a span too narrow for either) from `low` to
+    `high`, for a log axis whose every tick is labelled."""
+    if not 0 < low <= high:
+        raise UsageError(f"log_ticks needs 0 < low <= high, got {low!r} and {high!r}")
+    for steps, enough in (((1, 2, 5), 4), ((1, 1.5, 2, 3, 4, 5, 7), 2)):
+        ticks = [
+            step * 10.0**power
+            for power in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+            for step in steps
+            if low <= step * 10.0**power <= high
+        ]
+        if len(ticks) >= enough:
+            return ticks
+    return sorted({float(f"{low:.2g}"), float(f"{high:.2g}")})
+
+
 @figures.plot_function
 def tradeoff(
     frame: pd.DataFrame,
@@ -156,12 +175,15 @@ def tradeoff(
         "gc_share_pct": "GC share of the CPU work (%)",
     }.get(y, y)
     ax.plot(f.peak_heap_mib, f[y], "o-", color=COLORS["heap"], ms=7, label="measured runs")
+    rightmost = f.peak_heap_mib.max()
     for row in f.itertuples():
+        last = row.peak_heap_mib == rightmost  # its label stands above it, inside the axes
         ax.annotate(
             f"GOGC={row.GOGC}",
             (row.peak_heap_mib, getattr(row, y)),
             textcoords="offset points",
-            xytext=(6, 6),
+            xytext=(0, 20) if last else (6, 6),
+            ha="center" if last else "left",
             fontsize=10,
         )
     if model is not None and not model.empty:
@@ -185,10 +207,10 @@ def tradeoff(
                 fontsize=9,
             )
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(ScalarFormatter())
-    ax.xaxis.set_minor_formatter(ScalarFormatter())
-    ax.tick_params(axis="x", which="both", labelsize=9)
     ax.margins(x=0.1, y=0.12)  # room for the GOGC labels of the end points
+    ticks = log_ticks(*ax.get_xlim())
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())  # unlabelled minor ticks: no crowding
     ax.set_xlabel("peak heap (MiB, log scale)")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)

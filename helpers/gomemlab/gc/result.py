@@ -263,9 +263,7 @@ class GCLog(FrozenResult):
         shown = self.frame.drop(columns=["line_no"], errors="ignore")
         if len(shown) > 12:
             shown = pd.concat([shown.head(6), shown.tail(6)])
-        return (
-            f"<div><b>GCLog</b>: {html.escape(text)}{shown.to_html(index=False, max_cols=30)}</div>"
-        )
+        return f"<div><b>GCLog</b>: {html.escape(text)}{tables.to_html(shown)}</div>"
 
 
 def parse_gctrace(data: str | bytes, *, provenance: Provenance | None = None) -> GCLog:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import figures, validate
+from ..controls import Picture, Slider
 from .costmodel import (
     GUIDE_GRAPHS,
     GUIDE_LIMITS_MIB,
@@ -23,6 +24,9 @@ from .plots import model_area, sawtooth
 from .result import GCRun, SweepResult
 
 HEADROOM = 1.05
+MODEL_GOGC = (10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 120, 150, 200, 250, 300, 400, 500)
+MODEL_GOGC += (600, 800, 1000)
+"""The explorer's GOGC positions: round numbers from 10 to 1000 on a roughly log scale."""
 
 
 def fixed_axes(results: Sequence[ModelResult]) -> tuple[float, float]:
@@ -72,29 +76,23 @@ class ModelExplorer:
         self.workload = workload
         self.runs = list(measured.runs) if measured is not None else []
         top = 8 * (workload.initial_live_mib + workload.other_mib + 8)
-        self.gogc = w.FloatLogSlider(
-            value=gogc,
-            base=10,
-            min=1,
-            max=3,
-            step=0.05,
+        self.gogc = Slider(
+            sorted({*MODEL_GOGC, gogc}),
+            gogc,
             description="GOGC",
-            readout_format=".0f",
-            continuous_update=False,
             layout=w.Layout(width="440px"),
         )
         self.limit_on = w.Checkbox(
             value=limit_mib is not None, description="memory limit", indent=False
         )
-        self.limit = w.FloatSlider(
-            value=limit_mib or round(top / 2),
-            min=4,
-            max=round(top),
-            step=1,
+        start = limit_mib or round(top / 2)
+        self.limit = Slider(
+            [(f"{v:g}", v) for v in sorted({*range(4, round(top) + 1), start})],
+            start,
             description="limit MiB",
-            continuous_update=False,
+            layout=w.Layout(width="300px"),
         )
-        self.image = w.Image(format="png")
+        self.image = Picture()
         self.text = w.HTML()
         for control in (self.gogc, self.limit_on, self.limit):
             control.observe(self._update, names="value")
@@ -109,7 +107,7 @@ class ModelExplorer:
             if not saw.empty:
                 self.xmax = max(self.xmax, HEADROOM * saw.t_s.max())
                 self.ymax = max(self.ymax, HEADROOM * saw.heap_mib.max())
-        self.ymax = max(self.ymax, HEADROOM * self.limit.max)
+        self.ymax = max(self.ymax, HEADROOM * self.limit.options[-1][1])
         self._update()
 
     def _update(self, _change: Any = None) -> None:
@@ -121,7 +119,7 @@ class ModelExplorer:
         self.axes_limits = (max(self.xmax, r.wall_seconds), self.ymax)
         fig = model_area(r, measured=measured, xmax=self.axes_limits[0], ymax=self.ymax)
         self.image.value = figures.to_png(fig, dpi=80)
-        self.image.alt_text = figures.describe(fig, draw=False)  # for snapshot.static_html
+        self.image.alt_text = figures.describe(fig, draw=False)
         words = (
             f"<b>Model</b>: GOGC={self.gogc.value:.0f}"
             + (f", limit {limit:.0f} MiB" if limit else "")
@@ -162,28 +160,21 @@ class GuideExplorer:
         self.graph = graph
         # one position per step of the guide's slider (duplicates kept): a log scale, as there
         steps = [(str(g), g) for g in guide_gogc_steps()]
-        self.gogc = w.SelectionSlider(
-            options=steps,
-            value=gogc,
-            description="GOGC",
-            continuous_update=False,
-            layout=w.Layout(width="440px"),
-        )
+        self.gogc = Slider(steps, gogc, description="GOGC", layout=w.Layout(width="440px"))
         controls = [self.gogc]
         self.limit = None
         if graph.has_limit:
-            self.limit = w.SelectionSlider(
-                options=list(GUIDE_LIMITS_MIB),
-                value=float(limit_mib),
+            self.limit = Slider(
+                [(f"{v:g}", v) for v in GUIDE_LIMITS_MIB],
+                float(limit_mib),
                 description="limit MiB",
-                continuous_update=False,
                 layout=w.Layout(width="360px"),
             )
             controls.append(self.limit)
         # GOGC 25 to 400 without a limit sets the axes (the longest run, the highest peak);
         # only a setting beyond (lower GOGC, higher or off, a tight limit) stretches them
         self.xmax, self.ymax = fixed_axes([graph.simulate(g) for g in (25, 400)])
-        self.image = w.Image(format="png")
+        self.image = Picture()
         self.text = w.HTML()
         for control in controls:
             control.observe(self._update, names="value")
@@ -204,7 +195,7 @@ class GuideExplorer:
         self.axes_limits = (xmax, ymax)
         fig = model_area(r, xmax=xmax, ymax=ymax, title=title, height=4.0)
         self.image.value = figures.to_png(fig, dpi=80)
-        self.image.alt_text = figures.describe(fig, draw=False)  # for snapshot.static_html
+        self.image.alt_text = figures.describe(fig, draw=False)
         sep = " " if self.graph.question.endswith("?") else ": "
         self.text.value = (
             f"{self.graph.question}{sep}{r.cycles} collections in "

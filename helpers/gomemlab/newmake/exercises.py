@@ -6,7 +6,7 @@ import re
 
 from .. import checks, programs, validate, workspace
 from ..checks import Verdict
-from ..errors import GoRunError
+from ..errors import GoBuildError, GoRunError
 
 _REASON = re.compile(r"^\s*(solution_test\.go:\d+: .*|panic: .*)$", re.MULTILINE)
 
@@ -70,6 +70,15 @@ def check_with_tests(
     package = workspace.snippet({"solution.go": source, "solution_test.go": tests}, label=label)
     try:
         done = programs.test(package, timeout=validate.timeout(timeout))
+    except GoBuildError as error:
+        in_tests = [d for d in error.diagnostics if d.file.endswith("solution_test.go")]
+        if not in_tests or len(in_tests) < len(error.diagnostics):
+            raise  # the learner's own code does not compile: checks says where
+        said = "\n".join(f"  {d.message} (test line {d.line})" for d in in_tests[:4])
+        return Verdict.not_yet(
+            "your code compiles, but Go's test calls it the way the exercise asks, and that "
+            f"call does not compile with your code:\n{said}"
+        )
     except GoRunError as failed:
         reasons = [m.strip() for m in _REASON.findall(failed.stdout + failed.stderr)]
         if not reasons:

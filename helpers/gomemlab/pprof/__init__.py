@@ -4,6 +4,9 @@ p = gm.pprof.run("pprof", "mem")               # the sample writes its own profi
 p = gm.pprof.run("pprof", bench="Wasteful")    # go test -bench -benchmem -memprofile
 p = gm.pprof.load("mem.pprof")                 # pure decoder: file or bytes -> Profile
 p.top("alloc_space"), p.frame, p.plot("top"), p.plot("flame"), p.summary()
+d = after.diff(before)                         # go tool pprof -diff_base, as a Profile
+d.top(), d.changes(), d.plot("flame"), d.plot("flame_gregg")
+gm.pprof.compare([before1, ...], [after1, ...]) # repeated profiles: what appeared, grew, ...
 gm.pprof.source_lines(p, "countWasteful"), gm.pprof.tool_text(p, "-top"),
 gm.pprof.web(p)                                # the real go tool pprof
 p = gm.pprof.fetch(url, "heap", gc=True)       # from a running service (net/http/pprof)
@@ -13,10 +16,12 @@ from . import exercises
 from .fetch import FETCH_KINDS, fetch, profile_url
 from .parse import MAX_PROFILE_BYTES, Decoded, decode, decompress
 from .records import Function, Label, Line, Location, Mapping, Sample, ValueType
+from .repeated import RepeatedComparison, compare
 from .result import (
     FRAME_DOC,
     PLOT_KINDS,
     Profile,
+    ProfileDiff,
     StackFrame,
     format_value,
     load,
@@ -39,10 +44,13 @@ __all__ = [
     "Location",
     "Mapping",
     "Profile",
+    "ProfileDiff",
+    "RepeatedComparison",
     "Sample",
     "StackFrame",
     "ToolReport",
     "ValueType",
+    "compare",
     "decode",
     "decompress",
     "default_benchtime",

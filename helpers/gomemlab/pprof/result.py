@@ -6,6 +6,7 @@ process itself: `list`, `web` and `pprof` hand its file to `tools.py` (`go tool 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import os
@@ -24,6 +25,7 @@ from ..deprecation import deprecated
 from ..errors import ParseError, UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult, table_property
+from . import diff as diffs
 from .parse import Decoded, decode
 from .records import Location
 
@@ -45,9 +47,15 @@ depth        number of frames (inlined calls count as frames)
 label_<key>  one column per sample label (heap profiles: label_bytes = object size)
 
 Profile.top(): function, flat, flat_pct, sum_pct, cum, cum_pct (flat/cum in the sample
-type's unit; percentages of the total), like `go tool pprof -top`.
+type's unit; percentages of the total), like `go tool pprof -top`. In a diff the total is
+the base's and a percentage keeps the change's sign (pprof prints its absolute value).
 Profile.summary(): sample_type, unit, total, shown (the total as pprof prints it)."""
 
+DIFF_BASE_LABEL = diffs.BASE_LABEL
+DIFF_PLOT_KINDS = ("top", "flame", "flame_gregg")
+"""`ProfileDiff.plot(kind=...)`: the top table as bars, pprof's differential flame graph (width:
+both profiles, a bar for the net change) or Brendan Gregg's (width: the new profile, colour:
+the change)."""
 PLOT_KINDS = ("top", "flame")
 """What `Profile.plot(kind=...)` draws: a bar chart of the top functions, or a flame graph."""
 TOP_BY = ("function", "line")
@@ -365,9 +373,38 @@ class Profile(FrozenResult):
         return frame
 
     def total(self, sample_index: str | None = None) -> int:
-        """The sum of one sample type over all samples (pprof's "total")."""
+        """The sum of the absolute values of one sample type over all samples (pprof's
+        "total"); in a diff (samples labelled `pprof::base`), over the base's samples only."""
         column = self.decoded.values[:, self._index(sample_index)]
-        return sum(abs(v) for v in column.tolist())
+        return self._pprof_total(column, np.ones(len(column), dtype=bool))
+
+    def _pprof_total(self, column: np.ndarray, counted: np.ndarray) -> int:
+        """pprof's report.computeTotal over the `counted` samples: |values| summed, only the
+        diff base's when it has any."""
+        base = counted & self._base_samples()
+        if base.any():
+            base_total = sum(abs(v) for v in column[base].tolist())
+            if base_total > 0:
+                return base_total
+        return sum(abs(v) for v in column[counted].tolist())
+
+    def _base_samples(self) -> np.ndarray:
+        """A mask of the samples labelled `pprof::base` (the negated base of a diff)."""
+        if "base samples" not in self._cache:
+            d = self.decoded
+            mask = np.zeros(len(d), dtype=bool)
+            table = np.asarray(d.label_table, dtype=np.int64).reshape(-1, 5)
+            is_base = np.array([s == DIFF_BASE_LABEL for s in d.strings], dtype=bool)
+            if len(table) and is_base.any():
+                mask[table[is_base[table[:, 1]], 0]] = True
+            self._cache["base samples"] = mask
+        return self._cache["base samples"]
+
+    def diff(self, base: Profile, *, normalize: bool = False) -> ProfileDiff:
+        """This profile minus `base`, as `go tool pprof -diff_base BASE THIS` (`-normalize`
+        with `normalize`: this profile scaled to the base's total first), for every sample type.
+        The result: a `ProfileDiff`."""
+        return diff_profiles(self, base, normalize=normalize)
 
     # --- pprof's flat / cum table ------------------------------------------------------------
     def top(
@@ -415,7 +452,7 @@ class Profile(FrozenResult):
         n_nodes = len(names)
         values = self.decoded.values[:, i]
         counted = (values != 0) & (np.diff(x.frame_starts) > 0)
-        total = sum(abs(v) for v in values[counted].tolist())
+        total = self._pprof_total(values, counted)
         flat = _exact_sums(node[x.frame_starts[:-1][counted]], values[counted], n_nodes)
         live = counted[x.sample_of_frame]
         pairs = _distinct(x.sample_of_frame[live] * n_nodes + node[live], len(self) * n_nodes)
@@ -535,7 +572,7 @@ class Profile(FrozenResult):
         """`kind="top"`: bar chart of the top functions (`n=10`, `title=`); `"flame"`: flame
         graph (`root=` a regex to start stacks at, `min_fraction=`, `max_depth=`, `title=`)."""
         from .. import validate
-        from . import plots
+        from . import flame_plot, plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         i = self._index(sample_index)
@@ -549,7 +586,7 @@ class Profile(FrozenResult):
             fn.name: plots.family(fn.name, fn.filename, goroot)
             for fn in self.decoded.functions.values()
         }
-        return plots.flame_graph(
+        return flame_plot.flame_graph(
             frame, unit=self.units[name], sample_index=name, families=families, **options
         )
 
@@ -693,3 +730,135 @@ def load(
         )
     except ParseError as exc:
         raise ParseError(f"{path.name}: {exc}") from None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ProfileDiff(Profile):
+    """NEW minus BASE, as `go tool pprof -diff_base BASE NEW` sees it: a Profile whose base
+    samples are negated and labelled `pprof::base`, with the two profiles it compares.
+
+    `top()` gives pprof's -top of the diff (flat and cum may be negative; percentages of the
+    base's total), `changes()` a table per function of base, new and the change, and
+    `plot("flame")` / `plot("flame_gregg")` the two differential flame graphs."""
+
+    FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
+        **Profile.FRAME_DOC,
+        **{f"label_{DIFF_BASE_LABEL}": '"true" on the base profile\'s samples (values negated)'},
+    )
+    PLOT_KINDS: ClassVar[tuple[str, ...]] = DIFF_PLOT_KINDS
+
+    new: Profile | None = field(default=None, repr=False)
+    base: Profile | None = field(default=None, repr=False)
+    normalized: bool = False
+
+    @property
+    def base_mask(self) -> np.ndarray:
+        """True for the samples that came from the base profile."""
+        return self._base_samples()
+
+    def sides(self, sample_index: str | None = None) -> pd.DataFrame:
+        """One row per call stack (callers last, as in `frame`): `base` and `new` (both as
+        positive amounts, new rescaled when normalized) and `delta` = new − base."""
+        name = self.sample_types[self._index(sample_index)]
+        frame = self.frame[["callstack", name]]
+        frame = frame.assign(side=np.where(self.base_mask, "base", "new"), amount=frame[name].abs())
+        table = frame.pivot_table(
+            index="callstack", columns="side", values="amount", aggfunc="sum", fill_value=0
+        )
+        table = table.reindex(columns=["base", "new"], fill_value=0).reset_index()
+        table["delta"] = table["new"] - table["base"]
+        table.columns.name = None
+        table.attrs.update(sample_index=name, unit=self.units[name])
+        return table
+
+    def changes(self, sample_index: str | None = None, n: int | None = 10) -> pd.DataFrame:
+        """Per function: its cum in the base and the new profile and the change (cum of the
+        diff), largest changes first: what `-top -cum` of each side and of the diff say."""
+        name = self.sample_types[self._index(sample_index)]
+        assert self.new is not None and self.base is not None
+        diff = self.top(name, None).set_index("function")
+        new = self._side_profile("new").top(name, None).set_index("function")
+        base = self.base.top(name, None).set_index("function")
+        table = pd.DataFrame(
+            {
+                "base": base.cum.reindex(diff.index, fill_value=0),
+                "new": new.cum.reindex(diff.index, fill_value=0),
+                "delta": diff.cum,
+            }
+        )
+        table = table.reset_index().rename(columns={"index": "function"})
+        order = table.delta.abs().sort_values(ascending=False, kind="stable").index
+        table = table.loc[order].reset_index(drop=True)
+        table.attrs.update(sample_index=name, unit=self.units[name])
+        return table.head(n) if n else table
+
+    def _side_profile(self, side: str) -> Profile:
+        """The new profile as the diff holds it (rescaled when normalized), or the base."""
+        assert self.new is not None and self.base is not None
+        if side == "base" or not self.normalized:
+            return self.new if side == "new" else self.base
+        values, keep = diffs.normalized_values(
+            self.new.decoded.values.astype(np.int64), self.base.decoded.values.astype(np.int64)
+        )
+        mask = keep
+        stacks, starts = diffs.kept_stacks(self.new.decoded, mask, 0)
+        d = self.new.decoded
+        decoded = Decoded(
+            sample_types=d.sample_types,
+            locations=d.locations,
+            functions=d.functions,
+            mappings=d.mappings,
+            stack_ids=stacks,
+            stack_starts=starts,
+            values=values[mask],
+            label_table=diffs.kept_labels(d.label_table, mask, 0, 0),
+            strings=d.strings,
+            period_type=d.period_type,
+            period=d.period,
+        )
+        return Profile(decoded, provenance=self.new.provenance)
+
+    def plot(self, kind: str = "top", sample_index: str | None = None, **options: Any) -> Figure:
+        """`kind="top"`: bars of the diff's top functions; `"flame"`: pprof's differential
+        flame graph; `"flame_gregg"`: Brendan Gregg's (options as for `Profile.plot`)."""
+        from .. import validate
+        from . import flame_plot
+
+        validate.choice(kind, self.PLOT_KINDS, "kind")
+        if kind == "top":
+            return super().plot("top", sample_index, **options)
+        sides = self.sides(sample_index)
+        draw = flame_plot.pprof_diff_graph if kind == "flame" else flame_plot.gregg_diff_graph
+        return draw(sides, **options)
+
+    def _repr_html_(self) -> str:
+        how = " (new normalized to the base's total)" if self.normalized else ""
+        return (
+            f"<div><b>Profile diff</b>{how}: new − base, as <code>go tool pprof -diff_base"
+            f"</code> computes it; percentages are of the base's total.{super()._repr_html_()}"
+            "</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"ProfileDiff({self.kind}, {len(self)} samples, normalized={self.normalized})"
+
+
+def diff_profiles(new: Profile, base: Profile, *, normalize: bool = False) -> ProfileDiff:
+    """NEW minus BASE, as `go tool pprof -diff_base BASE NEW` (`-normalize` with `normalize`)."""
+    for name, value in (("new", new), ("base", base)):
+        if not isinstance(value, Profile):
+            raise UsageError(
+                f"diff: {name} must be a Profile (gm.pprof.load or gm.pprof.run), not "
+                f"{type(value).__name__}"
+            )
+    if not isinstance(normalize, bool):
+        raise UsageError(f"normalize must be True or False, not {normalize!r}")
+    merged = diffs.merge_for_diff(new.decoded, base.decoded, normalize=normalize)
+    files = tuple(str(p.path) for p in (base, new) if p.path is not None)
+    return ProfileDiff(
+        merged,
+        provenance=dataclasses.replace(new.provenance, files=files),
+        new=new,
+        base=base,
+        normalized=normalize,
+    )

@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 from .. import toolchain, workspace
-from ..errors import GoCommandError, GomemlabError, WorkspaceError
+from ..errors import GoCommandError, GomemlabError, GoNotFoundError, UsageError, WorkspaceError
 from ..settings import scratch_root
 from ..toolchain import Completed, GoToolchain
 from .parse import parse_columns
@@ -150,3 +150,34 @@ def read(binary: Path, file: Path, *, timeout: float) -> tuple[ParsedEvents, Com
         return parse_columns(out.read_bytes()), done
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def trace_file(trace: object, doing: str) -> Path:
+    """The trace file behind `trace` (a `Trace` read from a file, or a path); a UsageError
+    saying what `doing` needs otherwise."""
+    file = trace if isinstance(trace, str | os.PathLike) else getattr(trace, "file", None)
+    if file is None or not Path(file).is_file():
+        raise UsageError(
+            f"no trace file to {doing} ({trace!r:.80}): pass a Trace that `gm.trace.run` or "
+            "`gm.trace.read(FILE)` made, or the path of a trace file"
+        )
+    return Path(file)
+
+
+def run_program(source: Path, args: list[str], *, doing: str, timeout: float) -> Completed:
+    """Run the trace program built from `source` with `args`; GoNotFoundError where it cannot
+    be built, GoCommandError (its message) when it fails, `doing` saying what it did."""
+    binary = program(source)
+    if binary is None:
+        raise GoNotFoundError(
+            f"the program for {doing} could not be built with this Go (it needs the "
+            "toolchain's internal/trace): run `gomemlab doctor`"
+        )
+    done = toolchain.run([binary, *args], timeout=timeout)
+    if not done.ok:
+        raise GoCommandError(
+            f"{doing} failed: {done.stderr.strip()[-500:]}",
+            command=done.command,
+            stderr=done.stderr,
+        )
+    return done

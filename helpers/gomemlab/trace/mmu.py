@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 
-from .. import toolchain
-from ..errors import GoCommandError, GoNotFoundError, UsageError
+from ..errors import GoCommandError, UsageError
 from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult
 from . import fastread
@@ -146,19 +145,12 @@ def compute(
     counting `flags` against the mutator."""
     names = tool_flags(flags)
     ns = window_ns(windows)
-    binary = fastread.program(SOURCE)
-    if binary is None:
-        raise GoNotFoundError(
-            "the MMU program could not be built with this Go (it needs the toolchain's "
-            "internal/trace): run `gomemlab doctor`"
-        )
-    done = toolchain.run([binary, names, os.fspath(file), *map(str, ns)], timeout=timeout)
-    if not done.ok:
-        raise GoCommandError(
-            f"computing the MMU of {file} failed: {done.stderr.strip()[-500:]}",
-            command=done.command,
-            stderr=done.stderr,
-        )
+    done = fastread.run_program(
+        SOURCE,
+        [names, os.fspath(file), *map(str, ns)],
+        doing=f"computing the MMU of {file}",
+        timeout=timeout,
+    )
     chosen = tuple(n.lower() for n in dict.fromkeys([flags] if isinstance(flags, str) else flags))
     provenance = Provenance.of(
         done.command, run_seconds=done.seconds, files=[file], go_version=done.go_version
@@ -175,10 +167,5 @@ def mmu(
 ) -> MMU:
     """The MMU of a trace (a `Trace` read from a file, or the file) at `windows` (s; None: the
     100 windows of `go tool trace`'s MMU page) counting `flags` (`FLAGS`) against your code."""
-    file = trace if isinstance(trace, str | os.PathLike) else getattr(trace, "file", None)
-    if file is None or not Path(file).is_file():
-        raise UsageError(
-            f"no trace file to compute the MMU from ({trace!r:.80}): pass a Trace that "
-            "`gm.trace.run` or `gm.trace.read(FILE)` made, or the path of a trace file"
-        )
+    file = fastread.trace_file(trace, "compute the MMU from")
     return compute(file, windows, flags, timeout=timeout)

@@ -56,6 +56,7 @@ def timeline(
     gomaxprocs: int | None = None,
     title: str | None = None,
     label_goroutines: bool | None = None,
+    heap: pd.DataFrame | None = None,
     width: float = figures.WIDTH,
 ) -> Figure:
     """One lane per P: which goroutine ran when, coloured by kind, over GC marks and pauses.
@@ -64,6 +65,8 @@ def timeline(
     per cycle; `pauses`: start, end, duration_ns, reason of stop-the-world pauses. A top lane
     shows GC: each concurrent mark as a green band, each stop-the-world pause as a black
     tick (drawn at least a few pixels wide so that even a 20 µs pause stays visible).
+    `heap` (time, heap_objects, heap_goal as in `Trace.heap`) adds a lane under the Ps, on
+    the same time axis: the heap in use and its goal.
     """
     lo, hi = _window_ns(window, running, gc)
     run = _clip(running, lo, hi)
@@ -71,7 +74,16 @@ def timeline(
     if gomaxprocs:
         procs = sorted(set(procs) | set(range(gomaxprocs)))
     height = 2.8 + 0.5 * (len(procs) + 1)
-    fig, ax = figures.new(width, height)
+    if heap is None:
+        fig, ax = figures.new(width, height)
+    else:
+        fig, (ax, heap_ax) = figures.new(
+            width,
+            height + 2.2,
+            nrows=2,
+            sharex=True,
+            gridspec_kw={"height_ratios": [height - 1.6, 2.0]},
+        )
     lane = {p: len(procs) - i for i, p in enumerate(procs)}  # P0 on top, GC lane above it
     gc_lane = len(procs) + 1
     _mark_bands(ax, gc, lo, hi, label=True)
@@ -118,6 +130,9 @@ def timeline(
     ax.set_xlim(lo / 1e6, hi / 1e6)
     ax.set_xlabel("time since the trace began (ms)")
     ax.set_ylabel("processor (P)")
+    if heap is not None:
+        ax.set_xlabel("")
+        _heap_lane(heap_ax, heap, gc, lo, hi)
     handles = [Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS]
     handles += [
         Patch(color=MARK_COLOUR, label="GC concurrent mark"),
@@ -127,6 +142,33 @@ def timeline(
     ax.set_title(title or "Which goroutine ran on each processor, and when did the GC run?")
     ax.grid(axis="x", alpha=0.3)
     return fig
+
+
+def _heap_lane(ax, heap_frame: pd.DataFrame, gc: pd.DataFrame, lo: float, hi: float) -> None:
+    """The heap in use and its goal (MiB) as steps, over the GC's mark bands."""
+    _mark_bands(ax, gc, lo, hi, label=False)
+    before = heap_frame[heap_frame.time <= lo].tail(1)
+    shown = pd.concat([before, heap_frame[(heap_frame.time > lo) & (heap_frame.time <= hi)]])
+    mib = 1 << 20
+    for column, colour, dashes, label in (
+        ("heap_objects", "#1f77b4", "-", "heap in use"),
+        ("heap_goal", "#d62728", "--", "heap goal"),
+    ):
+        ax.step(
+            shown.time.clip(lower=lo) / 1e6,
+            shown[column] / mib,
+            where="post",
+            color=colour,
+            ls=dashes,
+            lw=1.3,
+            label=label,
+        )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("heap (MiB)")
+    ax.set_xlabel("time since the trace began (ms)")
+    ax.set_title("Heap in use and its goal", fontsize=12, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.grid(alpha=0.3)
 
 
 @figures.plot_function
@@ -240,4 +282,43 @@ def mmu(
     counted = ", ".join(flags) if flags else "nothing"
     ax.set_title(title or f"How much of any window is left to your code? (counting {counted})")
     ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+GROUP_PARTS = {  # the tool's colours for these times (cmd/trace's stat2Color), in its order
+    "exec_ns": ("running", "#d7191c", ""),
+    "sched_wait_ns": ("runnable (waiting for a P)", "#2c7bb6", "//"),
+    "block_ns": ("blocked", "#d01c8b", ".."),
+    "syscall_ns": ("in a system call", "#7b3294", "xx"),
+    "syscall_block_ns": ("in a system call, P taken", "#636363", "\\\\"),
+    "unknown_ns": ("unaccounted", "#bdbdbd", ""),
+}
+
+
+@figures.plot_function
+def goroutine_groups(
+    groups: pd.DataFrame,
+    *,
+    top: int = 8,
+    title: str | None = None,
+    width: float = figures.WIDTH,
+) -> Figure:
+    """Where each group of goroutines spent its time: one stacked bar per start function
+    (the `top` groups by time in the trace), summed over the group's goroutines (ms)."""
+    top = validate.count(top, "top")
+    shown = groups.nlargest(top, "total_ns").iloc[::-1]
+    fig, ax = figures.new(width, 1.6 + 0.45 * max(len(shown), 1))
+    names = [
+        f"{n or '(no stack seen)'} ×{c}" for n, c in zip(shown.name, shown["count"], strict=True)
+    ]
+    left = pd.Series(0.0, index=shown.index)
+    for column, (label, colour, hatch) in GROUP_PARTS.items():
+        values = shown[column] / 1e6
+        if values.any():
+            ax.barh(names, values, left=left, color=colour, hatch=hatch, label=label, lw=0)
+        left += values
+    ax.set_xlabel("time, summed over the group's goroutines (ms)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.set_title(title or "Where did each group of goroutines spend its time?")
+    ax.grid(axis="x", alpha=0.3)
     return fig

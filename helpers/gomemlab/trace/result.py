@@ -432,19 +432,22 @@ class Trace(FrozenResult):
         (goroutines per state over time) or "heap" (heap in use vs its goal).
 
         `window=(start_ms, end_ms)` zooms in (see `cycle_window`); other `options` (`title`,
-        `width`, and for the timeline `label_goroutines`) go to `gomemlab.trace.plots`.
+        `width`, and for the timeline `label_goroutines`, and `heap=True` for a lane of the
+        heap and its goal under the Ps) go to `gomemlab.trace.plots`.
         """
         from . import plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         window = validate_window(window)
         if kind == "timeline":
+            heap_lane = options.pop("heap", False)
             return plots.timeline(
                 self.running,
                 self.gc,
                 self.pauses,
                 window=window,
                 gomaxprocs=self.gomaxprocs,
+                heap=self.heap if heap_lane else None,
                 **options,
             )
         if kind == "states":

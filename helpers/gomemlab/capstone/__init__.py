@@ -1,0 +1,195 @@
+"""The capstone: take a realistic program to targets set in advance, checked by the real toolchain.
+
+    gm.capstone.targets_table()              # the targets, before anything is measured
+    folder = gm.capstone.start()             # your copy of the baseline, to edit
+    result = gm.capstone.check(folder)       # every target, yours against the baseline
+    result.verdict, result.frame, result.bench
+    gm.capstone.attempts(); gm.capstone.plot_attempts()
+
+The program is gosamples/capstone, a telemetry aggregator reading JSON lines. A check builds a
+harness (harness/main.go) around the baseline and your version, compares their reports on inputs
+generated from a fresh seed, then measures both: benchmark runs interleaved, the GC's CPU share,
+the peak heap under a memory limit, and the goroutineleak profile. `gomemlab capstone check
+PATH` does the same from a terminal.
+
+Roles: targets.py (the targets and how each is judged; pure), run.py (the harness: build, jobs),
+result.py (CapstoneCheck), attempt_log.py (your record of attempts and its plot).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .. import settings, validate, workspace
+from ..errors import WorkspaceError
+from ..provenance import Provenance
+from . import attempt_log as _attempts
+from . import run as _run
+from . import targets as _targets
+from .attempt_log import attempts, plot_attempts
+from .result import CapstoneCheck, targets_table
+from .targets import TARGETS, Target
+
+__all__ = [
+    "TARGETS",
+    "CapstoneCheck",
+    "Target",
+    "attempts",
+    "check",
+    "plot_attempts",
+    "start",
+    "targets_table",
+]
+
+MIN_COUNT = 10
+"""At least this many benchmark runs of each version: the Mann–Whitney rule needs them."""
+
+
+def start(folder: str | os.PathLike | None = None) -> Path:
+    """Your copy of the baseline to edit (default: `capstone` in your data folder). An existing
+    copy is kept as it is: nothing you wrote is overwritten."""
+    target = (
+        Path(folder).expanduser() if folder is not None else settings.data_folder() / "capstone"
+    )
+    if target.exists() and any(target.glob("*.go")):
+        return target
+    original = workspace.sample("capstone").dir
+    staging = target.with_name(f".{target.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        shutil.copytree(original, staging)
+        staging.rename(target) if not target.exists() else _fill(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WorkspaceError(
+            f"could not make your capstone copy in {target}: {error.strerror or error}; "
+            "name a folder you can write: gm.capstone.start('some/folder')"
+        ) from None
+    return target
+
+
+def _fill(staging: Path, target: Path) -> None:
+    """Move the files of `staging` into the existing (empty of Go) `target`."""
+    for item in staging.iterdir():
+        item.rename(target / item.name)
+    staging.rmdir()
+
+
+def _announcer() -> Callable[[str], None]:
+    """Show each step: a live line under the cell in a notebook, a line on stderr elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is None or not hasattr(shell, "kernel"):
+
+        def say(step: str) -> None:
+            if step:
+                print(f"capstone: {step}…", file=sys.stderr, flush=True)
+
+        return say
+    handle = display({"text/plain": "capstone: starting…"}, raw=True, display_id=True)
+
+    def show(step: str) -> None:
+        handle.update({"text/plain": f"⏳ capstone check: {step}…" if step else ""}, raw=True)
+
+    return show
+
+
+def check(
+    version: str | os.PathLike | Mapping[str, str],
+    *,
+    seed: int | None = None,
+    count: int = MIN_COUNT,
+    benchtime: str = "200ms",
+    record: bool = True,
+    timeout: float = 600.0,
+) -> CapstoneCheck:
+    """Judge your version against every target; the baseline is measured in the same check.
+
+    `version` is your package's folder, one of its .go files, its aggregate.go source, or a
+    {file name: source} mapping. The report must equal the baseline's on inputs generated from
+    `seed` (a fresh random one by default) before any target is measured. `count` benchmark runs
+    of each version alternate (at least 10). Each check is added to your attempts unless
+    `record` is False. Takes about 20 s on a quiet 2-core machine.
+    """
+    count = validate.count(count, "count", minimum=MIN_COUNT)
+    timeout = validate.timeout(timeout)
+    yours = _run.learner_files(version)
+    chosen = _run.fresh_seed() if seed is None else validate.count(seed, "seed", minimum=0)
+    announce = _announcer()
+    started = time.perf_counter()
+    announce("building your version with the baseline and the harness")
+    harness = _run.build(yours, timeout=timeout)
+    harness.timeout = timeout
+    measured = _run.measure(
+        harness, seed=chosen, count=count, benchtime=benchtime, on_step=announce
+    )
+    announce("")
+    result = _judge(measured, time.perf_counter() - started, harness.binary)
+    if record:
+        _attempts.record(result)
+    return result
+
+
+def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
+    provenance = Provenance.of([binary, "correct", "-seed", str(m.seed)], run_seconds=seconds)
+    difference = m.correctness.get("difference")
+    if difference:
+        return CapstoneCheck((), m.seed, dict(difference), seconds=seconds, provenance=provenance)
+    from .. import bench
+
+    runs_result = bench.parse("\n".join(m.bench_lines))
+    runs = runs_result.frame
+    t = _targets.by_name()
+
+    def per_op(impl: str, unit: str) -> list[float]:
+        return list(runs[runs["sub.impl"] == impl][unit])
+
+    def median(values: list[float]) -> float:
+        return float(sorted(values)[len(values) // 2])
+
+    judgements = (
+        _targets.Judgement(
+            t["correct"], "—", "the same report", True, "matches on every input", 0.0
+        ),
+        _targets.judge_budget(
+            t["allocs/op"],
+            median(per_op("baseline", "allocs/op")),
+            median(per_op("yours", "allocs/op")),
+            _targets.ALLOCS_BUDGET,
+            "allocs",
+        ),
+        _targets.judge_budget(
+            t["B/op"],
+            median(per_op("baseline", "B/op")),
+            median(per_op("yours", "B/op")),
+            _targets.BYTES_BUDGET,
+            "B",
+        ),
+        _targets.judge_time(t["time/op"], per_op("baseline", "ns/op"), per_op("yours", "ns/op")),
+        _targets.judge_share(
+            t["GC CPU"],
+            median([run["share"] for run in m.gc["baseline"]]),
+            median([run["share"] for run in m.gc["yours"]]),
+        ),
+        _targets.judge_heap(
+            t["peak heap"], m.heap["baseline"]["peak_bytes"], m.heap["yours"]["peak_bytes"]
+        ),
+        _targets.judge_leaks(t["leaks"], m.leaks["baseline"]["leaked"], m.leaks["yours"]["leaked"]),
+    )
+    return CapstoneCheck(
+        judgements,
+        m.seed,
+        bench=runs_result,
+        seconds=seconds,
+        provenance=provenance,
+    )

@@ -1,0 +1,104 @@
+"""The learner's capstone attempts, kept in their data folder (never sent anywhere): one line
+per check with each target's number, so progress over attempts can be tabled and drawn. The
+file is rewritten atomically under a lock, like the exercise progress file; a damaged line is
+skipped, never fatal."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .. import files
+from ..errors import GomemlabError
+from ..settings import data_folder
+from .targets import TARGET_NAMES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .result import CapstoneCheck
+
+FILE = "capstone-attempts.jsonl"
+COLUMNS = ["attempt", "at", "correct", "passed", *TARGET_NAMES[1:]]
+"""Per attempt: when, whether the report was right and all targets met, and per target your
+value over its budget (at most 1 meets it; empty when the report was wrong)."""
+
+
+def record(check: CapstoneCheck) -> None:
+    """Add one attempt. Never raises: the record must not break a check."""
+    entry: dict[str, Any] = {
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "correct": check.difference is None,
+        "passed": check.passed,
+        "ratios": {j.target.name: j.ratio for j in check.judgements},
+    }
+    try:
+        folder = data_folder()
+        path = folder / FILE
+        with files.locked(folder / f".{FILE}.lock"):
+            old = path.read_bytes() if path.is_file() else b""
+            if old and not old.endswith(b"\n"):
+                old += b"\n"
+            data = old + json.dumps(entry).encode() + b"\n"
+            files.write_atomic(path, data, what="the capstone attempts file")
+    except (OSError, GomemlabError):
+        pass
+
+
+def _row(line: str) -> dict[str, Any] | None:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("ratios"), dict):
+        return None
+    if not isinstance(item.get("correct"), bool) or not isinstance(item.get("passed"), bool):
+        return None
+    ratios = item["ratios"]
+    row = {"at": str(item.get("at", "")), "correct": item["correct"], "passed": item["passed"]}
+    for name in TARGET_NAMES[1:]:
+        value = ratios.get(name)
+        row[name] = float(value) if isinstance(value, int | float) else float("nan")
+    return row
+
+
+def attempts() -> pd.DataFrame:
+    """Your attempts so far, oldest first (COLUMNS)."""
+    path = data_folder() / FILE
+    lines = path.read_text(errors="replace").splitlines() if path.is_file() else []
+    rows = [r for r in map(_row, lines) if r is not None]
+    frame = pd.DataFrame(rows, columns=COLUMNS[1:])
+    frame.insert(0, "attempt", range(1, len(frame) + 1))
+    return frame
+
+
+def plot_attempts(frame: pd.DataFrame | None = None) -> Figure:
+    """Each target's value over its budget, attempt by attempt (log axis; under the dashed
+    line at 1 the budget is met), a marker and a line style per target."""
+    from .. import figures
+
+    frame = attempts() if frame is None else frame
+    fig, ax = figures.new(height=4.0)
+    markers = "osD^vP"
+    styles = ["-", "--", "-.", ":", "-", "--"]
+    measured = frame[frame.correct]
+    for i, name in enumerate(n for n in TARGET_NAMES[1:] if n != "leaks"):
+        ax.plot(
+            measured.attempt,
+            measured[name],
+            marker=markers[i],
+            linestyle=styles[i],
+            label=name,
+        )
+    ax.axhline(1.0, color="black", linestyle=(0, (4, 3)), linewidth=1, label="budget")
+    ax.set_yscale("log")
+    ax.set_xlabel("attempt")
+    ax.set_ylabel("your value ÷ the budget (≤ 1 meets it)")
+    ax.set_title("Capstone: each target over your attempts")
+    if len(frame):
+        ax.set_xticks(list(frame.attempt))
+    ax.legend(loc="upper right", fontsize="small")
+    return fig

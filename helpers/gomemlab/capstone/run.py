@@ -1,0 +1,231 @@
+"""Build the capstone's harness around a learner's version and run its jobs, each in a process
+of its own under the lab's reaper (toolchain.run): the correctness comparison, the interleaved
+benchmark runs, the GC workload, the streamed heap run and the leak profile.
+
+The harness module is assembled in a fresh scratch folder: the baseline (gosamples/capstone),
+the learner's files (`yours`), and the harness itself (harness/main.go in this package).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import programs, toolchain, validate, workspace
+from ..errors import GoRunError, ParseError, UsageError, WorkspaceError
+from ..workspace import Package
+from . import targets
+
+HERE = Path(__file__).parent
+SOURCE_FILE = "aggregate.go"
+_PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+
+
+def baseline_files() -> dict[str, str]:
+    """The baseline's Go files (tests excluded), by name."""
+    folder = workspace.sample("capstone").dir
+    return {
+        p.name: p.read_text()
+        for p in sorted(folder.glob("*.go"))
+        if not p.name.endswith("_test.go")
+    }
+
+
+def learner_files(version: str | os.PathLike | Mapping[str, str]) -> dict[str, str]:
+    """A learner's version as {file name: Go source}: the text of aggregate.go, a mapping of
+    file names to sources, or a folder (its .go files, tests excluded) or one .go file."""
+    if isinstance(version, Mapping):
+        files = {str(k): v for k, v in version.items()}
+        for name, text in files.items():
+            validate.source(text, f"the text of {name}")
+    elif isinstance(version, str) and ("\n" in version or _PACKAGE_CLAUSE.search(version)):
+        validate.source(version, "the capstone's source")
+        files = {SOURCE_FILE: version}
+    elif isinstance(version, str | os.PathLike):
+        path = Path(version).expanduser()
+        if path.is_file() and path.suffix == ".go":
+            files = {path.name: path.read_text()}
+        elif path.is_dir():
+            files = {
+                p.name: p.read_text()
+                for p in sorted(path.glob("*.go"))
+                if not p.name.endswith("_test.go")
+            }
+            if not files:
+                raise WorkspaceError(
+                    f"{path} holds no .go files: give the folder of your capstone package "
+                    "(gm.capstone.start() makes one)"
+                )
+        else:
+            raise WorkspaceError(
+                f"{path} is neither a folder nor a .go file: give your capstone package's "
+                "folder, one of its .go files, or its source text"
+            )
+    else:
+        raise UsageError(
+            "the capstone version is Go source text, a {file name: source} mapping, or a "
+            f"folder, not {type(version).__name__}"
+        )
+    for name in files:
+        if not name.endswith(".go") or "/" in name or name.startswith("."):
+            raise WorkspaceError(f"{name!r} is not a Go file name like aggregate.go")
+    clauses = {m.group(1) for text in files.values() if (m := _PACKAGE_CLAUSE.search(text))}
+    if "main" in clauses:
+        raise UsageError(
+            "the capstone is a library package (`package capstone` with Aggregate and "
+            "WriteTo), not `package main`: keep the baseline's package clause"
+        )
+    return files
+
+
+def harness_module(yours: Mapping[str, str]) -> Package:
+    """A fresh scratch module holding the baseline, the learner's files and the harness."""
+    module = workspace.scratch_dir("capstone")
+    (module / "go.mod").write_text(f"module capcheck\n\ngo {workspace.GO_DIRECTIVE}\n")
+    for folder, files in (
+        ("baseline", baseline_files()),
+        ("yours", dict(yours)),
+        ("harness", {"main.go": (HERE / "harness" / "main.go").read_text()}),
+    ):
+        (module / folder).mkdir()
+        for name, text in files.items():
+            (module / folder / name).write_text(text)
+    return Package(module, "harness", label="capstone-harness")
+
+
+@dataclass
+class Harness:
+    """A built harness: `job(...)` runs one job in its own process and returns its output."""
+
+    binary: Path
+    timeout: float = 120.0
+    env: dict[str, str] = field(default_factory=dict)
+
+    def job(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """Run one job (GOMAXPROCS=PROCS unless `env` says otherwise); its standard output."""
+        done = toolchain.run(
+            [self.binary, *args],
+            cwd=self.binary.parent,
+            env=toolchain.go_env({"GOMAXPROCS": str(targets.PROCS), **self.env, **(env or {})}),
+            timeout=self.timeout,
+        )
+        if not done.ok:
+            raise GoRunError(
+                done.returncode,
+                command=done.command,
+                stdout=done.stdout,
+                stderr=done.stderr,
+                source_dir=str(self.binary.parent),
+            )
+        return done.stdout
+
+    def json(self, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Run one job that prints a JSON object; the object (ParseError otherwise)."""
+        text = self.job(*args, env=env)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise ParseError(f"the capstone harness printed {text[:80]!r}, not its JSON") from None
+        if not isinstance(value, dict):
+            raise ParseError(f"the capstone harness printed {text[:80]!r}, not a JSON object")
+        return value
+
+
+def build(yours: Mapping[str, str], timeout: float = 300.0) -> Harness:
+    """Compile the harness around `yours` (GoBuildError names the learner's line)."""
+    binary = programs.build(harness_module(yours), timeout=timeout)
+    return Harness(binary)
+
+
+def fresh_seed() -> int:
+    """A seed nobody saw before the check: the inputs cannot be known in advance."""
+    return secrets.randbits(48)
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Everything one check measured; the baseline's and yours side by side."""
+
+    seed: int
+    correctness: Mapping[str, Any]
+    bench_lines: tuple[str, ...] = ()
+    gc: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    heap: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    leaks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+IMPLS = ("baseline", "yours")
+
+
+def measure(
+    harness: Harness,
+    *,
+    seed: int,
+    count: int,
+    benchtime: str,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> Measurements:
+    """Run every job: correctness first (a wrong report ends the check there), then `count`
+    benchmark runs of each version interleaved (baseline first in even rounds, yours first in
+    odd ones), then the GC, heap and leak jobs for both."""
+    on_step("correctness on fresh inputs")
+    correctness = harness.json("correct", "-seed", str(seed))
+    if correctness.get("difference"):
+        return Measurements(seed, correctness)
+    lines: list[str] = []
+    for round_ in range(count):
+        on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
+        order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
+        for impl in order:
+            out = harness.job(
+                "bench",
+                "-impl",
+                impl,
+                "-seed",
+                str(seed),
+                "-lines",
+                str(targets.LINES_PER_OP),
+                "-benchtime",
+                benchtime,
+            )
+            lines.extend(line for line in out.splitlines() if line.startswith("Benchmark"))
+    on_step("the GC's share of the CPU")
+    gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
+    for impl in ("baseline", *["yours"] * targets.GC_REPEATS):
+        gc[impl].append(
+            harness.json(
+                "gc",
+                "-impl",
+                impl,
+                "-seed",
+                str(seed),
+                "-lines",
+                str(targets.GC_LINES),
+                "-rounds",
+                str(targets.GC_ROUNDS),
+                env={"GOMAXPROCS": str(targets.GC_PROCS)},
+            )
+        )
+    on_step("the peak heap under the memory limit")
+    heap = {
+        impl: harness.json(
+            "heap",
+            "-impl",
+            impl,
+            "-seed",
+            str(seed),
+            "-lines",
+            str(targets.HEAP_LINES),
+            env={"GOMEMLIMIT": str(targets.MEMORY_LIMIT)},
+        )
+        for impl in IMPLS
+    }
+    on_step("goroutines left behind")
+    leaks = {impl: harness.json("leak", "-impl", impl, "-seed", str(seed)) for impl in IMPLS}
+    return Measurements(seed, correctness, tuple(lines), gc, heap, leaks)

@@ -1,0 +1,424 @@
+"""Flame graphs as data: call stacks merged into a tree, then laid out as boxes with their
+colours, hatches, labels and a text alternative (`FlameLayout`), for three forms:
+
+* `plain_layout`: one profile; width = value, colour = whose code (your code, runtime, std);
+* `pprof_diff_layout`: pprof's differential flame graph (`go tool pprof -diff_base`, flame
+  view, internal/driver/html/stacks.js): width = base + new, so what vanished still shows, and
+  a bar inside each box as wide as the net change new − base;
+* `gregg_diff_layout`: Brendan Gregg's differential flame graph (difffolded.pl): width = the
+  new profile, colour = the change (red grew, blue shrank, the deeper the larger); a stack
+  only in the base has no width here, so the layout names what it leaves out.
+
+A change's sign is never carried by colour alone: it is written in the label (+/−) and boxes
+that shrank are hatched. `flame_plot.draw` renders a layout with matplotlib (a `FlameFigure`,
+which shows itself in Jupyter and in handouts as the static SVG of `flame_svg.render`). Pure:
+nothing here draws or runs Go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .plots import FAMILIES, family, scale_for, short_name
+
+GREW = "#c0392b"
+"""Red: more in the new profile (no hatch, label "+")."""
+SHRANK = "#2e6fb5"
+"""Blue: less in the new profile (hatched, label "−")."""
+SAME = "#d4d4d4"
+"""Grey: no change (or, in pprof's form, a box's own background)."""
+SHRANK_HATCH = "///"
+GREGG_DEEPEST = 0.7
+"""Gregg's form: the largest change's tint (a paler red or blue keeps black labels readable)."""
+MINUS = "−"
+
+_QUESTIONS = {
+    "cpu": "Which call paths use the most CPU time?",
+    "samples": "Which call paths were caught running most often?",
+    "alloc_space": "Which call paths allocate the most bytes?",
+    "alloc_objects": "Which call paths make the most allocations?",
+    "inuse_space": "Which call paths hold the most memory at the last GC?",
+    "inuse_objects": "Which call paths hold the most objects at the last GC?",
+    "goroutine": "Where are the goroutines?",
+    "contentions": "Which call paths wait most often?",
+    "delay": "Which call paths wait the longest?",
+}
+
+
+def question(sample_index: str) -> str:
+    """The question a flame graph of `sample_index` answers, as a whole sentence."""
+    return _QUESTIONS.get(sample_index, f"Which call paths have the largest {sample_index}?")
+
+
+# --- the tree ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FlameNode:
+    """A function on a call path: `values` summed over the stacks through it (one per series,
+    e.g. (value,) or (base, new)), its callees by name."""
+
+    name: str
+    values: list[int]
+    children: dict[str, FlameNode] = field(default_factory=dict)
+
+
+def build_tree(
+    stacks: Iterable[Sequence[str]], values: np.ndarray, *, root: str | None = None
+) -> FlameNode:
+    """Merge call stacks (leaf first, as in `Profile.frame`) with their rows of `values` into a
+    tree from the callers down; identical stacks are summed first, so a 65k-sample profile
+    costs one pass over its distinct stacks. With `root` (a regex), each stack starts at its
+    first frame matching it; stacks without one are left out."""
+    values = np.asarray(values, dtype=np.int64).reshape(-1, values.shape[-1] if values.ndim else 1)
+    series = values.shape[1]
+    merged: dict[tuple[str, ...], list[int]] = {}
+    for stack, row in zip(stacks, values.tolist(), strict=True):
+        if not any(row):
+            continue
+        key = tuple(stack)
+        have = merged.get(key)
+        if have is None:
+            merged[key] = list(row)
+        else:
+            for i, v in enumerate(row):
+                have[i] += v
+    pattern = re.compile(root) if root else None
+    top = FlameNode("all", [0] * series)
+    for stack, row in merged.items():
+        path = stack[::-1]
+        if pattern is not None:
+            start = next((i for i, name in enumerate(path) if pattern.search(name)), None)
+            if start is None:
+                continue
+            path = path[start:]
+        node = top
+        _add(node.values, row)
+        for name in path:
+            child = node.children.get(name)
+            if child is None:
+                child = node.children[name] = FlameNode(name, [0] * series)
+            _add(child.values, row)
+            node = child
+    return top
+
+
+def _add(into: list[int], row: list[int]) -> None:
+    for i, v in enumerate(row):
+        into[i] += v
+
+
+# --- layouts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box: `x` and `width` as shares of the graph's width, `depth` its row (0 at the top);
+    `label` the preferred text (shortened to fit by the renderer), `tooltip` the full name and
+    numbers; an optional `bar` (width share, colour, hatch) drawn inside from its left."""
+
+    x: float
+    depth: int
+    width: float
+    name: str
+    label: str
+    tooltip: str
+    fill: str
+    hatch: str = ""
+    bar: tuple[float, str, str] | None = None
+    note: str = ""
+    """What the label says after the name ("+120 ms", "45%"), kept when the name is cut."""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A swatch (fill and hatch) and what it means."""
+
+    fill: str
+    hatch: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FlameLayout:
+    """Everything a renderer needs: title, boxes, how to read the width, the legend, and a
+    text alternative made from the data (`summary`)."""
+
+    title: str
+    boxes: tuple[Box, ...]
+    depth: int
+    xlabel: str
+    legend: tuple[LegendEntry, ...]
+    summary: str
+    empty_text: str = "no samples with a non-zero value"
+
+
+def _place(
+    tree: FlameNode, width_of: Any, min_fraction: float, max_depth: int
+) -> list[tuple[float, int, float, FlameNode]]:
+    total = width_of(tree)
+    boxes: list[tuple[float, int, float, FlameNode]] = []
+    if total <= 0:
+        return boxes
+    stack = [(tree, 0.0, 0)]
+    while stack:
+        node, x, depth = stack.pop()
+        children = sorted(node.children.values(), key=lambda c: (-width_of(c), c.name))
+        placed = []
+        for child in children:
+            width = width_of(child) / total
+            if width > 0 and width >= min_fraction and depth < max_depth:
+                boxes.append((x, depth, width, child))
+                placed.append((child, x, depth + 1))
+            x += width
+        stack.extend(reversed(placed))
+    boxes.sort(key=lambda b: (b[1], b[0]))
+    return boxes
+
+
+def amount(value: float, unit: str, *, signed: bool = False) -> str:
+    """A value with a readable unit (bytes → KiB/MiB, ns → ms/s): "5.3 MiB", "+120 ms"."""
+    divisor, label = scale_for(unit, abs(value))
+    text = f"{abs(value) / divisor:.3g} {label}".strip() if unit else f"{abs(value):,.0f}"
+    if signed:
+        return ("+" if value > 0 else MINUS if value < 0 else "±") + text
+    return ("-" if value < 0 else "") + text
+
+
+def _listed(parts: list[str], n: int = 6) -> str:
+    return "; ".join(parts[:n]) + (f"; and {len(parts) - n} more" if len(parts) > n else "")
+
+
+def plain_layout(
+    tree: FlameNode,
+    *,
+    unit: str = "",
+    sample_index: str = "value",
+    root: str | None = None,
+    min_fraction: float = 0.004,
+    max_depth: int = 20,
+    families: dict[str, str] | None = None,
+    title: str | None = None,
+) -> FlameLayout:
+    """One profile: width = value, colour = your code / runtime / standard library."""
+    total = tree.values[0]
+    placed = _place(tree, lambda n: n.values[0], min_fraction, max_depth)
+    what = amount(total, unit)
+    boxes = []
+    for x, depth, width, node in placed:
+        kind = (families or {}).get(node.name) or family(node.name)
+        boxes.append(
+            Box(
+                x,
+                depth,
+                width,
+                node.name,
+                f"{short_name(node.name)} {width:.0%}",
+                f"{node.name}: {amount(node.values[0], unit)} ({width:.1%})",
+                FAMILIES[kind][0],
+                note=f"{width:.0%}",
+            )
+        )
+    widest = sorted(
+        (b for b in boxes if b.depth > 0 or not root), key=lambda b: (-b.width, b.depth)
+    )
+    summary = (
+        f"{what} of {sample_index} in all{'; from ' + root if root else ''}. Widest boxes: "
+        + _listed([f"{b.name} {b.width:.0%}" for b in widest])
+        if boxes
+        else "No samples with a non-zero value."
+    )
+    return FlameLayout(
+        title=title
+        or f"{question(sample_index)} ({sample_index}: {what} in all"
+        f"{', from ' + root if root else ''})",
+        boxes=tuple(boxes),
+        depth=max((b.depth for b in boxes), default=0) + 1,
+        xlabel=f"share of the {sample_index} ({what} = 100%)",
+        legend=tuple(LegendEntry(c, "", text) for c, text in FAMILIES.values()),
+        summary=summary,
+    )
+
+
+def _change_style(delta: int, strength: float = 1.0) -> tuple[str, str]:
+    if delta > 0:
+        return _mix(GREW, strength), ""
+    if delta < 0:
+        return _mix(SHRANK, strength), SHRANK_HATCH
+    return SAME, ""
+
+
+@cache
+def _mix(colour: str, strength: float) -> str:
+    """`colour` faded towards white: strength 1 is the colour, 0.1 a faint tint of it."""
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    out = 255 - (255 - rgb) * max(0.1, min(1.0, strength))
+    return "#" + "".join(f"{round(v):02x}" for v in out)
+
+
+def _diff_tooltip(node: FlameNode, unit: str) -> str:
+    base, new = node.values
+    return (
+        f"{node.name}: base {amount(base, unit)} → new {amount(new, unit)} "
+        f"({amount(new - base, unit, signed=True)})"
+    )
+
+
+def _diff_summary(tree: FlameNode, placed: list, unit: str, sample_index: str) -> str:
+    base, new = tree.values
+    changes = sorted(
+        (n for _, _, _, n in placed if n.values[0] != n.values[1]),
+        key=lambda n: (-abs(n.values[1] - n.values[0]), n.name),
+    )
+    listed = [
+        f"{n.name} {amount(n.values[1] - n.values[0], unit, signed=True)} "
+        f"({amount(n.values[0], unit)} → {amount(n.values[1], unit)})"
+        for n in changes
+    ]
+    return (
+        f"{sample_index}: base {amount(base, unit)}, new {amount(new, unit)}, change "
+        f"{amount(new - base, unit, signed=True)}. Largest changes: "
+        + (_listed(listed) if listed else "none")
+        + "."
+    )
+
+
+def _diff_title(kind: str, sample_index: str, tree: FlameNode, unit: str, root: str | None) -> str:
+    base, new = tree.values
+    where = f", from {root}" if root else ""
+    return (
+        f"What changed in {sample_index}, base → new? ({kind}: {amount(base, unit)} → "
+        f"{amount(new, unit)}{where})"
+    )
+
+
+def _diff_legend(
+    what_width: str, strength: float = 1.0, deeper: str = ""
+) -> tuple[LegendEntry, ...]:
+    return (
+        LegendEntry(_mix(GREW, strength), "", f"grew: new > base (label +){deeper}"),
+        LegendEntry(
+            _mix(SHRANK, strength), SHRANK_HATCH, f"shrank: new < base (hatched, label {MINUS})"
+        ),
+        LegendEntry(SAME, "", what_width),
+    )
+
+
+def pprof_diff_layout(
+    tree: FlameNode,
+    *,
+    unit: str = "",
+    sample_index: str = "value",
+    root: str | None = None,
+    min_fraction: float = 0.004,
+    max_depth: int = 20,
+    title: str | None = None,
+) -> FlameLayout:
+    """pprof's differential flame graph: tree values (base, new); a box is as wide as base +
+    new under it, and holds a bar as wide as |new − base| (red +, blue hatched −)."""
+    placed = _place(tree, lambda n: n.values[0] + n.values[1], min_fraction, max_depth)
+    scale = sum(tree.values)
+    boxes = []
+    for x, depth, width, node in placed:
+        base, new = node.values
+        fill, hatch = _change_style(new - base)
+        bar = (abs(new - base) / scale, fill, hatch) if new != base else None
+        boxes.append(
+            Box(
+                x,
+                depth,
+                width,
+                node.name,
+                f"{short_name(node.name)} {amount(new - base, unit, signed=True)}",
+                _diff_tooltip(node, unit),
+                SAME,
+                bar=bar,
+                note=amount(new - base, unit, signed=True),
+            )
+        )
+    return FlameLayout(
+        title=title or _diff_title("pprof's form", sample_index, tree, unit, root),
+        boxes=tuple(boxes),
+        depth=max((b.depth for b in boxes), default=0) + 1,
+        xlabel=(
+            f"box width: base + new {sample_index} under the call "
+            f"({amount(scale, unit)} = 100%); bar inside: the net change new − base"
+        ),
+        legend=_diff_legend("box: base + new (no change if no bar)"),
+        summary=_diff_summary(tree, placed, unit, sample_index),
+    )
+
+
+def gregg_diff_layout(
+    tree: FlameNode,
+    *,
+    unit: str = "",
+    sample_index: str = "value",
+    root: str | None = None,
+    min_fraction: float = 0.004,
+    max_depth: int = 20,
+    title: str | None = None,
+) -> FlameLayout:
+    """Brendan Gregg's differential flame graph: tree values (base, new); a box is as wide as
+    the new profile under it, coloured by the change (the deeper the colour, the larger the
+    change relative to the largest one)."""
+    placed = _place(tree, lambda n: n.values[1], min_fraction, max_depth)
+    largest = max((abs(n.values[1] - n.values[0]) for _, _, _, n in placed), default=0) or 1
+    boxes = []
+    for x, depth, width, node in placed:
+        base, new = node.values
+        fill, hatch = _change_style(new - base, GREGG_DEEPEST * abs(new - base) / largest)
+        boxes.append(
+            Box(
+                x,
+                depth,
+                width,
+                node.name,
+                f"{short_name(node.name)} {amount(new - base, unit, signed=True)}",
+                _diff_tooltip(node, unit),
+                fill,
+                hatch,
+                note=amount(new - base, unit, signed=True),
+            )
+        )
+    gone = sum(1 for n in tree.children.values() if n.values[1] == 0 and n.values[0])
+    summary = _diff_summary(tree, placed, unit, sample_index)
+    if gone:
+        summary += f" {gone} call path(s) only in the base have no width here."
+    return FlameLayout(
+        title=title or _diff_title("Gregg's form", sample_index, tree, unit, root),
+        boxes=tuple(boxes),
+        depth=max((b.depth for b in boxes), default=0) + 1,
+        xlabel=(
+            f"box width: the new profile's {sample_index} ({amount(tree.values[1], unit)} = "
+            "100%); colour: the change (paths only in the base do not show)"
+        ),
+        legend=_diff_legend("no change; the paler, the smaller the change", GREGG_DEEPEST),
+        summary=summary,
+    )
+
+
+def alt_text(layout: FlameLayout) -> str:
+    """The flame graph in words: its title, how to read it, and the data (`summary`)."""
+    return f"Flame graph: {layout.title}. {layout.xlabel}. {layout.summary}"
+
+
+def label_candidates(box: Box) -> tuple[str, ...]:
+    """A box's labels, most informative first: the label, the bare function name with the
+    note (the sign of a change survives), the name without its package path, the bare name."""
+    short = short_name(box.name)
+    bare = short.split(" ", 1)[0].rsplit(".", 1)[-1]
+    with_note = f"{bare} {box.note}" if box.note else bare
+    return tuple(dict.fromkeys((box.label, with_note, short, bare)))
+
+
+def sides_tree(sides: pd.DataFrame, *, root: str | None = None) -> FlameNode:
+    """The tree of a `ProfileDiff.sides()` table: values (base, new) per node."""
+    return build_tree(sides["callstack"], sides[["base", "new"]].to_numpy(), root=root)

@@ -1,0 +1,191 @@
+"""The capstone check: targets judged from numbers (pure), the learner's input refused clearly,
+the attempts record, and live: the reference passes, the baseline misses the targets it should,
+a hard-coded answer is refused, a correct but slow version is told which targets it misses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import gomemlab as gm
+from gomemlab import checks
+from gomemlab.capstone import attempt_log as attempts_module
+from gomemlab.capstone import run as capstone_run
+from gomemlab.capstone import targets
+from gomemlab.capstone.result import CapstoneCheck
+from gomemlab.errors import UsageError, WorkspaceError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "capstone"
+REFERENCE = Path(gm.capstone.__file__).parent / "reference"
+T = targets.by_name()
+
+
+# --- judged from numbers --------------------------------------------------------------------
+
+
+def test_budget_met_and_missed_say_by_how_much():
+    met = targets.judge_budget(T["allocs/op"], 82_000, 4_500, targets.ALLOCS_BUDGET, "allocs")
+    assert met.met and met.margin == "11,500 under the budget" and met.yours == "4,500"
+    missed = targets.judge_budget(T["B/op"], 5.7e6, 1.9e6, targets.BYTES_BUDGET, "B")
+    assert not missed.met
+    assert missed.margin == "0.40 MB over the budget (1.3× it)"
+    assert missed.ratio == pytest.approx(1.9e6 / 1.5e6)
+
+
+def test_time_needs_the_ratio_and_the_test():
+    base = [230e6 + i * 1e6 for i in range(10)]
+    fast = [30e6 + i * 1e6 for i in range(10)]
+    j = targets.judge_time(T["time/op"], base, fast)
+    assert j.met and j.margin.startswith("0.15× the baseline (Mann–Whitney p = ")
+    slow = [200e6 + i * 1e6 for i in range(10)]
+    j = targets.judge_time(T["time/op"], base, slow)
+    assert not j.met and "the target's 0.5×" in j.margin
+    # under the ratio by the medians, but the runs overlap 0.5 × baseline: not clearly met
+    noisy = [100e6, 300e6, 90e6, 320e6, 95e6, 98e6, 310e6, 99e6, 97e6, 330e6]
+    j = targets.judge_time(T["time/op"], base, noisy)
+    assert not j.met and "not clearly" in j.margin
+
+
+def test_share_heap_and_leaks():
+    assert targets.judge_share(T["GC CPU"], 0.05, 0.0002).met
+    missed = targets.judge_share(T["GC CPU"], 0.05, 0.025)
+    assert not missed.met and missed.margin == "1.0 points over the 1.5% budget"
+    assert targets.judge_heap(T["peak heap"], 28 << 20, 6 << 20).met
+    over = targets.judge_heap(T["peak heap"], 28 << 20, 20 << 20)
+    assert not over.met and over.margin.startswith("4.0 MiB over the limit")
+    assert not targets.judge_leaks(T["leaks"], 3, 1).met
+    assert targets.judge_leaks(T["leaks"], 3, 0).margin == "none left blocked"
+
+
+def _check(judgements, difference=None):
+    return CapstoneCheck(tuple(judgements), seed=7, difference=difference)
+
+
+def test_verdict_names_every_missed_target_its_size_and_tool_never_the_fix():
+    judged = [
+        targets.judge_budget(T["allocs/op"], 82_000, 22_000, targets.ALLOCS_BUDGET, "allocs"),
+        targets.judge_leaks(T["leaks"], 3, 0),
+    ]
+    verdict = _check(judged).verdict
+    assert not verdict.passed and verdict.mark == checks.NOT_YET
+    assert "1 of 2 targets missed" in verdict.message
+    assert "allocs/op: 22,000 — 6,000 over the budget" in verdict.message
+    assert T["allocs/op"].tool in verdict.message
+    assert "leaks" not in verdict.message.split("missed", 1)[1]
+    assert verdict.evidence["missed"] == ("allocs/op",)
+
+
+def test_a_wrong_report_is_shown_where_it_differs_and_how_to_reproduce_it():
+    difference = {"lines": 200, "seed": 12, "line": 3, "want": "route a", "got": "route b"}
+    check = _check((), difference)
+    text = check.verdict.message
+    assert not check.passed and "report line 3" in text and "want: route a" in text
+    assert "capstone.Generate(12, 200)" in text
+    assert "No target is measured" in text
+
+
+# --- the learner's input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("version", "error", "words"),
+    [
+        (None, UsageError, "not NoneType"),
+        (42, UsageError, "not int"),
+        ("/no/such/capstone", WorkspaceError, "neither a folder nor a .go file"),
+        ("package main\n\nfunc main() {}\n", UsageError, "not `package main`"),
+        ({"../x.go": "package capstone\n"}, WorkspaceError, "not a Go file name"),
+        ({"notes.txt": "package capstone\n"}, WorkspaceError, "not a Go file name"),
+    ],
+)
+def test_bad_versions_are_refused_with_what_to_do(version, error, words):
+    with pytest.raises(error, match=words):
+        capstone_run.learner_files(version)
+
+
+def test_an_empty_folder_is_refused(tmp_path):
+    with pytest.raises(WorkspaceError, match=r"holds no \.go files"):
+        capstone_run.learner_files(tmp_path)
+
+
+def test_a_folder_gives_its_go_files_without_tests(tmp_path):
+    (tmp_path / "aggregate.go").write_text("package capstone\n")
+    (tmp_path / "aggregate_test.go").write_text("package capstone\n")
+    assert list(capstone_run.learner_files(tmp_path)) == ["aggregate.go"]
+
+
+def test_count_below_the_rule_is_refused():
+    with pytest.raises(UsageError, match="count must be a whole number ≥ 10"):
+        gm.capstone.check(REFERENCE, count=5)
+
+
+def test_the_targets_table_is_set_before_measuring():
+    table = gm.capstone.targets_table()
+    assert list(table.target) == list(targets.TARGET_NAMES)
+    assert table.budget.str.len().min() > 20
+
+
+# --- the record of attempts -------------------------------------------------------------------
+
+
+def test_attempts_are_recorded_and_a_damaged_line_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    judged = [
+        targets.Judgement(T["correct"], "—", "the same report", True, "", 0.0),
+        targets.judge_budget(T["allocs/op"], 82_000, 22_000, targets.ALLOCS_BUDGET, "allocs"),
+    ]
+    attempts_module.record(_check(judged))
+    with (tmp_path / attempts_module.FILE).open("a") as f:
+        f.write("{not json\n")
+    attempts_module.record(_check((), {"lines": 1, "seed": 1, "line": 1, "want": "", "got": ""}))
+    frame = gm.capstone.attempts()
+    assert list(frame.attempt) == [1, 2]
+    assert list(frame.correct) == [True, False]
+    assert frame["allocs/op"].iloc[0] == pytest.approx(22_000 / 16_000)
+    fig = gm.capstone.plot_attempts(frame)
+    assert "allocs/op" in gm.figures.describe(fig)
+
+
+def test_the_attempts_file_is_never_half_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    attempts_module.record(_check(()))
+    lines = (tmp_path / attempts_module.FILE).read_text().splitlines()
+    assert [json.loads(line)["passed"] for line in lines] == [False]
+
+
+# --- live: the real toolchain ----------------------------------------------------------------
+
+
+@pytest.mark.live
+def test_the_reference_passes_and_the_baseline_misses_what_it_should(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    reference = gm.capstone.check(REFERENCE, benchtime="1x", record=False)
+    assert reference.passed, reference.frame.to_string()
+    baseline = gm.capstone.check(gm.sample("capstone").dir, benchtime="1x", record=False)
+    assert baseline.difference is None  # the baseline is right by definition
+    assert set(baseline.missed) >= {"allocs/op", "B/op", "time/op", "peak heap", "leaks"}
+
+
+@pytest.mark.live
+def test_a_hard_coded_report_is_refused_on_fresh_inputs():
+    result = gm.capstone.check(FIXTURES / "hardcoded", record=False)
+    assert result.difference is not None and not result.passed
+    assert "differs from the baseline's" in result.verdict.message
+
+
+@pytest.mark.live
+def test_a_correct_but_slow_version_is_told_which_targets_it_misses():
+    result = gm.capstone.check(FIXTURES / "stream", benchtime="1x", record=False)
+    assert result.difference is None
+    assert {"allocs/op", "B/op"} <= set(result.missed)
+    assert "leaks" not in result.missed and "peak heap" not in result.missed
+    assert "allocs/op:" in result.verdict.message and "05 pprof" in result.verdict.message
+
+
+@pytest.mark.live
+def test_a_compile_error_names_the_learners_line():
+    broken = "package capstone\n\nfunc Aggregate() {\n\tundefinedThing()\n}\n"
+    with pytest.raises(gm.errors.GoBuildError, match="undefinedThing"):
+        gm.capstone.check(broken, record=False)
