@@ -171,6 +171,35 @@ def test_a_refusal_names_the_status_and_what_the_server_said(not_a_profiler):
         gm.pprof.fetch(not_a_profiler, "goroutineleak")
 
 
+def test_a_proxy_in_the_environment_is_not_used_for_loopback(not_a_profiler, monkeypatch):
+    # A proxy that does not exist: a request sent through it would fail to connect.
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    assert loopback.get(not_a_profiler + "/x", timeout=5) == b"<html>hello</html>"
+
+
+def test_a_redirect_is_not_followed(monkeypatch):
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", "http://example.com/debug/pprof/heap")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(FetchError, match="302"):
+            gm.pprof.fetch(f"http://127.0.0.1:{server.server_address[1]}", "heap", timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_start_refuses_unknown_parts():
     with pytest.raises(UsageError):
         gm.service.start(revised=["cache", "everything"])
@@ -299,3 +328,13 @@ def test_the_diagnosis_exercise_reads_the_recorded_leak_profile():
     wrong = {**right, "allocates_most": "main.renderUser"}
     verdict = check(heap, allocs, leaks, wrong)
     assert not verdict and verdict.evidence["wrong"] == 1 and "allocs profile" in verdict.message
+
+
+@pytest.mark.live
+def test_load_returns_once_requests_flow():
+    """A profile taken right after `load()` covers requests, however slowly loadgen started."""
+    with gm.service.start() as svc:
+        running = svc.load(rate=100, seconds=2, mix={"report": 1})
+        allocs = gm.pprof.fetch(svc.url, "allocs", seconds=1)
+        running.result()
+        assert allocs.top("alloc_space", 1).function[0] == "main.buildReport"

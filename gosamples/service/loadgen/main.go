@@ -81,6 +81,7 @@ func main() {
 		os.Exit(2)
 	}
 	c.run = time.Now().UnixNano()
+	fmt.Fprintf(os.Stderr, "loadgen: sending %d requests\n", int(c.rate*c.duration.Seconds()))
 	summary := run(c)
 	if *asJSON {
 		json.NewEncoder(os.Stdout).Encode(summary)

@@ -27,6 +27,8 @@ from .result import LoadReport
 PARTS = ("cache", "report", "search")
 """The parts of the service that have a revised version (`start(revised=...)`)."""
 ENDPOINTS = ("user", "report", "search")
+SENDING = "loadgen: sending"
+"""The line the load generator writes to stderr just before its first request."""
 START_TIMEOUT = 120.0
 """Seconds to build (first time) and start the service before giving up."""
 
@@ -107,8 +109,9 @@ class Service:
         rows: int = 300,
         every: float = 0.2,
     ) -> Load:
-        """Start an open-loop load (the Go load generator) and return at once; `.result()`
-        waits for it. `rate` requests per second for `seconds`, spread over the endpoints by
+        """Start an open-loop load (the Go load generator) and return as soon as it sends;
+        `.result()` waits for it to end. `rate` requests per second for `seconds`, spread
+        over the endpoints by
         `mix` (weights, default user 6, report 2, search 2); `unique` gives every user request
         a distinct `ref=` parameter; `ids` user ids are asked for, `rows` rows per report.
         The service's runtime/metrics are read every `every` seconds meanwhile."""
@@ -152,12 +155,16 @@ class Load:
         self._snapshots: list[MetricsSnapshot] = []
         self._done = threading.Event()
         self._outcome: list = []
-        self._started = time.perf_counter()
+        self._sending = threading.Event()
         self._snapshot()  # the baseline reading, before the first request
         self._runner = threading.Thread(target=self._run, args=(seconds,), daemon=True)
         self._reader = threading.Thread(target=self._read, args=(every,), daemon=True)
         self._runner.start()
         self._reader.start()
+        # Return once requests flow (the load generator's start takes seconds on a busy
+        # machine): a profile taken next covers the load, not the wait for it.
+        while not self._sending.wait(0.05) and not self._done.is_set():
+            pass
 
     def _snapshot(self) -> None:
         try:
@@ -167,12 +174,16 @@ class Load:
 
     def _run(self, seconds: float) -> None:
         try:
-            done = toolchain.run(self.command, timeout=seconds + 60)
+            done = toolchain.run(self.command, timeout=seconds + 60, on_stderr=self._said)
             self._outcome.append(done)
         except GomemlabError as error:
             self._outcome.append(error)
         finally:
             self._done.set()
+
+    def _said(self, line: str) -> None:
+        if line.startswith(SENDING):
+            self._sending.set()
 
     def _read(self, every: float) -> None:
         while not self._done.wait(every):
