@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 import html
+import inspect
 import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from test_results import MAKERS
 
+import gomemlab as gm
 from gomemlab import figures
 from gomemlab.errors import UsageError
 
@@ -31,9 +34,26 @@ CASES = [
 
 
 def _frame_numbers(result) -> np.ndarray:
-    frame = result.frame
-    numbers = frame.select_dtypes("number").to_numpy(dtype=float).ravel()
+    """The numbers of every table the result shows (`.frame`, and e.g. a load report's
+    `.metrics`, which its memory figure draws)."""
+    tables = [
+        value
+        for name, kind in inspect.getmembers(type(result))
+        if not name.startswith("_") and isinstance(kind, property | gm.result.table_property)
+        for value in [_table(result, name)]
+        if isinstance(value, pd.DataFrame)
+    ]
+    numbers = np.concatenate(
+        [t.select_dtypes("number").to_numpy(dtype=float).ravel() for t in tables] or [[]]
+    )
     return np.unique(numbers[np.isfinite(numbers)])
+
+
+def _table(result, name: str) -> object:
+    try:
+        return getattr(result, name)
+    except (AttributeError, ValueError):
+        return None
 
 
 def _telling(value: float) -> bool:
