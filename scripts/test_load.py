@@ -1,6 +1,6 @@
 """`make test-load`: the notebooks that measure the runtime, run by nbval in a busy room.
 
-    python scripts/test_load.py                 # 04 06 07 08 09 10, three busy loops
+    python scripts/test_load.py                 # 04 06-12 (those present), three busy loops
     python scripts/test_load.py 07 08 --loops 2 --quick -- -k "Cell 36"   # after --: for pytest
 
 Three busy loops (Python processes spinning on a core each, in this session so that they share
@@ -29,7 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ("04", "06", "07", "08", "09", "10")
+MEASURING = ("04", "06", "07", "08", "09", "10", "11", "12")
+NOTEBOOKS = tuple(n for n in MEASURING if any(ROOT.glob(f"notebooks/{n}-*.ipynb")))
+"""The chapters that measure the runtime (11, the running service, and 12, the capstone, when
+this checkout has them); `make test-load` names the same."""
 QUICK_ONLY = {"10"}
 """Chapter 10's full mode fetches every Go release the lab knows: quick mode unless --full."""
 
