@@ -71,6 +71,7 @@ RENAMES: list[tuple[str, str]] = [
     (r"\blayout\.layouts\(", "layout.run("),
     (r"\blayout\.measure\(", "layout.run("),
     (r"\breleases\.measure\(", "releases.run("),
+    (r"\bR\.measure\(", "R.run("),  # 10 imports gomemlab.releases as R
     (r"\bgm\.source\.extract\(", "gm.gosource.extract_text("),
     (r"\bgm\.source\.find\(", "gm.gosource.extract("),
     (
@@ -207,16 +208,22 @@ def rewrite_cell(source: str) -> str:
     return text
 
 
-def rewrite(path: Path) -> bool:
-    """Rewrite one notebook in place; whether anything changed."""
-    nb = nbformat.read(path, as_version=4)
+def shape(nb: nbformat.NotebookNode, chapter: str) -> bool:
+    """Every edit above on notebook `nb` of `chapter` ("10"), in place; whether any applied."""
     before = nbformat.writes(nb)
-    skeleton(nb, path.name[:2])
+    skeleton(nb, chapter)
     changed = nbformat.writes(nb) != before
     for cell in nb.cells:
         new = rewrite_cell(cell.source) if cell.cell_type == "code" else rename(cell.source)
         if new != cell.source:
             cell.source, changed = new, True
+    return changed
+
+
+def rewrite(path: Path) -> bool:
+    """Rewrite one notebook in place; whether anything changed."""
+    nb = nbformat.read(path, as_version=4)
+    changed = shape(nb, path.name[:2])
     if changed:
         nbformat.write(nb, path)
     return changed

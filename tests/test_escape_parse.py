@@ -198,7 +198,6 @@ def test_frame_columns_and_types():
         ("zero-copy string->[]byte conversion", ("zero_copy", "", "")),
         ("func literal does not escape", ("does_not_escape", "func literal", "")),
         ("... argument does not escape", ("does_not_escape", "... argument", "")),
-        ("make([]byte, n) does not escape", ("does_not_escape", "make([]byte, n)", "")),
         ("main &x does not escape", ("does_not_escape", "&x", "main")),  # Go <= 1.12
         ("ref z does not escape", ("does_not_escape", "z", "ref")),
         (

@@ -210,3 +210,19 @@ def test_usage_mistakes_in_checks_are_not_recorded(data):
         assert "check_" in first or "gogc" in first or "items" in first, first
     assert not (data / FILE).exists()
     assert gm.progress().frame.empty
+
+
+def test_lines_appended_by_two_processes_at_once_are_all_kept(tmp_path):
+    path = tmp_path / "log.jsonl"
+    writer = (
+        "import sys; from pathlib import Path; from gomemlab import files\n"
+        "for i in range(40):\n"
+        "    files.append_line(Path(sys.argv[1]), f'{sys.argv[2]} {i}', what='the log')\n"
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", writer, str(path), n]) for n in "ab"]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    lines = path.read_text().splitlines()
+    for name in "ab":  # every line of each writer, in its order
+        assert [x for x in lines if x.startswith(name)] == [f"{name} {i}" for i in range(40)]
+    assert len(lines) == 80
+    assert {p.name for p in tmp_path.iterdir()} == {"log.jsonl", ".log.jsonl.lock"}  # no staging

@@ -26,3 +26,13 @@ def test_a_wrong_history_raises_naming_the_release():
     if gm.releases.history._unpacked("1.25"):
         with pytest.raises(AssertionError, match=r"Go go1\.25\.\d+: '1\.25', where the text"):
             gm.releases.expect_history(_series, {"1.25": "1.24"}, current="x", install=False)
+
+
+@pytest.mark.live
+def test_a_yes_no_history_is_said_in_words():
+    line = gm.releases.expect_history(
+        lambda go: go is not None, {"1.21": True}, current=True, install=False
+    )
+    assert line.endswith(f"{gm.find_go().version}: yes") and "True" not in line
+    with pytest.raises(AssertionError, match="where the text says 'no'"):
+        gm.releases.expect_history(lambda go: True, {}, current=False, install=False)

@@ -39,6 +39,18 @@ def unreadable(path: Path, error: OSError, what: str) -> WorkspaceError:
     )
 
 
+def append_line(path: Path, line: str, *, what: str) -> Path:
+    """Add `line` (text without a newline) as the last line of `path`, under a lock file
+    beside it so two processes never lose each other's line; the file is replaced atomically
+    (`write_atomic`), so a full disk never leaves half a line. A last line that lost its
+    newline (a crash, a hand edit) keeps its own line. WorkspaceError when it cannot write."""
+    with locked(path.parent / f".{path.name}.lock"):
+        old = path.read_bytes() if path.is_file() else b""
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        return write_atomic(path, old + line.encode() + b"\n", what=what)
+
+
 def write_atomic(path: str | os.PathLike, data: bytes | str, *, what: str = "the file") -> Path:
     """Write `data` to `path` atomically: the old file stays whole until the new one is on
     disk. A failure (e.g. a full disk) leaves no partial file and raises WorkspaceError."""

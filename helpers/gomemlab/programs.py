@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import files, toolchain, validate, versions
-from .errors import GoRunError, GoTimeoutError, UsageError
+from .errors import GoTimeoutError, UsageError
 from .toolchain import Completed, GoToolchain
 from .workspace import Package, Target, resolve, scratch_dir, scratch_root
 
@@ -187,15 +187,7 @@ def run(
             timeout, command=stopped.command, stdout=stopped.stdout, stderr=stopped.stderr
         ) from None
     done = dataclasses.replace(done, build_seconds=built, go_version=found.version)
-    if check and not done.ok:
-        raise GoRunError(
-            done.returncode,
-            command=done.command,
-            stdout=done.stdout,
-            stderr=done.stderr,
-            source_dir=str(package.dir),
-        )
-    return done
+    return done.check_run(source_dir=package.dir) if check else done
 
 
 # Hosts whose kernel runs 32-bit x86 programs next to 64-bit ones (macOS dropped them in 10.15).

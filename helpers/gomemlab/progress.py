@@ -8,6 +8,7 @@ damaged or hand-edited file) is skipped and counted, never fatal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -32,16 +33,8 @@ def record(exercise: str, title: str, passed: bool) -> None:
     check."""
     at = time.strftime("%Y-%m-%dT%H:%M:%S")
     line = json.dumps({"exercise": exercise, "title": title, "passed": bool(passed), "at": at})
-    try:
-        folder = data_folder()
-        path = folder / FILE
-        with files.locked(folder / f".{FILE}.lock"):
-            old = path.read_bytes() if path.is_file() else b""
-            if old and not old.endswith(b"\n"):
-                old += b"\n"
-            files.write_atomic(path, old + line.encode() + b"\n", what="the progress file")
-    except (OSError, GomemlabError):
-        pass
+    with contextlib.suppress(OSError, GomemlabError):
+        files.append_line(data_folder() / FILE, line, what="the progress file")
 
 
 def _attempt(line: str) -> dict[str, Any] | None:

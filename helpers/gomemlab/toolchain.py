@@ -262,24 +262,18 @@ class Completed:
                 raise GoBuildError(
                     diagnostics, command=self.command, stdout=self.stdout, stderr=self.stderr
                 )
-            raise GoRunError(
-                self.returncode,
-                command=self.command,
-                stdout=self.stdout,
-                stderr=self.stderr,
-                source_dir=prefix,
-            )
-        return self
+        return self.check_run()
 
-    def check_run(self) -> Completed:
-        """Raise GoRunError (showing a panic readably) unless the process exited 0."""
+    def check_run(self, source_dir: str | os.PathLike | None = None) -> Completed:
+        """Raise GoRunError (showing a panic readably, its line relative to `source_dir`,
+        by default the folder the process ran in) unless the process exited 0."""
         if not self.ok:
             raise GoRunError(
                 self.returncode,
                 command=self.command,
                 stdout=self.stdout,
                 stderr=self.stderr,
-                source_dir=str(self.cwd or ""),
+                source_dir=str(source_dir if source_dir is not None else self.cwd or ""),
             )
         return self
 

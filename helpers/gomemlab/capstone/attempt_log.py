@@ -5,6 +5,7 @@ skipped, never fatal."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -35,17 +36,10 @@ def record(check: CapstoneCheck) -> None:
         "passed": check.passed,
         "ratios": {j.target.name: j.ratio for j in check.judgements},
     }
-    try:
-        folder = data_folder()
-        path = folder / FILE
-        with files.locked(folder / f".{FILE}.lock"):
-            old = path.read_bytes() if path.is_file() else b""
-            if old and not old.endswith(b"\n"):
-                old += b"\n"
-            data = old + json.dumps(entry).encode() + b"\n"
-            files.write_atomic(path, data, what="the capstone attempts file")
-    except (OSError, GomemlabError):
-        pass
+    with contextlib.suppress(OSError, GomemlabError):
+        files.append_line(
+            data_folder() / FILE, json.dumps(entry), what="the capstone attempts file"
+        )
 
 
 def _row(line: str) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import programs, toolchain, validate, workspace
-from ..errors import GoRunError, ParseError, UsageError, WorkspaceError
+from ..errors import ParseError, UsageError, WorkspaceError
 from ..workspace import Package
 from . import targets
 
@@ -115,15 +115,7 @@ class Harness:
             env=toolchain.go_env({"GOMAXPROCS": str(targets.PROCS), **self.env, **(env or {})}),
             timeout=self.timeout,
         )
-        if not done.ok:
-            raise GoRunError(
-                done.returncode,
-                command=done.command,
-                stdout=done.stdout,
-                stderr=done.stderr,
-                source_dir=str(self.binary.parent),
-            )
-        return done.stdout
+        return done.check_run().stdout  # it ran in the binary's folder
 
     def json(self, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Run one job that prints a JSON object; the object (ParseError otherwise)."""

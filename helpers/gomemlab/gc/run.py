@@ -13,7 +13,7 @@ from .. import programs, validate, workspace
 from ..errors import UsageError
 from ..programs import Target
 from ..settings import quick
-from ..toolchain import GoToolchain
+from ..toolchain import Completed, GoToolchain
 from .result import GCRun, MiB, SweepResult, parse_gctrace, parse_metrics
 
 GOGC_SWEEP = (25, 50, 100, 200, 400, "off")
@@ -139,12 +139,6 @@ def run(
         if value is not None:
             env[name] = str(value)
     done = programs.run(package, argv, env=env, timeout=timeout, go=go, goexperiment=goexperiment)
-    provenance = done.provenance
-    samples = None
-    if metrics_path is not None:
-        samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
-        metrics_path.unlink()
-        metrics_path.parent.rmdir()
     shown_gogc = None if gogc_text is None else ("off" if gogc_text == "off" else int(gogc_text))
     settings = {
         "gogc": shown_gogc,
@@ -152,6 +146,18 @@ def run(
         "gomaxprocs": gomaxprocs,
         "workload": dict(workload) or None,
     }
+    return _finished(done, settings, metrics_path)
+
+
+def _finished(done: Completed, settings: dict[str, Any], metrics_path: Path | None) -> GCRun:
+    """A finished run's result: its gctrace and, when it wrote them, its runtime/metrics
+    samples (the file and its scratch folder are removed once read)."""
+    provenance = done.provenance
+    samples = None
+    if metrics_path is not None:
+        samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
+        metrics_path.unlink()
+        metrics_path.parent.rmdir()
     return GCRun(
         settings=settings,
         log=parse_gctrace(done.stderr, provenance=provenance),
@@ -254,10 +260,6 @@ def run_phases(
         timeout=timeout,
         go=go,
     )
-    provenance = done.provenance
-    samples = parse_metrics(metrics_path.read_text(), provenance=provenance)
-    metrics_path.unlink()
-    metrics_path.parent.rmdir()
     settings = {
         "gogc": "off" if gogc_text == "off" else int(gogc_text),
         "memlimit": limit,
@@ -266,10 +268,4 @@ def run_phases(
         "speed": speed,
         "phases": spec,
     }
-    return GCRun(
-        settings=settings,
-        log=parse_gctrace(done.stderr, provenance=provenance),
-        metrics=samples,
-        completed=done,
-        provenance=provenance,
-    )
+    return _finished(done, settings, metrics_path)

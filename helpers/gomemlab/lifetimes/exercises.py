@@ -112,14 +112,7 @@ def check_leak_fixed(source: str, *, at_most_mib: float = 4.0, timeout: float = 
     result = parse(done.stdout, sections=("exercise",), provenance=done.provenance)
     if result.has("wrong_title"):
         return Verdict.not_yet(f"the titles are wrong: {result.text('wrong_title')}")
-    if not done.ok:  # a panic names the line of title.go, not the scratch path
-        raise GoRunError(
-            done.returncode,
-            command=done.command,
-            stdout=done.stdout,
-            stderr=done.stderr,
-            source_dir=str(package.dir),
-        )
+    done.check_run(source_dir=package.dir)  # a panic names title.go, not the scratch path
     from ..pprof.result import load
 
     inuse = load(path).total("inuse_space")

@@ -8,7 +8,13 @@ from collections.abc import Callable, Mapping
 from .. import toolchain, versions
 from ..settings import quick
 from ..toolchain import GoToolchain
+from .parse import yes_no
 from .run import toolchains
+
+
+def _said(value: object) -> str:
+    """A claimed value as the notebook prints it: a yes/no claim in words, not Python's bools."""
+    return yes_no(value) if isinstance(value, bool) else str(value)
 
 
 def _unpacked(series: str) -> bool:
@@ -38,14 +44,16 @@ def expect_history(
         got = rule(go)
         if got != history[series]:
             raise AssertionError(
-                f"Go {go.version}: {got!r}, where the text says {history[series]!r}"
+                f"Go {go.version}: {_said(got)!r}, where the text says {_said(history[series])!r}"
             )
     pinned = toolchain.find_go()
     got = rule(pinned)
     if got != current:
-        raise AssertionError(f"{pinned.version}: {got!r}, where the text says {current!r}")
-    said = [f"Go {series}: {history[series]}" for series in here]
-    line = "; ".join([*said, f"{pinned.version}: {current}"])
+        raise AssertionError(
+            f"{pinned.version}: {_said(got)!r}, where the text says {_said(current)!r}"
+        )
+    said = [f"Go {series}: {_said(history[series])}" for series in here]
+    line = "; ".join([*said, f"{pinned.version}: {_said(current)}"])
     missing = [series for series in history if series not in here]
     if missing:
         line += (

@@ -71,6 +71,11 @@ def first_error(text: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+def yes_no(flag: bool) -> str:
+    """A yes/no row's value in words, as a learner reads it in the matrix."""
+    return "yes" if flag else "no"
+
+
 def number(value: str) -> float:
     """A probe value as a float; ParseError when it is not a number."""
     try:
@@ -140,7 +145,7 @@ def probe_values(said: ProbeOutput) -> dict[str, str]:
                 "funcvar.allocs",
             )
         },
-        "map.hint_helps": str(hint["allocs"] < no_hint["allocs"]),
+        "map.hint_helps": yes_no(hint["allocs"] < no_hint["allocs"]),
         "map.no_hint.bytes": f"{no_hint['bytes']:.0f}",
         "map.no_hint.allocs": f"{no_hint['allocs']:g}",
         "map.hint.bytes": f"{hint['bytes']:.0f}",
@@ -190,10 +195,10 @@ def gctrace_values(text: str) -> tuple[dict[str, str], int]:
     and the number of cycles."""
     frame, _ = gctrace_table(validate.text(text, "text"))
     if frame.empty:
-        return {"gc.cycles": "False", "gc.mark_cpu_ms": "nan", "gc.mark_clock_ms": "nan"}, 0
+        return {"gc.cycles": "no", "gc.mark_cpu_ms": "nan", "gc.mark_clock_ms": "nan"}, 0
     mark_cpu = frame[["cpu_assist_ms", "cpu_background_ms", "cpu_idle_ms"]].sum().sum()
     return {
-        "gc.cycles": "True",
+        "gc.cycles": "yes",
         "gc.mark_cpu_ms": f"{mark_cpu:.1f}",
         "gc.mark_clock_ms": f"{frame['clock_mark_ms'].sum():.1f}",
     }, len(frame)

@@ -61,11 +61,11 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
 
     ax.imshow(grid, cmap=ListedColormap(["#f4b183", "#a9dfb4"]), vmin=0, vmax=1, aspect="auto")
     for row in predicted:
-        mark = "" if row.as_expected else "\n✘ expected " + _said(row.expected)
+        mark = "" if row.as_expected else "\n✘ expected " + row.expected
         ax.text(
             releases.index(row.release),
             keys.index(row.behaviour),
-            "\n".join(_wrap(_said(row.value), 13)) + mark,
+            "\n".join(_wrap(row.value, 13)) + mark,
             ha="center",
             va="center",
             fontsize=9,
@@ -86,11 +86,6 @@ def plot_verdicts(matrix: ReleaseMatrix) -> Figure:
         fontsize=11,
     )
     return fig
-
-
-def _said(value: str) -> str:
-    """A cell's value in words: the yes/no rows are stored as "True"/"False"."""
-    return {"True": "yes", "False": "no"}.get(value, value)
 
 
 _UNITS = (

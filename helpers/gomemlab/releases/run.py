@@ -182,7 +182,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         "always",
         "A size hint builds the table once instead of growing it; true for the "
         "old buckets and for Swiss tables (1.24) alike.",
-        _by(0, "", "True"),
+        _by(0, "", "yes"),
     ),
     Behaviour(
         "map.no_hint.bytes",
@@ -237,7 +237,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         "GC cycles while churning 2M objects over a 200k-node list",
         "always",
         "Every release collects; how many cycles depends on the pacer.",
-        _by(0, "", "True"),
+        _by(0, "", "yes"),
     ),
     Behaviour(
         "gc.mark_cpu_ms",
