@@ -74,6 +74,15 @@ def test_longest_pause_wrong_reason_wrong_length_then_right(trace):
     assert right.passed and right.evidence["reason"] == longest.reason
 
 
+def test_stack_buffers_not_yet_says_what_each_count_covers():
+    said = exercises._still_on_the_heap(counted=2, before=3, traced=3, assists=1)
+    assert "2 cycles finished while its pipeline ran (its own count" in said
+    assert "just before: 3)" in said
+    assert "from trace.Start to trace.Stop" in said and "shows 3 complete cycles with" in said
+    assert "1 mark assist by the workers" in said  # one, not "1 mark assists"
+    assert "(s)" not in exercises._still_on_the_heap(1, 1, 1, 0)
+
+
 def test_stack_buffers_unedited_is_not_yet_with_the_counts():
     assert not exercises.check_stack_buffers(UNEDITED, items=200).tried  # issue 22
     verdict = exercises.check_stack_buffers(UNEDITED + "\n// run as it is\n", items=200)

@@ -132,6 +132,26 @@ def _where_in_your_code(error: GoBuildError, first_line: int, lines: int) -> Ver
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _still_on_the_heap(counted: int, before: int, traced: int, assists: int) -> str:
+    """Exercise 3's "not yet", each number with what it counts. The program counts the cycles
+    that finished while its pipeline ran (runtime.MemStats.NumGC before and after it); its
+    trace runs from trace.Start to trace.Stop, around the pipeline and the printing after it,
+    so it also holds a cycle that finished after the pipeline; assists are those of its
+    complete cycles."""
+    return (
+        f"your version still ran GC: {_count(counted, 'cycle')} finished while its pipeline ran "
+        f"(its own count, runtime.MemStats.NumGC; the original, run the same way just before: "
+        f"{before}), and its trace, which runs longer (from trace.Start to trace.Stop, the "
+        f"printing after the pipeline included), shows {_count(traced, 'complete cycle')} with "
+        f"{_count(assists, 'mark assist')} by the workers: the buffers still reach the heap. "
+        "Keep them inside work, and do not return them."
+    )
+
+
 @checks.exercise(title="exercise 3: work on the stack", untried=checks.unchanged(WORK_START))
 def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60.0) -> Verdict:
     """Exercise 3: a `work` whose buffers stay on the stack: same checksum, no GC cycle.
@@ -168,12 +188,7 @@ def check_stack_buffers(work_source: str, items: int = 1000, timeout: float = 60
     assists = int(((after.assists.name == WORKER) & after.assists.cycle.isin(complete)).sum())
     traced = int(after.gc.complete.sum())
     if cycles_now or traced or assists:
-        raise AssertionError(
-            f"your version still ran {cycles_now} GC cycle(s) (the original, run the same way "
-            f"just before: {cycles_before}), and its trace shows {traced} complete cycle(s) and "
-            f"{assists} mark assist(s) by the workers: the buffers still reach the heap. Keep "
-            "them inside work, and do not return them."
-        )
+        raise AssertionError(_still_on_the_heap(cycles_now, cycles_before, traced, assists))
     return Verdict.solved(
         f"same checksum, no GC cycle and no mark assist by the workers (the original, run the "
         f"same way just before: {cycles_before} GC cycles).",
