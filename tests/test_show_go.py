@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
+
 import gomemlab as gm
+
+pytestmark = pytest.mark.live  # named declarations are found by the lab's Go parser helper
 
 
 def test_show_go_of_named_declarations_warns_nothing():

@@ -109,6 +109,7 @@ def test_benchmark_of_a_stack():
     assert join.benchmark_of([F, H]) == ""
 
 
+@pytest.mark.live  # reads the pinned Go's GOROOT
 @pytest.mark.parametrize("key", sorted(report.CITED))
 def test_cited_sources_are_in_the_pinned_go(key):
     path, line, text = report.CITED[key]
