@@ -26,22 +26,11 @@ type node struct {
 	pad  [7]int64
 }
 
-// churned holds the burst's short-lived nodes, one at a time.
-var churned *node
-
-// burst allocates mib MiB of linked nodes and keeps them until it returns, and goes on
-// allocating short-lived nodes until it has lasted at least hold: the GC keeps marking the
-// kept ones meanwhile, and a fast, quiet machine gets a spike as long as a slow one's.
-func burst(mib int, hold time.Duration) int {
-	start := time.Now()
+// burst allocates mib MiB of linked nodes and keeps them until it returns.
+func burst(mib int) int {
 	var head *node
 	for range mib << 20 / 64 {
 		head = &node{next: head}
-	}
-	for time.Since(start) < hold {
-		for range 1 << 12 {
-			churned = &node{}
-		}
 	}
 	n := 0
 	for ; head != nil; head = head.next {
@@ -51,13 +40,13 @@ func burst(mib int, hold time.Duration) int {
 }
 
 // handle serves one request: a little work, or the burst for the spike.
-func handle(ctx context.Context, id, spike, mib int, hold time.Duration) int {
+func handle(ctx context.Context, id, spike, mib int) int {
 	ctx, task := trace.NewTask(ctx, "request")
 	defer task.End()
 	var n int
 	trace.WithRegion(ctx, "handle", func() {
 		if id == spike {
-			n = burst(mib, hold)
+			n = burst(mib)
 			return
 		}
 		buf := make([]byte, 32<<10)
@@ -73,7 +62,6 @@ func main() {
 	requests := flag.Int("requests", 200, "requests to serve")
 	spike := flag.Int("spike", 150, "the request that allocates a burst (its latency spikes)")
 	mib := flag.Int("burst", 64, "MiB the spiking request allocates")
-	hold := flag.Duration("hold", 400*time.Millisecond, "the spiking request lasts at least this long")
 	factor := flag.Float64("factor", 20, "a latency this many times the median so far is a spike...")
 	least := flag.Duration("least", 250*time.Millisecond, "...if it is also at least this long")
 	out := flag.String("trace", "", "write the flight recorder's window here when a spike is seen")
@@ -92,7 +80,7 @@ func main() {
 	caught := -1
 	for id := range *requests {
 		start := time.Now()
-		handle(ctx, id, *spike, *mib, *hold)
+		handle(ctx, id, *spike, *mib)
 		took := time.Since(start)
 		if len(latencies) >= 50 && caught < 0 {
 			sorted := slices.Sorted(slices.Values(latencies))
