@@ -2,9 +2,11 @@
 // (runtime/trace.FlightRecorder, Go 1.25) keeps the last moments of an execution trace in
 // memory. One request (-spike) allocates a burst of long-lived memory, so the GC runs and
 // drafts it into mark assists: its latency spikes. The spike is noticed only once it is
-// over, when the request reports its latency (-factor times the median so far, and at least
-// -least: a busy machine can hold up any request for some milliseconds); the recorder still
-// holds it, and the program writes the window to -trace FILE.
+// over, when the request reports its latency: -factor times the median so far and slower
+// than every request before it (no fixed threshold: an idle machine serves the burst in tens
+// of milliseconds, a busy one can hold any request that long). The recorder still holds it,
+// and the program writes the window to -trace FILE, again at each new record (the file keeps
+// the last). Each request logs its number in its task.
 //
 //	go build -o app . && ./app -trace window.trace && go tool trace window.trace
 package main
@@ -17,6 +19,7 @@ import (
 	"os"
 	"runtime/trace"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -43,6 +46,7 @@ func burst(mib int) int {
 func handle(ctx context.Context, id, spike, mib int) int {
 	ctx, task := trace.NewTask(ctx, "request")
 	defer task.End()
+	trace.Log(ctx, "request", strconv.Itoa(id))
 	var n int
 	trace.WithRegion(ctx, "handle", func() {
 		if id == spike {
@@ -63,7 +67,7 @@ func main() {
 	spike := flag.Int("spike", 150, "the request that allocates a burst (its latency spikes)")
 	mib := flag.Int("burst", 64, "MiB the spiking request allocates")
 	factor := flag.Float64("factor", 20, "a latency this many times the median so far is a spike...")
-	least := flag.Duration("least", 250*time.Millisecond, "...if it is also at least this long")
+	least := flag.Duration("least", time.Millisecond, "...and slower than every request before it, and at least this long")
 	out := flag.String("trace", "", "write the flight recorder's window here when a spike is seen")
 	flag.Parse()
 
@@ -82,10 +86,10 @@ func main() {
 		start := time.Now()
 		handle(ctx, id, *spike, *mib)
 		took := time.Since(start)
-		if len(latencies) >= 50 && caught < 0 {
+		if len(latencies) >= 50 {
 			sorted := slices.Sorted(slices.Values(latencies))
-			median := sorted[len(sorted)/2]
-			if took > time.Duration(*factor*float64(median)) && took >= *least {
+			median, slowest := sorted[len(sorted)/2], sorted[len(sorted)-1]
+			if took > time.Duration(*factor*float64(median)) && took > slowest && took >= *least {
 				// The spike is already over: the recorder still has it.
 				caught = id
 				trace.Log(ctx, "spike", fmt.Sprintf("request %d took %v (median %v)", id, took, median))

@@ -4,9 +4,11 @@ wrong, so a spike that is already over can still be read.
 
 The bundled demo (`gosamples/trace/flight`) serves small requests, each a `trace.NewTask`
 "request" with a "handle" region; one of them allocates a burst of long-lived memory and its
-latency spikes. When a request's latency is `factor` times the median so far (and at least
-`least_ms`), the demo logs a "spike" message to the trace, writes the recorder's window to
-its `-trace FILE` and goes on. `run` records that and reads the window back as a `Trace`.
+latency spikes. When a request's latency is `factor` times the median so far, slower than
+every request before it (and at least `least_ms`), the demo logs a "spike" message to the
+trace, writes the recorder's window to its `-trace FILE` (again at each new record: the file
+keeps the last) and goes on. Each request logs its number ("request") in its task. `run`
+records that and reads the window back as a `Trace`.
 """
 
 from __future__ import annotations
@@ -43,11 +45,11 @@ def args(
     spike: int = 150,
     burst_mib: int = 64,
     factor: float = 20.0,
-    least_ms: float = 250.0,
+    least_ms: float = 1.0,
 ) -> list[str]:
     """The demo's flags: `requests` served, the one (`spike`, 0-based) that allocates
     `burst_mib` MiB, and what counts as a spike: `factor` times the median latency so far,
-    and at least `least_ms` ms."""
+    slower than every request before, and at least `least_ms` ms."""
     requests = validate.count(requests, "requests")
     spike = validate.count(spike, "spike", minimum=0, maximum=requests - 1)
     factor = validate.positive(factor, "factor")
@@ -86,7 +88,8 @@ def run(
 
 def caught(window: Trace) -> Spike:
     """What the demo said it caught (from its output); GoCommandError if it caught nothing."""
-    found = _CAUGHT.search(window.program_output)
+    # the window written last, at the run's slowest request
+    found = next(reversed(list(_CAUGHT.finditer(window.program_output))), None)
     if found is None:
         raise GoCommandError(
             f"the flight recorder demo reported no spike: {window.program_output.strip()[:300]!r}"
