@@ -36,7 +36,6 @@ def test_a_run_that_caught_nothing_says_so():
         gm.trace.flight.caught(window)
 
 
-@pytest.mark.live  # the window is read with the lab's trace reader, a Go program
 def test_the_window_is_the_one_written_last():
     # the demo writes the window again at each new slowest request: the file holds the last
     said = (
@@ -47,6 +46,7 @@ def test_the_window_is_the_one_written_last():
     assert (spike.request, spike.took, spike.times_median) == (150, "1.2s", 92307)
 
 
+@pytest.mark.live  # the window is read with the lab's trace reader, a Go program
 def test_the_recorded_window_holds_the_spike_that_made_it():
     # a recorded window (its summary as the summary program printed it): the demo's log and
     # every request up to the spiking one, complete; the spike is the slowest and the last
