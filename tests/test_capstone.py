@@ -116,6 +116,17 @@ def test_a_folder_gives_its_go_files_without_tests(tmp_path):
     assert list(capstone_run.learner_files(tmp_path)) == ["aggregate.go"]
 
 
+def test_start_copies_the_baseline_once_and_never_overwrites_an_edit(tmp_path):
+    folder = gm.capstone.start(tmp_path / "mine")
+    names = sorted(p.name for p in folder.glob("*.go"))
+    assert names == ["aggregate.go", "aggregate_test.go", "generate.go"]
+    edited = folder / "aggregate.go"
+    edited.write_text("package capstone\n// mine\n")
+    assert gm.capstone.start(tmp_path / "mine") == folder
+    assert edited.read_text().endswith("// mine\n")
+    assert not list(tmp_path.glob(".*"))  # no staging folder left behind
+
+
 def test_count_below_the_rule_is_refused():
     with pytest.raises(UsageError, match="count must be a whole number ≥ 10"):
         gm.capstone.check(REFERENCE, count=5)

@@ -63,7 +63,10 @@ def start(folder: str | os.PathLike | None = None) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         shutil.copytree(original, staging)
-        staging.rename(target) if not target.exists() else _fill(staging, target)
+        if target.exists():
+            _fill(staging, target)
+        else:
+            staging.rename(target)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise WorkspaceError(
