@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from statistics import median
 
 from .. import settings, validate, workspace
 from ..errors import WorkspaceError
@@ -157,27 +158,16 @@ def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
     def per_op(impl: str, unit: str) -> list[float]:
         return list(runs[runs["sub.impl"] == impl][unit])
 
-    def median(values: list[float]) -> float:
-        return float(sorted(values)[len(values) // 2])
+    def budget(name: str, unit: str, limit: float, show: str) -> _targets.Judgement:
+        base, mine = median(per_op("baseline", unit)), median(per_op("yours", unit))
+        return _targets.judge_budget(t[name], base, mine, limit, show)
 
     judgements = (
         _targets.Judgement(
             t["correct"], "—", "the same report", True, "matches on every input", 0.0
         ),
-        _targets.judge_budget(
-            t["allocs/op"],
-            median(per_op("baseline", "allocs/op")),
-            median(per_op("yours", "allocs/op")),
-            _targets.ALLOCS_BUDGET,
-            "allocs",
-        ),
-        _targets.judge_budget(
-            t["B/op"],
-            median(per_op("baseline", "B/op")),
-            median(per_op("yours", "B/op")),
-            _targets.BYTES_BUDGET,
-            "B",
-        ),
+        budget("allocs/op", "allocs/op", _targets.ALLOCS_BUDGET, "allocs"),
+        budget("B/op", "B/op", _targets.BYTES_BUDGET, "B"),
         _targets.judge_time(t["time/op"], per_op("baseline", "ns/op"), per_op("yours", "ns/op")),
         _targets.judge_share(
             t["GC CPU"],
