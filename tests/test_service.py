@@ -338,3 +338,14 @@ def test_load_returns_once_requests_flow():
         allocs = gm.pprof.fetch(svc.url, "allocs", seconds=1)
         running.result()
         assert allocs.top("alloc_space", 1).function[0] == "main.buildReport"
+
+
+def test_latency_bars_tell_the_runs_apart_without_colour():
+    import pandas as pd
+
+    from gomemlab.service.plots import HATCHES, latency_bars
+
+    frame = pd.DataFrame({"endpoint": ["report", "user"], "p99_ms": [5.6, 2.9]})
+    fig = latency_bars({"baseline": frame, "revised": frame.assign(p99_ms=[1.8, 3.2])})
+    hatches = {bar.get_label(): bar.patches[0].get_hatch() or "" for bar in fig.axes[0].containers}
+    assert hatches == {"baseline": HATCHES[0], "revised": HATCHES[1]} and HATCHES[0] != HATCHES[1]

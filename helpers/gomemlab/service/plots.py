@@ -43,12 +43,17 @@ def memory_over_time(metrics: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
+HATCHES = ("", "//", "..", "xx")
+"""The runs' fill patterns in a latency bar chart, in order."""
+
+
 @figures.plot_function
 def latency_bars(
     frames: dict[str, pd.DataFrame], *, percentile: str = "p99_ms", title: str = ""
 ) -> Figure:
     """One bar per endpoint and run (e.g. first version vs revised): the chosen latency
-    percentile in ms."""
+    percentile in ms. Each run has its own hatch as well as its colour, so the runs are told
+    apart without colour too."""
     fig, ax = figures.new(height=4.0)
     names = list(frames)
     endpoints = sorted({e for f in frames.values() for e in f["endpoint"]})
@@ -56,7 +61,8 @@ def latency_bars(
     for i, name in enumerate(names):
         f = frames[name].set_index("endpoint").reindex(endpoints)
         xs = [j + i * width for j in range(len(endpoints))]
-        ax.bar(xs, f[percentile], width=width, label=name)
+        hatch = HATCHES[i % len(HATCHES)]
+        ax.bar(xs, f[percentile], width=width, label=name, hatch=hatch, edgecolor="white")
     ax.set_xticks([j + width * (len(names) - 1) / 2 for j in range(len(endpoints))], endpoints)
     ax.set_ylabel(f"{percentile.removesuffix('_ms')} latency (ms)")
     ax.legend()
