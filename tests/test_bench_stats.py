@@ -6,6 +6,9 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats as scipy_stats
 
 from gomemlab.bench import compare, parse
 from gomemlab.bench.stats import (
@@ -66,6 +69,45 @@ def test_mann_whitney_by_hand():
     assert mann_whitney_p([1, 3, 5, 7], [2, 4, 6, 8]) == pytest.approx(48 / 70)
     assert mann_whitney_p([3, 3, 3], [3, 3, 3]) == 1.0
     assert math.isnan(mann_whitney_p([], [1.0]))
+
+
+def test_ties_never_take_p_below_the_floor_of_the_exact_test():
+    # Three identical runs per side against three zeros (a stack every profile of one side
+    # lacks): the two groups can be split 20 ways, only 2 as extreme. The tie-corrected normal
+    # approximation scipy's default falls back to gave 0.047 here, under 0.05 with 3 per side.
+    assert mann_whitney_p([5, 5, 5], [0, 0, 0]) == pytest.approx(2 / 20)
+    assert mann_whitney_p([1, 2, 3, 4, 5], [0] * 5) == pytest.approx(2 / 252)  # not 0.0075
+    # One run of five lacks the stack too: 6 of the 252 splits put the 4 nonzero values and a
+    # zero on one side, so p = 12/252.
+    assert mann_whitney_p([1, 2, 3, 4, 0], [0] * 5) == pytest.approx(12 / 252)
+    assert min_n_for_difference() == 4 and min_n_for_difference(0.1) == 3  # p <= alpha counts
+
+
+samples = st.lists(st.integers(0, 3), min_size=2, max_size=6)  # scipy needs 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples, samples)
+def test_exact_p_with_ties_is_the_permutation_tests(old, new):
+    """Small samples full of ties: p is scipy's permutation test over every split (exact
+    enumeration), a multiple of 1 / C(m + n, m), and never below the floor 2 / C(m + n, m)."""
+    p = mann_whitney_p(old, new)
+    splits = math.comb(len(old) + len(new), len(old))
+    if len(set(old) | set(new)) == 1:
+        assert p == 1.0
+        return
+    every = scipy_stats.PermutationMethod(n_resamples=math.inf)
+    expected = scipy_stats.mannwhitneyu(old, new, method=every).pvalue
+    assert p == pytest.approx(expected)
+    assert p >= 2 / splits - 1e-12
+    assert p * splits == pytest.approx(round(p * splits))
+
+
+def test_large_samples_use_the_normal_approximation():
+    old, new = list(range(60)), [v + 0.5 for v in range(60)]
+    assert mann_whitney_p(old, new) == pytest.approx(
+        scipy_stats.mannwhitneyu(old, new, alternative="two-sided").pvalue
+    )
 
 
 def test_geomean_by_hand():

@@ -4,9 +4,13 @@ Mann–Whitney U test to tell whether two samples differ.
 * The CI of a median needs no assumption about the distribution: the median lies between the
   k-th smallest and k-th largest of n runs with probability 1 − 2·P(Binomial(n, ½) < k). The
   widest choice, k = 1 (min to max), reaches 95% only from n = 6.
-* Mann–Whitney U compares ranks, not means, so one slow outlier cannot swing the verdict. With
-  n runs per side the smallest two-sided p-value is 2 / C(2n, n): n = 3 can never get below 0.05
-  (p ≥ 0.1), n = 4 can (p ≥ 0.029).
+* Mann–Whitney U compares ranks, not means, so one slow outlier cannot swing the verdict. The
+  p-value is exact, ties included (as benchstat's): the U of these samples against every way of
+  splitting the same values into two groups of these sizes (tied values share their mean rank).
+  Each split is equally likely under "no difference", so with n runs per side the smallest
+  two-sided p is 2 / C(2n, n), ties or not: n = 3 can never get below 0.05 (p ≥ 0.1), n = 4
+  can (p ≥ 0.029). From EXACT_UP_TO + 1 runs on a side, the tie-corrected normal
+  approximation is used (by then p can be tiny either way).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats as _scipy
 
 from .. import validate
@@ -22,6 +27,8 @@ from ..errors import UsageError
 
 CONFIDENCE = 0.95
 ALPHA = 0.05
+EXACT_UP_TO = 50
+"""The largest sample (per side) whose Mann–Whitney p is computed exactly."""
 HIGHER_IS_BETTER = ("MB/s",)
 """Units where a larger median is an improvement (for `better`/`worse` verdicts)."""
 
@@ -99,16 +106,18 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
 
 @validate.typed
 def min_n_for_difference(alpha: float = ALPHA) -> int:
-    """The smallest equal sample size whose exact two-sided U test can reach p < alpha."""
+    """The smallest equal sample size whose two-sided U test can reach p ≤ alpha: 2 / C(2n, n)
+    is the least p of n runs per side (exact test, ties or not)."""
     _share(alpha, "alpha")
     n = 1
-    while 2 / math.comb(2 * n, n) >= alpha:
+    while 2 / math.comb(2 * n, n) > alpha:
         n += 1
     return n
 
 
 def mann_whitney_p(old: Sequence[float], new: Sequence[float]) -> float:
-    """Two-sided p-value of the Mann–Whitney U test (exact for small samples without ties).
+    """Two-sided p-value of the Mann–Whitney U test: exact, ties included, up to EXACT_UP_TO
+    runs per side (see the module's note); the tie-corrected normal approximation beyond.
 
     Returns 1.0 when both samples hold one and the same value (no evidence of a difference)
     and NaN when a side is empty.
@@ -119,7 +128,26 @@ def mann_whitney_p(old: Sequence[float], new: Sequence[float]) -> float:
         return math.nan
     if len(set(a) | set(b)) == 1:
         return 1.0
-    return float(_scipy.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    if max(len(a), len(b)) > EXACT_UP_TO:
+        return float(_scipy.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    return _exact_p(a, b)
+
+
+def _exact_p(a: list[float], b: list[float]) -> float:
+    """The exact two-sided p of the rank sum of `a` among all C(m + n, m) ways to choose which
+    m of the pooled values are `a`'s: twice the smaller tail, at most 1. Ranks are doubled
+    (tied values share a mean rank, a half at worst) so sums are integers; the number of
+    choices per (size, sum) is counted one value at a time."""
+    doubled = np.rint(2 * _scipy.rankdata(a + b)).astype(int)
+    m, total = len(a), int(doubled.sum())
+    observed = int(doubled[:m].sum())
+    ways = np.zeros((m + 1, total + 1))  # ways[k, s]: k values chosen, doubled ranks sum to s
+    ways[0, 0] = 1.0
+    for rank in doubled:
+        ways[1:, rank:] += ways[:-1, : total + 1 - rank].copy()
+    counts = ways[m]
+    below, above = counts[: observed + 1].sum(), counts[observed:].sum()
+    return float(min(1.0, 2 * min(below, above) / counts.sum()))
 
 
 def geomean(values: Sequence[float]) -> float | None:

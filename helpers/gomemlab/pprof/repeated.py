@@ -6,9 +6,10 @@ it; with `normalize`, as a share of that profile's total, so runs of different l
 compare). Two sides differ when the two-sided Mann–Whitney U test (`gm.bench.stats`, the test
 benchstat uses) gives p ≤ alpha (0.05); then the verdict is "appeared" (no base profile has
 the stack), "disappeared" (no new profile has it), else "grew" or "shrank" by the medians.
-Otherwise it is "~": no evidence of a change. With n profiles per side p cannot go below
-2 / C(2n, n): 4 per side is the least that can show a change at 0.05, and 10 is benchstat's
-advice. Pure: nothing here runs Go.
+Otherwise it is "~": no evidence of a change. The test is exact, ties included (a stack absent
+from every profile of one side is a row of zeros), so with n profiles per side p cannot go
+below 2 / C(2n, n): 4 per side is the least that can show a change at 0.05, and 10 is
+benchstat's advice. Pure: nothing here runs Go.
 """
 
 from __future__ import annotations
