@@ -149,10 +149,13 @@ def test_notebook_03_runs_and_the_editor_answers(page, artifacts):
     except Exception:
         page.screenshot(path=str(artifacts / "03-editor-failed.png"))
         raise
-    # The verdict colours its line in the editor, with the message as a tooltip.
-    marked = box.locator(".cm-line.gml-mark-heap").first
-    marked.wait_for(timeout=30_000)
-    assert "moved to heap: x" in marked.get_attribute("title")
+    # The verdict marks its line: a word in the editor's gutter on the verdict's colour (the
+    # line tinted alike), the compiler's message on hover of the mark.
+    box.locator(".cm-line.gml-mark-heap").first.wait_for(timeout=30_000)
+    mark = box.locator(".gml-xray-gutter .gml-xray-mark.gml-mark-heap").first
+    assert mark.text_content() == "heap"
+    mark.hover()
+    assert "moved to heap: x" in page.locator(".gml-xray-tooltip").first.text_content()
     assert box.locator(".cm-gutters").count() == 1  # line numbers
     box.screenshot(path=str(artifacts / "03-editor-verdict.png"))
 

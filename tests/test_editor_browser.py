@@ -22,13 +22,18 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>edit
 import widget from "./go_editor.js";
 const values = {code: "", runs: 0, marks: [], height: 420};
 const listeners = {};
-const model = {
+const model = {  // as Backbone's: set fires change:key for a new value
   get: (k) => values[k],
-  set: (k, v) => { values[k] = v; },
+  set: (k, v) => {
+    if (values[k] === v) return;
+    values[k] = v;
+    for (const f of listeners[`change:${k}`] || []) f();
+  },
   save_changes: () => {},
   on: (event, f) => { (listeners[event] = listeners[event] || []).push(f); },
 };
 window.model = values;
+window.setModel = model.set;
 widget.render({model, el: document.getElementById("editor")});
 window.ready = true;
 </script></body></html>"""
@@ -183,3 +188,70 @@ def test_with_suggestions_open_escape_closes_them_and_tab_leaves(page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "run"
     assert page.evaluate("window.model.code") == "inte"
+
+
+MARKED = "package main\n\nfunc f() *int {\n\tx := 1\n\treturn &x\n}\n\nfunc main() { f() }\n"
+MARKS = [
+    {"line": 4, "kind": "heap", "label": "heap 62%", "message": "moved to heap: x"},
+    {"line": 8, "kind": "stack", "message": "inlining call to f"},  # no label: the kind
+]
+GUTTER_WORDS = """[...document.querySelectorAll('.gml-xray-gutter .cm-gutterElement')]
+  .filter(e => e.textContent).map(e => {
+    const top = e.getBoundingClientRect().top;
+    const number = [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')]
+      .find(n => n.textContent && Math.abs(n.getBoundingClientRect().top - top) < 2);
+    return [e.textContent, number ? number.textContent : '?'];
+  })"""
+"""[words, line number] of each x-ray mark in the gutter (the number beside it)."""
+PANEL = "document.querySelector('.gml-xray-panel')?.textContent || ''"
+
+
+def _show(page, code: str, marks: list) -> None:
+    page.evaluate("([c, m]) => { setModel('code', c); setModel('marks', m); }", [code, marks])
+
+
+def test_marks_are_words_in_the_gutter_on_their_lines_with_details_on_hover(page):
+    _show(page, MARKED, MARKS)
+    words = {line: text for text, line in page.evaluate(GUTTER_WORDS)}
+    assert words == {"4": "heap 62%", "8": "stack"}, words
+    assert page.locator(".cm-line.gml-mark-heap").count() == 1  # the line tinted alike
+    page.locator(".gml-xray-mark.gml-mark-heap").hover()
+    tip = page.locator(".gml-xray-tooltip")
+    assert tip.text_content() == "Line 4 · heap 62%\nmoved to heap: x"
+    page.mouse.move(1, 1)  # away: the tooltip goes
+    tip.wait_for(state="detached")
+
+
+def test_the_keyboard_reaches_every_marks_details(page):
+    _show(page, MARKED, MARKS)
+    page.locator("#before").focus()
+    page.keyboard.press("Tab")  # into the editor, cursor at the start
+    assert page.evaluate(PANEL).startswith("2 marked lines: put the cursor on one")
+    assert page.evaluate("document.querySelector('.gml-xray-panel').getAttribute('aria-live')")
+    page.keyboard.press("F8")
+    assert page.evaluate(PANEL) == "Line 4 · heap 62%\nmoved to heap: x"
+    page.keyboard.press("F8")
+    assert page.evaluate(PANEL) == "Line 8 · stack\ninlining call to f"
+    page.keyboard.press("F8")  # round the end
+    assert page.evaluate(PANEL).startswith("Line 4 ·")
+    page.keyboard.press("Shift+F8")
+    assert page.evaluate(PANEL).startswith("Line 8 ·")
+    page.keyboard.press("ArrowUp")  # an unmarked line: the panel says how to get to one
+    assert page.evaluate(PANEL).startswith("2 marked lines")
+
+
+def test_an_edit_keeps_marks_on_their_lines_as_stale_until_the_next_run(page):
+    _show(page, MARKED, MARKS)
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Enter")  # a line above everything: the marks move down with theirs
+    words = {line: text for text, line in page.evaluate(GUTTER_WORDS)}
+    assert words == {"5": "heap 62%", "9": "stack"}, words
+    assert page.locator(".cm-editor.gml-xray-stale").count() == 1
+    page.keyboard.press("F8")
+    assert "from the run before your last edit" in page.evaluate(PANEL)
+    _show(page, page.evaluate("window.model.code"), [{"line": 6, "kind": "leak", "message": ""}])
+    assert page.evaluate(GUTTER_WORDS) == [["leak", "6"]]  # a run's marks replace the old
+    assert page.locator(".cm-editor.gml-xray-stale").count() == 0
+    _show(page, MARKED, [])
+    assert page.locator(".gml-xray-panel").count() == 0  # no marks, no panel

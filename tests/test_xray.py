@@ -169,3 +169,11 @@ def test_bad_inputs_are_typed_errors_before_go_runs(call, error, fragment, monke
     with pytest.raises(error) as raised:
         call()
     assert fragment in str(raised.value).splitlines()[0]
+
+
+def test_a_gutter_mark_gives_a_whole_percentage_and_says_when_a_share_is_tiny():
+    from gomemlab.xray.widgets import share
+
+    assert share(62, 100) == "62%" and share(1, 3) == "33%" and share(6, 1000) == "1%"
+    assert share(5, 1000) == "<1%" and share(1, 10**9) == "<1%"
+    assert share(0, 100) == share(5, 0) == ""

@@ -295,9 +295,15 @@ def test_the_editor_marks_the_gutter_after_a_run():
     assert xray is not None, box.output.value
     marks = {mark["line"]: mark for mark in box.editor.marks}
     buffer = xray.at("buf := make([]byte, n)").line
-    assert marks[xray.at("p := point{n, n}").line]["kind"] == "heap"  # moved to heap: p
+    point = xray.at("p := point{n, n}")
+    assert marks[point.line]["kind"] == "heap"  # moved to heap: p
     assert marks[buffer]["kind"] == "stack" and "VariableMakeThreshold" in marks[buffer]["message"]
     assert "does not escape" in marks[buffer]["message"]
+    # the gutter's words: the verdict and the line's share of the profile's bytes
+    for row, verdict in ((point, "heap"), (xray.at(buffer, file="main.go"), "stack")):
+        assert 0 < row.flat_bytes < xray.total_bytes
+        percent = round(100 * row.flat_bytes / xray.total_bytes)
+        assert marks[row.line]["label"] == f"{verdict} {percent}%", marks[row.line]
     # below the editor: the top lines with their why, and -benchmem's figures
     assert "buf := make([]byte, n)" in box.output.value and "allocs/op" in box.output.value
 

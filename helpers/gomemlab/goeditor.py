@@ -34,7 +34,9 @@ class GoEditor(anywidget.AnyWidget):
     code = traitlets.Unicode("").tag(sync=True)
     runs = traitlets.Int(0).tag(sync=True)
     marks = traitlets.List(traitlets.Dict()).tag(sync=True)
-    """[{"line": 4, "kind": "heap"|"leak"|"stack"|"error", "message": "..."}]"""
+    """[{"line": 4, "kind": "heap"|"leak"|"stack"|"error", "label": "heap 62%", "message":
+    "..."}]: `label` (default: the kind) shows in the editor's gutter on the kind's colour,
+    `message` on hover and, with the cursor on the line, in a live region under the editor."""
     height = traitlets.Int(420).tag(sync=True)
     label = traitlets.Unicode("Go source code").tag(sync=True)
     """The editable area's accessible name (what a screen reader announces on entering it)."""

@@ -1,7 +1,16 @@
 // The Go editor of Go Memory Lab, an anywidget front end.
 // The model holds `code` (the text), `runs` (a count the editor bumps on Ctrl/Cmd-Enter, so
-// Python can run the compiler) and `marks` ([{line, kind, message}] painted as line
-// backgrounds with the message as a tooltip: the compiler's verdicts on the lines they name).
+// Python can run the compiler) and `marks` ([{line, kind, label, message}]: the compiler's
+// verdicts, or the x-ray's, on the lines they name). A mark shows three ways, so colour is
+// never the only sign and the mouse never the only way in:
+// - in a gutter of its own, as words: `label` ("heap 62%", "stack"; `kind` when none), on a
+//   background of the kind's colour, which also tints the line;
+// - hovering a gutter mark shows its `message` in a tooltip;
+// - the keyboard: with the cursor on a marked line, the panel under the editor (a polite live
+//   region: screen readers read it) shows that line's message; F8 and Shift-F8 move the
+//   cursor to the next and previous marked line. Elsewhere the panel says how to get there.
+// An edit keeps the marks on their lines (a deleted line's mark goes) but dashes them and says
+// they are from the run before the edit, until the next run brings new ones.
 //
 // It edits Go the way gofmt writes it: a tab indents (Tab inserts one), and brackets close
 // as they are typed: Enter between `{}` indents the line and puts `}` below, once. Typing a
@@ -19,8 +28,10 @@
 //   request is pending: Tab after coming back within those 2 s left again. The editor now
 //   sets that mode itself: on at Escape, off at any other key or when the focus comes back.
 import { basicSetup } from "codemirror";
-import { EditorView, Decoration, keymap } from "@codemirror/view";
-import { EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
+import {
+  EditorView, Decoration, GutterMarker, gutter, keymap, showPanel, showTooltip,
+} from "@codemirror/view";
+import { EditorState, Prec, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import { autocompletion } from "@codemirror/autocomplete";
 import { indentLess, insertTab } from "@codemirror/commands";
 import { forceParsing, indentUnit, syntaxTreeAvailable } from "@codemirror/language";
@@ -48,32 +59,216 @@ const stepOverClosingBrace = EditorView.inputHandler.of((view, from, to, text) =
 });
 
 const setMarks = StateEffect.define();
+const setHovered = StateEffect.define();
 
-const marksField = StateField.define({
-  create: () => Decoration.none,
-  update(decorations, transaction) {
-    decorations = decorations.map(transaction.changes);
-    for (const effect of transaction.effects) {
-      if (effect.is(setMarks)) decorations = effect.value;
-    }
-    return decorations;
-  },
-  provide: (field) => EditorView.decorations.from(field),
-});
+// A mark's words in the gutter: its label on its kind's colour.
+class MarkWords extends GutterMarker {
+  constructor(mark) {
+    super();
+    this.mark = mark;
+  }
+  eq(other) {
+    return other.mark === this.mark;
+  }
+  toDOM() {
+    const words = document.createElement("span");
+    words.className = `gml-xray-mark gml-mark-${this.mark.kind}`;
+    words.textContent = this.mark.label || this.mark.kind;
+    return words;
+  }
+}
 
-function decorationsFor(doc, marks) {
-  const ranges = [];
+// Marks as they stand: `words` (gutter markers at line starts), `lines` (line tints), and
+// `stale` (the text changed since the run that made them).
+const noMarks = { words: RangeSet.empty, lines: Decoration.none, stale: false };
+
+function marksFor(doc, marks) {
+  const words = [];
+  const lines = [];
   const seen = new Set();
   for (const mark of [...marks].sort((a, b) => a.line - b.line)) {
     if (mark.line < 1 || mark.line > doc.lines || seen.has(mark.line)) continue;
     seen.add(mark.line);
-    const line = doc.line(mark.line);
-    ranges.push(Decoration.line({
-      attributes: { class: `gml-mark gml-mark-${mark.kind}`, title: mark.message || "" },
-    }).range(line.from));
+    const start = doc.line(mark.line).from;
+    words.push(new MarkWords(mark).range(start));
+    lines.push(Decoration.line({ attributes: { class: `gml-mark gml-mark-${mark.kind}` } })
+      .range(start));
   }
-  return Decoration.set(ranges);
+  return { words: RangeSet.of(words), lines: Decoration.set(lines), stale: false };
 }
+
+// One mark a line after an edit (lines joined by a deletion bring two marks together).
+function onePerLine(set, doc) {
+  let last = 0;
+  return set.update({
+    filter: (from) => {
+      const number = doc.lineAt(from).number;
+      if (number === last) return false;
+      last = number;
+      return true;
+    },
+  });
+}
+
+const marksField = StateField.define({
+  create: () => noMarks,
+  update(marks, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(setMarks)) return effect.value;
+    }
+    if (!transaction.docChanged || marks.words.size === 0) return marks;
+    const doc = transaction.state.doc;
+    return {
+      words: onePerLine(marks.words.map(transaction.changes), doc),
+      lines: onePerLine(marks.lines.map(transaction.changes), doc),
+      stale: true,
+    };
+  },
+  provide: (field) => EditorView.decorations.from(field, (marks) => marks.lines),
+});
+
+// The mark on the line that starts at `start`, or null.
+function markAt(state, start) {
+  let found = null;
+  state.field(marksField).words.between(start, start, (from, _to, words) => {
+    if (from === start) found = words.mark;
+  });
+  return found;
+}
+
+function details(mark, lineNumber, stale) {
+  const head = `Line ${lineNumber} · ${mark.label || mark.kind}`;
+  const old = stale ? " (from the run before your last edit: run again to update)" : "";
+  return `${head}${old}\n${mark.message || ""}`.trim();
+}
+
+// The tooltip of the hovered gutter mark: {start} or null.
+const hoveredField = StateField.define({
+  create: () => null,
+  update(hovered, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(setHovered)) hovered = effect.value;
+      if (effect.is(setMarks)) hovered = null;
+    }
+    return hovered && transaction.docChanged ? null : hovered;
+  },
+  provide: (field) => showTooltip.compute([field, marksField], (state) => {
+    const hovered = state.field(field);
+    const mark = hovered && markAt(state, hovered.start);
+    if (!mark) return null;
+    return {
+      pos: hovered.start,
+      above: false,
+      create: () => {
+        const dom = document.createElement("div");
+        dom.className = "gml-xray-tooltip";
+        dom.textContent = details(
+          mark, state.doc.lineAt(hovered.start).number, state.field(marksField).stale);
+        return { dom };
+      },
+    };
+  }),
+});
+
+const marksGutter = gutter({
+  class: "gml-xray-gutter",
+  markers: (view) => view.state.field(marksField).words,
+  domEventHandlers: {
+    mouseover(view, line, event) {
+      const over = event.target.closest && event.target.closest(".gml-xray-mark");
+      const start = over && markAt(view.state, line.from) ? line.from : null;
+      const now = view.state.field(hoveredField);
+      if ((now && now.start) !== start) {
+        view.dispatch({ effects: setHovered.of(start === null ? null : { start }) });
+      }
+      return false;
+    },
+    mouseleave(view) {
+      if (view.state.field(hoveredField)) view.dispatch({ effects: setHovered.of(null) });
+      return false;
+    },
+  },
+});
+
+// The panel under the editor: the cursor line's mark, in words a screen reader reads.
+function marksPanel(view) {
+  const dom = document.createElement("div");
+  dom.className = "gml-xray-panel";
+  dom.setAttribute("role", "status");
+  dom.setAttribute("aria-live", "polite");
+  const say = (state) => {
+    const marks = state.field(marksField);
+    const line = state.doc.lineAt(state.selection.main.head);
+    const mark = markAt(state, line.from);
+    const count = marks.words.size;
+    const text = mark
+      ? details(mark, line.number, marks.stale)
+      : `${count} marked line${count === 1 ? "" : "s"}: put the cursor on one for its ` +
+        "details here (F8: next marked line, Shift-F8: previous), or hover its mark.";
+    if (dom.textContent !== text) dom.textContent = text;
+  };
+  say(view.state);
+  return {
+    dom,
+    update: (update) => {
+      if (update.docChanged || update.selectionSet || update.transactions.some(
+        (t) => t.effects.some((e) => e.is(setMarks)))) say(update.state);
+    },
+  };
+}
+
+const panelWhenMarked = showPanel.compute([marksField], (state) =>
+  state.field(marksField).words.size ? marksPanel : null);
+
+// F8 / Shift-F8: the cursor to the next / previous marked line (round the end).
+function jumpToMark(forward) {
+  return (view) => {
+    const starts = [];
+    view.state.field(marksField).words.between(0, view.state.doc.length, (from) => {
+      starts.push(from);
+    });
+    if (!starts.length) return false;
+    const here = view.state.doc.lineAt(view.state.selection.main.head).from;
+    const next = forward
+      ? starts.find((s) => s > here) ?? starts[0]
+      : [...starts].reverse().find((s) => s < here) ?? starts[starts.length - 1];
+    view.dispatch({ selection: { anchor: next }, scrollIntoView: true });
+    return true;
+  };
+}
+
+const markTheme = EditorView.theme({
+  ".gml-xray-gutter .cm-gutterElement": { padding: "0 3px" },
+  ".gml-xray-mark": {
+    display: "inline-block",
+    padding: "0 4px",
+    borderLeft: "3px solid",
+    borderRadius: "2px",
+    color: "#1a1a1a",
+    fontFamily: "var(--jp-ui-font-family, sans-serif)",
+    fontSize: "12px",
+    lineHeight: "1.3",
+    whiteSpace: "nowrap",
+    cursor: "help",
+  },
+  ".gml-xray-mark.gml-mark-heap": { backgroundColor: "#fbe3d6", borderColor: "#b3401a" },
+  ".gml-xray-mark.gml-mark-leak": { backgroundColor: "#fdf1cc", borderColor: "#8a6100" },
+  ".gml-xray-mark.gml-mark-stack": { backgroundColor: "#dcebf7", borderColor: "#1f5f99" },
+  ".gml-xray-mark.gml-mark-error": { backgroundColor: "#f7d4d4", borderColor: "#a31515" },
+  "&.gml-xray-stale .gml-xray-mark": { borderLeftStyle: "dashed", fontStyle: "italic" },
+  ".gml-xray-tooltip, .gml-xray-panel": {
+    whiteSpace: "pre-wrap",
+    fontFamily: "var(--jp-ui-font-family, sans-serif)",
+    fontSize: "13px",
+    color: "#1a1a1a",
+    backgroundColor: "#fafafa",
+  },
+  ".gml-xray-tooltip": { maxWidth: "60ch", padding: "4px 8px", border: "1px solid #888" },
+  ".gml-xray-panel": { padding: "4px 8px", maxHeight: "9em", overflow: "auto" },
+});
+
+const staleClass = EditorView.editorAttributes.compute([marksField], (state) =>
+  state.field(marksField).stale ? { class: "gml-xray-stale" } : {});
 
 // Finish the parse to the end (at most `budget` ms of work) and publish the tree to the
 // state, where indentation reads it.
@@ -121,8 +316,14 @@ function render({ model, el }) {
         { key: "Mod-Enter", run },
         { key: "Shift-Enter", run },
         { key: "Tab", run: insertTab, shift: indentLess },
+        { key: "F8", run: jumpToMark(true), shift: jumpToMark(false) },
       ])),
       marksField,
+      hoveredField,
+      marksGutter,
+      panelWhenMarked,
+      staleClass,
+      markTheme,
       stepOverClosingBrace,
       Prec.highest(keys),
       EditorView.contentAttributes.of({ "aria-label": model.get("label") || "Go source code" }),
@@ -143,7 +344,7 @@ function render({ model, el }) {
     ],
   });
   const paint = () => view.dispatch({
-    effects: setMarks.of(decorationsFor(view.state.doc, model.get("marks") || [])),
+    effects: setMarks.of(marksFor(view.state.doc, model.get("marks") || [])),
   });
   model.on("change:code", () => {
     const text = model.get("code");

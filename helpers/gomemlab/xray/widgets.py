@@ -1,5 +1,6 @@
 """The x-ray in the Go editor: type Go, press Run, and each line's gutter mark says what the
-compiler decided there and what the profile recorded (details on hover)."""
+compiler decided there and what share of the profile's bytes it allocated (details on hover,
+or under the editor with the cursor on the line)."""
 
 from __future__ import annotations
 
@@ -41,19 +42,31 @@ func BenchmarkWork(b *testing.B) {
 """
 
 
+def share(part: int, total: int) -> str:
+    """`part` as a whole percentage of `total` for a gutter mark: "62%", "<1%" for a small
+    nonzero share, "" for none."""
+    if part <= 0 or total <= 0:
+        return ""
+    percent = round(100 * part / total)
+    return f"{percent}%" if percent >= 1 else "<1%"
+
+
 def marks(xray, file: str = "main.go") -> list[dict]:
-    """One gutter mark per line of `file` the compiler or the profile spoke of: its verdict
-    (heap, leak, stack; heap for a line that allocates without one) and, on hover, the line's
-    why with the compiler's own words."""
+    """One gutter mark per line of `file` the compiler or the profile spoke of: its `kind`
+    (the verdict: heap, leak, stack; heap for a line that allocates without one), its `label`
+    in the gutter (the verdict, "alloc" without one, and the line's share of the bytes the
+    profile recorded: "heap 62%") and, on hover or with the cursor on the line, its
+    `message`: the line's why, then the compiler's own words."""
     found = []
     for row in xray.lines:
-        allocates = row.flat_objects or row.inlined_objects
-        kind = row.verdict or ("heap" if allocates else "")
+        allocated = row.flat_bytes + row.inlined_bytes
+        kind = row.verdict or ("heap" if row.flat_objects or row.inlined_objects else "")
         if row.file != file or not kind:
             continue
         said = [m.message for m in row.messages if m.category != "inline"]
         text = "\n".join(filter(None, [why(row, xray.total_bytes), *said]))
-        found.append({"line": row.line, "kind": kind, "message": text})
+        label = " ".join(filter(None, [row.verdict or "alloc", share(allocated, xray.total_bytes)]))
+        found.append({"line": row.line, "kind": kind, "label": label, "message": text})
     return found
 
 
