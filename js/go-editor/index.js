@@ -334,8 +334,14 @@ function render({ model, el }) {
         }
       }),
       EditorView.theme({
-        "&": { fontSize: "14px", border: "1px solid #bbb", maxHeight: `${model.get("height")}px` },
-        ".cm-scroller": { fontFamily: "var(--jp-code-font-family, monospace)", overflow: "auto" },
+        // The height bounds the code, not the panel under it: the panel never makes the code
+        // scroll (a scrolling region whose only focusable part is the text is one axe flags).
+        "&": { fontSize: "14px", border: "1px solid #bbb" },
+        ".cm-scroller": {
+          fontFamily: "var(--jp-code-font-family, monospace)",
+          overflow: "auto",
+          maxHeight: `${model.get("height")}px`,
+        },
         ".gml-mark-heap": { backgroundColor: "#fbe3d6" },
         ".gml-mark-leak": { backgroundColor: "#fdf1cc" },
         ".gml-mark-stack": { backgroundColor: "#dcebf7" },
