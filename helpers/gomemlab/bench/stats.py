@@ -5,12 +5,14 @@ Mann–Whitney U test to tell whether two samples differ.
   k-th smallest and k-th largest of n runs with probability 1 − 2·P(Binomial(n, ½) < k). The
   widest choice, k = 1 (min to max), reaches 95% only from n = 6.
 * Mann–Whitney U compares ranks, not means, so one slow outlier cannot swing the verdict. The
-  p-value is exact, ties included (as benchstat's): the U of these samples against every way of
+  p-value is exact, ties included: the U of these samples against every way of
   splitting the same values into two groups of these sizes (tied values share their mean rank).
   Each split is equally likely under "no difference", so with n runs per side the smallest
   two-sided p is 2 / C(2n, n), ties or not: n = 3 can never get below 0.05 (p ≥ 0.1), n = 4
   can (p ≥ 0.029). From EXACT_UP_TO + 1 runs on a side, the tie-corrected normal
-  approximation is used (by then p can be tiny either way).
+  approximation is used (by then p can be tiny either way). benchstat (golang.org/x/perf
+  internal/stats) is exact up to 50 per side without ties and up to 25 with them, so the two can
+  differ only with ties and 26–50 runs on a side, where benchstat uses the normal approximation.
 """
 
 from __future__ import annotations
