@@ -124,7 +124,8 @@ def check(
     `seed` (a fresh random one by default) before any target is measured. `count` benchmark runs
     of each version alternate (at least 10). Each check is added to your attempts unless
     `record` is False. `timeout` bounds each job the check runs (the correctness job at most
-    two minutes). Takes about 20 s on a quiet 2-core machine.
+    two minutes). On a 2-core machine at load ~28 a check took 67 s with a warm build cache,
+    210 s with a cold one; quicker on a quiet machine.
     """
     from ..bench.run import MAX_COUNT, validate_benchtime
 
