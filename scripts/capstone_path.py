@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import gomemlab as gm
+from gomemlab.capstone.targets import TIME_RATIO
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = {
@@ -36,6 +37,9 @@ def main() -> None:
         result = gm.capstone.check(folder, seed=seed, record=False)
         row = result.frame.set_index("target")
         cells = [f"{row.yours[n]} {'✔' if row.met[n] else '✘'}" for n in names]
+        # each step's time is measured against the baseline's runs of its own check: the ratio
+        ratio = next(j.ratio for j in result.judgements if j.target.name == "time/op")
+        cells[names.index("time/op")] += f" ({ratio * TIME_RATIO:.2f}×)"
         print(f"| {step} | {' | '.join(cells)} | {result.seconds:.0f} |", flush=True)
     print(f"\nseed {seed}; load average at the end: {os.getloadavg()[0]:.1f}")
 

@@ -1,16 +1,19 @@
 """The capstone check: targets judged from numbers (pure), the learner's input refused clearly,
 the attempts record, and live: the reference passes, the baseline misses the targets it should,
-a hard-coded answer is refused, a correct but slow version is told which targets it misses."""
+a hard-coded answer is refused, a correct but slow version is told which targets it misses, and
+each way a clever learner might fool the check (fixtures/capstone/<cheat>) is refused on the
+target it tries to fool."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 import gomemlab as gm
-from gomemlab import checks
+from gomemlab import checks, workspace
 from gomemlab.capstone import attempt_log as attempts_module
 from gomemlab.capstone import run as capstone_run
 from gomemlab.capstone import targets
@@ -86,6 +89,50 @@ def test_a_wrong_report_is_shown_where_it_differs_and_how_to_reproduce_it():
     assert "No target is measured" in text
 
 
+def test_a_report_wrong_on_a_measured_run_names_the_job_and_the_correct_target():
+    difference = {"lines": 2000, "seed": 12, "line": 1, "want": "lines 1984", "got": "lines 0"}
+    with pytest.raises(capstone_run._Differs) as caught:
+        capstone_run._verified(
+            "gc", {"verify": {"runs": 20, "compared": 1, "difference": difference}}
+        )
+    check = _check((), caught.value.difference)
+    assert check.missed == ("correct",) and check.verdict.evidence["missed"] == ("correct",)
+    text = check.verdict.message
+    assert text.startswith("correct: the report was right on the fresh inputs, but not on a run")
+    assert "the gc job measured" in text and "want: lines 1984" in text
+    assert capstone_run._verified("gc", {"verify": {"runs": 20, "compared": 2}})["verify"]
+
+
+# --- the baseline is the shipped one -------------------------------------------------------------
+
+
+def test_the_pinned_digest_is_the_shipped_baselines():
+    files = capstone_run.baseline_files()
+    assert capstone_run.baseline_digest(files) == capstone_run.BASELINE_SHA256, (
+        "gosamples/capstone changed: set run.BASELINE_SHA256 to "
+        + capstone_run.baseline_digest(files)
+    )
+    crlf = {name: text.replace("\n", "\r\n") for name, text in files.items()}
+    assert capstone_run.baseline_digest(crlf) == capstone_run.BASELINE_SHA256
+
+
+def _samples_copy(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the samples' go.mod and capstone package, made the lab's samples."""
+    root = tmp_path / "gosamples"
+    shutil.copytree(workspace.samples_root() / "capstone", root / "capstone")
+    shutil.copy(workspace.samples_root() / "go.mod", root / "go.mod")
+    monkeypatch.setenv("GOMEMLAB_SAMPLES", str(root))
+    return root
+
+
+def test_an_edited_baseline_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    root = _samples_copy(tmp_path, monkeypatch)
+    with (root / "capstone" / "aggregate.go").open("a") as f:
+        f.write("\nfunc init() { debug.SetGCPercent(1) } // a slower baseline\n")
+    with pytest.raises(WorkspaceError, match="is not the one the course ships"):
+        gm.capstone.check(REFERENCE, record=False)
+
+
 # --- the learner's input ----------------------------------------------------------------------
 
 
@@ -128,7 +175,7 @@ def test_start_copies_the_baseline_once_and_never_overwrites_an_edit(tmp_path):
 
 
 def test_count_below_the_rule_is_refused():
-    with pytest.raises(UsageError, match="count must be a whole number ≥ 10"):
+    with pytest.raises(UsageError, match="count must be a whole number from 10 to"):
         gm.capstone.check(REFERENCE, count=5)
 
 
@@ -196,7 +243,88 @@ def test_a_correct_but_slow_version_is_told_which_targets_it_misses():
 
 
 @pytest.mark.live
+def test_a_version_without_the_contract_is_told_the_contract():
+    renamed = (
+        'package capstone\n\nimport "io"\n\ntype Report struct{}\n\n'
+        "func (r *Report) WriteTo(w io.Writer) (int64, error) { return 0, nil }\n\n"
+        "func Summarise(r io.Reader) (*Report, error) { return &Report{}, nil }\n"
+    )
+    with pytest.raises(WorkspaceError) as caught:
+        gm.capstone.check(renamed, record=False)
+    first = str(caught.value).splitlines()[0]
+    assert first.startswith("your capstone version does not keep the contract")
+    assert "func Aggregate(r io.Reader) (*Report, error)" in first
+    assert "undefined: yours.Aggregate" in first
+
+
+@pytest.mark.live
+def test_a_version_that_ends_the_program_is_told_so():
+    exits = (
+        'package capstone\n\nimport (\n\t"io"\n\t"os"\n)\n\ntype Report struct{}\n\n'
+        "func (r *Report) WriteTo(w io.Writer) (int64, error) { return 0, nil }\n\n"
+        "func Aggregate(r io.Reader) (*Report, error) { os.Exit(0); return nil, nil }\n"
+    )
+    with pytest.raises(gm.errors.ParseError, match="correct job of your version ended without"):
+        gm.capstone.check(exits, record=False)
+
+
+@pytest.mark.live
 def test_a_compile_error_names_the_learners_line():
     broken = "package capstone\n\nfunc Aggregate() {\n\tundefinedThing()\n}\n"
     with pytest.raises(gm.errors.GoBuildError, match="undefinedThing"):
         gm.capstone.check(broken, record=False)
+
+
+# --- live: ways to fool the check, each refused on the target it tries to fool --------------------
+# Before the check ran each version in its own program and varied and verified every measured
+# input, skipwork, jobname, seed and memo passed allocs/op, B/op and time/op, slowbase passed
+# time/op, and leaky passed leaks.
+
+CHEATS = [
+    # (fixture, the target it must be refused on, benchtime: enough runs for the cheat to work)
+    ("skipwork", "correct", "1x"),  # no work unless the input has a correctness job's size
+    ("jobname", "correct", "1x"),  # no work unless os.Args[1] is "correct"
+    ("seed", "correct", "1x"),  # the report worked out in init from -seed and -lines
+    ("memo", "allocs/op", "10x"),  # each input's report remembered by a digest of its bytes
+    ("slowbase", "time/op", "1x"),  # the baseline's code, slowing `-impl baseline` in its init
+    ("leaky", "leaks", "1x"),  # a goroutine per call, blocked on a channel a global holds
+]
+
+
+def _version(fixture: str) -> Path | dict[str, str]:
+    """A cheat's folder; `leaky` is its cheat.go over step 1, whose Aggregate it wraps."""
+    if fixture != "leaky":
+        return FIXTURES / fixture
+    honest = (FIXTURES / "stream" / "aggregate.go").read_text()
+    assert "\nfunc Aggregate(" in honest
+    return {
+        "aggregate.go": honest.replace("\nfunc Aggregate(", "\nfunc aggregate("),
+        "cheat.go": (FIXTURES / "leaky" / "cheat.go").read_text(),
+    }
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("fixture", "target", "benchtime"), CHEATS)
+def test_a_cheat_is_refused_on_the_target_it_tries_to_fool(fixture, target, benchtime):
+    result = gm.capstone.check(_version(fixture), benchtime=benchtime, record=False)
+    assert target in result.missed, result.verdict.message
+    assert f"{target}:" in result.verdict.message
+    if target == "correct":
+        assert "right on the fresh inputs, but not on a run the" in result.verdict.message
+
+
+@pytest.mark.live
+def test_a_version_that_overwrites_the_baselines_program_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_SCRATCH", str(tmp_path))  # its only neighbours: this check's
+    with pytest.raises(WorkspaceError, match="changed while the check ran") as caught:
+        gm.capstone.check(FIXTURES / "overwrite", benchtime="1x", record=False)
+    assert "must not write outside its own folder" in str(caught.value).splitlines()[0]
+
+
+@pytest.mark.live
+def test_a_version_that_edits_the_baseline_is_stopped_and_refused_after(tmp_path, monkeypatch):
+    _samples_copy(tmp_path, monkeypatch)
+    with pytest.raises(WorkspaceError, match="changed while the check ran"):
+        gm.capstone.check(FIXTURES / "samples", benchtime="1x", record=False)
+    with pytest.raises(WorkspaceError, match="is not the one the course ships"):
+        gm.capstone.check(FIXTURES / "samples", benchtime="1x", record=False)

@@ -9,6 +9,7 @@ test_reliability.py; parsers on garbage in the test_*_parse.py files (hypothesis
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -338,6 +339,29 @@ def _more_cases():
 
     for bad in [None, 3, "x", [1]]:
         add("gc", lambda b=bad: costmodel.workload_from(b), fragment="gm.gc.sweep")
+
+    # the capstone check: every mistake refused before any Go runs
+    reference = Path(gm.capstone.__file__).parent / "reference"
+    check = gm.capstone.check
+    for bad in [None, 3, b"package capstone"]:
+        add("capstone", lambda b=bad: check(b), fragment="the capstone version is")
+    for bad in ["/no/such/capstone", "/etc/hostname"]:
+        add("capstone", lambda b=bad: check(b), gm.WorkspaceError, "neither a folder nor")
+    for bad in [5, 10**9, "10", True]:
+        add("capstone", lambda b=bad: check(reference, count=b), fragment="count")
+    for bad in ["abc", "0x", 5, "-1s"]:
+        add("capstone", lambda b=bad: check(reference, benchtime=b), fragment="benchtime")
+    for bad in [-1, "7", 1.5, 2**64]:
+        add("capstone", lambda b=bad: check(reference, seed=b), fragment="seed")
+    for bad in [0, -1, math.inf]:
+        add("capstone", lambda b=bad: check(reference, timeout=b), fragment="timeout")
+    add("capstone", lambda: check("package main\n\nfunc main() {}\n"), fragment="package main")
+    two = {"aggregate.go": "package capstone\n", "extra.go": "package other\n"}
+    add("capstone", lambda: check(two), fragment="the packages capstone, other")
+    huge = {"aggregate.go": "package capstone\n// " + "x" * (2 << 20) + "\n"}
+    add("capstone", lambda: check(huge), gm.WorkspaceError, "too big for a capstone source")
+    add("capstone", lambda: check({"../x.go": "package capstone\n"}), gm.WorkspaceError, "x.go")
+    add("capstone", lambda: gm.capstone.start("/proc/x"), gm.WorkspaceError, "/proc/x")
     assert tables.format_bytes(np.int64(1536)) == "1.5 KiB"  # numpy numbers stay welcome
     return cases
 

@@ -70,7 +70,8 @@ def _capstone_harness() -> object:
     learner's package."""
     from .capstone import run as capstone  # a topic's tool, imported only when warming
 
-    return capstone.build(capstone.baseline_files(), timeout=STEP_TIMEOUT)
+    baseline = capstone.baseline_files()
+    return capstone.build(baseline, baseline, timeout=STEP_TIMEOUT)
 
 
 def _build(topic: str, experiment: str | None = None) -> Callable[[], object]:

@@ -60,7 +60,9 @@ class CapstoneCheck(FrozenResult):
 
     @property
     def missed(self) -> tuple[str, ...]:
-        """The names of the targets not met."""
+        """The names of the targets not met ("correct" alone when the report was wrong)."""
+        if self.difference is not None:
+            return ("correct",)
         return tuple(j.target.name for j in self.judgements if not j.met)
 
     @property
@@ -68,7 +70,7 @@ class CapstoneCheck(FrozenResult):
         """✔ when every target is met; else "not yet", naming each target missed, by how much,
         and the chapter whose tool shows why (never the fix)."""
         if self.difference is not None:
-            return Verdict.not_yet(self._difference_text(), seed=self.seed)
+            return Verdict.not_yet(self._difference_text(), missed=self.missed, seed=self.seed)
         if self.passed:
             return Verdict.solved(
                 f"every target met ({len(self.judgements)} of {len(self.judgements)}); "
@@ -88,6 +90,8 @@ class CapstoneCheck(FrozenResult):
 
     def _difference_text(self) -> str:
         d = self.difference or {}
+        if d.get("job"):
+            return self._measured_difference_text(d)
         if d.get("problem"):
             head = f"on a {d.get('lines')}-line input your version failed: {d['problem']}"
         else:
@@ -98,7 +102,29 @@ class CapstoneCheck(FrozenResult):
             )
         return (
             f"{head}\nNo target is measured until the report is right. Reproduce it with "
-            f"capstone.Generate({d.get('seed')}, {d.get('lines')}) in a test of your own."
+            f"capstone.Generate({d.get('seed')}, {d.get('lines')}) in a test of your own "
+            "(the check hands it to your version in pieces of random size: read it through "
+            "testing/iotest.HalfReader too)."
+        )
+
+    @staticmethod
+    def _measured_difference_text(d: dict) -> str:
+        """A report that was right on the fresh inputs and wrong on a run that was measured."""
+        shown = (
+            d["problem"]
+            if d.get("problem")
+            else (
+                f"at report line {d.get('line')}:\n  want: {d.get('want') or '(nothing)'}\n"
+                f"  got:  {d.get('got') or '(nothing)'}"
+            )
+        )
+        return (
+            f"correct: the report was right on the fresh inputs, but not on a run the "
+            f"{d['job']} job measured (about {d.get('lines')} lines picked from "
+            f"capstone.Generate({d.get('seed')}, …)): {shown}\n"
+            "Every run must do the whole work on the input it is given: a version that "
+            "recognises measured runs, or answers from an earlier run, is not judged. "
+            "Look with: the package's own tests (go test) on inputs of your own"
         )
 
     def __str__(self) -> str:

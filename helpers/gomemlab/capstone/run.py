@@ -2,12 +2,18 @@
 of its own under the lab's reaper (toolchain.run): the correctness comparison, the interleaved
 benchmark runs, the GC workload, the streamed heap run and the leak profile.
 
-The harness module is assembled in a fresh scratch folder: the baseline (gosamples/capstone),
-the learner's files (`yours`), and the harness itself (harness/main.go in this package).
+The harness is built twice, each in a fresh scratch module holding the baseline
+(gosamples/capstone), a package `yours` and the harness itself (harness/main.go in this package):
+once with the learner's files as `yours`, once with a copy of the baseline there. Each version
+is measured in its own program, so nothing the learner's package does (its init, a goroutine
+it leaves running, a GC setting) reaches the baseline's runs. Before each run the binary is
+checked to be the one built (a version that rewrote it would otherwise judge itself), and
+every job of the learner's version says whether its sampled reports matched the baseline's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,13 +24,27 @@ from pathlib import Path
 from typing import Any
 
 from .. import programs, toolchain, validate, workspace
-from ..errors import ParseError, UsageError, WorkspaceError
+from ..errors import GoBuildError, ParseError, UsageError, WorkspaceError
 from ..workspace import Package
 from . import targets
 
 HERE = Path(__file__).parent
 SOURCE_FILE = "aggregate.go"
+MAX_SOURCE_BYTES = 1 << 20
+"""A capstone source file larger than this (1 MiB; the baseline's is 7 KB) is the wrong file."""
+CORRECT_TIMEOUT = 120.0
+"""At most this long for the correctness job (the baseline's takes ~6 s at load 37): an endless
+loop in a version is reported in two minutes, not after the check's whole timeout."""
+CONTRACT = (
+    "func Aggregate(r io.Reader) (*Report, error) and "
+    "func (r *Report) WriteTo(w io.Writer) (int64, error)"
+)
 _PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+
+
+BASELINE_SHA256 = "8043c850f02807842e9b9e43d92203d09e603a42d31165b084def8fb2fd41341"
+"""The digest of the baseline the course ships (baseline_digest): a check refuses another one,
+so an edited gosamples/capstone cannot make the baseline slower. Change it with the baseline."""
 
 
 def baseline_files() -> dict[str, str]:
@@ -35,6 +55,38 @@ def baseline_files() -> dict[str, str]:
         for p in sorted(folder.glob("*.go"))
         if not p.name.endswith("_test.go")
     }
+
+
+def baseline_digest(files: Mapping[str, str]) -> str:
+    """A digest of the baseline's files, the same for any line endings git gave them."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        text = files[name].replace("\r\n", "\n")
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()
+
+
+def shipped_baseline() -> dict[str, str]:
+    """The baseline's files, once they are the ones the course ships (WorkspaceError if not)."""
+    files = baseline_files()
+    if baseline_digest(files) != BASELINE_SHA256:
+        raise WorkspaceError(
+            f"the baseline in {workspace.sample('capstone').dir} is not the one the course "
+            "ships, so the check would judge you against another program: restore it "
+            "(git checkout gosamples/capstone) and keep your changes in your own copy "
+            "(gm.capstone.start())"
+        )
+    return files
+
+
+def _read(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise WorkspaceError(
+            f"{path} is {size / (1 << 20):.1f} MiB, too big for a capstone source file "
+            f"(at most {MAX_SOURCE_BYTES >> 20} MiB): give the folder of your capstone package"
+        )
+    return path.read_text()
 
 
 def learner_files(version: str | os.PathLike | Mapping[str, str]) -> dict[str, str]:
@@ -50,10 +102,10 @@ def learner_files(version: str | os.PathLike | Mapping[str, str]) -> dict[str, s
     elif isinstance(version, str | os.PathLike):
         path = Path(version).expanduser()
         if path.is_file() and path.suffix == ".go":
-            files = {path.name: path.read_text()}
+            files = {path.name: _read(path)}
         elif path.is_dir():
             files = {
-                p.name: p.read_text()
+                p.name: _read(p)
                 for p in sorted(path.glob("*.go"))
                 if not p.name.endswith("_test.go")
             }
@@ -72,24 +124,34 @@ def learner_files(version: str | os.PathLike | Mapping[str, str]) -> dict[str, s
             "the capstone version is Go source text, a {file name: source} mapping, or a "
             f"folder, not {type(version).__name__}"
         )
-    for name in files:
+    for name, text in files.items():
         if not name.endswith(".go") or "/" in name or name.startswith("."):
             raise WorkspaceError(f"{name!r} is not a Go file name like aggregate.go")
+        if len(text.encode()) > MAX_SOURCE_BYTES:
+            raise WorkspaceError(
+                f"{name} is over {MAX_SOURCE_BYTES >> 20} MiB, too big for a capstone "
+                "source file: give the text of your aggregate.go"
+            )
     clauses = {m.group(1) for text in files.values() if (m := _PACKAGE_CLAUSE.search(text))}
     if "main" in clauses:
         raise UsageError(
             "the capstone is a library package (`package capstone` with Aggregate and "
             "WriteTo), not `package main`: keep the baseline's package clause"
         )
+    if len(clauses) > 1:
+        raise UsageError(
+            f"your capstone files declare the packages {', '.join(sorted(clauses))}: "
+            "one package's files all say the same, `package capstone`"
+        )
     return files
 
 
-def harness_module(yours: Mapping[str, str]) -> Package:
-    """A fresh scratch module holding the baseline, the learner's files and the harness."""
+def harness_module(yours: Mapping[str, str], baseline: Mapping[str, str]) -> Package:
+    """A fresh scratch module holding `baseline`, `yours` as package yours, and the harness."""
     module = workspace.scratch_dir("capstone")
     (module / "go.mod").write_text(f"module capcheck\n\ngo {workspace.GO_DIRECTIVE}\n")
     for folder, files in (
-        ("baseline", baseline_files()),
+        ("baseline", dict(baseline)),
         ("yours", dict(yours)),
         ("harness", {"main.go": (HERE / "harness" / "main.go").read_text()}),
     ):
@@ -99,40 +161,83 @@ def harness_module(yours: Mapping[str, str]) -> Package:
     return Package(module, "harness", label="capstone-harness")
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @dataclass
 class Harness:
-    """A built harness: `job(...)` runs one job in its own process and returns its output."""
+    """Both built harnesses: `job(impl, ...)` runs one job of one version in its own process
+    (the baseline's program holds no code of yours) and returns its output."""
 
-    binary: Path
+    binaries: Mapping[str, Path]
     timeout: float = 120.0
     env: dict[str, str] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
-    def job(self, *args: str, env: Mapping[str, str] | None = None) -> str:
-        """Run one job (GOMAXPROCS=PROCS unless `env` says otherwise); its standard output."""
+    def __post_init__(self) -> None:
+        self.digests = {impl: _digest(path) for impl, path in self.binaries.items()}
+
+    @property
+    def binary(self) -> Path:
+        """The program that runs your version (the correctness job compares both in it)."""
+        return self.binaries["yours"]
+
+    def job(self, impl: str, *args: str, env: Mapping[str, str] | None = None) -> str:
+        """Run one job of `impl` (GOMAXPROCS=PROCS unless `env` says otherwise); its output."""
+        binary = self.binaries[impl]
+        if _digest(binary) != self.digests[impl]:
+            raise WorkspaceError(
+                f"the capstone check's program {binary} changed while the check ran: code "
+                "it ran wrote over it. A version must not write outside its own folder; "
+                "check it again once it does not"
+            )
         done = toolchain.run(
-            [self.binary, *args],
-            cwd=self.binary.parent,
+            [binary, args[0], "-impl", impl, *args[1:]],
+            cwd=binary.parent,
             env=toolchain.go_env({"GOMAXPROCS": str(targets.PROCS), **self.env, **(env or {})}),
-            timeout=self.timeout,
+            timeout=min(self.timeout, CORRECT_TIMEOUT) if args[0] == "correct" else self.timeout,
         )
         return done.check_run().stdout  # it ran in the binary's folder
 
-    def json(self, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def json(self, impl: str, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Run one job that prints a JSON object; the object (ParseError otherwise)."""
-        text = self.job(*args, env=env)
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise ParseError(f"the capstone harness printed {text[:80]!r}, not its JSON") from None
-        if not isinstance(value, dict):
-            raise ParseError(f"the capstone harness printed {text[:80]!r}, not a JSON object")
-        return value
+        text = self.job(impl, *args, env=env)
+        if not text.strip():
+            whose = "your version" if impl == "yours" else "the baseline"
+            raise ParseError(
+                f"the capstone check's {args[0]} job of {whose} "
+                "ended without a word: the program was ended from inside (os.Exit, log.Fatal?) "
+                "before the harness could report; Aggregate must return, not end the program"
+            )
+        return _json_object(text)
 
 
-def build(yours: Mapping[str, str], timeout: float = 300.0) -> Harness:
-    """Compile the harness around `yours` (GoBuildError names the learner's line)."""
-    binary = programs.build(harness_module(yours), timeout=timeout)
-    return Harness(binary)
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ParseError(f"the capstone harness printed {text[:80]!r}, not its JSON") from None
+    if not isinstance(value, dict):
+        raise ParseError(f"the capstone harness printed {text[:80]!r}, not a JSON object")
+    return value
+
+
+def build(yours: Mapping[str, str], baseline: Mapping[str, str], timeout: float = 300.0) -> Harness:
+    """Compile the harness around `yours` (GoBuildError names the learner's line), and around a
+    copy of `baseline`, for the baseline's own runs."""
+    try:
+        mine = programs.build(harness_module(yours, baseline), timeout=timeout)
+    except GoBuildError as error:
+        broken = [d for d in error.diagnostics if not d.file.startswith("yours/")]
+        if not broken or len(broken) < len(error.diagnostics):
+            raise  # the learner's own file does not compile: the error names its line
+        raise WorkspaceError(
+            f"your capstone version does not keep the contract the check calls ({CONTRACT}): "
+            f"the harness does not compile with it, at {broken[0]}"
+        ) from error
+    theirs = programs.build(harness_module(baseline, baseline), timeout=timeout)
+    return Harness({"yours": mine, "baseline": theirs})
 
 
 def fresh_seed() -> int:
@@ -142,7 +247,9 @@ def fresh_seed() -> int:
 
 @dataclass(frozen=True)
 class Measurements:
-    """Everything one check measured; the baseline's and yours side by side."""
+    """Everything one check measured; the baseline's and yours side by side. `correctness`
+    holds a "difference" when your report was wrong: on the fresh inputs, or on a sampled run
+    of a later job (then "job" names it)."""
 
     seed: int
     correctness: Mapping[str, Any]
@@ -155,6 +262,42 @@ class Measurements:
 IMPLS = ("baseline", "yours")
 
 
+class _Differs(Exception):
+    """A sampled report of your version differed from the baseline's in `job`."""
+
+    def __init__(self, job: str, difference: Mapping[str, Any]):
+        super().__init__(job)
+        self.difference = {**difference, "job": job}
+
+
+def _verified(job: str, result: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`result` of a job of yours, once its "verify" part says the sampled reports matched."""
+    verify = result.get("verify") or {}
+    if verify.get("difference"):
+        raise _Differs(job, verify["difference"])
+    return result
+
+
+def _bench(harness: Harness, impl: str, seed: int, benchtime: str) -> list[str]:
+    """One benchmark run of `impl`: its benchmark line(s), verified."""
+    out = harness.job(
+        impl,
+        "bench",
+        "-seed",
+        str(seed),
+        "-lines",
+        str(targets.LINES_PER_OP),
+        "-benchtime",
+        benchtime,
+    )
+    lines = out.splitlines()
+    verify = [line.removeprefix("verify ") for line in lines if line.startswith("verify ")]
+    if len(verify) != 1:
+        raise ParseError(f"the capstone harness's bench job printed no verify line: {out[:200]!r}")
+    _verified("bench", {"verify": _json_object(verify[0])})
+    return [line for line in lines if line.startswith("Benchmark")]
+
+
 def measure(
     harness: Harness,
     *,
@@ -165,59 +308,65 @@ def measure(
 ) -> Measurements:
     """Run every job: correctness first (a wrong report ends the check there), then `count`
     benchmark runs of each version interleaved (baseline first in even rounds, yours first in
-    odd ones), then the GC, heap and leak jobs for both."""
+    odd ones), then the GC, heap and leak jobs for both. A sampled report of yours that differs
+    from the baseline's in any job ends the check there too."""
     on_step("correctness on fresh inputs")
-    correctness = harness.json("correct", "-seed", str(seed))
+    correctness = harness.json("yours", "correct", "-seed", str(seed))
     if correctness.get("difference"):
         return Measurements(seed, correctness)
+    try:
+        return _measure(harness, seed, count, benchtime, on_step, correctness)
+    except _Differs as differs:
+        return Measurements(seed, {**correctness, "difference": differs.difference})
+
+
+def _measure(
+    harness: Harness,
+    seed: int,
+    count: int,
+    benchtime: str,
+    on_step: Callable[[str], None],
+    correctness: Mapping[str, Any],
+) -> Measurements:
     lines: list[str] = []
     for round_ in range(count):
         on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
         order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
         for impl in order:
-            out = harness.job(
-                "bench",
-                "-impl",
-                impl,
-                "-seed",
-                str(seed),
-                "-lines",
-                str(targets.LINES_PER_OP),
-                "-benchtime",
-                benchtime,
-            )
-            lines.extend(line for line in out.splitlines() if line.startswith("Benchmark"))
+            lines.extend(_bench(harness, impl, seed, benchtime))
     on_step("the GC's share of the CPU")
     gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
     for impl in ("baseline", *["yours"] * targets.GC_REPEATS):
-        gc[impl].append(
-            harness.json(
-                "gc",
-                "-impl",
-                impl,
-                "-seed",
-                str(seed),
-                "-lines",
-                str(targets.GC_LINES),
-                "-rounds",
-                str(targets.GC_ROUNDS),
-                env={"GOMAXPROCS": str(targets.GC_PROCS)},
-            )
-        )
-    on_step("the peak heap under the memory limit")
-    heap = {
-        impl: harness.json(
-            "heap",
-            "-impl",
+        result = harness.json(
             impl,
+            "gc",
             "-seed",
             str(seed),
             "-lines",
-            str(targets.HEAP_LINES),
-            env={"GOMEMLIMIT": str(targets.MEMORY_LIMIT)},
+            str(targets.GC_LINES),
+            "-rounds",
+            str(targets.GC_ROUNDS),
+            env={"GOMAXPROCS": str(targets.GC_PROCS)},
+        )
+        gc[impl].append(dict(_verified("gc", result)))
+    on_step("the peak heap under the memory limit")
+    heap = {
+        impl: _verified(
+            "heap",
+            harness.json(
+                impl,
+                "heap",
+                "-seed",
+                str(seed),
+                "-lines",
+                str(targets.HEAP_LINES),
+                env={"GOMEMLIMIT": str(targets.MEMORY_LIMIT)},
+            ),
         )
         for impl in IMPLS
     }
     on_step("goroutines left behind")
-    leaks = {impl: harness.json("leak", "-impl", impl, "-seed", str(seed)) for impl in IMPLS}
+    leaks = {
+        impl: _verified("leak", harness.json(impl, "leak", "-seed", str(seed))) for impl in IMPLS
+    }
     return Measurements(seed, correctness, tuple(lines), gc, heap, leaks)

@@ -72,13 +72,14 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "peak heap",
-        f"the heap stays under GOMEMLIMIT={MEMORY_LIMIT >> 20} MiB while "
-        f"{HEAP_LINES:,} lines stream in",
+        f"the heap's objects (sampled every millisecond) stay under "
+        f"GOMEMLIMIT={MEMORY_LIMIT >> 20} MiB while {HEAP_LINES:,} lines stream in",
         "07 GC (memory limit), 09 lifetimes (what stays reachable)",
     ),
     Target(
         "leaks",
-        "no goroutine left blocked for ever (the goroutineleak profile is empty)",
+        "no goroutine left behind: the goroutineleak profile is empty, and no goroutine the "
+        "runs started is still there a second after the last one returned",
         "09 leaks (goroutineleak profile), 06 trace (goroutines)",
     ),
 )
@@ -170,7 +171,7 @@ def judge_heap(target: Target, baseline: float, yours: float) -> Judgement:
     margin = (
         f"{_mib(MEMORY_LIMIT - yours)} under the limit"
         if met
-        else f"{_mib(yours - MEMORY_LIMIT)} over the limit: more stays reachable than it allows"
+        else f"{_mib(yours - MEMORY_LIMIT)} over the limit: more is held at once than it allows"
     )
     return Judgement(target, _mib(baseline), _mib(yours), met, margin, yours / MEMORY_LIMIT)
 
@@ -180,7 +181,8 @@ def judge_leaks(target: Target, baseline: int, yours: int) -> Judgement:
     margin = (
         "none left blocked"
         if yours == 0
-        else f"{yours} goroutine{'s' * (yours != 1)} left blocked for ever after Aggregate returned"
+        else f"{yours} goroutine{'s' * (yours != 1)} left behind after Aggregate returned "
+        "(blocked for ever, or still there a second later)"
     )
     return Judgement(
         target, f"{baseline} leaked", f"{yours} leaked", yours == 0, margin, float(yours)

@@ -1,17 +1,28 @@
 // Command harness measures one version of the capstone against the baseline: the package
-// capcheck/yours is the learner's copy, capcheck/baseline the course's. gomemlab builds it in a
-// scratch module and runs one job per process, so the baseline and yours alternate in separate,
-// equal processes. Every job prints one JSON object (bench prints a Go benchmark line).
+// capcheck/yours is the learner's copy, capcheck/baseline the course's. gomemlab builds it twice
+// in scratch modules: once with your version as capcheck/yours, once with a copy of the baseline
+// there, so the baseline is measured in a program that holds none of your code (your package's
+// init cannot slow it down), and runs one job per process, the two versions alternating. Every
+// job prints one JSON object (bench prints a Go benchmark line, then a "verify" line).
 //
 //	harness correct -seed S              the reports of both on fresh inputs, compared
 //	harness bench -impl yours -lines N   one benchmark run (testing.Benchmark) of N-line inputs
 //	harness gc -impl yours -lines N -rounds K    GC's share of the CPU over a fixed workload
 //	harness heap -impl yours -lines N    the peak heap while a streamed input is aggregated
-//	harness leak -impl yours             the goroutineleak profile after three runs
+//	harness leak -impl yours             goroutines left after three runs (and goroutineleak)
+//
+// Measured runs never read the same bytes twice: each reads its own pick of the seed's lines,
+// chosen by a key drawn inside the job after your package's init ran, with the "time" digits
+// (which no report shows) scrambled. A report remembered from an earlier run, or worked out from
+// the seed in advance, does not fit; sampled runs of your version are compared with the
+// baseline's report of the same input ("verify"), so skipping work when the input looks like a
+// measured one is seen as well.
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -60,11 +71,11 @@ func main() {
 	case "bench":
 		bench(run, *impl, *seed, *lines, *benchtime)
 	case "gc":
-		emit(gcShare(run, *seed, *lines, *rounds))
+		emit(gcShare(run, *impl, *seed, *lines, *rounds))
 	case "heap":
-		emit(peakHeap(run, *seed, *lines))
+		emit(peakHeap(run, *impl, *seed, *lines))
 	case "leak":
-		emit(leaks(run, *seed))
+		emit(leaks(run, *impl, *seed))
 	default:
 		fail("no job " + job)
 	}
@@ -142,41 +153,167 @@ func correct(seed uint64) correctness {
 		}
 		got, problem := report(impls["yours"], &chunks{data, rand.New(rand.NewPCG(s, 1))})
 		if got != want || problem != "" {
-			wantLines, gotLines := strings.Split(want, "\n"), strings.Split(got, "\n")
-			k := 0
-			for k < len(wantLines) && k < len(gotLines) && wantLines[k] == gotLines[k] {
-				k++
-			}
-			d := &difference{Lines: n, Seed: s, Line: k + 1, Problem: problem}
-			if k < len(wantLines) {
-				d.Want = wantLines[k]
-			}
-			if k < len(gotLines) {
-				d.Got = gotLines[k]
-			}
-			return correctness{Cases: i + 1, Difference: d}
+			return correctness{Cases: i + 1, Difference: differ(want, got, problem, n, s)}
 		}
 	}
 	return correctness{Cases: len(sizes)}
 }
 
+// differ says where two reports first differ.
+func differ(want, got, problem string, lines int, seed uint64) *difference {
+	wantLines, gotLines := strings.Split(want, "\n"), strings.Split(got, "\n")
+	k := 0
+	for k < len(wantLines) && k < len(gotLines) && wantLines[k] == gotLines[k] {
+		k++
+	}
+	d := &difference{Lines: lines, Seed: seed, Line: k + 1, Problem: problem}
+	if k < len(wantLines) {
+		d.Want = wantLines[k]
+	}
+	if k < len(gotLines) {
+		d.Got = gotLines[k]
+	}
+	return d
+}
+
 var sink atomic.Int64
 
-// bench prints one line in Go's benchmark format, for gomemlab's benchmark parser.
+// pool is a generated input with a quarter more lines than a measured run reads.
+type pool struct {
+	data   []byte
+	starts []int // where each line starts, and len(data) last
+	order  []int
+	lines  int
+	pcg    rand.PCG
+	rng    *rand.Rand
+}
+
+func newPool(seed uint64, lines int) *pool {
+	p := &pool{data: baseline.Generate(seed, lines+lines/4), starts: []int{0}, lines: lines}
+	for i, c := range p.data {
+		if c == '\n' {
+			p.starts = append(p.starts, i+1)
+		}
+	}
+	p.order = make([]int, len(p.starts)-1)
+	p.rng = rand.New(&p.pcg)
+	return p
+}
+
+// input writes the input of the run `key` into buf: `lines` of the pool's lines, picked and
+// ordered by the key, their "time" digits scrambled. The report does not depend on line order
+// or on the time field, only on which lines were picked.
+func (p *pool) input(buf []byte, key uint64) []byte {
+	p.pcg.Seed(key, 0x5eed)
+	for i := range p.order {
+		p.order[i] = i
+	}
+	p.rng.Shuffle(len(p.order), func(i, j int) { p.order[i], p.order[j] = p.order[j], p.order[i] })
+	buf = buf[:0]
+	for _, i := range p.order[:min(p.lines, len(p.order))] {
+		start := len(buf)
+		buf = append(buf, p.data[p.starts[i]:p.starts[i+1]]...)
+		scrambleTime(buf[start:], p.rng)
+	}
+	return buf
+}
+
+var timeField = []byte(`"time":"`)
+
+// scrambleTime replaces the microsecond digits of a line's time ("2026-12-07T05:04:09.123456Z")
+// with random ones; a line cut short keeps its length and stays malformed.
+func scrambleTime(line []byte, rng *rand.Rand) {
+	i := bytes.Index(line, timeField)
+	if i < 0 {
+		return
+	}
+	value := line[i+len(timeField):]
+	for k := 20; k < 26 && k < len(value) && '0' <= value[k] && value[k] <= '9'; k++ {
+		value[k] = byte('0' + rng.IntN(10))
+	}
+}
+
+// measured remembers which input each measured run read and a digest of the report it wrote.
+type measured struct {
+	keys    []uint64
+	digests [][sha256.Size]byte
+	out     bytes.Buffer
+}
+
+// aggregate runs one version on `input` and writes its report into m.out.
+func (m *measured) aggregate(run aggregate, input []byte) {
+	rep, err := run(bytes.NewReader(input))
+	if err != nil {
+		fail(err.Error())
+	}
+	m.out.Reset()
+	n, _ := rep.WriteTo(&m.out)
+	sink.Add(n)
+}
+
+func (m *measured) remember(key uint64) {
+	m.keys = append(m.keys, key)
+	m.digests = append(m.digests, sha256.Sum256(m.out.Bytes()))
+}
+
+// Verification is what a job found when it compared sampled runs of your version with the
+// baseline's report of the same input.
+type Verification struct {
+	Runs     int         `json:"runs"`
+	Compared int         `json:"compared"`
+	Diff     *difference `json:"difference,omitempty"`
+}
+
+const sampled = 2
+
+// verify compares `sampled` runs, picked at random, with the baseline's report of their input
+// (after the measuring, in the same process). The baseline needs no verifying.
+func (m *measured) verify(impl string, p *pool, seed uint64) Verification {
+	v := Verification{Runs: len(m.keys)}
+	if impl == "baseline" {
+		return v
+	}
+	var buf []byte
+	for _, k := range rand.Perm(len(m.keys))[:min(sampled, len(m.keys))] {
+		buf = p.input(buf, m.keys[k])
+		want, problem := report(impls["baseline"], bytes.NewReader(buf))
+		if problem != "" {
+			fail("the baseline failed: " + problem)
+		}
+		v.Compared++
+		if sha256.Sum256([]byte(want)) != m.digests[k] {
+			got, problem := report(impls[impl], bytes.NewReader(buf))
+			v.Diff = differ(want, got, problem, p.lines, seed)
+			if v.Diff.Want == "" && v.Diff.Got == "" && problem == "" {
+				v.Diff.Problem = "while being measured, your version wrote another report " +
+					"than it writes for the same input now"
+			}
+			return v
+		}
+	}
+	return v
+}
+
+// bench prints one line in Go's benchmark format, for gomemlab's benchmark parser, and a line
+// "verify {json}" (see verify).
 func bench(run aggregate, impl string, seed uint64, lines int, benchtime string) {
-	data := baseline.Generate(seed, lines)
+	p := newPool(seed, lines)
 	if err := flag.Set("test.benchtime", benchtime); err != nil {
 		fail(err.Error())
 	}
+	m := &measured{}
+	var buf []byte
 	r := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rep, err := run(bytes.NewReader(data))
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, _ := rep.WriteTo(io.Discard)
-			sink.Add(n)
+			b.StopTimer() // making the input is not measured
+			key := rand.Uint64()
+			buf = p.input(buf, key)
+			b.StartTimer()
+			m.aggregate(run, buf)
+			b.StopTimer()
+			m.remember(key)
+			b.StartTimer()
 		}
 	})
 	if r.N == 0 {
@@ -184,6 +321,11 @@ func bench(run aggregate, impl string, seed uint64, lines int, benchtime string)
 	}
 	fmt.Printf("BenchmarkAggregate/impl=%s-%d\t%d\t%d ns/op\t%d B/op\t%d allocs/op\n",
 		impl, runtime.GOMAXPROCS(0), r.N, r.NsPerOp(), r.AllocedBytesPerOp(), r.AllocsPerOp())
+	line, err := json.Marshal(m.verify(impl, p, seed))
+	if err != nil {
+		fail(err.Error())
+	}
+	fmt.Printf("verify %s\n", line)
 }
 
 func read(names ...string) []float64 {
@@ -213,30 +355,32 @@ var cpuClasses = []string{
 }
 
 type share struct {
-	GCSeconds     float64 `json:"gc_seconds"`
-	IdleGCSeconds float64 `json:"idle_gc_seconds"`
-	UserSeconds   float64 `json:"user_seconds"`
-	Cycles        float64 `json:"cycles"`
-	Share         float64 `json:"share"`
+	GCSeconds     float64      `json:"gc_seconds"`
+	IdleGCSeconds float64      `json:"idle_gc_seconds"`
+	UserSeconds   float64      `json:"user_seconds"`
+	Cycles        float64      `json:"cycles"`
+	Share         float64      `json:"share"`
+	Verify        Verification `json:"verify"`
 }
 
-// gcShare aggregates the same input `rounds` times and returns the GC's share of the CPU the
+// gcShare aggregates `rounds` inputs of `lines` lines (each its own pick of the pool, made in a
+// reused buffer: making it allocates nothing) and returns the GC's share of the CPU the
 // program used: GC time, less the idle-priority mark workers' (they run only on a P that had
 // nothing else to do: time no goroutine of the program lost), over that plus user and scavenger
 // time. These are runtime/metrics' estimates, brought up to date at each GC. Counting the idle
 // workers would make the share of a one-goroutine program on two Ps follow how long each mark
 // phase lasts on the wall clock, which a busy machine stretches.
-func gcShare(run aggregate, seed uint64, lines, rounds int) share {
-	data := baseline.Generate(seed, lines)
+func gcShare(run aggregate, impl string, seed uint64, lines, rounds int) share {
+	p := newPool(seed, lines)
+	m := &measured{keys: make([]uint64, 0, rounds), digests: make([][sha256.Size]byte, 0, rounds)}
+	buf := make([]byte, 0, len(p.data))
 	runtime.GC()
 	before := read(cpuClasses...)
 	for range rounds {
-		rep, err := run(bytes.NewReader(data))
-		if err != nil {
-			fail(err.Error())
-		}
-		n, _ := rep.WriteTo(io.Discard)
-		sink.Add(n)
+		key := rand.Uint64()
+		buf = p.input(buf, key)
+		m.aggregate(run, buf)
+		m.remember(key)
 	}
 	runtime.GC() // brings the CPU estimates up to date
 	after := read(cpuClasses...)
@@ -244,22 +388,67 @@ func gcShare(run aggregate, seed uint64, lines, rounds int) share {
 	cost := gc - idle
 	return share{
 		GCSeconds: gc, IdleGCSeconds: idle, UserSeconds: user, Cycles: after[4] - before[4],
-		Share: cost / (cost + user + scav),
+		Share: cost / (cost + user + scav), Verify: m.verify(impl, p, seed),
 	}
 }
 
+// streamed is a generated input made as it is read, like baseline.NewInput, of `lines` lines:
+// of the lines of NewInput(seed, lines+lines/4) it keeps `lines`, chosen by the key as it goes
+// (each line is kept with probability lines still wanted / lines still to come), their "time"
+// digits scrambled. The same seed and key give the same input.
+type streamed struct {
+	in            *bufio.Reader
+	rng           *rand.Rand
+	wanted, ahead int
+	line, pending []byte
+}
+
+func newStreamed(seed uint64, lines int, key uint64) *streamed {
+	return &streamed{
+		in:     bufio.NewReader(baseline.NewInput(seed, lines+lines/4)),
+		rng:    rand.New(rand.NewPCG(key, 0x5eed)),
+		wanted: lines,
+		ahead:  lines + lines/4,
+	}
+}
+
+func (s *streamed) Read(p []byte) (int, error) {
+	for len(s.pending) == 0 {
+		if s.wanted == 0 {
+			return 0, io.EOF
+		}
+		line, err := s.in.ReadSlice('\n')
+		if err != nil {
+			return 0, err // the generator's lines all end in '\n' and are short
+		}
+		if s.rng.IntN(s.ahead) < s.wanted {
+			s.line = append(s.line[:0], line...)
+			scrambleTime(s.line, s.rng)
+			s.pending = s.line
+			s.wanted--
+		}
+		s.ahead--
+	}
+	n := copy(p, s.pending)
+	s.pending = s.pending[n:]
+	return n, nil
+}
+
 type peak struct {
-	PeakBytes  float64 `json:"peak_bytes"`
-	LimitBytes float64 `json:"limit_bytes"`
-	Cycles     float64 `json:"cycles"`
-	Seconds    float64 `json:"seconds"`
+	PeakBytes  float64      `json:"peak_bytes"`
+	LimitBytes float64      `json:"limit_bytes"`
+	Cycles     float64      `json:"cycles"`
+	Seconds    float64      `json:"seconds"`
+	Verify     Verification `json:"verify"`
 }
 
 // peakHeap aggregates an input made as it is read (so the input is not in memory unless the
 // implementation keeps it) and samples the heap's live-and-dead object bytes every millisecond;
-// the limit is whatever GOMEMLIMIT the caller set.
-func peakHeap(run aggregate, seed uint64, lines int) peak {
+// the limit is whatever GOMEMLIMIT the caller set. Then (yours only) the baseline reads the
+// same input and the two reports are compared.
+func peakHeap(run aggregate, impl string, seed uint64, lines int) peak {
 	const objects = "/memory/classes/heap/objects:bytes"
+	key := rand.Uint64()
 	runtime.GC()
 	var highest atomic.Uint64
 	done := make(chan struct{})
@@ -281,44 +470,72 @@ func peakHeap(run aggregate, seed uint64, lines int) peak {
 	}()
 	start := time.Now()
 	before := read("/gc/cycles/total:gc-cycles")[0]
-	rep, err := run(baseline.NewInput(seed, lines))
+	rep, err := run(newStreamed(seed, lines, key))
 	if err != nil {
 		fail(err.Error())
 	}
 	if v := uint64(read(objects)[0]); v > highest.Load() {
 		highest.Store(v)
 	}
-	rep.WriteTo(io.Discard)
+	var out bytes.Buffer
+	rep.WriteTo(&out)
 	close(done)
 	<-stopped
-	return peak{
+	result := peak{
 		PeakBytes:  float64(highest.Load()),
 		LimitBytes: read("/gc/gomemlimit:bytes")[0],
 		Cycles:     read("/gc/cycles/total:gc-cycles")[0] - before,
 		Seconds:    time.Since(start).Seconds(),
+		Verify:     Verification{Runs: 1},
 	}
+	if impl != "baseline" {
+		want, problem := report(impls["baseline"], newStreamed(seed, lines, key))
+		if problem != "" {
+			fail("the baseline failed: " + problem)
+		}
+		result.Verify.Compared = 1
+		if got := out.String(); got != want {
+			result.Verify.Diff = differ(want, got, "", lines, seed)
+		}
+	}
+	return result
 }
 
 type leaked struct {
-	Leaked int      `json:"leaked"`
-	Stacks []string `json:"stacks"`
+	Leaked    int          `json:"leaked"`
+	Lingering int          `json:"lingering"`
+	Stacks    []string     `json:"stacks"`
+	Verify    Verification `json:"verify"`
 }
 
-// leaks runs the implementation three times, then asks the goroutineleak profile (a GC cycle
-// that finds goroutines blocked on something no running goroutine can reach).
-func leaks(run aggregate, seed uint64) leaked {
-	for i := range 3 {
-		rep, err := run(bytes.NewReader(baseline.Generate(seed+uint64(i), 500)))
-		if err != nil {
-			fail(err.Error())
-		}
-		rep.WriteTo(io.Discard)
+// linger is how long goroutines an Aggregate started may take to end after it returned.
+const linger = time.Second
+
+// leaks runs the implementation three times, then counts the goroutines that still exist a
+// while after (any your package started before the first run, in its init, are not counted)
+// and asks the goroutineleak profile (a GC cycle that finds goroutines blocked on something no
+// running goroutine can reach). A goroutine blocked on a channel a global variable holds, or
+// sleeping, is not in that profile, but it is counted as lingering.
+func leaks(run aggregate, impl string, seed uint64) leaked {
+	p := newPool(seed, 500)
+	m := &measured{}
+	var buf []byte
+	start := runtime.NumGoroutine()
+	for range 3 {
+		key := rand.Uint64()
+		buf = p.input(buf, key)
+		m.aggregate(run, buf)
+		m.remember(key)
 	}
+	for deadline := time.Now().Add(linger); runtime.NumGoroutine() > start && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	var result leaked
+	result.Lingering = max(0, runtime.NumGoroutine()-start)
 	var out bytes.Buffer
 	if err := pprof.Lookup("goroutineleak").WriteTo(&out, 1); err != nil {
 		fail(err.Error())
 	}
-	var result leaked
 	text := out.String()
 	fmt.Sscanf(text, "goroutineleak profile: total %d", &result.Leaked)
 	_, stacks, _ := strings.Cut(text, "\n")
@@ -327,5 +544,6 @@ func leaks(run aggregate, seed uint64) leaked {
 			result.Stacks = append(result.Stacks, block)
 		}
 	}
+	result.Verify = m.verify(impl, p, seed)
 	return result
 }
