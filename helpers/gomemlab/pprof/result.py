@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..webui import WebUI
+    from .flame import FlameNode
     from .tools import ToolReport
 
 FRAME_DOC = """\
@@ -572,7 +573,7 @@ class Profile(FrozenResult):
         """`kind="top"`: bar chart of the top functions (`n=10`, `title=`); `"flame"`: flame
         graph (`root=` a regex to start stacks at, `min_fraction=`, `max_depth=`, `title=`)."""
         from .. import validate
-        from . import flame_plot, plots
+        from . import flame, flame_plot, plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         i = self._index(sample_index)
@@ -580,15 +581,37 @@ class Profile(FrozenResult):
         if kind == "top":
             n = options.pop("n", 10)
             return plots.top_bars(self.top(name, n), **options)
-        frame = self.frame[["callstack", name]].rename(columns={name: "value"})
         goroot = self._goroot()
         families = {
             fn.name: plots.family(fn.name, fn.filename, goroot)
             for fn in self.decoded.functions.values()
         }
-        return flame_plot.flame_graph(
-            frame, unit=self.units[name], sample_index=name, families=families, **options
+        root = options.pop("root", None)
+        layout = flame.plain_layout(
+            self.flame_tree(name, root=root),
+            unit=self.units[name],
+            sample_index=name,
+            root=root,
+            families=families,
+            **options,
         )
+        return flame_plot.draw(layout)
+
+    def flame_tree(self, sample_index: str | None = None, *, root: str | None = None) -> FlameNode:
+        """The call tree a flame graph draws: from the callers down, each node's values summed
+        over the samples through it (one series: the sample type's value); `root`: a regex,
+        each stack starts at its caller-most frame matching it (stacks without one left out).
+        Built from the profile's columns, without `frame`."""
+        column = self.decoded.values[:, [self._index(sample_index)]]
+        return self._tree(column, root)
+
+    def _tree(self, values: np.ndarray, root: str | None) -> FlameNode:
+        from . import flame
+
+        if root is not None:
+            validate.pattern(root, "root")
+        node, names, _ = self._frame_nodes("function")
+        return flame.tree_of_columns(node, names, self._expanded.frame_starts, values, root=root)
 
     def _goroot(self) -> str | None:
         """The GOROOT of the toolchain that built the profiled program, read off its runtime
@@ -822,14 +845,31 @@ class ProfileDiff(Profile):
         """`kind="top"`: bars of the diff's top functions; `"flame"`: pprof's differential
         flame graph; `"flame_gregg"`: Brendan Gregg's (options as for `Profile.plot`)."""
         from .. import validate
-        from . import flame_plot
+        from . import flame, flame_plot
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         if kind == "top":
             return super().plot("top", sample_index, **options)
-        sides = self.sides(sample_index)
-        draw = flame_plot.pprof_diff_graph if kind == "flame" else flame_plot.gregg_diff_graph
-        return draw(sides, **options)
+        name = self.sample_types[self._index(sample_index)]
+        root = options.pop("root", None)
+        make = flame.pprof_diff_layout if kind == "flame" else flame.gregg_diff_layout
+        layout = make(
+            self.flame_tree(name, root=root),
+            unit=self.units[name],
+            sample_index=name,
+            root=root,
+            **options,
+        )
+        return flame_plot.draw(layout)
+
+    def flame_tree(self, sample_index: str | None = None, *, root: str | None = None) -> FlameNode:
+        """The call tree the differential flame graphs draw: two series per node, (base, new),
+        both as positive amounts (new rescaled when normalized), as `sides()` sums them per
+        call stack; `root` as for `Profile.flame_tree`."""
+        amount = np.abs(self.decoded.values[:, self._index(sample_index)])
+        base = self.base_mask
+        sides = np.column_stack([np.where(base, amount, 0), np.where(base, 0, amount)])
+        return self._tree(sides, root)
 
     def _repr_html_(self) -> str:
         how = " (new normalized to the base's total)" if self.normalized else ""
