@@ -134,6 +134,28 @@ def _exact_sums(keys: np.ndarray, weights: np.ndarray, size: int) -> list[int]:
     return sums
 
 
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position in `sorted_ids` of each of `ids` (all among them): a lookup table when
+    the ids are dense enough (as the location ids a Go profile numbers from 1), else a
+    binary search."""
+    if len(sorted_ids) and int(sorted_ids[-1]) < 4 * len(sorted_ids) + 4096:
+        table = np.zeros(int(sorted_ids[-1]) + 1, dtype=np.int64)
+        table[sorted_ids.astype(np.int64)] = np.arange(len(sorted_ids))
+        return table[ids.astype(np.int64)]
+    return np.searchsorted(sorted_ids, ids.astype(np.uint64))
+
+
+def _abs_sum(values: np.ndarray) -> int:
+    """The sum of the absolute values of int64 `values`, exactly (numpy's int64 sum when it
+    cannot overflow, else Python's ints)."""
+    if not len(values):
+        return 0
+    magnitudes = np.abs(values)
+    if values.min() > np.iinfo(np.int64).min and int(magnitudes.max()) * len(values) < 2**63:
+        return int(magnitudes.sum())
+    return sum(abs(v) for v in values.tolist())
+
+
 def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
     """The distinct values of `keys` (all in range(bound)), sorted."""
     if bound <= 1 << 26:  # a bitmap of at most 64 MiB beats sorting
@@ -290,23 +312,21 @@ class Profile(FrozenResult):
     def _expanded(self) -> _Expanded:
         decoded = self.decoded
         _, loc_starts, loc_counts = self._frame_list
-        sorted_ids = np.array(sorted(decoded.locations), dtype=np.uint64)
-        positions = np.searchsorted(sorted_ids, decoded.stack_ids)
+        positions = _positions(
+            np.array(sorted(decoded.locations), dtype=np.int64), decoded.stack_ids
+        )
         counts = loc_counts[positions] if len(positions) else np.zeros(0, np.int64)
-        before = np.cumsum(counts) - counts
-        total = int(counts.sum())
-        frame_index = np.repeat(loc_starts[positions] - before, counts) + np.arange(
-            total, dtype=np.int64
-        )
-        sample_of_entry = np.repeat(
-            np.arange(len(decoded), dtype=np.int64), np.diff(decoded.stack_starts)
-        )
-        per_sample = np.bincount(sample_of_entry, weights=counts, minlength=len(decoded)).astype(
-            np.int64
-        )
-        frame_starts = np.zeros(len(decoded) + 1, dtype=np.int64)
-        np.cumsum(per_sample, out=frame_starts[1:])
-        return _Expanded(frame_index, np.repeat(sample_of_entry, counts), frame_starts)
+        entries_before = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=entries_before[1:])
+        frame_starts = entries_before[decoded.stack_starts]
+        total = int(entries_before[-1])
+        if total == len(positions):  # no location of a sample has inlined frames
+            frame_index = loc_starts[positions]
+        else:
+            frame_index = np.repeat(loc_starts[positions] - entries_before[:-1], counts)
+            frame_index += np.arange(total, dtype=np.int64)
+        sample_of_frame = np.repeat(np.arange(len(decoded), dtype=np.int64), np.diff(frame_starts))
+        return _Expanded(frame_index, sample_of_frame, frame_starts)
 
     def _node_ids(self, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
         """Per frame in `_frame_list`: its node id (by function, or function and line), the
@@ -384,10 +404,10 @@ class Profile(FrozenResult):
         diff base's when it has any."""
         base = counted & self._base_samples()
         if base.any():
-            base_total = sum(abs(v) for v in column[base].tolist())
+            base_total = _abs_sum(column[base])
             if base_total > 0:
                 return base_total
-        return sum(abs(v) for v in column[counted].tolist())
+        return _abs_sum(column[counted])
 
     def _base_samples(self) -> np.ndarray:
         """A mask of the samples labelled `pprof::base` (the negated base of a diff)."""
