@@ -481,9 +481,12 @@ class Profile(FrozenResult):
         present = np.zeros(n_nodes, dtype=bool)
         present[pairs % n_nodes] = True
         suffix = _inline_suffixes(node, inline, live, x.sample_of_frame, n_nodes)
+        # pprof's graph leaves out a node whose flat and cum are both 0 (selectNodesForGraph):
+        # in a diff, a function whose base and new values cancel.
         rows = [
             (names[k] + suffix.get(k, ""), flat[k], cum[k])
             for k in np.flatnonzero(present).tolist()
+            if flat[k] or cum[k]
         ]
         self._cache[key] = (rows, total)
         return rows, total
