@@ -1,8 +1,9 @@
 """Trace reading speed on a large real trace (about 1 M events), against `go tool trace` alone.
 
-Records the trace sample with enough items for ~1 M events (or takes a trace file given as the
-first argument), then measures, in alternation and `ROUNDS` times each (the fastest of each is
-kept: load on a shared machine only adds time):
+Records the trace sample with enough items for ~1 M events (`perfkit.large_trace`, shared with
+perf_trace_depth.py; or takes a trace file given as the first argument), then measures, in
+alternation and `ROUNDS` times each (the fastest of each is kept: load on a shared machine
+only adds time):
 
 - `go tool trace -d=parsed` alone: run through the lab's toolchain layer, its output read
   line by line and dropped (the same pipe reading `gm.trace.read` pays);
@@ -21,10 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from perfkit import large_trace
+
 import gomemlab as gm
 from gomemlab import toolchain, workspace
 
-ITEMS = 60_000
 ROUNDS = 2
 TARGET_RATIO = 1.3
 TARGET_SECONDS_PER_MILLION = 5.0  # "1 M events in a few seconds"
@@ -63,9 +65,7 @@ def _load_and_summary(file: Path) -> tuple[float, float, gm.trace.Trace]:
 
 def measure(file: Path | None = None) -> list[dict]:
     if file is None:
-        file = gm.trace.record(
-            args=gm.trace.sample_args(items=ITEMS, live_mib=8), gomaxprocs=2, timeout=600
-        ).file
+        file = large_trace()
     tool_runs, load_runs, summary_runs = [], [], []
     for _ in range(ROUNDS):
         tool_runs.append(_tool_alone(file))

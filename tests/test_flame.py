@@ -4,6 +4,7 @@ signs, hatches, legends, text alternatives) on recorded profiles, and the static
 
 from __future__ import annotations
 
+import re
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -45,6 +46,84 @@ def test_call_tree_merges_stacks_from_the_callers_down():
     assert {n: c.values for n, c in mid.items()} == {"leaf": [3], "other": [2]}
     focused = flame.build_tree(stacks, np.array([[3], [2], [5], [0]]), root="^mid$")
     assert focused.values == [5] and set(focused.children) == {"mid"}
+
+
+def merged_by_dict(stacks, values, root=None) -> dict:
+    """The call tree the plain way, as nested dicts {name: [values, children]}: each stack
+    (leaf first) walked from its callers down (from its caller-most frame matching `root`),
+    its values added to every node on the way; rows of zeros left out."""
+    top: list = [[0] * values.shape[1], {}]
+    for stack, row in zip(stacks, values.tolist(), strict=True):
+        path = list(stack[::-1])
+        if root is not None:
+            starts = [i for i, name in enumerate(path) if re.search(root, name)]
+            if not starts:
+                continue
+            path = path[starts[0] :]
+        if not any(row):
+            continue
+        node = top
+        node[0] = [a + b for a, b in zip(node[0], row, strict=True)]
+        for name in path:
+            node = node[1].setdefault(name, [[0] * len(row), {}])
+            node[0] = [a + b for a, b in zip(node[0], row, strict=True)]
+    return top
+
+
+def as_dicts(node: flame.FlameNode) -> list:
+    return [node.values, {name: as_dicts(child) for name, child in node.children.items()}]
+
+
+def in_order(tree: list) -> list:
+    """The names of a tree of nested dicts (as `merged_by_dict` or `as_dicts` make) in their
+    order, level by level."""
+    return [(name, in_order(child)) for name, child in tree[1].items()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["a", "b", "c", "main", "x.y"]), max_size=6).map(tuple),
+            st.integers(-(10**15), 10**15),
+            st.sampled_from([0, 1, 7]),
+        ),
+        max_size=25,
+    ),
+    st.sampled_from([None, "^a$", "b|c", "nothing"]),
+)
+def test_call_tree_is_the_plain_merge_of_its_stacks(rows, root):
+    """Random stacks and values (zero rows, negative values, repeated names): the tree built a
+    level at a time equals the stacks merged one by one, children in the order samples first
+    reach them."""
+    stacks = [r[0] for r in rows]
+    values = np.array([r[1:] for r in rows], dtype=np.int64).reshape(-1, 2)
+    tree = flame.build_tree(stacks, values, root=root)
+    expected = merged_by_dict(stacks, values, root)
+    assert as_dicts(tree) == expected
+    assert in_order(as_dicts(tree)) == in_order(expected)
+
+
+@pytest.mark.parametrize("root", [None, "main.main", "^runtime"])
+def test_a_profiles_tree_from_its_columns_is_the_tree_of_its_frame(mem_diff, cpu_diff, root):
+    """`Profile.flame_tree` (from the decoded columns, without `frame`) equals the tree of the
+    frame's call stacks; a diff's (base, new) tree equals the tree of `sides()`."""
+    for profile in (
+        mem_diff.new,
+        mem_diff.base,
+        cpu_diff.new,
+        gm.pprof.load(HERE / "mem_rate1.pprof"),
+    ):
+        for name in profile.sample_types:
+            frame = profile.frame
+            expected = merged_by_dict(frame.callstack, frame[[name]].to_numpy(), root)
+            tree = as_dicts(profile.flame_tree(name, root=root))
+            assert tree == expected and in_order(tree) == in_order(expected)
+    for diff in (mem_diff, cpu_diff):
+        name = diff.default_index
+        sides = diff.sides(name)
+        expected = merged_by_dict(sides.callstack, sides[["base", "new"]].to_numpy(), root)
+        assert as_dicts(diff.flame_tree(name, root=root)) == expected
 
 
 def test_pprof_form_is_as_wide_as_both_profiles_with_a_bar_for_the_change(mem_diff):

@@ -166,6 +166,25 @@ def test_the_diff_shows_itself():
     assert set(d.frame["label_pprof::base"].dropna()) == {"true"}
 
 
+@pytest.mark.parametrize("name", ["mem", "cpu"])
+def test_functions_whose_changes_cancel_are_not_listed(name):
+    """pprof's graph leaves out a node whose flat and cum are both 0 (selectNodesForGraph, in
+    internal/graph): a profile diffed against itself lists no function, and no row of a diff's
+    top has both 0."""
+    base, new = pair(name)
+    assert new.diff(new).top(n=None).empty
+    top = new.diff(base).top(n=None)
+    assert not ((top.flat == 0) & (top.cum == 0)).any()
+
+
+@pytest.mark.live
+def test_a_profile_diffed_against_itself_lists_nothing_in_the_tool_either():
+    base, _ = pair("mem")
+    text = gm.pprof.tool_text(base, "-top", "-diff_base", str(base.path)).text
+    _, rows = pprof_top(text)
+    assert rows == [] and base.diff(base).top(n=None).empty
+
+
 @pytest.mark.live
 def test_live_diff_equals_go_tool_pprof(tmp_path):
     """Two fresh recordings of the sample, compared by us and by the real tool."""

@@ -116,12 +116,14 @@ def merge_for_diff(new: Decoded, base: Decoded, *, normalize: bool = False) -> D
     strings = new.strings + base.strings + (BASE_LABEL, "true")
     key, true = len(strings) - 2, len(strings) - 1
     n_new = int(keep_new.sum())
+    n_base = int(keep_base.sum())
+    base_label = np.zeros((n_base, 5), dtype=np.int64)  # sample, key, text, number, unit
+    base_label[:, 0] = np.arange(n_new, n_new + n_base)
+    base_label[:, 1], base_label[:, 2] = key, true
     label_rows = [
         kept_labels(new.label_table, keep_new, 0, 0),
         kept_labels(base.label_table, keep_base, n_new, len(new.strings)),
-        np.array(
-            [[n_new + i, key, true, 0, 0] for i in range(int(keep_base.sum()))], dtype=np.int64
-        ).reshape(-1, 5),
+        base_label,
     ]
     labels = np.concatenate(label_rows)
     labels = labels[np.argsort(labels[:, 0], kind="stable")]

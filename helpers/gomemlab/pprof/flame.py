@@ -18,7 +18,7 @@ nothing here draws or runs Go.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -63,56 +63,151 @@ def question(sample_index: str) -> str:
 @dataclass
 class FlameNode:
     """A function on a call path: `values` summed over the stacks through it (one per series,
-    e.g. (value,) or (base, new)), its callees by name."""
+    e.g. (value,) or (base, new)), its callees by name (made when first looked at)."""
 
     name: str
     values: list[int]
-    children: dict[str, FlameNode] = field(default_factory=dict)
+    children: Mapping[str, FlameNode] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Nodes:
+    """A tree as columns: node i (0: the top) is named `names[name_of[i]]`, has the row
+    `sums[i]` and the children `child_ids[child_starts[i]:child_starts[i + 1]]`."""
+
+    names: Sequence[str]
+    name_of: np.ndarray
+    sums: np.ndarray
+    child_ids: np.ndarray
+    child_starts: np.ndarray
+
+    def node(self, i: int, name: str | None = None) -> FlameNode:
+        return FlameNode(
+            self.names[self.name_of[i]] if name is None else name,
+            self.sums[i].tolist(),
+            _Children(self, i),
+        )
+
+    def children_of(self, i: int) -> dict[str, FlameNode]:
+        ids = self.child_ids[self.child_starts[i] : self.child_starts[i + 1]].tolist()
+        return {child.name: child for child in map(self.node, ids)}
+
+
+class _Children(Mapping[str, FlameNode]):
+    """A node's children, made from the columns on first use: a flame graph looks at the
+    children of the few boxes it draws, not at every call path of the profile."""
+
+    __slots__ = ("_made", "_node", "_nodes")
+
+    def __init__(self, nodes: _Nodes, node: int) -> None:
+        self._nodes, self._node = nodes, node
+        self._made: dict[str, FlameNode] | None = None
+
+    def _children(self) -> dict[str, FlameNode]:
+        if self._made is None:
+            self._made = self._nodes.children_of(self._node)
+        return self._made
+
+    def __getitem__(self, name: str) -> FlameNode:
+        return self._children()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._children())
+
+    def __len__(self) -> int:
+        return len(self._children())
+
+    def __repr__(self) -> str:
+        return repr(self._children())
 
 
 def build_tree(
     stacks: Iterable[Sequence[str]], values: np.ndarray, *, root: str | None = None
 ) -> FlameNode:
     """Merge call stacks (leaf first, as in `Profile.frame`) with their rows of `values` into a
-    tree from the callers down; identical stacks are summed first, so a 65k-sample profile
-    costs one pass over its distinct stacks. With `root` (a regex), each stack starts at its
-    first frame matching it; stacks without one are left out."""
+    tree from the callers down. With `root` (a regex), each stack starts at its first frame
+    matching it; stacks without one are left out. (`tree_of_columns` does the work.)"""
     values = np.asarray(values, dtype=np.int64).reshape(-1, values.shape[-1] if values.ndim else 1)
-    series = values.shape[1]
-    merged: dict[tuple[str, ...], list[int]] = {}
-    for stack, row in zip(stacks, values.tolist(), strict=True):
-        if not any(row):
-            continue
-        key = tuple(stack)
-        have = merged.get(key)
-        if have is None:
-            merged[key] = list(row)
-        else:
-            for i, v in enumerate(row):
-                have[i] += v
-    pattern = re.compile(root) if root else None
-    top = FlameNode("all", [0] * series)
-    for stack, row in merged.items():
-        path = stack[::-1]
-        if pattern is not None:
-            start = next((i for i, name in enumerate(path) if pattern.search(name)), None)
-            if start is None:
-                continue
-            path = path[start:]
-        node = top
-        _add(node.values, row)
-        for name in path:
-            child = node.children.get(name)
-            if child is None:
-                child = node.children[name] = FlameNode(name, [0] * series)
-            _add(child.values, row)
-            node = child
-    return top
+    names: dict[str, int] = {}
+    lengths: list[int] = []
+    frames: list[int] = []
+    for stack in stacks:
+        lengths.append(len(stack))
+        frames.extend(names.setdefault(name, len(names)) for name in stack)
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return tree_of_columns(np.array(frames, dtype=np.int64), list(names), starts, values, root=root)
 
 
-def _add(into: list[int], row: list[int]) -> None:
-    for i, v in enumerate(row):
-        into[i] += v
+def tree_of_columns(
+    frame_names: np.ndarray,
+    names: Sequence[str],
+    starts: np.ndarray,
+    values: np.ndarray,
+    *,
+    root: str | None = None,
+) -> FlameNode:
+    """The tree of samples given as columns: sample i's frames (leaf first) are
+    `names[frame_names[j]]` for j in `starts[i]:starts[i + 1]`, its values the row
+    `values[i]`. Samples whose values are all zero are left out; `root` as for `build_tree`.
+
+    Built a level at a time with numpy (a node is its parent and its name, numbered in the
+    order samples first reach it), so a 65k-sample profile with as many distinct stacks costs
+    a few numpy passes over its frames; the nodes are made when looked at (`_Children`)."""
+    values = np.asarray(values, dtype=np.int64)
+    starts = np.asarray(starts, dtype=np.int64)
+    frame_names = np.asarray(frame_names, dtype=np.int64)
+    first_frame, end = starts[:-1], starts[1:].copy()
+    keep = values.any(axis=1)
+    if root is not None:
+        end = _from_root(frame_names, names, first_frame, end, root)
+        keep &= end > 0
+    active = np.flatnonzero(keep)
+    length = end - first_frame
+    node_of = np.zeros(len(end), dtype=np.int64)  # each sample's node at the level: the top
+    parents, name_of, sums = [np.zeros(1, np.int64)], [np.zeros(1, np.int64)], [values[keep]]
+    sums[0] = sums[0].sum(axis=0, keepdims=True)
+    count, depth = 1, 0
+    while len(active := active[length[active] > depth]):
+        key = node_of[active] * len(names) + frame_names[end[active] - 1 - depth]
+        distinct, first, which = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        level = np.zeros((len(distinct), values.shape[1]), dtype=np.int64)
+        np.add.at(level, rank[which], values[active])
+        parent, name = np.divmod(distinct[order], len(names))
+        parents.append(parent)
+        name_of.append(name)
+        sums.append(level)
+        node_of[active] = count + rank[which]
+        count += len(distinct)
+        depth += 1
+    parent_of = np.concatenate(parents)
+    child_ids = np.argsort(parent_of[1:], kind="stable") + 1
+    nodes = _Nodes(
+        names,
+        np.concatenate(name_of),
+        np.concatenate(sums),
+        child_ids,
+        np.searchsorted(parent_of[child_ids], np.arange(count + 1)),
+    )
+    return nodes.node(0, "all")
+
+
+def _from_root(
+    frame_names: np.ndarray, names: Sequence[str], first: np.ndarray, end: np.ndarray, root: str
+) -> np.ndarray:
+    """Each sample's frames end (callers' side) at its caller-most frame matching the regex
+    `root`: the new ends, 0 for a sample without one."""
+    pattern = re.compile(root)
+    matching = np.array([bool(pattern.search(n)) for n in names], dtype=bool)
+    at = np.where(matching[frame_names], np.arange(len(frame_names)), -1)
+    has_frames = end > first
+    last = np.full(len(end), -1, dtype=np.int64)
+    if has_frames.any():
+        last[has_frames] = np.maximum.reduceat(at, first[has_frames])
+    return np.where(last >= first, last + 1, 0)
 
 
 # --- layouts -----------------------------------------------------------------------------------

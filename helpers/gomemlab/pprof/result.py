@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..webui import WebUI
+    from .flame import FlameNode
     from .tools import ToolReport
 
 FRAME_DOC = """\
@@ -131,6 +132,28 @@ def _exact_sums(keys: np.ndarray, weights: np.ndarray, size: int) -> list[int]:
     for key, weight in zip(keys.tolist(), weights.tolist(), strict=True):
         sums[key] += weight
     return sums
+
+
+def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position in `sorted_ids` of each of `ids` (all among them): a lookup table when
+    the ids are dense enough (as the location ids a Go profile numbers from 1), else a
+    binary search."""
+    if len(sorted_ids) and int(sorted_ids[-1]) < 4 * len(sorted_ids) + 4096:
+        table = np.zeros(int(sorted_ids[-1]) + 1, dtype=np.int64)
+        table[sorted_ids.astype(np.int64)] = np.arange(len(sorted_ids))
+        return table[ids.astype(np.int64)]
+    return np.searchsorted(sorted_ids, ids.astype(np.uint64))
+
+
+def _abs_sum(values: np.ndarray) -> int:
+    """The sum of the absolute values of int64 `values`, exactly (numpy's int64 sum when it
+    cannot overflow, else Python's ints)."""
+    if not len(values):
+        return 0
+    magnitudes = np.abs(values)
+    if values.min() > np.iinfo(np.int64).min and int(magnitudes.max()) * len(values) < 2**63:
+        return int(magnitudes.sum())
+    return sum(abs(v) for v in values.tolist())
 
 
 def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
@@ -289,23 +312,21 @@ class Profile(FrozenResult):
     def _expanded(self) -> _Expanded:
         decoded = self.decoded
         _, loc_starts, loc_counts = self._frame_list
-        sorted_ids = np.array(sorted(decoded.locations), dtype=np.uint64)
-        positions = np.searchsorted(sorted_ids, decoded.stack_ids)
+        positions = _positions(
+            np.array(sorted(decoded.locations), dtype=np.int64), decoded.stack_ids
+        )
         counts = loc_counts[positions] if len(positions) else np.zeros(0, np.int64)
-        before = np.cumsum(counts) - counts
-        total = int(counts.sum())
-        frame_index = np.repeat(loc_starts[positions] - before, counts) + np.arange(
-            total, dtype=np.int64
-        )
-        sample_of_entry = np.repeat(
-            np.arange(len(decoded), dtype=np.int64), np.diff(decoded.stack_starts)
-        )
-        per_sample = np.bincount(sample_of_entry, weights=counts, minlength=len(decoded)).astype(
-            np.int64
-        )
-        frame_starts = np.zeros(len(decoded) + 1, dtype=np.int64)
-        np.cumsum(per_sample, out=frame_starts[1:])
-        return _Expanded(frame_index, np.repeat(sample_of_entry, counts), frame_starts)
+        entries_before = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=entries_before[1:])
+        frame_starts = entries_before[decoded.stack_starts]
+        total = int(entries_before[-1])
+        if total == len(positions):  # no location of a sample has inlined frames
+            frame_index = loc_starts[positions]
+        else:
+            frame_index = np.repeat(loc_starts[positions] - entries_before[:-1], counts)
+            frame_index += np.arange(total, dtype=np.int64)
+        sample_of_frame = np.repeat(np.arange(len(decoded), dtype=np.int64), np.diff(frame_starts))
+        return _Expanded(frame_index, sample_of_frame, frame_starts)
 
     def _node_ids(self, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
         """Per frame in `_frame_list`: its node id (by function, or function and line), the
@@ -383,10 +404,10 @@ class Profile(FrozenResult):
         diff base's when it has any."""
         base = counted & self._base_samples()
         if base.any():
-            base_total = sum(abs(v) for v in column[base].tolist())
+            base_total = _abs_sum(column[base])
             if base_total > 0:
                 return base_total
-        return sum(abs(v) for v in column[counted].tolist())
+        return _abs_sum(column[counted])
 
     def _base_samples(self) -> np.ndarray:
         """A mask of the samples labelled `pprof::base` (the negated base of a diff)."""
@@ -460,9 +481,12 @@ class Profile(FrozenResult):
         present = np.zeros(n_nodes, dtype=bool)
         present[pairs % n_nodes] = True
         suffix = _inline_suffixes(node, inline, live, x.sample_of_frame, n_nodes)
+        # pprof's graph leaves out a node whose flat and cum are both 0 (selectNodesForGraph):
+        # in a diff, a function whose base and new values cancel.
         rows = [
             (names[k] + suffix.get(k, ""), flat[k], cum[k])
             for k in np.flatnonzero(present).tolist()
+            if flat[k] or cum[k]
         ]
         self._cache[key] = (rows, total)
         return rows, total
@@ -572,7 +596,7 @@ class Profile(FrozenResult):
         """`kind="top"`: bar chart of the top functions (`n=10`, `title=`); `"flame"`: flame
         graph (`root=` a regex to start stacks at, `min_fraction=`, `max_depth=`, `title=`)."""
         from .. import validate
-        from . import flame_plot, plots
+        from . import flame, flame_plot, plots
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         i = self._index(sample_index)
@@ -580,15 +604,37 @@ class Profile(FrozenResult):
         if kind == "top":
             n = options.pop("n", 10)
             return plots.top_bars(self.top(name, n), **options)
-        frame = self.frame[["callstack", name]].rename(columns={name: "value"})
         goroot = self._goroot()
         families = {
             fn.name: plots.family(fn.name, fn.filename, goroot)
             for fn in self.decoded.functions.values()
         }
-        return flame_plot.flame_graph(
-            frame, unit=self.units[name], sample_index=name, families=families, **options
+        root = options.pop("root", None)
+        layout = flame.plain_layout(
+            self.flame_tree(name, root=root),
+            unit=self.units[name],
+            sample_index=name,
+            root=root,
+            families=families,
+            **options,
         )
+        return flame_plot.draw(layout)
+
+    def flame_tree(self, sample_index: str | None = None, *, root: str | None = None) -> FlameNode:
+        """The call tree a flame graph draws: from the callers down, each node's values summed
+        over the samples through it (one series: the sample type's value); `root`: a regex,
+        each stack starts at its caller-most frame matching it (stacks without one left out).
+        Built from the profile's columns, without `frame`."""
+        column = self.decoded.values[:, [self._index(sample_index)]]
+        return self._tree(column, root)
+
+    def _tree(self, values: np.ndarray, root: str | None) -> FlameNode:
+        from . import flame
+
+        if root is not None:
+            validate.pattern(root, "root")
+        node, names, _ = self._frame_nodes("function")
+        return flame.tree_of_columns(node, names, self._expanded.frame_starts, values, root=root)
 
     def _goroot(self) -> str | None:
         """The GOROOT of the toolchain that built the profiled program, read off its runtime
@@ -822,14 +868,31 @@ class ProfileDiff(Profile):
         """`kind="top"`: bars of the diff's top functions; `"flame"`: pprof's differential
         flame graph; `"flame_gregg"`: Brendan Gregg's (options as for `Profile.plot`)."""
         from .. import validate
-        from . import flame_plot
+        from . import flame, flame_plot
 
         validate.choice(kind, self.PLOT_KINDS, "kind")
         if kind == "top":
             return super().plot("top", sample_index, **options)
-        sides = self.sides(sample_index)
-        draw = flame_plot.pprof_diff_graph if kind == "flame" else flame_plot.gregg_diff_graph
-        return draw(sides, **options)
+        name = self.sample_types[self._index(sample_index)]
+        root = options.pop("root", None)
+        make = flame.pprof_diff_layout if kind == "flame" else flame.gregg_diff_layout
+        layout = make(
+            self.flame_tree(name, root=root),
+            unit=self.units[name],
+            sample_index=name,
+            root=root,
+            **options,
+        )
+        return flame_plot.draw(layout)
+
+    def flame_tree(self, sample_index: str | None = None, *, root: str | None = None) -> FlameNode:
+        """The call tree the differential flame graphs draw: two series per node, (base, new),
+        both as positive amounts (new rescaled when normalized), as `sides()` sums them per
+        call stack; `root` as for `Profile.flame_tree`."""
+        amount = np.abs(self.decoded.values[:, self._index(sample_index)])
+        base = self.base_mask
+        sides = np.column_stack([np.where(base, amount, 0), np.where(base, 0, amount)])
+        return self._tree(sides, root)
 
     def _repr_html_(self) -> str:
         how = " (new normalized to the base's total)" if self.normalized else ""

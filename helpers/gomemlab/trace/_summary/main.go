@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -193,6 +194,10 @@ func run(args []string) error {
 }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// One pass over one file, then exit: the collector may run less often (GOGC=400).
+		debug.SetGCPercent(400)
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "tracesummary:", err)
 		os.Exit(1)
