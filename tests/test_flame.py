@@ -5,7 +5,6 @@ signs, hatches, legends, text alternatives) on recorded profiles, and the static
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -222,29 +221,19 @@ def test_the_plain_flame_graph_renders_as_svg_where_it_is_shown():
     assert "account for the cpu" not in html
 
 
-def the_65k_sample_tree() -> tuple[float, int, int]:
-    """(CPU seconds, total, expected total) to build the tree and plain layout of 65,536
-    samples: the recorded rate-1 heap profile's, each under one of 8 entry points (as a
-    server's handlers), repeated (identical stacks are merged before the tree is built)."""
+def test_flame_tree_of_65k_samples_keeps_every_byte():
+    """65,536 samples (the recorded rate-1 heap profile's, each under one of 8 entry points, as
+    a server's handlers): the tree's root holds every byte. Its speed (the issue's bar: under
+    1 s) is measured by `make perf` (scripts/perf_pprof.py) on a real 65k-sample profile, not
+    timed here."""
     mem = gm.pprof.load(HERE / "mem_rate1.pprof")
     frame = mem.frame
     repeat = -(-65_536 // len(frame))
     stacks = [(*s, f"handler{i % 8}") for i in range(repeat) for s in frame.callstack]
     values = np.tile(frame[["alloc_space"]].to_numpy(), (repeat, 1))
-    start = time.process_time()
     tree = flame.build_tree(stacks, values)
     flame.plain_layout(tree, unit="bytes", sample_index="alloc_space")
-    return time.process_time() - start, tree.values[0], int(values.sum())
-
-
-def test_flame_tree_of_65k_samples_is_fast():
-    """The issue's bar: a 65k-sample profile's tree in under 1 s. Timed in CPU seconds of
-    this process, which busy neighbours do not stretch: 20 runs with 3 busy loops on this
-    2-core machine (load 40) took 0.12-0.14 CPU s each (wall time was up to 8.6 s inside a long test
-    session at load 20)."""
-    seconds, total, expected = the_65k_sample_tree()
-    assert total == expected
-    assert seconds < 1.0, f"{seconds:.2f} CPU s"
+    assert tree.values[0] == int(values.sum())
 
 
 @settings(max_examples=40, deadline=None)
