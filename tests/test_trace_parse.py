@@ -18,6 +18,7 @@ import gomemlab as gm
 from gomemlab.trace import EventParser, parse, parse_events
 
 trace_parse = importlib.import_module("gomemlab.trace.parse")  # the module, not the function
+HEAP_OBJECTS = "/memory/classes/heap/objects:bytes"
 FIXTURES = Path(__file__).parent / "fixtures" / "trace"
 
 
@@ -253,6 +254,31 @@ def test_mark_assists_and_heap_metrics(two):
     heap = two.heap.dropna()
     assert heap.time.is_monotonic_increasing
     assert (heap.heap_goal >= 4 << 20).all() and heap.heap_objects.max() > 2 << 20
+
+
+def test_each_threads_heap_records_fall_only_across_a_recount_or_a_cache_flush(two):
+    """A thread writes its heapLive records in the order it changed the count; the count falls
+    only in resetLive (mark termination) and releaseAll (ReadMemStats flushes every cache), both
+    with the world stopped (the arena experiment aside). So a fall between one thread's records
+    spans one of those pauses; each recount is the first record of the thread that stopped the
+    world, in the pause."""
+    events = two.events
+    records = events[(events.kind == "Metric") & (events.name == HEAP_OBJECTS)]
+    flushes = two.pauses[two.pauses.reason.isin(["GC mark termination", "read mem stats"])]
+    falls_seen = 0
+    for _, own in records.groupby("m"):
+        falls = own[own.value.diff() < 0]
+        falls_seen += len(falls)
+        for begin, end in zip(own.time.shift()[falls.index], falls.time, strict=True):
+            assert ((flushes.start < end) & (flushes.end > begin)).any(), (begin, end)
+    terminations = two.ranges[two.ranges.name == "stop-the-world (GC mark termination)"]
+    assert falls_seen >= len(terminations) >= 3
+    for pause in terminations.itertuples():
+        inside = records[records.time.between(pause.start, pause.end)]
+        own = inside[inside.m == pause.m]
+        assert len(own) and own.value.iloc[0] == own.value.min() >= 2 << 20, inside  # -live 2
+        before = records[records.time < pause.start].value.max()
+        assert own.value.iloc[0] < before
 
 
 def test_summary_and_html(two):

@@ -75,8 +75,10 @@ gc          cycle, start, end, sweep_term_start, sweep_term_ns (STW), mark_start
 pauses      every stop-the-world: reason, start, end, duration_ns, cycle (NaN: not GC)
 assists     mark assists: g, kind, name, start, end, duration_ns, cycle
 heap        time, heap_objects (the GC's count of the live heap: bytes marked by the last
-            cycle plus those allocated since; falls at mark termination), heap_goal
-            (bytes), gomaxprocs: each filled forward from the last metric event
+            cycle plus those allocated since; falls at mark termination; each thread stamps
+            its record when it writes it, so a suspended thread's record can show as a brief
+            dip: `events` has each record's thread, m), heap_goal (bytes), gomaxprocs: each
+            filled forward from the last metric event
 counts      time, and the number of goroutines Running, Runnable, Waiting, Syscall at it
 logs        time, g, task, category, message (runtime/trace.Log)"""
 
