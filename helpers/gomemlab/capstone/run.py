@@ -13,12 +13,12 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import programs, toolchain, validate, workspace
-from ..errors import ParseError, UsageError, WorkspaceError
+from ..errors import GoBuildError, GomemlabError, ParseError, UsageError, WorkspaceError
 from ..workspace import Package
 from . import targets
 
@@ -129,10 +129,39 @@ class Harness:
         return value
 
 
+CONTRACT = (
+    "keep the baseline's two signatures, func Aggregate(r io.Reader) (*Report, error) and "
+    "func (r *Report) WriteTo(w io.Writer) (int64, error)"
+)
+
+
 def build(yours: Mapping[str, str], timeout: float = 300.0) -> Harness:
-    """Compile the harness around `yours` (GoBuildError names the learner's line)."""
-    binary = programs.build(harness_module(yours), timeout=timeout)
+    """Compile the harness around `yours`. A compile error names the learner's own file and
+    line (aggregate.go:12:3, not the harness module's path); an error in the harness itself
+    means the contract changed, and says so (UsageError)."""
+    try:
+        binary = programs.build(harness_module(yours), timeout=timeout)
+    except GoBuildError as error:
+        raise _in_learners_terms(error) from None
     return Harness(binary)
+
+
+def _in_learners_terms(error: GoBuildError) -> GomemlabError:
+    """The build error with the learner's file names, or a UsageError when the harness
+    (which calls Aggregate and WriteTo) no longer compiles against the learner's package."""
+    mine = [
+        replace(d, file=d.file.removeprefix("yours/"))
+        for d in error.diagnostics
+        if d.file.startswith("yours/")
+    ]
+    if mine:
+        return GoBuildError(mine, command=error.command, stdout=error.stdout, stderr=error.stderr)
+    if any(d.file.startswith("harness/") for d in error.diagnostics):
+        first = next(d for d in error.diagnostics if d.file.startswith("harness/"))
+        return UsageError(
+            f"the check cannot call your version ({first.message.splitlines()[0]}): {CONTRACT}"
+        )
+    return error
 
 
 def fresh_seed() -> int:
@@ -170,23 +199,7 @@ def measure(
     correctness = harness.json("correct", "-seed", str(seed))
     if correctness.get("difference"):
         return Measurements(seed, correctness)
-    lines: list[str] = []
-    for round_ in range(count):
-        on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
-        order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
-        for impl in order:
-            out = harness.job(
-                "bench",
-                "-impl",
-                impl,
-                "-seed",
-                str(seed),
-                "-lines",
-                str(targets.LINES_PER_OP),
-                "-benchtime",
-                benchtime,
-            )
-            lines.extend(line for line in out.splitlines() if line.startswith("Benchmark"))
+    lines = measure_bench(harness, seed=seed, count=count, benchtime=benchtime, on_step=on_step)
     on_step("the GC's share of the CPU")
     gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
     for impl in ("baseline", *["yours"] * targets.GC_REPEATS):
@@ -221,3 +234,33 @@ def measure(
     on_step("goroutines left behind")
     leaks = {impl: harness.json("leak", "-impl", impl, "-seed", str(seed)) for impl in IMPLS}
     return Measurements(seed, correctness, tuple(lines), gc, heap, leaks)
+
+
+def measure_bench(
+    harness: Harness,
+    *,
+    seed: int,
+    count: int,
+    benchtime: str,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> list[str]:
+    """`count` benchmark runs of each version, interleaved (baseline first in even rounds,
+    yours first in odd ones): the Go benchmark lines they printed."""
+    lines: list[str] = []
+    for round_ in range(count):
+        on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
+        order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
+        for impl in order:
+            out = harness.job(
+                "bench",
+                "-impl",
+                impl,
+                "-seed",
+                str(seed),
+                "-lines",
+                str(targets.LINES_PER_OP),
+                "-benchtime",
+                benchtime,
+            )
+            lines.extend(line for line in out.splitlines() if line.startswith("Benchmark"))
+    return lines

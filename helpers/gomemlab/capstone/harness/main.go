@@ -210,6 +210,8 @@ var cpuClasses = []string{
 	"/cpu/classes/user:cpu-seconds",
 	"/cpu/classes/scavenge/total:cpu-seconds",
 	"/gc/cycles/total:gc-cycles",
+	"/cpu/classes/total:cpu-seconds",
+	"/gc/heap/allocs:bytes",
 }
 
 type share struct {
@@ -218,6 +220,9 @@ type share struct {
 	UserSeconds   float64 `json:"user_seconds"`
 	Cycles        float64 `json:"cycles"`
 	Share         float64 `json:"share"`
+	TotalSeconds  float64 `json:"total_seconds"`
+	AllocBytes    float64 `json:"alloc_bytes"`
+	WallSeconds   float64 `json:"wall_seconds"`
 }
 
 // gcShare aggregates the same input `rounds` times and returns the GC's share of the CPU the
@@ -230,6 +235,7 @@ func gcShare(run aggregate, seed uint64, lines, rounds int) share {
 	data := baseline.Generate(seed, lines)
 	runtime.GC()
 	before := read(cpuClasses...)
+	start := time.Now()
 	for range rounds {
 		rep, err := run(bytes.NewReader(data))
 		if err != nil {
@@ -244,7 +250,9 @@ func gcShare(run aggregate, seed uint64, lines, rounds int) share {
 	cost := gc - idle
 	return share{
 		GCSeconds: gc, IdleGCSeconds: idle, UserSeconds: user, Cycles: after[4] - before[4],
-		Share: cost / (cost + user + scav),
+		Share:        cost / (cost + user + scav),
+		TotalSeconds: after[5] - before[5], AllocBytes: after[6] - before[6],
+		WallSeconds: time.Since(start).Seconds(),
 	}
 }
 
