@@ -48,6 +48,12 @@ def test_time_needs_the_ratio_and_the_test():
     assert not j.met and "not clearly" in j.margin
 
 
+def test_the_gc_runs_interleave_the_counts_the_target_names():
+    assert targets.GC_ORDER.count("yours") == targets.GC_REPEATS
+    assert targets.GC_ORDER.count("baseline") == targets.GC_BASELINE_REPEATS
+    assert f"the least disturbed of {targets.GC_REPEATS} runs" in T["GC CPU"].budget
+
+
 def test_share_heap_and_leaks():
     assert targets.judge_share(T["GC CPU"], 0.05, 0.0002).met
     missed = targets.judge_share(T["GC CPU"], 0.05, 0.025)

@@ -209,8 +209,8 @@ def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
         _targets.judge_time(t["time/op"], per_op("baseline", "ns/op"), per_op("yours", "ns/op")),
         _targets.judge_share(
             t["GC CPU"],
-            median([run["share"] for run in m.gc["baseline"]]),
-            median([run["share"] for run in m.gc["yours"]]),
+            min(run["share"] for run in m.gc["baseline"]),
+            min(run["share"] for run in m.gc["yours"]),
         ),
         _targets.judge_heap(
             t["peak heap"], m.heap["baseline"]["peak_bytes"], m.heap["yours"]["peak_bytes"]

@@ -201,22 +201,7 @@ def measure(
         return Measurements(seed, correctness)
     lines = measure_bench(harness, seed=seed, count=count, benchtime=benchtime, on_step=on_step)
     on_step("the GC's share of the CPU")
-    gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
-    for impl in ("baseline", *["yours"] * targets.GC_REPEATS):
-        gc[impl].append(
-            harness.json(
-                "gc",
-                "-impl",
-                impl,
-                "-seed",
-                str(seed),
-                "-lines",
-                str(targets.GC_LINES),
-                "-rounds",
-                str(targets.GC_ROUNDS),
-                env={"GOMAXPROCS": str(targets.GC_PROCS)},
-            )
-        )
+    gc = measure_gc(harness, seed=seed)
     on_step("the peak heap under the memory limit")
     heap = {
         impl: harness.json(
@@ -264,3 +249,25 @@ def measure_bench(
             )
             lines.extend(line for line in out.splitlines() if line.startswith("Benchmark"))
     return lines
+
+
+def measure_gc(harness: Harness, *, seed: int) -> dict[str, list[dict[str, Any]]]:
+    """The GC job, on one P: GC_REPEATS runs of yours and GC_BASELINE_REPEATS of the
+    baseline's, interleaved (targets.GC_ORDER); each run's readings."""
+    gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
+    for impl in targets.GC_ORDER:
+        gc[impl].append(
+            harness.json(
+                "gc",
+                "-impl",
+                impl,
+                "-seed",
+                str(seed),
+                "-lines",
+                str(targets.GC_LINES),
+                "-rounds",
+                str(targets.GC_ROUNDS),
+                env={"GOMAXPROCS": str(targets.GC_PROCS)},
+            )
+        )
+    return gc
