@@ -51,6 +51,12 @@ def test_time_needs_the_ratio_and_the_test():
     assert not j.met and "not clearly" in j.margin
 
 
+def test_the_gc_runs_interleave_the_counts_the_target_names():
+    assert targets.GC_ORDER.count("yours") == targets.GC_REPEATS
+    assert targets.GC_ORDER.count("baseline") == targets.GC_BASELINE_REPEATS
+    assert f"the least disturbed of {targets.GC_REPEATS} runs" in T["GC CPU"].budget
+
+
 def test_share_heap_and_leaks():
     assert targets.judge_share(T["GC CPU"], 0.05, 0.0002).met
     missed = targets.judge_share(T["GC CPU"], 0.05, 0.025)
@@ -174,6 +180,14 @@ def test_start_copies_the_baseline_once_and_never_overwrites_an_edit(tmp_path):
     assert not list(tmp_path.glob(".*"))  # no staging folder left behind
 
 
+def test_start_gives_the_copy_a_module_of_its_own(tmp_path):
+    folder = gm.capstone.start(tmp_path / "mine")
+    assert (folder / "go.mod").read_text().startswith("module capstone\n")
+    (folder / "go.mod").unlink()
+    gm.capstone.start(folder)  # an older copy, made without one, gets one
+    assert (folder / "go.mod").is_file()
+
+
 def test_count_below_the_rule_is_refused():
     with pytest.raises(UsageError, match="count must be a whole number from 10 to"):
         gm.capstone.check(REFERENCE, count=5)
@@ -183,6 +197,24 @@ def test_the_targets_table_is_set_before_measuring():
     table = gm.capstone.targets_table()
     assert list(table.target) == list(targets.TARGET_NAMES)
     assert table.budget.str.len().min() > 20
+
+
+# --- the loop and its hints --------------------------------------------------------------------
+
+
+def test_every_target_but_correct_has_a_stage_and_a_hint_names_stages_not_lines():
+    explained = {t for stage in gm.capstone.STAGES for t in stage.targets}
+    assert explained == set(targets.TARGET_NAMES[1:])
+    judged = [
+        targets.judge_budget(T["allocs/op"], 82_000, 22_000, targets.ALLOCS_BUDGET, "allocs"),
+        targets.judge_leaks(T["leaks"], 3, 1),
+        targets.judge_heap(T["peak heap"], 28 << 20, 6 << 20),
+    ]
+    hints = gm.capstone.hints(_check(judged))
+    assert list(hints.missed) == ["allocs/op", "leaks"]
+    assert hints.set_index("missed")["look with"]["leaks"] == "trace, GC settings"
+    assert "06 trace" in hints.set_index("missed").chapters["leaks"]
+    assert list(gm.capstone.stages().stage) == [s.name for s in gm.capstone.STAGES]
 
 
 # --- the record of attempts -------------------------------------------------------------------
@@ -204,6 +236,43 @@ def test_attempts_are_recorded_and_a_damaged_line_is_skipped(tmp_path, monkeypat
     assert frame["allocs/op"].iloc[0] == pytest.approx(22_000 / 16_000)
     fig = gm.capstone.plot_attempts(frame)
     assert "allocs/op" in gm.figures.describe(fig)
+
+
+def test_the_record_starts_from_the_baseline_and_is_told_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    base = _check(
+        [
+            targets.judge_budget(T["allocs/op"], 82_000, 82_000, targets.ALLOCS_BUDGET, "allocs"),
+            targets.judge_leaks(T["leaks"], 3, 3),
+        ]
+    )
+    attempts_module.record(
+        _check(
+            [
+                targets.judge_budget(
+                    T["allocs/op"], 82_000, 8_000, targets.ALLOCS_BUDGET, "allocs"
+                ),
+                targets.judge_leaks(T["leaks"], 3, 0),
+            ]
+        )
+    )
+    attempts_module.record(_check((), {"lines": 1, "seed": 1, "line": 1, "want": "", "got": ""}))
+    fig = gm.capstone.plot_attempts(baseline=base)
+    line = next(ln for ln in fig.axes[0].lines if ln.get_label() == "allocs/op")
+    assert list(line.get_xdata()) == [0, 1]
+    assert list(line.get_ydata()) == pytest.approx([82_000 / 16_000, 8_000 / 16_000])
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["0", "1", "2\nwrong report"]
+    assert list(gm.capstone.attempts().missed) == ["", ""]  # all met; the wrong one judged none
+    text = gm.capstone.describe_attempts(baseline=base)
+    assert text.startswith("baseline: 0 of 2 targets met; value over budget: allocs/op 5.1×;")
+    assert "3 goroutines leaked. attempt 1: 2 of 2 targets met (all: solved)" in text
+    assert text.endswith("attempt 2: the report was wrong, nothing measured.")
+
+
+def test_no_attempt_is_said_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    assert gm.capstone.describe_attempts().startswith("No attempt recorded yet")
 
 
 def test_the_attempts_file_is_never_half_written(tmp_path, monkeypatch):
@@ -249,11 +318,13 @@ def test_a_version_without_the_contract_is_told_the_contract():
         "func (r *Report) WriteTo(w io.Writer) (int64, error) { return 0, nil }\n\n"
         "func Summarise(r io.Reader) (*Report, error) { return &Report{}, nil }\n"
     )
-    with pytest.raises(WorkspaceError) as caught:
+    with pytest.raises(UsageError) as caught:
         gm.capstone.check(renamed, record=False)
-    first = str(caught.value).splitlines()[0]
-    assert first.startswith("your capstone version does not keep the contract")
-    assert "func Aggregate(r io.Reader) (*Report, error)" in first
+    first = str(caught.value)
+    assert "\n" not in first and first.startswith("the check cannot call your version")
+    assert "keep the baseline's two signatures, func Aggregate(r io.Reader) (*Report, error)" in (
+        first
+    )
     assert "undefined: yours.Aggregate" in first
 
 
@@ -269,10 +340,41 @@ def test_a_version_that_ends_the_program_is_told_so():
 
 
 @pytest.mark.live
-def test_a_compile_error_names_the_learners_line():
+def test_a_compile_error_names_the_learners_file_and_line_in_one_line():
     broken = "package capstone\n\nfunc Aggregate() {\n\tundefinedThing()\n}\n"
-    with pytest.raises(gm.errors.GoBuildError, match="undefinedThing"):
+    with pytest.raises(gm.errors.GoBuildError, match="undefinedThing") as raised:
         gm.capstone.check(broken, record=False)
+    first = raised.value.diagnostics[0]
+    assert (first.file, first.line) == ("aggregate.go", 4)
+    assert str(raised.value).startswith("the Go compiler rejected the code at aggregate.go:4:")
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.live
+def test_a_changed_signature_is_told_to_keep_the_contract():
+    source = (gm.sample("capstone").dir / "aggregate.go").read_text()
+    changed = source.replace(
+        "func Aggregate(r io.Reader) (", "func Aggregate(r io.Reader, n int) ("
+    )
+    with pytest.raises(UsageError, match="keep the baseline's two signatures") as raised:
+        gm.capstone.check(changed, record=False)
+    assert "\n" not in str(raised.value) and "yours.Aggregate" in str(raised.value)
+
+
+@pytest.mark.live
+def test_the_editor_saves_the_file_and_shows_a_compile_error_on_its_line(tmp_path):
+    folder = gm.capstone.start(tmp_path / "mine")
+    box = gm.capstone.editor(folder)
+    assert box.code == (folder / "aggregate.go").read_text()
+    box.editor.code = box.code.replace("rep.Records++", "rep.Records++ +")
+    box.run_button.click()
+    assert (folder / "aggregate.go").read_text() == box.editor.code  # saved before the check
+    assert box.result is None and "GoBuildError" in box.output.value
+    line = box.code.splitlines().index("\trep.Records++ +") + 1
+    assert box.editor.marks == [
+        {"line": line, "kind": "error", "message": "syntax error: unexpected + at end of statement"}
+    ]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
 # --- live: ways to fool the check, each refused on the target it tries to fool --------------------

@@ -26,29 +26,43 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from statistics import median
 
-from .. import settings, validate, workspace
+from .. import files, settings, validate, workspace
+from ..bench.run import MAX_COUNT, validate_benchtime
 from ..errors import WorkspaceError
 from ..provenance import Provenance
 from . import attempt_log as _attempts
 from . import run as _run
 from . import targets as _targets
-from .attempt_log import attempts, plot_attempts
+from .attempt_log import attempts, describe_attempts, plot_attempts
 from .result import CapstoneCheck, targets_table
+from .stages import STAGES, Stage, hints, stages
 from .targets import TARGETS, Target
 
 __all__ = [
+    "STAGES",
     "TARGETS",
     "CapstoneCheck",
+    "Stage",
     "Target",
     "attempts",
     "check",
+    "default_benchtime",
+    "describe_attempts",
+    "editor",
+    "hints",
     "plot_attempts",
+    "stages",
     "start",
     "targets_table",
 ]
 
 MIN_COUNT = 10
 """At least this many benchmark runs of each version: the Mann–Whitney rule needs them."""
+
+
+def default_benchtime() -> str:
+    """How long each benchmark run of a check lasts: 200ms, or 50ms in quick mode."""
+    return "50ms" if settings.quick() else "200ms"
 
 
 def start(folder: str | os.PathLike | None = None) -> Path:
@@ -58,12 +72,14 @@ def start(folder: str | os.PathLike | None = None) -> Path:
         Path(folder).expanduser() if folder is not None else settings.data_folder() / "capstone"
     )
     if target.exists() and any(target.glob("*.go")):
+        _module_file(target)
         return target
     original = workspace.sample("capstone").dir
     staging = target.with_name(f".{target.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     try:
         shutil.copytree(original, staging)
+        _module_file(staging)
         if target.exists():
             _fill(staging, target)
         else:
@@ -75,6 +91,24 @@ def start(folder: str | os.PathLike | None = None) -> Path:
             "name a folder you can write: gm.capstone.start('some/folder')"
         ) from None
     return target
+
+
+def editor(folder: str | os.PathLike | None = None, *, rows: int = 30):
+    """Your copy's aggregate.go in the course's Go editor: "Save and check" writes it (atomically)
+    and checks it; the verdict shows below. `folder` defaults to `start()`'s copy."""
+    from .widgets import editor as make
+
+    return make(start(folder), rows=rows)
+
+
+def _module_file(folder: Path) -> None:
+    """A go.mod of its own, unless it has one: `go test` and every tool of the course (the
+    x-ray, pprof, trace) then run on the copy where it is."""
+    module = folder / "go.mod"
+    if not module.exists():
+        files.write_atomic(
+            module, f"module capstone\n\ngo {workspace.GO_DIRECTIVE}\n", what="your capstone go.mod"
+        )
 
 
 def _fill(staging: Path, target: Path) -> None:
@@ -113,24 +147,24 @@ def check(
     *,
     seed: int | None = None,
     count: int = MIN_COUNT,
-    benchtime: str = "200ms",
+    benchtime: str | None = None,
     record: bool = True,
     timeout: float = 600.0,
+    progress: Callable[[str], None] | None = None,
 ) -> CapstoneCheck:
     """Judge your version against every target; the baseline is measured in the same check.
 
     `version` is your package's folder, one of its .go files, its aggregate.go source, or a
     {file name: source} mapping. The report must equal the baseline's on inputs generated from
     `seed` (a fresh random one by default) before any target is measured. `count` benchmark runs
-    of each version alternate (at least 10). Each check is added to your attempts unless
-    `record` is False. `timeout` bounds each job the check runs (the correctness job at most
-    two minutes). On a 2-core machine at load ~28 a check took 67 s with a warm build cache,
-    210 s with a cold one; quicker on a quiet machine.
+    of each version alternate (at least 10), each `benchtime` long (default 200ms; 50ms in
+    quick mode). Each check is added to your attempts unless `record` is False. `timeout`
+    bounds each job the check runs (the correctness job at most two minutes). `progress` is
+    told each step (default: a line under the cell). On a 2-core machine at load ~28 a check
+    took 67 s with a warm build cache, 210 s with a cold one; quicker on a quiet machine.
     """
-    from ..bench.run import MAX_COUNT, validate_benchtime
-
     count = validate.count(count, "count", minimum=MIN_COUNT, maximum=MAX_COUNT)
-    benchtime = validate_benchtime(benchtime)
+    benchtime = validate_benchtime(benchtime or default_benchtime())
     timeout = validate.timeout(timeout)
     yours = _run.learner_files(version)
     chosen = (
@@ -138,7 +172,7 @@ def check(
         if seed is None
         else validate.count(seed, "seed", minimum=0, maximum=2**64 - 1)
     )
-    announce = _announcer()
+    announce = progress or _announcer()
     started = time.perf_counter()
     announce("building your version with the baseline and the harness")
     shipped = _run.shipped_baseline()
@@ -193,8 +227,8 @@ def _judge(m: _run.Measurements, seconds: float, binary: Path) -> CapstoneCheck:
         _targets.judge_time(t["time/op"], per_op("baseline", "ns/op"), per_op("yours", "ns/op")),
         _targets.judge_share(
             t["GC CPU"],
-            median([run["share"] for run in m.gc["baseline"]]),
-            median([run["share"] for run in m.gc["yours"]]),
+            min(run["share"] for run in m.gc["baseline"]),
+            min(run["share"] for run in m.gc["yours"]),
         ),
         _targets.judge_heap(
             t["peak heap"], m.heap["baseline"]["peak_bytes"], m.heap["yours"]["peak_bytes"]

@@ -19,12 +19,12 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import programs, toolchain, validate, workspace
-from ..errors import GoBuildError, ParseError, UsageError, WorkspaceError
+from ..errors import GoBuildError, GomemlabError, ParseError, UsageError, WorkspaceError
 from ..workspace import Package
 from . import targets
 
@@ -36,7 +36,7 @@ CORRECT_TIMEOUT = 120.0
 """At most this long for the correctness job (the baseline's takes ~6 s at load 37): an endless
 loop in a version is reported in two minutes, not after the check's whole timeout."""
 CONTRACT = (
-    "func Aggregate(r io.Reader) (*Report, error) and "
+    "keep the baseline's two signatures, func Aggregate(r io.Reader) (*Report, error) and "
     "func (r *Report) WriteTo(w io.Writer) (int64, error)"
 )
 _PACKAGE_CLAUSE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
@@ -224,20 +224,34 @@ def _json_object(text: str) -> dict[str, Any]:
 
 
 def build(yours: Mapping[str, str], baseline: Mapping[str, str], timeout: float = 300.0) -> Harness:
-    """Compile the harness around `yours` (GoBuildError names the learner's line), and around a
-    copy of `baseline`, for the baseline's own runs."""
+    """Compile the harness around `yours`, and around a copy of `baseline` for the baseline's
+    own runs. A compile error names the learner's own file and line (aggregate.go:12:3, not
+    the harness module's path); an error in the harness itself means the contract changed,
+    and says so (UsageError)."""
     try:
         mine = programs.build(harness_module(yours, baseline), timeout=timeout)
     except GoBuildError as error:
-        broken = [d for d in error.diagnostics if not d.file.startswith("yours/")]
-        if not broken or len(broken) < len(error.diagnostics):
-            raise  # the learner's own file does not compile: the error names its line
-        raise WorkspaceError(
-            f"your capstone version does not keep the contract the check calls ({CONTRACT}): "
-            f"the harness does not compile with it, at {broken[0]}"
-        ) from error
+        raise _in_learners_terms(error) from None
     theirs = programs.build(harness_module(baseline, baseline), timeout=timeout)
     return Harness({"yours": mine, "baseline": theirs})
+
+
+def _in_learners_terms(error: GoBuildError) -> GomemlabError:
+    """The build error with the learner's file names, or a UsageError when the harness
+    (which calls Aggregate and WriteTo) no longer compiles against the learner's package."""
+    mine = [
+        replace(d, file=d.file.removeprefix("yours/"))
+        for d in error.diagnostics
+        if d.file.startswith("yours/")
+    ]
+    if mine:
+        return GoBuildError(mine, command=error.command, stdout=error.stdout, stderr=error.stderr)
+    if any(d.file.startswith("harness/") for d in error.diagnostics):
+        first = next(d for d in error.diagnostics if d.file.startswith("harness/"))
+        return UsageError(
+            f"the check cannot call your version ({first.message.splitlines()[0]}): {CONTRACT}"
+        )
+    return error
 
 
 def fresh_seed() -> int:
@@ -328,27 +342,9 @@ def _measure(
     on_step: Callable[[str], None],
     correctness: Mapping[str, Any],
 ) -> Measurements:
-    lines: list[str] = []
-    for round_ in range(count):
-        on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
-        order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
-        for impl in order:
-            lines.extend(_bench(harness, impl, seed, benchtime))
+    lines = measure_bench(harness, seed=seed, count=count, benchtime=benchtime, on_step=on_step)
     on_step("the GC's share of the CPU")
-    gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
-    for impl in ("baseline", *["yours"] * targets.GC_REPEATS):
-        result = harness.json(
-            impl,
-            "gc",
-            "-seed",
-            str(seed),
-            "-lines",
-            str(targets.GC_LINES),
-            "-rounds",
-            str(targets.GC_ROUNDS),
-            env={"GOMAXPROCS": str(targets.GC_PROCS)},
-        )
-        gc[impl].append(dict(_verified("gc", result)))
+    gc = measure_gc(harness, seed=seed)
     on_step("the peak heap under the memory limit")
     heap = {
         impl: _verified(
@@ -370,3 +366,42 @@ def _measure(
         impl: _verified("leak", harness.json(impl, "leak", "-seed", str(seed))) for impl in IMPLS
     }
     return Measurements(seed, correctness, tuple(lines), gc, heap, leaks)
+
+
+def measure_bench(
+    harness: Harness,
+    *,
+    seed: int,
+    count: int,
+    benchtime: str,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> list[str]:
+    """`count` benchmark runs of each version, interleaved (baseline first in even rounds,
+    yours first in odd ones): the Go benchmark lines they printed, each run verified."""
+    lines: list[str] = []
+    for round_ in range(count):
+        on_step(f"benchmark runs {round_ + 1} of {count} (each version once)")
+        order = IMPLS if round_ % 2 == 0 else IMPLS[::-1]
+        for impl in order:
+            lines.extend(_bench(harness, impl, seed, benchtime))
+    return lines
+
+
+def measure_gc(harness: Harness, *, seed: int) -> dict[str, list[dict[str, Any]]]:
+    """The GC job, on one P: GC_REPEATS runs of yours and GC_BASELINE_REPEATS of the
+    baseline's, interleaved (targets.GC_ORDER); each run's readings, verified."""
+    gc: dict[str, list[dict[str, Any]]] = {impl: [] for impl in IMPLS}
+    for impl in targets.GC_ORDER:
+        result = harness.json(
+            impl,
+            "gc",
+            "-seed",
+            str(seed),
+            "-lines",
+            str(targets.GC_LINES),
+            "-rounds",
+            str(targets.GC_ROUNDS),
+            env={"GOMAXPROCS": str(targets.GC_PROCS)},
+        )
+        gc[impl].append(dict(_verified("gc", result)))
+    return gc

@@ -352,6 +352,8 @@ var cpuClasses = []string{
 	"/cpu/classes/user:cpu-seconds",
 	"/cpu/classes/scavenge/total:cpu-seconds",
 	"/gc/cycles/total:gc-cycles",
+	"/cpu/classes/total:cpu-seconds",
+	"/gc/heap/allocs:bytes",
 }
 
 type share struct {
@@ -360,6 +362,9 @@ type share struct {
 	UserSeconds   float64      `json:"user_seconds"`
 	Cycles        float64      `json:"cycles"`
 	Share         float64      `json:"share"`
+	TotalSeconds  float64      `json:"total_seconds"`
+	AllocBytes    float64      `json:"alloc_bytes"`
+	WallSeconds   float64      `json:"wall_seconds"`
 	Verify        Verification `json:"verify"`
 }
 
@@ -376,6 +381,7 @@ func gcShare(run aggregate, impl string, seed uint64, lines, rounds int) share {
 	buf := make([]byte, 0, len(p.data))
 	runtime.GC()
 	before := read(cpuClasses...)
+	start := time.Now()
 	for range rounds {
 		key := rand.Uint64()
 		buf = p.input(buf, key)
@@ -384,11 +390,14 @@ func gcShare(run aggregate, impl string, seed uint64, lines, rounds int) share {
 	}
 	runtime.GC() // brings the CPU estimates up to date
 	after := read(cpuClasses...)
+	wall := time.Since(start).Seconds()
 	gc, idle, user, scav := after[0]-before[0], after[1]-before[1], after[2]-before[2], after[3]-before[3]
 	cost := gc - idle
 	return share{
 		GCSeconds: gc, IdleGCSeconds: idle, UserSeconds: user, Cycles: after[4] - before[4],
-		Share: cost / (cost + user + scav), Verify: m.verify(impl, p, seed),
+		Share:        cost / (cost + user + scav),
+		TotalSeconds: after[5] - before[5], AllocBytes: after[6] - before[6],
+		WallSeconds: wall, Verify: m.verify(impl, p, seed),
 	}
 }
 
