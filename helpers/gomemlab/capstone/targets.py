@@ -23,7 +23,8 @@ HEAP_LINES = 50_000
 MEMORY_LIMIT = 16 << 20
 """GOMEMLIMIT for the heap target: 16 MiB."""
 PROCS = 2
-"""GOMAXPROCS for every measured run, so a 64-core server and a laptop run the same program."""
+"""GOMAXPROCS for every measured run, so a 64-core server and a laptop give the program the same
+number of Ps (the byte budgets still assume a 64-bit machine)."""
 GC_PROCS, GC_REPEATS, GC_BASELINE_REPEATS = 1, 5, 2
 """The GC target runs on one P: the GC and the program take turns on one thread, so
 runtime/metrics' time-based estimates are shares of that thread's time (with two, the
