@@ -263,7 +263,7 @@ def test_the_record_starts_from_the_baseline_and_is_told_in_words(tmp_path, monk
     assert list(line.get_ydata()) == pytest.approx([82_000 / 16_000, 8_000 / 16_000])
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == ["0", "1", "2\nwrong report"]
-    assert list(gm.capstone.attempts().missed) == ["", ""]  # all met; the wrong one judged none
+    assert list(gm.capstone.attempts().missed) == ["", "correct"]  # all met; then a wrong report
     text = gm.capstone.describe_attempts(baseline=base)
     assert text.startswith("baseline: 0 of 2 targets met; value over budget: allocs/op 5.1×;")
     assert "3 goroutines leaked. attempt 1: 2 of 2 targets met (all: solved)" in text
