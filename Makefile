@@ -66,14 +66,18 @@ test-load: warm
 # The whole course as one static site (`gomemlab export --site`): `make site` executes every
 # notebook in quick mode; test-site builds it from the notebooks test-live and test-load
 # executed (nothing runs twice), then checks every page (no network request, axe-core). The
-# accessibility checks read the same folder: the `course_site` fixture reads GOMEMLAB_SITE.
+# accessibility checks read the same folders: the `course_site` fixture reads GOMEMLAB_SITE;
+# JupyterLab's (tests/test_a11y_lab.py) opens the executed copies as they are, and runs in the
+# lab only the notebooks whose widgets need a kernel.
 SITE := build/site
 site: warm
 	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
 
 test-site: $(STAMP)
 	$(BIN)/gomemlab export --site $(SITE) --executed $(EXECUTED)
-	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m site tests/test_site.py tests/test_a11y_handouts.py; $(NONEMPTY)
+	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(SAVE) GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 0 \
+	  --durations=10 -m site tests/test_site.py tests/test_a11y_handouts.py tests/test_a11y_lab.py; \
+	  $(NONEMPTY)
 
 perf: warm
 	$(BIN)/python scripts/perf.py

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -60,30 +59,16 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     ]
 
 
-SPLIT = "tests/test_a11y_lab.py::"
-"""Each of its tests runs a whole notebook in JupyterLab: the longest module of `make test-live`,
-split into two scopes (even and odd chapters) so that both xdist workers share it, each with
-its own JupyterLab and Chromium."""
 FIRST = (
-    SPLIT,
     "tests/test_browser.py",
+    "tests/test_first_use.py",
     "tests/test_editor_browser.py",
     "tests/test_browser_tools.py",
     "tests/test_hub.py",
-    "tests/test_first_use.py",
     "notebooks/",
 )
 """Scopes handed out first, longest first (from CI's --durations), so that no long one starts
 last and runs alone at the end; the rest follow in xdist's order (most tests first)."""
-
-
-def scope_of(nodeid: str) -> str:
-    """xdist's loadscope unit of a test: its module or class, one half of `SPLIT`'s chapters."""
-    scope = nodeid.rsplit("::", 1)[0]
-    chapter = re.search(r"\[(\d+)-[^\]]*\.ipynb\]$", nodeid)
-    if nodeid.startswith(SPLIT) and chapter:
-        return f"{scope}::{'odd' if int(chapter.group(1)) % 2 else 'even'} chapters"
-    return scope
 
 
 def rank(scope: str) -> int:
@@ -93,15 +78,12 @@ def rank(scope: str) -> int:
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist loadscope` with `scope_of`'s units, the `FIRST` ones handed out first."""
+    """`--dist loadscope`, the `FIRST` scopes handed out first."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class LongestFirst(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return scope_of(nodeid)
-
         def _assign_work_unit(self, node) -> None:
             order = list(self.workqueue)
             first = min(order, key=lambda scope: (rank(scope), order.index(scope)))
