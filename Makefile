@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
-PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=30
+PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=60
 NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest

@@ -8,8 +8,10 @@ the scheduler's autogroup with the notebooks' kernels, as in a shell running `wh
 done &` three times) compete for the cores while nbval runs each notebook in turn, in lax mode,
 as a learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode
 fetches every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it
-too). This run is the measuring notebooks' only nbval run in `make test`: with GOMEMLAB_EXECUTED
-set, each notebook that ran green is saved there for the course site (see conftest.py). Prints
+too); after its cells, each notebook's cells run once more in the same kernel, in quick mode
+(conftest.py's "every cell runs again", the loops still running). This run is the measuring
+notebooks' only nbval run in `make test`: with GOMEMLAB_EXECUTED set, each notebook that ran
+green is saved there for the course site (see conftest.py). Prints
 each notebook's wall and CPU seconds (its kernel's and every Go program's; the busy loops' apart),
 result and the load average, and exits with pytest's status (the first non-zero one). The loops
 end with the script: in a `finally`, on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the script
