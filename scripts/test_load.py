@@ -78,7 +78,7 @@ def _run(notebook: Path, quick: bool, extra: Sequence[str]) -> tuple[int, float,
     env = {k: v for k, v in os.environ.items() if k != "GOMEMLAB_QUICK"}
     if quick:
         env["GOMEMLAB_QUICK"] = "1"
-    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", "--durations=5"]
     argv += [str(notebook.relative_to(ROOT)), *extra]
     started, cpu = time.perf_counter(), _children_cpu()
     pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
