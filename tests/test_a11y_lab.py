@@ -51,12 +51,18 @@ CONTROLS = (
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def lab_home(tmp_path_factory) -> Path:
+    """The lab's private folders: its Jupyter config, data (the trust database) and notebooks."""
+    return tmp_path_factory.mktemp("a11y-lab")
+
+
+@pytest.fixture(scope="module")
+def page(lab_home):
     _need_browser()
     need_axe()
     from playwright.sync_api import sync_playwright
 
-    home = tmp_path_factory.mktemp("a11y-lab")
+    home = lab_home
     # the learner's own settings (JUPYTER_CONFIG_DIR/lab/user-settings): every cell attached
     tracker = home / "config/lab/user-settings/@jupyterlab/notebook-extension"
     tracker.mkdir(parents=True)
@@ -71,7 +77,6 @@ def page(tmp_path_factory):
         tab.set_default_timeout(120_000)
         tab.goto(f"{base}/")
         tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
-        tab.lab_home = home  # type: ignore[attr-defined]
         yield tab
         browser.close()
 
@@ -92,10 +97,9 @@ def _has_widgets(nb) -> bool:
     return any(WIDGET in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 
-def _show(page, nb, name: str) -> list[str]:
-    """Open the executed copy `nb` in the lab, trusted, without running it; the unexpected
-    errors among its outputs."""
-    home: Path = page.lab_home
+def _show(page, home: Path, nb, name: str) -> list[str]:
+    """Open the executed copy `nb` in the lab whose folders are in `home`, trusted, without
+    running it; the unexpected errors among its outputs."""
     NotebookNotary(data_dir=str(home / "data")).sign(nb)  # the lab's own trust database
     folder = home / "mine" / "notebooks" / SHOWN
     folder.mkdir(parents=True, exist_ok=True)
@@ -179,13 +183,13 @@ def _run_all(page, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, name):
+def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, lab_home, name):
     executed = _executed(name)
     try:
         if executed is None or _has_widgets(executed):
             errors = _run_all(page, name)
         else:
-            errors = _show(page, executed, name)
+            errors = _show(page, lab_home, executed, name)
         assert not errors, errors
         page.wait_for_function(
             f"{CURRENT}.content.widgets.every(c => !c.model.executionCount || c.isAttached)"
