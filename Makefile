@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
-PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=30
+PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=60
 NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest
@@ -66,14 +66,18 @@ test-load: warm
 # The whole course as one static site (`gomemlab export --site`): `make site` executes every
 # notebook in quick mode; test-site builds it from the notebooks test-live and test-load
 # executed (nothing runs twice), then checks every page (no network request, axe-core). The
-# accessibility checks read the same folder: the `course_site` fixture reads GOMEMLAB_SITE.
+# accessibility checks read the same folders: the `course_site` fixture reads GOMEMLAB_SITE;
+# JupyterLab's (tests/test_a11y_lab.py) opens the executed copies as they are, and runs in the
+# lab only the notebooks whose widgets need a kernel.
 SITE := build/site
 site: warm
 	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
 
 test-site: $(STAMP)
 	$(BIN)/gomemlab export --site $(SITE) --executed $(EXECUTED)
-	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(BIN)/python -m pytest -n 0 -m site tests/test_site.py tests/test_a11y_handouts.py; $(NONEMPTY)
+	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(SAVE) GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 0 \
+	  --durations=10 -m site tests/test_site.py tests/test_a11y_handouts.py tests/test_a11y_lab.py; \
+	  $(NONEMPTY)
 
 perf: warm
 	$(BIN)/python scripts/perf.py

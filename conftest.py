@@ -10,6 +10,12 @@ the sanitize file) are kept, but each notebook's kernel is driven by nbclient, t
 is a faithful executed notebook. With `GOMEMLAB_EXECUTED=DIR` every notebook whose code cells
 all ran and passed is saved there (`DIR/NN-name.ipynb`), and the course site is built from those
 copies (`gomemlab export --site OUT --executed DIR`) instead of running each notebook again.
+
+After its cells, each notebook has one more item, `AGAIN`: every code cell run once more, in
+order, in the same kernel (a learner goes back and runs a section again; a cell that cannot run
+twice reused a name a later section rebinds). It runs in quick mode: it checks names, not
+numbers, and quick mode keeps it short where the first run was in full mode (`make test-load`);
+for the same reason `make test-load`'s busy loops are paused while it runs (`BUSY_LOOPS`).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -31,6 +37,11 @@ from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
 
 EXECUTED = "GOMEMLAB_EXECUTED"
 """A folder: each notebook nbval ran whole and green is saved there, outputs included."""
+AGAIN = "every cell runs again"
+"""The name of each notebook's last item: its code cells run a second time (`RunsAgain`)."""
+BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
+"""Process ids (comma-separated) of the busy loops `scripts/test_load.py` runs beside the
+notebooks: stopped while a notebook's cells run again, continued after."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -53,30 +64,16 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     ]
 
 
-SPLIT = "tests/test_a11y_lab.py::"
-"""Each of its tests runs a whole notebook in JupyterLab: the longest module of `make test-live`,
-split into two scopes (even and odd chapters) so that both xdist workers share it, each with
-its own JupyterLab and Chromium."""
 FIRST = (
-    SPLIT,
     "tests/test_browser.py",
+    "tests/test_first_use.py",
     "tests/test_editor_browser.py",
     "tests/test_browser_tools.py",
     "tests/test_hub.py",
-    "tests/test_first_use.py",
     "notebooks/",
 )
 """Scopes handed out first, longest first (from CI's --durations), so that no long one starts
 last and runs alone at the end; the rest follow in xdist's order (most tests first)."""
-
-
-def scope_of(nodeid: str) -> str:
-    """xdist's loadscope unit of a test: its module or class, one half of `SPLIT`'s chapters."""
-    scope = nodeid.rsplit("::", 1)[0]
-    chapter = re.search(r"\[(\d+)-[^\]]*\.ipynb\]$", nodeid)
-    if nodeid.startswith(SPLIT) and chapter:
-        return f"{scope}::{'odd' if int(chapter.group(1)) % 2 else 'even'} chapters"
-    return scope
 
 
 def rank(scope: str) -> int:
@@ -86,15 +83,12 @@ def rank(scope: str) -> int:
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist loadscope` with `scope_of`'s units, the `FIRST` ones handed out first."""
+    """`--dist loadscope`, the `FIRST` scopes handed out first."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class LongestFirst(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return scope_of(nodeid)
-
         def _assign_work_unit(self, node) -> None:
             order = list(self.workqueue)
             first = min(order, key=lambda scope: (rank(scope), order.index(scope)))
@@ -151,7 +145,7 @@ class ExecutedNotebook(IPyNbFile):
     every code cell ran and passed."""
 
     def collect(self):
-        """nbval's items, one per code cell, as `ExecutedCell`s."""
+        """nbval's items, one per code cell, as `ExecutedCell`s; then `RunsAgain`."""
         for item in super().collect():  # nbval's cells, names and options
             yield ExecutedCell.from_parent(
                 self,
@@ -160,11 +154,13 @@ class ExecutedNotebook(IPyNbFile):
                 cell=item.cell,
                 options=item.options,
             )
+        yield RunsAgain.from_parent(self, name=AGAIN)
 
     def setup(self) -> None:
         """Start the kernel (before the first cell runs), as nbval would choose it."""
         self.executed = copy.deepcopy(self.nb)
         self.done: set[int] = set()  # code cells that ran and passed (or nbval-skip)
+        self.saved = False
         self._stack = contextlib.ExitStack()
         saved = self._saved()
         if saved is not None:
@@ -198,20 +194,29 @@ class ExecutedNotebook(IPyNbFile):
         folder = os.environ.get(EXECUTED)
         return Path(folder) / self.path.name if folder else None
 
+    def code(self) -> set[int]:
+        """The indices of the notebook's code cells."""
+        return {i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"}
+
+    def green(self) -> bool:
+        """Every code cell ran and passed (or is nbval-skip)."""
+        return getattr(self, "done", None) == self.code()
+
     def teardown(self) -> None:
         """Save the executed notebook when it ran whole and green; stop the kernel."""
         stack = getattr(self, "_stack", None)
         try:
-            self._save()
+            self.save()
         finally:
             if stack is not None:
                 stack.close()  # the kernel shut down, its channels closed
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Write the executed copy (once) when asked for and every cell ran and passed."""
         target = self._saved()
-        code = {i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"}
-        if target is None or getattr(self, "done", None) != code:
-            return  # not asked for, or not every cell ran (-k, a failure, a timeout)
+        if target is None or getattr(self, "saved", True) or not self.green():
+            return  # not asked for, saved, or not every cell ran (-k, a failure, a timeout)
+        self.saved = True
         from gomemlab import files
         from gomemlab.export import EXECUTED_MARK
 
@@ -224,3 +229,53 @@ class ExecutedNotebook(IPyNbFile):
             nbformat.writes(self.executed),
             what="the executed notebook",
         )
+
+
+class RunsAgain(pytest.Item):
+    """Every code cell of the notebook once more, in order, in the kernel that just ran them
+    all, as a learner runs a section again after Run All; each failure is recorded, and the
+    item fails naming them. Cells tagged raises-exception or nbval-skip are left out. The
+    executed copy is saved before, so it holds the first run's outputs."""
+
+    def runtest(self) -> None:
+        """Save the executed copy, then run the cells again; fail naming those that fail."""
+        notebook: ExecutedNotebook = self.parent  # type: ignore[assignment]
+        if not notebook.green():
+            pytest.skip("not every cell ran and passed the first time")
+        notebook.save()
+        client = notebook.client
+        # quick mode from here on (gomemlab reads GOMEMLAB_QUICK at each call)
+        quick = "import os; os.environ['GOMEMLAB_QUICK'] = '1'"
+        client.wait_for_reply(client.kc.execute(quick, silent=True, store_history=False))
+        failures = []
+        with _paused(os.environ.get(BUSY_LOOPS, "")):
+            for index, cell in enumerate(notebook.nb.cells):
+                tags = set(cell.metadata.get("tags", []))
+                if cell.cell_type != "code" or {"raises-exception", "nbval-skip"} & tags:
+                    continue
+                again = nbformat.v4.new_code_cell(
+                    cell.source, metadata=copy.deepcopy(cell.metadata)
+                )
+                try:
+                    client.execute_cell(again, index)
+                except CellExecutionError as failed:
+                    failures.append(f"cell {index}: {failed.ename}: {failed.evalue}")
+        assert not failures, "after Run All, these cells no longer run: " + "; ".join(failures)
+
+    def reportinfo(self):
+        """Where pytest says the item is: the notebook."""
+        return self.path, None, f"{self.path.name}::{AGAIN}"
+
+
+@contextlib.contextmanager
+def _paused(pids: str):
+    """The processes `pids` names ("12,34"; none when empty) stopped, then continued."""
+    stopped = [int(pid) for pid in pids.split(",") if pid.strip()]
+    for pid in stopped:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)

@@ -1,19 +1,22 @@
 """`make test-load`: the notebooks that measure the runtime, run by nbval in a busy room.
 
     python scripts/test_load.py                 # 04 06-12 (those present), three busy loops
-    python scripts/test_load.py 07 08 --loops 2 --quick -- -k "Cell 36"   # after --: for pytest
+    python scripts/test_load.py 07 08 --loops 2 --quick -- -k "Cell and 36"   # after --: pytest's
 
 Three busy loops (Python processes spinning on a core each, in this session so that they share
 the scheduler's autogroup with the notebooks' kernels, as in a shell running `while :; do :;
 done &` three times) compete for the cores while nbval runs each notebook in turn, in lax mode,
 as a learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode
 fetches every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it
-too). This run is the measuring notebooks' only nbval run in `make test`: with GOMEMLAB_EXECUTED
-set, each notebook that ran green is saved there for the course site (see conftest.py). Prints
-each notebook's wall and CPU seconds (its kernel's and every Go program's; the busy loops' apart),
-result and the load average, and exits with pytest's status (the first non-zero one). The loops
-end with the script: in a `finally`, on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the script
-dies otherwise (they watch their parent).
+too); after its cells, each notebook's cells run once more in the same kernel, in quick mode
+and with the loops paused (conftest.py's "every cell runs again": it checks that each cell can
+run again, not how the runtime behaves under load). This run is the measuring notebooks' only
+nbval run in `make test`: with GOMEMLAB_EXECUTED set, each notebook that ran green is saved
+there for the course site (see conftest.py). Prints each notebook's wall and CPU seconds (its
+kernel's and every Go program's; the busy loops' apart), result and the load average, and exits
+with pytest's status (the first non-zero one). The loops end with the script: in a `finally`,
+on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the script dies otherwise (they watch their
+parent).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ MEASURING = ("04", "06", "07", "08", "09", "10", "11", "12")
 NOTEBOOKS = tuple(n for n in MEASURING if any(ROOT.glob(f"notebooks/{n}-*.ipynb")))
 """The chapters that measure the runtime (11, the running service, and 12, the capstone, when
 this checkout has them); `make test-load` names the same."""
+BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
+"""The loops' process ids, for conftest.py: it pauses them while a notebook's cells run again."""
 QUICK_ONLY = {"10"}
 """Chapter 10's full mode fetches every Go release the lab knows: quick mode unless --full."""
 
@@ -72,11 +77,14 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _run(notebook: Path, quick: bool, extra: Sequence[str]) -> tuple[int, float, float]:
+def _run(
+    notebook: Path, quick: bool, extra: Sequence[str], loops: Sequence[subprocess.Popen]
+) -> tuple[int, float, float]:
     env = {k: v for k, v in os.environ.items() if k != "GOMEMLAB_QUICK"}
     if quick:
         env["GOMEMLAB_QUICK"] = "1"
-    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+    env[BUSY_LOOPS] = ",".join(str(loop.pid) for loop in loops)  # paused for the second run
+    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", "--durations=5"]
     argv += [str(notebook.relative_to(ROOT)), *extra]
     started, cpu = time.perf_counter(), _children_cpu()
     pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
@@ -116,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"test_load: {len(loops)} busy loops on {os.cpu_count()} cores", flush=True)
         for notebook in chosen:
             quick = args.quick or (notebook.name[:2] in QUICK_ONLY and not args.full)
-            done, seconds, cpu = _run(notebook, quick, extra)
+            done, seconds, cpu = _run(notebook, quick, extra, loops)
             rows.append((notebook.stem, "quick" if quick else "full", done, seconds, cpu))
             status = status or done
     except KeyboardInterrupt as stopped:
@@ -127,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the clean-up
         before = _children_cpu()
         for loop in loops:
+            loop.send_signal(signal.SIGCONT)  # in case a notebook's run left it paused
             _stop(loop)
         looped = _children_cpu() - before
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

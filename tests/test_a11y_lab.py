@@ -1,4 +1,4 @@
-"""JupyterLab in Chromium, every notebook run to the end in quick mode, then:
+"""JupyterLab in Chromium, every notebook's outputs as a learner sees them after Run All, then:
 
 - axe-core (WCAG 2.1 A/AA) over the notebook's OUTPUT areas: what the lab renders (tables,
   listings, verdicts, figures, widgets). JupyterLab's own chrome (menus, cell editors, the
@@ -11,23 +11,39 @@
   element that is not editable text: the lab's own controls (gomemlab.controls) keep them.
 
 Cells are rendered all at once (`windowingMode: none`), so every output is in the page.
+
+Which outputs: `make test-site` runs this module after nbval ran every notebook and saved its
+executed copy ($GOMEMLAB_EXECUTED, see conftest.py). A notebook whose copy shows a widget (a
+slider, a button, the Go editor: their models live in the kernel, and moving a slider makes
+the kernel draw again) is run whole in JupyterLab, Run All. Any other copy is opened in
+JupyterLab as it is, trusted (as the outputs of a run are), its outputs rendered as Run All left
+them, without running it a second time. A notebook with no executed copy (this module run on its
+own) is run whole. Each notebook's kernel is shut down after its test.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
+import nbformat
 import pytest
 from axe import blocking, explain, need_axe, violations
 from labserver import running_lab
+from nbformat.sign import NotebookNotary
 from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser
 
+from gomemlab import export
 from gomemlab import lab as gmlab
+from gomemlab.errors import UsageError
 
-pytestmark = [pytest.mark.live, pytest.mark.browser]
+pytestmark = [pytest.mark.live, pytest.mark.browser, pytest.mark.site]
 
 NOTEBOOKS = sorted(p.name for p in gmlab.pristine().glob("*.ipynb"))
+WIDGET = "application/vnd.jupyter.widget-view+json"
+SHOWN = "executed"
+"""The folder, in the lab's notebooks folder, of the executed copies opened as they are."""
 OUTPUTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output"
 CONTROLS = (
     "input:not([type=hidden]), select, button, textarea, .noUi-handle, .cm-content, [role=slider]"
@@ -35,12 +51,18 @@ CONTROLS = (
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def lab_home(tmp_path_factory) -> Path:
+    """The lab's private folders: its Jupyter config, data (the trust database) and notebooks."""
+    return tmp_path_factory.mktemp("a11y-lab")
+
+
+@pytest.fixture(scope="module")
+def page(lab_home):
     _need_browser()
     need_axe()
     from playwright.sync_api import sync_playwright
 
-    home = tmp_path_factory.mktemp("a11y-lab")
+    home = lab_home
     # the learner's own settings (JUPYTER_CONFIG_DIR/lab/user-settings): every cell attached
     tracker = home / "config/lab/user-settings/@jupyterlab/notebook-extension"
     tracker.mkdir(parents=True)
@@ -57,6 +79,61 @@ def page(tmp_path_factory):
         tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
         yield tab
         browser.close()
+
+
+def _executed(name: str):
+    """The executed copy of notebook `name` that nbval saved ($GOMEMLAB_EXECUTED), or None
+    when there is none (an outdated or unmarked copy fails the test)."""
+    folder = os.environ.get("GOMEMLAB_EXECUTED")
+    if not folder or not (Path(folder) / name).is_file():
+        return None
+    try:
+        return export.executed_copy(gmlab.pristine() / name, folder, nbformat)
+    except UsageError as stale:
+        pytest.fail(str(stale))
+
+
+def _has_widgets(nb) -> bool:
+    return any(WIDGET in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+def _show(page, home: Path, nb, name: str) -> list[str]:
+    """Open the executed copy `nb` in the lab whose folders are in `home`, trusted, without
+    running it; the unexpected errors among its outputs."""
+    NotebookNotary(data_dir=str(home / "data")).sign(nb)  # the lab's own trust database
+    folder = home / "mine" / "notebooks" / SHOWN
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / name)
+    path = f"{SHOWN}/{name}"
+    _open(page, path)
+    untrusted = page.evaluate(
+        f"(() => {{ const cells = {CURRENT}.content.model.cells; const bad = [];"
+        " for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code' &&"
+        " !cells.get(i).trusted) bad.push(i); return bad; })()"
+    )
+    assert not untrusted, f"{path}: cells {untrusted} are not trusted: their outputs are sanitized"
+    return page.evaluate(UNEXPECTED_ERRORS)
+
+
+def _open(page, path: str) -> None:
+    """Open the notebook at `path` (in the lab's folder) and wait for its kernel."""
+    page.evaluate(
+        f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
+        ".then(() => null)"
+    )
+    page.wait_for_function(
+        f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === '{path}' && "
+        f"{CURRENT}.sessionContext.session && {CURRENT}.sessionContext.session.kernel && "
+        f"{CURRENT}.sessionContext.session.kernel.status === 'idle'"
+    )
+
+
+def _close(page) -> None:
+    """Shut the current notebook's kernel down and close its tab."""
+    page.evaluate(
+        f"(async () => {{ const w = {CURRENT}; await w.sessionContext.shutdown();"
+        " w.dispose(); })()"
+    )
 
 
 def _report(name: str, counts: dict) -> None:
@@ -93,15 +170,7 @@ UNEXPECTED_ERRORS = (
 def _run_all(page, path: str) -> list[str]:
     """Open the notebook, run every cell (a cell tagged raises-exception may fail: JupyterLab
     runs on past it), wait for the end; the unexpected errors."""
-    page.evaluate(
-        f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{path}'}})"
-        ".then(() => null)"
-    )
-    page.wait_for_function(
-        f"{CURRENT} && {CURRENT}.context && {CURRENT}.context.path === '{path}' && "
-        f"{CURRENT}.sessionContext.session && {CURRENT}.sessionContext.session.kernel && "
-        f"{CURRENT}.sessionContext.session.kernel.status === 'idle'"
-    )
+    _open(page, path)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => null)")
     page.wait_for_function(
         f"{UNEXPECTED_ERRORS}.length > 0 || ((() => {{ const cells = {CURRENT}.content.model"
@@ -114,19 +183,26 @@ def _run_all(page, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, name):
-    errors = _run_all(page, name)
-    assert not errors, errors
-    page.wait_for_function(
-        f"{CURRENT}.content.widgets.every(c => !c.model.executionCount || c.isAttached)"
-    )
-    found = violations(page, include=[OUTPUTS])
-    _report(name, blocking(found))
-    for output in page.locator(OUTPUTS).element_handles():
-        count = _mark_controls(page, output)
-        if count:
-            _keyboard_reaches_and_operates(page, output, count)
-    assert not blocking(found), f"{name}'s outputs in JupyterLab:\n{explain(found)}"
+def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, lab_home, name):
+    executed = _executed(name)
+    try:
+        if executed is None or _has_widgets(executed):
+            errors = _run_all(page, name)
+        else:
+            errors = _show(page, lab_home, executed, name)
+        assert not errors, errors
+        page.wait_for_function(
+            f"{CURRENT}.content.widgets.every(c => !c.model.executionCount || c.isAttached)"
+        )
+        found = violations(page, include=[OUTPUTS])
+        _report(name, blocking(found))
+        for output in page.locator(OUTPUTS).element_handles():
+            count = _mark_controls(page, output)
+            if count:
+                _keyboard_reaches_and_operates(page, output, count)
+        assert not blocking(found), f"{name}'s outputs in JupyterLab:\n{explain(found)}"
+    finally:
+        _close(page)
 
 
 def _keyboard_reaches_and_operates(page, output, count: int) -> None:

@@ -39,10 +39,12 @@ def _printed(text: str) -> list:
     return [nbformat.v4.new_output("stream", name="stdout", text=text)]
 
 
-def _nbval(notebook: Path, saved: Path) -> subprocess.CompletedProcess:
+def _nbval(
+    notebook: Path, saved: Path, quick: str = "1", **env: str
+) -> subprocess.CompletedProcess:
     """pytest as `make test-live` runs it (the repository's configuration and conftest.py) on a
-    notebook outside the repository."""
-    env = {**os.environ, "GOMEMLAB_EXECUTED": str(saved), "GOMEMLAB_QUICK": "1"}
+    notebook outside the repository; `env`: more environment variables."""
+    env = {**os.environ, **env, "GOMEMLAB_EXECUTED": str(saved), "GOMEMLAB_QUICK": quick}
     argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
     argv += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), "-p", "conftest"]
     return subprocess.run(
@@ -73,7 +75,7 @@ def test_a_green_run_is_saved_as_jupyter_shows_it_and_the_page_is_made_from_it(t
     saved = tmp_path / "executed"
     done = _nbval(notebook, saved)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 passed" in done.stdout
+    assert "5 passed" in done.stdout  # four cells, then every cell again
 
     nb = nbformat.read(saved / notebook.name, as_version=4)
     assert nb.metadata[export.EXECUTED_MARK] == {"quick": True}
@@ -104,8 +106,48 @@ def test_a_red_run_fails_as_nbval_fails_and_saves_nothing(tmp_path):
     assert "Cell outputs differ" in done.stdout
     assert "Cell execution caused an exception" in done.stdout
     assert "a claim Go did not keep" in done.stdout
-    assert "2 failed, 1 passed" in done.stdout
+    assert "2 failed, 1 passed, 1 skipped" in done.stdout  # no second run after a red one
     assert not (saved / notebook.name).exists()
+
+
+def _state(pid: int) -> str:
+    """A process's state letter from /proc (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads process states in /proc")
+def test_a_cell_that_cannot_run_again_after_run_all_fails_the_notebook(tmp_path):
+    """A later cell rebinds a name an earlier one uses: the first run is green (and saved as it
+    showed), running the cells again fails, naming the cell. The first run in full mode, the
+    second in quick mode with test-load's busy loops (here a sleeping process) stopped."""
+    loop = subprocess.Popen(["sleep", "300"])
+    try:
+        notebook = _notebook(
+            tmp_path / "04-again.ipynb",
+            _code("print(len('ab'))"),
+            _code("len = 5  # a later section reuses the name"),
+            _code("raise ValueError('expected')", tags=("raises-exception",)),
+            _code(
+                "import os, pathlib\nruns = globals().get('runs', 0) + 1\n"
+                f"state = pathlib.Path('/proc/{loop.pid}/stat').read_text().rsplit(') ')[1][0]\n"
+                "assert os.environ['GOMEMLAB_QUICK'] == ('0' if runs == 1 else '1'), runs\n"
+                "assert (state == 'T') == (runs == 2), (runs, state)"
+            ),
+        )
+        saved = tmp_path / "executed"
+        done = _nbval(notebook, saved, quick="0", GOMEMLAB_BUSY_LOOPS=str(loop.pid))
+        assert _state(loop.pid) != "T"  # continued after
+    finally:
+        loop.kill()
+        loop.wait()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 4 passed" in done.stdout
+    assert "these cells no longer run: cell 1: TypeError: 'int' object is not callable" in (
+        done.stdout
+    )
+    assert "cell 3" not in done.stdout and "cell 4" not in done.stdout
+    nb = nbformat.read(saved / notebook.name, as_version=4)
+    assert nb.cells[1].outputs[0].text == "2\n" and nb.cells[1].execution_count == 1
 
 
 def _saved_copy(tmp_path: Path, marked: bool = True, source: str = "print(1)") -> Path:

@@ -2,13 +2,13 @@
 setup cell, a "Try it", numbered exercises under one heading style with starter variables
 named one way, one closing section name, and no library code (helpers of more than a few
 lines, the same helper in two notebooks, hand-parsed compiler output) in its cells.
-The live part runs each notebook, then every code cell once more: a cell must still run,
-which it cannot when a later section reused one of its names."""
+That every code cell runs again after Run All (which it cannot when a later section reused
+one of its names) is checked in nbval's own run of each notebook: the `every cell runs again`
+item the root conftest.py adds after its cells, in the same kernel."""
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -139,28 +139,3 @@ def test_one_solution_marker():
         if re.match(r"\*+Solution\b", line.strip())
     }
     assert len(markers) == 1, markers
-
-
-# ------------------------------------------------------------------ live: run twice
-@pytest.mark.live
-@pytest.mark.parametrize("path", ALL, ids=_ids(ALL))
-def test_every_cell_runs_again_after_run_all(path, monkeypatch):
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    monkeypatch.setenv("GOMEMLAB_QUICK", os.environ.get("GOMEMLAB_QUICK", "1"))
-    client = NotebookClient(
-        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    )
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
-        failures = []
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
-                continue
-            try:
-                client.execute_cell(cell, index)
-            except Exception as error:  # CellExecutionError: the cell's own traceback
-                failures.append(f"cell {index}: {str(error).splitlines()[-1:]}")
-    assert not failures, failures
