@@ -97,7 +97,7 @@ TOPIC_LAYERS = {
     "facts": RUN,
     **dict.fromkeys(("summary", "flight"), RUN),
     "fetch": RUN,
-    "targets": RESULT,
+    **dict.fromkeys(("targets", "stages"), RESULT),
     "attempt_log": RUN,
     **dict.fromkeys(("widgets", "__init__"), PERSON),
 }
