@@ -36,9 +36,9 @@ type flight struct {
 }
 
 func startFlight(file string, factor float64, least time.Duration) (*flight, error) {
-	// Keep at least the last 5 s (up to 32 MiB of trace): on a busy machine a spike
-	// stretches to seconds, and its start must still be in the window when it ends.
-	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 5 * time.Second, MaxBytes: 32 << 20})
+	// Keep at least the last 15 s (up to 64 MiB of trace): a loaded machine stretched a
+	// long report to 8 s, and its start must still be in the window when it ends.
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 15 * time.Second, MaxBytes: 64 << 20})
 	if err := fr.Start(); err != nil {
 		return nil, err
 	}
