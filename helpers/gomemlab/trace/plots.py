@@ -48,7 +48,7 @@ def _mark_bands(ax, gc: pd.DataFrame, lo: float, hi: float, *, label: bool) -> N
 
 
 def _pixel_bars(
-    starts: np.ndarray, ends: np.ndarray, lo: int, hi: int, min_width: float
+    starts: np.ndarray, ends: np.ndarray, lo: float, hi: float, min_width: float
 ) -> list[tuple[float, float]]:
     """(start_ms, width_ms) bars of one lane's intervals (ns, by start) cut to [lo, hi], at
     least `min_width` / 2 wide; intervals less than half a `min_width` apart (under a pixel)
