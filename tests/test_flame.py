@@ -173,6 +173,26 @@ def test_a_diff_legend_says_sign_and_channel(cpu_diff, kind):
     assert flame.amount(total_change, "nanoseconds", signed=True) in alt
 
 
+@pytest.mark.parametrize("kind", ["flame", "flame_gregg"])
+def test_a_diff_graph_calls_its_sides_by_the_names_given(cpu_diff, kind):
+    fig = cpu_diff.plot(kind, "cpu", root="main.main", names=("before", "after"))
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[0].startswith("grew: after > before")
+    assert legend[1].startswith("shrank: after < before")
+    title = fig.axes[0].get_title()
+    assert "before → after?" in title and "base" not in title and "new" not in title
+    alt = fig._repr_mimebundle_()["text/plain"]
+    assert "base" not in alt.replace("database", "") and "after" in alt
+    svg = fig._repr_mimebundle_()["text/html"]
+    assert "before" in svg and "→ new" not in svg
+
+
+@pytest.mark.parametrize("names", ["ab", ("a",), ("a", ""), ("a", 2), None])
+def test_diff_names_must_be_two_words(cpu_diff, names):
+    with pytest.raises(gm.UsageError, match="names must be two words"):
+        cpu_diff.plot("flame", "cpu", names=names)
+
+
 def test_labels_keep_the_sign_when_the_name_is_cut():
     box = flame.Box(
         0, 0, 0.05, "main.appendLower", "main.appendLower +10 ms", "", "#fff", note="+10 ms"

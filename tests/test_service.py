@@ -200,6 +200,32 @@ def test_a_redirect_is_not_followed(monkeypatch):
         server.server_close()
 
 
+def test_spikes_of_a_recorded_log():
+    log = (FIXTURES / "flight_service.log").read_text()
+    caught = parse.spikes(log)
+    assert [(s.endpoint, s.took_ns) for s in caught] == [
+        ("report", 159940459),
+        ("report", 170566663),
+    ]
+    last = caught[-1]
+    assert (last.took, last.median, last.times_median) == ("170.566663ms", "198.14µs", 861)
+    assert last.line == "/report took 170.566663ms, 861x the median 198.14µs"
+    assert parse.spikes(parse.LISTENING.pattern) == () == parse.spikes("")
+
+
+@given(st.text())
+def test_spikes_take_any_text(text):
+    assert all(s.took_ns >= 0 for s in parse.spikes(text))
+
+
+def test_a_service_without_a_flight_recorder_has_no_window():
+    svc = gm.service.Service("http://127.0.0.1:1", (), None, "/nonexistent.log")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="flight=True"):
+        svc.window()
+    with pytest.raises(UsageError, match="flight=True"):
+        svc.spikes()
+
+
 def test_start_refuses_unknown_parts():
     with pytest.raises(UsageError):
         gm.service.start(revised=["cache", "everything"])
@@ -328,6 +354,35 @@ def test_the_diagnosis_exercise_reads_the_recorded_leak_profile():
     wrong = {**right, "allocates_most": "main.renderUser"}
     verdict = check(heap, allocs, leaks, wrong)
     assert not verdict and verdict.evidence["wrong"] == 1 and "allocs profile" in verdict.message
+
+
+@pytest.mark.live
+def test_the_flight_recorder_catches_a_burst_of_long_reports():
+    with gm.service.start(flight=True) as svc:
+        with pytest.raises(ServiceError, match="no spike yet"):
+            svc.window()
+        ordinary = svc.load(rate=200, seconds=2, mix={"user": 1})
+        time.sleep(0.8)  # 100 requests before a spike can count
+        burst = svc.load(rate=2, seconds=1, mix={"report": 1}, rows=4000)
+        ordinary.result(), burst.result()
+        caught = svc.spikes()
+        window = svc.window()
+    assert caught and caught[-1].endpoint == "report"
+    said = window.logs[window.logs.category == "spike"]
+    assert said.message.iloc[-1] == caught[-1].line
+    tasks = gm.trace.summarize(window).tasks.set_index("task")
+    assert tasks.type[said.task.iloc[-1]] == "/report" and tasks.complete[said.task.iloc[-1]]
+    assert Path(window.file).parent != Path(svc.flight_file).parent, "a copy, not the live file"
+
+
+@pytest.mark.live
+def test_a_service_trace_over_http_has_its_requests_as_tasks():
+    with gm.service.start() as svc:
+        running = svc.load(rate=100, seconds=2, mix={"user": 1, "search": 1})
+        trace = svc.trace(seconds=1)
+        running.result()
+    types = set(gm.trace.summarize(trace).tasks.type)
+    assert {"/user", "/search"} <= types and trace.file.is_file()
 
 
 @pytest.mark.live

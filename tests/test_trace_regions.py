@@ -111,3 +111,12 @@ def test_equal_to_the_running_tool(tmp_path):
     types = s.task_types()
     assert [(t, n) for t, n, _ in task_page] == list(zip(types.type, types["count"], strict=True))
     assert all(s.histogram("tasks", t) == h for t, _, h in task_page)
+
+
+@pytest.mark.live
+def test_region_times_are_the_running_tools_region_page():
+    file = FIXTURES / "flight.trace"
+    times = gm.trace.tools.region_times(gm.trace.read(file), ["handle"])
+    _, rows = toolpages.breakdown(_page("flight.userregion.html.gz"))
+    assert times == {"handle": {key: row["Total"] for key, row in rows.items()}}
+    assert len(times["handle"]) >= 2

@@ -25,6 +25,8 @@ type server struct {
 	pages map[string][]byte
 
 	buffers sync.Pool
+
+	flight *flight // nil unless the service keeps a flight recorder
 }
 
 func newServer(revised map[string]bool) *server {
@@ -35,12 +37,27 @@ func newServer(revised map[string]bool) *server {
 	}
 }
 
-// traced makes every request a runtime/trace task named after its path.
-func traced(handle func(context.Context, http.ResponseWriter, *http.Request)) http.Handler {
+// traced makes every request a runtime/trace task named after its path. With a flight
+// recorder, a request that ends as a spike logs it in its task and, once the task has
+// ended, has the window written before its reply is sent: when the load generator has
+// its last reply, every window is on disk.
+func (s *server) traced(handle func(context.Context, http.ResponseWriter, *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, task := trace.NewTask(r.Context(), r.URL.Path)
-		defer task.End()
+		start := time.Now()
 		handle(ctx, w, r)
+		took := time.Since(start)
+		var what string
+		if s.flight != nil {
+			if spike, median := s.flight.spike(took); spike {
+				what = describe(r.URL.Path, took, median)
+				trace.Log(ctx, "spike", what)
+			}
+		}
+		task.End()
+		if what != "" {
+			s.flight.save(took, what)
+		}
 	})
 }
 

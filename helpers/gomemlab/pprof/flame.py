@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import UsageError
 from .plots import FAMILIES, family, scale_for, short_name
 
 GREW = "#c0392b"
@@ -38,6 +39,8 @@ SHRANK_HATCH = "///"
 GREGG_DEEPEST = 0.7
 """Gregg's form: the largest change's tint (a paler red or blue keeps black labels readable)."""
 MINUS = "−"
+DIFF_NAMES = ("base", "new")
+"""What a differential flame graph calls its two sides unless told (`names=`)."""
 
 _QUESTIONS = {
     "cpu": "Which call paths use the most CPU time?",
@@ -358,15 +361,17 @@ def _mix(colour: str, strength: float) -> str:
     return "#" + "".join(f"{round(v):02x}" for v in out)
 
 
-def _diff_tooltip(node: FlameNode, unit: str) -> str:
+def _diff_tooltip(node: FlameNode, unit: str, names: tuple[str, str]) -> str:
     base, new = node.values
     return (
-        f"{node.name}: base {amount(base, unit)} → new {amount(new, unit)} "
+        f"{node.name}: {names[0]} {amount(base, unit)} → {names[1]} {amount(new, unit)} "
         f"({amount(new - base, unit, signed=True)})"
     )
 
 
-def _diff_summary(tree: FlameNode, placed: list, unit: str, sample_index: str) -> str:
+def _diff_summary(
+    tree: FlameNode, placed: list, unit: str, sample_index: str, names: tuple[str, str]
+) -> str:
     base, new = tree.values
     changes = sorted(
         (n for _, _, _, n in placed if n.values[0] != n.values[1]),
@@ -378,29 +383,54 @@ def _diff_summary(tree: FlameNode, placed: list, unit: str, sample_index: str) -
         for n in changes
     ]
     return (
-        f"{sample_index}: base {amount(base, unit)}, new {amount(new, unit)}, change "
+        f"{sample_index}: {names[0]} {amount(base, unit)}, {names[1]} {amount(new, unit)}, change "
         f"{amount(new - base, unit, signed=True)}. Largest changes: "
         + (_listed(listed) if listed else "none")
         + "."
     )
 
 
-def _diff_title(kind: str, sample_index: str, tree: FlameNode, unit: str, root: str | None) -> str:
+def _diff_title(
+    kind: str,
+    sample_index: str,
+    tree: FlameNode,
+    unit: str,
+    root: str | None,
+    names: tuple[str, str],
+) -> str:
     base, new = tree.values
     where = f", from {root}" if root else ""
     return (
-        f"What changed in {sample_index}, base → new? ({kind}: {amount(base, unit)} → "
+        f"What changed in {sample_index}, {names[0]} → {names[1]}? ({kind}: {amount(base, unit)} → "
         f"{amount(new, unit)}{where})"
     )
 
 
+def diff_names(names: object) -> tuple[str, str]:
+    """`names` as a pair of non-empty strings (base side first); UsageError otherwise."""
+    if (
+        isinstance(names, str)
+        or not isinstance(names, Sequence)
+        or len(names) != 2
+        or not all(isinstance(n, str) and n.strip() for n in names)
+    ):
+        raise UsageError(
+            f"names must be two words for the base and the new side, like "
+            f"('baseline', 'revised'), not {names!r}"
+        )
+    return names[0].strip(), names[1].strip()
+
+
 def _diff_legend(
-    what_width: str, strength: float = 1.0, deeper: str = ""
+    what_width: str, names: tuple[str, str], strength: float = 1.0
 ) -> tuple[LegendEntry, ...]:
+    base, new = names
     return (
-        LegendEntry(_mix(GREW, strength), "", f"grew: new > base (label +){deeper}"),
+        LegendEntry(_mix(GREW, strength), "", f"grew: {new} > {base} (label +)"),
         LegendEntry(
-            _mix(SHRANK, strength), SHRANK_HATCH, f"shrank: new < base (hatched, label {MINUS})"
+            _mix(SHRANK, strength),
+            SHRANK_HATCH,
+            f"shrank: {new} < {base} (hatched, label {MINUS})",
         ),
         LegendEntry(SAME, "", what_width),
     )
@@ -415,9 +445,12 @@ def pprof_diff_layout(
     min_fraction: float = 0.004,
     max_depth: int = 20,
     title: str | None = None,
+    names: tuple[str, str] = DIFF_NAMES,
 ) -> FlameLayout:
     """pprof's differential flame graph: tree values (base, new); a box is as wide as base +
-    new under it, and holds a bar as wide as |new − base| (red +, blue hatched −)."""
+    new under it, and holds a bar as wide as |new − base| (red +, blue hatched −). `names`:
+    what the title, legend and axis call the two sides (default "base", "new")."""
+    names = diff_names(names)
     placed = _place(tree, lambda n: n.values[0] + n.values[1], min_fraction, max_depth)
     scale = sum(tree.values)
     boxes = []
@@ -432,22 +465,22 @@ def pprof_diff_layout(
                 width,
                 node.name,
                 f"{short_name(node.name)} {amount(new - base, unit, signed=True)}",
-                _diff_tooltip(node, unit),
+                _diff_tooltip(node, unit, names),
                 SAME,
                 bar=bar,
                 note=amount(new - base, unit, signed=True),
             )
         )
     return FlameLayout(
-        title=title or _diff_title("pprof's form", sample_index, tree, unit, root),
+        title=title or _diff_title("pprof's form", sample_index, tree, unit, root, names),
         boxes=tuple(boxes),
         depth=max((b.depth for b in boxes), default=0) + 1,
         xlabel=(
-            f"box width: base + new {sample_index} under the call "
-            f"({amount(scale, unit)} = 100%); bar inside: the net change new − base"
+            f"box width: {names[0]} + {names[1]} {sample_index} under the call "
+            f"({amount(scale, unit)} = 100%); bar inside: the net change {names[1]} − {names[0]}"
         ),
-        legend=_diff_legend("box: base + new (no change if no bar)"),
-        summary=_diff_summary(tree, placed, unit, sample_index),
+        legend=_diff_legend(f"box: {names[0]} + {names[1]} (no change if no bar)", names),
+        summary=_diff_summary(tree, placed, unit, sample_index, names),
     )
 
 
@@ -460,10 +493,12 @@ def gregg_diff_layout(
     min_fraction: float = 0.004,
     max_depth: int = 20,
     title: str | None = None,
+    names: tuple[str, str] = DIFF_NAMES,
 ) -> FlameLayout:
     """Brendan Gregg's differential flame graph: tree values (base, new); a box is as wide as
     the new profile under it, coloured by the change (the deeper the colour, the larger the
-    change relative to the largest one)."""
+    change relative to the largest one). `names` as for `pprof_diff_layout`."""
+    names = diff_names(names)
     placed = _place(tree, lambda n: n.values[1], min_fraction, max_depth)
     largest = max((abs(n.values[1] - n.values[0]) for _, _, _, n in placed), default=0) or 1
     boxes = []
@@ -477,25 +512,25 @@ def gregg_diff_layout(
                 width,
                 node.name,
                 f"{short_name(node.name)} {amount(new - base, unit, signed=True)}",
-                _diff_tooltip(node, unit),
+                _diff_tooltip(node, unit, names),
                 fill,
                 hatch,
                 note=amount(new - base, unit, signed=True),
             )
         )
     gone = sum(1 for n in tree.children.values() if n.values[1] == 0 and n.values[0])
-    summary = _diff_summary(tree, placed, unit, sample_index)
+    summary = _diff_summary(tree, placed, unit, sample_index, names)
     if gone:
-        summary += f" {gone} call path(s) only in the base have no width here."
+        summary += f" {gone} call path(s) only in the {names[0]} have no width here."
     return FlameLayout(
-        title=title or _diff_title("Gregg's form", sample_index, tree, unit, root),
+        title=title or _diff_title("Gregg's form", sample_index, tree, unit, root, names),
         boxes=tuple(boxes),
         depth=max((b.depth for b in boxes), default=0) + 1,
         xlabel=(
-            f"box width: the new profile's {sample_index} ({amount(tree.values[1], unit)} = "
-            "100%); colour: the change (paths only in the base do not show)"
+            f"box width: the {names[1]} profile's {sample_index} ({amount(tree.values[1], unit)}"
+            f" = 100%); colour: the change (paths only in the {names[0]} do not show)"
         ),
-        legend=_diff_legend("no change; the paler, the smaller the change", GREGG_DEEPEST),
+        legend=_diff_legend("no change; the paler, the smaller the change", names, GREGG_DEEPEST),
         summary=summary,
     )
 

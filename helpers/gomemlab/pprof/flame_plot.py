@@ -122,11 +122,21 @@ def draw(layout: FlameLayout) -> Figure:
             for e in layout.legend
         ],
         loc="outside lower center",
-        ncol=len(layout.legend),
+        ncol=_legend_columns(layout),
         frameon=False,
         fontsize=10,
     )
     return fig
+
+
+LEGEND_ROW_CHARS = 110
+"""About the characters of legend text one row holds at the figure's width."""
+
+
+def _legend_columns(layout: FlameLayout) -> int:
+    """All entries in one row when their text fits it, else two per row."""
+    chars = sum(len(e.text) + 6 for e in layout.legend)
+    return len(layout.legend) if chars <= LEGEND_ROW_CHARS else min(2, len(layout.legend))
 
 
 def pprof_diff_graph(sides: pd.DataFrame, **options: Any) -> Figure:

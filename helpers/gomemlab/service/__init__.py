@@ -5,6 +5,8 @@ svc = gm.service.start()                          # or start(revised="all") / ["
 report = svc.load(rate=200, seconds=4).result()   # latency per endpoint + metrics over time
 report.frame, report.metrics, report.delta("/gc/cycles/total:gc-cycles"), report.plot()
 gm.pprof.fetch(svc.url, "heap", gc=True)          # profiles over HTTP
+svc.trace(seconds=1)                              # an execution trace over HTTP
+svc = gm.service.start(flight=True); svc.window() # a flight recorder's window after a spike
 svc.stop()                                        # also at the kernel's end
 """
 
@@ -13,25 +15,38 @@ from .parse import (
     Latency,
     LoadSummary,
     MetricsSnapshot,
+    Spike,
     listening_url,
     load_summary,
     metrics_snapshot,
+    spikes,
 )
 from .plots import latency_bars, memory_over_time
 from .result import FRAME_DOC, METRICS_DOC, LoadReport, metrics_frame
-from .run import ENDPOINTS, PARTS, Load, Service, default_seconds, start, stop_all
+from .run import (
+    ENDPOINTS,
+    PARTS,
+    SPIKE_RULE,
+    Load,
+    Service,
+    default_seconds,
+    start,
+    stop_all,
+)
 
 __all__ = [
     "ENDPOINTS",
     "FRAME_DOC",
     "METRICS_DOC",
     "PARTS",
+    "SPIKE_RULE",
     "Latency",
     "Load",
     "LoadReport",
     "LoadSummary",
     "MetricsSnapshot",
     "Service",
+    "Spike",
     "default_seconds",
     "exercises",
     "latency_bars",
@@ -40,6 +55,7 @@ __all__ = [
     "memory_over_time",
     "metrics_frame",
     "metrics_snapshot",
+    "spikes",
     "start",
     "stop_all",
 ]

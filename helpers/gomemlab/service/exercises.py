@@ -29,7 +29,7 @@ def _ours(profile: Profile, sample_index: str) -> list[str]:
     ours = table[
         table.function.str.startswith("main.")
         & (table.function != "main.main")
-        & ~table.function.str.startswith("main.traced")
+        & ~table.function.str.contains(r"^main\.(?:\(\*server\)\.)?traced\b", regex=True)
     ]
     if ours.empty or ours.cum.max() <= 0:
         return []

@@ -104,3 +104,37 @@ def metrics_snapshot(body: str | bytes) -> MetricsSnapshot:
         raise ParseError(f"unix_nano must be an integer, not {when!r:.40}")
     values = {name: _number(value, name) for name, value in data["metrics"].items()}
     return MetricsSnapshot(when, MappingProxyType(dict(sorted(values.items()))))
+
+
+SPIKE = re.compile(
+    r"^spike: (?P<path>/\S*) took (?P<took>\S+), (?P<times>\d+)x the median (?P<median>\S+); "
+    r"took_ns=(?P<ns>\d+); window written$",
+    re.MULTILINE,
+)
+"""The line the service (with -flight) prints after writing a spike's window."""
+
+
+@dataclass(frozen=True)
+class Spike:
+    """A request the service caught as a spike, as it printed it: the endpoint, its latency
+    (`took`, a Go duration, and `took_ns`), and the median of the requests before it
+    (`median`, a Go duration) it was `times_median` times."""
+
+    endpoint: str
+    took: str
+    took_ns: int
+    median: str
+    times_median: int
+
+    @property
+    def line(self) -> str:
+        """The spike in words, as the service logged it in the request's trace task."""
+        return f"/{self.endpoint} took {self.took}, {self.times_median}x the median {self.median}"
+
+
+def spikes(log: str) -> tuple[Spike, ...]:
+    """Every spike whose window the service wrote, oldest first (its log's `spike:` lines)."""
+    return tuple(
+        Spike(m["path"].lstrip("/"), m["took"], int(m["ns"]), m["median"], int(m["times"]))
+        for m in SPIKE.finditer(log)
+    )

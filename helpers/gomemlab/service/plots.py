@@ -30,11 +30,14 @@ def memory_over_time(metrics: pd.DataFrame, *, title: str = "") -> Figure:
         lw=1.6,
         label="heap objects (live + not yet collected)",
     )
-    heap.plot(t, metrics[HEAP] / MiB, color="#2ca02c", lw=1.6, label="live heap at the last GC")
+    heap.plot(
+        t, metrics[HEAP] / MiB, color="#2ca02c", lw=1.6, ls="-.", label="live heap at the last GC"
+    )
     heap.plot(t, metrics[GOAL] / MiB, color="#d62728", lw=1.2, ls="--", label="heap goal")
     heap.set_ylabel("MiB")
-    heap.set_ylim(bottom=0)
-    heap.legend(loc="upper left")
+    top = max(metrics[[OBJECTS, HEAP, GOAL]].max().max() / MiB, 1.0)
+    heap.set_ylim(0, top * 1.35)  # room above the lines for the legend
+    heap.legend(loc="upper center", ncol=3, frameon=False, fontsize=9)
     threads.plot(t, metrics[GOROUTINES], color="#9467bd", lw=1.6)
     threads.set_ylabel("goroutines")
     threads.set_xlabel("seconds since the load began")

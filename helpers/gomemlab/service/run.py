@@ -5,6 +5,10 @@
         cpu = gm.pprof.fetch(svc.url, "cpu", seconds=2)
         report = load.result()                      # latency percentiles + metrics over time
 
+    svc = gm.service.start(flight=True)             # keeps a runtime/trace flight recorder
+    svc.spikes(); svc.window()                      # spikes caught; the last one's window
+    svc.trace(seconds=1)                            # /debug/pprof/trace: a Trace
+
 The service and the load generator run under the reaper: they end with `stop()`, with the
 `with` block, at Python's exit, and (on Linux) when the kernel dies, however it dies.
 """
@@ -17,12 +21,24 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import binaries, loopback, settings, toolchain, validate, workspace
-from ..errors import FetchError, GomemlabError, ParseError, ServiceError
+from .. import binaries, files, loopback, settings, toolchain, validate, workspace
+from ..errors import FetchError, GomemlabError, ParseError, ServiceError, UsageError
 from ..provenance import Provenance
-from .parse import MetricsSnapshot, listening_url, load_summary, metrics_snapshot
+from .parse import (
+    MetricsSnapshot,
+    Spike,
+    listening_url,
+    load_summary,
+    metrics_snapshot,
+    spikes,
+)
 from .result import LoadReport
+
+if TYPE_CHECKING:
+    from ..trace.result import Trace
 
 PARTS = ("cache", "report", "search")
 """The parts of the service that have a revised version (`start(revised=...)`)."""
@@ -31,6 +47,13 @@ SENDING = "loadgen: sending"
 """The line the load generator writes to stderr just before its first request."""
 START_TIMEOUT = 120.0
 """Seconds to build (first time) and start the service before giving up."""
+FLIGHT_FILE = "flight.trace"
+"""The file a service started with `flight=True` writes its flight recorder window to."""
+SPIKE_RULE = (
+    "slower than every request before it, at least 20 times the median of the last 1000 "
+    "requests, and at least 10 ms"
+)
+"""When the service writes its window (its -spike-factor and -spike-least defaults)."""
 
 _RUNNING: set[Service] = set()
 _LOCK = threading.Lock()
@@ -66,6 +89,7 @@ class Service:
     revised: tuple[str, ...]
     process: toolchain.Process = field(repr=False)
     log: str = field(repr=False)
+    flight_file: str | None = field(default=None, repr=False)
 
     @property
     def running(self) -> bool:
@@ -136,6 +160,61 @@ class Service:
             args.append("-unique")
         binary, _ = binaries.program(workspace.sample("service/loadgen"), timeout=START_TIMEOUT)
         return Load(self, [str(binary), *args], seconds, every)
+
+    def spikes(self) -> tuple[Spike, ...]:
+        """The requests the flight recorder caught as spikes so far, oldest first: each one
+        was slower than every request before it, at least 20 times the median of the last
+        1000 and at least 10 ms (`SPIKE_RULE`), and its window was written."""
+        self._flight_file()
+        try:
+            return spikes(Path(self.log).read_text(errors="replace"))
+        except OSError:
+            return ()
+
+    def _flight_file(self) -> Path:
+        if self.flight_file is None:
+            raise UsageError(
+                "this service keeps no flight recorder: start one with "
+                "gm.service.start(flight=True)"
+            )
+        return Path(self.flight_file)
+
+    def window(self, *, settle: float = 10.0) -> Trace:
+        """The flight recorder's window written for the slowest spike so far (`spikes()[-1]`),
+        read as a `Trace` (`gm.trace.read`) from a copy that later spikes do not replace.
+        Waits up to `settle` seconds for a window being written to be done. ServiceError when
+        no request has been a spike yet."""
+        from ..trace.run import read
+
+        file = self._flight_file()
+        deadline = time.monotonic() + validate.timeout(settle, "settle")
+        while any(file.parent.glob(".flight-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        caught = self.spikes()
+        if not caught or not file.is_file():
+            raise ServiceError(
+                "the flight recorder has caught no spike yet: the service writes its window "
+                f"after a request {SPIKE_RULE}. Send a burst of long reports, e.g. "
+                'svc.load(mix={"report": 1}, rows=2000, rate=10, seconds=1), during other load.'
+            )
+        copy = files.copy_atomic(
+            file, workspace.scratch_dir("flight") / FLIGHT_FILE, what="the window's copy"
+        )
+        return read(copy, label=f"flight recorder window: {caught[-1].line}")
+
+    def trace(self, seconds: int = 1) -> Trace:
+        """An execution trace of the next `seconds` (whole) seconds of the service, from its
+        `/debug/pprof/trace?seconds=N`, read as a `Trace` (the file is kept)."""
+        from ..trace.run import read
+
+        self._check_running()
+        seconds = validate.count(seconds, "seconds", maximum=60)
+        body = loopback.get(f"{self.url}/debug/pprof/trace?seconds={seconds}", timeout=seconds + 60)
+        file = files.write_atomic(
+            workspace.scratch_dir("service-trace") / "trace.out", body, what="the trace"
+        )
+        parts = f"revised: {', '.join(self.revised)}" if self.revised else "first version"
+        return read(file, label=f"{seconds} s of the service ({parts})")
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -227,6 +306,7 @@ def start(
     revised: str | Sequence[str] = (),
     *,
     memprofilerate: int | None = None,
+    flight: bool = False,
     timeout: float = START_TIMEOUT,
 ) -> Service:
     """Build (once) and start the service sample on 127.0.0.1 at a free port, under the
@@ -234,8 +314,9 @@ def start(
 
     `revised`: the parts to run in their revised version ("cache", "report", "search", or
     "all"); `memprofilerate` sets runtime.MemProfileRate (bytes between heap profile samples;
-    smaller is more precise). ServiceError, naming what it saw and what to do, when it does
-    not come up within `timeout` seconds.
+    smaller is more precise); `flight` keeps a `runtime/trace` flight recorder that writes
+    its window after a latency spike (`Service.spikes`, `Service.window`). ServiceError,
+    naming what it saw and what to do, when it does not come up within `timeout` seconds.
     """
     parts = _parts(revised)
     timeout = validate.timeout(timeout)
@@ -244,7 +325,13 @@ def start(
     args = [str(binary), "-addr", "127.0.0.1:0", "-revised", ",".join(parts)]
     if memprofilerate is not None:
         args += ["-memprofilerate", str(validate.count(memprofilerate, "memprofilerate"))]
-    log = workspace.scratch_dir("service") / "service.log"
+    folder = workspace.scratch_dir("service")
+    log = folder / "service.log"
+    if not isinstance(flight, bool):
+        raise UsageError(f"flight must be True or False, not {flight!r}")
+    window = str(folder / FLIGHT_FILE) if flight else None
+    if window is not None:
+        args += ["-flight", window]
     process = toolchain.start(args, log=log, env=toolchain.go_env())
     try:
         while True:
@@ -265,7 +352,7 @@ def start(
     except BaseException:
         toolchain.stop(process)
         raise
-    service = Service(url, parts, process, str(log))
+    service = Service(url, parts, process, str(log), window)
     with _LOCK:
         _RUNNING.add(service)
     return service

@@ -1,14 +1,18 @@
-"""`go tool trace` on a recorded trace: the web UI (a result starts nothing; this does)."""
+"""`go tool trace` on a recorded trace: the web UI (a result starts nothing; this does), and
+its own region pages read back."""
 
 from __future__ import annotations
 
 import os
 import socket
+import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import validate, webui
+from .. import loopback, validate, webui
 from ..errors import UsageError
+from . import toolpages
 
 if TYPE_CHECKING:
     from .result import Trace
@@ -51,3 +55,20 @@ def _check_free(port: int) -> None:
                 f"port {port} on {webui.LOOPBACK} is in use: pass another port=, or none to get "
                 "a free one"
             ) from None
+
+
+def region_times(trace: Trace, types: Sequence[str]) -> dict[str, dict[tuple[int, ...], int]]:
+    """`go tool trace`'s own page of each region type in `types` (`/userregion?type=...`) on
+    `trace`: per type, each region's Total time (ns) by (goroutine, task). The tool is started
+    on 127.0.0.1 and stopped before this returns."""
+    ui = web(trace)
+    try:
+        base = ui.direct_url.rstrip("/")
+        pages = {}
+        for type_ in types:
+            page = loopback.get(f"{base}/userregion?type={urllib.parse.quote(type_)}", timeout=60)
+            _, rows = toolpages.breakdown(page.decode())
+            pages[type_] = {key: row["Total"] for key, row in rows.items()}
+        return pages
+    finally:
+        ui.stop()
