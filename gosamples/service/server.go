@@ -39,8 +39,9 @@ func newServer(revised map[string]bool) *server {
 
 // traced makes every request a runtime/trace task named after its path. With a flight
 // recorder, a request that ends as a spike logs it in its task and, once the task has
-// ended, has the window written before its reply is sent: when the load generator has
-// its last reply, every window is on disk.
+// ended, has the window written before the handler returns, so before the reply is complete
+// (most of a long reply is already sent by then): when the load generator has its last
+// reply, every window is on disk.
 func (s *server) traced(handle func(context.Context, http.ResponseWriter, *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, task := trace.NewTask(r.Context(), r.URL.Path)
