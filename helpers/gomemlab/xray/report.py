@@ -120,7 +120,9 @@ def _cost_words(line: XRayLine, total_bytes: int) -> str:
     """What the profile recorded for this line, in a clause."""
     said = []
     if line.flat_objects:
-        share = f", {line.flat_bytes / total_bytes:.0%} of the profile" if total_bytes else ""
+        part = line.flat_bytes / total_bytes if total_bytes else 0.0
+        percent = "<1%" if part > 0 and round(100 * part) < 1 else f"{round(100 * part)}%"
+        share = f", {percent} of the profile" if total_bytes else ""
         said.append(f"{line.flat_objects:,} objects, {size(line.flat_bytes)} here{share}")
         callers = sorted({c for cost in line.costs if cost.flat_objects for c in cost.inlined_into})
         if callers:
