@@ -326,7 +326,12 @@ function render({ model, el }) {
       markTheme,
       stepOverClosingBrace,
       Prec.highest(keys),
-      EditorView.contentAttributes.of({ "aria-label": model.get("label") || "Go source code" }),
+      // tabindex 0: the text is the scrolling region's focusable content for axe too (a
+      // contenteditable alone is not counted), so a long file that scrolls is still reachable.
+      EditorView.contentAttributes.of({
+        "aria-label": model.get("label") || "Go source code",
+        tabindex: "0",
+      }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) {
           model.set("code", update.state.doc.toString());
