@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from gomemlab import webui
 
@@ -61,3 +62,27 @@ def running_lab(
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+@contextlib.contextmanager
+def lab_page(
+    home: Path, executable: str, args: Sequence[str], *, width: int = 1400
+) -> Iterator[Any]:
+    """A Chromium tab on a lab running on `home`, its app exposed (window.jupyterapp) and
+    ready; the browser closed and the lab stopped after."""
+    from playwright.sync_api import sync_playwright
+
+    extra = [
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+    ]
+    with running_lab(home, extra) as (base, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=list(args))
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": 900})
+            tab.set_default_timeout(120_000)
+            tab.goto(f"{base}/")
+            tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+            yield tab
+        finally:
+            browser.close()

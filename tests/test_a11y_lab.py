@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from axe import blocking, explain, need_axe, violations
-from labserver import running_lab
+from labserver import lab_page
 from nbformat.sign import NotebookNotary
 from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser
 
@@ -60,25 +60,13 @@ def lab_home(tmp_path_factory) -> Path:
 def page(lab_home):
     _need_browser()
     need_axe()
-    from playwright.sync_api import sync_playwright
-
     home = lab_home
     # the learner's own settings (JUPYTER_CONFIG_DIR/lab/user-settings): every cell attached
     tracker = home / "config/lab/user-settings/@jupyterlab/notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    extra = [
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-    ]
-    with running_lab(home, extra) as (base, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 900})
-        tab.set_default_timeout(120_000)
-        tab.goto(f"{base}/")
-        tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+    with lab_page(home, CHROMIUM, CHROMIUM_ARGS) as tab:
         yield tab
-        browser.close()
 
 
 def _executed(name: str):

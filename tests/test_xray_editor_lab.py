@@ -12,7 +12,7 @@ import re
 import nbformat
 import pytest
 from axe import blocking, explain, need_axe, violations
-from labserver import running_lab
+from labserver import lab_page
 from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser, artifacts  # noqa: F401
 
 from gomemlab import lab as gmlab
@@ -41,8 +41,6 @@ PANEL = "document.querySelector('.gml-xray-panel')?.textContent || ''"
 def page(tmp_path_factory):
     _need_browser()
     need_axe()
-    from playwright.sync_api import sync_playwright
-
     home = tmp_path_factory.mktemp("xray-lab")
     mine = home / "mine" / "notebooks"  # the learner's copy (GOMEMLAB_DATA=home/mine)
     mine.mkdir(parents=True)
@@ -50,16 +48,7 @@ def page(tmp_path_factory):
     chapter = nbformat.read(gmlab.pristine() / "05-pprof.ipynb", as_version=4)
     notebook.metadata = chapter.metadata  # its kernel, so the lab asks for none
     nbformat.write(notebook, mine / NOTEBOOK)
-    extra = [
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-    ]
-    with running_lab(home, extra) as (base, _), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1300, "height": 900})
-        tab.set_default_timeout(120_000)
-        tab.goto(f"{base}/")
-        tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+    with lab_page(home, CHROMIUM, CHROMIUM_ARGS, width=1300) as tab:
         tab.evaluate(
             f"window.jupyterapp.commands.execute('docmanager:open', {{path: '{NOTEBOOK}'}})"
             ".then(() => null)"
@@ -74,7 +63,6 @@ def page(tmp_path_factory):
         )
         tab.locator(".gml-go-editor .cm-content").wait_for()
         yield tab
-        browser.close()
 
 
 def _marks(page, box) -> dict[str, str]:
