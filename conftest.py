@@ -65,12 +65,13 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 
 
 FIRST = (
-    "tests/test_browser.py",
-    "tests/test_first_use.py",
-    "tests/test_editor_browser.py",
-    "tests/test_browser_tools.py",
+    "tests/test_capstone.py",
     "tests/test_hub.py",
     "notebooks/",
+    "tests/test_first_use.py",
+    "tests/test_serverext.py",
+    "tests/test_editor_browser.py",
+    "tests/test_browser_tools.py",
 )
 """Scopes handed out first, longest first (from CI's --durations), so that no long one starts
 last and runs alone at the end; the rest follow in xdist's order (most tests first)."""

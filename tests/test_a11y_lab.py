@@ -19,6 +19,10 @@ the kernel draw again) is run whole in JupyterLab, Run All. Any other copy is op
 JupyterLab as it is, trusted (as the outputs of a run are), its outputs rendered as Run All left
 them, without running it a second time. A notebook with no executed copy (this module run on its
 own) is run whole. Each notebook's kernel is shut down after its test.
+
+Then what a learner does next where it needs the live kernel (LEARNER_STEPS): Go typed into
+03's escape editor gets the compiler's verdict and a gutter mark. (07's slider drawing a new
+picture is the keyboard's round: an arrow key on any slider must bring a new picture with words.)
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import pytest
 from axe import blocking, explain, need_axe, violations
 from labserver import lab_page
 from nbformat.sign import NotebookNotary
-from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser
+from test_browser import CHROMIUM, CHROMIUM_ARGS, CURRENT, _need_browser, artifacts  # noqa: F401
 
 from gomemlab import export
 from gomemlab import lab as gmlab
@@ -171,7 +175,7 @@ def _run_all(page, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, lab_home, name):
+def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, lab_home, artifacts, name):  # noqa: F811
     executed = _executed(name)
     try:
         if executed is None or _has_widgets(executed):
@@ -189,6 +193,8 @@ def test_outputs_pass_axe_and_controls_work_from_the_keyboard(page, lab_home, na
             if count:
                 _keyboard_reaches_and_operates(page, output, count)
         assert not blocking(found), f"{name}'s outputs in JupyterLab:\n{explain(found)}"
+        if name in LEARNER_STEPS:
+            LEARNER_STEPS[name](page, artifacts)
     finally:
         _close(page)
 
@@ -277,3 +283,42 @@ def _operate(page, output, index: int) -> None:
             assert control.evaluate("c => c.dataset.pressed") == "1", (
                 f"{key} does not press {control.evaluate('c => c.outerHTML')[:160]}"
             )
+
+
+LEAK = (
+    "package main\n\nfunc leak() *int {\n\tx := 42\n\treturn &x\n}\n\n"
+    "func main() { println(*leak()) }\n"
+)
+
+
+def _the_escape_editor_answers(page, shots: Path) -> None:
+    """03 after its Run All: Go typed into the escape editor (Tab indents there, it is an
+    editor for Go) and run with Ctrl-Enter gets the compiler's verdict on the page, and the
+    verdict's line a word in the gutter with the compiler's message on hover."""
+    editor = page.locator(".gml-go-editor .cm-content").first
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(LEAK)
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.cm-editor')")
+    page.keyboard.press("Backspace")  # the indent out again
+    box = editor.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    page.keyboard.press("Control+Enter")  # runs the compiler from the editor
+    try:
+        box.get_by_text("moved to heap: x").first.wait_for(timeout=60_000)
+        box.locator(".cm-line.gml-mark-heap").first.wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(shots / "03-editor-failed.png"))
+        raise
+    mark = box.locator(".gml-xray-gutter .gml-xray-mark.gml-mark-heap").first
+    assert mark.text_content() == "heap"
+    mark.hover()
+    assert "moved to heap: x" in page.locator(".gml-xray-tooltip").first.text_content()
+    assert box.locator(".cm-gutters").count() == 1  # line numbers
+    box.screenshot(path=str(shots / "03-editor-verdict.png"))
+
+
+LEARNER_STEPS = {"03-escape-analysis.ipynb": _the_escape_editor_answers}
+"""What a learner does next in a notebook, after its Run All and the keyboard's round: steps
+that need the live kernel. (07's slider drawing a new picture is the keyboard's round itself.)"""

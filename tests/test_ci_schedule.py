@@ -15,11 +15,11 @@ _spec.loader.exec_module(root_conftest)
 
 def test_long_units_rank_before_the_rest_in_the_order_given():
     rank = root_conftest.rank
-    browser = rank("tests/test_browser.py")
+    capstone = rank("tests/test_capstone.py")
     hub = rank("tests/test_hub.py")
     notebook = rank("notebooks/01-new-vs-make.ipynb")
     other = rank("tests/test_bench_parse.py")
-    assert browser < hub < notebook < other == len(root_conftest.FIRST)
+    assert capstone < hub < notebook < other == len(root_conftest.FIRST)
 
 
 def test_every_unit_named_first_exists():
