@@ -69,7 +69,6 @@ FIRST = (
     "tests/test_hub.py",
     "notebooks/",
     "tests/test_first_use.py",
-    "tests/test_serverext.py",
     "tests/test_editor_browser.py",
     "tests/test_browser_tools.py",
 )

@@ -124,11 +124,16 @@ def _get(url: str, token: str | None = "secret") -> tuple[int, bytes]:
 
 
 class _Tool(http.server.BaseHTTPRequestHandler):
-    """A stand-in for a Go tool's web UI that misbehaves on purpose."""
+    """A stand-in for a Go tool's web UI that misbehaves on purpose. `/slow` answers only when
+    the test sets `release` (each request held counts itself in `held`)."""
+
+    release = threading.Event()
+    held = threading.Semaphore(0)
 
     def do_GET(self) -> None:
         if self.path == "/slow":
-            time.sleep(15)
+            _Tool.held.release()
+            _Tool.release.wait(timeout=120)
         self.send_response(302 if self.path.startswith("/go") else 200)
         if self.path == "/go-out":
             self.send_header("Location", "http://evil.example/")
@@ -219,15 +224,20 @@ def test_redirects_stay_under_the_prefix_or_are_refused(server, tool):
 
 
 def test_ten_slow_tools_do_not_hold_up_the_others(server, tool):
+    """Ten requests the tool holds (it answers them only when told) do not stop an eleventh
+    from being answered: behind a shared pool of 10 connections it would wait for one of them,
+    here until _fetch's timeout."""
+    _Tool.release.clear()
     with ThreadPoolExecutor(12) as pool:
-        slow = [pool.submit(_get, f"{server}gomemlab-ui/{tool}/slow") for _ in range(10)]
-        time.sleep(1)
-        began = time.monotonic()
-        assert _get(f"{server}gomemlab-ui/{tool}/page")[0] == 200
-        waited = time.monotonic() - began
+        try:
+            slow = [pool.submit(_get, f"{server}gomemlab-ui/{tool}/slow") for _ in range(10)]
+            for _ in slow:  # every one of the ten is inside the tool, held
+                assert _Tool.held.acquire(timeout=120)
+            assert _get(f"{server}gomemlab-ui/{tool}/page")[0] == 200
+            assert not any(f.done() for f in slow)  # answered while the ten were still held
+        finally:
+            _Tool.release.set()
         assert [f.result()[0] for f in slow] == [200] * 10
-    # Behind a shared pool of 10 the fast request would wait for a slow one (15 s).
-    assert waited < 10, waited
 
 
 def test_the_trace_ui_works_under_the_lab_url(server):
