@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
-PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --durations=60
+WORKERS = 2
+PYTEST = GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadscope --durations=60
 NONEMPTY = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Everything, split by the `live` marker: what needs no Go runs on a machine without Go, the rest
@@ -54,6 +55,10 @@ test-nogo: $(STAMP)
 	$(PYTEST) -m "not live and not browser"; $(NONEMPTY)
 
 # Tests with Go, the browser tests, and nbval over the notebooks that do not measure the runtime.
+# Three workers: these tests wait as much as they compute (browsers, kernels, learners' servers,
+# programs stopped at a timeout), and a third keeps both cores busy (all passed that way at load
+# 8-15).
+test-live: WORKERS = 3
 test-live: warm
 	$(SAVE) $(PYTEST) -m "(live or browser) and not site" \
 	  $(foreach n,$(MEASURING),--ignore-glob='notebooks/$(n)-*.ipynb'); $(NONEMPTY)
