@@ -226,6 +226,17 @@ def test_a_service_without_a_flight_recorder_has_no_window():
         svc.spikes()
 
 
+def test_the_service_and_profile_fetching_load_without_scipy():
+    # Chapter 11 fetches and reads profiles but compares none (gm.pprof.compare): SciPy's
+    # import (about a second) waits until something asks for the comparison.
+    code = (
+        "import sys, gomemlab as gm; gm.service.start; gm.pprof.fetch; "
+        "print('scipy' in sys.modules); gm.pprof.compare; print('scipy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "True"], done.stderr
+
+
 def test_start_refuses_unknown_parts():
     with pytest.raises(UsageError):
         gm.service.start(revised=["cache", "everything"])

@@ -12,11 +12,12 @@ gm.pprof.web(p)                                # the real go tool pprof
 p = gm.pprof.fetch(url, "heap", gc=True)       # from a running service (net/http/pprof)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import exercises
 from .fetch import FETCH_KINDS, fetch, profile_url
 from .parse import MAX_PROFILE_BYTES, Decoded, decode, decompress
 from .records import Function, Label, Line, Location, Mapping, Sample, ValueType
-from .repeated import RepeatedComparison, compare
 from .result import (
     FRAME_DOC,
     PLOT_KINDS,
@@ -30,6 +31,22 @@ from .result import (
 )
 from .run import PPROF_KINDS, default_benchtime, run, tiny_fit_paths
 from .tools import ToolReport, pprof_text, source_lines, tool_text, web
+
+if TYPE_CHECKING:
+    from .repeated import RepeatedComparison, compare
+
+_LAZY = ("RepeatedComparison", "compare")
+"""Loaded on first use: `repeated` needs gm.bench's statistics, whose SciPy import takes about
+a second, which a notebook that only fetches or reads profiles (11) should not wait for."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import repeated
+
+        return getattr(repeated, name)
+    raise AttributeError(f"module 'gomemlab.pprof' has no attribute {name!r}")
+
 
 __all__ = [
     "FETCH_KINDS",
