@@ -165,7 +165,8 @@ def check(
     quick mode). Each check is added to your attempts unless `record` is False. `timeout`
     bounds each job the check runs (the correctness job at most two minutes). `progress` is
     told each step (default: a line under the cell). On a 2-core machine at load ~28 a check
-    took 67 s with a warm build cache, 210 s with a cold one; 12-15 s at load 2-4.
+    took 67 s with a warm build cache, 210 s with a cold one; the baseline's check 17-24 s at
+    load 7-8.
 
     A version whose Go files (tests aside) are the baseline's, byte for byte (any line endings),
     is not an attempt: the answer comes at once, "not tried yet" (never solved), and nothing is
