@@ -327,6 +327,19 @@ def test_an_unchanged_copy_is_answered_at_once_measured_never_and_not_recorded(
     assert gm.capstone.attempts().empty
 
 
+def test_the_command_line_says_an_unchanged_copy_is_not_tried_without_an_empty_table(
+    tmp_path, monkeypatch, capsys
+):
+    from gomemlab import cli
+
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    folder = gm.capstone.start(tmp_path / "mine")
+    assert cli.main(["capstone", "check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("○ not tried yet: your version is still the baseline")
+    assert "DataFrame" not in out and "attempts so far: 0" in out
+
+
 def test_a_copy_one_byte_away_from_the_baseline_is_measured(tmp_path, monkeypatch):
     class Measured(Exception):
         pass
