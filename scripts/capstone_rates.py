@@ -75,7 +75,9 @@ def main() -> None:
     raw: dict[str, list] = {name: [] for name in chosen}
     loads = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the busy loops are stopped
-    with busy_loops(args.busy):
+    with contextlib.ExitStack() as built, busy_loops(args.busy):
+        for harness in harnesses.values():
+            built.callback(harness.remove)  # the programs go when the script ends
         for run in range(args.runs):
             seed = capstone_run.fresh_seed()
             for name, harness in harnesses.items():

@@ -290,9 +290,122 @@ def test_the_reference_passes_and_the_baseline_misses_what_it_should(tmp_path, m
     monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
     reference = gm.capstone.check(REFERENCE, benchtime="1x", record=False)
     assert reference.passed, reference.frame.to_string()
-    baseline = gm.capstone.check(gm.sample("capstone").dir, benchtime="1x", record=False)
+    baseline = gm.capstone.check_baseline(benchtime="1x")
     assert baseline.difference is None  # the baseline is right by definition
     assert set(baseline.missed) >= {"allocs/op", "B/op", "time/op", "peak heap", "leaks"}
+    assert len(baseline.bench.frame) == 2 * gm.capstone.MIN_COUNT  # both sides measured
+    assert not gm.capstone.attempts().size  # never an attempt
+
+
+# --- a copy that is still the baseline is not an attempt ---------------------------------------
+
+
+def test_an_unchanged_copy_is_answered_at_once_measured_never_and_not_recorded(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+
+    def no_build(*_args, **_kwargs):
+        raise AssertionError("an unchanged copy was built and measured")
+
+    monkeypatch.setattr(capstone_run, "build", no_build)
+    folder = gm.capstone.start(tmp_path / "mine")
+    (folder / "aggregate_test.go").write_text("package capstone\n")  # tests are not the version
+    crlf = {n: t.replace("\n", "\r\n") for n, t in capstone_run.baseline_files().items()}
+    for version in (folder, capstone_run.baseline_files(), gm.sample("capstone").dir):
+        result = gm.capstone.check(version, benchtime="1x")
+        assert result.unchanged and not result.passed and not result.verdict.passed
+        assert result.verdict.mark == checks.UNTRIED_MARK and not result.verdict.tried
+        message = result.verdict.message
+        assert message.startswith("your version is still the baseline, byte for byte")
+        assert "nothing was measured and no attempt recorded" in message
+        assert "Change its aggregate.go" in message and "check_baseline()" in message
+        assert result.frame.empty and result.missed == () and gm.capstone.hints(result).empty
+        assert "<table" not in result._repr_html_()
+    assert gm.capstone.check(crlf).unchanged  # the same for any line endings
+    assert not (tmp_path / attempts_module.FILE).exists()
+    assert gm.capstone.attempts().empty
+
+
+def test_the_command_line_says_an_unchanged_copy_is_not_tried_without_an_empty_table(
+    tmp_path, monkeypatch, capsys
+):
+    from gomemlab import cli
+
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    folder = gm.capstone.start(tmp_path / "mine")
+    assert cli.main(["capstone", "check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("○ not tried yet: your version is still the baseline")
+    assert "DataFrame" not in out and "attempts so far: 0" in out
+
+
+def test_a_copy_one_byte_away_from_the_baseline_is_measured(tmp_path, monkeypatch):
+    class Measured(Exception):
+        pass
+
+    def build(yours, baseline, timeout=300.0):
+        assert yours != baseline
+        raise Measured
+
+    monkeypatch.setattr(capstone_run, "build", build)
+    folder = gm.capstone.start(tmp_path / "mine")
+    source = folder / "aggregate.go"
+    source.write_text(source.read_text() + " ")
+    with pytest.raises(Measured):
+        gm.capstone.check(folder)
+
+
+@pytest.mark.live
+def test_a_copy_one_byte_away_is_measured_recorded_and_leaves_no_scratch(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("GOMEMLAB_SCRATCH", str(tmp_path / "scratch"))
+    folder = gm.capstone.start(tmp_path / "mine")
+    source = folder / "aggregate.go"
+    source.write_text(source.read_text().replace("\nfunc Aggregate(", "\n\nfunc Aggregate(", 1))
+    result = gm.capstone.check(folder, benchtime="1x")
+    assert not result.unchanged and result.difference is None
+    assert set(result.missed) >= {"allocs/op", "B/op", "time/op", "peak heap", "leaks"}
+    assert list(gm.capstone.attempts().missed) == [",".join(result.missed)]
+    # the check's modules and programs are gone: at most the lab's reaper stays in scratch/bin
+    scratch = tmp_path / "scratch"
+    assert not list((scratch / "runs").iterdir())
+    assert all(p.name.startswith("reaper-") for p in (scratch / "bin").iterdir())
+
+
+# A version right on every input but the heap job's (over 40 000 lines): its first line dropped.
+WRONG_ON_BIG_INPUTS = """package capstone
+
+import (
+	"bytes"
+	"io"
+
+	baseline "capcheck/baseline"
+)
+
+type Report struct{ *baseline.Report }
+
+func Aggregate(r io.Reader) (*Report, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Count(data, []byte("\\n")) > 40000 {
+		data = data[bytes.IndexByte(data, '\\n')+1:]
+	}
+	rep, err := baseline.Aggregate(bytes.NewReader(data))
+	return &Report{rep}, err
+}
+"""
+
+
+@pytest.mark.live
+def test_a_report_wrong_only_on_the_heap_jobs_input_is_shown_where():
+    result = gm.capstone.check({"aggregate.go": WRONG_ON_BIG_INPUTS}, benchtime="1x", record=False)
+    assert result.missed == ("correct",), result.verdict.message
+    message = result.verdict.message
+    assert "right on the fresh inputs, but not on a run the heap job measured" in message
+    assert "want: " in message and "got: " in message
 
 
 @pytest.mark.live
@@ -340,7 +453,8 @@ def test_a_version_that_ends_the_program_is_told_so():
 
 
 @pytest.mark.live
-def test_a_compile_error_names_the_learners_file_and_line_in_one_line():
+def test_a_compile_error_names_the_learners_file_and_line_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOMEMLAB_SCRATCH", str(tmp_path))
     broken = "package capstone\n\nfunc Aggregate() {\n\tundefinedThing()\n}\n"
     with pytest.raises(gm.errors.GoBuildError, match="undefinedThing") as raised:
         gm.capstone.check(broken, record=False)
@@ -348,6 +462,8 @@ def test_a_compile_error_names_the_learners_file_and_line_in_one_line():
     assert (first.file, first.line) == ("aggregate.go", 4)
     assert str(raised.value).startswith("the Go compiler rejected the code at aggregate.go:4:")
     assert "\n" not in str(raised.value)
+    assert not list((tmp_path / "runs").iterdir())  # a failed build leaves no module either
+    assert all(p.name.startswith("reaper-") for p in (tmp_path / "bin").iterdir())
 
 
 @pytest.mark.live

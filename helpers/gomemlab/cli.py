@@ -176,7 +176,8 @@ def _capstone(args: argparse.Namespace) -> int:
     if args.path is None:
         raise UsageError("gomemlab capstone check needs the folder of your version: check PATH")
     result = capstone.check(args.path, seed=args.seed)
-    print(result.frame[["target", "baseline", "yours", "met", "margin"]].to_string(index=False))
+    if not result.frame.empty:  # no rows when nothing was judged: a wrong report, or the baseline
+        print(result.frame[["target", "baseline", "yours", "met", "margin"]].to_string(index=False))
     print(result.verdict)
     print(f"attempts so far: {len(capstone.attempts())} (gm.capstone.plot_attempts() draws them)")
     return 0 if result.passed else 1

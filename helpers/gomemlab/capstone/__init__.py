@@ -3,6 +3,7 @@
     gm.capstone.targets_table()              # the targets, before anything is measured
     folder = gm.capstone.start()             # your copy of the baseline, to edit
     result = gm.capstone.check(folder)       # every target, yours against the baseline
+    base = gm.capstone.check_baseline()      # the same check, the baseline in your place
     result.verdict, result.frame, result.bench
     gm.capstone.attempts(); gm.capstone.plot_attempts()
 
@@ -10,7 +11,8 @@ The program is gosamples/capstone, a telemetry aggregator reading JSON lines. A 
 harness (harness/main.go) around the baseline and your version, compares their reports on inputs
 generated from a fresh seed, then measures both: benchmark runs interleaved, the GC's CPU share,
 the peak heap under a memory limit, and the goroutineleak profile. `gomemlab capstone check
-PATH` does the same from a terminal.
+PATH` does the same from a terminal. A version whose files are still the baseline's is not an
+attempt: its check says so at once, measures nothing and records nothing.
 
 Roles: targets.py (the targets and how each is judged; pure), run.py (the harness: build, jobs),
 result.py (CapstoneCheck), attempt_log.py (your record of attempts and its plot).
@@ -46,6 +48,7 @@ __all__ = [
     "Target",
     "attempts",
     "check",
+    "check_baseline",
     "default_benchtime",
     "describe_attempts",
     "editor",
@@ -162,37 +165,85 @@ def check(
     quick mode). Each check is added to your attempts unless `record` is False. `timeout`
     bounds each job the check runs (the correctness job at most two minutes). `progress` is
     told each step (default: a line under the cell). On a 2-core machine at load ~28 a check
-    took 67 s with a warm build cache, 210 s with a cold one; quicker on a quiet machine.
+    took 67 s with a warm build cache, 210 s with a cold one; the baseline's check 17-24 s at
+    load 7-8.
+
+    A version whose Go files (tests aside) are the baseline's, byte for byte (any line endings),
+    is not an attempt: the answer comes at once, "not tried yet" (never solved), and nothing is
+    measured or recorded. `check_baseline()` measures the baseline against itself.
     """
+    count, benchtime, timeout, chosen = _settings(count, benchtime, timeout, seed)
+    yours = _run.learner_files(version)
+    shipped = _run.shipped_baseline()
+    if _run.same_files(yours, shipped):
+        return CapstoneCheck((), chosen, unchanged=True)
+    result = _measured(yours, shipped, chosen, count, benchtime, timeout, progress)
+    if record:
+        _attempts.record(result)
+    return result
+
+
+def check_baseline(
+    *,
+    seed: int | None = None,
+    count: int = MIN_COUNT,
+    benchtime: str | None = None,
+    timeout: float = 600.0,
+    progress: Callable[[str], None] | None = None,
+) -> CapstoneCheck:
+    """The check with the baseline in your version's place: what each target reads for the
+    program you start from, measured now (the same jobs, one program for both sides, since
+    they are the same). Never one of your attempts. The arguments are check()'s."""
+    count, benchtime, timeout, chosen = _settings(count, benchtime, timeout, seed)
+    shipped = _run.shipped_baseline()
+    return _measured(shipped, shipped, chosen, count, benchtime, timeout, progress)
+
+
+def _settings(
+    count: int, benchtime: str | None, timeout: float, seed: int | None
+) -> tuple[int, str, float, int]:
+    """A check's settings validated, and its seed (a fresh one unless given)."""
     count = validate.count(count, "count", minimum=MIN_COUNT, maximum=MAX_COUNT)
     benchtime = validate_benchtime(benchtime or default_benchtime())
     timeout = validate.timeout(timeout)
-    yours = _run.learner_files(version)
     chosen = (
         _run.fresh_seed()
         if seed is None
         else validate.count(seed, "seed", minimum=0, maximum=2**64 - 1)
     )
+    return count, benchtime, timeout, chosen
+
+
+def _measured(
+    yours: Mapping[str, str],
+    shipped: Mapping[str, str],
+    seed: int,
+    count: int,
+    benchtime: str,
+    timeout: float,
+    progress: Callable[[str], None] | None,
+) -> CapstoneCheck:
+    """Build, measure and judge `yours` against the shipped baseline; the check's modules and
+    programs are removed when it ends, however it ends."""
     announce = progress or _announcer()
     started = time.perf_counter()
     announce("building your version with the baseline and the harness")
-    shipped = _run.shipped_baseline()
     harness = _run.build(yours, shipped, timeout=timeout)
-    harness.timeout = timeout
-    measured = _run.measure(
-        harness, seed=chosen, count=count, benchtime=benchtime, on_step=announce
-    )
-    if _run.baseline_files() != shipped:
-        raise WorkspaceError(
-            f"the baseline in {workspace.sample('capstone').dir} changed while the check ran: "
-            "code it ran wrote there. A version must not write outside its own folder; "
-            "restore the baseline (git checkout gosamples/capstone) and check again"
+    try:
+        harness.timeout = timeout
+        measured = _run.measure(
+            harness, seed=seed, count=count, benchtime=benchtime, on_step=announce
         )
+        if _run.baseline_files() != shipped:
+            raise WorkspaceError(
+                f"the baseline in {workspace.sample('capstone').dir} changed while the check "
+                "ran: code it ran wrote there. A version must not write outside its own folder; "
+                "restore the baseline (git checkout gosamples/capstone) and check again"
+            )
+    finally:
+        harness.remove()
     announce("")
-    result = _judge(measured, time.perf_counter() - started, harness.binary)
-    if record:
-        _attempts.record(result)
-    return result
+    return _judge(measured, time.perf_counter() - started, harness.binary)
 
 
 def _left(leaks: Mapping[str, int]) -> int:

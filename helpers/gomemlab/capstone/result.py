@@ -12,11 +12,21 @@ from ..provenance import Provenance
 from ..result import FrameDoc, FrozenResult
 from .targets import Judgement
 
+UNCHANGED = (
+    "your version is still the baseline, byte for byte (its Go files are gosamples/capstone's): "
+    "there is nothing of yours to measure, so nothing was measured and no attempt recorded. "
+    "Change its aggregate.go, then check again; the baseline's own check "
+    "(gm.capstone.check_baseline(), as chapter 12's section 3 runs it) shows which targets it "
+    "misses and by how much"
+)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class CapstoneCheck(FrozenResult):
     """Every target judged for one version (`.frame`: one row per target, `FRAME_DOC`);
-    `.verdict` is "solved" only when all are met; `.bench` holds the benchmark runs."""
+    `.verdict` is "solved" only when all are met; `.bench` holds the benchmark runs. An
+    `unchanged` version (still the baseline's files) was not measured: no row, "not tried
+    yet"."""
 
     FRAME_DOC: ClassVar[FrameDoc] = FrameDoc(
         target="what is measured",
@@ -35,6 +45,8 @@ class CapstoneCheck(FrozenResult):
     """The interleaved benchmark runs: a gm.bench BenchResult (`impl` = baseline or yours)."""
     seconds: float = 0.0
     provenance: Provenance = field(default_factory=Provenance)
+    unchanged: bool = False
+    """The version's files were the baseline's: nothing measured, not an attempt."""
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -68,7 +80,10 @@ class CapstoneCheck(FrozenResult):
     @property
     def verdict(self) -> Verdict:
         """✔ when every target is met; else "not yet", naming each target missed, by how much,
-        and the chapter whose tool shows why (never the fix)."""
+        and the chapter whose tool shows why (never the fix); "not tried yet" for a version
+        that is still the baseline."""
+        if self.unchanged:
+            return Verdict.untried(UNCHANGED)
         if self.difference is not None:
             return Verdict.not_yet(self._difference_text(), missed=self.missed, seed=self.seed)
         if self.passed:
@@ -136,8 +151,9 @@ class CapstoneCheck(FrozenResult):
         table = self.frame.drop(columns=["budget"])
         table["met"] = table["met"].map({True: "✔ met", False: "✘ missed"})
         caption = "Capstone targets: the baseline and your version, measured in this check"
+        shown = self.difference is None and not self.unchanged
         return self.verdict._repr_html_() + (
-            tables.to_html(table, caption=caption) if self.difference is None else ""
+            tables.to_html(table, caption=caption) if shown else ""
         )
 
 

@@ -4,11 +4,13 @@ benchmark runs, the GC workload, the streamed heap run and the leak profile.
 
 The harness is built twice, each in a fresh scratch module holding the baseline
 (gosamples/capstone), a package `yours` and the harness itself (harness/main.go in this package):
-once with the learner's files as `yours`, once with a copy of the baseline there. Each version
-is measured in its own program, so nothing the learner's package does (its init, a goroutine
-it leaves running, a GC setting) reaches the baseline's runs. Before each run the binary is
-checked to be the one built (a version that rewrote it would otherwise judge itself), and
-every job of the learner's version says whether its sampled reports matched the baseline's.
+once with the learner's files as `yours`, once with a copy of the baseline there (once only when
+the two are the same files: the baseline judged against itself). Each version is measured in
+its own program, so nothing the learner's package does (its init, a goroutine it leaves
+running, a GC setting) reaches the baseline's runs. Before each run the binary is checked to be
+the one built (a version that rewrote it would otherwise judge itself), and every job of the
+learner's version has its reports compared with the baseline's on the same input. The modules
+and programs belong to one check: `Harness.remove()` deletes them when it ends.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Mapping
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import programs, toolchain, validate, workspace
+from .. import programs, toolchain, validate, versions, workspace
 from ..errors import GoBuildError, GomemlabError, ParseError, UsageError, WorkspaceError
 from ..workspace import Package
 from . import targets
@@ -64,6 +68,15 @@ def baseline_digest(files: Mapping[str, str]) -> str:
         text = files[name].replace("\r\n", "\n")
         digest.update(f"{name}\0{text}\0".encode())
     return digest.hexdigest()
+
+
+def same_files(one: Mapping[str, str], other: Mapping[str, str]) -> bool:
+    """The same Go files with the same text, whatever line endings each was given with."""
+    return _lf(one) == _lf(other)
+
+
+def _lf(files: Mapping[str, str]) -> dict[str, str]:
+    return {name: text.replace("\r\n", "\n") for name, text in files.items()}
 
 
 def shipped_baseline() -> dict[str, str]:
@@ -174,9 +187,16 @@ class Harness:
     timeout: float = 120.0
     env: dict[str, str] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
+    folders: tuple[Path, ...] = ()
+    """The scratch modules and program folders this check made: `remove()` deletes them."""
 
     def __post_init__(self) -> None:
         self.digests = {impl: _digest(path) for impl, path in self.binaries.items()}
+
+    def remove(self) -> None:
+        """Delete the check's modules and programs (and anything its jobs wrote beside them):
+        a check leaves nothing in the scratch folder."""
+        _remove(self.folders)
 
     @property
     def binary(self) -> Path:
@@ -225,15 +245,38 @@ def _json_object(text: str) -> dict[str, Any]:
 
 def build(yours: Mapping[str, str], baseline: Mapping[str, str], timeout: float = 300.0) -> Harness:
     """Compile the harness around `yours`, and around a copy of `baseline` for the baseline's
-    own runs. A compile error names the learner's own file and line (aggregate.go:12:3, not
+    own runs (one program for both when `yours` is `baseline`: the same source builds the same
+    program). A compile error names the learner's own file and line (aggregate.go:12:3, not
     the harness module's path); an error in the harness itself means the contract changed,
-    and says so (UsageError)."""
+    and says so (UsageError). The modules and programs are the Harness's (`remove()`); a build
+    that fails removes its own."""
+    made: list[Path] = []
     try:
-        mine = programs.build(harness_module(yours, baseline), timeout=timeout)
-    except GoBuildError as error:
-        raise _in_learners_terms(error) from None
-    theirs = programs.build(harness_module(baseline, baseline), timeout=timeout)
-    return Harness({"yours": mine, "baseline": theirs})
+        try:
+            mine = _build_one(yours, baseline, made, timeout)
+        except GoBuildError as error:
+            raise _in_learners_terms(error) from None
+        same = same_files(yours, baseline)
+        theirs = mine if same else _build_one(baseline, baseline, made, timeout)
+    except BaseException:
+        _remove(made)
+        raise
+    return Harness({"yours": mine, "baseline": theirs}, folders=tuple(made))
+
+
+def _build_one(
+    yours: Mapping[str, str], baseline: Mapping[str, str], made: list[Path], timeout: float
+) -> Path:
+    """One harness program; its module and program folder are added to `made` first."""
+    package = harness_module(yours, baseline)
+    made.append(package.module_dir)
+    made.append(programs.binary_path(package, None, versions.resolve(None).version).parent)
+    return programs.build(package, timeout=timeout)
+
+
+def _remove(folders: Iterable[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _in_learners_terms(error: GoBuildError) -> GomemlabError:
@@ -322,8 +365,9 @@ def measure(
 ) -> Measurements:
     """Run every job: correctness first (a wrong report ends the check there), then `count`
     benchmark runs of each version interleaved (baseline first in even rounds, yours first in
-    odd ones), then the GC, heap and leak jobs for both. A sampled report of yours that differs
-    from the baseline's in any job ends the check there too."""
+    odd ones), then the GC jobs (interleaved), the heap jobs (yours, then the baseline on the
+    same input) and the leak jobs (both at once). A report of yours that differs from the
+    baseline's on the same input in any job ends the check there too."""
     on_step("correctness on fresh inputs")
     correctness = harness.json("yours", "correct", "-seed", str(seed))
     if correctness.get("difference"):
@@ -346,26 +390,42 @@ def _measure(
     on_step("the GC's share of the CPU")
     gc = measure_gc(harness, seed=seed)
     on_step("the peak heap under the memory limit")
-    heap = {
-        impl: _verified(
-            "heap",
-            harness.json(
-                impl,
-                "heap",
-                "-seed",
-                str(seed),
-                "-lines",
-                str(targets.HEAP_LINES),
-                env={"GOMEMLIMIT": str(targets.MEMORY_LIMIT)},
-            ),
-        )
-        for impl in IMPLS
-    }
+    heap = measure_heap(harness, seed=seed)
     on_step("goroutines left behind")
-    leaks = {
-        impl: _verified("leak", harness.json(impl, "leak", "-seed", str(seed))) for impl in IMPLS
-    }
+    leaks = measure_leaks(harness, seed=seed)
     return Measurements(seed, correctness, tuple(lines), gc, heap, leaks)
+
+
+def measure_heap(harness: Harness, *, seed: int) -> dict[str, Mapping[str, Any]]:
+    """The heap job of each version under the memory limit: yours first, on an input its job
+    picks (after your package's init ran), then the baseline's on the same input (-key); the
+    baseline's report of it is the one yours must match, so the baseline streams the input
+    once, not once more to verify yours. When the reports' digests differ, a last job says
+    where (_Differs)."""
+    args = ("-seed", str(seed), "-lines", str(targets.HEAP_LINES))
+    limit = {"GOMEMLIMIT": str(targets.MEMORY_LIMIT)}
+    mine = harness.json("yours", "heap", *args, env=limit)
+    key, digest = mine.get("key"), mine.get("report_sha256")
+    if not isinstance(key, int) or isinstance(key, bool) or not 0 < key < 2**64:
+        raise ParseError(f"the capstone heap job of your version named no input key: {mine}")
+    theirs = harness.json("baseline", "heap", *args, "-key", str(key), env=limit)
+    if digest != theirs.get("report_sha256"):
+        _verified("heap", {"verify": harness.json("yours", "heapdiff", *args, "-key", str(key))})
+        raise ParseError("the capstone heap jobs' reports differed; heapdiff said nowhere")
+    return {"baseline": theirs, "yours": mine}
+
+
+def measure_leaks(harness: Harness, *, seed: int) -> dict[str, Mapping[str, Any]]:
+    """The leak job of both versions at the same time (each waits up to a second for the
+    goroutines its runs started; the baseline's never end): yours in this thread, so an
+    interrupt stops it; the baseline's (a few runs of 500 lines, then a wait) beside it."""
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        theirs = beside.submit(harness.json, "baseline", "leak", "-seed", str(seed))
+        mine = harness.json("yours", "leak", "-seed", str(seed))
+        return {
+            "baseline": _verified("leak", theirs.result()),
+            "yours": _verified("leak", mine),
+        }
 
 
 def measure_bench(
