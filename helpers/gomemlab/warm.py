@@ -67,13 +67,14 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
     return steps
 
 
-def _capstone_harness() -> object:
-    """Build the capstone's harness around the baseline: a first check then compiles only the
-    learner's package."""
+def _capstone_harness() -> None:
+    """Build the capstone's harness around the baseline, then remove its module and program
+    (a check removes its own too): Go's build cache keeps the compiled packages, so a first
+    check then compiles only the learner's package."""
     from .capstone import run as capstone  # a topic's tool, imported only when warming
 
     baseline = capstone.baseline_files()
-    return capstone.build(baseline, baseline, timeout=STEP_TIMEOUT)
+    capstone.build(baseline, baseline, timeout=STEP_TIMEOUT).remove()
 
 
 def _build(topic: str, experiment: str | None = None) -> Callable[[], object]:
