@@ -540,6 +540,19 @@ def test_a_version_that_overwrites_the_baselines_program_is_stopped(tmp_path, mo
 
 
 @pytest.mark.live
+def test_a_version_that_works_in_another_process_is_stopped(tmp_path, monkeypatch):
+    """offload: Aggregate pipes its input to a second copy of the program and keeps its text,
+    so the aggregation's allocations, heap and GC work escape every measurement of the job."""
+    monkeypatch.setenv("GOMEMLAB_SCRATCH", str(tmp_path))
+    with pytest.raises(WorkspaceError, match="started another program") as caught:
+        gm.capstone.check(FIXTURES / "offload", benchtime="1x", record=False)
+    said = str(caught.value).splitlines()[0]
+    assert said.startswith("your version started another program during the capstone check's")
+    assert "Do the work in your package" in said
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == []  # nothing left behind
+
+
+@pytest.mark.live
 def test_a_version_that_edits_the_baseline_is_stopped_and_refused_after(tmp_path, monkeypatch):
     _samples_copy(tmp_path, monkeypatch)
     with pytest.raises(WorkspaceError, match="changed while the check ran"):

@@ -159,6 +159,11 @@ def learner_files(version: str | os.PathLike | Mapping[str, str]) -> dict[str, s
     return files
 
 
+STARTED_A_PROCESS = 3
+"""The harness's exit status when the version it ran started another program (harness/
+children_unix.go): work done there escapes every measurement of the job."""
+
+
 def harness_module(yours: Mapping[str, str], baseline: Mapping[str, str]) -> Package:
     """A fresh scratch module holding `baseline`, `yours` as package yours, and the harness."""
     module = workspace.scratch_dir("capstone")
@@ -166,7 +171,7 @@ def harness_module(yours: Mapping[str, str], baseline: Mapping[str, str]) -> Pac
     for folder, files in (
         ("baseline", dict(baseline)),
         ("yours", dict(yours)),
-        ("harness", {"main.go": (HERE / "harness" / "main.go").read_text()}),
+        ("harness", {f.name: f.read_text() for f in sorted((HERE / "harness").glob("*.go"))}),
     ):
         (module / folder).mkdir()
         for name, text in files.items():
@@ -218,6 +223,13 @@ class Harness:
             env=toolchain.go_env({"GOMAXPROCS": str(targets.PROCS), **self.env, **(env or {})}),
             timeout=min(self.timeout, CORRECT_TIMEOUT) if args[0] == "correct" else self.timeout,
         )
+        if done.returncode == STARTED_A_PROCESS and "harness: started a process" in done.stderr:
+            whose = "your version" if impl == "yours" else "the baseline"
+            raise WorkspaceError(
+                f"{whose} started another program during the capstone check's {args[0]} job: "
+                "the check measures what Aggregate does in its own process, where work done in "
+                "another program is not counted. Do the work in your package, then check again"
+            )
         return done.check_run().stdout  # it ran in the binary's folder
 
     def json(self, impl: str, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def editor(folder: Path, *, rows: int = 30) -> EditorBox:
 
     def save_and_check(code: str):
         files.write_atomic(path, code, what="your aggregate.go")
-        box.output.value = "<i>saved; checking (about 20 s on a quiet machine)…</i>"
+        box.output.value = "<i>saved; checking (about 15 s on a quiet machine)…</i>"
 
         def progress(step: str) -> None:
             if step:

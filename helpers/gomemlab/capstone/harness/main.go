@@ -19,7 +19,9 @@
 // baseline's report of the same input ("verify"), so skipping work when the input looks like a
 // measured one is seen as well. The heap job of yours runs first, on a key it draws; the
 // baseline's heap job then reads the same input (-key) and the two reports' digests are
-// compared by gomemlab, so the baseline streams the input once per check, not twice.
+// compared by gomemlab, so the baseline streams the input once per check, not twice. A job in
+// which the version started another program (which could do the work where no measurement
+// reaches) ends with status 3 instead of its result.
 package main
 
 import (
@@ -85,7 +87,15 @@ func main() {
 	default:
 		fail("no job " + job)
 	}
+	if startedProcess() {
+		// its work done elsewhere, where the job's measurements do not reach
+		fmt.Fprintln(os.Stderr, "harness: started a process")
+		os.Exit(startedExit)
+	}
 }
+
+// startedExit is the harness's exit status when the version it ran started another program.
+const startedExit = 3
 
 func emit(v any) {
 	if err := json.NewEncoder(os.Stdout).Encode(v); err != nil {
