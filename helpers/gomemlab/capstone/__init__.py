@@ -168,9 +168,10 @@ def check(
     took 67 s with a warm build cache, 210 s with a cold one; the baseline's check 17-24 s at
     load 7-8.
 
-    A version whose Go files (tests aside) are the baseline's, byte for byte (any line endings),
-    is not an attempt: the answer comes at once, "not tried yet" (never solved), and nothing is
-    measured or recorded. `check_baseline()` measures the baseline against itself.
+    A folder or mapping whose Go files (tests aside) are the baseline's, as text (line ends read
+    as Python reads them, as for what a check compiles), is not an attempt: the answer comes at
+    once, "not tried yet" (never solved), and nothing is measured or recorded.
+    `check_baseline()` measures the baseline against itself.
     """
     count, benchtime, timeout, chosen = _settings(count, benchtime, timeout, seed)
     yours = _run.learner_files(version)
