@@ -179,6 +179,7 @@ def test_every_result_class_is_made_here():
     topics = ("escape", "bench", "pprof", "trace", "gc", "layout", "lifetimes", "service", "xray")
     for topic in (*topics, "capstone"):
         getattr(gm, topic)
+    import gomemlab.pprof.repeated  # gm.pprof loads it on first use
     import gomemlab.valuesem.result  # noqa: F401
 
     names = {c.__name__ for c in _subclasses(FrozenResult)}

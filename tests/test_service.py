@@ -254,6 +254,10 @@ def test_a_service_serves_profiles_and_metrics_and_stops():
         assert report.load.failed == 0 and searches == 100
         assert leaks.total() == 2 * searches
         assert len(report.snapshots) >= 3 and report.delta("/gc/heap/allocs:objects") > 0
+        # the OS's count of the service's CPU time during the load (its process under the
+        # reaper, in 10 ms ticks): at most what two cores give in the load's wall time
+        assert 0 <= report.cpu_seconds <= 2 * report.provenance.run_seconds + 0.02
+        assert report.cpu_per_request == report.cpu_seconds / 100
         heap = gm.pprof.fetch(svc.url, "heap", gc=True)
         assert "inuse_space" in heap.sample_types and heap.path.is_file()
     assert not svc.running

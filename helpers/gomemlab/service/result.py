@@ -52,6 +52,9 @@ class LoadReport(FrozenResult):
     snapshots: tuple[MetricsSnapshot, ...]
     revised: tuple[str, ...]
     provenance: Provenance
+    cpu_seconds: float = float("nan")
+    """CPU time (user + system) the service's process used during the load, as the OS counts
+    it: unlike latency, it does not grow while other work holds the cores (nan: not read)."""
 
     FRAME_DOC: ClassVar[FrameDoc] = FRAME_DOC
     PLOT_KINDS: ClassVar[tuple[str, ...]] = ("memory", "latency")
@@ -89,9 +92,15 @@ class LoadReport(FrozenResult):
         return self.delta(name) / max(self.requests, 1)
 
     @property
+    def cpu_per_request(self) -> float:
+        """`cpu_seconds` divided by the requests that succeeded."""
+        return self.cpu_seconds / max(self.requests, 1)
+
+    @property
     def gc_cpu_fraction(self) -> float:
-        """The share of the service's CPU time the GC took during the load (runtime/metrics'
-        estimate: /cpu/classes/gc/total over /cpu/classes/total)."""
+        """The GC's share of the CPU time available to the service during the load
+        (runtime/metrics' estimate: /cpu/classes/gc/total over /cpu/classes/total, which is
+        GOMAXPROCS times the wall-clock time, idle included)."""
         total = self.delta("/cpu/classes/total:cpu-seconds")
         return self.delta("/cpu/classes/gc/total:cpu-seconds") / total if total else 0.0
 

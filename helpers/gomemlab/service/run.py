@@ -236,6 +236,7 @@ class Load:
         self._outcome: list = []
         self._sending = threading.Event()
         self._snapshot()  # the baseline reading, before the first request
+        self._cpu = _cpu_seconds(service)
         self._runner = threading.Thread(target=self._run, args=(seconds,), daemon=True)
         self._reader = threading.Thread(target=self._read, args=(every,), daemon=True)
         self._runner.start()
@@ -274,6 +275,7 @@ class Load:
         self._runner.join()
         self._reader.join()
         self._snapshot()  # the reading after the last reply
+        cpu = _cpu_seconds(self.service) - self._cpu
         errors = [o for o in self._outcome if isinstance(o, BaseException)]
         if errors:
             if not self.service.running:
@@ -286,7 +288,21 @@ class Load:
             snapshots=tuple(self._snapshots),
             revised=self.service.revised,
             provenance=Provenance.of(self.command, run_seconds=done.seconds),
+            cpu_seconds=cpu,
         )
+
+
+def _cpu_seconds(service: Service) -> float:
+    """User + system CPU seconds the service has used: its process and the reaper it runs
+    under (nan once it is gone)."""
+    import psutil  # jupyterlab's ipykernel brings it; read only here
+
+    try:
+        top = psutil.Process(service.process.pid)
+        used = [p.cpu_times() for p in (top, *top.children(recursive=True))]
+    except psutil.Error:
+        return float("nan")
+    return sum(t.user + t.system for t in used)
 
 
 def _exit(process: toolchain.Process) -> str:
