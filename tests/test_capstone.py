@@ -265,9 +265,28 @@ def test_the_record_starts_from_the_baseline_and_is_told_in_words(tmp_path, monk
     assert ticks == ["0", "1", "2\nwrong report"]
     assert list(gm.capstone.attempts().missed) == ["", "correct"]  # all met; then a wrong report
     text = gm.capstone.describe_attempts(baseline=base)
-    assert text.startswith("baseline: 0 of 2 targets met; value over budget: allocs/op 5.1×;")
+    assert text.startswith(
+        "baseline: 0 of 2 targets met; value over budget: allocs/op 5.1× (missed);"
+    )
     assert "3 goroutines leaked. attempt 1: 2 of 2 targets met (all: solved)" in text
     assert text.endswith("attempt 2: the report was wrong, nothing measured.")
+
+
+def test_a_time_under_its_budget_that_its_test_did_not_confirm_shows_as_missed(
+    tmp_path, monkeypatch
+):
+    """A learner's walk: time/op at 0.46x the baseline (0.92 of its budget) with p = 0.28 was
+    missed, yet its point sat under the budget line with nothing to say so."""
+    monkeypatch.setenv("GOMEMLAB_DATA", str(tmp_path))
+    baseline_runs = [100.0, 300.0, 100.0, 300.0]
+    yours = [20.0, 180.0, 20.0, 180.0]  # median ratio 0.5 of the baseline's: 1x the budget
+    time_op = targets.judge_time(T["time/op"], baseline_runs, yours)
+    assert not time_op.met and time_op.ratio <= 1, time_op
+    attempts_module.record(_check([time_op]))
+    fig = gm.capstone.plot_attempts()
+    crosses = next(ln for ln in fig.axes[0].lines if ln.get_label() == "missed")
+    assert crosses.get_marker() == "x" and list(crosses.get_ydata()) == [time_op.ratio]
+    assert f"time/op {time_op.ratio:.2g}× (missed)" in gm.capstone.describe_attempts()
 
 
 def test_no_attempt_is_said_in_words(tmp_path, monkeypatch):

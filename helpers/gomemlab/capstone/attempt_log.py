@@ -109,11 +109,10 @@ def describe_attempts(
             sentences.append(f"{label}: the report was wrong, nothing measured.")
             continue
         names = [n for n in TARGET_NAMES[1:] if n in values and values[n] == values[n]]
-        if isinstance(values["missed"], str):
-            met = [n for n in names if n not in values["missed"].split(",")]
-        else:  # an older line: judged by the ratios
-            met = [n for n in names if values[n] <= (0 if n == "leaks" else 1)]
-        numbers = ", ".join(f"{n} {values[n]:.2g}×" for n in names if n != "leaks")
+        met = [n for n in names if n not in _missed(values)]
+        numbers = ", ".join(
+            f"{n} {values[n]:.2g}×{'' if n in met else ' (missed)'}" for n in names if n != "leaks"
+        )
         leaks = int(values["leaks"]) if "leaks" in names else 0
         sentences.append(
             f"{label}: {len(met)} of {len(names)} targets met"
@@ -123,12 +122,25 @@ def describe_attempts(
     return " ".join(sentences)
 
 
+def _missed(values: dict) -> set[str]:
+    """The targets an attempt's line (a record of the frame) missed: as judged then, or, for a
+    line from before `missed` was kept, by its ratios."""
+    if isinstance(values.get("missed"), str):
+        return set(values["missed"].split(","))
+    return {
+        n
+        for n in TARGET_NAMES[1:]
+        if values.get(n) == values.get(n) and values[n] > (0 if n == "leaks" else 1)
+    }
+
+
 def plot_attempts(
     frame: pd.DataFrame | None = None, *, baseline: CapstoneCheck | None = None
 ) -> Figure:
     """Each target's value over its budget, attempt by attempt (log axis; under the dashed
     line at 1 a budget is met, and time/op also needs its test), a marker and a line style
-    per target. With `baseline` (a
+    per target; a black × over every point whose target was missed, so a time/op under 1 that
+    its test did not confirm does not read as met. With `baseline` (a
     check of the baseline) the record starts from it, as attempt 0. Attempts whose report was
     wrong have no numbers: their tick says so."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
@@ -150,6 +162,15 @@ def plot_attempts(
             linestyle=styles[i],
             label=name,
         )
+    missed = [
+        (row["attempt"], row[name])
+        for row in measured.to_dict("records")
+        for name in _missed(row)
+        if name != "leaks" and name in row and row[name] == row[name]
+    ]
+    if missed:
+        x, y = zip(*missed, strict=True)
+        ax.plot(x, y, linestyle="none", marker="x", color="black", markersize=9, label="missed")
     ax.axhline(1.0, color="black", linestyle=(0, (4, 3)), linewidth=1, label="budget")
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(FixedLocator([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20]))
