@@ -16,6 +16,10 @@ from .. import figures, validate
 
 COLOURS = {"user": "#1f77b4", "gc": "#d62728", "runtime": "#9e9e9e"}
 LABELS = {"user": "your goroutines", "gc": "GC mark workers", "runtime": "other runtime"}
+ROWS = {"user": 0.25, "gc": 0.0, "runtime": -0.25}
+"""Each kind's row inside a P's lane (offset from its centre): the row tells the kind as well as
+the colour does, so the colour never carries it alone."""
+ROW_NAMES = {0.25: "top", 0.0: "middle", -0.25: "bottom"}
 MARK_COLOUR = "#b9e3b0"
 STW_COLOUR = "#111111"
 Window = tuple[float, float] | None
@@ -79,7 +83,9 @@ def timeline(
     heap: pd.DataFrame | None = None,
     width: float = figures.WIDTH,
 ) -> Figure:
-    """One lane per P: which goroutine ran when, coloured by kind, over GC marks and pauses.
+    """One lane per P: which goroutine ran when, coloured by kind and in a row of its own per
+    kind (yours on top, GC mark workers in the middle, other runtime at the bottom), over GC
+    marks and pauses.
 
     `running`: p, g, kind, start, end (ns) as in `Trace.running`; `gc`: mark_start, mark_end
     per cycle; `pauses`: start, end, duration_ns, reason of stop-the-world pauses. A top lane
@@ -113,7 +119,7 @@ def timeline(
         rows = run[run.kind == kind]
         for p, group in rows.groupby("p"):
             bars = _pixel_bars(group.start.to_numpy(), group.end.to_numpy(), lo, hi, min_width)
-            ax.broken_barh(bars, (lane[p] - 0.38, 0.76), color=colour, lw=0)
+            ax.broken_barh(bars, (lane[p] + ROWS[kind] - 0.12, 0.24), color=colour, lw=0)
     if label_goroutines is None:
         label_goroutines = len(run) <= 60
     if label_goroutines:
@@ -122,11 +128,11 @@ def timeline(
             if (min(row.end, hi) - max(row.start, lo)) / 1e6 > span_ms / 40:
                 ax.text(
                     mid,
-                    lane[row.p],
+                    lane[row.p] + ROWS.get(row.kind, 0.0),
                     f"G{row.g}",
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=7,
                     color="white",
                 )
     shown = _clip(pauses, lo, hi)
@@ -150,7 +156,10 @@ def timeline(
     if heap is not None:
         ax.set_xlabel("")
         _heap_lane(heap_ax, heap, gc, lo, hi)
-    handles = [Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS]
+    handles = [
+        Patch(color=COLOURS[k], label=f"{LABELS[k]} ({ROW_NAMES[ROWS[k]]} row of a P)")
+        for k in COLOURS
+    ]
     handles += [
         Patch(color=MARK_COLOUR, label="GC concurrent mark"),
         Patch(color=STW_COLOUR, label="stop the world"),
