@@ -86,4 +86,10 @@ CURRENT = "window.jupyterapp.shell.currentWidget"
 def test_the_lab_opens_on_start_here(page, artifacts):
     page.wait_for_function(f"{CURRENT}.context && {CURRENT}.context.path")
     assert page.evaluate(f"{CURRENT}.context.path") == "00-start-here.ipynb"
+    # its kernel starts and is ready (a lab stopped while it was still starting took 30 s to
+    # stop in a cold CI: the server waited for it)
+    page.wait_for_function(
+        f"{CURRENT}.sessionContext.session && {CURRENT}.sessionContext.session.kernel && "
+        f"{CURRENT}.sessionContext.session.kernel.status === 'idle'"
+    )
     page.screenshot(path=str(artifacts / "00-start-here.png"))

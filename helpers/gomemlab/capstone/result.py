@@ -13,7 +13,7 @@ from ..result import FrameDoc, FrozenResult
 from .targets import Judgement
 
 UNCHANGED = (
-    "your version is still the baseline, byte for byte (its Go files are gosamples/capstone's): "
+    "your version is still the baseline (its Go files are the same text as gosamples/capstone's): "
     "there is nothing of yours to measure, so nothing was measured and no attempt recorded. "
     "Change its aggregate.go, then check again; the baseline's own check "
     "(gm.capstone.check_baseline(), as chapter 12's section 3 runs it) shows which targets it "
