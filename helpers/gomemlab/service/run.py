@@ -295,7 +295,7 @@ class Load:
 def _cpu_seconds(service: Service) -> float:
     """User + system CPU seconds the service has used: its process and the reaper it runs
     under (nan once it is gone)."""
-    import psutil  # jupyterlab's ipykernel brings it; read only here
+    import psutil  # a dependency; imported when a load ends, not with gm.service
 
     try:
         top = psutil.Process(service.process.pid)
