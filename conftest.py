@@ -29,11 +29,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 from nbval.plugin import IPyNbCell, IPyNbFile, coalesce_streams
+
+from gomemlab.kernels import private_kernel
 
 EXECUTED = "GOMEMLAB_EXECUTED"
 """A folder: each notebook nbval ran whole and green is saved there, outputs included."""
@@ -170,7 +171,9 @@ class ExecutedNotebook(IPyNbFile):
         name = self.config.option.nbval_kernel_name
         if self.config.option.nbval_current_env or not name:
             name = CURRENT_ENV_KERNEL_NAME
-        manager = KernelManager(kernel_name=name, kernel_spec_manager=NbvalKernelspecManager())
+        manager = self._stack.enter_context(
+            private_kernel(name, kernel_spec_manager=NbvalKernelspecManager())
+        )
         self.client = NotebookClient(
             self.executed,
             km=manager,

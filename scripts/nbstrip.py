@@ -32,10 +32,13 @@ def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def execute(nb: nbformat.NotebookNode, folder: Path) -> None:
     from nbclient import NotebookClient
 
+    from gomemlab.kernels import private_kernel
+
     os.environ.pop("GOMEMLAB_QUICK", None)
-    NotebookClient(
-        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-    ).execute()
+    with private_kernel() as kernel:
+        NotebookClient(
+            nb, km=kernel, timeout=900, resources={"metadata": {"path": str(folder)}}
+        ).execute()
 
 
 def main() -> None:

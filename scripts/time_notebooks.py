@@ -38,11 +38,14 @@ class TimedClient(NotebookClient):
 
 def time_one(path: Path, work: Path) -> tuple[float, list[tuple[float, int, str]]]:
     nb = nbformat.read(path, as_version=4)
-    client = TimedClient(
-        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(work)}}
-    )
-    started = time.perf_counter()
-    client.execute()
+    from gomemlab.kernels import private_kernel
+
+    with private_kernel() as kernel:
+        client = TimedClient(
+            nb, km=kernel, timeout=900, resources={"metadata": {"path": str(work)}}
+        )
+        started = time.perf_counter()
+        client.execute()
     return time.perf_counter() - started, sorted(client.cell_seconds, reverse=True)[:3]
 
 

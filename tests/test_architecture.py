@@ -79,7 +79,7 @@ SHARED_LAYERS = {
         ("experiments", "versions", "workspace", "programs", "binaries", "gosource"), INFRA
     ),
     **dict.fromkeys(("source", "webui", "progress", "snapshot", "accounts", "cgroups"), INFRA),
-    "loopback": INFRA,
+    **dict.fromkeys(("loopback", "kernels"), INFRA),
     **dict.fromkeys(("warm", "doctor"), RUN),
     **dict.fromkeys(("cli", "lab", "export", "hub", "serverext", "_ipython", "goeditor"), PERSON),
     "controls": PERSON,

@@ -25,6 +25,7 @@ import pytest
 from nbclient import NotebookClient
 
 from gomemlab import goeditor, hub, versions
+from gomemlab.kernels import private_kernel
 
 pytestmark = pytest.mark.live
 
@@ -62,14 +63,15 @@ def test_an_older_release_installs_with_its_progress_widget_and_the_editor_loads
             ),
         ]
     )
-    client = NotebookClient(
-        notebook,
-        timeout=900,
-        kernel_name="python3",
-        store_widget_state=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    client.execute()  # a cell that raises fails the test here, with its traceback
+    with private_kernel() as kernel:
+        client = NotebookClient(
+            notebook,
+            km=kernel,
+            timeout=900,
+            store_widget_state=True,
+            resources={"metadata": {"path": str(tmp_path)}},
+        )
+        client.execute()  # a cell that raises fails the test here, with its traceback
     install, editor = notebook.cells
     outputs = install.outputs
     assert any(WIDGET_VIEW in o.get("data", {}) for o in outputs), outputs  # the tqdm widget

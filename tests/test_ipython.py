@@ -8,6 +8,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_notebook
 
+from gomemlab.kernels import private_kernel
+
 BROKEN = 'gm.build(gm.snippet("package main\\n\\nfunc main() { println(missing) }\\n"))'
 
 
@@ -15,8 +17,13 @@ def _execute(*cells: str) -> nbformat.NotebookNode:
     nb = new_notebook(
         cells=[new_code_cell("import gomemlab as gm\ngm.setup()"), *map(new_code_cell, cells)]
     )
-    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    _run(nb)
     return nb
+
+
+def _run(nb: nbformat.NotebookNode, allow_errors: bool = False) -> None:
+    with private_kernel() as kernel:
+        NotebookClient(nb, km=kernel, timeout=120, allow_errors=allow_errors).execute()
 
 
 @pytest.mark.live
@@ -31,8 +38,7 @@ def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
     nb = new_notebook(
         cells=[new_code_cell("import gomemlab as gm\ngm.setup()"), new_code_cell(BROKEN)]
     )
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True)
-    client.execute()
+    _run(nb, allow_errors=True)
     outputs = nb.cells[1].outputs
     (panel,) = [o for o in outputs if o.output_type == "display_data"]
     assert "main.go" in panel.data["text/html"] and "undefined: missing" in panel.data["text/html"]
@@ -46,7 +52,7 @@ def test_the_failed_cell_shows_the_panel_not_a_python_traceback():
 @pytest.mark.live
 def test_without_setup_a_lab_error_is_a_plain_traceback():
     nb = new_notebook(cells=[new_code_cell("import gomemlab as gm"), new_code_cell(BROKEN)])
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    _run(nb, allow_errors=True)
     outputs = nb.cells[1].outputs
     assert not [o for o in outputs if o.output_type == "display_data"]
     (error,) = [o for o in outputs if o.output_type == "error"]

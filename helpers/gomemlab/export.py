@@ -167,6 +167,8 @@ def export(
     from nbconvert import HTMLExporter
     from tqdm.auto import tqdm
 
+    from .kernels import private_kernel
+
     if not isinstance(out, str | os.PathLike) or not os.fspath(out):
         raise UsageError(f"out must name a folder for the HTML files, not {out!r}")
     for flag, value in (("with_solutions", with_solutions), ("quick", quick)):
@@ -196,13 +198,11 @@ def export(
         nb = nbformat.read(path, as_version=4)
         work = scratch_root() / "handouts"
         work.mkdir(parents=True, exist_ok=True)
-        client = NotebookClient(
-            nb,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(work)}},
-        )
-        client.execute(env=env)
+        with private_kernel() as kernel:
+            client = NotebookClient(
+                nb, km=kernel, timeout=timeout, resources={"metadata": {"path": str(work)}}
+            )
+            client.execute(env=env)
         page = _to_html(nb, with_solutions, HTMLExporter, nbformat)
         target = files.write_atomic(folder / f"{path.stem}.html", page, what="the handout")
         written.append(target)
