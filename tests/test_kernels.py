@@ -4,7 +4,6 @@ process can take their address between its choice and the kernel's bind."""
 from __future__ import annotations
 
 import os
-import socket
 import stat
 
 from nbclient import NotebookClient
@@ -15,18 +14,14 @@ from gomemlab.kernels import private_kernel
 
 def test_a_kernel_answers_on_unix_sockets_in_a_folder_of_its_own_removed_after():
     notebook = new_notebook(cells=[new_code_cell("print(6 * 7)")])
-    # the address jupyter's default would have picked is busy: nothing depends on it
-    squatter = socket.socket()
-    squatter.bind(("127.0.0.1", 0))
-    with squatter, private_kernel() as kernel:
+    with private_kernel() as kernel:
         folder = os.path.dirname(kernel.connection_file)
         NotebookClient(notebook, km=kernel, timeout=60).execute()
         info = kernel.get_connection_info()
         assert info["transport"] == "ipc"
         assert info["ip"].startswith(folder + os.sep)
-        assert (
-            stat.S_IMODE(os.stat(folder).st_mode) & 0o777 == 0o700
-        )  # (jupyter adds the sticky bit)
+        mode = stat.S_IMODE(os.stat(folder).st_mode)
+        assert mode & 0o777 == 0o700  # this account's alone (jupyter adds the sticky bit)
         assert len(f"{info['ip']}-{max(kernel.ports)}".encode()) < 108  # sun_path's size
     assert notebook.cells[0].outputs[0]["text"] == "42\n"
     assert not os.path.exists(folder)
