@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -43,6 +46,10 @@ AGAIN = "every cell runs again"
 BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
 """Process ids (comma-separated) of the busy loops `scripts/test_load.py` runs beside the
 notebooks: stopped while a notebook's cells run again, continued after."""
+NOTEBOOK_TIMES = "GOMEMLAB_NOTEBOOK_TIMES"
+"""A file: each notebook's wall seconds (its kernel's start to its shutdown) and CPU seconds (its
+kernel's and every program's the kernel ran and waited for) are appended to it, a JSON line
+each, for `scripts/test_load.py`'s table."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -162,6 +169,7 @@ class ExecutedNotebook(IPyNbFile):
         self.executed = copy.deepcopy(self.nb)
         self.done: set[int] = set()  # code cells that ran and passed (or nbval-skip)
         self.saved = False
+        self.started = time.perf_counter()
         self._stack = contextlib.ExitStack()
         saved = self._saved()
         if saved is not None:
@@ -208,11 +216,27 @@ class ExecutedNotebook(IPyNbFile):
     def teardown(self) -> None:
         """Save the executed notebook when it ran whole and green; stop the kernel."""
         stack = getattr(self, "_stack", None)
+        cpu = None
         try:
             self.save()
+            cpu = self._kernel_cpu()
         finally:
             if stack is not None:
                 stack.close()  # the kernel shut down, its channels closed
+        times = os.environ.get(NOTEBOOK_TIMES)
+        if times and stack is not None:
+            wall = time.perf_counter() - self.started
+            record = {"notebook": self.path.stem, "wall": wall, "cpu": cpu, "green": self.green()}
+            with open(times, "a", encoding="utf-8") as out:
+                out.write(json.dumps(record) + "\n")
+
+    def _kernel_cpu(self) -> float | None:
+        """CPU seconds of the running kernel and of every process it waited for (psutil)."""
+        try:
+            used = psutil.Process(self.client.km.provisioner.pid).cpu_times()
+        except (AttributeError, TypeError, psutil.Error):  # no kernel was started, or it died
+            return None
+        return used.user + used.system + used.children_user + used.children_system
 
     def save(self) -> None:
         """Write the executed copy (once) when asked for and every cell ran and passed."""

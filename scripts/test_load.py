@@ -22,11 +22,13 @@ parent).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +40,8 @@ NOTEBOOKS = tuple(n for n in MEASURING if any(ROOT.glob(f"notebooks/{n}-*.ipynb"
 this checkout has them); `make test-load` names the same."""
 BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
 """The loops' process ids, for conftest.py: it pauses them while a notebook's cells run again."""
+NOTEBOOK_TIMES = "GOMEMLAB_NOTEBOOK_TIMES"
+"""A file conftest.py appends each notebook's wall and CPU seconds to."""
 QUICK_ONLY = {"10"}
 """Chapter 10's full mode fetches every Go release the lab knows: quick mode unless --full."""
 
@@ -78,23 +82,37 @@ def _children_cpu() -> float:
 
 
 def _run(
-    notebook: Path, quick: bool, extra: Sequence[str], loops: Sequence[subprocess.Popen]
-) -> tuple[int, float, float]:
+    notebooks: Sequence[Path], quick: bool, extra: Sequence[str], loops: Sequence[subprocess.Popen]
+) -> tuple[int, list[dict]]:
+    """nbval over `notebooks`, in one pytest run (one start-up of pytest and its plugins, paid
+    under load); its status, and each notebook's record (conftest.py's NOTEBOOK_TIMES)."""
     env = {k: v for k, v in os.environ.items() if k != "GOMEMLAB_QUICK"}
     if quick:
         env["GOMEMLAB_QUICK"] = "1"
     env[BUSY_LOOPS] = ",".join(str(loop.pid) for loop in loops)  # paused for the second run
-    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", "--durations=5"]
-    argv += [str(notebook.relative_to(ROOT)), *extra]
-    started, cpu = time.perf_counter(), _children_cpu()
-    pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
-    try:
-        status = pytest.wait()
-    finally:  # Ctrl-C or a signal: pytest shuts its kernel down on SIGINT
-        _stop(pytest, signal.SIGINT, grace=30)
-    # the busy loops are still running (not yet waited for): this is the notebook's own CPU,
-    # its kernel's and every Go program's it ran
-    return status, time.perf_counter() - started, _children_cpu() - cpu
+    with tempfile.NamedTemporaryFile(prefix="gomemlab-load-", suffix=".jsonl") as times:
+        env[NOTEBOOK_TIMES] = times.name
+        argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly"]
+        argv += [f"--durations={5 * len(notebooks)}"]
+        argv += [str(notebook.relative_to(ROOT)) for notebook in notebooks] + list(extra)
+        pytest = subprocess.Popen(argv, cwd=ROOT, env=env)
+        try:
+            status = pytest.wait()
+        finally:  # Ctrl-C or a signal: pytest shuts its kernel down on SIGINT
+            _stop(pytest, signal.SIGINT, grace=30)
+        records = [json.loads(line) for line in Path(times.name).read_text().splitlines()]
+    ran = {record["notebook"] for record in records}
+    # a notebook whose kernel never started (or a run cut short) has no record: a row says so
+    records += [
+        {"notebook": n.stem, "wall": None, "cpu": None, "green": False}
+        for n in notebooks
+        if n.stem not in ran
+    ]
+    return status, records
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:7.1f}" if value is not None else "      ?"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupted)
     loops = []
-    rows = []
+    rows: list[tuple[dict, str]] = []
+    runs: list[tuple[int, float, float]] = []  # notebooks, wall, CPU of each pytest run
     status = 0
     try:
         for _ in range(args.loops):
@@ -122,11 +141,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         print(f"test_load: {len(loops)} busy loops on {os.cpu_count()} cores", flush=True)
-        for notebook in chosen:
-            quick = args.quick or (notebook.name[:2] in QUICK_ONLY and not args.full)
-            done, seconds, cpu = _run(notebook, quick, extra, loops)
-            rows.append((notebook.stem, "quick" if quick else "full", done, seconds, cpu))
-            status = status or done
+
+        def quick(notebook: Path) -> bool:
+            return args.quick or (notebook.name[:2] in QUICK_ONLY and not args.full)
+
+        for mode in (False, True):  # the full-mode notebooks in one run, the quick ones in one
+            group = [notebook for notebook in chosen if quick(notebook) == mode]
+            if group:
+                started, cpu = time.perf_counter(), _children_cpu()
+                done, records = _run(group, mode, extra, loops)
+                # the busy loops are still running (not yet waited for): pytest's own CPU
+                # and its kernels' (with every Go program's they ran)
+                runs.append((len(group), time.perf_counter() - started, _children_cpu() - cpu))
+                rows += [(r, "quick" if mode else "full") for r in records]
+                status = status or done
     except KeyboardInterrupt as stopped:
         print(f"test_load: stopped ({stopped or 'Ctrl-C'})", file=sys.stderr)
         status = 130
@@ -140,11 +168,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         looped = _children_cpu() - before
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\ntest_load: {len(loops)} busy loops, load average now {load}")
-    for stem, mode_name, done, seconds, cpu in rows:
-        verdict = "ok" if done == 0 else "FAILED"
-        print(f"  {stem:<32} {mode_name:<5} {seconds:7.1f} s wall {cpu:7.1f} s CPU  {verdict}")
-    wall, cpu = sum(r[3] for r in rows), sum(r[4] for r in rows)
-    print(f"  {'notebooks':<38} {wall:7.1f} s wall {cpu:7.1f} s CPU; busy loops {looped:.1f} s CPU")
+    for record, mode_name in rows:
+        verdict = "ok" if record["green"] else "FAILED"
+        print(
+            f"  {record['notebook']:<32} {mode_name:<5} {_seconds(record['wall'])} s wall "
+            f"{_seconds(record['cpu'])} s CPU  {verdict}"
+        )
+    wall, cpu = sum(r[1] for r in runs), sum(r[2] for r in runs)
+    print(
+        f"  {'pytest':<38} {wall:7.1f} s wall {cpu:7.1f} s CPU in {len(runs)} run(s) of "
+        f"{sum(r[0] for r in runs)} notebooks; busy loops {looped:.1f} s CPU"
+    )
     return status
 
 

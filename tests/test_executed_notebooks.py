@@ -73,9 +73,14 @@ def test_a_green_run_is_saved_as_jupyter_shows_it_and_the_page_is_made_from_it(t
         ),
     )
     saved = tmp_path / "executed"
-    done = _nbval(notebook, saved)
+    times = tmp_path / "times.jsonl"
+    done = _nbval(notebook, saved, GOMEMLAB_NOTEBOOK_TIMES=str(times))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "5 passed" in done.stdout  # four cells, then every cell again
+    # test-load's table: the notebook's wall and its kernel's CPU seconds, and that it was green
+    (record,) = map(json.loads, times.read_text().splitlines())
+    assert record["notebook"] == "01-green" and record["green"] is True
+    assert 0 < record["cpu"] < record["wall"] < 300  # a kernel started, imported, ran 8 cells
 
     nb = nbformat.read(saved / notebook.name, as_version=4)
     assert nb.metadata[export.EXECUTED_MARK] == {"quick": True}
@@ -101,13 +106,15 @@ def test_a_red_run_fails_as_nbval_fails_and_saves_nothing(tmp_path):
     saved = tmp_path / "executed"
     saved.mkdir()
     (saved / notebook.name).write_text("{}")  # a copy from an earlier run: not this run
-    done = _nbval(notebook, saved)
+    times = tmp_path / "times.jsonl"
+    done = _nbval(notebook, saved, GOMEMLAB_NOTEBOOK_TIMES=str(times))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Cell outputs differ" in done.stdout
     assert "Cell execution caused an exception" in done.stdout
     assert "a claim Go did not keep" in done.stdout
     assert "2 failed, 1 passed, 1 skipped" in done.stdout  # no second run after a red one
     assert not (saved / notebook.name).exists()
+    assert json.loads(times.read_text())["green"] is False
 
 
 def _state(pid: int) -> str:

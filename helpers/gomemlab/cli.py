@@ -23,7 +23,10 @@ def _warm(_: argparse.Namespace) -> int:
     from .warm import warm
 
     warm(progress=sys.stderr.isatty())
-    print("Warm: samples, escape reports, the pprof/trace tools and the trace reader are built.")
+    print(
+        "Warm: samples (and their builds for other architectures), escape reports, the "
+        "pprof/trace tools and the trace reader are built."
+    )
     return 0
 
 

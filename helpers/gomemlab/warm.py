@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from tqdm.auto import tqdm
@@ -60,11 +61,38 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
         if topic != "capstone":  # a library: warmed by building its check's harness below
             steps.append((f"sample {topic}", _build(topic)))
     steps.append(("capstone check harness", _capstone_harness))
+    # The first build for another architecture compiles the standard library for it (about
+    # 20 s of CPU each): 00, 01 and 02 run samples as 32-bit programs, 02 reads valuesem's
+    # machine code for amd64 and arm64.
+    if programs.runs_32bit_here():
+        steps.append(("32-bit samples (GOARCH=386)", _cross("386", *RUN_32BIT)))
+    for goarch in INSTRUCTIONS_FOR:
+        steps.append((f"valuesem for {goarch}", _cross(goarch, "./valuesem")))
     # 07 compares the collectors: the runtime built without Green Tea (and without the
     # size-specialised malloc) takes a minute to compile the first time.
     for experiment in ("nogreenteagc", "nosizespecializedmalloc"):
         steps.append((f"runtime with {experiment}", _build("gc", experiment)))
     return steps
+
+
+RUN_32BIT = ("./start", "./newmake", "./valuesem")
+"""The samples the notebooks run as 32-bit programs (`gm.run_32bit`)."""
+INSTRUCTIONS_FOR = ("amd64", "arm64")
+"""The architectures 02 reads valuesem's instructions for (`gm.valuesem.instructions_at`)."""
+
+
+def _cross(goarch: str, *packages: str) -> Callable[[], object]:
+    """A warm-up step: compile `packages` of the samples (and what they import) for `goarch`;
+    nothing is written but Go's build cache."""
+    return lambda: toolchain.go(
+        "build",
+        "-o",
+        os.devnull,
+        *packages,
+        cwd=workspace.samples_root(),
+        env={"GOARCH": goarch},
+        timeout=STEP_TIMEOUT,
+    ).check_build()
 
 
 def _capstone_harness() -> None:
@@ -84,7 +112,7 @@ def _build(topic: str, experiment: str | None = None) -> Callable[[], object]:
 
 def warm(*, progress: bool = True) -> None:
     """Build the pprof and trace tools, the trace reader, every sample, its tests and its
-    escape report.
+    escape report, and the samples the notebooks build for other architectures.
 
     With `progress`, a progress bar (a widget in Jupyter); without, one line per step.
     """
