@@ -73,16 +73,16 @@ test-load: warm
 # executed (nothing runs twice), then checks every page (no network request, axe-core). The
 # accessibility checks read the same folders: the `course_site` fixture reads GOMEMLAB_SITE;
 # JupyterLab's (tests/test_a11y_lab.py) opens the executed copies as they are, and runs in the
-# lab only the notebooks whose widgets need a kernel. Three workers, each with its own lab and
-# browser, an idle one taking tests from a busy one (worksteal): a Run All in the lab waits on
-# its kernel and the browser more than it computes (two workers kept one core of two busy).
+# lab only the notebooks whose widgets need a kernel. Two workers, each with its own lab and
+# browser, the idle one taking tests from the busy one (worksteal): a Run All in the lab waits on
+# its kernel more than it computes (a third worker made the step slower: 152 s against 145).
 SITE := build/site
 site: warm
 	GOMEMLAB_QUICK=1 $(BIN)/gomemlab export --site $(SITE) --quick
 
 test-site: $(STAMP)
 	$(BIN)/gomemlab export --site $(SITE) --executed $(EXECUTED)
-	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(SAVE) GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 3 \
+	GOMEMLAB_SITE=$(CURDIR)/$(SITE) $(SAVE) GOMEMLAB_QUICK=1 $(BIN)/python -m pytest -n 2 \
 	  --dist worksteal --durations=10 -m site tests/test_site.py tests/test_a11y_handouts.py tests/test_a11y_lab.py; \
 	  $(NONEMPTY)
 
