@@ -47,9 +47,9 @@ BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
 """Process ids (comma-separated) of the busy loops `scripts/test_load.py` runs beside the
 notebooks: stopped while a notebook's cells run again, continued after."""
 NOTEBOOK_TIMES = "GOMEMLAB_NOTEBOOK_TIMES"
-"""A file: each notebook's wall seconds (its kernel's start to its shutdown) and CPU seconds (its
-kernel's and every program's the kernel ran and waited for) are appended to it, a JSON line
-each, for `scripts/test_load.py`'s table."""
+"""A file: each notebook's wall seconds (its kernel's start to its shutdown), CPU seconds (its
+kernel's and every program's the kernel ran and waited for) and failed items are appended to
+it, a JSON line each, for `scripts/test_load.py`'s table."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -58,6 +58,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.live)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Count each notebook's failed items (its cells, and its cells run again)."""
+    report = yield
+    if report.failed and isinstance(item.parent, ExecutedNotebook):
+        item.parent.failures += 1
+    return report
 
 
 @pytest.hookimpl(wrapper=True)
@@ -152,6 +161,9 @@ class ExecutedNotebook(IPyNbFile):
     """A notebook whose kernel nbclient drives; saved to $GOMEMLAB_EXECUTED when its
     every code cell ran and passed."""
 
+    failures = 0
+    """Its items that failed so far (pytest_runtest_makereport counts them)."""
+
     def collect(self):
         """nbval's items, one per code cell, as `ExecutedCell`s; then `RunsAgain`."""
         for item in super().collect():  # nbval's cells, names and options
@@ -226,7 +238,7 @@ class ExecutedNotebook(IPyNbFile):
         times = os.environ.get(NOTEBOOK_TIMES)
         if times and stack is not None:
             wall = time.perf_counter() - self.started
-            record = {"notebook": self.path.stem, "wall": wall, "cpu": cpu, "green": self.green()}
+            record = {"notebook": self.path.stem, "wall": wall, "cpu": cpu, "failed": self.failures}
             with open(times, "a", encoding="utf-8") as out:
                 out.write(json.dumps(record) + "\n")
 

@@ -3,20 +3,20 @@
     python scripts/test_load.py                 # 04 06-12 (those present), three busy loops
     python scripts/test_load.py 07 08 --loops 2 --quick -- -k "Cell and 36"   # after --: pytest's
 
-Three busy loops (Python processes spinning on a core each, in this session so that they share
-the scheduler's autogroup with the notebooks' kernels, as in a shell running `while :; do :;
-done &` three times) compete for the cores while nbval runs each notebook in turn, in lax mode,
-as a learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode
-fetches every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it
-too); after its cells, each notebook's cells run once more in the same kernel, in quick mode
-and with the loops paused (conftest.py's "every cell runs again": it checks that each cell can
-run again, not how the runtime behaves under load). This run is the measuring notebooks' only
-nbval run in `make test`: with GOMEMLAB_EXECUTED set, each notebook that ran green is saved
-there for the course site (see conftest.py). Prints each notebook's wall and CPU seconds (its
-kernel's and every Go program's; the busy loops' apart), result and the load average, and exits
-with pytest's status (the first non-zero one). The loops end with the script: in a `finally`,
-on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the script dies otherwise (they watch their
-parent).
+Three busy loops (Python processes spinning on a core each, in this session so that they share the
+scheduler's autogroup with the notebooks' kernels, as in a shell running `while :; do :; done &`
+three times) compete for the cores while nbval runs each notebook in turn, in lax mode, as a
+learner runs it: full mode, except chapter 10, which runs in quick mode (its full mode fetches
+every Go release the lab knows, ~500 MB: a download, not a measurement; `--full` runs it too); one
+pytest run for the full-mode notebooks, one for the quick ones. After its cells, each notebook's
+cells run once more in the same kernel, in quick mode and with the loops paused (conftest.py's
+"every cell runs again": it checks that each cell can run again, not how the runtime behaves under
+load). This run is the measuring notebooks' only nbval run in `make test`: with GOMEMLAB_EXECUTED
+set, each notebook that ran green is saved there for the course site (see conftest.py). Prints each
+notebook's wall and CPU seconds (its kernel's and every Go program's; the busy loops' apart),
+failed items and the load average, and exits with pytest's status (the first non-zero one). The
+loops end with the script: in a `finally`, on SIGTERM/SIGHUP/Ctrl-C, and by themselves when the
+script dies otherwise (they watch their parent).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _run(
     ran = {record["notebook"] for record in records}
     # a notebook whose kernel never started (or a run cut short) has no record: a row says so
     records += [
-        {"notebook": n.stem, "wall": None, "cpu": None, "green": False}
+        {"notebook": n.stem, "wall": None, "cpu": None, "failed": None}
         for n in notebooks
         if n.stem not in ran
     ]
@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\ntest_load: {len(loops)} busy loops, load average now {load}")
     for record, mode_name in rows:
-        verdict = "ok" if record["green"] else "FAILED"
+        failed = record["failed"]
+        verdict = "did not run" if failed is None else f"FAILED ({failed})" if failed else "ok"
         print(
             f"  {record['notebook']:<32} {mode_name:<5} {_seconds(record['wall'])} s wall "
             f"{_seconds(record['cpu'])} s CPU  {verdict}"
