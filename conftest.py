@@ -48,8 +48,9 @@ BUSY_LOOPS = "GOMEMLAB_BUSY_LOOPS"
 notebooks: stopped while a notebook's cells run again, continued after."""
 NOTEBOOK_TIMES = "GOMEMLAB_NOTEBOOK_TIMES"
 """A file: each notebook's wall seconds (its kernel's start to its shutdown), CPU seconds (its
-kernel's and every program's the kernel ran and waited for) and failed items are appended to
-it, a JSON line each, for `scripts/test_load.py`'s table."""
+kernel's, and on Linux every program's the kernel ran and waited for: psutil reads no children's
+times elsewhere) and failed items are appended to it, a JSON line each, for
+`scripts/test_load.py`'s table."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -228,27 +229,40 @@ class ExecutedNotebook(IPyNbFile):
     def teardown(self) -> None:
         """Save the executed notebook when it ran whole and green; stop the kernel."""
         stack = getattr(self, "_stack", None)
+        if stack is None:
+            return  # setup never began
         cpu = None
         try:
             self.save()
             cpu = self._kernel_cpu()
         finally:
-            if stack is not None:
+            try:
                 stack.close()  # the kernel shut down, its channels closed
-        times = os.environ.get(NOTEBOOK_TIMES)
-        if times and stack is not None:
-            wall = time.perf_counter() - self.started
-            record = {"notebook": self.path.stem, "wall": wall, "cpu": cpu, "failed": self.failures}
-            with open(times, "a", encoding="utf-8") as out:
-                out.write(json.dumps(record) + "\n")
+            finally:
+                self._record(cpu)
 
     def _kernel_cpu(self) -> float | None:
         """CPU seconds of the running kernel and of every process it waited for (psutil)."""
         try:
-            used = psutil.Process(self.client.km.provisioner.pid).cpu_times()
-        except (AttributeError, TypeError, psutil.Error):  # no kernel was started, or it died
+            pid = self.client.km.provisioner.pid
+        except AttributeError:  # no client, or no kernel was started
+            return None
+        if pid is None:  # none was launched (and psutil.Process(None) is this process)
+            return None
+        try:
+            used = psutil.Process(pid).cpu_times()
+        except psutil.Error:  # it died
             return None
         return used.user + used.system + used.children_user + used.children_system
+
+    def _record(self, cpu: float | None) -> None:
+        """Append this notebook's line to $GOMEMLAB_NOTEBOOK_TIMES, when set."""
+        times = os.environ.get(NOTEBOOK_TIMES)
+        if times:
+            wall = time.perf_counter() - self.started
+            record = {"notebook": self.path.stem, "wall": wall, "cpu": cpu, "failed": self.failures}
+            with open(times, "a", encoding="utf-8") as out:
+                out.write(json.dumps(record) + "\n")
 
     def save(self) -> None:
         """Write the executed copy (once) when asked for and every cell ran and passed."""

@@ -100,7 +100,8 @@ def _run(
             status = pytest.wait()
         finally:  # Ctrl-C or a signal: pytest shuts its kernel down on SIGINT
             _stop(pytest, signal.SIGINT, grace=30)
-        records = [json.loads(line) for line in Path(times.name).read_text().splitlines()]
+        lines = Path(times.name).read_text().splitlines()
+    records = [record for record in map(_parsed, lines) if record is not None]
     ran = {record["notebook"] for record in records}
     # a notebook whose kernel never started (or a run cut short) has no record: a row says so
     records += [
@@ -109,6 +110,14 @@ def _run(
         if n.stem not in ran
     ]
     return status, records
+
+
+def _parsed(line: str) -> dict | None:
+    """A notebook's record, or None for a line cut short (pytest killed while writing it)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        return None
 
 
 def _seconds(value: float | None) -> str:

@@ -195,7 +195,8 @@ _RUNS_386 = {("linux", "amd64"), ("windows", "amd64")}
 
 
 def runs_32bit_here() -> bool:
-    """Whether this machine runs 32-bit x86 programs (`run_32bit` runs one, or returns None)."""
+    """Whether this is a 64-bit x86 machine that runs 386 programs too (Linux or Windows on
+    amd64): `run_32bit` runs one here, or returns None."""
     host = tuple(toolchain.go("env", "GOHOSTOS", "GOHOSTARCH").check_run().stdout.split())
     return host in _RUNS_386
 
