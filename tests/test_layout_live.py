@@ -79,10 +79,17 @@ def test_pointer_free_memory_is_not_scanned():
         assert report.scanned(shape, 32).per_object + report.scanned(shape, 32).dense >= n
         expected = base + n * 8 + report.counted_bytes(shape, 32, prefix)
         assert abs(f.loc[shape, "heap_scan_mib"] * (1 << 20) - expected) < 64 * 1024, shape
-    assert f.loc["[]*QuadPtrFirst", "heap_scan_mib"] <= f.loc["[]*QuadPtrLast", "heap_scan_mib"]
+    # so pointer first never counts more than pointer last per object (the same when the kernel
+    # scanned both whole); each total also carries the runtime's own scannable heap, which moves
+    # by some bytes from one run to the next: the notebook's 0.05 MiB (a strict `first <= last`
+    # failed a cold CI by 48 bytes, both shapes scanned by the kernel)
+    first, last = (
+        f.loc["[]*QuadPtrFirst", "heap_scan_mib"],
+        f.loc["[]*QuadPtrLast", "heap_scan_mib"],
+    )
+    assert first <= last + 0.05
     if not report.vector_path_ran:  # every arm64, 32-bit and non-AVX-512 machine: 24 B fewer
-        gap = f.loc["[]*QuadPtrLast", "heap_scan_mib"] - f.loc["[]*QuadPtrFirst", "heap_scan_mib"]
-        assert abs(gap * (1 << 20) - n * 24) < 64 * 1024
+        assert abs((last - first) * (1 << 20) - n * 24) < 64 * 1024
 
 
 def test_stack_moves_and_the_pointer_follows():
