@@ -209,7 +209,7 @@ def run_32bit(
 
     A 32-bit build is how a lesson checks what it says of 32-bit platforms (4-byte words and
     pointers, 8-byte points) on a 64-bit machine: Linux and Windows on amd64 run 386 programs
-    natively. The first build compiles the standard library for 386 (about 20 s of CPU, then
+    natively. The first build compiles the standard library for 386 (about 10 s of CPU, then
     cached; `gomemlab warm` does it for the samples the notebooks run so).
     """
     timeout = validate.timeout(timeout)

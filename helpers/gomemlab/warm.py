@@ -62,8 +62,8 @@ def _steps() -> list[tuple[str, Callable[[], object]]]:
             steps.append((f"sample {topic}", _build(topic)))
     steps.append(("capstone check harness", _capstone_harness))
     # The first build for another architecture compiles the standard library for it (about
-    # 20 s of CPU each): 00, 01 and 02 run samples as 32-bit programs, 02 reads valuesem's
-    # machine code for amd64 and arm64.
+    # 10 s of CPU each, 6 s on a quiet 2-core machine): 00, 01 and 02 run samples as 32-bit
+    # programs, 02 reads valuesem's machine code for amd64 and arm64.
     if programs.runs_32bit_here():
         steps.append(("32-bit samples (GOARCH=386)", _cross("386", *RUN_32BIT)))
     for goarch in INSTRUCTIONS_FOR:
