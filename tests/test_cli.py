@@ -28,4 +28,5 @@ def test_doctor_fails_with_a_fix_when_go_is_missing(tmp_path):
 
 
 # `gomemlab warm`: `make warm` runs this command before every step that runs Go (and fails the
-# step when it fails); tests/test_first_use.py checks its first use, from nothing, in a terminal.
+# step when it fails); tests/test_first_use.py checks the warm's first use, from nothing, in a
+# terminal (in CI, the workshop seed's cold warm).
